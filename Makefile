@@ -1,0 +1,95 @@
+# hutch - a tiny static init and sandbox for services on small Linux devices.
+#
+#   make            build build/$(ARCH)/hutch and print its size
+#   make check      build and run every test (installs what it needs, as root)
+#   make demo       show what hutch does, in a bounded run
+#   make rootfs     build/$(ARCH)/rootfs: rootfs-skel + BusyBox (BUSYBOX=path)
+#   make install    DESTDIR=, PREFIX= (default /usr/local)
+#   make lint       cppcheck and clang-tidy
+#   V=1             show the commands
+
+.DEFAULT_GOAL := all
+include toolchain.mk
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BUILD := build/$(ARCH)
+BIN := $(BUILD)/hutch
+BUSYBOX ?= /bin/busybox
+SIZE_BUDGET := 40960
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
+
+# Packages `make check` needs beyond the toolchain: BusyBox for the test
+# root, perl for prove, cppcheck and clang-tidy for lint.
+CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c | toolchain-check
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BIN): $(OBJS)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
+	@size=$$(stat -c %s $@); \
+	 echo "  SIZE    $@: $$size bytes ($(ARCH), budget $(SIZE_BUDGET))"; \
+	 [ $$size -le $(SIZE_BUDGET) ] || { echo "hutch: $@ is over its size budget"; exit 1; }
+
+$(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
+		-o $@ $< $(LIB_OBJS)
+
+rootfs: $(BUILD)/rootfs/.hutch-rootfs
+
+$(BUILD)/rootfs/.hutch-rootfs: tools/mkrootfs.sh rootfs-skel/DIRS $(wildcard rootfs-skel/etc/*)
+	$(Q)tools/mkrootfs.sh $(BUILD)/rootfs $(BUSYBOX)
+
+deps:
+	$(Q)tools/deps.sh $(CHECK_PKGS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
+	$(Q)$(MAKE) --no-print-directory check-unit check-integration
+
+unit-tests: $(UNIT_BINS)
+
+check-unit: $(UNIT_BINS)
+	prove -e '' $(UNIT_BINS)
+
+check-integration: $(BIN) rootfs
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all rootfs
+	$(Q)HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs tools/demo.sh
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hutch
+	install -D -m 0644 docs/hutch.8 $(DESTDIR)$(PREFIX)/share/man/man8/hutch.8
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src tests/unit
+	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc
+
+clean:
+	rm -rf build
+
+.PHONY: all rootfs deps check unit-tests check-unit check-integration demo install lint clean
+
+-include $(OBJS:.o=.d)

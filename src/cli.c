@@ -1,0 +1,123 @@
+/* cli.c - the command line: options (long, short, clustered flags), -f
+ * FILE read in place, then the service's command. Later options override
+ * earlier ones (a file's values included); repeatable ones accumulate. */
+#include "options_internal.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static void set_defaults(struct config *cfg)
+{
+	/* Not the text arena: clearing it would touch 24 KiB for nothing. */
+	memset(cfg, 0, offsetof(struct config, text));
+	cfg->restart = RESTART_ON_FAILURE;
+	cfg->restart_delay_ms = 100;
+	cfg->restart_max_delay_ms = 30000;
+	cfg->stop_timeout_ms = 10000;
+	cfg->workdir = "/";
+	cfg->verbosity = LOG_INFO;
+}
+
+static int parse_long(struct parse_ctx *ctx, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct option_def *opt = option_find(arg, len);
+	const char *value = NULL;
+
+	if (!opt || !(opt->where & OPT_ARGV))
+		return parse_fail(ctx, NULL, "unknown option '%s' (see hutch "
+				  "--help)", argv[*i]);
+	if (opt->arg)
+		value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+	else if (eq)
+		return parse_fail(ctx, opt, "takes no value");
+	return option_apply(ctx, opt, value);
+}
+
+static const struct option_def *find_short(char c)
+{
+	for (size_t i = 0; i < option_count; i++)
+		if (option_table[i].short_name == c)
+			return &option_table[i];
+	return NULL;
+}
+
+/* -v, -vq, -n NAME, -nNAME */
+static int parse_short(struct parse_ctx *ctx, int argc, char **argv, int *i)
+{
+	for (const char *p = argv[*i] + 1; *p; p++) {
+		const struct option_def *opt = find_short(*p);
+
+		if (!opt || !(opt->where & OPT_ARGV))
+			return parse_fail(ctx, NULL, "unknown option '-%c' (see "
+					  "hutch --help)", *p);
+		if (opt->arg)
+			return option_apply(ctx, opt, p[1] ? p + 1
+					    : *i + 1 < argc ? argv[++*i] : NULL);
+		if (option_apply(ctx, opt, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+/* Defaults that depend on other values, and checks across options. */
+static int finish(struct parse_ctx *ctx)
+{
+	struct config *cfg = ctx->cfg;
+
+	if (!cfg->argv || !cfg->argv[0] || !cfg->argv[0][0])
+		return parse_fail(ctx, NULL, "no command given: put it after the "
+				  "options (hutch [OPTIONS] -- COMMAND ARG...) or "
+				  "in a config file (command = ...)");
+	if (!cfg->name) {
+		const char *base = strrchr(cfg->argv[0], '/');
+		base = base ? base + 1 : cfg->argv[0];
+		if (!valid_name(base, "._-", 64))
+			return parse_fail(ctx, NULL, "cannot name the sandbox after "
+					  "the command '%s': give --name NAME",
+					  cfg->argv[0]);
+		cfg->name = base;
+	}
+	if (!cfg->hostname)
+		cfg->hostname = cfg->name;
+	if (cfg->restart_delay_ms == 0)
+		return parse_fail(ctx, NULL, "restart-delay must be at least 1ms: "
+				  "without a delay a crash loop burns the CPU");
+	if (cfg->restart_max_delay_ms < cfg->restart_delay_ms)
+		return parse_fail(ctx, NULL, "restart-max-delay (%llu ms) is "
+				  "shorter than restart-delay (%llu ms)",
+				  (unsigned long long)cfg->restart_max_delay_ms,
+				  (unsigned long long)cfg->restart_delay_ms);
+	return 0;
+}
+
+enum parse_result options_parse(struct config *cfg, int argc, char **argv,
+				struct parse_error *err)
+{
+	struct parse_ctx ctx = { .cfg = cfg, .err = err, .result = PARSE_RUN };
+	int i;
+
+	set_defaults(cfg);
+	err->msg[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int failed;
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break; /* the command starts here */
+		failed = a[1] == '-' ? parse_long(&ctx, argc, argv, &i)
+				     : parse_short(&ctx, argc, argv, &i);
+		if (failed)
+			return PARSE_ERROR;
+		if (ctx.result != PARSE_RUN)
+			return ctx.result;
+	}
+	if (i < argc)
+		cfg->argv = &argv[i];
+	return finish(&ctx) ? PARSE_ERROR : PARSE_RUN;
+}

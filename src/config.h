@@ -1,0 +1,62 @@
+/* config.h - what a sandbox is made of, as parsed from argv and -f FILE. */
+#ifndef HUTCH_CONFIG_H
+#define HUTCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum restart_policy { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };
+
+enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
+
+struct mount_spec {
+	enum mount_kind kind;
+	const char *src; /* host path; NULL for tmpfs */
+	const char *dst; /* absolute path inside the sandbox */
+	uint64_t size;	 /* tmpfs size in bytes, 0 for the kernel default */
+};
+
+/* Fixed capacities: hutch allocates nothing on the heap, which keeps musl's
+ * allocator out of the binary and makes the parser leak-free by design. */
+#define CONFIG_MAX_MOUNTS 64
+#define CONFIG_MAX_ENV 64
+#define CONFIG_MAX_WORDS 128	    /* words of a config file's command */
+#define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
+
+struct config {
+	const char *name;     /* sandbox name: messages, later cgroup and state */
+	const char *root;     /* root file system, NULL to keep the host's */
+	const char *hostname; /* default: the name */
+	const char *workdir;  /* the service's working directory */
+	char **argv;	      /* the service's command, NULL-terminated */
+
+	struct mount_spec mounts[CONFIG_MAX_MOUNTS];
+	size_t n_mounts;
+	char *env[CONFIG_MAX_ENV]; /* "KEY=VALUE" for the service */
+	size_t n_env;
+
+	enum restart_policy restart;
+	uint64_t restart_delay_ms;
+	uint64_t restart_max_delay_ms;
+	uint64_t stop_timeout_ms;
+	uint64_t start_limit_burst; /* 0: no start limit */
+	uint64_t start_limit_interval_ms;
+
+	bool net_none;
+	bool read_only;
+	bool force_chroot;
+	int verbosity; /* enum log_level */
+
+	/* Set by the launcher, not by options. */
+	bool tty_foreground; /* stdin is our terminal and we are in front */
+
+	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
+	size_t text_used;
+	char text[CONFIG_TEXT_BYTES];	   /* config file text, string copies */
+};
+
+/* Room for len bytes in cfg->text, or NULL when it is full. */
+char *config_alloc(struct config *cfg, size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+/* dev.c - a minimal /dev: a small tmpfs holding only the host's harmless
+ * character devices (bind-mounted, so no mknod is needed and nothing new
+ * reaches the hardware), a private devpts and a /dev/shm. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mounts.h"
+
+static const char *const devices[] = { "null", "zero", "full", "random",
+				       "urandom", "tty" };
+
+static const char *const links[][2] = {
+	{ "dev/fd", "/proc/self/fd" },	     { "dev/stdin", "/proc/self/fd/0" },
+	{ "dev/stdout", "/proc/self/fd/1" }, { "dev/stderr", "/proc/self/fd/2" },
+	{ "dev/ptmx", "pts/ptmx" },
+};
+
+static void bind_device(const char *name)
+{
+	char host[32], here[32];
+	int fd;
+
+	fmt(host, sizeof host, "/dev/%s", name);
+	fmt(here, sizeof here, "dev/%s", name);
+	fd = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		die("cannot create /%s: %s", here, strerror(errno));
+	close(fd);
+	if (mount(host, here, NULL, MS_BIND, NULL) == 0)
+		return;
+	if (errno == ENOENT)
+		die("the host has no %s to give the sandbox: mount devtmpfs on "
+		    "/dev (kernel option CONFIG_DEVTMPFS)", host);
+	die("cannot bind %s into the sandbox: %s", host, strerror(errno));
+}
+
+/* A pty instance of the sandbox's own (newinstance): it sees none of the
+ * host's terminals. A kernel without ptys (CONFIG_UNIX98_PTYS=n, as on
+ * some routers) is no reason to refuse a service that needs none. */
+static void mount_devpts(void)
+{
+	if (mkdir("dev/pts", 0755))
+		die("cannot create /dev/pts: %s", strerror(errno));
+	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=620") == 0)
+		return;
+	if (errno != ENODEV)
+		die("cannot mount devpts on /dev/pts: %s", strerror(errno));
+	log_info("no devpts in this kernel (CONFIG_UNIX98_PTYS): the sandbox "
+		 "has no ptys");
+}
+
+void dev_setup(void)
+{
+	mount_point("dev", true, true);
+	/* nodev on the tmpfs itself: a node created in it later (mknod needs
+	 * CAP_MKNOD anyway) opens nothing; the bound devices are mounts of
+	 * their own and keep working. */
+	mount_or_die("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=755,size=64k");
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+		bind_device(devices[i]);
+	mount_devpts();
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlink(links[i][1], links[i][0]))
+			die("cannot create /%s: %s", links[i][0], strerror(errno));
+	if (mkdir("dev/shm", 01777))
+		die("cannot create /dev/shm: %s", strerror(errno));
+	mount_or_die("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=1777");
+	log_debug("/dev: null zero full random urandom tty, pts, shm");
+}

@@ -1,0 +1,11 @@
+/* launcher.h - the host side of a sandbox. */
+#ifndef HUTCH_LAUNCHER_H
+#define HUTCH_LAUNCHER_H
+
+#include "config.h"
+
+/* Checks what can be checked on the host, starts PID 1 of a new PID
+ * namespace, forwards signals to it and returns its exit code. */
+int launcher_run(struct config *cfg);
+
+#endif

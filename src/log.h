@@ -1,0 +1,41 @@
+/* log.h - one-line messages on stderr, and a tiny printf-like formatter.
+ *
+ * hutch avoids stdio: a static binary with fprintf is about twice the size
+ * of one that only calls write(2). fmt() understands the conversions hutch
+ * uses (%s %c %d %i %u with l/ll/z, and %%), nothing else; the format
+ * attribute lets the compiler check every call against printf's rules. */
+#ifndef HUTCH_LOG_H
+#define HUTCH_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define HUTCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+enum log_level { LOG_ERROR, LOG_INFO, LOG_DEBUG };
+
+/* Exit codes, shared by every part of hutch (see README "Exit codes"). */
+enum {
+	EXIT_SETUP = 125,	/* hutch could not set up */
+	EXIT_CANNOT_EXEC = 126, /* the command exists but cannot be run */
+	EXIT_NOT_FOUND = 127,	/* the command was not found */
+};
+
+/* Messages read "hutch[NAME]: text"; before the name is known, "hutch: ". */
+void log_setup(const char *name, int verbosity);
+int log_verbosity(void);
+
+size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
+size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);
+
+void log_msg(enum log_level level, const char *fmt, ...) HUTCH_PRINTF(2, 3);
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* Setup failed: say why in one line and exit 125. Only for the set-up path,
+ * never inside the supervisor loop (a running service is never lost to a
+ * transient error). */
+_Noreturn void die(const char *fmt, ...) HUTCH_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,237 @@
+/* mounts.c - builds the sandbox's root and switches into it. The sequence
+ * follows pivot_root(2): make / private, bind the new root onto itself (a
+ * mount point, as pivot_root requires), mount inside it, pivot_root(".",
+ * "."), then detach the old root so no path leads back to the host. */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h> /* ST_* flags, as statfs(2) reports them */
+#include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *mount_hint(int err)
+{
+	switch (err) {
+	case ENODEV:
+		return " (the kernel lacks this file system type)";
+	case EPERM:
+		return " (mounting needs root: CAP_SYS_ADMIN)";
+	case ENOENT:
+		return " (no such source)";
+	default:
+		return "";
+	}
+}
+
+void mount_or_die(const char *src, const char *target, const char *type,
+		  unsigned long flags, const char *data)
+{
+	if (mount(src, target, type, flags, data) == 0)
+		return;
+	die("cannot mount %s on /%s: %s%s", type ? type : src, target,
+	    strerror(errno), mount_hint(errno));
+}
+
+/* Creates one missing component: a directory, or an empty file to bind a
+ * file onto. */
+static void create_component(int dirfd, const char *name, bool is_dir,
+			     const char *path)
+{
+	int fd;
+
+	if (is_dir) {
+		if (mkdirat(dirfd, name, 0755) == 0)
+			return;
+	} else {
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+	}
+	die("cannot create mount point %s in the root: %s", path, strerror(errno));
+}
+
+/* Makes sure `path` (relative) exists, walking it one component at a time
+ * without following symlinks: the root is not switched yet, so a symlink in
+ * the image could point a mount at any host directory. Missing components
+ * are created in a --root image; on the host's own root (no --root) hutch
+ * changes nothing, so they must exist. */
+void mount_point(const char *path, bool is_dir, bool may_create)
+{
+	char buf[PATH_MAX], *name, *rest;
+	int dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fmt(buf, sizeof buf, "%s", path) >= sizeof buf)
+		die("mount point %s: path too long", path);
+	for (rest = buf; dirfd >= 0 && rest && *rest;) {
+		struct stat st;
+		int next;
+
+		name = rest + strspn(rest, "/");
+		rest = strchr(name, '/');
+		if (rest)
+			*rest++ = '\0';
+		if (!*name)
+			break;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (S_ISLNK(st.st_mode))
+				die("mount point /%s: '%s' is a symlink; hutch mounts "
+				    "only on real directories and files", path, name);
+		} else if (errno == ENOENT && may_create) {
+			create_component(dirfd, name, is_dir || (rest && *rest), path);
+		} else {
+			die("mount point /%s: %s", path, strerror(errno));
+		}
+		if (!rest || !*rest)
+			break;
+		next = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dirfd);
+		dirfd = next;
+	}
+	if (dirfd < 0)
+		die("mount point /%s: %s", path, strerror(errno));
+	close(dirfd);
+}
+
+/* A bind or remount that adds MS_RDONLY must restate the flags the mount
+ * already has (nosuid, nodev ...): the kernel refuses to clear flags that
+ * are locked, and would otherwise drop them. */
+static void remount_read_only(const char *target)
+{
+	static const struct { unsigned long st, ms; } keep[] = {
+		{ ST_NOSUID, MS_NOSUID },     { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },     { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statfs sv;
+
+	if (statfs(target, &sv))
+		die("cannot read the flags of /%s: %s", target, strerror(errno));
+	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+		if ((unsigned long)sv.f_flags & keep[i].st)
+			flags |= keep[i].ms;
+	mount_or_die("none", target, NULL, flags, NULL);
+}
+
+static const char *relative(const char *abs_path)
+{
+	abs_path += strspn(abs_path, "/");
+	return *abs_path ? abs_path : ".";
+}
+
+static void user_mount(const struct mount_spec *m, bool may_create)
+{
+	const char *dst = relative(m->dst);
+	char data[64];
+	struct stat st;
+
+	if (m->kind == MOUNT_TMPFS) {
+		mount_point(dst, true, may_create);
+		fmt(data, sizeof data, m->size ? "mode=1777,size=%llu" : "mode=1777",
+		    (unsigned long long)m->size);
+		mount_or_die("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, data);
+		return;
+	}
+	if (stat(m->src, &st))
+		die("cannot bind %s: %s", m->src, strerror(errno));
+	mount_point(dst, S_ISDIR(st.st_mode), may_create);
+	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
+	 * not, since a remount makes only the top mount read-only and a
+	 * writable submount would slip through. */
+	if (mount(m->src, dst, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
+		  NULL))
+		die("cannot bind %s to %s: %s", m->src, m->dst, strerror(errno));
+	if (m->kind == MOUNT_RO_BIND)
+		remount_read_only(dst);
+	log_debug("%s %s at %s", m->kind == MOUNT_BIND ? "bound" : "bound read-only",
+		  m->src, m->dst);
+}
+
+static bool user_mounts_at(const struct config *cfg, const char *path)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (!strcmp(cfg->mounts[i].dst, path))
+			return true;
+	return false;
+}
+
+/* proc for the new PID namespace: it shows only the sandbox's processes,
+ * because a proc mount belongs to the PID namespace of whoever mounts it. */
+static void mount_proc(bool may_create)
+{
+	mount_point("proc", true, may_create);
+	mount_or_die("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static void switch_root(const struct config *cfg)
+{
+	if (!cfg->force_chroot) {
+		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+			/* The old root now sits on top of the new one, at "/" and
+			 * at "."; detaching it leaves only the new root. */
+			if (umount2(".", MNT_DETACH))
+				die("cannot detach the old root: %s", strerror(errno));
+			if (chdir("/"))
+				die("cannot enter the new root: %s", strerror(errno));
+			log_debug("root switched to %s with pivot_root", cfg->root);
+			return;
+		}
+		if (errno != EINVAL)
+			die("pivot_root into %s failed: %s", cfg->root, strerror(errno));
+		/* EINVAL: the current root is the initramfs (rootfs), which
+		 * can never be unmounted and so never pivoted away from. */
+		log_info("pivot_root refused (root on initramfs?): switching root "
+			 "with MS_MOVE + chroot");
+	}
+	/* switch_root's way: move the new root over "/" and chroot into it. */
+	if (mount(".", "/", NULL, MS_MOVE, NULL))
+		die("cannot move %s onto /: %s", cfg->root, strerror(errno));
+	if (chroot(".") || chdir("/"))
+		die("cannot chroot into %s: %s", cfg->root, strerror(errno));
+	log_debug("root switched to %s with MS_MOVE + chroot", cfg->root);
+}
+
+void mounts_setup(const struct config *cfg)
+{
+	bool own_root = cfg->root != NULL;
+
+	if (chdir("/"))
+		die("cannot enter /: %s", strerror(errno));
+	/* The new mount namespace is a copy of the host's and shares mount
+	 * events with it where the host's mounts are shared (systemd makes /
+	 * shared): without this, the mounts below would appear on the host. */
+	mount_or_die("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (own_root) {
+		mount_or_die(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL);
+		if (chdir(cfg->root))
+			die("cannot enter %s: %s", cfg->root, strerror(errno));
+	}
+	mount_proc(own_root);
+	if (own_root) {
+		dev_setup();
+		if (!user_mounts_at(cfg, "/tmp")) {
+			mount_point("tmp", true, true);
+			mount_or_die("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+				     "mode=1777");
+		}
+	}
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		user_mount(&cfg->mounts[i], own_root);
+	if (own_root)
+		switch_root(cfg);
+	if (cfg->read_only)
+		remount_read_only(".");
+	log_debug("proc, /dev and /tmp mounted%s",
+		  cfg->read_only ? "; root read-only" : "");
+}

@@ -1,0 +1,400 @@
+/* options.c - the option table and the setters that validate each value.
+ * Every value is checked here, before anything on the system is touched,
+ * so a bad one costs one line and exit 125 (see main.c). */
+#include "options_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "units.h"
+
+#define FIELD(f) offsetof(struct config, f)
+#define AT(ctx, opt, type) ((type *)((char *)(ctx)->cfg + (opt)->field))
+
+int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
+	       const char *f, ...)
+{
+	char *buf = ctx->err->msg;
+	size_t size = sizeof ctx->err->msg, n = 0;
+	va_list ap;
+
+	if (ctx->file)
+		n = fmt(buf, size, "%s:%u: ", ctx->file, ctx->line);
+	if (opt && n < size)
+		n += fmt(buf + n, size - n, ctx->file ? "%s: " : "option --%s: ",
+			 opt->name);
+	if (n < size) {
+		va_start(ap, f);
+		fmt_va(buf + n, size - n, f, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+char *config_alloc(struct config *cfg, size_t len)
+{
+	char *p;
+
+	if (len > sizeof cfg->text - cfg->text_used)
+		return NULL;
+	p = cfg->text + cfg->text_used;
+	cfg->text_used += len;
+	return p;
+}
+
+char *ctx_strdup(struct parse_ctx *ctx, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *copy = config_alloc(ctx->cfg, len);
+
+	if (!copy) {
+		parse_fail(ctx, NULL, "the configuration is too large (more than "
+			   "%d bytes of text)", CONFIG_TEXT_BYTES);
+		return NULL;
+	}
+	return memcpy(copy, s, len);
+}
+
+/* Names become directory names (cgroup, /run/hutch/NAME) and the default
+ * hostname: keep them to a portable, path-safe alphabet. */
+bool valid_name(const char *s, const char *extra, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || s[0] == '.' || s[0] == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+static int set_name(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	if (!valid_name(value, "._-", 64))
+		return parse_fail(ctx, opt, "'%s' is not a valid name: use up to 64 "
+				  "letters, digits, '.', '_' or '-', not starting "
+				  "with '.' or '-'", value);
+	ctx->cfg->name = value;
+	return 0;
+}
+
+static int set_hostname(struct parse_ctx *ctx, const struct option_def *opt,
+			const char *value)
+{
+	if (!valid_name(value, ".-", 64))
+		return parse_fail(ctx, opt, "'%s' is not a valid hostname: use up "
+				  "to 64 letters, digits, '.' or '-'", value);
+	ctx->cfg->hostname = value;
+	return 0;
+}
+
+/* No "..": a path inside the sandbox must not climb out of where it
+ * names, and mount points are resolved component by component. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if (p[0] == '.' && p[1] == '.' && (p == path || p[-1] == '/') &&
+		    (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+static int check_sandbox_path(struct parse_ctx *ctx, const struct option_def *opt,
+			      const char *path, const char *what)
+{
+	if (path[0] != '/')
+		return parse_fail(ctx, opt, "%s '%s' must be an absolute path",
+				  what, path);
+	if (has_dotdot(path))
+		return parse_fail(ctx, opt, "%s '%s' must not contain '..'", what,
+				  path);
+	return 0;
+}
+
+static int set_path(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	if (!*value)
+		return parse_fail(ctx, opt, "needs a path");
+	if (opt->field == FIELD(workdir) &&
+	    check_sandbox_path(ctx, opt, value, "directory"))
+		return -1;
+	*AT(ctx, opt, const char *) = value;
+	return 0;
+}
+
+static int set_duration(struct parse_ctx *ctx, const struct option_def *opt,
+			const char *value)
+{
+	uint64_t ms;
+	int err = parse_duration_ms(value, &ms);
+
+	if (err == -ERANGE || (!err && ms > 31536000000ULL))
+		return parse_fail(ctx, opt, "'%s' is too long (at most a year)",
+				  value);
+	if (err)
+		return parse_fail(ctx, opt, "'%s' is not a duration (examples: "
+				  "500ms, 10s, 1.5s, 2m)", value);
+	*AT(ctx, opt, uint64_t) = ms;
+	return 0;
+}
+
+static int set_restart(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value)
+{
+	static const char *const names[] = { "no", "on-failure", "always" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(value, names[i])) {
+			ctx->cfg->restart = (enum restart_policy)i;
+			return 0;
+		}
+	return parse_fail(ctx, opt, "'%s' is not a restart policy: use no, "
+			  "on-failure or always", value);
+}
+
+static int set_net(struct parse_ctx *ctx, const struct option_def *opt,
+		   const char *value)
+{
+	if (strcmp(value, "host") && strcmp(value, "none"))
+		return parse_fail(ctx, opt, "'%s' is not a network mode: use host "
+				  "or none", value);
+	ctx->cfg->net_none = !strcmp(value, "none");
+	return 0;
+}
+
+static int set_start_limit(struct parse_ctx *ctx, const struct option_def *opt,
+			   const char *value)
+{
+	struct config *cfg = ctx->cfg;
+	char burst[24];
+	const char *slash = strchr(value, '/');
+	size_t n = slash ? (size_t)(slash - value) : 0;
+
+	if (!strcmp(value, "none")) {
+		cfg->start_limit_burst = 0;
+		return 0;
+	}
+	if (n && n < sizeof burst) {
+		memcpy(burst, value, n);
+		burst[n] = '\0';
+		if (!parse_uint(burst, 1000000, &cfg->start_limit_burst) &&
+		    cfg->start_limit_burst > 0 &&
+		    !parse_duration_ms(slash + 1, &cfg->start_limit_interval_ms) &&
+		    cfg->start_limit_interval_ms > 0)
+			return 0;
+	}
+	return parse_fail(ctx, opt, "'%s' is not a start limit: use "
+			  "STARTS/INTERVAL, e.g. 5/10s, or none", value);
+}
+
+static int add_mount(struct parse_ctx *ctx, const struct mount_spec *m)
+{
+	struct config *cfg = ctx->cfg;
+
+	if (cfg->n_mounts == CONFIG_MAX_MOUNTS)
+		return parse_fail(ctx, NULL, "too many mounts (at most %d bind, "
+				  "ro-bind and tmpfs)", CONFIG_MAX_MOUNTS);
+	cfg->mounts[cfg->n_mounts++] = *m;
+	return 0;
+}
+
+/* --bind SRC[:DST] and --ro-bind SRC[:DST]; DST defaults to SRC. */
+static int set_bind(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	struct mount_spec m = { .kind = (enum mount_kind)opt->field };
+	char *copy = ctx_strdup(ctx, value), *colon;
+
+	if (!copy)
+		return -1;
+	colon = strchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	m.src = copy;
+	m.dst = colon ? colon + 1 : copy;
+	if (check_sandbox_path(ctx, opt, m.src, "source") ||
+	    check_sandbox_path(ctx, opt, m.dst, "destination"))
+		return -1;
+	if (!strcmp(m.dst, "/"))
+		return parse_fail(ctx, opt, "cannot mount over the sandbox's root; "
+				  "use --root for that");
+	return add_mount(ctx, &m);
+}
+
+/* --tmpfs DST[:SIZE] */
+static int set_tmpfs(struct parse_ctx *ctx, const struct option_def *opt,
+		     const char *value)
+{
+	struct mount_spec m = { .kind = MOUNT_TMPFS };
+	char *copy = ctx_strdup(ctx, value), *colon;
+
+	if (!copy)
+		return -1;
+	colon = strchr(copy, ':');
+	if (colon) {
+		*colon = '\0';
+		if (parse_size(colon + 1, &m.size) || m.size == 0)
+			return parse_fail(ctx, opt, "'%s' is not a size (examples: "
+					  "512k, 16M, 1G)", colon + 1);
+	}
+	m.dst = copy;
+	if (check_sandbox_path(ctx, opt, m.dst, "destination"))
+		return -1;
+	if (!strcmp(m.dst, "/"))
+		return parse_fail(ctx, opt, "cannot mount over the sandbox's root; "
+				  "use --root for that");
+	return add_mount(ctx, &m);
+}
+
+/* --env KEY=VALUE, or --env KEY to pass hutch's own value of KEY on. */
+static int set_env(struct parse_ctx *ctx, const struct option_def *opt,
+		   const char *value)
+{
+	struct config *cfg = ctx->cfg;
+	size_t key_len = strcspn(value, "=");
+	char *entry;
+
+	if (!key_len || (value[0] >= '0' && value[0] <= '9') ||
+	    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789_") != key_len)
+		return parse_fail(ctx, opt, "'%s' is not KEY=VALUE (KEY: letters, "
+				  "digits and '_')", value);
+	if (value[key_len]) {
+		entry = ctx_strdup(ctx, value);
+		if (!entry)
+			return -1;
+	} else {
+		const char *host = getenv(value);
+		size_t len = key_len + (host ? strlen(host) : 0) + 2;
+		if (!host)
+			return parse_fail(ctx, opt, "%s is not set in hutch's "
+					  "environment; give it as %s=VALUE",
+					  value, value);
+		entry = config_alloc(cfg, len);
+		if (!entry)
+			return parse_fail(ctx, NULL, "the configuration is too "
+					  "large");
+		fmt(entry, len, "%s=%s", value, host);
+	}
+	if (cfg->n_env == CONFIG_MAX_ENV)
+		return parse_fail(ctx, NULL, "too many --env (at most %d)",
+				  CONFIG_MAX_ENV);
+	cfg->env[cfg->n_env++] = entry;
+	return 0;
+}
+
+static int set_flag(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	bool on = !value || !strcmp(value, "yes") || !strcmp(value, "true") ||
+		  !strcmp(value, "on") || !strcmp(value, "1");
+
+	if (!on && strcmp(value, "no") && strcmp(value, "false") &&
+	    strcmp(value, "off") && strcmp(value, "0"))
+		return parse_fail(ctx, opt, "'%s' is not yes or no", value);
+	if (opt->field == FIELD(verbosity)) {
+		if (on)
+			ctx->cfg->verbosity = opt->short_name == 'v' ? LOG_DEBUG
+								     : LOG_ERROR;
+		return 0;
+	}
+	*AT(ctx, opt, bool) = on;
+	return 0;
+}
+
+static int set_config(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value)
+{
+	(void)opt;
+	return config_file_read(ctx, value);
+}
+
+static int set_command(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value)
+{
+	char *line = ctx_strdup(ctx, value);
+
+	return line ? command_split(ctx, opt, line) : -1;
+}
+
+static int set_action(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value)
+{
+	(void)value;
+	ctx->result = opt->short_name == 'h' ? PARSE_HELP : PARSE_VERSION;
+	return 0;
+}
+
+const struct option_def option_table[] = {
+	{ "config", 'f', "FILE", set_config, 0, OPT_ARGV,
+	  "read options from FILE: key = value lines, # comments" },
+	{ "name", 'n', "NAME", set_name, 0, OPT_BOTH,
+	  "the sandbox's name (default: the command's base name)" },
+	{ "root", 'r', "DIR", set_path, FIELD(root), OPT_BOTH,
+	  "root file system of the sandbox (default: keep the host's)" },
+	{ "hostname", 0, "NAME", set_hostname, 0, OPT_BOTH,
+	  "hostname in the sandbox (default: the name)" },
+	{ "workdir", 0, "DIR", set_path, FIELD(workdir), OPT_BOTH,
+	  "the service's working directory (default: /)" },
+	{ "net", 0, "host|none", set_net, 0, OPT_BOTH,
+	  "none: a new network namespace with only lo, up (default: host)" },
+	{ "bind", 0, "SRC[:DST]", set_bind, MOUNT_BIND, OPT_BOTH,
+	  "bind-mount host path SRC at DST in the sandbox (repeatable)" },
+	{ "ro-bind", 0, "SRC[:DST]", set_bind, MOUNT_RO_BIND, OPT_BOTH,
+	  "the same, read-only (repeatable)" },
+	{ "tmpfs", 0, "DST[:SIZE]", set_tmpfs, 0, OPT_BOTH,
+	  "a fresh tmpfs at DST (repeatable)" },
+	{ "read-only", 0, NULL, set_flag, FIELD(read_only), OPT_BOTH,
+	  "mount the root file system read-only" },
+	{ "chroot", 0, NULL, set_flag, FIELD(force_chroot), OPT_BOTH,
+	  "switch root with MS_MOVE+chroot instead of pivot_root" },
+	{ "env", 'e', "KEY[=VALUE]", set_env, 0, OPT_BOTH,
+	  "set KEY for the service, or pass hutch's own KEY (repeatable)" },
+	{ "restart", 0, "POLICY", set_restart, 0, OPT_BOTH,
+	  "no, on-failure or always (default: on-failure)" },
+	{ "restart-delay", 0, "TIME", set_duration, FIELD(restart_delay_ms),
+	  OPT_BOTH, "first backoff delay, doubled each time (default: 100ms)" },
+	{ "restart-max-delay", 0, "TIME", set_duration,
+	  FIELD(restart_max_delay_ms), OPT_BOTH,
+	  "longest backoff delay (default: 30s)" },
+	{ "start-limit", 0, "N/TIME", set_start_limit, 0, OPT_BOTH,
+	  "give up after N starts within TIME (default: none)" },
+	{ "stop-timeout", 0, "TIME", set_duration, FIELD(stop_timeout_ms),
+	  OPT_BOTH, "wait this long after SIGTERM, then SIGKILL (default: 10s)" },
+	{ "command", 0, "CMD ARG...", set_command, 0, OPT_FILE,
+	  "the service's command line (config files only)" },
+	{ "verbose", 'v', NULL, set_flag, FIELD(verbosity), OPT_BOTH,
+	  "log each setup step" },
+	{ "quiet", 'q', NULL, set_flag, FIELD(verbosity), OPT_BOTH,
+	  "log errors only" },
+	{ "help", 'h', NULL, set_action, 0, OPT_ARGV, "show this help and exit" },
+	{ "version", 'V', NULL, set_action, 0, OPT_ARGV,
+	  "show the version and exit" },
+};
+const size_t option_count = sizeof option_table / sizeof option_table[0];
+
+const struct option_def *option_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < option_count; i++)
+		if (strlen(option_table[i].name) == len &&
+		    !memcmp(option_table[i].name, name, len))
+			return &option_table[i];
+	return NULL;
+}
+
+int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
+		 const char *value)
+{
+	if (opt->arg && !value)
+		return parse_fail(ctx, opt, "needs a value (%s)", opt->arg);
+	if (opt->arg && !*value && opt->set != set_command)
+		return parse_fail(ctx, opt, "needs a value (%s), not an empty one",
+				  opt->arg);
+	return opt->set(ctx, opt, value);
+}

@@ -1,0 +1,23 @@
+/* options.h - one table drives argv, config files and --help. */
+#ifndef HUTCH_OPTIONS_H
+#define HUTCH_OPTIONS_H
+
+#include "config.h"
+
+enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_VERSION, PARSE_ERROR };
+
+struct parse_error {
+	char msg[384];
+};
+
+/* Parses argv (options, -f FILE, then the command) into a config with
+ * every default set; on PARSE_ERROR err->msg says what is wrong, naming
+ * the option or FILE:LINE, and what would fix it. Touches nothing but
+ * memory and the config files it reads. */
+enum parse_result options_parse(struct config *cfg, int argc, char **argv,
+				 struct parse_error *err);
+
+/* Writes --help, generated from the table, to fd. */
+void options_help(int fd);
+
+#endif

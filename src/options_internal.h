@@ -1,0 +1,60 @@
+/* options_internal.h - shared by the option table (options.c), the config
+ * file reader (config_file.c) and --help (help.c). Not for other parts. */
+#ifndef HUTCH_OPTIONS_INTERNAL_H
+#define HUTCH_OPTIONS_INTERNAL_H
+
+#include "log.h"
+#include "options.h"
+
+struct parse_ctx {
+	struct config *cfg;
+	struct parse_error *err;
+	const char *file; /* the config file being read, NULL for argv */
+	unsigned line;
+	enum parse_result result; /* PARSE_HELP / PARSE_VERSION when asked */
+};
+
+struct option_def;
+typedef int (*option_setter)(struct parse_ctx *ctx, const struct option_def *opt,
+			     const char *value);
+
+enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
+
+struct option_def {
+	const char *name;  /* --name on the command line, name = in files */
+	char short_name;   /* -x, or 0 */
+	const char *arg;   /* the value's name in --help; NULL for a flag */
+	option_setter set;
+	size_t field;	   /* offsetof() the config field, for shared setters */
+	unsigned where;	   /* OPT_ARGV, OPT_FILE or both */
+	const char *help;
+};
+
+extern const struct option_def option_table[];
+extern const size_t option_count;
+
+const struct option_def *option_find(const char *name, size_t len);
+
+/* Fills ctx->err with "where: message" and returns -1. */
+int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
+	       const char *f, ...) HUTCH_PRINTF(3, 4);
+
+/* Runs opt's setter; value is NULL for a flag given without one. */
+int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
+		 const char *value);
+
+int config_file_read(struct parse_ctx *ctx, const char *path);
+
+/* Splits a config file's command line into words, in place, into
+ * cfg->words and points cfg->argv at them; see README "Config files" for
+ * the quoting rules. */
+int command_split(struct parse_ctx *ctx, const struct option_def *opt,
+		  char *line);
+
+/* 1..max characters of letters, digits and `extra`, not starting with
+ * '.' or '-'. */
+bool valid_name(const char *s, const char *extra, size_t max);
+
+char *ctx_strdup(struct parse_ctx *ctx, const char *s);
+
+#endif

@@ -1,0 +1,41 @@
+/* respawn.h - when and how soon to start the service again. Pure logic, so
+ * the schedule is unit-tested on every architecture without a kernel. */
+#ifndef HUTCH_RESPAWN_H
+#define HUTCH_RESPAWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* A service that stayed up this long is healthy again: the next exit gets
+ * an immediate restart and the backoff starts over. */
+#define RESPAWN_STABLE_MS 10000u
+
+struct backoff {
+	uint64_t base_ms, max_ms;
+	unsigned failures; /* exits since the service was last stable */
+};
+
+/* The delay before the next start: 0 for the first restart, then base,
+ * 2*base, 4*base ... capped at max. */
+uint64_t backoff_next(struct backoff *b);
+void backoff_reset(struct backoff *b);
+
+/* At most `burst` starts within any `interval_ms` window (burst 0: no
+ * limit); the window restarts when it is over, as systemd's does. */
+struct start_limit {
+	uint64_t burst, interval_ms;
+	uint64_t window_start, starts;
+};
+
+/* Counts a start at `now`; true when that start would exceed the limit. */
+bool start_limit_hit(struct start_limit *l, uint64_t now);
+
+/* Whether policy asks for another start after an exit with wait status
+ * `status`. "on-failure" restarts on a non-zero code or a signal, except
+ * SIGHUP, SIGINT, SIGTERM and SIGPIPE, which count as a clean stop (the
+ * systemd convention), so Ctrl-C or kill(1) ends the sandbox. */
+bool restart_wanted(enum restart_policy policy, int status);
+
+#endif

@@ -1,0 +1,133 @@
+/* sandbox.c - PID 1 of the new PID namespace: enters the other namespaces,
+ * builds the root, then supervises. Any setup failure exits 125, and since
+ * everything happened inside the new namespaces, it dies with them. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mounts.h"
+#include "supervise.h"
+#include "sys.h"
+
+static void unshare_one(int flag, const char *what, const char *option)
+{
+	if (unshare(flag) == 0)
+		return;
+	if (errno == EINVAL)
+		die("cannot create a %s namespace: the kernel lacks it (kernel "
+		    "option %s)", what, option);
+	die("cannot create a %s namespace: %s", what, strerror(errno));
+}
+
+/* A new network namespace has only lo, and it is down: bring it up so the
+ * service can still talk to itself over 127.0.0.1. */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("cannot read the flags of lo: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("cannot bring lo up: %s", strerror(errno));
+	close(fd);
+}
+
+static void enter_namespaces(const struct config *cfg)
+{
+	unshare_one(CLONE_NEWNS, "mount", "CONFIG_NAMESPACES");
+	unshare_one(CLONE_NEWUTS, "UTS", "CONFIG_UTS_NS");
+	unshare_one(CLONE_NEWIPC, "IPC", "CONFIG_IPC_NS");
+	if (cfg->net_none) {
+		unshare_one(CLONE_NEWNET, "network", "CONFIG_NET_NS");
+		loopback_up();
+	}
+	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
+		die("cannot set the hostname: %s", strerror(errno));
+	log_debug("new PID, mount, UTS, IPC%s namespaces; hostname %s",
+		  cfg->net_none ? ", network" : "", cfg->hostname);
+}
+
+/* Replaces KEY's entry when it is there already, else appends. */
+static void env_put(char **env, size_t *n, char *entry)
+{
+	size_t key = strcspn(entry, "=") + 1;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp(env[i], entry, key)) {
+			env[i] = entry;
+			return;
+		}
+	env[(*n)++] = entry;
+}
+
+/* The service's environment: nothing of hutch's own but TERM, a PATH that
+ * suits a BusyBox root, HOME, and what --env gives. */
+static char **service_environment(const struct config *cfg)
+{
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+			     "/usr/bin:/sbin:/bin";
+	static char home[] = "HOME=/";
+	static char term[128];
+	const char *host_term = getenv("TERM");
+	static char *env[CONFIG_MAX_ENV + 4];
+	size_t n = 0;
+
+	env_put(env, &n, path);
+	env_put(env, &n, home);
+	if (host_term && fmt(term, sizeof term, "TERM=%s", host_term) < sizeof term)
+		env_put(env, &n, term);
+	for (size_t i = 0; i < cfg->n_env; i++)
+		env_put(env, &n, cfg->env[i]);
+	return env;
+}
+
+/* Dispositions survive fork and exec when they are SIG_IGN (nohup, some
+ * init scripts): reset them once here, so every start of the service finds
+ * the defaults. PID 1 itself installs no handler; its signals stay blocked
+ * and are read with sigtimedwait, and blocked signals are still queued for
+ * a namespace's init. */
+static void reset_signal_dispositions(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+}
+
+void sandbox_run(const struct config *cfg, int ready_fd)
+{
+	char **envp;
+
+	/* If the launcher dies, so does the sandbox: PID 1's death kills
+	 * every process in the namespace. Set before the write below, which
+	 * fails (EPIPE) if the launcher is gone already. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(ready_fd, "r", 1) != 1)
+		_exit(EXIT_SETUP);
+	close(ready_fd);
+	reset_signal_dispositions();
+	/* With the terminal in front, PID 1 takes a process group of its own
+	 * that it can name, to hand the terminal back between runs. */
+	if (cfg->tty_foreground)
+		setpgid(0, 0);
+	enter_namespaces(cfg);
+	mounts_setup(cfg);
+	if (chdir(cfg->workdir) || chdir("/"))
+		die("working directory %s: %s in the sandbox", cfg->workdir,
+		    strerror(errno));
+	envp = service_environment(cfg);
+	close_fds_above(STDERR_FILENO);
+	_exit(supervise(cfg, envp));
+}

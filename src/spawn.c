@@ -1,0 +1,115 @@
+/* spawn.c - starts the service. The child reports a failed exec through a
+ * close-on-exec pipe: a successful exec closes it (read() returns 0), a
+ * failure writes the step and errno. PID 1 can so tell "cannot exec" (126)
+ * and "not found" (127) from a crash, and does not respawn those forever. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+
+enum step { STEP_CHDIR, STEP_EXEC, STEP_LOADER };
+
+struct report {
+	int step;
+	int error;
+};
+
+static _Noreturn void report_and_exit(int fd, enum step step, int error)
+{
+	struct report r = { step, error };
+
+	(void)!write(fd, &r, sizeof r);
+	_exit(error == ENOENT && step == STEP_EXEC ? EXIT_NOT_FOUND
+						    : EXIT_CANNOT_EXEC);
+}
+
+/* In the child: the service gets a clean slate. Dispositions are already
+ * default (PID 1 reset them at setup and installs no handlers), so what is
+ * left is the signal mask, which fork and exec both inherit. */
+static _Noreturn void exec_service(const struct config *cfg, char **envp,
+				   int report_fd)
+{
+	sigset_t none;
+
+	/* Its own process group, so PID 1 can signal the service and the
+	 * children it forks as one. */
+	setpgid(0, 0);
+	/* Hand it the terminal, so an interactive shell works; SIGTTOU is
+	 * still blocked here, which tcsetpgrp(3) requires from a background
+	 * group. */
+	if (cfg->tty_foreground)
+		(void)tcsetpgrp(STDIN_FILENO, getpid());
+	if (chdir(cfg->workdir))
+		report_and_exit(report_fd, STEP_CHDIR, errno);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	environ = envp; /* execvp searches the service's PATH */
+	execvp(cfg->argv[0], cfg->argv);
+	/* The file is there but exec says ENOENT: its ELF interpreter (a
+	 * dynamically linked binary) or its #! interpreter is missing. */
+	if (errno == ENOENT && strchr(cfg->argv[0], '/') &&
+	    access(cfg->argv[0], F_OK) == 0)
+		report_and_exit(report_fd, STEP_LOADER, ENOENT);
+	report_and_exit(report_fd, STEP_EXEC, errno);
+}
+
+static void describe(const struct report *r, struct spawn_failure *failure)
+{
+	failure->error = r->error;
+	failure->exit_code = EXIT_CANNOT_EXEC;
+	if (r->step == STEP_CHDIR)
+		failure->why = "cannot enter its working directory";
+	else if (r->step == STEP_LOADER)
+		failure->why = "its interpreter is missing in the sandbox (a "
+			       "dynamically linked binary needs its loader and "
+			       "libraries in the root; a script needs its #! "
+			       "interpreter)";
+	else if (r->error == ENOENT || r->error == ENOTDIR) {
+		failure->exit_code = EXIT_NOT_FOUND;
+		failure->why = "not found in the sandbox";
+	} else
+		failure->why = "cannot be executed";
+}
+
+pid_t spawn_service(const struct config *cfg, char **envp,
+		    struct spawn_failure *failure)
+{
+	struct report r;
+	int pipefd[2], err;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		exec_service(cfg, envp, pipefd[1]);
+	}
+	/* Also here: whichever of parent and child runs first, the group
+	 * exists before PID 1 may signal it. */
+	setpgid(pid, pid);
+	close(pipefd[1]);
+	do
+		n = read(pipefd[0], &r, sizeof r);
+	while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n != (ssize_t)sizeof r)
+		return pid;
+	waitpid(pid, NULL, 0);
+	describe(&r, failure);
+	return 0;
+}

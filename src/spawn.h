@@ -1,0 +1,21 @@
+/* spawn.h - one start of the service: fork, reset, exec. */
+#ifndef HUTCH_SPAWN_H
+#define HUTCH_SPAWN_H
+
+#include <sys/types.h>
+
+#include "config.h"
+
+struct spawn_failure {
+	int exit_code; /* 126 or 127 */
+	int error;     /* errno of the failed step */
+	const char *why;
+};
+
+/* Starts cfg->argv with envp in its own process group. Returns its pid once
+ * exec has succeeded; 0 when exec failed (*failure says why, the child is
+ * reaped); -errno when fork itself failed (transient: retry later). */
+pid_t spawn_service(const struct config *cfg, char **envp,
+		    struct spawn_failure *failure);
+
+#endif

@@ -1,0 +1,247 @@
+/* supervise.c - the PID-1 loop. Every signal is blocked; one sigtimedwait()
+ * takes them one at a time, with the next deadline (restart backoff or stop
+ * timeout) as its timeout, or none: an idle supervisor makes no wakeups.
+ * What happens is an explicit state x event table, as in s6-supervise. */
+#include "supervise.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "respawn.h"
+#include "spawn.h"
+#include "sys.h"
+
+enum state { RUNNING, BACKOFF, STOPPING, N_STATES };
+enum event { EV_EXITED, EV_DEADLINE, EV_STOP, N_EVENTS };
+
+struct supervisor {
+	const struct config *cfg;
+	char **envp;
+	enum state state;
+	pid_t service;	     /* 0 while not running */
+	int status;	     /* wait status of the last exit */
+	int stop_signal;     /* SIGTERM or SIGINT that asked us to stop */
+	uint64_t started_at;
+	uint64_t deadline;   /* CLOCK_MONOTONIC ms; 0: none */
+	unsigned starts;
+	struct backoff backoff;
+	struct start_limit limit;
+	bool done;
+	int exit_code;
+};
+
+static void finish(struct supervisor *sv, int code)
+{
+	sv->done = true;
+	sv->exit_code = code;
+}
+
+static void schedule(struct supervisor *sv, enum state state, uint64_t in_ms)
+{
+	sv->state = state;
+	sv->deadline = in_ms ? monotonic_ms() + in_ms : 0;
+}
+
+/* A fork failure (EAGAIN under a pids limit, ENOMEM) is transient: the
+ * service is not lost to it, the start is retried on the backoff schedule. */
+static void start_service(struct supervisor *sv)
+{
+	struct spawn_failure failure;
+	pid_t pid;
+
+	if (start_limit_hit(&sv->limit, monotonic_ms())) {
+		log_error("start limit reached: %llu starts within %llu ms; giving "
+			  "up", (unsigned long long)sv->limit.burst,
+			  (unsigned long long)sv->limit.interval_ms);
+		finish(sv, status_to_code(sv->status));
+		return;
+	}
+	pid = spawn_service(sv->cfg, sv->envp, &failure);
+	if (pid == 0) {
+		log_error("cannot run %s: %s (%s); exit %d", sv->cfg->argv[0],
+			  failure.why, strerror(failure.error), failure.exit_code);
+		finish(sv, failure.exit_code);
+	} else if (pid < 0) {
+		uint64_t delay = backoff_next(&sv->backoff);
+		log_error("cannot fork the service: %s; retrying in %llu ms",
+			  strerror((int)-pid), (unsigned long long)delay);
+		schedule(sv, BACKOFF, delay ? delay : sv->cfg->restart_delay_ms);
+	} else {
+		sv->service = pid;
+		sv->started_at = monotonic_ms();
+		sv->starts++;
+		schedule(sv, RUNNING, 0);
+		log_debug("service started as pid %d (start %u)", (int)pid,
+			  sv->starts);
+	}
+}
+
+static void log_exit(const struct supervisor *sv, uint64_t up_ms)
+{
+	int st = sv->status;
+
+	if (WIFSIGNALED(st))
+		log_info("service killed by signal %d (%s) after %llu ms",
+			 WTERMSIG(st), strsignal(WTERMSIG(st)),
+			 (unsigned long long)up_ms);
+	else
+		log_info("service exited with code %d after %llu ms",
+			 status_to_code(st), (unsigned long long)up_ms);
+}
+
+/* After the main process is gone, whatever it left behind is killed, so a
+ * new start never finds a stale child holding its port or files. */
+static void end_of_run(struct supervisor *sv)
+{
+	kill(-1, SIGKILL);
+	/* Take the terminal back, so Ctrl-C reaches hutch between runs. */
+	if (sv->cfg->tty_foreground)
+		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
+}
+
+static void exited_while_running(struct supervisor *sv)
+{
+	uint64_t up = monotonic_ms() - sv->started_at, delay;
+
+	log_exit(sv, up);
+	end_of_run(sv);
+	if (!restart_wanted(sv->cfg->restart, sv->status)) {
+		finish(sv, status_to_code(sv->status));
+		return;
+	}
+	if (up >= RESPAWN_STABLE_MS)
+		backoff_reset(&sv->backoff);
+	delay = backoff_next(&sv->backoff);
+	if (!delay) {
+		start_service(sv);
+		return;
+	}
+	log_info("restarting in %llu ms", (unsigned long long)delay);
+	schedule(sv, BACKOFF, delay);
+}
+
+static void stop_running(struct supervisor *sv)
+{
+	log_info("stopping: %s sent to the service, SIGKILL in %llu ms",
+		 strsignal(sv->stop_signal),
+		 (unsigned long long)sv->cfg->stop_timeout_ms);
+	kill(-sv->service, sv->stop_signal);
+	schedule(sv, STOPPING, sv->cfg->stop_timeout_ms ? sv->cfg->stop_timeout_ms
+							: 1);
+}
+
+static void stop_idle(struct supervisor *sv)
+{
+	log_info("stopped while waiting to restart");
+	finish(sv, sv->starts ? status_to_code(sv->status)
+			      : 128 + sv->stop_signal);
+}
+
+static void exited_while_stopping(struct supervisor *sv)
+{
+	log_exit(sv, monotonic_ms() - sv->started_at);
+	end_of_run(sv);
+	finish(sv, status_to_code(sv->status));
+}
+
+static void stop_timed_out(struct supervisor *sv)
+{
+	log_error("the service did not stop within %llu ms: killing everything "
+		  "in the sandbox", (unsigned long long)sv->cfg->stop_timeout_ms);
+	kill(-1, SIGKILL);
+}
+
+static void ignore(struct supervisor *sv)
+{
+	(void)sv;
+}
+
+static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
+	[RUNNING] = { exited_while_running, ignore, stop_running },
+	[BACKOFF] = { ignore, start_service, stop_idle },
+	[STOPPING] = { exited_while_stopping, stop_timed_out, ignore },
+};
+
+static void dispatch(struct supervisor *sv, enum event ev)
+{
+	actions[sv->state][ev](sv);
+}
+
+/* Reaps every child: the service, and orphans reparented to PID 1. */
+static void reap(struct supervisor *sv)
+{
+	int status;
+	pid_t pid;
+
+	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid != sv->service)
+			continue;
+		sv->service = 0;
+		sv->status = status;
+		dispatch(sv, EV_EXITED);
+	}
+}
+
+static void on_signal(struct supervisor *sv, const siginfo_t *si)
+{
+	int sig = si->si_signo;
+
+	if (sig == SIGCHLD) {
+		reap(sv);
+	} else if (si->si_code == SI_USER && si->si_pid == getpid()) {
+		return; /* raised by our own write to a closed pipe, say */
+	} else if (sig == SIGTERM || sig == SIGINT) {
+		sv->stop_signal = sig;
+		dispatch(sv, EV_STOP);
+	} else if (sv->service) {
+		kill(-sv->service, sig);
+	}
+}
+
+/* How long sigtimedwait may sleep; NULL: until a signal comes. */
+static const struct timespec *timeout(const struct supervisor *sv,
+				      struct timespec *ts, uint64_t now)
+{
+	uint64_t left;
+
+	if (!sv->deadline)
+		return NULL;
+	left = sv->deadline > now ? sv->deadline - now : 0;
+	ts->tv_sec = (time_t)(left / 1000);
+	ts->tv_nsec = (long)(left % 1000) * 1000000L;
+	return ts;
+}
+
+int supervise(const struct config *cfg, char **envp)
+{
+	struct supervisor sv = {
+		.cfg = cfg,
+		.envp = envp,
+		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms, 0 },
+		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
+	};
+	sigset_t set;
+
+	supervised_signals(&set);
+	start_service(&sv);
+	while (!sv.done) {
+		struct timespec ts;
+		uint64_t now = monotonic_ms();
+		siginfo_t si;
+
+		if (sv.deadline && now >= sv.deadline) {
+			sv.deadline = 0;
+			dispatch(&sv, EV_DEADLINE);
+			continue;
+		}
+		if (sigtimedwait(&set, &si, timeout(&sv, &ts, now)) > 0)
+			on_signal(&sv, &si);
+	}
+	kill(-1, SIGKILL);
+	return sv.exit_code;
+}

@@ -1,0 +1,37 @@
+/* sys.h - small wrappers over system calls, shared by every part. They
+ * return 0 or a negative errno; callers decide whether that is fatal. */
+#ifndef HUTCH_SYS_H
+#define HUTCH_SYS_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* write(2) until done, retrying EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* A kernel knob (cgroup or /proc file): one open, one checked write(2) of
+ * the whole value, close. Knobs take a value in one write or reject it. */
+int write_knob(int dirfd, const char *path, const char *value);
+
+/* Reads up to size-1 bytes and NUL-terminates; returns the length. */
+ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);
+
+/* Milliseconds on CLOCK_MONOTONIC: immune to wall-clock steps (NTP on a
+ * board without an RTC jumps by decades at boot). */
+uint64_t monotonic_ms(void);
+
+/* Close every descriptor above `keep`. */
+void close_fds_above(int keep);
+
+/* The signals hutch takes through sigtimedwait/sigwaitinfo and blocks: all
+ * but those that cannot be caught (KILL, STOP), those the kernel raises for
+ * a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS), and terminal
+ * job control (TSTP, TTIN, TTOU), which keeps its default meaning. */
+void supervised_signals(sigset_t *set);
+
+/* The exit code hutch reports for a wait status: the code, or 128+N. */
+int status_to_code(int status);
+
+#endif

@@ -1,0 +1,20 @@
+/* units.h - numbers with units as users write them: sizes (32M), durations
+ * (100ms, 1.5s, 2m). Pure functions, unit-tested on every architecture.
+ * Each returns 0, -EINVAL (not of that form) or -ERANGE (too large). */
+#ifndef HUTCH_UNITS_H
+#define HUTCH_UNITS_H
+
+#include <stdint.h>
+
+/* Decimal digits only: no sign, no spaces, no hex. */
+int parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/* Bytes, with an optional binary unit K, M, G or T (either case), which may
+ * be followed by B or iB: 4096, 64k, 32M, 1GiB. */
+int parse_size(const char *s, uint64_t *bytes);
+
+/* Milliseconds from ms, s, m or h, with an optional decimal fraction; a
+ * bare number means seconds (as in systemd): 100ms, 10, 1.5s, 2m. */
+int parse_duration_ms(const char *s, uint64_t *ms);
+
+#endif
