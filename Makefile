@@ -25,8 +25,10 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 
 # Packages `make check` needs beyond the toolchain: BusyBox for the test
-# root, perl for prove, cppcheck and clang-tidy for lint.
-CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl
+# root, perl for prove, cppcheck and clang-tidy for lint, gcc's sanitizer
+# runtimes and valgrind for the memory checks.
+CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
+	libasan8 libubsan1 valgrind
 
 ifeq ($(V),1)
 Q :=
@@ -51,7 +53,7 @@ $(BIN): $(OBJS)
 $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $@")
-	$(Q)$(CC) $(HUTCH_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
+	$(Q)$(CC) $(HUTCH_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
 		-o $@ $< $(LIB_OBJS)
 
 rootfs: $(BUILD)/rootfs/.hutch-rootfs
@@ -64,12 +66,32 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory check-unit check-integration
+	$(Q)$(MAKE) --no-print-directory check-unit check-memory check-integration lint
 
 unit-tests: $(UNIT_BINS)
 
 check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
+
+# The unit tests again under AddressSanitizer + UBSan (built with the host's
+# gcc and glibc: the sanitizers do not run on musl), then valgrind over the
+# musl unit tests and the hutch binary's own option paths.
+SAN_DIR := build/sanitize
+SAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/%.t)
+$(SAN_DIR)/%.t: tests/unit/%.c tests/unit/tap.h $(filter-out src/main.c,$(SRCS))
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  ASAN    $@")
+	$(Q)gcc -std=gnu11 $(WARNINGS) -Wno-write-strings -g -O1 -D_GNU_SOURCE \
+		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-o $@ $< $(filter-out src/main.c,$(SRCS))
+
+check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
+	prove -e '' $(SAN_BINS)
+	$(Q)for t in $(UNIT_BINS); do \
+	  valgrind -q --error-exitcode=99 --leak-check=full $$t >/dev/null || { echo "valgrind: $$t"; exit 1; }; done
+	$(Q)valgrind -q --error-exitcode=99 $(BIN) --help >/dev/null
+	$(Q)valgrind -q --error-exitcode=99 $(BIN) --bogus 2>/dev/null; [ $$? -eq 125 ]
+	@echo "valgrind: unit tests and option paths clean"
 
 check-integration: $(BIN) rootfs
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
@@ -85,11 +107,11 @@ install: $(BIN)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src tests/unit
-	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc
+	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc -I/usr/include/x86_64-linux-musl
 
 clean:
 	rm -rf build
 
-.PHONY: all rootfs deps check unit-tests check-unit check-integration demo install lint clean
+.PHONY: all rootfs deps check unit-tests check-unit check-memory check-integration demo install lint clean
 
 -include $(OBJS:.o=.d)

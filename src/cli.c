@@ -104,7 +104,7 @@ enum parse_result options_parse(struct config *cfg, int argc, char **argv,
 		const char *a = argv[i];
 		int failed;
 
-		if (!strcmp(a, "--")) {
+		if (strcmp(a, "--") == 0) {
 			i++;
 			break;
 		}

@@ -3,7 +3,7 @@
 #include "log.h"
 
 #include <stdbool.h>
-#include <string.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -59,34 +59,14 @@ static size_t put_num(char *buf, size_t size, size_t pos, unsigned long long v,
 	return pos;
 }
 
-/* Reads one integer argument of the width the length modifier names. */
-static unsigned long long take_int(va_list *ap, int longs, bool is_size,
-				   bool is_signed, bool *negative)
-{
-	long long v;
-
-	if (is_size)
-		return va_arg(*ap, size_t);
-	if (!is_signed)
-		return longs == 2 ? va_arg(*ap, unsigned long long)
-		     : longs == 1 ? va_arg(*ap, unsigned long)
-				  : va_arg(*ap, unsigned int);
-	v = longs == 2 ? va_arg(*ap, long long)
-	  : longs == 1 ? va_arg(*ap, long)
-		       : va_arg(*ap, int);
-	*negative = v < 0;
-	return *negative ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-}
-
 size_t fmt_va(char *buf, size_t size, const char *f, va_list ap)
 {
 	size_t pos = 0;
-	va_list args;
 
-	va_copy(args, ap);
 	for (; *f; f++) {
+		unsigned long long u;
+		long long v;
 		int longs = 0;
-		bool is_size = false, negative = false;
 
 		if (*f != '%') {
 			pos = put_char(buf, size, pos, *f);
@@ -95,23 +75,41 @@ size_t fmt_va(char *buf, size_t size, const char *f, va_list ap)
 		while (*++f == 'l')
 			longs++;
 		if (*f == 'z') {
-			is_size = true;
 			f++;
+			longs = -1;
 		}
-		if (*f == 's')
-			pos = put_str(buf, size, pos, va_arg(args, const char *));
-		else if (*f == 'c')
-			pos = put_char(buf, size, pos, (char)va_arg(args, int));
-		else if (*f == 'd' || *f == 'i' || *f == 'u') {
-			unsigned long long v = take_int(&args, longs, is_size,
-							*f != 'u', &negative);
-			pos = put_num(buf, size, pos, v, negative);
-		} else if (*f == '%')
+		switch (*f) {
+		case 's':
+			pos = put_str(buf, size, pos, va_arg(ap, const char *));
+			break;
+		case 'c':
+			pos = put_char(buf, size, pos, (char)va_arg(ap, int));
+			break;
+		case 'u':
+			u = longs < 0	? va_arg(ap, size_t)
+			  : longs == 2 ? va_arg(ap, unsigned long long)
+			  : longs == 1 ? va_arg(ap, unsigned long)
+				       : va_arg(ap, unsigned int);
+			pos = put_num(buf, size, pos, u, false);
+			break;
+		case 'd':
+		case 'i':
+			v = longs == 2	? va_arg(ap, long long)
+			  : longs != 0 ? va_arg(ap, long)
+				       : va_arg(ap, int);
+			u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			pos = put_num(buf, size, pos, u, v < 0);
+			break;
+		case '%':
 			pos = put_char(buf, size, pos, '%');
-		else
-			break; /* unsupported: the format attribute catches it */
+			break;
+		default: /* unsupported: the format attribute catches it */
+			f--;
+			break;
+		}
+		if (!*f)
+			break;
 	}
-	va_end(args);
 	if (size)
 		buf[pos < size ? pos : size - 1] = '\0';
 	return pos;
@@ -140,7 +138,8 @@ static void log_va(enum log_level level, const char *f, va_list ap)
 	n = fmt_va(line + prefix_len, room + 1, f, ap);
 	if (n > room) { /* cut: mark it rather than lose the newline */
 		n = room;
-		memcpy(line + prefix_len + n - 3, "...", 3);
+		for (size_t i = 1; i <= 3; i++)
+			line[prefix_len + n - i] = '.';
 	}
 	line[prefix_len + n] = '\n';
 	write_all(STDERR_FILENO, line, prefix_len + n + 1);

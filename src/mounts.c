@@ -45,13 +45,11 @@ void mount_or_die(const char *src, const char *target, const char *type,
 static void create_component(int dirfd, const char *name, bool is_dir,
 			     const char *path)
 {
-	int fd;
-
 	if (is_dir) {
 		if (mkdirat(dirfd, name, 0755) == 0)
 			return;
 	} else {
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			    O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			close(fd);
@@ -68,7 +66,7 @@ static void create_component(int dirfd, const char *name, bool is_dir,
  * changes nothing, so they must exist. */
 void mount_point(const char *path, bool is_dir, bool may_create)
 {
-	char buf[PATH_MAX], *name, *rest;
+	char buf[PATH_MAX], *rest;
 	int dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fmt(buf, sizeof buf, "%s", path) >= sizeof buf)
@@ -76,8 +74,8 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 	for (rest = buf; dirfd >= 0 && rest && *rest;) {
 		struct stat st;
 		int next;
+		char *name = rest + strspn(rest, "/");
 
-		name = rest + strspn(rest, "/");
 		rest = strchr(name, '/');
 		if (rest)
 			*rest++ = '\0';
@@ -133,10 +131,10 @@ static const char *relative(const char *abs_path)
 static void user_mount(const struct mount_spec *m, bool may_create)
 {
 	const char *dst = relative(m->dst);
-	char data[64];
 	struct stat st;
 
 	if (m->kind == MOUNT_TMPFS) {
+		char data[64];
 		mount_point(dst, true, may_create);
 		fmt(data, sizeof data, m->size ? "mode=1777,size=%llu" : "mode=1777",
 		    (unsigned long long)m->size);
@@ -161,7 +159,7 @@ static void user_mount(const struct mount_spec *m, bool may_create)
 static bool user_mounts_at(const struct config *cfg, const char *path)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++)
-		if (!strcmp(cfg->mounts[i].dst, path))
+		if (strcmp(cfg->mounts[i].dst, path) == 0)
 			return true;
 	return false;
 }

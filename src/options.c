@@ -18,7 +18,6 @@ int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
 {
 	char *buf = ctx->err->msg;
 	size_t size = sizeof ctx->err->msg, n = 0;
-	va_list ap;
 
 	if (ctx->file)
 		n = fmt(buf, size, "%s:%u: ", ctx->file, ctx->line);
@@ -26,6 +25,7 @@ int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
 		n += fmt(buf + n, size - n, ctx->file ? "%s: " : "option --%s: ",
 			 opt->name);
 	if (n < size) {
+		va_list ap;
 		va_start(ap, f);
 		fmt_va(buf + n, size - n, f, ap);
 		va_end(ap);
@@ -55,6 +55,15 @@ char *ctx_strdup(struct parse_ctx *ctx, const char *s)
 		return NULL;
 	}
 	return memcpy(copy, s, len);
+}
+
+/* The index of s in the NULL-terminated list, or -1. */
+static int word_index(const char *s, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return i;
+	return -1;
 }
 
 /* Names become directory names (cgroup, /run/hutch/NAME) and the default
@@ -147,13 +156,13 @@ static int set_duration(struct parse_ctx *ctx, const struct option_def *opt,
 static int set_restart(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *value)
 {
-	static const char *const names[] = { "no", "on-failure", "always" };
+	static const char *const names[] = { "no", "on-failure", "always", NULL };
+	int i = word_index(value, names);
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(value, names[i])) {
-			ctx->cfg->restart = (enum restart_policy)i;
-			return 0;
-		}
+	if (i >= 0) {
+		ctx->cfg->restart = (enum restart_policy)i;
+		return 0;
+	}
 	return parse_fail(ctx, opt, "'%s' is not a restart policy: use no, "
 			  "on-failure or always", value);
 }
@@ -161,10 +170,13 @@ static int set_restart(struct parse_ctx *ctx, const struct option_def *opt,
 static int set_net(struct parse_ctx *ctx, const struct option_def *opt,
 		   const char *value)
 {
-	if (strcmp(value, "host") && strcmp(value, "none"))
+	static const char *const modes[] = { "host", "none", NULL };
+	int i = word_index(value, modes);
+
+	if (i < 0)
 		return parse_fail(ctx, opt, "'%s' is not a network mode: use host "
 				  "or none", value);
-	ctx->cfg->net_none = !strcmp(value, "none");
+	ctx->cfg->net_none = i == 1;
 	return 0;
 }
 
@@ -176,7 +188,7 @@ static int set_start_limit(struct parse_ctx *ctx, const struct option_def *opt,
 	const char *slash = strchr(value, '/');
 	size_t n = slash ? (size_t)(slash - value) : 0;
 
-	if (!strcmp(value, "none")) {
+	if (strcmp(value, "none") == 0) {
 		cfg->start_limit_burst = 0;
 		return 0;
 	}
@@ -221,7 +233,7 @@ static int set_bind(struct parse_ctx *ctx, const struct option_def *opt,
 	if (check_sandbox_path(ctx, opt, m.src, "source") ||
 	    check_sandbox_path(ctx, opt, m.dst, "destination"))
 		return -1;
-	if (!strcmp(m.dst, "/"))
+	if (strcmp(m.dst, "/") == 0)
 		return parse_fail(ctx, opt, "cannot mount over the sandbox's root; "
 				  "use --root for that");
 	return add_mount(ctx, &m);
@@ -246,7 +258,7 @@ static int set_tmpfs(struct parse_ctx *ctx, const struct option_def *opt,
 	m.dst = copy;
 	if (check_sandbox_path(ctx, opt, m.dst, "destination"))
 		return -1;
-	if (!strcmp(m.dst, "/"))
+	if (strcmp(m.dst, "/") == 0)
 		return parse_fail(ctx, opt, "cannot mount over the sandbox's root; "
 				  "use --root for that");
 	return add_mount(ctx, &m);
@@ -292,11 +304,12 @@ static int set_env(struct parse_ctx *ctx, const struct option_def *opt,
 static int set_flag(struct parse_ctx *ctx, const struct option_def *opt,
 		    const char *value)
 {
-	bool on = !value || !strcmp(value, "yes") || !strcmp(value, "true") ||
-		  !strcmp(value, "on") || !strcmp(value, "1");
+	static const char *const words[] = { "yes", "true", "on",  "1", "no",
+					     "false", "off", "0", NULL };
+	int i = value ? word_index(value, words) : 0;
+	bool on = i < 4;
 
-	if (!on && strcmp(value, "no") && strcmp(value, "false") &&
-	    strcmp(value, "off") && strcmp(value, "0"))
+	if (i < 0)
 		return parse_fail(ctx, opt, "'%s' is not yes or no", value);
 	if (opt->field == FIELD(verbosity)) {
 		if (on)

@@ -82,7 +82,7 @@ pid_t spawn_service(const struct config *cfg, char **envp,
 		    struct spawn_failure *failure)
 {
 	struct report r;
-	int pipefd[2], err;
+	int pipefd[2];
 	ssize_t n;
 	pid_t pid;
 
@@ -90,7 +90,7 @@ pid_t spawn_service(const struct config *cfg, char **envp,
 		return -errno;
 	pid = fork();
 	if (pid < 0) {
-		err = -errno;
+		int err = -errno;
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return err;

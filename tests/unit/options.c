@@ -1,0 +1,258 @@
+/* options.c - argv and config-file parsing, every default and every
+ * bad-input message. Links the real parser (src/options.c, cli.c,
+ * config_file.c). */
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "tap.h"
+
+static struct config cfg;
+static struct parse_error err;
+
+#define ARGV(...) ((char *[]){ "hutch", __VA_ARGS__, NULL })
+
+static int argc_of(char **argv)
+{
+	int n = 0;
+	while (argv[n])
+		n++;
+	return n;
+}
+
+/* The compound literal of ARGV() dies with its block, while cfg.argv may
+ * point into it: parse a copy that lives on. */
+static enum parse_result parse(char **argv)
+{
+	static char *kept[64];
+	int argc = argc_of(argv);
+
+	memcpy(kept, argv, (size_t)(argc + 1) * sizeof *argv);
+	return options_parse(&cfg, argc, kept, &err);
+}
+
+/* argv must fail, with a message containing `want`. */
+static void bad(char **argv, const char *want)
+{
+	enum parse_result r = parse(argv);
+	if (!ok(r == PARSE_ERROR && strstr(err.msg, want), "rejected: %s %s -> %s",
+		argv[1], argv[2] ? argv[2] : "", want))
+		tap_diag("message", err.msg);
+}
+
+static char file_path[64];
+
+static char *write_file(const char *text)
+{
+	int fd;
+
+	fmt(file_path, sizeof file_path, "/tmp/hutch-unit-%d.conf", (int)getpid());
+	fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	(void)!write(fd, text, strlen(text));
+	close(fd);
+	return file_path;
+}
+
+static void defaults(void)
+{
+	is_num(parse(ARGV("/bin/httpd", "-f")), PARSE_RUN, "plain command parses");
+	is_str(cfg.argv[0], "/bin/httpd", "command word 0");
+	is_str(cfg.argv[1], "-f", "options after the command belong to it");
+	is_str(cfg.name, "httpd", "name defaults to the command's base name");
+	is_str(cfg.hostname, "httpd", "hostname defaults to the name");
+	is_str(cfg.workdir, "/", "workdir defaults to /");
+	ok(cfg.root == NULL, "no root by default");
+	is_num(cfg.restart, RESTART_ON_FAILURE, "restart defaults to on-failure");
+	is_num(cfg.restart_delay_ms, 100, "restart-delay 100ms");
+	is_num(cfg.restart_max_delay_ms, 30000, "restart-max-delay 30s");
+	is_num(cfg.stop_timeout_ms, 10000, "stop-timeout 10s");
+	is_num(cfg.start_limit_burst, 0, "no start limit");
+	ok(!cfg.net_none && !cfg.read_only && !cfg.force_chroot, "flags off");
+	is_num(cfg.verbosity, LOG_INFO, "normal verbosity");
+}
+
+static void options(void)
+{
+	is_num(parse(ARGV("--name", "web", "--root=/srv/web", "-r", "/srv/x",
+			  "--hostname", "box", "--workdir", "/www", "--net", "none",
+			  "--restart", "always", "--restart-delay", "250ms",
+			  "--restart-max-delay", "1m", "--start-limit", "5/10s",
+			  "--stop-timeout", "3", "--read-only", "--chroot", "-v",
+			  "--", "/bin/httpd", "-f")),
+	       PARSE_RUN, "every option parses");
+	is_str(cfg.name, "web", "--name");
+	is_str(cfg.root, "/srv/x", "the last --root wins");
+	is_str(cfg.hostname, "box", "--hostname");
+	is_str(cfg.workdir, "/www", "--workdir");
+	ok(cfg.net_none, "--net none");
+	is_num(cfg.restart, RESTART_ALWAYS, "--restart always");
+	is_num(cfg.restart_delay_ms, 250, "--restart-delay");
+	is_num(cfg.restart_max_delay_ms, 60000, "--restart-max-delay");
+	is_num(cfg.start_limit_burst, 5, "--start-limit burst");
+	is_num(cfg.start_limit_interval_ms, 10000, "--start-limit interval");
+	is_num(cfg.stop_timeout_ms, 3000, "--stop-timeout bare seconds");
+	ok(cfg.read_only && cfg.force_chroot, "--read-only --chroot");
+	is_num(cfg.verbosity, LOG_DEBUG, "-v");
+	is_str(cfg.argv[0], "/bin/httpd", "command after --");
+
+	is_num(parse(ARGV("-vq", "-nweb", "true")), PARSE_RUN, "clustered flags");
+	is_num(cfg.verbosity, LOG_ERROR, "-q after -v wins");
+	is_str(cfg.name, "web", "-nNAME");
+
+	is_num(parse(ARGV("--bind", "/data", "--bind", "/srv/a:/a", "--ro-bind",
+			  "/etc/ssl:/etc/ssl", "--tmpfs", "/run", "--tmpfs",
+			  "/cache:16M", "sh")),
+	       PARSE_RUN, "mounts parse");
+	is_num(cfg.n_mounts, 5, "mounts accumulate");
+	is_str(cfg.mounts[0].dst, "/data", "--bind SRC: DST defaults to SRC");
+	is_str(cfg.mounts[1].src, "/srv/a", "--bind SRC:DST source");
+	is_str(cfg.mounts[1].dst, "/a", "--bind SRC:DST destination");
+	is_num(cfg.mounts[2].kind, MOUNT_RO_BIND, "--ro-bind kind");
+	is_num(cfg.mounts[3].size, 0, "--tmpfs without size");
+	is_num(cfg.mounts[4].size, 16 << 20, "--tmpfs with size");
+
+	setenv("HUTCH_UNIT_VAR", "from-host", 1);
+	is_num(parse(ARGV("-e", "A=1", "--env", "B=x=y", "--env", "HUTCH_UNIT_VAR",
+			  "--env=C=", "sh")),
+	       PARSE_RUN, "env parses");
+	is_num(cfg.n_env, 4, "env accumulates");
+	is_str(cfg.env[1], "B=x=y", "value may hold '='");
+	is_str(cfg.env[2], "HUTCH_UNIT_VAR=from-host", "KEY alone copies hutch's value");
+	is_str(cfg.env[3], "C=", "empty value allowed");
+
+	is_num(parse(ARGV("--help", "--bogus")), PARSE_HELP, "--help");
+	is_num(parse(ARGV("-V")), PARSE_VERSION, "-V");
+	is_num(parse(ARGV("--start-limit", "3/1s", "--start-limit", "none", "x")),
+	       PARSE_RUN, "start-limit none");
+	is_num(cfg.start_limit_burst, 0, "start-limit none clears it");
+}
+
+static void bad_options(void)
+{
+	bad(ARGV("--bogus", "x"), "unknown option '--bogus'");
+	bad(ARGV("-x", "x"), "unknown option '-x'");
+	bad(ARGV("--name"), "--name: needs a value (NAME)");
+	bad(ARGV("--name="), "needs a value");
+	bad(ARGV("--read-only=yes", "x"), "takes no value");
+	bad(ARGV("--command", "x"), "unknown option '--command'");
+	bad(ARGV("--name", ".hidden", "x"), "not a valid name");
+	bad(ARGV("--name", "a/b", "x"), "not a valid name");
+	bad(ARGV("--name", "0123456789012345678901234567890123456789012345678901234567890123456789", "x"), "not a valid name");
+	bad(ARGV("--hostname", "a_b", "x"), "not a valid hostname");
+	bad(ARGV("--workdir", "www", "x"), "must be an absolute path");
+	bad(ARGV("--workdir", "/a/../b", "x"), "must not contain '..'");
+	bad(ARGV("--net", "bridge", "x"), "not a network mode");
+	bad(ARGV("--restart", "sometimes", "x"), "not a restart policy");
+	bad(ARGV("--restart-delay", "fast", "x"), "not a duration");
+	bad(ARGV("--restart-delay", "0", "x"), "at least 1ms");
+	bad(ARGV("--stop-timeout", "10x", "x"), "--stop-timeout: '10x' is not a duration");
+	bad(ARGV("--stop-timeout", "999999h", "x"), "too long");
+	bad(ARGV("--restart-delay", "2s", "--restart-max-delay", "1s", "x"),
+	    "shorter than restart-delay");
+	bad(ARGV("--start-limit", "5", "x"), "not a start limit");
+	bad(ARGV("--start-limit", "0/10s", "x"), "not a start limit");
+	bad(ARGV("--start-limit", "5/0", "x"), "not a start limit");
+	bad(ARGV("--start-limit", "x/1s", "x"), "not a start limit");
+	bad(ARGV("--bind", "data", "x"), "source 'data' must be an absolute path");
+	bad(ARGV("--bind", "/data:rel", "x"), "destination 'rel' must be an absolute");
+	bad(ARGV("--bind", "/data:/", "x"), "cannot mount over the sandbox's root");
+	bad(ARGV("--ro-bind", "/../etc:/etc", "x"), "must not contain '..'");
+	bad(ARGV("--bind", "/a/..", "x"), "must not contain '..'");
+	bad(ARGV("--tmpfs", "/t:lots", "x"), "not a size");
+	bad(ARGV("--tmpfs", "/t:0", "x"), "not a size");
+	bad(ARGV("--tmpfs", "/", "x"), "cannot mount over");
+	bad(ARGV("--env", "1A=b", "x"), "not KEY=VALUE");
+	bad(ARGV("--env", "=b", "x"), "not KEY=VALUE");
+	bad(ARGV("--env", "A-B=c", "x"), "not KEY=VALUE");
+	bad(ARGV("--env", "HUTCH_UNIT_UNSET_VAR", "x"), "is not set in hutch's environment");
+	bad(ARGV("--name", "web"), "no command given");
+	bad(ARGV("--", ""), "no command given");
+	bad(ARGV("/"), "cannot name the sandbox after the command '/'");
+	bad(ARGV("-f", "/nonexistent/hutch.conf"), "cannot open config file /nonexistent/hutch.conf");
+	bad(ARGV("-f", "/tmp"), "is not a regular file");
+	ok(parse(ARGV("--name", "a..b", "x")) == PARSE_RUN, "'..' inside a name is fine");
+	ok(parse(ARGV("--bind", "/a..b:/c", "x")) == PARSE_RUN, "'..' inside a path component is fine");
+}
+
+static void config_files(void)
+{
+	char *f = write_file(
+		"# web server\n"
+		"  name = web  \n"
+		"\n"
+		"root=/srv/web\n"
+		"bind = /srv/data:/data\r\n"
+		"bind = /srv/logs:/logs\n"
+		"env = GREETING=hello world\n"
+		"read-only\n"
+		"chroot = no\n"
+		"restart = always\n"
+		"command = /bin/httpd -f -h '/www root' \"a \\\"q\\\" b\" c\\ d ''\n");
+	is_num(parse(ARGV("-f", f)), PARSE_RUN, "config file parses");
+	is_str(cfg.name, "web", "blanks around key and value trimmed");
+	is_str(cfg.root, "/srv/web", "key=value without blanks");
+	is_num(cfg.n_mounts, 2, "repeated bind accumulates");
+	is_str(cfg.mounts[0].dst, "/data", "CRLF line end trimmed");
+	is_str(cfg.env[0], "GREETING=hello world", "value keeps inner blanks");
+	ok(cfg.read_only, "bare flag key sets it");
+	ok(!cfg.force_chroot, "flag = no");
+	is_num(cfg.restart, RESTART_ALWAYS, "restart key");
+	is_str(cfg.argv[0], "/bin/httpd", "command word 0");
+	is_str(cfg.argv[3], "/www root", "single quotes keep blanks");
+	is_str(cfg.argv[4], "a \"q\" b", "double quotes with escapes");
+	is_str(cfg.argv[5], "c d", "backslash escapes a blank");
+	is_str(cfg.argv[6], "", "'' is an empty word");
+	ok(cfg.argv[7] == NULL, "argv is NULL-terminated");
+
+	is_num(parse(ARGV("-f", f, "--name", "other", "--restart", "no", "--",
+			  "/bin/sh")),
+	       PARSE_RUN, "file then options");
+	is_str(cfg.name, "other", "a later option overrides the file");
+	is_num(cfg.restart, RESTART_NO, "restart overridden");
+	is_str(cfg.argv[0], "/bin/sh", "a command line command overrides the file's");
+
+	is_num(parse(ARGV("--name", "first", "-f", f)), PARSE_RUN, "options then file");
+	is_str(cfg.name, "web", "the file read later wins");
+
+	f = write_file("name = a\nbogus = 1\n");
+	bad(ARGV("-f", f), ":2: unknown key 'bogus'");
+	f = write_file("command = /bin/sh -c 'echo\n");
+	bad(ARGV("-f", f), ":1: command: unterminated quote");
+	f = write_file("config = /etc/other.conf\n");
+	bad(ARGV("-f", f), "'config' cannot be used in a config file");
+	f = write_file("help\n");
+	bad(ARGV("-f", f), "'help' cannot be used in a config file");
+	f = write_file("\n\n  restart = maybe\n");
+	bad(ARGV("-f", f), ":3: restart: 'maybe' is not a restart policy");
+	f = write_file("name web\n");
+	bad(ARGV("-f", f), ":1: expected 'key = value'");
+	f = write_file("root =\n");
+	bad(ARGV("-f", f), ":1: root: needs a value");
+	f = write_file("name\n");
+	bad(ARGV("-f", f), ":1: name: needs a value");
+	f = write_file("read-only = perhaps\n");
+	bad(ARGV("-f", f), "'perhaps' is not yes or no");
+	f = write_file("command =   \n");
+	bad(ARGV("-f", f), "command: needs a command");
+	f = write_file("name = x\n");
+	bad(ARGV("-f", f), "no command given");
+	(void)write_file("name = x\0command = y\n");
+	{
+		int fd = open(file_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		(void)!write(fd, "name = x\n\0command = y\n", 22);
+		close(fd);
+	}
+	bad(ARGV("-f", file_path), "contains a NUL byte");
+	unlink(file_path);
+}
+
+int main(void)
+{
+	defaults();
+	options();
+	bad_options();
+	config_files();
+	return tap_done();
+}

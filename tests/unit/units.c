@@ -1,0 +1,94 @@
+/* units.c - sizes, durations and plain numbers as users write them. */
+#include <errno.h>
+#include <stdint.h>
+
+#include "tap.h"
+#include "units.h"
+
+static void size_ok(const char *s, uint64_t want)
+{
+	uint64_t v = 0;
+	int err = parse_size(s, &v);
+	ok(err == 0 && v == want, "size '%s' = %llu (got %llu, err %d)", s,
+	   (unsigned long long)want, (unsigned long long)v, err);
+}
+
+static void size_bad(const char *s, int want_err)
+{
+	uint64_t v = 0;
+	is_num(-parse_size(s, &v), want_err, "size '%s' rejected", s);
+}
+
+static void dur_ok(const char *s, uint64_t want)
+{
+	uint64_t v = 0;
+	int err = parse_duration_ms(s, &v);
+	ok(err == 0 && v == want, "duration '%s' = %llu ms (got %llu, err %d)", s,
+	   (unsigned long long)want, (unsigned long long)v, err);
+}
+
+static void dur_bad(const char *s, int want_err)
+{
+	uint64_t v = 0;
+	is_num(-parse_duration_ms(s, &v), want_err, "duration '%s' rejected", s);
+}
+
+int main(void)
+{
+	uint64_t v;
+
+	size_ok("0", 0);
+	size_ok("4096", 4096);
+	size_ok("64k", 65536);
+	size_ok("64K", 65536);
+	size_ok("32M", 32ULL << 20);
+	size_ok("32MB", 32ULL << 20);
+	size_ok("32MiB", 32ULL << 20);
+	size_ok("1G", 1ULL << 30);
+	size_ok("2T", 2ULL << 40);
+	size_ok("18446744073709551615", UINT64_MAX);
+	size_bad("", EINVAL);
+	size_bad("M", EINVAL);
+	size_bad("-1", EINVAL);
+	size_bad("+1", EINVAL);
+	size_bad(" 1", EINVAL);
+	size_bad("1 ", EINVAL);
+	size_bad("1X", EINVAL);
+	size_bad("1Mi", EINVAL);
+	size_bad("1MBB", EINVAL);
+	size_bad("1.5M", EINVAL);
+	size_bad("0x10", EINVAL);
+	size_bad("18446744073709551616", ERANGE);
+	size_bad("16777216T", ERANGE);
+
+	dur_ok("0", 0);
+	dur_ok("10", 10000);
+	dur_ok("10s", 10000);
+	dur_ok("100ms", 100);
+	dur_ok("1.5s", 1500);
+	dur_ok("1.5", 1500);
+	dur_ok("0.001s", 1);
+	dur_ok("0.0001s", 0);
+	dur_ok("2m", 120000);
+	dur_ok("1h", 3600000);
+	dur_ok("1.25m", 75000);
+	dur_ok("0.123456789123s", 123);
+	dur_bad("", EINVAL);
+	dur_bad("s", EINVAL);
+	dur_bad(".5s", EINVAL);
+	dur_bad("1.s", EINVAL);
+	dur_bad("10x", EINVAL);
+	dur_bad("10 s", EINVAL);
+	dur_bad("-1s", EINVAL);
+	dur_bad("1d", EINVAL);
+	dur_bad("10S", EINVAL);
+	dur_bad("99999999999999999999", ERANGE);
+	dur_bad("9999999999999999h", ERANGE);
+
+	is_num(parse_uint("42", 100, &v), 0, "uint 42 accepted");
+	is_num(v, 42, "uint 42 value");
+	is_num(-parse_uint("101", 100, &v), ERANGE, "uint above max rejected");
+	is_num(-parse_uint("4x", 100, &v), EINVAL, "uint with junk rejected");
+	is_num(-parse_uint("", 100, &v), EINVAL, "empty uint rejected");
+	return tap_done();
+}
