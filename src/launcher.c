@@ -96,10 +96,13 @@ static int forward_until_exit(pid_t child, const sigset_t *set)
 		if (sig == SIGCHLD) {
 			if (waitpid(child, &status, WNOHANG) != child)
 				continue;
-			if (WIFSIGNALED(status))
+			if (WIFSIGNALED(status)) {
+				char name[16];
 				log_error("the sandbox's PID 1 was killed by signal "
 					  "%d (%s)", WTERMSIG(status),
-					  strsignal(WTERMSIG(status)));
+					  signal_name(WTERMSIG(status), name,
+						      sizeof name));
+			}
 			return status_to_code(status);
 		}
 		if (si.si_code == SI_USER && si.si_pid == getpid())

@@ -84,10 +84,11 @@ static void start_service(struct supervisor *sv)
 static void log_exit(const struct supervisor *sv, uint64_t up_ms)
 {
 	int st = sv->status;
+	char name[16];
 
 	if (WIFSIGNALED(st))
 		log_info("service killed by signal %d (%s) after %llu ms",
-			 WTERMSIG(st), strsignal(WTERMSIG(st)),
+			 WTERMSIG(st), signal_name(WTERMSIG(st), name, sizeof name),
 			 (unsigned long long)up_ms);
 	else
 		log_info("service exited with code %d after %llu ms",
@@ -127,8 +128,10 @@ static void exited_while_running(struct supervisor *sv)
 
 static void stop_running(struct supervisor *sv)
 {
+	char name[16];
+
 	log_info("stopping: %s sent to the service, SIGKILL in %llu ms",
-		 strsignal(sv->stop_signal),
+		 signal_name(sv->stop_signal, name, sizeof name),
 		 (unsigned long long)sv->cfg->stop_timeout_ms);
 	kill(-sv->service, sv->stop_signal);
 	schedule(sv, STOPPING, sv->cfg->stop_timeout_ms ? sv->cfg->stop_timeout_ms

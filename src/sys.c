@@ -3,14 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
 
-#include <stdlib.h>
+#include "log.h"
 
 int write_all(int fd, const void *buf, size_t len)
 {
@@ -118,4 +119,26 @@ void supervised_signals(sigset_t *set)
 	sigfillset(set);
 	for (size_t i = 0; i < sizeof left_alone / sizeof left_alone[0]; i++)
 		sigdelset(set, left_alone[i]);
+}
+
+const char *signal_name(int sig, char *buf, size_t size)
+{
+#define SIG_ENTRY(name) { SIG##name, "SIG" #name }
+	static const struct { unsigned char num; char name[10]; } names[] = {
+		SIG_ENTRY(HUP),  SIG_ENTRY(INT),  SIG_ENTRY(QUIT), SIG_ENTRY(ILL),
+		SIG_ENTRY(TRAP), SIG_ENTRY(ABRT), SIG_ENTRY(BUS),  SIG_ENTRY(FPE),
+		SIG_ENTRY(KILL), SIG_ENTRY(USR1), SIG_ENTRY(SEGV), SIG_ENTRY(USR2),
+		SIG_ENTRY(PIPE), SIG_ENTRY(ALRM), SIG_ENTRY(TERM), SIG_ENTRY(CHLD),
+		SIG_ENTRY(CONT), SIG_ENTRY(STOP), SIG_ENTRY(TSTP), SIG_ENTRY(TTIN),
+		SIG_ENTRY(TTOU), SIG_ENTRY(URG),  SIG_ENTRY(XCPU), SIG_ENTRY(XFSZ),
+		SIG_ENTRY(VTALRM), SIG_ENTRY(PROF), SIG_ENTRY(WINCH), SIG_ENTRY(IO),
+		SIG_ENTRY(PWR),  SIG_ENTRY(SYS),
+	};
+#undef SIG_ENTRY
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].num == sig)
+			return names[i].name;
+	fmt(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	return buf;
 }

@@ -31,6 +31,10 @@ void close_fds_above(int keep);
  * job control (TSTP, TTIN, TTOU), which keeps its default meaning. */
 void supervised_signals(sigset_t *set);
 
+/* "SIGTERM" for SIGTERM (numbers differ per architecture: MIPS has its
+ * own), "signal N" style fallback written into buf for others. */
+const char *signal_name(int sig, char *buf, size_t size);
+
 /* The exit code hutch reports for a wait status: the code, or 128+N. */
 int status_to_code(int status);
 

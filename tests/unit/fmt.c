@@ -1,5 +1,6 @@
 /* fmt.c - the formatter behind every message, and wait-status codes. */
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "log.h"
@@ -40,5 +41,12 @@ int main(void)
 	is_num(status_to_code(255 << 8), 255, "exit 255");
 	is_num(status_to_code(9), 137, "SIGKILL -> 137");
 	is_num(status_to_code(11 | 0x80), 139, "SIGSEGV with core -> 139");
+
+	is_str(signal_name(SIGKILL, buf, sizeof buf), "SIGKILL", "signal name SIGKILL");
+	is_str(signal_name(SIGTERM, buf, sizeof buf), "SIGTERM", "signal name SIGTERM");
+	is_str(signal_name(SIGUSR1, buf, sizeof buf), "SIGUSR1", "signal name SIGUSR1");
+	is_str(signal_name(SIGSYS, buf, sizeof buf), "SIGSYS", "signal name SIGSYS");
+	is_str(signal_name(SIGRTMIN + 2, buf, sizeof buf), "SIGRTMIN+2",
+	       "real-time signals by offset");
 	return tap_done();
 }
