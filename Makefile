@@ -38,7 +38,8 @@ endif
 
 all: $(BIN)
 
-$(BUILD)/obj/%.o: src/%.c | toolchain-check
+# Flags live in these two files: a change there rebuilds everything.
+$(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk | toolchain-check
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(HUTCH_CFLAGS) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
@@ -48,7 +49,12 @@ $(BIN): $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
 	@size=$$(stat -c %s $@); \
 	 echo "  SIZE    $@: $$size bytes ($(ARCH), budget $(SIZE_BUDGET))"; \
-	 [ $$size -le $(SIZE_BUDGET) ] || { echo "hutch: $@ is over its size budget"; exit 1; }
+	 [ $$size -le $(SIZE_BUDGET) ] || echo "  WARNING $@ is over the size budget of $(SIZE_BUDGET) bytes"
+
+# The budget holds for the default flags; `make check` enforces it.
+check-size: $(BIN)
+	@size=$$(stat -c %s $(BIN)); [ $$size -le $(SIZE_BUDGET) ] || \
+	 { echo "hutch: $(BIN) is $$size bytes, over its budget of $(SIZE_BUDGET)"; exit 1; }
 
 $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -66,7 +72,7 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory check-unit check-memory check-integration lint
+	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration lint
 
 unit-tests: $(UNIT_BINS)
 
@@ -112,6 +118,6 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs deps check unit-tests check-unit check-memory check-integration demo install lint clean
+.PHONY: all rootfs deps check check-size unit-tests check-unit check-memory check-integration demo install lint clean
 
 -include $(OBJS:.o=.d)

@@ -15,6 +15,8 @@ static void set_defaults(struct config *cfg)
 	cfg->restart_max_delay_ms = 30000;
 	cfg->stop_timeout_ms = 10000;
 	cfg->workdir = "/";
+	cfg->cpu_period_us = 100000;
+	cfg->cgroup_parent = "hutch";
 	cfg->verbosity = LOG_INFO;
 }
 
@@ -66,6 +68,10 @@ static int finish(struct parse_ctx *ctx)
 {
 	struct config *cfg = ctx->cfg;
 
+	if (check_limits(ctx))
+		return -1;
+	if (!cfg->argv && !ctx->command_required)
+		return 0;
 	if (!cfg->argv || !cfg->argv[0] || !cfg->argv[0][0])
 		return parse_fail(ctx, NULL, "no command given: put it after the "
 				  "options (hutch [OPTIONS] -- COMMAND ARG...) or "
@@ -93,9 +99,10 @@ static int finish(struct parse_ctx *ctx)
 }
 
 enum parse_result options_parse(struct config *cfg, int argc, char **argv,
-				struct parse_error *err)
+				struct parse_error *err, bool command_required)
 {
-	struct parse_ctx ctx = { .cfg = cfg, .err = err, .result = PARSE_RUN };
+	struct parse_ctx ctx = { .cfg = cfg, .err = err, .result = PARSE_RUN,
+				 .command_required = command_required };
 	int i;
 
 	set_defaults(cfg);

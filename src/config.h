@@ -43,6 +43,17 @@ struct config {
 	uint64_t start_limit_burst; /* 0: no start limit */
 	uint64_t start_limit_interval_ms;
 
+	/* cgroup limits (cgroup.c); 0 means "not set" unless noted */
+	uint64_t cpu_milli;	   /* thousandths of one CPU: 20% is 200 */
+	uint64_t cpu_period_us;	   /* CFS period, default 100000 */
+	uint64_t cpu_weight;	   /* 1..10000 */
+	uint64_t memory_max;	   /* bytes */
+	uint64_t memory_swap_max;  /* bytes; valid when memory_swap_set */
+	bool memory_swap_set;
+	uint64_t pids_max;
+	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
+	bool cgroup_warn;	   /* --cgroup-missing warn */
+
 	bool net_none;
 	bool read_only;
 	bool force_chroot;

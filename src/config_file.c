@@ -39,7 +39,7 @@ static char *read_text(struct parse_ctx *ctx, int fd, const char *path)
 			continue;
 		if (n < 0)
 			return parse_fail(ctx, NULL, "cannot read config file %s: %s",
-					  path, strerror(errno)), NULL;
+					  path, error_text(errno)), NULL;
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -91,7 +91,7 @@ int config_file_read(struct parse_ctx *ctx, const char *path)
 
 	if (fd < 0)
 		return parse_fail(ctx, NULL, "cannot open config file %s: %s", path,
-				  strerror(errno));
+				  error_text(errno));
 	text = read_text(ctx, fd, path);
 	close(fd);
 	if (!text)

@@ -29,14 +29,14 @@ static void bind_device(const char *name)
 	fmt(here, sizeof here, "dev/%s", name);
 	fd = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0)
-		die("cannot create /%s: %s", here, strerror(errno));
+		die("cannot create /%s: %s", here, error_text(errno));
 	close(fd);
 	if (mount(host, here, NULL, MS_BIND, NULL) == 0)
 		return;
 	if (errno == ENOENT)
 		die("the host has no %s to give the sandbox: mount devtmpfs on "
 		    "/dev (kernel option CONFIG_DEVTMPFS)", host);
-	die("cannot bind %s into the sandbox: %s", host, strerror(errno));
+	die("cannot bind %s into the sandbox: %s", host, error_text(errno));
 }
 
 /* A pty instance of the sandbox's own (newinstance): it sees none of the
@@ -45,12 +45,12 @@ static void bind_device(const char *name)
 static void mount_devpts(void)
 {
 	if (mkdir("dev/pts", 0755))
-		die("cannot create /dev/pts: %s", strerror(errno));
+		die("cannot create /dev/pts: %s", error_text(errno));
 	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=620") == 0)
 		return;
 	if (errno != ENODEV)
-		die("cannot mount devpts on /dev/pts: %s", strerror(errno));
+		die("cannot mount devpts on /dev/pts: %s", error_text(errno));
 	log_info("no devpts in this kernel (CONFIG_UNIX98_PTYS): the sandbox "
 		 "has no ptys");
 }
@@ -68,9 +68,9 @@ void dev_setup(void)
 	mount_devpts();
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
 		if (symlink(links[i][1], links[i][0]))
-			die("cannot create /%s: %s", links[i][0], strerror(errno));
+			die("cannot create /%s: %s", links[i][0], error_text(errno));
 	if (mkdir("dev/shm", 01777))
-		die("cannot create /dev/shm: %s", strerror(errno));
+		die("cannot create /dev/shm: %s", error_text(errno));
 	mount_or_die("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     "mode=1777");
 	log_debug("/dev: null zero full random urandom tty, pts, shm");

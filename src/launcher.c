@@ -31,7 +31,7 @@ static void absolute_root(struct config *cfg)
 		return;
 	/* The system call, not getcwd(3): musl's pulls in malloc. */
 	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
-		die("cannot read the current directory: %s", strerror(errno));
+		die("cannot read the current directory: %s", error_text(errno));
 	len = strlen(cwd) + strlen(cfg->root) + 2;
 	abs = config_alloc(cfg, len);
 	if (!abs)
@@ -48,7 +48,7 @@ static void check_host(struct config *cfg)
 
 	if (cfg->root) {
 		if (stat(cfg->root, &st))
-			die("root %s: %s", cfg->root, strerror(errno));
+			die("root %s: %s", cfg->root, error_text(errno));
 		if (!S_ISDIR(st.st_mode))
 			die("root %s is not a directory", cfg->root);
 		if (stat("/", &host_root) == 0 && st.st_dev == host_root.st_dev &&
@@ -62,7 +62,7 @@ static void check_host(struct config *cfg)
 		if (m->src && stat(m->src, &st))
 			die("%s %s: source %s: %s",
 			    m->kind == MOUNT_BIND ? "bind" : "ro-bind", m->src,
-			    m->src, strerror(errno));
+			    m->src, error_text(errno));
 	}
 }
 
@@ -79,7 +79,7 @@ static void new_pid_namespace(void)
 	if (errno == ENOSPC)
 		die("cannot create a PID namespace: the limit is reached (sysctl "
 		    "user.max_pid_namespaces)");
-	die("cannot create a PID namespace: %s", strerror(errno));
+	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
@@ -127,13 +127,13 @@ int launcher_run(struct config *cfg)
 	/* PID 1 writes one byte once it has PR_SET_PDEATHSIG armed; if we
 	 * died before that, its write fails and it exits at once. */
 	if (pipe2(ready, O_CLOEXEC))
-		die("cannot create a pipe: %s", strerror(errno));
+		die("cannot create a pipe: %s", error_text(errno));
 	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
 	 * and qemu-user rejects clone() with namespace flags. */
 	new_pid_namespace();
-	child = fork();
+	child = fork_process();
 	if (child < 0)
-		die("cannot fork: %s", strerror(errno));
+		die("cannot fork: %s", error_text(errno));
 	if (child == 0) {
 		close(ready[0]);
 		sandbox_run(cfg, ready[1]);

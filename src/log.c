@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <stdbool.h>
+#include <errno.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -162,4 +163,68 @@ void die(const char *f, ...)
 	log_va(LOG_ERROR, f, ap);
 	va_end(ap);
 	_exit(EXIT_SETUP);
+}
+
+#define ERRORS(X)                                                        \
+	X(EPERM, "Operation not permitted")                              \
+	X(ENOENT, "No such file or directory")                           \
+	X(ESRCH, "No such process")                                      \
+	X(EINTR, "Interrupted system call")                              \
+	X(EIO, "I/O error")                                              \
+	X(ENXIO, "No such device or address")                            \
+	X(E2BIG, "Argument list too long")                               \
+	X(ENOEXEC, "Exec format error")                                  \
+	X(EBADF, "Bad file descriptor")                                  \
+	X(ECHILD, "No child process")                                    \
+	X(EAGAIN, "Resource temporarily unavailable")                    \
+	X(ENOMEM, "Out of memory")                                       \
+	X(EACCES, "Permission denied")                                   \
+	X(EFAULT, "Bad address")                                         \
+	X(EBUSY, "Resource busy")                                        \
+	X(EEXIST, "File exists")                                         \
+	X(EXDEV, "Cross-device link")                                    \
+	X(ENODEV, "No such device")                                      \
+	X(ENOTDIR, "Not a directory")                                    \
+	X(EISDIR, "Is a directory")                                      \
+	X(EINVAL, "Invalid argument")                                    \
+	X(ENFILE, "Too many open files in system")                       \
+	X(EMFILE, "No file descriptors available")                       \
+	X(ETXTBSY, "Text file busy")                                     \
+	X(EFBIG, "File too large")                                       \
+	X(ENOSPC, "No space left on device")                             \
+	X(EROFS, "Read-only file system")                                \
+	X(EMLINK, "Too many links")                                      \
+	X(EPIPE, "Broken pipe")                                          \
+	X(ERANGE, "Result not representable")                            \
+	X(ENAMETOOLONG, "Filename too long")                             \
+	X(ENOSYS, "Function not implemented")                            \
+	X(ENOTEMPTY, "Directory not empty")                              \
+	X(ELOOP, "Symbolic link loop")                                   \
+	X(EOPNOTSUPP, "Not supported")                                   \
+	X(EAFNOSUPPORT, "Address family not supported by protocol")      \
+	X(EUSERS, "Too many users")                                      \
+	X(EDQUOT, "Quota exceeded")
+
+const char *error_text(int err)
+{
+	/* Numbers in one byte each (every errno above is below 256 on every
+	 * Linux architecture, MIPS included), texts in one NUL-separated
+	 * blob: a third of a table of pointers. */
+#define NUMBER(e, text) (unsigned char)(e),
+#define TEXT(e, text) text "\0"
+	static const unsigned char numbers[] = { ERRORS(NUMBER) };
+	static const char texts[] = ERRORS(TEXT);
+#undef NUMBER
+#undef TEXT
+	static char unknown[24];
+	const char *t = texts;
+
+	for (size_t i = 0; i < sizeof numbers; i++) {
+		if (numbers[i] == err)
+			return t;
+		while (*t++)
+			;
+	}
+	fmt(unknown, sizeof unknown, "error %d", err);
+	return unknown;
 }

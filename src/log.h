@@ -28,6 +28,11 @@ int log_verbosity(void);
 size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);
 
+/* The text of an errno value, in musl's words, for the errors hutch's
+ * system calls can meet; "error N" for others. Smaller than strerror(3),
+ * whose table holds every errno there is. */
+const char *error_text(int err);
+
 void log_msg(enum log_level level, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 	static struct config cfg;
 	struct parse_error err;
 
-	switch (options_parse(&cfg, argc, argv, &err)) {
+	switch (options_parse(&cfg, argc, argv, &err, true)) {
 	case PARSE_ERROR:
 		log_error("%s", err.msg);
 		return EXIT_SETUP;

@@ -37,7 +37,7 @@ void mount_or_die(const char *src, const char *target, const char *type,
 	if (mount(src, target, type, flags, data) == 0)
 		return;
 	die("cannot mount %s on /%s: %s%s", type ? type : src, target,
-	    strerror(errno), mount_hint(errno));
+	    error_text(errno), mount_hint(errno));
 }
 
 /* Creates one missing component: a directory, or an empty file to bind a
@@ -56,7 +56,7 @@ static void create_component(int dirfd, const char *name, bool is_dir,
 			return;
 		}
 	}
-	die("cannot create mount point %s in the root: %s", path, strerror(errno));
+	die("cannot create mount point %s in the root: %s", path, error_text(errno));
 }
 
 /* Makes sure `path` (relative) exists, walking it one component at a time
@@ -88,7 +88,7 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 		} else if (errno == ENOENT && may_create) {
 			create_component(dirfd, name, is_dir || (rest && *rest), path);
 		} else {
-			die("mount point /%s: %s", path, strerror(errno));
+			die("mount point /%s: %s", path, error_text(errno));
 		}
 		if (!rest || !*rest)
 			break;
@@ -97,7 +97,7 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 		dirfd = next;
 	}
 	if (dirfd < 0)
-		die("mount point /%s: %s", path, strerror(errno));
+		die("mount point /%s: %s", path, error_text(errno));
 	close(dirfd);
 }
 
@@ -115,7 +115,7 @@ static void remount_read_only(const char *target)
 	struct statfs sv;
 
 	if (statfs(target, &sv))
-		die("cannot read the flags of /%s: %s", target, strerror(errno));
+		die("cannot read the flags of /%s: %s", target, error_text(errno));
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
 		if ((unsigned long)sv.f_flags & keep[i].st)
 			flags |= keep[i].ms;
@@ -142,14 +142,14 @@ static void user_mount(const struct mount_spec *m, bool may_create)
 		return;
 	}
 	if (stat(m->src, &st))
-		die("cannot bind %s: %s", m->src, strerror(errno));
+		die("cannot bind %s: %s", m->src, error_text(errno));
 	mount_point(dst, S_ISDIR(st.st_mode), may_create);
 	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
 	 * not, since a remount makes only the top mount read-only and a
 	 * writable submount would slip through. */
 	if (mount(m->src, dst, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
 		  NULL))
-		die("cannot bind %s to %s: %s", m->src, m->dst, strerror(errno));
+		die("cannot bind %s to %s: %s", m->src, m->dst, error_text(errno));
 	if (m->kind == MOUNT_RO_BIND)
 		remount_read_only(dst);
 	log_debug("%s %s at %s", m->kind == MOUNT_BIND ? "bound" : "bound read-only",
@@ -179,14 +179,14 @@ static void switch_root(const struct config *cfg)
 			/* The old root now sits on top of the new one, at "/" and
 			 * at "."; detaching it leaves only the new root. */
 			if (umount2(".", MNT_DETACH))
-				die("cannot detach the old root: %s", strerror(errno));
+				die("cannot detach the old root: %s", error_text(errno));
 			if (chdir("/"))
-				die("cannot enter the new root: %s", strerror(errno));
+				die("cannot enter the new root: %s", error_text(errno));
 			log_debug("root switched to %s with pivot_root", cfg->root);
 			return;
 		}
 		if (errno != EINVAL)
-			die("pivot_root into %s failed: %s", cfg->root, strerror(errno));
+			die("pivot_root into %s failed: %s", cfg->root, error_text(errno));
 		/* EINVAL: the current root is the initramfs (rootfs), which
 		 * can never be unmounted and so never pivoted away from. */
 		log_info("pivot_root refused (root on initramfs?): switching root "
@@ -194,9 +194,9 @@ static void switch_root(const struct config *cfg)
 	}
 	/* switch_root's way: move the new root over "/" and chroot into it. */
 	if (mount(".", "/", NULL, MS_MOVE, NULL))
-		die("cannot move %s onto /: %s", cfg->root, strerror(errno));
+		die("cannot move %s onto /: %s", cfg->root, error_text(errno));
 	if (chroot(".") || chdir("/"))
-		die("cannot chroot into %s: %s", cfg->root, strerror(errno));
+		die("cannot chroot into %s: %s", cfg->root, error_text(errno));
 	log_debug("root switched to %s with MS_MOVE + chroot", cfg->root);
 }
 
@@ -205,7 +205,7 @@ void mounts_setup(const struct config *cfg)
 	bool own_root = cfg->root != NULL;
 
 	if (chdir("/"))
-		die("cannot enter /: %s", strerror(errno));
+		die("cannot enter /: %s", error_text(errno));
 	/* The new mount namespace is a copy of the host's and shares mount
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
@@ -213,7 +213,7 @@ void mounts_setup(const struct config *cfg)
 	if (own_root) {
 		mount_or_die(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL);
 		if (chdir(cfg->root))
-			die("cannot enter %s: %s", cfg->root, strerror(errno));
+			die("cannot enter %s: %s", cfg->root, error_text(errno));
 	}
 	mount_proc(own_root);
 	if (own_root) {

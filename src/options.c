@@ -58,7 +58,7 @@ char *ctx_strdup(struct parse_ctx *ctx, const char *s)
 }
 
 /* The index of s in the NULL-terminated list, or -1. */
-static int word_index(const char *s, const char *const *list)
+int word_index(const char *s, const char *const *list)
 {
 	for (int i = 0; list[i]; i++)
 		if (strcmp(s, list[i]) == 0)
@@ -380,6 +380,22 @@ const struct option_def option_table[] = {
 	  "give up after N starts within TIME (default: none)" },
 	{ "stop-timeout", 0, "TIME", set_duration, FIELD(stop_timeout_ms),
 	  OPT_BOTH, "wait this long after SIGTERM, then SIGKILL (default: 10s)" },
+	{ "cpu", 0, "SHARE", set_cpu, 0, OPT_BOTH,
+	  "CPU limit: 20% of one CPU, or 1.5 CPUs (cgroup cpu.max)" },
+	{ "cpu-period", 0, "USEC", set_limit, FIELD(cpu_period_us), OPT_BOTH,
+	  "CFS period for --cpu, 1000..1000000 (default: 100000)" },
+	{ "cpu-weight", 0, "N", set_limit, FIELD(cpu_weight), OPT_BOTH,
+	  "relative CPU weight, 1..10000 (kernel default: 100)" },
+	{ "memory", 0, "SIZE", set_memory, FIELD(memory_max), OPT_BOTH,
+	  "memory limit; the OOM killer acts beyond it" },
+	{ "memory-swap", 0, "SIZE", set_memory, FIELD(memory_swap_max), OPT_BOTH,
+	  "swap allowed on top of --memory (0: none)" },
+	{ "pids", 0, "N", set_limit, FIELD(pids_max), OPT_BOTH,
+	  "most processes and threads at once (stops fork bombs)" },
+	{ "cgroup-parent", 0, "PATH", set_cgroup_parent, 0, OPT_BOTH,
+	  "the group is PATH/NAME in each hierarchy (default: hutch)" },
+	{ "cgroup-missing", 0, "fail|warn", set_cgroup_missing, 0, OPT_BOTH,
+	  "a limit the kernel cannot apply: fail, or run without it" },
 	{ "command", 0, "CMD ARG...", set_command, 0, OPT_FILE,
 	  "the service's command line (config files only)" },
 	{ "verbose", 'v', NULL, set_flag, FIELD(verbosity), OPT_BOTH,

@@ -13,9 +13,10 @@ struct parse_error {
 /* Parses argv (options, -f FILE, then the command) into a config with
  * every default set; on PARSE_ERROR err->msg says what is wrong, naming
  * the option or FILE:LINE, and what would fix it. Touches nothing but
- * memory and the config files it reads. */
+ * memory and the config files it reads. Without command_required (hutch
+ * check) a missing command is no error; cfg->argv is then NULL. */
 enum parse_result options_parse(struct config *cfg, int argc, char **argv,
-				 struct parse_error *err);
+				struct parse_error *err, bool command_required);
 
 /* Writes --help, generated from the table, to fd. */
 void options_help(int fd);

@@ -12,6 +12,7 @@ struct parse_ctx {
 	const char *file; /* the config file being read, NULL for argv */
 	unsigned line;
 	enum parse_result result; /* PARSE_HELP / PARSE_VERSION when asked */
+	bool command_required;	  /* false for `hutch check` */
 };
 
 struct option_def;
@@ -54,6 +55,20 @@ int command_split(struct parse_ctx *ctx, const struct option_def *opt,
 /* 1..max characters of letters, digits and `extra`, not starting with
  * '.' or '-'. */
 bool valid_name(const char *s, const char *extra, size_t max);
+
+/* The index of s in the NULL-terminated list, or -1. */
+int word_index(const char *s, const char *const *list);
+
+/* Setters of the cgroup limit options (options_limits.c). */
+int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_memory(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value);
+int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value);
+/* Checks across the limit options, once all are read. */
+int check_limits(struct parse_ctx *ctx);
 
 char *ctx_strdup(struct parse_ctx *ctx, const char *s);
 

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -26,7 +27,7 @@ static void unshare_one(int flag, const char *what, const char *option)
 	if (errno == EINVAL)
 		die("cannot create a %s namespace: the kernel lacks it (kernel "
 		    "option %s)", what, option);
-	die("cannot create a %s namespace: %s", what, strerror(errno));
+	die("cannot create a %s namespace: %s", what, error_text(errno));
 }
 
 /* A new network namespace has only lo, and it is down: bring it up so the
@@ -39,10 +40,10 @@ static void loopback_up(void)
 	memset(&ifr, 0, sizeof ifr);
 	memcpy(ifr.ifr_name, "lo", 3);
 	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		die("cannot read the flags of lo: %s", strerror(errno));
+		die("cannot read the flags of lo: %s", error_text(errno));
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-		die("cannot bring lo up: %s", strerror(errno));
+		die("cannot bring lo up: %s", error_text(errno));
 	close(fd);
 }
 
@@ -56,7 +57,7 @@ static void enter_namespaces(const struct config *cfg)
 		loopback_up();
 	}
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
-		die("cannot set the hostname: %s", strerror(errno));
+		die("cannot set the hostname: %s", error_text(errno));
 	log_debug("new PID, mount, UTS, IPC%s namespaces; hostname %s",
 		  cfg->net_none ? ", network" : "", cfg->hostname);
 }
@@ -102,9 +103,15 @@ static char **service_environment(const struct config *cfg)
  * a namespace's init. */
 static void reset_signal_dispositions(void)
 {
-	for (int sig = 1; sig < NSIG; sig++)
+	/* An all-zero kernel sigaction is SIG_DFL with no flags and an empty
+	 * mask, whatever the architecture's layout (MIPS orders it
+	 * differently): the system call takes it as is, without the 600
+	 * bytes of musl's sigaction wrapper. */
+	static const unsigned long dfl[8];
+
+	for (int sig = 1; sig < _NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
 void sandbox_run(const struct config *cfg, int ready_fd)
@@ -126,7 +133,7 @@ void sandbox_run(const struct config *cfg, int ready_fd)
 	mounts_setup(cfg);
 	if (chdir(cfg->workdir) || chdir("/"))
 		die("working directory %s: %s in the sandbox", cfg->workdir,
-		    strerror(errno));
+		    error_text(errno));
 	envp = service_environment(cfg);
 	close_fds_above(STDERR_FILENO);
 	_exit(supervise(cfg, envp));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sys.h"
 
 
 enum step { STEP_CHDIR, STEP_EXEC, STEP_LOADER };
@@ -88,7 +89,7 @@ pid_t spawn_service(const struct config *cfg, char **envp,
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
-	pid = fork();
+	pid = fork_process();
 	if (pid < 0) {
 		int err = -errno;
 		close(pipefd[0]);

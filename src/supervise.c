@@ -64,12 +64,12 @@ static void start_service(struct supervisor *sv)
 	pid = spawn_service(sv->cfg, sv->envp, &failure);
 	if (pid == 0) {
 		log_error("cannot run %s: %s (%s); exit %d", sv->cfg->argv[0],
-			  failure.why, strerror(failure.error), failure.exit_code);
+			  failure.why, error_text(failure.error), failure.exit_code);
 		finish(sv, failure.exit_code);
 	} else if (pid < 0) {
 		uint64_t delay = backoff_next(&sv->backoff);
 		log_error("cannot fork the service: %s; retrying in %llu ms",
-			  strerror((int)-pid), (unsigned long long)delay);
+			  error_text((int)-pid), (unsigned long long)delay);
 		schedule(sv, BACKOFF, delay ? delay : sv->cfg->restart_delay_ms);
 	} else {
 		sv->service = pid;

@@ -22,6 +22,12 @@ ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);
  * board without an RTC jumps by decades at boot). */
 uint64_t monotonic_ms(void);
 
+/* fork(2) as the bare system call. hutch is single-threaded and never
+ * calls raise() or abort(), so it needs none of what musl's fork() adds
+ * (atfork handlers, lock resets, the cached thread id) and not its 1.5 KiB
+ * of thread locks either. */
+pid_t fork_process(void);
+
 /* Close every descriptor above `keep`. */
 void close_fds_above(int keep);
 

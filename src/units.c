@@ -79,6 +79,43 @@ static uint64_t duration_unit(const char *s)
 	return 0;
 }
 
+/* digits[.digits] as thousandths, advancing *s past them. */
+static int take_thousandths(const char **s, uint64_t *out)
+{
+	uint64_t whole, frac = 0, scale = 1;
+	int err = take_digits(s, UINT64_MAX / 1000, &whole);
+
+	if (err)
+		return err;
+	if (**s == '.') {
+		(*s)++;
+		if (**s < '0' || **s > '9')
+			return -EINVAL;
+		for (; **s >= '0' && **s <= '9'; (*s)++)
+			if (scale < 1000) {
+				frac = frac * 10 + (uint64_t)(**s - '0');
+				scale *= 10;
+			}
+	}
+	*out = whole * 1000 + frac * (1000 / scale);
+	return 0;
+}
+
+int parse_cpu(const char *s, uint64_t *milli)
+{
+	uint64_t v;
+	int err = take_thousandths(&s, &v);
+
+	if (err)
+		return err;
+	if (s[0] == '%' && s[1] == '\0')
+		v /= 100;
+	else if (s[0])
+		return -EINVAL;
+	*milli = v;
+	return 0;
+}
+
 int parse_duration_ms(const char *s, uint64_t *ms)
 {
 	uint64_t whole, frac = 0, scale = 1, unit, total;

@@ -17,4 +17,8 @@ int parse_size(const char *s, uint64_t *bytes);
  * bare number means seconds (as in systemd): 100ms, 10, 1.5s, 2m. */
 int parse_duration_ms(const char *s, uint64_t *ms);
 
+/* A CPU share in thousandths of one CPU: "20%" (of one CPU) is 200, "1.5"
+ * (CPUs) is 1500, "12.5%" is 125. At most three decimals count. */
+int parse_cpu(const char *s, uint64_t *milli);
+
 #endif

@@ -1,4 +1,5 @@
 /* fmt.c - the formatter behind every message, and wait-status codes. */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -48,5 +49,11 @@ int main(void)
 	is_str(signal_name(SIGSYS, buf, sizeof buf), "SIGSYS", "signal name SIGSYS");
 	is_str(signal_name(SIGRTMIN + 2, buf, sizeof buf), "SIGRTMIN+2",
 	       "real-time signals by offset");
+
+	is_str(error_text(ENOENT), "No such file or directory", "error text ENOENT");
+	is_str(error_text(EBUSY), "Resource busy", "error text EBUSY");
+	is_str(error_text(EDQUOT), "Quota exceeded", "error text, last entry");
+	is_str(error_text(EPERM), "Operation not permitted", "error text, first entry");
+	is_str(error_text(9999), "error 9999", "unknown errno by number");
 	return tap_done();
 }

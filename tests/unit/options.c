@@ -30,7 +30,7 @@ static enum parse_result parse(char **argv)
 	int argc = argc_of(argv);
 
 	memcpy(kept, argv, (size_t)(argc + 1) * sizeof *argv);
-	return options_parse(&cfg, argc, kept, &err);
+	return options_parse(&cfg, argc, kept, &err, true);
 }
 
 /* argv must fail, with a message containing `want`. */

@@ -1,0 +1,131 @@
+/* options_limits.c - the cgroup limit options: --cpu, --cpu-period,
+ * --cpu-weight, --memory, --memory-swap, --pids, --cgroup-parent and
+ * --cgroup-missing. Ranges are the kernel's own, so a value that passes
+ * here is one the kernel takes. */
+#include "options_internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "units.h"
+
+#define FIELD(f) offsetof(struct config, f)
+
+int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+{
+	int err = parse_cpu(value, &ctx->cfg->cpu_milli);
+
+	if (err || ctx->cfg->cpu_milli == 0)
+		return parse_fail(ctx, opt, "'%s' is not a CPU share above 0: use a "
+				  "percentage of one CPU (20%%) or a number of "
+				  "CPUs (1.5)", value);
+	return 0;
+}
+
+/* Whole numbers with a kernel range: --cpu-period, --cpu-weight, --pids. */
+int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+{
+	static const struct { size_t field; uint64_t min, max; const char *unit; } ranges[] = {
+		{ FIELD(cpu_period_us), 1000, 1000000, "microseconds" },
+		{ FIELD(cpu_weight), 1, 10000, "" },
+		{ FIELD(pids_max), 1, 4194304, "processes" },
+	};
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		if (ranges[i].field != opt->field)
+			continue;
+		if (parse_uint(value, ranges[i].max, &v) || v < ranges[i].min)
+			return parse_fail(ctx, opt, "'%s' is not a number from %llu "
+					  "to %llu%s%s", value,
+					  (unsigned long long)ranges[i].min,
+					  (unsigned long long)ranges[i].max,
+					  *ranges[i].unit ? " " : "", ranges[i].unit);
+		*(uint64_t *)((char *)ctx->cfg + opt->field) = v;
+		return 0;
+	}
+	return parse_fail(ctx, opt, "no range known");
+}
+
+/* A memory cgroup charges the service's page cache and kernel memory too:
+ * below 1 MiB not even a shell starts, so such a limit is a typo. */
+#define MEMORY_MIN (1u << 20)
+
+int set_memory(struct parse_ctx *ctx, const struct option_def *opt,
+	       const char *value)
+{
+	struct config *cfg = ctx->cfg;
+	bool swap = opt->field == FIELD(memory_swap_max);
+	uint64_t bytes;
+
+	if (parse_size(value, &bytes))
+		return parse_fail(ctx, opt, "'%s' is not a size (examples: 16M, "
+				  "256M, 1G)", value);
+	if (!swap && bytes < MEMORY_MIN)
+		return parse_fail(ctx, opt, "'%s' is below 1M, too little for any "
+				  "service to start (examples: 16M, 256M)", value);
+	if (swap) {
+		cfg->memory_swap_max = bytes;
+		cfg->memory_swap_set = true;
+	} else {
+		cfg->memory_max = bytes;
+	}
+	return 0;
+}
+
+/* The parent group, below the root of every hierarchy: the groups stay
+ * inside /sys/fs/cgroup, whatever the path says. */
+int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value)
+{
+	char *copy = ctx_strdup(ctx, value), *part, *next;
+
+	if (!copy)
+		return -1;
+	if (value[0] == '/' || strlen(value) > 128)
+		return parse_fail(ctx, opt, "'%s' must be a relative path of up to "
+				  "128 characters below the cgroup root, e.g. hutch "
+				  "or services/hutch", value);
+	for (part = copy; part; part = next) {
+		next = strchr(part, '/');
+		if (next)
+			*next++ = '\0';
+		if (!valid_name(part, "._-", 64))
+			return parse_fail(ctx, opt, "'%s': each part must be a name "
+					  "of letters, digits, '.', '_' or '-', not "
+					  "'..' or empty", value);
+	}
+	ctx->cfg->cgroup_parent = value;
+	return 0;
+}
+
+int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value)
+{
+	static const char *const modes[] = { "fail", "warn", NULL };
+	int i = word_index(value, modes);
+
+	if (i < 0)
+		return parse_fail(ctx, opt, "'%s' is not fail or warn", value);
+	ctx->cfg->cgroup_warn = i == 1;
+	return 0;
+}
+
+int check_limits(struct parse_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+
+	if (cfg->memory_swap_set && !cfg->memory_max)
+		return parse_fail(ctx, NULL, "--memory-swap needs --memory: swap is "
+				  "limited on top of a memory limit");
+	/* The kernel refuses a CFS quota under 1 ms per period. */
+	if (cfg->cpu_milli && cfg->cpu_milli * cfg->cpu_period_us / 1000 < 1000)
+		return parse_fail(ctx, NULL, "--cpu %llu.%llu%% with --cpu-period "
+				  "%llu gives less than the kernel's minimum quota "
+				  "of 1000 us per period: raise one of them",
+				  (unsigned long long)cfg->cpu_milli / 10,
+				  (unsigned long long)cfg->cpu_milli % 10,
+				  (unsigned long long)cfg->cpu_period_us);
+	return 0;
+}
