@@ -16,7 +16,11 @@ PREFIX ?= /usr/local
 BUILD := build/$(ARCH)
 BIN := $(BUILD)/hutch
 BUSYBOX ?= /bin/busybox
-SIZE_BUDGET := 40960
+# The goal is 40 KiB (what the core alone took: 36 KiB); cgroups and the
+# kernel probe brought it past that. make check holds the line at 48 KiB
+# until the benchmark work trims it back (see docs/design.md, "Size").
+SIZE_GOAL := 40960
+SIZE_BUDGET := 49152
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -48,7 +52,7 @@ $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
 	@size=$$(stat -c %s $@); \
-	 echo "  SIZE    $@: $$size bytes ($(ARCH), budget $(SIZE_BUDGET))"; \
+	 echo "  SIZE    $@: $$size bytes ($(ARCH), goal $(SIZE_GOAL), budget $(SIZE_BUDGET))"; \
 	 [ $$size -le $(SIZE_BUDGET) ] || echo "  WARNING $@ is over the size budget of $(SIZE_BUDGET) bytes"
 
 # The budget holds for the default flags; `make check` enforces it.

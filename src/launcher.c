@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "sandbox.h"
 #include "sys.h"
@@ -66,6 +67,18 @@ static void check_host(struct config *cfg)
 	}
 }
 
+/* A CPU limit beyond the machine would be no limit at all. */
+static void check_cpus(const struct config *cfg)
+{
+	unsigned cpus = cpus_online();
+
+	if (cfg->cpu_milli > cpus * 1000ULL)
+		die("--cpu asks for %llu.%llu CPUs, but this machine has %u CPU%s "
+		    "online", (unsigned long long)cfg->cpu_milli / 1000,
+		    (unsigned long long)cfg->cpu_milli % 1000 / 100, cpus,
+		    cpus == 1 ? "" : "s");
+}
+
 static void new_pid_namespace(void)
 {
 	if (unshare(CLONE_NEWPID) == 0)
@@ -113,11 +126,14 @@ static int forward_until_exit(pid_t child, const sigset_t *set)
 
 int launcher_run(struct config *cfg)
 {
+	static struct cgroup cg;
 	sigset_t set;
 	int ready[2], code;
 	pid_t child;
 
 	check_host(cfg);
+	check_cpus(cfg);
+	cgroup_probe(&cg, cfg);
 	cfg->tty_foreground = isatty(STDIN_FILENO) &&
 			      tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* Blocked from here on, and inherited so: PID 1 takes them with
@@ -131,15 +147,19 @@ int launcher_run(struct config *cfg)
 	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
 	 * and qemu-user rejects clone() with namespace flags. */
 	new_pid_namespace();
+	/* From here on die() removes the group again. */
+	cgroup_create(&cg, cfg);
 	child = fork_process();
 	if (child < 0)
 		die("cannot fork: %s", error_text(errno));
 	if (child == 0) {
+		die_cleanup(NULL); /* the group is the launcher's to remove */
 		close(ready[0]);
-		sandbox_run(cfg, ready[1]);
+		sandbox_run(cfg, &cg, ready[1]);
 	}
 	close(ready[1]);
 	code = forward_until_exit(child, &set);
 	close(ready[0]);
+	cgroup_remove(&cg);
 	return code;
 }

@@ -155,6 +155,13 @@ void log_msg(enum log_level level, const char *f, ...)
 	va_end(ap);
 }
 
+static void (*cleanup)(void);
+
+void die_cleanup(void (*fn)(void))
+{
+	cleanup = fn;
+}
+
 void die(const char *f, ...)
 {
 	va_list ap;
@@ -162,6 +169,11 @@ void die(const char *f, ...)
 	va_start(ap, f);
 	log_va(LOG_ERROR, f, ap);
 	va_end(ap);
+	if (cleanup) {
+		void (*fn)(void) = cleanup;
+		cleanup = NULL; /* a die() inside it must not loop */
+		fn();
+	}
 	_exit(EXIT_SETUP);
 }
 

@@ -43,4 +43,8 @@ void log_msg(enum log_level level, const char *fmt, ...) HUTCH_PRINTF(2, 3);
  * transient error). */
 _Noreturn void die(const char *fmt, ...) HUTCH_PRINTF(1, 2);
 
+/* Runs fn in die() before the exit: the launcher removes the cgroup it
+ * made, so a failed setup leaves nothing behind. NULL clears it. */
+void die_cleanup(void (*fn)(void));
+
 #endif

@@ -1,6 +1,8 @@
 /* main.c - entry point: parse everything first, then launch. */
+#include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "launcher.h"
 #include "log.h"
 #include "options.h"
@@ -16,8 +18,10 @@ int main(int argc, char **argv)
 	/* Static: the config's text arena is only touched as far as used. */
 	static struct config cfg;
 	struct parse_error err;
+	/* `hutch check [OPTIONS]`: the same options, no command needed. */
+	bool probe = argc > 1 && strcmp(argv[1], "check") == 0;
 
-	switch (options_parse(&cfg, argc, argv, &err, true)) {
+	switch (options_parse(&cfg, argc - probe, argv + probe, &err, !probe)) {
 	case PARSE_ERROR:
 		log_error("%s", err.msg);
 		return EXIT_SETUP;
@@ -31,5 +35,5 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(cfg.name, cfg.verbosity);
-	return launcher_run(&cfg);
+	return probe ? check_run(&cfg) : launcher_run(&cfg);
 }

@@ -4,6 +4,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -114,9 +115,24 @@ static void reset_signal_dispositions(void)
 			syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
-void sandbox_run(const struct config *cfg, int ready_fd)
+/* Every descriptor but 0, 1, 2 is closed; the OOM counter, if any, is kept
+ * as 3 (close-on-exec, so the service never sees it). */
+static int close_inherited_fds(int oom_fd)
+{
+	if (oom_fd < 0) {
+		close_fds_above(STDERR_FILENO);
+		return -1;
+	}
+	if (oom_fd != 3 && dup3(oom_fd, 3, O_CLOEXEC) < 0)
+		die("cannot keep the OOM counter: %s", error_text(errno));
+	close_fds_above(3);
+	return 3;
+}
+
+void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd)
 {
 	char **envp;
+	int oom_fd;
 
 	/* If the launcher dies, so does the sandbox: PID 1's death kills
 	 * every process in the namespace. Set before the write below, which
@@ -124,6 +140,8 @@ void sandbox_run(const struct config *cfg, int ready_fd)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(ready_fd, "r", 1) != 1)
 		_exit(EXIT_SETUP);
 	close(ready_fd);
+	/* First: the service and everything PID 1 forks are in the group. */
+	cgroup_join(cg);
 	reset_signal_dispositions();
 	/* With the terminal in front, PID 1 takes a process group of its own
 	 * that it can name, to hand the terminal back between runs. */
@@ -135,6 +153,6 @@ void sandbox_run(const struct config *cfg, int ready_fd)
 		die("working directory %s: %s in the sandbox", cfg->workdir,
 		    error_text(errno));
 	envp = service_environment(cfg);
-	close_fds_above(STDERR_FILENO);
-	_exit(supervise(cfg, envp));
+	oom_fd = close_inherited_fds(cg->events_fd);
+	_exit(supervise(cfg, envp, oom_fd));
 }

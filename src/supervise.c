@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "respawn.h"
 #include "spawn.h"
@@ -31,6 +32,8 @@ struct supervisor {
 	unsigned starts;
 	struct backoff backoff;
 	struct start_limit limit;
+	int oom_fd;
+	unsigned long long oom_kills;
 	bool done;
 	int exit_code;
 };
@@ -81,11 +84,18 @@ static void start_service(struct supervisor *sv)
 	}
 }
 
-static void log_exit(const struct supervisor *sv, uint64_t up_ms)
+static void log_exit(struct supervisor *sv, uint64_t up_ms)
 {
+	unsigned long long oom = cgroup_oom_kills(sv->oom_fd);
 	int st = sv->status;
 	char name[16];
 
+	if (oom > sv->oom_kills)
+		log_error("the kernel's OOM killer killed %llu process%s in the "
+			  "sandbox: the memory limit of %llu bytes was reached",
+			  oom - sv->oom_kills, oom - sv->oom_kills == 1 ? "" : "es",
+			  (unsigned long long)sv->cfg->memory_max);
+	sv->oom_kills = oom;
 	if (WIFSIGNALED(st))
 		log_info("service killed by signal %d (%s) after %llu ms",
 			 WTERMSIG(st), signal_name(WTERMSIG(st), name, sizeof name),
@@ -220,11 +230,13 @@ static const struct timespec *timeout(const struct supervisor *sv,
 	return ts;
 }
 
-int supervise(const struct config *cfg, char **envp)
+int supervise(const struct config *cfg, char **envp, int oom_fd)
 {
 	struct supervisor sv = {
 		.cfg = cfg,
 		.envp = envp,
+		.oom_fd = oom_fd,
+		.oom_kills = cgroup_oom_kills(oom_fd),
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
 	};

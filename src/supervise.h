@@ -5,7 +5,8 @@
 #include "config.h"
 
 /* Runs until the service is done for good; returns hutch's exit code.
- * Expects every signal of supervised_signals() blocked. */
-int supervise(const struct config *cfg, char **envp);
+ * Expects every signal of supervised_signals() blocked. oom_fd (or -1) is
+ * the cgroup's OOM event file, to tell an OOM kill from others. */
+int supervise(const struct config *cfg, char **envp, int oom_fd);
 
 #endif

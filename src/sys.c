@@ -8,7 +8,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -74,6 +76,59 @@ ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size)
 	buf[len] = '\0';
 	close(fd);
 	return (ssize_t)len;
+}
+
+int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
+{
+	char buf[4096];
+	size_t have = 0;
+	bool skipping = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		char *line = buf, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
+			*nl = '\0';
+			if (!skipping)
+				fn(line, arg);
+			skipping = false;
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof buf - 1) { /* a line longer than the buffer */
+			skipping = true;
+			have = 0;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+size_t split_words(char *s, char **words, size_t max, char sep)
+{
+	size_t n = 0;
+
+	while (*s && n < max) {
+		while (*s == sep)
+			*s++ = '\0';
+		if (!*s)
+			break;
+		words[n++] = s;
+		while (*s && *s != sep)
+			s++;
+	}
+	return n;
 }
 
 uint64_t monotonic_ms(void)

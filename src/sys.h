@@ -4,6 +4,7 @@
 #define HUTCH_SYS_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -17,6 +18,13 @@ int write_knob(int dirfd, const char *path, const char *value);
 
 /* Reads up to size-1 bytes and NUL-terminates; returns the length. */
 ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);
+
+/* Calls fn on each line of a file (newline removed), read 4 KiB at a time;
+ * lines longer than that are skipped. */
+int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg);
+
+/* Splits s in place at blanks into at most max words; returns the count. */
+size_t split_words(char *s, char **words, size_t max, char sep);
 
 /* Milliseconds on CLOCK_MONOTONIC: immune to wall-clock steps (NTP on a
  * board without an RTC jumps by decades at boot). */

@@ -1,0 +1,358 @@
+/* cgroup.c - finds the hierarchies, creates and removes the sandbox's
+ * group, and moves PID 1 into it. The limits are in cgroup_limits.c. */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sys.h"
+
+static const char *const ctrl_names[CG_N] = { "cpu", "cpuacct", "memory", "pids" };
+
+struct probe {
+	struct cgroup *cg;
+	char v2[96];
+};
+
+static void copy_path(char *dst, size_t size, const char *src)
+{
+	if (fmt(dst, size, "%s", src) >= size)
+		dst[0] = '\0'; /* too long to use: as if not mounted */
+}
+
+/* One line of /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT
+ * OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS". A v1 hierarchy names
+ * its controllers in the super options ("rw,cpu,cpuacct"). Only mounts of
+ * a hierarchy's root count: a bind of a subgroup is no place to start. */
+static void note_mount(char *line, void *arg)
+{
+	struct probe *p = arg;
+	char *w[24], *opt[16];
+	size_t n = split_words(line, w, 24, ' '), dash, nopt;
+
+	for (dash = 6; dash < n && strcmp(w[dash], "-") != 0; dash++)
+		;
+	if (dash + 3 >= n || strcmp(w[3], "/") != 0)
+		return;
+	if (strcmp(w[dash + 1], "cgroup2") == 0 && !p->v2[0])
+		copy_path(p->v2, sizeof p->v2, w[4]);
+	if (strcmp(w[dash + 1], "cgroup") != 0)
+		return;
+	nopt = split_words(w[dash + 3], opt, 16, ',');
+	for (size_t i = 0; i < nopt; i++)
+		for (int c = 0; c < CG_N; c++)
+			if (strcmp(opt[i], ctrl_names[c]) == 0 && !p->cg->mount[c][0])
+				copy_path(p->cg->mount[c], sizeof p->cg->mount[c], w[4]);
+}
+
+/* v2: the controllers the root offers, from cgroup.controllers. */
+static void probe_v2(struct cgroup *cg, const char *mount)
+{
+	char path[128], list[256], *words[16];
+	size_t n;
+
+	fmt(path, sizeof path, "%s/cgroup.controllers", mount);
+	if (read_small_file(AT_FDCWD, path, list, sizeof list) < 0)
+		list[0] = '\0';
+	list[strcspn(list, "\n")] = '\0';
+	n = split_words(list, words, 16, ' ');
+	for (int c = 0; c < CG_N; c++) {
+		copy_path(cg->mount[c], sizeof cg->mount[c], mount);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(words[i], ctrl_names[c]) == 0)
+				cg->have[c] = true;
+	}
+	cg->have[CG_CPUACCT] = false; /* v2 accounts in cpu.stat */
+}
+
+void cgroup_probe(struct cgroup *cg, const struct config *cfg)
+{
+	struct probe p = { .cg = cg };
+
+	memset(cg, 0, sizeof *cg);
+	for (int c = 0; c < CG_N; c++)
+		cg->parent[c] = cg->dir[c] = -1;
+	cg->events_fd = -1;
+	cg->name = cfg->name;
+	cg->parent_path = cfg->cgroup_parent;
+	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
+	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
+	cg->need[CG_MEMORY] = cfg->memory_max != 0;
+	cg->need[CG_PIDS] = cfg->pids_max != 0;
+	each_line("/proc/self/mountinfo", note_mount, &p);
+	/* Hybrid systems (systemd's, this build machine's) mount v1
+	 * hierarchies and an empty cgroup2 beside them: v1 wins when it has
+	 * any controller hutch uses. */
+	if (cg->mount[CG_CPU][0] || cg->mount[CG_MEMORY][0] || cg->mount[CG_PIDS][0]) {
+		cg->version = 1;
+		for (int c = 0; c < CG_N; c++)
+			cg->have[c] = cg->mount[c][0] != '\0';
+	} else if (p.v2[0]) {
+		cg->version = 2;
+		probe_v2(cg, p.v2);
+	}
+}
+
+/* The kernel knows a controller but the command line disabled it, as the
+ * Raspberry Pi firmware does for memory: /proc/cgroups says enabled 0. */
+static bool disabled_at_boot(const char *name)
+{
+	char text[1024], *line, *next, *w[4];
+
+	if (read_small_file(AT_FDCWD, "/proc/cgroups", text, sizeof text) < 0)
+		return false;
+	for (line = text; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (split_words(line, w, 4, '\t') == 4 && strcmp(w[0], name) == 0)
+			return strcmp(w[3], "0") == 0;
+	}
+	return false;
+}
+
+const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
+			   size_t size)
+{
+	static const char *const options[CG_N] = {
+		"CONFIG_CGROUP_SCHED and CONFIG_FAIR_GROUP_SCHED",
+		"CONFIG_CGROUP_CPUACCT", "CONFIG_MEMCG", "CONFIG_CGROUP_PIDS"
+	};
+
+	if (!cg->version)
+		fmt(buf, size, "no cgroup file system is mounted: mount cgroup2 on "
+		    "/sys/fs/cgroup (mount -t cgroup2 none /sys/fs/cgroup; kernel "
+		    "option CONFIG_CGROUPS)");
+	else if (c == CG_MEMORY && disabled_at_boot("memory"))
+		fmt(buf, size, "the memory controller is disabled on the kernel "
+		    "command line (cgroup_disable=memory, the Raspberry Pi "
+		    "firmware's default): add cgroup_enable=memory to "
+		    "cmdline.txt on Raspberry Pi kernels, or remove "
+		    "cgroup_disable=memory elsewhere");
+	else if (cg->version == 1 && !disabled_at_boot(ctrl_names[c]) &&
+		 access("/proc/cgroups", F_OK) == 0)
+		fmt(buf, size, "no cgroup v1 hierarchy has the %s controller: "
+		    "mount one (mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s) or "
+		    "check kernel option %s", ctrl_names[c], ctrl_names[c],
+		    ctrl_names[c], options[c]);
+	else
+		fmt(buf, size, "the kernel has no %s controller (kernel option %s)",
+		    ctrl_names[c], options[c]);
+	return buf;
+}
+
+/* dir[c] of another controller in the same hierarchy (v2, or v1
+ * hierarchies mounted together such as cpu,cpuacct), or -1. */
+static int shared_with(const struct cgroup *cg, enum cg_ctrl c)
+{
+	for (int o = 0; o < (int)c; o++)
+		if (cg->dir[o] >= 0 && strcmp(cg->mount[o], cg->mount[c]) == 0)
+			return o;
+	return -1;
+}
+
+/* v2: a controller reaches a group only when every ancestor lists it in
+ * cgroup.subtree_control. */
+static void enable_controllers(struct cgroup *cg, int dirfd, const char *where)
+{
+	char word[16];
+
+	for (int c = 0; c < CG_N; c++) {
+		int err;
+		if (!cg->need[c] || !cg->have[c])
+			continue;
+		fmt(word, sizeof word, "+%s", ctrl_names[c]);
+		err = write_knob(dirfd, "cgroup.subtree_control", word);
+		if (err == -EBUSY)
+			die("cannot enable the %s controller below %s: it holds "
+			    "processes, and cgroup v2 puts none in a group with "
+			    "children: pick another --cgroup-parent (under systemd: "
+			    "Delegate=yes and a sub-group)", ctrl_names[c], where);
+		if (err)
+			die("cannot enable the %s controller in %s/cgroup."
+			    "subtree_control: %s", ctrl_names[c], where,
+			    error_text(-err));
+	}
+}
+
+static int open_dir(int at, const char *name)
+{
+	return openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+/* mkdir -p of --cgroup-parent below the hierarchy's root. */
+static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_path)
+{
+	char path[160], *parts[16];
+	int fd = open_dir(AT_FDCWD, cg->mount[c]);
+	size_t n;
+
+	fmt(path, sizeof path, "%s", parent_path);
+	n = split_words(path, parts, 16, '/');
+	for (size_t i = 0; fd >= 0 && i < n; i++) {
+		int next;
+		if (cg->version == 2)
+			enable_controllers(cg, fd, cg->mount[c]);
+		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
+			die("cannot create cgroup %s/%s: %s", cg->mount[c], parts[i],
+			    error_text(errno));
+		next = open_dir(fd, parts[i]);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		die("cannot open cgroup %s/%s: %s", cg->mount[c], parent_path,
+		    error_text(errno));
+	if (cg->version == 2)
+		enable_controllers(cg, fd, parent_path);
+	return fd;
+}
+
+/* The group itself. One of the same name that is left over, empty, from a
+ * launcher that was killed is removed and made anew; one that holds
+ * processes belongs to a running sandbox of that name. */
+static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_path)
+{
+	int parent = make_parent(cg, c, parent_path);
+
+	if (mkdirat(parent, cg->name, 0755) && errno == EEXIST) {
+		if (unlinkat(parent, cg->name, AT_REMOVEDIR) && errno == EBUSY)
+			die("a sandbox named %s is already running: cgroup "
+			    "%s/%s/%s holds processes", cg->name, cg->mount[c],
+			    parent_path, cg->name);
+		log_debug("removed the stale cgroup %s/%s/%s", cg->mount[c],
+			  parent_path, cg->name);
+		mkdirat(parent, cg->name, 0755);
+	}
+	cg->dir[c] = open_dir(parent, cg->name);
+	if (cg->dir[c] < 0)
+		die("cannot create cgroup %s/%s/%s: %s", cg->mount[c], parent_path,
+		    cg->name, error_text(errno));
+	cg->parent[c] = parent; /* ours now: removed whatever happens next */
+}
+
+static struct cgroup *created; /* for die(): no group left behind */
+
+static void remove_on_death(void)
+{
+	if (created)
+		cgroup_remove(created);
+}
+
+void cgroup_create(struct cgroup *cg, const struct config *cfg)
+{
+	char why[400];
+
+	created = cg;
+	die_cleanup(remove_on_death);
+	for (int c = 0; c < CG_N; c++) {
+		int same;
+		if (!cg->need[c])
+			continue;
+		if (!cg->have[c]) {
+			if (c == CG_CPUACCT)
+				continue; /* accounting only, never required */
+			cgroup_missing(cg, (enum cg_ctrl)c, why, sizeof why);
+			if (!cfg->cgroup_warn)
+				die("cannot limit %s: %s", ctrl_names[c], why);
+			log_error("running without the %s limit (--cgroup-missing "
+				  "warn): %s", ctrl_names[c], why);
+			cg->need[c] = false;
+			continue;
+		}
+		same = shared_with(cg, (enum cg_ctrl)c);
+		if (same >= 0)
+			cg->dir[c] = cg->dir[same];
+		else
+			make_group(cg, (enum cg_ctrl)c, cfg->cgroup_parent);
+	}
+	cgroup_write_limits(cg, cfg);
+}
+
+void cgroup_join(const struct cgroup *cg)
+{
+	for (int c = 0; c < CG_N; c++) {
+		int err;
+		if (cg->dir[c] < 0 || shared_with(cg, (enum cg_ctrl)c) >= 0)
+			continue;
+		err = write_knob(cg->dir[c], "cgroup.procs", "0");
+		if (err)
+			die("cannot join cgroup %s/%s/%s: %s", cg->mount[c],
+			    cg->parent_path, cg->name, error_text(-err));
+	}
+}
+
+/* The kernel may report the group busy for a moment after the last
+ * process is reaped; wait in growing steps, a second in all. */
+static int remove_dir(int parent, const char *name)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	for (int tries = 0; tries < 10; tries++) {
+		if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			break;
+		nanosleep(&pause, NULL);
+		pause.tv_nsec *= 2;
+	}
+	return -errno;
+}
+
+void cgroup_remove(struct cgroup *cg)
+{
+	for (int c = 0; c < CG_N; c++) {
+		int err;
+		if (cg->parent[c] < 0)
+			continue;
+		close(cg->dir[c]);
+		err = remove_dir(cg->parent[c], cg->name);
+		if (err)
+			log_error("cannot remove cgroup %s/%s/%s: %s", cg->mount[c],
+				  cg->parent_path, cg->name, error_text(-err));
+		close(cg->parent[c]);
+		cg->parent[c] = -1;
+	}
+	for (int c = 0; c < CG_N; c++)
+		cg->dir[c] = -1;
+	if (cg->events_fd >= 0)
+		close(cg->events_fd);
+	cg->events_fd = -1;
+}
+
+unsigned long long cgroup_oom_kills(int events_fd)
+{
+	char text[512], *p;
+	unsigned long long count = 0;
+	ssize_t n;
+
+	if (events_fd < 0)
+		return 0;
+	/* Both files are "key value" lines, regenerated at each read from
+	 * offset 0: memory.events (v2), memory.oom_control (v1, Linux 4.13+). */
+	n = pread(events_fd, text, sizeof text - 1, 0);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	for (p = text; (p = strchr(p, 'o')); p++)
+		if (strncmp(p, "oom_kill ", 9) == 0 && (p == text || p[-1] == '\n'))
+			break;
+	for (p = p ? p + 9 : text + n; *p >= '0' && *p <= '9'; p++)
+		count = count * 10 + (unsigned long long)(*p - '0');
+	return count;
+}
+
+unsigned cpus_online(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof set, &set))
+		return 1;
+	return (unsigned)CPU_COUNT(&set);
+}

@@ -1,0 +1,57 @@
+/* cgroup.h - cgroup v1 and v2 behind one small interface. The launcher
+ * probes and creates the group and writes the limits; PID 1 joins it
+ * before anything runs, so the service is limited from its first
+ * instruction; the launcher removes it at the end. */
+#ifndef HUTCH_CGROUP_H
+#define HUTCH_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_N };
+
+struct cgroup {
+	int version;	      /* 0: no cgroup file system mounted, 1 or 2 */
+	char mount[CG_N][96]; /* v1: each controller's hierarchy ("": none);
+				 v2: the one cgroup2 mount, for all */
+	bool have[CG_N];      /* the controller can be used */
+	bool need[CG_N];      /* the configuration asks for it */
+	int parent[CG_N];     /* the directory holding the group, or -1 */
+	int dir[CG_N];	      /* the group itself, or -1 */
+	int events_fd;	      /* memory.events (v2) / memory.oom_control (v1) */
+	const char *name;
+	const char *parent_path;
+};
+
+/* Which hierarchies are mounted and which controllers they offer; reads
+ * /proc/self/mountinfo and changes nothing. */
+void cgroup_probe(struct cgroup *cg, const struct config *cfg);
+
+/* Why controller c cannot be used, with the fix (kernel option, boot
+ * argument or mount), into buf. */
+const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
+			   size_t size);
+
+/* Creates PARENT/NAME in each hierarchy needed and writes the limits.
+ * Dies (exit 125) on failure, having removed what it created. */
+void cgroup_create(struct cgroup *cg, const struct config *cfg);
+
+/* In PID 1: moves itself into the group (one write of "0" to cgroup.procs
+ * per hierarchy). Dies on failure. */
+void cgroup_join(const struct cgroup *cg);
+
+/* Removes the group, retrying while the kernel still reports it busy. */
+void cgroup_remove(struct cgroup *cg);
+
+/* The OOM killer's count for the group, read from events_fd; 0 if none. */
+unsigned long long cgroup_oom_kills(int events_fd);
+
+/* cgroup_limits.c: writes every limit of cfg into the created group. */
+void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
+
+/* CPUs this process may run on (its affinity), for --cpu checks. */
+unsigned cpus_online(void);
+
+#endif
