@@ -129,6 +129,62 @@ static void options(void)
 	is_num(cfg.start_limit_burst, 0, "start-limit none clears it");
 }
 
+static void limits(void)
+{
+	is_num(parse(ARGV("x")), PARSE_RUN, "no limits");
+	ok(!cfg.cpu_milli && !cfg.cpu_weight && !cfg.memory_max && !cfg.pids_max &&
+	   !cfg.memory_swap_set, "no limit is set by default");
+	is_num(cfg.cpu_period_us, 100000, "cpu-period defaults to 100000");
+	is_str(cfg.cgroup_parent, "hutch", "cgroup-parent defaults to hutch");
+	ok(!cfg.cgroup_warn, "cgroup-missing defaults to fail");
+
+	is_num(parse(ARGV("--cpu", "20%", "--cpu-period", "50000", "--cpu-weight",
+			  "500", "--memory", "32M", "--memory-swap", "0", "--pids",
+			  "64", "--cgroup-parent", "services/hutch",
+			  "--cgroup-missing", "warn", "x")),
+	       PARSE_RUN, "every limit option parses");
+	is_num(cfg.cpu_milli, 200, "--cpu 20%%");
+	is_num(cfg.cpu_period_us, 50000, "--cpu-period");
+	is_num(cfg.cpu_weight, 500, "--cpu-weight");
+	is_num(cfg.memory_max, 32 << 20, "--memory");
+	ok(cfg.memory_swap_set && cfg.memory_swap_max == 0, "--memory-swap 0");
+	is_num(cfg.pids_max, 64, "--pids");
+	is_str(cfg.cgroup_parent, "services/hutch", "--cgroup-parent");
+	ok(cfg.cgroup_warn, "--cgroup-missing warn");
+	is_num(parse(ARGV("--cpu", "1.5", "x")), PARSE_RUN, "--cpu in CPUs");
+	is_num(cfg.cpu_milli, 1500, "--cpu 1.5");
+
+	bad(ARGV("--cpu", "0", "x"), "not a CPU share above 0");
+	bad(ARGV("--cpu", "0%", "x"), "not a CPU share above 0");
+	bad(ARGV("--cpu", "fast", "x"), "not a CPU share");
+	bad(ARGV("--cpu", "0.5%", "x"), "minimum quota of 1000 us");
+	bad(ARGV("--cpu", "1%", "--cpu-period", "50000", "x"), "minimum quota");
+	bad(ARGV("--cpu-period", "999", "x"), "not a number from 1000 to 1000000");
+	bad(ARGV("--cpu-period", "1000001", "x"), "not a number from 1000");
+	bad(ARGV("--cpu-weight", "0", "x"), "not a number from 1 to 10000");
+	bad(ARGV("--cpu-weight", "10001", "x"), "not a number from 1 to 10000");
+	bad(ARGV("--memory", "10", "x"), "below 1M");
+	bad(ARGV("--memory", "16Q", "x"), "not a size");
+	bad(ARGV("--memory-swap", "1G", "x"), "--memory-swap needs --memory");
+	bad(ARGV("--pids", "0", "x"), "not a number from 1 to 4194304");
+	bad(ARGV("--pids", "-5", "x"), "not a number from 1");
+	bad(ARGV("--cgroup-parent", "../escape", "x"), "each part must be a name");
+	bad(ARGV("--cgroup-parent", "a/../../b", "x"), "each part must be a name");
+	bad(ARGV("--cgroup-parent", "/sys/fs/cgroup", "x"), "must be a relative path");
+	bad(ARGV("--cgroup-parent", "a//b", "x"), "each part must be a name");
+	bad(ARGV("--cgroup-missing", "ignore", "x"), "not fail or warn");
+}
+
+static void probe_mode(void)
+{
+	static char *argv[] = { "hutch", "--memory", "16M", NULL };
+
+	is_num(options_parse(&cfg, 3, argv, &err, false), PARSE_RUN,
+	       "hutch check needs no command");
+	ok(cfg.argv == NULL, "no command: argv is NULL");
+	is_num(cfg.memory_max, 16 << 20, "its options still parse");
+}
+
 static void bad_options(void)
 {
 	bad(ARGV("--bogus", "x"), "unknown option '--bogus'");
@@ -253,6 +309,8 @@ int main(void)
 	defaults();
 	options();
 	bad_options();
+	limits();
+	probe_mode();
 	config_files();
 	return tap_done();
 }

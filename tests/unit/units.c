@@ -85,6 +85,26 @@ int main(void)
 	dur_bad("99999999999999999999", ERANGE);
 	dur_bad("9999999999999999h", ERANGE);
 
+	{
+		static const struct { const char *s; uint64_t milli; } cpus[] = {
+			{ "20%", 200 }, { "100%", 1000 }, { "150%", 1500 },
+			{ "12.5%", 125 }, { "0.1%", 1 }, { "1.5", 1500 },
+			{ "2", 2000 }, { "0.25", 250 }, { "0.0005", 0 },
+		};
+		for (size_t i = 0; i < sizeof cpus / sizeof cpus[0]; i++) {
+			v = 99;
+			ok(parse_cpu(cpus[i].s, &v) == 0 && v == cpus[i].milli,
+			   "cpu '%s' = %llu thousandths (got %llu)", cpus[i].s,
+			   (unsigned long long)cpus[i].milli, (unsigned long long)v);
+		}
+		static const char *const bad_cpus[] = { "", "%", "20 %", "20%%",
+							"-1", "1.", ".5", "x", "20%x",
+							"99999999999999999999" };
+		for (size_t i = 0; i < sizeof bad_cpus / sizeof bad_cpus[0]; i++)
+			ok(parse_cpu(bad_cpus[i], &v) != 0, "cpu '%s' rejected",
+			   bad_cpus[i]);
+	}
+
 	is_num(parse_uint("42", 100, &v), 0, "uint 42 accepted");
 	is_num(v, 42, "uint 42 value");
 	is_num(-parse_uint("101", 100, &v), ERANGE, "uint above max rejected");
