@@ -6,7 +6,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +32,30 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error)
 	(void)!write(fd, &r, sizeof r);
 	_exit(error == ENOENT && step == STEP_EXEC ? EXIT_NOT_FOUND
 						    : EXIT_CANNOT_EXEC);
+}
+
+/* Whether the command names an existing file: directly when it holds a
+ * '/', else in one of the service's PATH directories, as execvp looks. */
+static bool command_exists(const char *cmd)
+{
+	const char *dirs = getenv("PATH");
+	char path[PATH_MAX];
+	size_t len = strlen(cmd);
+
+	if (strchr(cmd, '/'))
+		return access(cmd, F_OK) == 0;
+	while (dirs && *dirs) {
+		size_t n = strcspn(dirs, ":");
+		if (n + len + 2 <= sizeof path) {
+			memcpy(path, dirs, n);
+			path[n] = '/';
+			memcpy(path + n + 1, cmd, len + 1);
+			if (n && access(path, F_OK) == 0)
+				return true;
+		}
+		dirs += n + (dirs[n] == ':');
+	}
+	return false;
 }
 
 /* In the child: the service gets a clean slate. Dispositions are already
@@ -55,8 +82,7 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	execvp(cfg->argv[0], cfg->argv);
 	/* The file is there but exec says ENOENT: its ELF interpreter (a
 	 * dynamically linked binary) or its #! interpreter is missing. */
-	if (errno == ENOENT && strchr(cfg->argv[0], '/') &&
-	    access(cfg->argv[0], F_OK) == 0)
+	if (errno == ENOENT && command_exists(cfg->argv[0]))
 		report_and_exit(report_fd, STEP_LOADER, ENOENT);
 	report_and_exit(report_fd, STEP_EXEC, errno);
 }
