@@ -10,6 +10,7 @@
 static const char usage[] =
 	"Usage: hutch [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       hutch -f FILE [OPTIONS] [-- COMMAND [ARG...]]\n"
+	"       hutch check [OPTIONS]   what this kernel offers to OPTIONS\n"
 	"\n"
 	"Runs COMMAND as a supervised service in new PID, mount, UTS and IPC\n"
 	"namespaces: hutch is PID 1 inside, switches to the --root file system,\n"
@@ -33,29 +34,58 @@ static size_t option_synopsis(const struct option_def *o, char *buf, size_t size
 	size_t n = o->short_name ? fmt(buf, size, "  -%c, ", o->short_name)
 				 : fmt(buf, size, "      ");
 
-	n += fmt(buf + n, size - n, "--%s", o->name);
+	n += fmt(buf + n, size - n, o->where == OPT_FILE ? "%s =" : "--%s", o->name);
 	if (o->arg)
 		n += fmt(buf + n, size - n, " %s", o->arg);
 	return n;
 }
 
+/* Help texts start at this column and wrap at word boundaries before 80. */
+#define HELP_COLUMN 28
+#define HELP_WIDTH 79
+
+static size_t pad(char *line, size_t n, size_t to)
+{
+	while (n < to)
+		line[n++] = ' ';
+	return n;
+}
+
+/* One option: its synopsis, then its help text wrapped into the column
+ * (on the next line when the synopsis is too wide for it). */
+static void option_lines(int fd, const struct option_def *o)
+{
+	char line[256];
+	size_t n = option_synopsis(o, line, sizeof line);
+	const char *word = o->help;
+
+	if (n + 2 > HELP_COLUMN) {
+		line[n++] = '\n';
+		write_all(fd, line, n);
+		n = 0;
+	}
+	n = pad(line, n, HELP_COLUMN);
+	while (*word) {
+		size_t len = strcspn(word, " ");
+		if (n > HELP_COLUMN && n + 1 + len > HELP_WIDTH) {
+			line[n++] = '\n';
+			write_all(fd, line, n);
+			n = pad(line, 0, HELP_COLUMN);
+		} else if (n > HELP_COLUMN) {
+			line[n++] = ' ';
+		}
+		memcpy(line + n, word, len);
+		n += len;
+		word += len + (word[len] == ' ');
+	}
+	line[n++] = '\n';
+	write_all(fd, line, n);
+}
+
 void options_help(int fd)
 {
-	size_t width = 0;
-	char line[256];
-
-	for (size_t i = 0; i < option_count; i++) {
-		size_t n = option_synopsis(&option_table[i], line, sizeof line);
-		if (n > width)
-			width = n;
-	}
 	write_all(fd, usage, sizeof usage - 1);
-	for (size_t i = 0; i < option_count; i++) {
-		size_t n = option_synopsis(&option_table[i], line, sizeof line);
-		while (n < width + 2 && n < sizeof line)
-			line[n++] = ' ';
-		n += fmt(line + n, sizeof line - n, "%s\n", option_table[i].help);
-		write_all(fd, line, n < sizeof line ? n : sizeof line - 1);
-	}
+	for (size_t i = 0; i < option_count; i++)
+		option_lines(fd, &option_table[i]);
 	write_all(fd, footer, sizeof footer - 1);
 }

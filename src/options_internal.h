@@ -23,12 +23,12 @@ enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
 
 struct option_def {
 	const char *name;  /* --name on the command line, name = in files */
-	char short_name;   /* -x, or 0 */
 	const char *arg;   /* the value's name in --help; NULL for a flag */
-	option_setter set;
-	size_t field;	   /* offsetof() the config field, for shared setters */
-	unsigned where;	   /* OPT_ARGV, OPT_FILE or both */
 	const char *help;
+	option_setter set;
+	unsigned short field; /* offsetof() the config field, for shared setters */
+	char short_name;      /* -x, or 0 */
+	unsigned char where;  /* OPT_ARGV, OPT_FILE or both */
 };
 
 extern const struct option_def option_table[];
