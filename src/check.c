@@ -37,25 +37,42 @@ static void line(struct report *r, const char *status, const char *what,
 		r->failed = true;
 }
 
+/* A namespace type is there when /proc/self/ns shows it, and usable unless
+ * its sysctl user.max_X_namespaces is 0 (how some systems switch them
+ * off). User namespaces are listed for information: hutch does not use
+ * them yet. */
 static void namespaces(struct report *r)
 {
-	static const char *const ns[][3] = {
-		{ "pid", "PID namespace", "CONFIG_PID_NS" },
-		{ "mnt", "mount namespace", "CONFIG_NAMESPACES" },
-		{ "uts", "UTS namespace", "CONFIG_UTS_NS" },
-		{ "ipc", "IPC namespace", "CONFIG_IPC_NS" },
-		{ "net", "network namespace (--net none)", "CONFIG_NET_NS" },
+	static const char *const ns[][4] = {
+		{ "pid", "pid", "PID namespace", "CONFIG_PID_NS" },
+		{ "mnt", "mnt", "mount namespace", "CONFIG_NAMESPACES" },
+		{ "uts", "uts", "UTS namespace", "CONFIG_UTS_NS" },
+		{ "ipc", "ipc", "IPC namespace", "CONFIG_IPC_NS" },
+		{ "net", "net", "network namespace (--net none)", "CONFIG_NET_NS" },
+		{ "user", "user", "user namespace", "CONFIG_USER_NS" },
 	};
-	char path[32], why[64];
+	char path[48], why[96], max[24];
 
 	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
-		bool needed = i < 4 || r->cfg->net_none;
+		bool needed = i < 4 || (i == 4 && r->cfg->net_none);
+		const char *status = "ok", *reason = NULL;
+
+		fmt(path, sizeof path, "/proc/sys/user/max_%s_namespaces", ns[i][1]);
+		if (read_small_file(AT_FDCWD, path, max, sizeof max) > 0 &&
+		    max[0] == '0' && max[1] == '\n') {
+			status = "missing";
+			reason = fmt(why, sizeof why, "disabled: sysctl user.max_%s_"
+				     "namespaces is 0", ns[i][1]) ? why : NULL;
+		}
 		fmt(path, sizeof path, "/proc/self/ns/%s", ns[i][0]);
-		fmt(why, sizeof why, "kernel option %s", ns[i][2]);
-		if (access(path, F_OK) == 0)
-			line(r, "ok", ns[i][1], NULL, needed);
-		else
-			line(r, needed ? "missing" : "info", ns[i][1], why, needed);
+		if (access(path, F_OK)) {
+			status = "missing";
+			reason = fmt(why, sizeof why, "kernel option %s", ns[i][3]) ? why
+										  : NULL;
+		}
+		if (!needed && reason)
+			status = "info";
+		line(r, status, ns[i][2], reason, needed);
 	}
 }
 

@@ -1,0 +1,77 @@
+#!/bin/bash
+# hutch check: one line per feature, the fix for what is missing, exit 1
+# when the configuration needs something missing. Each missing feature is
+# produced for real: hierarchies unmounted in a private mount namespace,
+# namespaces switched off by sysctl inside a user namespace.
+. "$(dirname "$0")/../lib/tap.sh"
+require_root
+require_cmd unshare=util-linux
+[ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
+
+mounts_before=$(grep -c . /proc/self/mountinfo)
+groups() { find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -path '*/hutch/*' -type d | sort; }
+groups_before=$(groups)
+
+out=$("$HUTCH" check --cpu 20% --memory 16M --pids 20 --root "$ROOTFS" 2>&1)
+is "$?" 0 "everything this machine needs is there: exit 0"
+like "$out" "^hutch check: Linux " "a header names the kernel"
+for f in "PID namespace" "mount namespace" "UTS namespace" "IPC namespace" \
+	"cpu controller" "memory controller" "pids controller" "CFS bandwidth control" \
+	"root directory" "pivot_root" "host /dev"; do
+	like "$out" "^ok +$f" "ok: $f"
+done
+like "$out" "^ok +CPUs: $(nproc) online" "the CPU count"
+unlike "$out" "^missing" "nothing missing"
+
+out=$("$HUTCH" check 2>&1)
+is "$?" 0 "with no options hutch check still reports"
+unlike "$out" "pids controller \(--pids\): " "controllers that are there need no reason"
+
+out=$("$HUTCH" check --cpu $(( $(nproc) + 1 )) 2>&1)
+is "$?" 1 "--cpu beyond the machine: exit 1"
+like "$out" "^missing +CPUs: $(nproc) online" "and the CPU line says what there is"
+
+out=$("$HUTCH" check --bogus 2>&1)
+is "$?" 125 "a bad option: exit 125"
+is "$out" "hutch: unknown option '--bogus' (see hutch --help)" "in one line"
+
+# A hierarchy unmounted (as on a system that never mounted it).
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20" 2>&1)
+is "$?" 1 "pids hierarchy missing: exit 1"
+like "$out" "^missing +pids controller \(--pids\): no cgroup v1 hierarchy has the pids controller: mount one \(mount -t cgroup -o pids" \
+	"names the missing pids controller and the mount that brings it"
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20 --cgroup-missing warn" 2>&1)
+is "$?" 0 "with --cgroup-missing warn the same is no failure"
+like "$out" "^info +pids controller" "but still reported"
+
+# No cgroup file system at all.
+out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check --memory 16M" 2>&1)
+is "$?" 1 "no cgroups mounted: exit 1"
+like "$out" "^missing +memory controller \(--memory\): no cgroup file system is mounted: mount cgroup2 on /sys/fs/cgroup" \
+	"says no cgroup file system is mounted, and how to mount one"
+out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --memory 16M -- /bin/true" 2>&1)
+is "$?" 125 "a start with --memory then fails with 125"
+like "$out" "cannot limit memory: no cgroup file system is mounted" "naming why"
+out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --root '$ROOTFS' --restart no -- /bin/true" 2>&1)
+is "$?" 0 "a sandbox without limits needs no cgroups at all"
+
+# Namespaces switched off by sysctl (per user namespace, so this changes
+# nothing outside).
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_pid_namespaces && '$HUTCH' check" 2>&1)
+is "$?" 1 "PID namespaces disabled: exit 1"
+like "$out" "^missing +PID namespace: disabled: sysctl user.max_pid_namespaces is 0" "names the sysctl"
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_pid_namespaces && timeout 10 '$HUTCH' -- /bin/true" 2>&1)
+is "$?" 125 "a start then fails with 125"
+like "$out" "cannot create a PID namespace: the limit is reached \(sysctl user.max_pid_namespaces\)" \
+	"with the same sysctl named"
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_net_namespaces && '$HUTCH' check" 2>&1)
+is "$?" 0 "network namespaces disabled do not matter without --net none"
+like "$out" "^info +network namespace" "but are reported"
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_net_namespaces && '$HUTCH' check --net none" 2>&1)
+is "$?" 1 "with --net none they do: exit 1"
+
+# hutch check changes nothing.
+is "$(grep -c . /proc/self/mountinfo)" "$mounts_before" "no mount added or removed on the host"
+is "$(groups)" "$groups_before" "no cgroup was created or removed"
+
+done_testing
