@@ -230,6 +230,6 @@ void mounts_setup(const struct config *cfg)
 		switch_root(cfg);
 	if (cfg->read_only)
 		remount_read_only(".");
-	log_debug("proc, /dev and /tmp mounted%s",
+	log_debug("%s mounted%s", own_root ? "proc, /dev and /tmp" : "proc",
 		  cfg->read_only ? "; root read-only" : "");
 }

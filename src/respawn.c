@@ -32,6 +32,13 @@ bool start_limit_hit(struct start_limit *l, uint64_t now)
 	return ++l->starts > l->burst;
 }
 
+bool start_limit_would_hit(const struct start_limit *l, uint64_t when)
+{
+	if (!l->burst || l->starts == 0 || when - l->window_start >= l->interval_ms)
+		return false;
+	return l->starts + 1 > l->burst;
+}
+
 static bool clean_signal(int sig)
 {
 	return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;

@@ -32,6 +32,10 @@ struct start_limit {
 /* Counts a start at `now`; true when that start would exceed the limit. */
 bool start_limit_hit(struct start_limit *l, uint64_t now);
 
+/* Whether a start at `when` would exceed the limit, counting nothing: the
+ * supervisor gives up at once rather than after a backoff delay. */
+bool start_limit_would_hit(const struct start_limit *l, uint64_t when);
+
 /* Whether policy asks for another start after an exit with wait status
  * `status`. "on-failure" restarts on a non-zero code or a signal, except
  * SIGHUP, SIGINT, SIGTERM and SIGPIPE, which count as a clean stop (the

@@ -144,9 +144,19 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd
 	cgroup_join(cg);
 	reset_signal_dispositions();
 	/* With the terminal in front, PID 1 takes a process group of its own
-	 * that it can name, to hand the terminal back between runs. */
-	if (cfg->tty_foreground)
+	 * that it can name, to hand the terminal back between runs. Terminal
+	 * job control is blocked in PID 1 (and so, until its exec, in each
+	 * service child): tcsetpgrp(3) from a background group raises SIGTTOU
+	 * unless it is blocked, and a supervisor must never be stopped. */
+	if (cfg->tty_foreground) {
+		sigset_t job_control;
+		sigemptyset(&job_control);
+		sigaddset(&job_control, SIGTTOU);
+		sigaddset(&job_control, SIGTTIN);
+		sigaddset(&job_control, SIGTSTP);
+		sigprocmask(SIG_BLOCK, &job_control, NULL);
 		setpgid(0, 0);
+	}
 	enter_namespaces(cfg);
 	mounts_setup(cfg);
 	if (chdir(cfg->workdir) || chdir("/"))

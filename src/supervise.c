@@ -50,6 +50,14 @@ static void schedule(struct supervisor *sv, enum state state, uint64_t in_ms)
 	sv->deadline = in_ms ? monotonic_ms() + in_ms : 0;
 }
 
+static void give_up(struct supervisor *sv)
+{
+	log_error("start limit reached: %llu starts within %llu ms; giving up",
+		  (unsigned long long)sv->limit.burst,
+		  (unsigned long long)sv->limit.interval_ms);
+	finish(sv, status_to_code(sv->status));
+}
+
 /* A fork failure (EAGAIN under a pids limit, ENOMEM) is transient: the
  * service is not lost to it, the start is retried on the backoff schedule. */
 static void start_service(struct supervisor *sv)
@@ -58,10 +66,7 @@ static void start_service(struct supervisor *sv)
 	pid_t pid;
 
 	if (start_limit_hit(&sv->limit, monotonic_ms())) {
-		log_error("start limit reached: %llu starts within %llu ms; giving "
-			  "up", (unsigned long long)sv->limit.burst,
-			  (unsigned long long)sv->limit.interval_ms);
-		finish(sv, status_to_code(sv->status));
+		give_up(sv);
 		return;
 	}
 	pid = spawn_service(sv->cfg, sv->envp, &failure);
@@ -117,7 +122,7 @@ static void end_of_run(struct supervisor *sv)
 
 static void exited_while_running(struct supervisor *sv)
 {
-	uint64_t up = monotonic_ms() - sv->started_at, delay;
+	uint64_t now = monotonic_ms(), up = now - sv->started_at, delay;
 
 	log_exit(sv, up);
 	end_of_run(sv);
@@ -128,6 +133,10 @@ static void exited_while_running(struct supervisor *sv)
 	if (up >= RESPAWN_STABLE_MS)
 		backoff_reset(&sv->backoff);
 	delay = backoff_next(&sv->backoff);
+	if (start_limit_would_hit(&sv->limit, now + delay)) {
+		give_up(sv);
+		return;
+	}
 	if (!delay) {
 		start_service(sv);
 		return;
