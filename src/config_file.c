@@ -86,7 +86,9 @@ static int parse_line(struct parse_ctx *ctx, char *s)
 
 int config_file_read(struct parse_ctx *ctx, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO or device given by mistake must not hang the
+	 * open; read_text refuses anything but a regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	char *text, *line, *next;
 
 	if (fd < 0)

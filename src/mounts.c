@@ -40,23 +40,56 @@ void mount_or_die(const char *src, const char *target, const char *type,
 	    error_text(errno), mount_hint(errno));
 }
 
+/* Mount points created in the root image, as relative paths separated by
+ * NULs, newest last: a setup that fails removes them again, so a failed
+ * start leaves the image as it was. */
+static char created[2048];
+static size_t created_len;
+
+static void remember_created(const char *path, size_t len)
+{
+	if (created_len + len + 1 > sizeof created)
+		die("too many mount points to create");
+	memcpy(created + created_len, path, len);
+	created[created_len + len] = '\0';
+	created_len += len + 1;
+}
+
+void mounts_undo(void)
+{
+	while (created_len) {
+		size_t start = created_len - 1;
+		while (start && created[start - 1])
+			start--;
+		/* Whatever is mounted on it goes first (lazily, with what is
+		 * mounted below it); then the directory or file itself. */
+		umount2(created + start, MNT_DETACH);
+		if (rmdir(created + start) && errno == ENOTDIR)
+			unlink(created + start);
+		created_len = start;
+	}
+}
+
 /* Creates one missing component: a directory, or an empty file to bind a
- * file onto. */
+ * file onto; `len` bytes of `path` name it from the root. */
 static void create_component(int dirfd, const char *name, bool is_dir,
-			     const char *path)
+			     const char *path, size_t len)
 {
 	if (is_dir) {
-		if (mkdirat(dirfd, name, 0755) == 0)
+		if (mkdirat(dirfd, name, 0755) == 0) {
+			remember_created(path, len);
 			return;
+		}
 	} else {
 		int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			    O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			close(fd);
+			remember_created(path, len);
 			return;
 		}
 	}
-	die("cannot create mount point %s in the root: %s", path, error_text(errno));
+	die("cannot create mount point /%s in the root: %s", path, error_text(errno));
 }
 
 /* Makes sure `path` (relative) exists, walking it one component at a time
@@ -86,7 +119,8 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 				die("mount point /%s: '%s' is a symlink; hutch mounts "
 				    "only on real directories and files", path, name);
 		} else if (errno == ENOENT && may_create) {
-			create_component(dirfd, name, is_dir || (rest && *rest), path);
+			create_component(dirfd, name, is_dir || (rest && *rest), path,
+					 (size_t)(name - buf) + strlen(name));
 		} else {
 			die("mount point /%s: %s", path, error_text(errno));
 		}

@@ -12,6 +12,10 @@
  * change is inside the namespace, so the host is left as it was. */
 void mounts_setup(const struct config *cfg);
 
+/* Removes the mount points mounts_setup created in the root image (die()
+ * calls it while PID 1 sets up). */
+void mounts_undo(void);
+
 /* Shared with dev.c. Paths are relative to the current directory, which
  * is the root being built. */
 void mount_point(const char *path, bool is_dir, bool may_create);

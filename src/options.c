@@ -95,9 +95,9 @@ static int set_name(struct parse_ctx *ctx, const struct option_def *opt,
 static int set_hostname(struct parse_ctx *ctx, const struct option_def *opt,
 			const char *value)
 {
-	if (!valid_name(value, ".-", 64))
+	if (!valid_name(value, "._-", 64))
 		return parse_fail(ctx, opt, "'%s' is not a valid hostname: use up "
-				  "to 64 letters, digits, '.' or '-'", value);
+				  "to 64 letters, digits, '.', '_' or '-'", value);
 	ctx->cfg->hostname = value;
 	return 0;
 }

@@ -158,10 +158,12 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd
 		setpgid(0, 0);
 	}
 	enter_namespaces(cfg);
+	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
 	if (chdir(cfg->workdir) || chdir("/"))
 		die("working directory %s: %s in the sandbox", cfg->workdir,
 		    error_text(errno));
+	die_cleanup(NULL); /* set up: from here on nothing is undone */
 	envp = service_environment(cfg);
 	oom_fd = close_inherited_fds(cg->events_fd);
 	_exit(supervise(cfg, envp, oom_fd));

@@ -196,7 +196,8 @@ static void bad_options(void)
 	bad(ARGV("--name", ".hidden", "x"), "not a valid name");
 	bad(ARGV("--name", "a/b", "x"), "not a valid name");
 	bad(ARGV("--name", "0123456789012345678901234567890123456789012345678901234567890123456789", "x"), "not a valid name");
-	bad(ARGV("--hostname", "a_b", "x"), "not a valid hostname");
+	bad(ARGV("--hostname", "a b", "x"), "not a valid hostname");
+	ok(parse(ARGV("--hostname", "my_box", "x")) == PARSE_RUN, "an underscore is allowed, as in names");
 	bad(ARGV("--workdir", "www", "x"), "must be an absolute path");
 	bad(ARGV("--workdir", "/a/../b", "x"), "must not contain '..'");
 	bad(ARGV("--net", "bridge", "x"), "not a network mode");

@@ -1,0 +1,329 @@
+#!/bin/bash
+# 40-bad-input.t: every kind of bad input is refused the same way: exit
+# 125, exactly one line on stderr that starts with "hutch" and names the
+# option (or FILE:LINE for a config file), nothing on stdout, and nothing
+# changed: no mount on the host, nothing created in the root image. Also
+# config files that are good (comments, quoting, repeated keys, overrides),
+# --help and --version.
+#
+# Needs root. HUTCH and ROOTFS come from `make check-integration`.
+
+source "$(dirname "$0")/../lib/tap.sh"
+
+require_root
+require_cmd timeout mkfifo mktemp realpath
+[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
+[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+
+tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
+cleanup() {
+	rm -rf --one-file-system -- "$tmp"
+}
+trap cleanup EXIT
+
+real_rootfs=$(realpath "$ROOTFS")
+real_tmp=$(realpath "$tmp")
+
+# host_mounts: the lines of the host's mount table hutch could change (see
+# 30-cleanup.t): /, /proc, /dev and below, /tmp, /sys, and any line naming
+# the rootfs or this test's directory.
+host_mounts() {
+	awk -v r="$real_rootfs" -v t="$real_tmp" '
+		$5 == "/" || $5 == "/proc" || $5 == "/dev" || $5 ~ /^\/dev\// ||
+		$5 == "/tmp" || $5 == "/sys" || index($0, r) || index($0, t)' \
+		/proc/self/mountinfo
+}
+
+# A copy of the root image to hand hutch: whatever a refused run creates in
+# it shows in its listing.
+root=$tmp/root
+cp -a "$ROOTFS" "$root" || bail_out "cannot copy $ROOTFS"
+mkdir "$tmp/data" "$tmp/outside" "$tmp/conf" && echo hello >"$tmp/data/hello" ||
+	bail_out "cannot create files in $tmp"
+ln -s "$tmp/outside" "$root/link"
+listing() {
+	(cd "$root" && find . | sort)
+}
+root_before=$(listing)
+mounts_before=$(host_mounts)
+
+# bad WHAT ERE ARGS...: hutch ARGS must be refused: exit 125, nothing on
+# stdout, one line on stderr, the root copy and the host's mounts unchanged;
+# and that line starts with "hutch" and matches ERE (the option, the key or
+# FILE:LINE).
+bad() {
+	local what=$1 ere=$2 now
+	shift 2
+	timeout 2 "$HUTCH" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	now="exit=$rc stdout-bytes=$(wc -c <"$tmp/out") stderr-lines=$(wc -l <"$tmp/err")"
+	[ "$(listing)" = "$root_before" ] && now="$now root=unchanged" || now="$now root=CHANGED"
+	[ "$(host_mounts)" = "$mounts_before" ] && now="$now mounts=unchanged" || now="$now mounts=CHANGED"
+	is "$now" "exit=125 stdout-bytes=0 stderr-lines=1 root=unchanged mounts=unchanged" \
+		"$what: exit 125, one line on stderr, nothing else" ||
+		{
+			diag "stderr: $(cat "$tmp/err")"
+			diag "new or gone in the root: $(listing | diff <(echo "$root_before") - | grep '^[<>]' | tr '\n' ' ')"
+		}
+	like "$(head -n 1 "$tmp/err")" "^hutch(\[[^]]*\])?: .*($ere)" "$what: the message names it"
+	# Leave the root copy as it was for the next case.
+	[ "$(listing)" = "$root_before" ] || {
+		rm -rf --one-file-system "$root" && cp -a "$ROOTFS" "$root" &&
+			ln -s "$tmp/outside" "$root/link" && root_before=$(listing)
+	}
+}
+
+# --- the command line -------------------------------------------------------------
+
+bad "an unknown long option" "--bogus" -r "$root" --bogus -- true
+bad "an unknown short option" "-x" -r "$root" -x -- true
+bad "an unknown option in a cluster of flags" "-x" -r "$root" -vx -- true
+bad "a config-file-only key on the command line" "--command" -r "$root" --command true
+bad "--name without a value at the end" "--name" --name
+bad "-n without a value at the end" "--name" -n
+bad "--root without a value at the end" "--root" --restart no --root
+bad "an empty --name=" "--name" -r "$root" --name= -- true
+bad "an empty --restart" "--restart" -r "$root" --restart '' -- true
+bad "a flag given a value (--read-only=yes)" "--read-only" -r "$root" --read-only=yes -- true
+bad "--help given a value" "--help" --help=1
+
+bad "a duration with a bad unit" "--restart-delay" -r "$root" --restart-delay 5x -- true
+bad "a duration that is not a number" "--stop-timeout" -r "$root" --stop-timeout abc -- true
+bad "a negative duration" "--stop-timeout" -r "$root" --stop-timeout -1 -- true
+bad "a duration in days" "--restart-max-delay" -r "$root" --restart-max-delay 2d -- true
+bad "a fraction without digits" "--restart-delay" -r "$root" --restart-delay 1.s -- true
+bad "a duration longer than a year" "--stop-timeout" -r "$root" --stop-timeout 9000h -- true
+bad "a duration that overflows" "--stop-timeout" -r "$root" --stop-timeout 99999999999999999999 -- true
+bad "--restart-delay 0" "restart-delay" -r "$root" --restart-delay 0 -- true
+bad "--restart-delay 0ms" "restart-delay" -r "$root" --restart-delay 0ms -- true
+bad "restart-max-delay shorter than restart-delay" "restart-max-delay" \
+	-r "$root" --restart-delay 2s --restart-max-delay 1s -- true
+bad "a bad restart policy" "--restart" -r "$root" --restart sometimes -- true
+bad "a bad --net" "--net" -r "$root" --net bridge -- true
+bad "--net in capitals" "--net" -r "$root" --net NONE -- true
+bad "a start limit of 0" "--start-limit" -r "$root" --start-limit 0/10s -- true
+bad "a start limit without an interval" "--start-limit" -r "$root" --start-limit 5 -- true
+bad "a start limit with a zero interval" "--start-limit" -r "$root" --start-limit 5/0 -- true
+bad "a start limit that is not a number" "--start-limit" -r "$root" --start-limit x/1s -- true
+
+bad "a name starting with a dot" "--name" -r "$root" --name .hidden -- true
+bad "a name starting with a dash" "--name" -r "$root" --name -x -- true
+bad "a name with a slash" "--name" -r "$root" --name a/b -- true
+bad "a name with a blank" "--name" -r "$root" --name 'a b' -- true
+bad "a name of 65 characters" "--name" -r "$root" --name "$(printf 'n%.0s' {1..65})" -- true
+bad "a command whose base name is no valid name" "/bin/\.hidden" -r "$root" -- /bin/.hidden
+bad "a hostname with a slash" "--hostname" -r "$root" --hostname a/b -- true
+bad "a hostname of 65 characters" "--hostname" -r "$root" --hostname "$(printf 'h%.0s' {1..65})" -- true
+
+bad "a relative --workdir" "--workdir" -r "$root" --workdir tmp -- true
+bad "a --workdir with .." "--workdir" -r "$root" --workdir /tmp/../etc -- true
+bad "a relative bind source" "--bind" -r "$root" --bind data:/data -- true
+bad "a relative bind destination" "--bind" -r "$root" --bind "$tmp/data:data" -- true
+bad "an empty bind destination" "--bind" -r "$root" --bind "$tmp/data:" -- true
+bad "a bind source with .." "--bind" -r "$root" --bind "$tmp/data/..:/data" -- true
+bad "a bind destination with .." "--bind" -r "$root" --bind "$tmp/data:/a/../b" -- true
+bad "a ro-bind destination ending in .." "--ro-bind" -r "$root" --ro-bind "$tmp/data:/a/.." -- true
+bad "a bind over /" "--bind" -r "$root" --bind "$tmp/data:/" -- true
+bad "a ro-bind over /" "--ro-bind" -r "$root" --ro-bind "$tmp/data:/" -- true
+bad "a tmpfs over /" "--tmpfs" -r "$root" --tmpfs / -- true
+bad "a relative tmpfs destination" "--tmpfs" -r "$root" --tmpfs scratch -- true
+bad "a tmpfs destination with .." "--tmpfs" -r "$root" --tmpfs /scratch/../etc -- true
+bad "a tmpfs size with a bad unit" "--tmpfs" -r "$root" --tmpfs /scratch:12Q -- true
+bad "a tmpfs size of 0" "--tmpfs" -r "$root" --tmpfs /scratch:0 -- true
+bad "a fractional tmpfs size" "--tmpfs" -r "$root" --tmpfs /scratch:1.5M -- true
+bad "an empty tmpfs size" "--tmpfs" -r "$root" --tmpfs /scratch: -- true
+bad "a tmpfs size that overflows" "--tmpfs" -r "$root" --tmpfs /scratch:99999999T -- true
+
+bad "an --env key starting with a digit" "--env" -r "$root" --env 1A=b -- true
+bad "an --env key with a dash" "--env" -r "$root" --env A-B=c -- true
+bad "an --env without a key" "--env" -r "$root" -e =x -- true
+unset HUTCH_TEST_UNSET
+bad "--env KEY for a KEY hutch does not have" "--env.*HUTCH_TEST_UNSET" -r "$root" --env HUTCH_TEST_UNSET -- true
+
+bad "no command at all" "no command" -r "$root"
+bad "options but no command" "no command" -r "$root" --restart no
+bad "nothing after --" "no command" -r "$root" --
+bad "an empty command" "no command" -r "$root" -- ''
+
+# --- the host: checked before anything starts ---------------------------------------
+
+bad "a --root that does not exist" "root " -r "$tmp/no-such-root" -- true
+bad "a relative --root that does not exist" "root " -r no-such-root-$$ -- true
+bad "a --root that is a file" "root " -r "$tmp/data/hello" -- true
+bad "--root /" "root " -r / -- true
+bad "--root //." "root " -r //. -- true
+ln -s / "$tmp/slash"
+bad "a --root that is a symlink to /" "root " -r "$tmp/slash" -- true
+bad "a bind source that does not exist" "bind " -r "$root" --bind "$tmp/no-such-dir:/data" -- true
+bad "a ro-bind source that does not exist" "ro-bind " -r "$root" --ro-bind "$tmp/no-such-file:/etc/x" -- true
+bad "a missing bind source after a bind that needs a new mount point" "bind " \
+	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/no-such-dir:/data" -- true
+
+# --- the sandbox: refused during setup ---------------------------------------------
+
+bad "a mount point through a symlink in the image" "symlink|link" \
+	-r "$root" --bind "$tmp/data:/link/x" -- true
+bad "a symlinked mount point after a bind that needs a new mount point" "symlink|link" \
+	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/data:/link/x" -- true
+bad "a --workdir missing in the sandbox" "workdir|working directory" \
+	-r "$root" --workdir /no/such/dir -- true
+
+# --- config files: errors ------------------------------------------------------------
+
+conf=$tmp/conf
+printf '# a comment\n\n   # an indented comment\nrestart = no\nbogus = 1\n' >"$conf/unknown"
+bad "an unknown key in a file (after comments and blank lines)" "$conf/unknown:5:.*bogus" -f "$conf/unknown" -- true
+printf 'restart = no\ncommand = /bin/sh -c '"'"'echo\n' >"$conf/squote"
+bad "an unterminated single quote" "$conf/squote:2:" -r "$root" -f "$conf/squote"
+printf 'command = /bin/echo "no end\n' >"$conf/dquote"
+bad "an unterminated double quote" "$conf/dquote:1:" -r "$root" -f "$conf/dquote"
+printf 'command = /bin/echo "a\\"\n' >"$conf/escquote"
+bad "a double quote left open by an escaped quote" "$conf/escquote:1:" -r "$root" -f "$conf/escquote"
+printf 'restart = no\nhelp\n' >"$conf/help"
+bad "a help key in a file" "$conf/help:2:.*help" -r "$root" -f "$conf/help" -- true
+printf 'help = yes\n' >"$conf/help2"
+bad "help = yes in a file" "$conf/help2:1:.*help" -r "$root" -f "$conf/help2" -- true
+printf 'config = %s\n' "$conf/unknown" >"$conf/config"
+bad "a config key in a file" "$conf/config:1:.*config" -r "$root" -f "$conf/config" -- true
+printf 'version\n' >"$conf/version"
+bad "a version key in a file" "$conf/version:1:.*version" -r "$root" -f "$conf/version" -- true
+printf 'name web\n' >"$conf/noeq"
+bad "a line without =" "$conf/noeq:1:" -r "$root" -f "$conf/noeq" -- true
+printf 'restart = sometimes\n' >"$conf/badvalue"
+bad "a bad value in a file" "$conf/badvalue:1:.*restart" -r "$root" -f "$conf/badvalue" -- true
+printf 'name =\n' >"$conf/empty"
+bad "an empty value in a file" "$conf/empty:1:.*name" -r "$root" -f "$conf/empty" -- true
+printf 'name\n' >"$conf/novalue"
+bad "a key that needs a value, alone" "$conf/novalue:1:.*name" -r "$root" -f "$conf/novalue" -- true
+printf 'read-only = maybe\n' >"$conf/flag"
+bad "a flag with a value that is not yes or no" "$conf/flag:1:.*read-only" -r "$root" -f "$conf/flag" -- true
+printf 'command =\n' >"$conf/nocommand"
+bad "an empty command in a file" "$conf/nocommand:1:.*command" -r "$root" -f "$conf/nocommand"
+printf 'name = a # not a comment\n' >"$conf/trailing"
+bad "a # after a value is part of the value" "$conf/trailing:1:.*name" -r "$root" -f "$conf/trailing" -- true
+printf 'bind = %s:/newdir\nbind = %s:/link/x\n' "$tmp/data" "$tmp/data" >"$conf/symlink"
+bad "a symlinked mount point from a file" "symlink|link" -r "$root" -f "$conf/symlink" -- true
+head -c 17000 /dev/zero | tr '\0' '#' >"$conf/big"
+bad "a file over 16 KiB" "$conf/big|16" -r "$root" -f "$conf/big" -- true
+printf 'restart = no\0\n' >"$conf/nul"
+bad "a file with a NUL byte" "$conf/nul|NUL" -r "$root" -f "$conf/nul" -- true
+bad "a config file that does not exist" "$conf/missing" -r "$root" -f "$conf/missing" -- true
+bad "a directory as config file" "$conf" -r "$root" -f "$conf" -- true
+mkfifo "$conf/fifo"
+bad "a FIFO as config file (no writer: must not block)" "$conf/fifo" -r "$root" -f "$conf/fifo" -- true
+bad "-f without a value" "--config" -r "$root" -f
+printf 'restart = no\n' >"$conf/ok"
+bad "a bad option after a good file" "--bogus" -f "$conf/ok" --bogus -- true
+
+# --- config files that are good ------------------------------------------------------
+
+run_hutch() {
+	timeout 10 "$HUTCH" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+cat >"$conf/good" <<EOF
+# a comment
+   # an indented comment
+	# a comment after a tab
+# name = commented-out
+
+name = first
+name = svc1
+restart = no
+env = A=1
+env=B=two words
+env = C=1 # not a comment
+read-only
+root = $root
+command = /bin/sh -c 'for a; do echo "[\$a]"; done; echo "A=\$A"; echo "B=\$B"; echo "C=\$C"; echo "host=\$(hostname)"; touch /x 2>/dev/null && echo root=rw || echo root=ro' sh "two words" 'single "dq"' back\\ slash "esc \\"q\\" \\\\ end" plain
+EOF
+run_hutch -f "$conf/good"
+is "$rc" 0 "a good config file: the service runs and exits 0"
+is "$(sed -n '/^\[/p' <<<"$out" | tr '\n' '|')" \
+	'[two words]|[single "dq"]|[back slash]|[esc "q" \ end]|[plain]|' \
+	"command = ...: quotes and backslashes split the words as specified"
+is "$(sed -n 's/^A=//p' <<<"$out")" 1 "env = A=1 reaches the service"
+is "$(sed -n 's/^B=//p' <<<"$out")" "two words" "env=B=... (no blanks around =) reaches the service, blanks kept"
+is "$(sed -n 's/^C=//p' <<<"$out")" "1 # not a comment" "a # after a value is part of the value"
+is "$(sed -n 's/^host=//p' <<<"$out")" svc1 "a repeated key: the later value wins; a comment line is ignored"
+is "$(sed -n 's/^root=//p' <<<"$out")" ro "a bare flag (read-only) turns it on"
+like "$err" '^hutch\[svc1\]: ' "the log lines use the name from the file"
+
+printf 'name = crlf\r\nrestart = no\r\n\r\n# comment\r\n' >"$conf/crlf"
+run_hutch -f "$conf/crlf" -r "$root" -- /bin/hostname
+is "$rc:$out" "0:crlf" "a file with CRLF line ends parses (the CR is a blank)"
+
+printf 'read-only\nread-only = no\n' >"$conf/rw"
+run_hutch -f "$conf/rw" --restart no -r "$root" -- /bin/sh -c 'touch /tmp-rw-test && echo rw; rm -f /tmp-rw-test'
+is "$out" rw "read-only = no after read-only turns it off again"
+
+run_hutch -f "$conf/good" -- /bin/echo from the command line
+is "$rc:$out" "0:from the command line" "a command on the command line overrides the file's"
+run_hutch --name cli -f "$conf/good" -- /bin/hostname
+is "$out" svc1 "an option before -f is overridden by the file"
+run_hutch -f "$conf/good" --name cli -- /bin/hostname
+is "$out" cli "an option after -f overrides the file"
+
+cat >"$conf/acc1" <<EOF
+restart = no
+root = $root
+env = X1=one
+bind = $tmp/data:/home
+tmpfs = /run:1M
+EOF
+cat >"$conf/acc2" <<EOF
+env = X2=two
+ro-bind = $tmp/data:/var
+tmpfs = /mnt-acc:2M
+EOF
+run_hutch -f "$conf/acc1" -f "$conf/acc2" -e X3=three -- /bin/sh -c '
+	echo "env=$X1 $X2 $X3"
+	echo "binds=$(cat /home/hello) $(cat /var/hello)"
+	echo "tmpfs=$(awk "\$5 == \"/run\" || \$5 == \"/mnt-acc\" { print \$5 }" /proc/self/mountinfo | sort | tr "\n" " ")"'
+is "$(sed -n 's/^env=//p' <<<"$out")" "one two three" "env accumulates over two files and the command line"
+is "$(sed -n 's/^binds=//p' <<<"$out")" "hello hello" "bind and ro-bind accumulate over two files"
+is "$(sed -n 's/^tmpfs=//p' <<<"$out")" "/mnt-acc /run " "tmpfs accumulates over two files"
+rm -rf "$root/mnt-acc"
+
+run_hutch -r "$root" --restart no --name "$(printf 'n%.0s' {1..64})" -- /bin/true
+is "$rc" 0 "a name of 64 characters is accepted"
+
+# --- --help and --version ---------------------------------------------------------------
+
+for flag in --help -h; do
+	run_hutch "$flag"
+	is "$rc" 0 "$flag exits 0"
+	is "$err" "" "$flag writes nothing to stderr"
+	missing=
+	for o in config name root hostname workdir net bind ro-bind tmpfs read-only chroot \
+		env restart restart-delay restart-max-delay start-limit stop-timeout command \
+		verbose quiet help version; do
+		# command is a config-file key: "--command" or "command = ".
+		grep -Eq -- "(^|[ ,])(--$o([ ,=]|$)|$o = )" <<<"$out" || missing="$missing --$o"
+	done
+	for pair in f,config n,name r,root e,env v,verbose q,quiet h,help V,version; do
+		grep -Eq -- "-${pair%,*}, --${pair#*,}([ ,=]|$)" <<<"$out" || missing="$missing -${pair%,*}"
+	done
+	is "$missing" "" "$flag lists every option, long and short"
+	like "$out" '^Usage: hutch ' "$flag starts with a usage line"
+done
+run_hutch --name x --help
+is "$rc:$(head -n 1 <<<"$out")" "0:$(head -n 1 <<<"$(timeout 10 "$HUTCH" --help)")" \
+	"--help after other options still shows the help and exits 0"
+
+for flag in --version -V; do
+	run_hutch "$flag"
+	is "$rc" 0 "$flag exits 0"
+	like "$out" '^hutch [0-9]+\.[0-9]+\.[0-9]+$' "$flag prints 'hutch X.Y.Z'"
+	is "$(wc -l <<<"$out")" 1 "$flag prints one line"
+	is "$err" "" "$flag writes nothing to stderr"
+done
+
+is "$(host_mounts)" "$mounts_before" "at the end the host's mount table is as it was at the start"
+
+done_testing
