@@ -30,9 +30,11 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 
 # Packages `make check` needs beyond the toolchain: BusyBox for the test
 # root, perl for prove, cppcheck and clang-tidy for lint, gcc's sanitizer
-# runtimes and valgrind for the memory checks.
+# runtimes and valgrind for the memory checks; the integration tests look
+# from the host with procps (pgrep, ps), util-linux (unshare, nsenter,
+# ipcmk), bsdutils (script) and groff (the man page); binutils for readelf.
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
-	libasan8 libubsan1 valgrind
+	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils
 
 ifeq ($(V),1)
 Q :=
@@ -106,7 +108,8 @@ check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
 check-integration: $(BIN) rootfs
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
 
-demo: deps
+demo:
+	$(Q)tools/deps.sh $(TOOLCHAIN_PKGS) busybox-static procps
 	$(Q)$(MAKE) --no-print-directory all rootfs
 	$(Q)HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs tools/demo.sh
 
