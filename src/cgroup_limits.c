@@ -60,9 +60,9 @@ static bool set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 {
 	unsigned long long quota = cfg->cpu_milli * cfg->cpu_period_us / 1000;
-	char period[24];
 
 	if (cfg->cpu_milli && cg->version == 2) {
+		char period[24];
 		fmt(period, sizeof period, " %llu",
 		    (unsigned long long)cfg->cpu_period_us);
 		set(cg, cfg, CG_CPU, "cpu.max", quota, period);

@@ -82,10 +82,10 @@ static void namespaces(struct report *r)
 static void feature(struct report *r, const struct cgroup *cg, const char *v1_file,
 		    const char *v2_probe, const char *what, const char *why)
 {
-	char path[160];
 	const char *status = "ok";
 
 	if (cg->version == 1) {
+		char path[160];
 		fmt(path, sizeof path, "%s/%s", cg->mount[CG_MEMORY], v1_file);
 		if (strncmp(v1_file, "cpu.", 4) == 0)
 			fmt(path, sizeof path, "%s/%s", cg->mount[CG_CPU], v1_file);

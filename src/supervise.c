@@ -93,7 +93,6 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 {
 	unsigned long long oom = cgroup_oom_kills(sv->oom_fd);
 	int st = sv->status;
-	char name[16];
 
 	if (oom > sv->oom_kills)
 		log_error("the kernel's OOM killer killed %llu process%s in the "
@@ -101,13 +100,15 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 			  oom - sv->oom_kills, oom - sv->oom_kills == 1 ? "" : "es",
 			  (unsigned long long)sv->cfg->memory_max);
 	sv->oom_kills = oom;
-	if (WIFSIGNALED(st))
+	if (WIFSIGNALED(st)) {
+		char name[16];
 		log_info("service killed by signal %d (%s) after %llu ms",
 			 WTERMSIG(st), signal_name(WTERMSIG(st), name, sizeof name),
 			 (unsigned long long)up_ms);
-	else
+	} else {
 		log_info("service exited with code %d after %llu ms",
 			 status_to_code(st), (unsigned long long)up_ms);
+	}
 }
 
 /* After the main process is gone, whatever it left behind is killed, so a
