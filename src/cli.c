@@ -17,6 +17,7 @@ static void set_defaults(struct config *cfg)
 	cfg->workdir = "/";
 	cfg->cpu_period_us = 100000;
 	cfg->cgroup_parent = "hutch";
+	cfg->umask = 022;
 	cfg->verbosity = LOG_INFO;
 }
 

@@ -23,6 +23,7 @@ struct mount_spec {
 #define CONFIG_MAX_ENV 64
 #define CONFIG_MAX_WORDS 128	    /* words of a config file's command */
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
+#define CONFIG_MAX_RLIMITS 16
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
@@ -53,6 +54,16 @@ struct config {
 	uint64_t pids_max;
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
 	bool cgroup_warn;	   /* --cgroup-missing warn */
+
+	/* privileges of the service (privs.c) */
+	const char *user;	   /* --user UID[:GID] or NAME[:GROUP], or NULL */
+	uint64_t cap_keep;	   /* bit N: keep capability N */
+	unsigned umask;		   /* default 022 */
+	struct rlimit_spec {
+		int resource;
+		uint64_t soft, hard; /* UINT64_MAX: unlimited */
+	} rlimits[CONFIG_MAX_RLIMITS];
+	size_t n_rlimits;
 
 	bool net_none;
 	bool read_only;

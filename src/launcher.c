@@ -16,6 +16,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "privs.h"
 #include "sandbox.h"
 #include "sys.h"
 
@@ -131,6 +132,7 @@ int launcher_run(struct config *cfg)
 	int ready[2], code;
 	pid_t child;
 
+	privs_lock_self();
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg);

@@ -198,12 +198,47 @@ static bool user_mounts_at(const struct config *cfg, const char *path)
 	return false;
 }
 
+/* A fresh proc still reaches the kernel itself, not only the sandbox's
+ * processes: its memory (kcore), keys, timers, the SysRq trigger. These
+ * are hidden behind /dev/null (files) or an empty read-only tmpfs
+ * (directories); the kernel's tunables are made read-only. Entries this
+ * kernel lacks are skipped. */
+static void mask_proc(void)
+{
+	static const char *const hidden[] = {
+		"proc/kcore",	   "proc/kallsyms",	"proc/keys",
+		"proc/key-users",  "proc/timer_list",	"proc/sched_debug",
+		"proc/kmsg",	   "proc/sysrq-trigger", "proc/latency_stats",
+		"proc/acpi",	   "proc/scsi",		"proc/asound",
+	};
+	static const char *const read_only[] = { "proc/sys", "proc/irq", "proc/bus",
+						 "proc/fs" };
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+		if (lstat(hidden[i], &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			mount_or_die("tmpfs", hidden[i], "tmpfs", MS_RDONLY | MS_NOSUID |
+				     MS_NODEV | MS_NOEXEC, "size=4k,mode=0");
+		else
+			mount_or_die("/dev/null", hidden[i], NULL, MS_BIND, NULL);
+	}
+	for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
+		if (lstat(read_only[i], &st))
+			continue;
+		mount_or_die(read_only[i], read_only[i], NULL, MS_BIND | MS_REC, NULL);
+		remount_read_only(read_only[i]);
+	}
+}
+
 /* proc for the new PID namespace: it shows only the sandbox's processes,
  * because a proc mount belongs to the PID namespace of whoever mounts it. */
 static void mount_proc(bool may_create)
 {
 	mount_point("proc", true, may_create);
 	mount_or_die("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mask_proc();
 }
 
 static void switch_root(const struct config *cfg)

@@ -67,6 +67,14 @@ int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value);
 int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *value);
+/* Setters of the privilege options (options_privs.c). */
+int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
+		 const char *value);
+int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,
+	       const char *value);
+int set_umask(struct parse_ctx *ctx, const struct option_def *opt,
+	      const char *value);
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

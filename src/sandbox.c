@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "privs.h"
 #include "supervise.h"
 #include "sys.h"
 
@@ -78,16 +79,17 @@ static void env_put(char **env, size_t *n, char *entry)
 
 /* The service's environment: nothing of hutch's own but TERM, a PATH that
  * suits a BusyBox root, HOME, and what --env gives. */
-static char **service_environment(const struct config *cfg)
+static char **service_environment(const struct config *cfg, const char *home_dir)
 {
 	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 			     "/usr/bin:/sbin:/bin";
-	static char home[] = "HOME=/";
+	static char home[140];
 	static char term[128];
 	const char *host_term = getenv("TERM");
 	static char *env[CONFIG_MAX_ENV + 4];
 	size_t n = 0;
 
+	fmt(home, sizeof home, "HOME=%s", home_dir);
 	env_put(env, &n, path);
 	env_put(env, &n, home);
 	if (host_term && fmt(term, sizeof term, "TERM=%s", host_term) < sizeof term)
@@ -131,6 +133,7 @@ static int close_inherited_fds(int oom_fd)
 
 void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd)
 {
+	const char *home;
 	char **envp;
 	int oom_fd;
 
@@ -142,6 +145,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd
 	close(ready_fd);
 	/* First: the service and everything PID 1 forks are in the group. */
 	cgroup_join(cg);
+	privs_lock_self();
 	reset_signal_dispositions();
 	/* With the terminal in front, PID 1 takes a process group of its own
 	 * that it can name, to hand the terminal back between runs. Terminal
@@ -163,8 +167,9 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd
 	if (chdir(cfg->workdir) || chdir("/"))
 		die("working directory %s: %s in the sandbox", cfg->workdir,
 		    error_text(errno));
+	home = privs_resolve(cfg);
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
-	envp = service_environment(cfg);
+	envp = service_environment(cfg, home);
 	oom_fd = close_inherited_fds(cg->events_fd);
 	_exit(supervise(cfg, envp, oom_fd));
 }

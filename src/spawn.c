@@ -15,19 +15,23 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "privs.h"
 #include "sys.h"
 
 
-enum step { STEP_CHDIR, STEP_EXEC, STEP_LOADER };
+enum step { STEP_CHDIR, STEP_EXEC, STEP_LOADER, STEP_SETUP };
 
 struct report {
 	int step;
 	int error;
+	const char *what; /* STEP_SETUP: a string literal, at the same
+			     address in parent and child (one binary, forked) */
 };
 
-static _Noreturn void report_and_exit(int fd, enum step step, int error)
+static _Noreturn void report_and_exit(int fd, enum step step, int error,
+				      const char *what)
 {
-	struct report r = { step, error };
+	struct report r = { step, error, what };
 
 	(void)!write(fd, &r, sizeof r);
 	_exit(error == ENOENT && step == STEP_EXEC ? EXIT_NOT_FOUND
@@ -64,7 +68,9 @@ static bool command_exists(const char *cmd)
 static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				   int report_fd)
 {
+	const char *what = NULL;
 	sigset_t none;
+	int err;
 
 	/* Its own process group, so PID 1 can signal the service and the
 	 * children it forks as one. */
@@ -75,7 +81,10 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	if (cfg->tty_foreground)
 		(void)tcsetpgrp(STDIN_FILENO, getpid());
 	if (chdir(cfg->workdir))
-		report_and_exit(report_fd, STEP_CHDIR, errno);
+		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
+	err = privs_drop(cfg, &what);
+	if (err)
+		report_and_exit(report_fd, STEP_SETUP, -err, what);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	environ = envp; /* execvp searches the service's PATH */
@@ -83,15 +92,20 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	/* The file is there but exec says ENOENT: its ELF interpreter (a
 	 * dynamically linked binary) or its #! interpreter is missing. */
 	if (errno == ENOENT && command_exists(cfg->argv[0]))
-		report_and_exit(report_fd, STEP_LOADER, ENOENT);
-	report_and_exit(report_fd, STEP_EXEC, errno);
+		report_and_exit(report_fd, STEP_LOADER, ENOENT, NULL);
+	report_and_exit(report_fd, STEP_EXEC, errno, NULL);
 }
 
 static void describe(const struct report *r, struct spawn_failure *failure)
 {
 	failure->error = r->error;
 	failure->exit_code = EXIT_CANNOT_EXEC;
-	if (r->step == STEP_CHDIR)
+	if (r->step == STEP_SETUP) {
+		/* Not the command's fault: the sandbox could not be made as
+		 * asked. Setup failure, never respawned. */
+		failure->exit_code = EXIT_SETUP;
+		failure->why = r->what;
+	} else if (r->step == STEP_CHDIR)
 		failure->why = "cannot enter its working directory";
 	else if (r->step == STEP_LOADER)
 		failure->why = "its interpreter is missing in the sandbox (a "

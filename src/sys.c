@@ -141,6 +141,9 @@ uint64_t monotonic_ms(void)
 		long sec, nsec;
 	} ts = { 0, 0 };
 
+#ifndef SYS_clock_gettime /* musl 1.2, 32-bit targets: renamed for time64 */
+#define SYS_clock_gettime SYS_clock_gettime32
+#endif
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.sec * 1000u + (uint64_t)ts.nsec / 1000000u;
 }

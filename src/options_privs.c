@@ -1,0 +1,111 @@
+/* options_privs.c - the options that say what the service may do: --user,
+ * --cap-keep, --rlimit, --umask. Names are checked here; --user's names
+ * are looked up later, in the sandbox's own /etc/passwd (privs.c). */
+#include "options_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "privs.h"
+#include "units.h"
+
+int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+{
+	const char *colon = strchr(value, ':');
+	size_t user_len = colon ? (size_t)(colon - value) : strlen(value);
+
+	/* A name or number, and the same after the colon: what passwd and
+	 * group files hold (letters, digits, '.', '_', '-'). */
+	if (!user_len || user_len > 32 || strspn(value, NAME_CHARS) != user_len ||
+	    (colon && (!colon[1] || strlen(colon + 1) > 32 ||
+		       strspn(colon + 1, NAME_CHARS) != strlen(colon + 1))))
+		return parse_fail(ctx, opt, "'%s' is not USER[:GROUP] (names or "
+				  "numbers, e.g. 1000:1000 or www-data)", value);
+	ctx->cfg->user = value;
+	return 0;
+}
+
+int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
+		 const char *value)
+{
+	char *list = ctx_strdup(ctx, value), *name, *next;
+
+	if (!list)
+		return -1;
+	ctx->cfg->cap_keep = 0;
+	for (name = list; name; name = next) {
+		int cap;
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
+		if (strcmp(name, "none") == 0)
+			continue;
+		cap = capability_number(name);
+		if (cap < 0)
+			return parse_fail(ctx, opt, "'%s' is not a capability (e.g. "
+					  "net_bind_service or CAP_NET_BIND_SERVICE; "
+					  "see capabilities(7))", name);
+		ctx->cfg->cap_keep |= 1ULL << cap;
+	}
+	return 0;
+}
+
+/* NAME=SOFT[:HARD], each a number (with K/M/G for sizes) or unlimited. */
+static int limit_value(const char *s, uint64_t *v)
+{
+	if (strcmp(s, "unlimited") == 0 || strcmp(s, "infinity") == 0) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	return parse_size(s, v) || *v == UINT64_MAX ? -1 : 0;
+}
+
+int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,
+	       const char *value)
+{
+	struct config *cfg = ctx->cfg;
+	char *spec = ctx_strdup(ctx, value), *eq, *colon;
+	struct rlimit_spec r;
+
+	if (!spec)
+		return -1;
+	eq = strchr(spec, '=');
+	if (!eq)
+		return parse_fail(ctx, opt, "'%s' is not NAME=SOFT[:HARD]", value);
+	*eq++ = '\0';
+	r.resource = rlimit_number(spec);
+	if (r.resource < 0)
+		return parse_fail(ctx, opt, "'%s' is not a resource (as, core, cpu, "
+				  "data, fsize, locks, memlock, msgqueue, nice, "
+				  "nofile, nproc, rss, rtprio, rttime, sigpending, "
+				  "stack)", spec);
+	colon = strchr(eq, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (limit_value(eq, &r.soft) || limit_value(colon ? colon : eq, &r.hard))
+		return parse_fail(ctx, opt, "'%s': limits are numbers (sizes may "
+				  "have K, M, G) or unlimited", value);
+	if (r.soft > r.hard)
+		return parse_fail(ctx, opt, "'%s': the soft limit is above the "
+				  "hard one", value);
+	if (cfg->n_rlimits == CONFIG_MAX_RLIMITS)
+		return parse_fail(ctx, opt, "too many (at most %d)", CONFIG_MAX_RLIMITS);
+	cfg->rlimits[cfg->n_rlimits++] = r;
+	return 0;
+}
+
+int set_umask(struct parse_ctx *ctx, const struct option_def *opt,
+	      const char *value)
+{
+	unsigned mask = 0;
+	const char *p = value;
+
+	for (; *p >= '0' && *p <= '7' && p - value < 4; p++)
+		mask = mask * 8 + (unsigned)(*p - '0');
+	if (p == value || *p)
+		return parse_fail(ctx, opt, "'%s' is not an octal mode such as 022 "
+				  "or 0077", value);
+	ctx->cfg->umask = mask;
+	return 0;
+}

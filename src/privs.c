@@ -1,0 +1,253 @@
+/* privs.c - the service's privileges. The order of the drop is the
+ * kernel's: the bounding set needs CAP_SETPCAP, so it goes while still
+ * root; setresuid to a non-root user clears the capabilities unless
+ * PR_SET_KEEPCAPS; ambient capabilities need them permitted and
+ * inheritable; no_new_privs last, so that no setuid binary or file
+ * capability can give anything back after exec. */
+#include "privs.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sys.h"
+#include "units.h"
+
+/* capabilities(7), by number. */
+static const char cap_names[] =
+	"chown\0dac_override\0dac_read_search\0fowner\0fsetid\0kill\0setgid\0"
+	"setuid\0setpcap\0linux_immutable\0net_bind_service\0net_broadcast\0"
+	"net_admin\0net_raw\0ipc_lock\0ipc_owner\0sys_module\0sys_rawio\0"
+	"sys_chroot\0sys_ptrace\0sys_pacct\0sys_admin\0sys_boot\0sys_nice\0"
+	"sys_resource\0sys_time\0sys_tty_config\0mknod\0lease\0audit_write\0"
+	"audit_control\0setfcap\0mac_override\0mac_admin\0syslog\0wake_alarm\0"
+	"block_suspend\0audit_read\0perfmon\0bpf\0checkpoint_restore\0";
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int capability_number(const char *name)
+{
+	const char *n = cap_names;
+
+	if (lower(name[0]) == 'c' && lower(name[1]) == 'a' && lower(name[2]) == 'p' &&
+	    name[3] == '_')
+		name += 4;
+	for (int cap = 0; *n; cap++, n += strlen(n) + 1) {
+		size_t i = 0;
+		while (n[i] && lower(name[i]) == n[i])
+			i++;
+		if (!n[i] && !name[i])
+			return cap;
+	}
+	return -1;
+}
+
+int rlimit_number(const char *name)
+{
+#define RL(x) { RLIMIT_##x, #x }
+	static const struct { unsigned char num; char name[11]; } limits[] = {
+		RL(AS), RL(CORE), RL(CPU), RL(DATA), RL(FSIZE), RL(LOCKS),
+		RL(MEMLOCK), RL(MSGQUEUE), RL(NICE), RL(NOFILE), RL(NPROC),
+		RL(RSS), RL(RTPRIO), RL(RTTIME), RL(SIGPENDING), RL(STACK),
+	};
+#undef RL
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		size_t k = 0;
+		while (limits[i].name[k] && lower(limits[i].name[k]) == lower(name[k]))
+			k++;
+		if (!limits[i].name[k] && !name[k])
+			return limits[i].num;
+	}
+	return -1;
+}
+
+/* The service's ids, found by privs_resolve in PID 1; the child uses them. */
+static struct {
+	bool set;
+	unsigned uid, gid;
+	char home[128];
+} creds;
+
+/* passwd and group lines: "name:x:ID:..."; empty fields count. */
+struct lookup {
+	const char *name; /* what to find, or NULL to find by id */
+	unsigned id;
+	bool found;
+	unsigned found_id, found_gid;
+	char home[128];
+};
+
+static size_t fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	for (f[n++] = line; n < max && (line = strchr(line, ':')); f[n++] = line)
+		*line++ = '\0';
+	return n;
+}
+
+static bool number(const char *s, unsigned *v)
+{
+	uint64_t n;
+
+	if (parse_uint(s, UINT32_MAX - 1, &n))
+		return false;
+	*v = (unsigned)n;
+	return true;
+}
+
+static void match_entry(char *line, void *arg)
+{
+	struct lookup *l = arg;
+	char *f[7];
+	size_t n = fields(line, f, 7);
+	unsigned id;
+
+	if (l->found || n < 3 || !number(f[2], &id))
+		return;
+	if (l->name ? strcmp(f[0], l->name) != 0 : id != l->id)
+		return;
+	l->found = true;
+	l->found_id = id;
+	if (n >= 4 && !number(f[3], &l->found_gid))
+		l->found_gid = id;
+	if (n >= 6)
+		fmt(l->home, sizeof l->home, "%s", f[5]);
+}
+
+/* A user or group as a number (looked up only for its defaults) or a name
+ * (which must be there). */
+static unsigned resolve(const char *spec, size_t len, const char *file,
+			struct lookup *l)
+{
+	char name[40];
+
+	fmt(name, sizeof name, "%s", spec);
+	name[len < sizeof name ? len : sizeof name - 1] = '\0';
+	memset(l, 0, sizeof *l);
+	if (number(name, &l->id)) {
+		each_line(file, match_entry, l);
+		return l->id;
+	}
+	l->name = name;
+	if (each_line(file, match_entry, l) < 0 || !l->found)
+		die("--user %s: no '%s' in the sandbox's %s (hutch never falls "
+		    "back to root)", spec, name, file);
+	l->name = NULL;
+	return l->found_id;
+}
+
+const char *privs_resolve(const struct config *cfg)
+{
+	struct lookup user, group;
+	const char *colon;
+
+	if (!cfg->user)
+		return "/";
+	colon = strchr(cfg->user, ':');
+	creds.uid = resolve(cfg->user, colon ? (size_t)(colon - cfg->user)
+					     : strlen(cfg->user),
+			    "/etc/passwd", &user);
+	/* No group given: the user's own from passwd, else the uid's number. */
+	creds.gid = user.found ? user.found_gid : creds.uid;
+	if (colon)
+		creds.gid = resolve(colon + 1, strlen(colon + 1), "/etc/group", &group);
+	creds.set = true;
+	fmt(creds.home, sizeof creds.home, "%s", user.found && user.home[0]
+						     ? user.home : "/");
+	log_debug("the service runs as uid %u, gid %u, no supplementary groups",
+		  creds.uid, creds.gid);
+	return creds.home;
+}
+
+/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
+ * ones where they exist. Bare system calls: musl's wrappers synchronise
+ * every thread (__synccall), which a single-threaded child does not need. */
+#ifdef SYS_setresuid32
+#define SYS_RESUID SYS_setresuid32
+#define SYS_RESGID SYS_setresgid32
+#define SYS_GROUPS SYS_setgroups32
+#else
+#define SYS_RESUID SYS_setresuid
+#define SYS_RESGID SYS_setresgid
+#define SYS_GROUPS SYS_setgroups
+#endif
+
+/* capset(2) with the version 3 layout: two 32-bit words per set. */
+static int set_capabilities(uint64_t keep)
+{
+	struct { uint32_t version; int pid; } header = { 0x20080522, 0 };
+	struct { uint32_t effective, permitted, inheritable; } data[2] = {
+		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep },
+		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
+	};
+
+	return (int)syscall(SYS_capset, &header, data);
+}
+
+static int drop_bounding_set(uint64_t keep)
+{
+	/* Up to the kernel's last capability: it answers EINVAL past it. */
+	for (int cap = 0; cap < 64; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return errno == EINVAL ? 0 : -1;
+	}
+	return 0;
+}
+
+#define FAIL(what) do { *step = (what); return -errno; } while (0)
+
+int privs_drop(const struct config *cfg, const char **step)
+{
+	uint64_t keep = cfg->cap_keep;
+
+	umask(cfg->umask);
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		const struct rlimit_spec *r = &cfg->rlimits[i];
+		struct rlimit rl = { r->soft == UINT64_MAX ? RLIM_INFINITY : r->soft,
+				     r->hard == UINT64_MAX ? RLIM_INFINITY : r->hard };
+		/* prlimit64, not setrlimit(3): musl's synchronises all threads
+		 * (__synccall, semaphores: 5 KiB) for a one-thread child. Its
+		 * struct rlimit is the kernel's 64-bit one on every target. */
+		if (syscall(SYS_prlimit64, 0, r->resource, &rl, NULL))
+			FAIL("cannot set a --rlimit");
+	}
+	if (drop_bounding_set(keep))
+		FAIL("cannot drop capabilities from the bounding set");
+	if (creds.set) {
+		if (syscall(SYS_GROUPS, 0, NULL) ||
+		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
+			FAIL("cannot set the service's groups");
+		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+			FAIL("cannot keep capabilities across the user change");
+		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
+			FAIL("cannot set the service's user");
+	}
+	if (set_capabilities(keep))
+		FAIL("cannot set the service's capabilities");
+	/* A non-root user keeps capabilities across exec only as ambient
+	 * ones (root gets the bounding set, now the kept ones, anyway). */
+	for (int cap = 0; creds.set && creds.uid != 0 && cap < 64; cap++)
+		if ((keep & (1ULL << cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
+			FAIL("cannot raise an ambient capability (Linux 4.3+)");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		FAIL("cannot set no_new_privs (Linux 3.5+)");
+	return 0;
+}
+
+void privs_lock_self(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}

@@ -1,0 +1,34 @@
+/* privs.h - who the service runs as and what it may do: user and groups,
+ * capabilities (bounding set included), no_new_privs, rlimits, umask. */
+#ifndef HUTCH_PRIVS_H
+#define HUTCH_PRIVS_H
+
+#include "config.h"
+
+/* Characters of user and group names (as in /etc/passwd), or numbers. */
+#define NAME_CHARS                                                 \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+
+/* "net_bind_service", "CAP_NET_BIND_SERVICE" (any case) -> 10; -1 if
+ * unknown. */
+int capability_number(const char *name);
+
+/* "nofile" -> RLIMIT_NOFILE (numbers differ on MIPS); -1 if unknown. */
+int rlimit_number(const char *name);
+
+/* In PID 1 once the root is switched: resolves --user in the sandbox's own
+ * /etc/passwd and /etc/group (never the host's, never falling back to
+ * root). Dies (exit 125) if a name is not there. Returns the home
+ * directory for the service's HOME ("/" without --user). */
+const char *privs_resolve(const struct config *cfg);
+
+/* In the service child, before exec: umask, rlimits, capability bounding
+ * set, groups, gid, uid, capabilities (ambient ones for a non-root user),
+ * no_new_privs. Returns 0, or -errno with *step naming what failed. */
+int privs_drop(const struct config *cfg, const char **step);
+
+/* PID 1 and the launcher: not dumpable, so the service cannot ptrace them
+ * or reach their /proc/PID/{mem,root,fd,environ}. */
+void privs_lock_self(void);
+
+#endif
