@@ -16,11 +16,12 @@ PREFIX ?= /usr/local
 BUILD := build/$(ARCH)
 BIN := $(BUILD)/hutch
 BUSYBOX ?= /bin/busybox
-# The goal is 40 KiB (what the core alone took: 36 KiB); cgroups and the
-# kernel probe brought it past that. make check holds the line at 48 KiB
-# until the benchmark work trims it back (see docs/design.md, "Size").
+# The goal is 40 KiB, which the core alone met (36 KiB); cgroups, the kernel
+# probe and the hardening took it past that (docs/design.md, "Size", has
+# the cost of each). make check holds a ceiling of 64 KiB against
+# regressions until the benchmark work trims it back towards the goal.
 SIZE_GOAL := 40960
-SIZE_BUDGET := 49152
+SIZE_BUDGET := 65536
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
