@@ -158,10 +158,20 @@ static int shared_with(const struct cgroup *cg, enum cg_ctrl c)
 }
 
 /* v2: a controller reaches a group only when every ancestor lists it in
- * cgroup.subtree_control. */
-static void enable_controllers(struct cgroup *cg, int dirfd, const char *where)
+ * cgroup.subtree_control. Below the root, a group that holds processes
+ * cannot hand controllers down (the "no internal processes" rule; for
+ * threaded controllers such as pids the kernel takes the write and refuses
+ * the join later, with EOPNOTSUPP): so look first, and change nothing. */
+static void enable_controllers(struct cgroup *cg, int dirfd, const char *where,
+			       bool is_root)
 {
-	char word[16];
+	char word[16], procs[16];
+
+	if (!is_root && read_small_file(dirfd, "cgroup.procs", procs, sizeof procs) > 0)
+		die("cannot put a group below %s: it holds processes, and cgroup v2 "
+		    "allows no process in a group with children: pick another "
+		    "--cgroup-parent (under systemd: Delegate=yes and a sub-group)",
+		    where);
 
 	for (int c = 0; c < CG_N; c++) {
 		int err;
@@ -169,11 +179,6 @@ static void enable_controllers(struct cgroup *cg, int dirfd, const char *where)
 			continue;
 		fmt(word, sizeof word, "+%s", ctrl_names[c]);
 		err = write_knob(dirfd, "cgroup.subtree_control", word);
-		if (err == -EBUSY)
-			die("cannot enable the %s controller below %s: it holds "
-			    "processes, and cgroup v2 puts none in a group with "
-			    "children: pick another --cgroup-parent (under systemd: "
-			    "Delegate=yes and a sub-group)", ctrl_names[c], where);
 		if (err)
 			die("cannot enable the %s controller in %s/cgroup."
 			    "subtree_control: %s", ctrl_names[c], where,
@@ -198,7 +203,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	for (size_t i = 0; fd >= 0 && i < n; i++) {
 		int next;
 		if (cg->version == 2)
-			enable_controllers(cg, fd, cg->mount[c]);
+			enable_controllers(cg, fd, cg->mount[c], i == 0);
 		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
 			die("cannot create cgroup %s/%s: %s", cg->mount[c], parts[i],
 			    error_text(errno));
@@ -210,7 +215,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		die("cannot open cgroup %s/%s: %s", cg->mount[c], parent_path,
 		    error_text(errno));
 	if (cg->version == 2)
-		enable_controllers(cg, fd, parent_path);
+		enable_controllers(cg, fd, parent_path, n == 0);
 	return fd;
 }
 

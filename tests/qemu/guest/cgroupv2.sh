@@ -1,0 +1,235 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # t_rc: set by stop_launcher in /init
+# Scenario hutch_test=cgroupv2, sourced by /init (tests/qemu/guest/init):
+# hutch as a child of the guest's PID 1, its --root on the initramfs, the
+# cgroup v2 backend with every controller the kernel has.
+#
+# Inside-out: what the service sees (ps, hostname, mountinfo, /), then a
+# long-running service watched from the guest (cgroup files, respawn,
+# clean stop), then each limit doing its job (OOM kill, CPU quota, fork
+# bomb).
+
+H=/bin/hutch
+R=/rootfs
+CG=/sys/fs/cgroup
+W=/tmp/hutch-test
+mkdir -p "$W"
+
+# run ARGS...: one-shot hutch (--root /rootfs --restart no); sets out (the
+# service's stdout), err (hutch's log), rc.
+run() {
+	out=$("$H" --root "$R" --restart no "$@" 2>"$W/err")
+	rc=$?
+	err=$(cat "$W/err")
+}
+
+t_like "$(cat $CG/cgroup.controllers)" '(^| )cpu( |$)' "the kernel offers the cpu controller"
+t_like "$(cat $CG/cgroup.controllers)" '(^| )memory( |$)' "the kernel offers the memory controller"
+t_like "$(cat $CG/cgroup.controllers)" '(^| )pids( |$)' "the kernel offers the pids controller"
+
+# --- hutch check ---------------------------------------------------------------
+out=$("$H" check --root "$R" --cpu 20% --memory 16M --pids 20 2>&1)
+rc=$?
+t_is "$rc" 0 "hutch check --cpu 20% --memory 16M --pids 20 passes" || t_diag "$out"
+t_like "$out" '^ok +cgroup v2 at /sys/fs/cgroup' "hutch check: cgroup v2 at /sys/fs/cgroup"
+t_like "$out" '^ok +memory controller' "hutch check: memory controller ok"
+t_like "$out" '^fallback +pivot_root' "hutch check: pivot_root fallback (/ is the initramfs)"
+
+# --- What the service sees -------------------------------------------------------
+run -n pidview -- ps -o pid,comm
+t_is "$rc" 0 "ps in the sandbox exits 0" || t_diag "$err"
+t_is "$(printf '%s\n' "$out" | sed 1d | wc -l)" 2 "ps in the sandbox shows 2 processes" ||
+	t_diag "$out"
+t_like "$out" '^ *1 +hutch$' "PID 1 in the sandbox is hutch"
+t_like "$out" '^ *2 +ps$' "the service is PID 2"
+t_like "$err" 'pivot_root refused .*switching root with MS_MOVE \+ chroot' \
+	"hutch logs the MS_MOVE + chroot fallback (root on the initramfs)"
+
+run -n probe --hostname sandbox-box -- hostname
+t_is "$out" sandbox-box "--hostname sets the sandbox's hostname"
+run -n hostdefault -- hostname
+t_is "$out" hostdefault "the hostname defaults to the name"
+t_isnt_host=$(hostname)
+t_unlike "$t_isnt_host" 'sandbox-box|hostdefault' "the guest's own hostname is untouched"
+
+run -n mounts -- cat /proc/self/mountinfo
+t_like "$out" '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ / /proc [^ ]+ .*- proc ' "proc is mounted at /proc"
+t_like "$out" '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ / /dev [^ ]+ .*- tmpfs ' "a tmpfs /dev is mounted"
+# Field 4 is the mount's root inside its file system, field 5 its mount
+# point: / is the initramfs' /rootfs directory, moved there (MS_MOVE).
+t_like "$out" '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /rootfs / .* - rootfs ' \
+	"the sandbox's / is the initramfs' /rootfs"
+t_unlike "$out" '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ [^ ]+ /(sys|rootfs|tests)[/ ]' \
+	"none of the guest's other mounts (/sys, cgroup2) is visible"
+
+run -n rootview -- ls -a /
+t_like "$out" '^bin$' "the sandbox's / has bin"
+t_unlike "$out" '^(init|rootfs|tests)$' "the sandbox's / is /rootfs, not the initramfs root" ||
+	t_diag "$out"
+
+run -n pidns -- cat /proc/1/comm
+t_is "$out" hutch "/proc/1 in the sandbox is hutch (its own proc)"
+
+# --- A long-running service, watched from the guest --------------------------------
+"$H" -v --root "$R" -n web --cpu 20% --memory 16M --pids 20 --restart on-failure \
+	--stop-timeout 2s -- sleep 600 2>"$W/web.log" &
+L=$!
+if ! t_ok "the service starts" t_wait 10 svc_of "$L"; then
+	t_show "$W/web.log"
+fi
+svc=$(svc_of "$L")
+p1=$(pid1_of "$L")
+G=$CG/hutch/web
+t_is "$(cat "$G/cpu.max" 2>&1)" "20000 100000" "cpu.max is 20000 100000 (--cpu 20%)"
+t_is "$(cat "$G/memory.max" 2>&1)" 16777216 "memory.max is 16777216 (--memory 16M)"
+t_is "$(cat "$G/pids.max" 2>&1)" 20 "pids.max is 20 (--pids 20)"
+t_is "$(cat "/proc/$svc/cgroup" 2>&1)" "0::/hutch/web" "the service is in /hutch/web"
+t_is "$(cat "/proc/$p1/cgroup" 2>&1)" "0::/hutch/web" "the sandbox's PID 1 is in /hutch/web"
+t_is "$(cat "/proc/$L/cgroup" 2>&1)" "0::/" "the launcher stays in the root group"
+for c in cpu memory pids; do
+	t_like "$(cat $CG/cgroup.subtree_control)" "(^| )$c( |\$)" "/ subtree_control lists $c"
+	t_like "$(cat $CG/hutch/cgroup.subtree_control)" "(^| )$c( |\$)" "/hutch subtree_control lists $c"
+done
+t_like "$(grep NSpid "/proc/$svc/status")" "^NSpid:[[:space:]]+${svc}[[:space:]]+2\$" \
+	"the service is PID 2 in its PID namespace"
+pidns=$(readlink "/proc/$svc/ns/pid")
+t_isnt=$(readlink /proc/1/ns/pid)
+t_ok "the service has its own PID namespace" test "$pidns" != "$t_isnt"
+t_like "$(ls "/proc/$svc/root/proc")" '^2$' "the sandbox's /proc lists its PID 2"
+t_like "$(cat "$W/web.log")" 'cgroup v2 cpu.max = 20000 100000' "hutch -v reports cpu.max as read back"
+
+# Respawn: kill the service from the guest, a new one comes.
+kill -KILL "$svc"
+newsvc=
+t_new_svc() {
+	newsvc=$(svc_of "$L") && [ "$newsvc" != "$svc" ]
+}
+t_ok "a new service after SIGKILL from the guest (on-failure)" t_wait 10 t_new_svc
+newsvc=$(svc_of "$L")
+t_diag "service pid $svc killed, new pid ${newsvc:-none}"
+t_like "$(cat "$W/web.log")" 'service killed by signal 9' "hutch logs the kill"
+t_is "$(cat "/proc/$newsvc/cgroup" 2>&1)" "0::/hutch/web" "the new service is in /hutch/web too"
+
+# Clean stop.
+stop_launcher "$L" 10
+t_is "$t_rc" 143 "SIGTERM stops hutch: exit 143 (the service died of SIGTERM)" ||
+	t_show "$W/web.log"
+t_left=
+for t_f in /proc/[0-9]*/ns/pid; do
+	[ "$(readlink "$t_f" 2>/dev/null)" = "$pidns" ] && t_left="$t_left ${t_f%/ns/pid}"
+done
+t_is "$t_left" "" "no process is left in the sandbox's PID namespace"
+t_ok "the sandbox's PID 1 is gone" exited "$p1"
+t_ok "/sys/fs/cgroup/hutch/web is removed" test ! -e "$G"
+
+# --- --cgroup-parent -----------------------------------------------------------
+run -n cgp --cgroup-parent qa/deep --pids 50 -- cat /proc/self/cgroup
+t_is "$out" "0::/qa/deep/cgp" "--cgroup-parent qa/deep: the group is qa/deep/cgp" || t_diag "$err"
+t_ok "qa/deep/cgp is removed" test ! -e "$CG/qa/deep/cgp"
+
+# --- The other knobs, read from inside through a read-only bind of the tree ----------
+# shellcheck disable=SC2016 # expanded by the service's shell
+knobs='cd /cg/hutch/knobs && for f in cpu.max cpu.weight memory.max memory.swap.max pids.max; do echo "$f=$(cat $f)"; done'
+run -n knobs --cpu 50% --cpu-period 50000 --cpu-weight 50 --memory 32M --memory-swap 0 \
+	--pids 7 --ro-bind /sys/fs/cgroup:/cg -- sh -c "$knobs"
+t_is "$rc" 0 "a service reads its own group's knobs" || t_diag "$err"
+t_is "$(printf '%s\n' "$out" | tr '\n' ' ')" \
+	"cpu.max=25000 50000 cpu.weight=50 memory.max=33554432 memory.swap.max=0 pids.max=7 " \
+	"--cpu 50% --cpu-period 50000 --cpu-weight 50 --memory 32M --memory-swap 0 --pids 7"
+
+# --- A stale empty group is replaced; a busy one belongs to a running sandbox ------------
+mkdir -p "$CG/hutch/stale"
+run -n stale --pids 5 -- true
+t_is "$rc" 0 "a stale empty group of the same name does not stop hutch" || t_diag "$err"
+t_ok "and it is gone afterwards" test ! -e "$CG/hutch/stale"
+
+"$H" --root "$R" -n twice --pids 20 -- sleep 600 2>"$W/twice.log" &
+L=$!
+t_wait 10 svc_of "$L"
+run -n twice --pids 20 -- true
+t_is "$rc" 125 "a second sandbox of the same name is refused (125)"
+t_like "$err" 'already running' "it says a sandbox of that name is running"
+t_ok "the first one still runs" alive "$L"
+stop_launcher "$L" 10
+t_is "$t_rc" 143 "the first one stops on SIGTERM" || t_show "$W/twice.log"
+t_ok "/sys/fs/cgroup/hutch/twice is removed" test ! -e "$CG/hutch/twice"
+
+# cgroup v2 puts no process in a group that has children: a --cgroup-parent
+# that holds processes cannot get controllers enabled (EBUSY).
+mkdir -p "$CG/busy"
+sleep 600 &
+B=$!
+echo "$B" >"$CG/busy/cgroup.procs"
+# A domain controller (memory): the kernel refuses +memory in subtree_control.
+run -n inbusy --cgroup-parent busy --memory 16M -- true
+t_is "$rc" 125 "--cgroup-parent busy (holds processes) --memory 16M: exit 125"
+t_like "$err" 'holds processes' "hutch explains the no-internal-processes rule (memory)"
+t_ok "no group was made in it (memory)" test ! -e "$CG/busy/inbusy"
+# Threaded controllers only (pids, cpu): the kernel takes +pids, and refuses
+# later, when PID 1 joins the new group (EOPNOTSUPP): the same advice applies.
+run -n inbusy --cgroup-parent busy --pids 5 -- true
+t_is "$rc" 125 "--cgroup-parent busy (holds processes) --pids 5: exit 125"
+t_like "$err" 'holds processes' "hutch explains the no-internal-processes rule (pids)"
+t_ok "no group was made in it (pids)" test ! -e "$CG/busy/inbusy"
+t_is "$(cat "$CG/busy/cgroup.subtree_control")" "" "and no controller was enabled in it: nothing changed"
+kill -KILL "$B"
+wait "$B" 2>/dev/null
+
+# --- OOM: a memory hog under --memory 16M --------------------------------------------
+run -n hog --memory 16M -- dd if=/dev/zero of=/dev/null bs=64M count=1
+t_is "$rc" 137 "a 64 MB dd under --memory 16M is killed (exit 137)" || t_diag "$err"
+t_like "$err" "OOM killer" "hutch's log names the OOM killer"
+t_diag "$(printf '%s\n' "$err" | grep -i oom)"
+t_ok "/sys/fs/cgroup/hutch/hog is removed" test ! -e "$CG/hutch/hog"
+
+# --- CPU: a busy loop under --cpu 20% -------------------------------------------------
+"$H" --root "$R" -n spin --cpu 20% --restart no --stop-timeout 1s \
+	-- sh -c 'while :; do :; done' 2>"$W/spin.log" &
+L=$!
+t_ok "the busy loop starts" t_wait 10 svc_of "$L"
+# cpu_stat KEY: one value of the group's cpu.stat
+cpu_stat() {
+	sed -n "s/^$1 //p" "$CG/hutch/spin/cpu.stat"
+}
+sleep 1
+u1=$(cpu_stat usage_usec) n1=$(cpu_stat nr_periods)
+sleep 3
+u2=$(cpu_stat usage_usec) n2=$(cpu_stat nr_periods) thr=$(cpu_stat nr_throttled)
+if [ -n "$u1" ] && [ -n "$u2" ] && [ "$((n2 - n1))" -gt 0 ]; then
+	# Tenths of a percent of one CPU over the periods that passed.
+	pm=$(((u2 - u1) * 1000 / ((n2 - n1) * 100000)))
+else
+	pm=-1
+fi
+t_diag "busy loop under --cpu 20%: $((pm / 10)).$((pm % 10))% of one CPU" \
+	"(usage_usec +$((u2 - u1)) over $((n2 - n1)) periods of 100 ms; nr_throttled $thr)"
+t_ok "the busy loop gets 20 +- 5 % of a CPU" test "$pm" -ge 150 -a "$pm" -le 250
+t_ok "the group was throttled" test "${thr:-0}" -gt 0
+stop_launcher "$L" 10
+t_is "$t_rc" 143 "the busy loop stops on SIGTERM (exit 143)" || t_show "$W/spin.log"
+t_ok "/sys/fs/cgroup/hutch/spin is removed" test ! -e "$CG/hutch/spin"
+
+# --- pids: a fork bomb under --pids 20 -------------------------------------------------
+# The main process execs sleep, so the bomb runs beside a service that lives.
+"$H" --root "$R" -n bomb --pids 20 --restart no --stop-timeout 1s \
+	-- sh -c 'b() { b | b & }; b; exec sleep 600' 2>"$W/bomb.log" &
+L=$!
+t_ok "the fork bomb starts" t_wait 10 svc_of "$L"
+max=0
+i=0
+while [ "$i" -lt 15 ]; do
+	cur=$(cat "$CG/hutch/bomb/pids.current" 2>/dev/null || echo 0)
+	[ "$cur" -gt "$max" ] && max=$cur
+	i=$((i + 1))
+	sleep 0.1
+done
+events=$(sed -n 's/^max //p' "$CG/hutch/bomb/pids.events" 2>/dev/null)
+t_diag "fork bomb under --pids 20: at most $max processes seen, $events forks refused"
+t_ok "pids.current stays at or below 20" test "$max" -le 20
+t_ok "the limit was hit (pids.events max > 0)" test "${events:-0}" -gt 0
+t_ok "hutch lives through the fork bomb" test ! -z "$(pid1_of "$L")"
+t_ok "the launcher has not exited" alive "$L"
+stop_launcher "$L" 10
+t_is "$t_rc" 143 "the fork bomb's sandbox stops on SIGTERM (exit 143)" || t_show "$W/bomb.log"
+t_ok "/sys/fs/cgroup/hutch/bomb is removed" test ! -e "$CG/hutch/bomb"
+t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"

@@ -1,0 +1,227 @@
+# shellcheck shell=sh
+# tests/qemu/lib.sh: boot a QEMU guest and turn what its /init reports on
+# the serial console into TAP. Source it after tests/lib/tap.sh:
+#
+#   . "$(dirname "$0")/../lib/tap.sh"
+#   . "$(dirname "$0")/lib.sh"
+#   qemu_boot amd64 "$kernel" "$initrd" "hutch_test=cgroupv2" 60 "$log"
+#   qemu_tap "$log" "cgroup v2"
+#
+# qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE
+#     Runs qemu-system-ARCH -kernel KERNEL -initrd INITRAMFS with the
+#     kernel command line "console=... panic=-1 quiet APPEND", the serial
+#     console written to LOGFILE, under `timeout TIMEOUT`. KVM (-cpu host)
+#     when /dev/kvm is usable for an ordinary kernel and ARCH is the
+#     host's, TCG otherwise; HUTCH_QEMU_ACCEL=tcg|kvm forces one. Returns
+#     QEMU's status (124 on timeout). QEMU exits 0 even when the guest panics (-no-reboot and
+#     panic=-1 end it), so the status says little: the markers decide.
+#     Also writes LOGFILE.rc (the status) and LOGFILE.qemu (QEMU's output).
+#
+# qemu_tap LOGFILE PREFIX
+#     One TAP test per marker line the guest printed:
+#       HUTCH-TAP ok - DESC        ok N - PREFIX: DESC
+#       HUTCH-TAP not ok - DESC    not ok N - PREFIX: DESC
+#       HUTCH-TAP diag TEXT        # TEXT
+#       HUTCH-DONE COUNT           the guest ran to its end, COUNT tests
+#     then one more test: "PREFIX: the guest finished". It fails when
+#     HUTCH-DONE is missing (a timeout, a panic, /init died), when COUNT is
+#     not the number of markers read (lines lost or mangled on the
+#     console), or when QEMU ran into its timeout; its diagnostics are the
+#     last 30 lines of the console. QEMU's own messages, if any, become
+#     diagnostics. Returns 0 when every test passed.
+#
+# qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO...
+#     Fetches the kernel (tools/qemu-kernel.sh) and builds the initramfs
+#     (tools/mkinitramfs.sh) with tests/qemu/guest/init as /init and
+#     tests/qemu/guest/SCENARIO.sh as /tests/SCENARIO.sh for each SCENARIO;
+#     bails out when either fails. Sets qemu_arch, qemu_kernel, qemu_initrd
+#     and qemu_work (HUTCH_QEMU_WORK, default build/qemu/ARCH: initramfs and
+#     console logs, kept for reading). Kernels are cached in
+#     HUTCH_QEMU_CACHE (default build/qemu/kernels).
+#
+# qemu_scenario NAME APPEND KVM_SECS TCG_SECS
+#     One boot with "hutch_test=NAME APPEND" (qemu_boot, the timeout that
+#     applies), its log at qemu_work/NAME.log, then qemu_tap with the
+#     prefix "ARCH NAME"; the boot's duration as a diagnostic.
+#
+# qemu_accel ARCH      prints kvm or tcg: what qemu_boot will use.
+# qemu_timeout ARCH KVM_SECS TCG_SECS   prints the one that applies.
+#
+# The guest side of the protocol is tests/qemu/guest/init.
+#
+# Environment: HUTCH_QEMU_ACCEL (tcg|kvm), HUTCH_QEMU_MEM (MiB, 512),
+# HUTCH_QEMU_SMP (vCPUs, 1), HUTCH_QEMU_CACHE, HUTCH_QEMU_WORK.
+
+# The repository's top, from this file's place (tests/qemu/lib.sh); $0 is
+# the test script, which lives next to it.
+qemu_top=$(cd "$(dirname "$0")/../.." && pwd -P)
+
+# qemu_system ARCH: the emulator and its machine options, one line.
+qemu_system() {
+	case $1 in
+	amd64) echo "qemu-system-x86_64 ttyS0" ;;
+	arm64) echo "qemu-system-aarch64 ttyAMA0 -M virt -cpu cortex-a53" ;;
+	armhf) echo "qemu-system-arm ttyAMA0 -M virt -cpu cortex-a15" ;;
+	*) return 1 ;;
+	esac
+}
+
+qemu_accel() {
+	case ${HUTCH_QEMU_ACCEL-} in
+	tcg | kvm)
+		echo "$HUTCH_QEMU_ACCEL"
+		return 0
+		;;
+	'') ;;
+	*) bail_out "HUTCH_QEMU_ACCEL must be tcg or kvm, not '$HUTCH_QEMU_ACCEL'" ;;
+	esac
+	# KVM runs only the host's own architecture (arm64 hosts could run
+	# armhf guests too, but not every arm64 CPU does 32-bit).
+	_qa_host=$(dpkg --print-architecture 2>/dev/null)
+	if [ "$1" = "$_qa_host" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		qemu_kvm_runs_stock_kernels; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
+# Whether this /dev/kvm can boot an ordinary kernel. On x86 it needs the
+# CPU's virtualization (kvm_intel / kvm_amd): a /dev/kvm served by kvm_pvm
+# alone (PVM, the "pagetable-based VM" of nested cloud sandboxes, with no
+# vmx/svm flag) runs only kernels built as PVM guests; Debian's kernel
+# hangs there right after "Probing EDD", spinning the host. Other
+# architectures: trust /dev/kvm.
+qemu_kvm_runs_stock_kernels() {
+	case $(uname -m) in
+	x86_64 | i?86) ;;
+	*) return 0 ;;
+	esac
+	[ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ] ||
+		grep -Eqw 'vmx|svm' /proc/cpuinfo
+}
+
+qemu_timeout() {
+	if [ "$(qemu_accel "$1")" = kvm ]; then echo "$2"; else echo "$3"; fi
+}
+
+qemu_boot() {
+	[ $# -eq 6 ] || bail_out "qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE"
+	_qb_sys=$(qemu_system "$1") || bail_out "qemu_boot: no QEMU machine known for '$1'"
+	# shellcheck disable=SC2086 # split the table's line into its words
+	set -- "$@" $_qb_sys
+	_qb_arch=$1 _qb_kernel=$2 _qb_initrd=$3 _qb_append=$4 _qb_timeout=$5 _qb_log=$6
+	_qb_qemu=$7 _qb_console=$8
+	shift 8
+	# What is left in "$@": the machine options of the table.
+	if [ "$(qemu_accel "$_qb_arch")" = kvm ]; then
+		set -- "$@" -enable-kvm -cpu host
+	else
+		set -- "$@" -accel tcg
+	fi
+	: >"$_qb_log" || bail_out "cannot write $_qb_log"
+	# -nodefaults: no VGA, NIC or default serial; the one serial port goes
+	# to the log file, the monitor nowhere, stdin is not read.
+	timeout -k 5 "$_qb_timeout" "$_qb_qemu" "$@" \
+		-m "${HUTCH_QEMU_MEM:-512}" -smp "${HUTCH_QEMU_SMP:-1}" \
+		-nodefaults -nographic -no-reboot -monitor none \
+		-serial "file:$_qb_log" \
+		-kernel "$_qb_kernel" -initrd "$_qb_initrd" \
+		-append "console=$_qb_console panic=-1 quiet $_qb_append" \
+		</dev/null >"$_qb_log.qemu" 2>&1
+	_qb_rc=$?
+	echo "$_qb_rc" >"$_qb_log.rc"
+	return "$_qb_rc"
+}
+
+# the_guest_reported STATUS: how a guest's verdict reads in ok's diagnostics
+# ("command: the_guest_reported not ok").
+the_guest_reported() {
+	[ "$*" = ok ]
+}
+
+qemu_tap() {
+	[ $# -eq 2 ] || bail_out "qemu_tap LOGFILE PREFIX"
+	_qt_log=$1 _qt_prefix=$2
+	_qt_seen=0 _qt_failed=0 _qt_done=
+	# The console has \r\n line ends; a kernel message may share a line
+	# with a marker, so a marker counts wherever it starts on its line.
+	_qt_markers=$(tr -d '\r' <"$_qt_log" | sed -n 's/^.*\(HUTCH-\(TAP\|DONE\)\)/\1/p')
+	while IFS= read -r _qt_line; do
+		case $_qt_line in
+		'HUTCH-TAP ok - '* | 'HUTCH-TAP ok')
+			_qt_seen=$((_qt_seen + 1))
+			ok "$_qt_prefix: ${_qt_line#HUTCH-TAP ok - }" the_guest_reported ok
+			;;
+		'HUTCH-TAP not ok - '* | 'HUTCH-TAP not ok')
+			_qt_seen=$((_qt_seen + 1)) _qt_failed=$((_qt_failed + 1))
+			ok "$_qt_prefix: ${_qt_line#HUTCH-TAP not ok - }" the_guest_reported not ok
+			;;
+		'HUTCH-TAP diag '* | 'HUTCH-TAP diag')
+			diag "${_qt_line#HUTCH-TAP diag}"
+			;;
+		'HUTCH-DONE '*)
+			_qt_done=${_qt_line#HUTCH-DONE }
+			;;
+		esac
+	done <<EOF
+$_qt_markers
+EOF
+	_qt_why=
+	_qt_rc=$(cat "$_qt_log.rc" 2>/dev/null)
+	if [ -z "$_qt_done" ] && [ "${_qt_rc:-0}" -ne 0 ] && [ "$_qt_rc" -ne 124 ] &&
+		[ "$_qt_rc" -ne 137 ]; then
+		_qt_why="no HUTCH-DONE on the console: QEMU failed (exit status $_qt_rc)"
+	elif [ -z "$_qt_done" ]; then
+		_qt_why="no HUTCH-DONE on the console: the guest hung, panicked or its /init died"
+	elif [ "$_qt_done" != "$_qt_seen" ]; then
+		_qt_why="the guest ran $_qt_done tests but $_qt_seen reached the console intact"
+	elif [ "$_qt_rc" = 124 ] || [ "$_qt_rc" = 137 ]; then
+		_qt_why="the guest printed HUTCH-DONE but did not power off before the timeout"
+	fi
+	# QEMU says nothing when all is well: whatever it said is worth reading.
+	if [ -s "$_qt_log.qemu" ]; then
+		diag "QEMU's own output (exit status $_qt_rc):"
+		head -c 2000 "$_qt_log.qemu" | sed 's/^/    /' >&2
+	fi
+	if [ -z "$_qt_why" ]; then
+		ok "$_qt_prefix: the guest finished ($_qt_seen tests)" true
+	else
+		ok "$_qt_prefix: the guest finished" test -z "$_qt_why"
+		diag "last 30 lines of the console ($_qt_log):"
+		tr -d '\r' <"$_qt_log" | tail -n 30 | sed 's/^/    /' >&2
+		_qt_failed=$((_qt_failed + 1))
+	fi
+	[ "$_qt_failed" -eq 0 ]
+}
+
+qemu_prepare() {
+	[ $# -ge 4 ] || bail_out "qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO..."
+	qemu_arch=$1
+	_qp_hutch=$2 _qp_bb=$3
+	shift 3
+	_qp_cache=${HUTCH_QEMU_CACHE:-$qemu_top/build/qemu/kernels}
+	qemu_work=${HUTCH_QEMU_WORK:-$qemu_top/build/qemu/$qemu_arch}
+	mkdir -p "$qemu_work" || bail_out "cannot create $qemu_work"
+	qemu_kernel=$("$qemu_top/tools/qemu-kernel.sh" "$qemu_arch" "$_qp_cache") ||
+		bail_out "no Debian $qemu_arch kernel (tools/qemu-kernel.sh $qemu_arch $_qp_cache failed)"
+	_qp_guest=$qemu_top/tests/qemu/guest
+	for _qp_s in "$@"; do
+		set -- "$@" "$_qp_guest/$_qp_s.sh:/tests/$_qp_s.sh"
+		shift
+	done
+	qemu_initrd=$qemu_work/initramfs.cpio.gz
+	"$qemu_top/tools/mkinitramfs.sh" "$qemu_initrd" "$qemu_arch" "$_qp_hutch" "$_qp_bb" \
+		"$_qp_guest/init" "$@" 2>"$qemu_work/mkinitramfs.log" ||
+		bail_out "tools/mkinitramfs.sh failed: $(cat "$qemu_work/mkinitramfs.log")"
+	diag "kernel $qemu_kernel; $(qemu_accel "$qemu_arch"); logs in $qemu_work"
+}
+
+qemu_scenario() {
+	[ $# -eq 4 ] || bail_out "qemu_scenario NAME APPEND KVM_SECS TCG_SECS"
+	_qs_start=$(date +%s)
+	qemu_boot "$qemu_arch" "$qemu_kernel" "$qemu_initrd" "hutch_test=$1${2:+ $2}" \
+		"$(qemu_timeout "$qemu_arch" "$3" "$4")" "$qemu_work/$1.log"
+	diag "boot $1: $(($(date +%s) - _qs_start)) s ($(qemu_accel "$qemu_arch"))"
+	qemu_tap "$qemu_work/$1.log" "$qemu_arch $1"
+}
