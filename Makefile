@@ -1,9 +1,14 @@
 # hutch - a tiny static init and sandbox for services on small Linux devices.
 #
 #   make            build build/$(ARCH)/hutch and print its size
+#   make ARCH=aarch64   armhf, armv6, mipsel, i386, x86_64 (toolchain.mk)
+#   make BOARD=rpi4     build/rpi4/hutch, with the flags of board/rpi4/board.mk
+#   make boards     every board, each binary checked, and a size table
+#   make toolchain  install the compiler of ARCH (toolchains: every ARCH)
 #   make check      build and run every test (installs what it needs, as root)
 #   make demo       show what hutch does, in a bounded run
 #   make rootfs     build/$(ARCH)/rootfs: rootfs-skel + BusyBox (BUSYBOX=path)
+#   make initramfs  build/$(ARCH)/initramfs.cpio.gz: hutch, BusyBox, an /init
 #   make install    DESTDIR=, PREFIX= (default /usr/local)
 #   make lint       cppcheck and clang-tidy
 #   V=1             show the commands
@@ -12,10 +17,9 @@
 include toolchain.mk
 
 VERSION := 0.1.0
+comma := ,
 PREFIX ?= /usr/local
-BUILD := build/$(ARCH)
 BIN := $(BUILD)/hutch
-BUSYBOX ?= /bin/busybox
 # The goal is 40 KiB, which the core alone met (36 KiB); cgroups, the kernel
 # probe and the hardening took it past that (docs/design.md, "Size", has
 # the cost of each). make check holds a ceiling of 64 KiB against
@@ -33,9 +37,11 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # root, perl for prove, cppcheck and clang-tidy for lint, gcc's sanitizer
 # runtimes and valgrind for the memory checks; the integration tests look
 # from the host with procps (pgrep, ps), util-linux (unshare, nsenter,
-# ipcmk), bsdutils (script) and groff (the man page); binutils for readelf.
+# ipcmk), bsdutils (script) and groff (the man page); binutils for readelf;
+# the kernel's i386 and arm syscall headers for seccomp's compat tables.
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
-	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils
+	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
+	linux-libc-dev linux-libc-dev-armhf-cross
 
 ifeq ($(V),1)
 Q :=
@@ -45,8 +51,16 @@ endif
 
 all: $(BIN)
 
-# Flags live in these two files: a change there rebuilds everything.
-$(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk | toolchain-check
+# A change of compiler or flags (in these files, CFLAGS=..., or another
+# BOARD of the same ARCH in the same directory) rebuilds everything: the
+# objects depend on $(BUILD)/flags, rewritten only when the flags differ.
+FLAGS := $(CC) $(HUTCH_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS)
+ifneq ($(FLAGS),$(file <$(BUILD)/flags))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(FLAGS))
+endif
+
+$(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(HUTCH_CFLAGS) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
@@ -54,9 +68,13 @@ $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk | toolchain-check
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
+ifeq ($(ARCH),x86_64)
 	@size=$$(stat -c %s $@); \
 	 echo "  SIZE    $@: $$size bytes ($(ARCH), goal $(SIZE_GOAL), budget $(SIZE_BUDGET))"; \
 	 [ $$size -le $(SIZE_BUDGET) ] || echo "  WARNING $@ is over the size budget of $(SIZE_BUDGET) bytes"
+else
+	@echo "  SIZE    $@: $$(stat -c %s $@) bytes ($(ARCH)$(if $(BOARD),$(comma) board $(BOARD)))"
+endif
 
 # The budget holds for the default flags; `make check` enforces it.
 check-size: $(BIN)
@@ -69,22 +87,43 @@ $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(Q)$(CC) $(HUTCH_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
 		-o $@ $< $(LIB_OBJS)
 
+# A static BusyBox of ARCH: this machine's busybox-static, or for another
+# ARCH that Debian architecture's, unpacked from its .deb (it cannot be
+# installed beside this machine's: both are /bin/busybox). mkrootfs.sh and
+# mkinitramfs.sh list its applets through qemu-user, on its default CPU:
+# Debian's mipsel BusyBox has FPU instructions (a router's kernel emulates
+# them; qemu-user's FPU-less 24Kc cannot).
+ifeq ($(ARCH),$(HOST_ARCH))
+BUSYBOX ?= /bin/busybox
+endif
+BUSYBOX_OF_ARCH = $(or $(BUSYBOX),$$(tools/debfile.sh busybox-static:$(DEB_ARCH) bin/busybox build/debs))
+
 rootfs: $(BUILD)/rootfs/.hutch-rootfs
 
 $(BUILD)/rootfs/.hutch-rootfs: tools/mkrootfs.sh rootfs-skel/DIRS $(wildcard rootfs-skel/etc/*)
-	$(Q)tools/mkrootfs.sh $(BUILD)/rootfs $(BUSYBOX)
+	$(Q)bb=$(BUSYBOX_OF_ARCH) && tools/mkrootfs.sh $(BUILD)/rootfs "$$bb" $(firstword $(RUN))
+
+# An initramfs that boots straight into hutch: BusyBox at / and at /rootfs
+# (a root for the services), hutch, INIT as /init, and the board's example
+# configs in /etc/hutch, which INIT starts. No root rights needed.
+INIT ?= board/initramfs-init
+initramfs: $(BIN)
+	$(Q)bb=$(BUSYBOX_OF_ARCH) && tools/mkinitramfs.sh $(BUILD)/initramfs.cpio.gz $(DEB_ARCH) \
+		$(BIN) "$$bb" $(INIT) $(foreach c,$(wildcard board/$(BOARD)/*.conf),$(c):/etc/hutch/$(notdir $(c)))
 
 deps:
 	$(Q)tools/deps.sh $(CHECK_PKGS)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration lint
+	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration \
+		check-qemu lint check-cross
 
 unit-tests: $(UNIT_BINS)
 
+# For another ARCH through qemu-user ($(RUN)).
 check-unit: $(UNIT_BINS)
-	prove -e '' $(UNIT_BINS)
+	prove -e '$(RUN)' $(UNIT_BINS)
 
 # The unit tests again under AddressSanitizer + UBSan (built with the host's
 # gcc and glibc: the sanitizers do not run on musl), then valgrind over the
@@ -109,6 +148,60 @@ check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
 check-integration: $(BIN) rootfs
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
 
+# --- Boards and other architectures ----------------------------------------------
+# check-build: what every binary must be (tools/elfcheck.sh: static, 64 KiB
+# segments, machine and ELF flags of ARCH), that it runs here (qemu-user
+# with the board's CPU, so an instruction the CPU lacks fails), and that
+# the board's example configs parse (hutch check: 0 or 1, never 125).
+check-build: $(BIN)
+	$(Q)tools/elfcheck.sh $(BIN) $(ELF_MACHINE) $(ELF_FLAGS)
+	$(Q)$(RUN) $(BIN) --version >/dev/null || { echo "hutch: $(BIN) does not run$(if $(RUN), under $(RUN))"; exit 1; }
+	$(Q)for c in $(wildcard board/$(BOARD)/*.conf); do \
+	  $(RUN) $(BIN) check -f $$c >/dev/null 2>&1; [ $$? -ne 125 ] || { echo "hutch: $$c does not parse"; exit 1; }; done
+	@printf '%-13s %-8s %-7s %-11s %6s\n' $(or $(BOARD),-) $(ARCH) $(BOARD_PAGES) $(or $(QEMU_CPU),native) \
+	  $$(stat -c %s $(BIN)) >$(BUILD)/board.txt
+
+BOARDS := $(patsubst board/%/board.mk,%,$(wildcard board/*/board.mk))
+boards: $(BOARDS:%=board-%)
+	@printf '%-13s %-8s %-7s %-11s %6s\n' board arch pages qemu-cpu bytes
+	@cat $(BOARDS:%=build/%/board.txt)
+	@echo "all static, 64 KiB-aligned, of the right machine and ELF flags; each ran --version"
+
+board-%:
+	$(Q)$(MAKE) --no-print-directory BOARD=$* ARCH= all check-build
+
+toolchains:
+	$(Q)for a in $(ARCHS); do $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain || exit 1; done
+
+# Every other ARCH under qemu-user: its toolchain, its unit tests, and hutch
+# itself (tests/cross: options, and real sandboxes on this machine's rootfs),
+# then every board.
+CROSS_ARCHS := $(filter-out $(HOST_ARCH),$(ARCHS))
+# QEMU system tests (tests/qemu/README.md): Debian's own amd64 kernel booted
+# with an initramfs of BusyBox and hutch: cgroup v2 for real, the root on
+# the initramfs (MS_MOVE + chroot), cgroup_disable=memory. The first run
+# downloads the kernel into build/qemu/kernels.
+QEMU_PKGS := qemu-system-x86 cpio gzip binutils busybox-static perl
+
+check-qemu: $(BIN) rootfs
+ifeq ($(ARCH),x86_64)
+	$(Q)tools/deps.sh $(QEMU_PKGS)
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/qemu/*.t
+else
+	@echo "check-qemu: the QEMU boot tests run with ARCH=x86_64"
+endif
+
+check-cross:
+	$(Q)tools/deps.sh qemu-user-static binutils
+	$(Q)$(MAKE) --no-print-directory BOARD= ARCH=$(HOST_ARCH) rootfs
+	$(Q)for a in $(CROSS_ARCHS); do \
+	  $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain check-qemu-user || exit 1; done
+	$(Q)$(MAKE) --no-print-directory boards
+
+check-qemu-user: check-build check-unit
+	HUTCH=$(CURDIR)/$(BIN) RUN='$(RUN)' ARCH=$(ARCH) ROOTFS=$(CURDIR)/build/$(HOST_ARCH)/rootfs \
+		prove tests/cross/qemu-user.t
+
 demo:
 	$(Q)tools/deps.sh $(TOOLCHAIN_PKGS) busybox-static procps
 	$(Q)$(MAKE) --no-print-directory all rootfs
@@ -120,12 +213,13 @@ install: $(BIN)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src tests/unit
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ -Isrc src tests/unit
 	clang-tidy --quiet $(SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc -I/usr/include/x86_64-linux-musl
 
 clean:
 	rm -rf build
 
-.PHONY: all rootfs deps check check-size unit-tests check-unit check-memory check-integration demo install lint clean
+.PHONY: all rootfs initramfs deps check check-size unit-tests check-unit check-memory check-qemu \
+	check-integration check-build boards toolchains check-cross check-qemu-user demo install lint clean
 
 -include $(OBJS:.o=.d)

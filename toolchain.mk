@@ -1,36 +1,121 @@
-# toolchain.mk - ARCH / CROSS_COMPILE -> CC and the flags of a static musl
-# build. Included by the Makefile; the cross-compilation work extends the
-# table below with aarch64, armhf, armv6, mipsel and i386.
+# toolchain.mk - ARCH / BOARD / CROSS_COMPILE -> CC and the flags of a
+# static musl build. Included by the Makefile.
+#
+#   make ARCH=aarch64                      Debian's multiarch musl (the default route)
+#   make BOARD=rpi4                        ARCH and CPU flags from board/rpi4/board.mk
+#   make CROSS_COMPILE=aarch64-linux-musl- a musl toolchain of your own
 #
 # Conventions users bring from the kernel and BusyBox: ARCH=, CROSS_COMPILE=,
 # V=1. CC, CFLAGS and LDFLAGS given on the command line or in the
 # environment (Buildroot, Yocto) are honoured; the flags the build cannot do
-# without are added through internal variables, never replaced.
+# without are added through internal variables (HUTCH_*), never replaced.
 
+# --- The targets ---------------------------------------------------------------
+# One row per ARCH: Debian architecture, GNU triplet (its gcc and kernel
+# headers), Debian's musl-gcc wrapper, qemu-user and the CPU it emulates
+# (the weakest of the family, so that a newer instruction fails the tests;
+# 24Kc has no FPU, as MIPS routers have none), and what readelf must say of
+# the binary: machine and flags (ARM: EABI5 hard-float 0x5000400, soft-float
+# 0x5000200; MIPS: noreorder, cpic, o32, mips32r2).
+#
+#               Debian GNU triplet           musl wrapper             qemu-user           CPU        machine ELF flags
+TARGET.x86_64  := amd64  x86_64-linux-gnu    x86_64-linux-musl-gcc    qemu-x86_64-static  -          X86-64  0x0
+TARGET.i386    := i386   i686-linux-gnu      i386-linux-musl-gcc      qemu-i386-static    -          80386   0x0
+TARGET.aarch64 := arm64  aarch64-linux-gnu   aarch64-linux-musl-gcc   qemu-aarch64-static cortex-a53 AArch64 0x0
+TARGET.armhf   := armhf  arm-linux-gnueabihf arm-linux-musleabihf-gcc qemu-arm-static     cortex-a7  ARM     0x5000400
+TARGET.armv6   := armel  arm-linux-gnueabi   arm-linux-musleabi-gcc   qemu-arm-static     arm1176    ARM     0x5000200
+TARGET.mipsel  := mipsel mipsel-linux-gnu    mipsel-linux-musl-gcc    qemu-mipsel-static  24Kc       R3000   0x70001005
+ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel
+
+# What an ARCH needs beyond its row. armv6 (Pi 1, Zero): Debian's armhf is
+# ARMv7 + Thumb-2 (SIGILL on an ARM1176), so it is Debian's armel musl
+# (soft-float libc) with ARMv6 code and VFP through the softfp ABI.
+# mipsel: -mplt makes non-PIC code, 5 KiB less than Debian's PIC default.
+# i386: the default text address 0x08048000 is not 64 KiB aligned and
+# would cost 32 KiB of padding in the file.
+ARCH_CFLAGS.armv6  := -marm -mcpu=arm1176jzf-s -mfpu=vfp -mfloat-abi=softfp
+ARCH_CFLAGS.mipsel := -mplt
+ARCH_LDFLAGS.i386  := -Wl,-Ttext-segment=0x08000000
+
+# --- ARCH ------------------------------------------------------------------------
+# From BOARD, else as given, else what the compiler given (CC or
+# CROSS_COMPILE) builds for, else this machine.
 HOST_ARCH := $(shell uname -m | sed -e 's/^arm64$$/aarch64/' -e 's/^i[3-6]86$$/i386/')
-ARCH ?= $(HOST_ARCH)
+# The compiler's target triplet (gcc -dumpmachine) -> ARCH.
+triplet_arch = $(shell case '$(1)' in (aarch64-*) echo aarch64 ;; (arm*eabihf) echo armhf ;; \
+	(arm*) echo armel ;; (i?86-*) echo i386 ;; (*) echo '$(1)' | cut -d- -f1 ;; esac)
+
+ifneq ($(BOARD),)
+BOARD_MK := board/$(BOARD)/board.mk
+ifeq ($(wildcard $(BOARD_MK)),)
+$(error BOARD=$(BOARD): there is no $(BOARD_MK); boards: $(patsubst board/%/board.mk,%,$(wildcard board/*/board.mk)))
+endif
+include $(BOARD_MK)
+ifeq ($(origin ARCH),command line)
+ifneq ($(filter-out $(BOARD_ARCH),$(ARCH)),)
+$(error BOARD=$(BOARD) is ARCH=$(BOARD_ARCH), not ARCH=$(ARCH): give one of them)
+endif
+endif
+override ARCH := $(BOARD_ARCH)
+else ifeq ($(ARCH),)
+ifneq ($(CROSS_COMPILE),)
+override ARCH := $(call triplet_arch,$(shell $(CROSS_COMPILE)gcc -dumpmachine 2>/dev/null))
+else ifneq ($(origin CC),default)
+override ARCH := $(call triplet_arch,$(shell $(CC) -dumpmachine 2>/dev/null))
+endif
+override ARCH := $(or $(ARCH),$(HOST_ARCH))
+endif
 override ARCH := $(patsubst arm64,aarch64,$(patsubst amd64,x86_64,$(ARCH)))
 
-# Per architecture: the musl compiler Debian packages, the packages that
-# bring it, and how to run its binaries on this machine.
-ifeq ($(ARCH),x86_64)
-MUSL_CC := musl-gcc
-TOOLCHAIN_PKGS := musl-tools
+row = $(word $(1),$(TARGET.$(ARCH)))
+DEB_ARCH := $(call row,1)
+GNU_TRIPLET := $(call row,2)
+ELF_MACHINE := $(call row,6)
+ELF_FLAGS := $(call row,7)
+QEMU_CPU := $(or $(BOARD_QEMU_CPU),$(filter-out -,$(call row,5)))
+# How this machine runs the binaries: directly, or through qemu-user
+# (binfmt_misc is not relied upon).
+ifneq ($(ARCH),$(HOST_ARCH))
+RUN := $(or $(call row,4),qemu-$(ARCH:armel=arm)-static)$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
 endif
 
-ifeq ($(MUSL_CC)$(CROSS_COMPILE),)
-$(error ARCH=$(ARCH) is not supported yet; supported: x86_64, or give CROSS_COMPILE=<prefix> for a musl toolchain of your own)
+ifeq ($(TARGET.$(ARCH))$(CROSS_COMPILE),)
+ifeq ($(origin CC),default)
+$(error ARCH=$(ARCH) is not supported; supported: $(ARCHS), or give CROSS_COMPILE=<prefix> (or CC) for a musl toolchain of your own)
+endif
 endif
 
+# --- CC: the user's, else CROSS_COMPILE's, else Debian's musl wrapper --------------
 # make's built-in CC ("cc", origin "default") does not count as a choice.
 ifeq ($(origin CC),default)
 ifneq ($(CROSS_COMPILE),)
 CC := $(CROSS_COMPILE)gcc
 else
-CC := $(MUSL_CC)
+CC := $(call row,3)
+DEBIAN_ROUTE := 1
 endif
 endif
 
+# Where a build goes: build/<board>/ or build/<arch>/.
+BUILD := build/$(or $(BOARD),$(ARCH))
+
+# Debian's route: the packages that bring the compiler, and the kernel's
+# UAPI headers (linux/, asm/), which the musl specs leave off the include
+# path. They come through a directory of three links, after musl's own
+# headers (-idirafter), so that glibc headers a cross gcc's recommended
+# packages may put next to them can never stand in for a header musl lacks.
+# A toolchain of your own brings its own kernel headers.
+ifeq ($(DEBIAN_ROUTE),1)
+ifeq ($(ARCH),$(HOST_ARCH))
+TOOLCHAIN_PKGS := musl-tools gcc linux-libc-dev-$(DEB_ARCH)-cross
+else
+TOOLCHAIN_PKGS := musl-dev:$(DEB_ARCH) $(subst _,-,gcc-$(GNU_TRIPLET)) linux-libc-dev-$(DEB_ARCH)-cross
+endif
+UAPI := $(BUILD)/uapi
+UAPI_CFLAGS := -idirafter $(UAPI)
+endif
+
+# --- Flags -----------------------------------------------------------------------------
 # Optimisation is the user's to change; warnings and size flags are not.
 CFLAGS ?= -Oz
 LDFLAGS ?=
@@ -42,11 +127,14 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wdouble-promotion -Wimplicit-fallthrough -Wredundant-decls \
 	-Wstrict-overflow=2 -Wswitch-enum -Wno-format-nonliteral
 
-# -fno-pie: Debian's compilers emit position-independent code by default,
-# which a static, non-PIE binary pays for in GOT indirections.
-HUTCH_CFLAGS := -std=gnu11 $(WARNINGS) -fno-pie -ffunction-sections -fdata-sections \
+# CPU flags of the ARCH and the BOARD come first, so that a -mcpu in the
+# user's CFLAGS wins. -fno-pie: Debian's compilers emit position-independent
+# code by default, which a static, non-PIE binary pays for in GOT
+# indirections.
+HUTCH_CFLAGS := $(ARCH_CFLAGS.$(ARCH)) $(BOARD_CFLAGS) -std=gnu11 $(WARNINGS) \
+	-fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident \
-	-D_GNU_SOURCE -MMD -MP
+	-D_GNU_SOURCE $(UAPI_CFLAGS) -MMD -MP
 
 # -static, never -static-pie (Debian's musl specs turn that into a dynamic
 # PIE). 64 KiB segment alignment: the Pi 5 kernel uses 16K pages and a
@@ -58,13 +146,28 @@ HUTCH_CFLAGS := -std=gnu11 $(WARNINGS) -fno-pie -ffunction-sections -fdata-secti
 HUTCH_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,max-page-size=65536 \
 	-Wl,-z,common-page-size=64 -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,noexecstack \
-	-Wl,--build-id=none
+	-Wl,--build-id=none $(ARCH_LDFLAGS.$(ARCH))
 
-toolchain-check:
-	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
-	  echo "hutch: no compiler '$(firstword $(CC))' for ARCH=$(ARCH): install it with: apt-get install $(TOOLCHAIN_PKGS) (or: make toolchain)"; exit 1; }
+# --- make toolchain, and the check before every compile ------------------------
+ifeq ($(DEBIAN_ROUTE),1)
+toolchain-check: $(UAPI)/linux
+	@tools/deps.sh -n $(TOOLCHAIN_PKGS) || { \
+	  echo "hutch: or: make toolchain ARCH=$(ARCH) (for $(CC))"; exit 1; }
+
+$(UAPI)/linux:
+	@mkdir -p $(UAPI)
+	$(Q)for d in linux asm asm-generic; do ln -sfn /usr/$(GNU_TRIPLET)/include/$$d $(UAPI)/$$d; done
 
 toolchain:
-	tools/deps.sh $(TOOLCHAIN_PKGS)
+	@tools/deps.sh $(TOOLCHAIN_PKGS)
+	@echo "hutch: ARCH=$(ARCH): $(CC) ready (Debian packages: $(TOOLCHAIN_PKGS))"
+else
+toolchain-check:
+	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
+	  echo "hutch: no compiler '$(firstword $(CC))' for ARCH=$(ARCH): put your musl toolchain's bin directory on PATH"; exit 1; }
+
+toolchain: toolchain-check
+	@echo "hutch: ARCH=$(ARCH): $(CC) is your own toolchain; nothing to install"
+endif
 
 .PHONY: toolchain toolchain-check

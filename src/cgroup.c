@@ -242,20 +242,10 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	cg->parent[c] = parent; /* ours now: removed whatever happens next */
 }
 
-static struct cgroup *created; /* for die(): no group left behind */
-
-static void remove_on_death(void)
-{
-	if (created)
-		cgroup_remove(created);
-}
-
 void cgroup_create(struct cgroup *cg, const struct config *cfg)
 {
 	char why[400];
 
-	created = cg;
-	die_cleanup(remove_on_death);
 	for (int c = 0; c < CG_N; c++) {
 		int same;
 		if (!cg->need[c])

@@ -3,14 +3,17 @@
  * missing. Reads /proc and /sys only: nothing is created or started. */
 #include "check.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "log.h"
+#include "seccomp.h"
 #include "sys.h"
 
 struct report {
@@ -138,6 +141,22 @@ static void cgroups(struct report *r)
 	     why, true);
 }
 
+/* Filter mode asked with a null program: a kernel that has it answers
+ * EFAULT (EACCES without privilege) and installs nothing; one without
+ * CONFIG_SECCOMP_FILTER (or qemu-user) answers EINVAL. */
+static void seccomp_support(struct report *r)
+{
+	bool needed = r->cfg->seccomp_mode != SECCOMP_OFF;
+	bool there;
+
+	errno = 0;
+	prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, 0, 0, 0);
+	there = errno == EFAULT || errno == EACCES;
+	line(r, there ? "ok" : needed ? "missing" : "info", "seccomp filter",
+	     there ? NULL : "kernel option CONFIG_SECCOMP_FILTER (or --seccomp off)",
+	     needed);
+}
+
 /* pivot_root cannot leave the initramfs (the "rootfs" mount). */
 static void note_root(char *entry, void *arg)
 {
@@ -181,6 +200,7 @@ int check_run(const struct config *cfg)
 	write_all(STDOUT_FILENO, head, fmt(head, sizeof head, "hutch check: "
 					   "Linux %s on %s\n", u.release, u.machine));
 	namespaces(&r);
+	seccomp_support(&r);
 	cgroups(&r);
 	root(&r);
 	return r.failed ? 1 : 0;

@@ -65,6 +65,17 @@ struct config {
 	} rlimits[CONFIG_MAX_RLIMITS];
 	size_t n_rlimits;
 
+	/* system call filter (seccomp.c) */
+	int seccomp_mode;	  /* SECCOMP_DEFAULT (0), _OFF or _LIST */
+	const char *seccomp_list; /* --seccomp FILE's text, checked */
+	bool seccomp_kill;	  /* --seccomp-action kill */
+
+	/* running alongside an init system (state.c, log.c) */
+	const char *state_dir;	   /* default /run/hutch */
+	const char *pidfile;
+	bool daemon;
+	int log_target;		   /* enum log_target */
+
 	bool net_none;
 	bool read_only;
 	bool force_chroot;

@@ -17,28 +17,29 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static char *read_text(struct parse_ctx *ctx, int fd, const char *path)
+static char *read_text(struct parse_ctx *ctx, int fd, const char *path,
+		       const char *what)
 {
 	struct stat st;
 	size_t len = 0;
 	char *text;
 
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		return parse_fail(ctx, NULL, "config file %s is not a regular file",
-				  path), NULL;
+		return parse_fail(ctx, NULL, "%s %s is not a regular file",
+				  what, path), NULL;
 	if (st.st_size > CONFIG_MAX_BYTES)
-		return parse_fail(ctx, NULL, "config file %s is larger than %d "
-				  "bytes", path, CONFIG_MAX_BYTES), NULL;
+		return parse_fail(ctx, NULL, "%s %s is larger than %d bytes",
+				  what, path, CONFIG_MAX_BYTES), NULL;
 	text = config_alloc(ctx->cfg, (size_t)st.st_size + 1);
 	if (!text)
-		return parse_fail(ctx, NULL, "config file %s does not fit: the "
-				  "configuration is too large", path), NULL;
+		return parse_fail(ctx, NULL, "%s %s does not fit: the "
+				  "configuration is too large", what, path), NULL;
 	while (len < (size_t)st.st_size) {
 		ssize_t n = read(fd, text + len, (size_t)st.st_size - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return parse_fail(ctx, NULL, "cannot read config file %s: %s",
+			return parse_fail(ctx, NULL, "cannot read %s %s: %s", what,
 					  path, error_text(errno)), NULL;
 		if (n == 0)
 			break;
@@ -46,8 +47,23 @@ static char *read_text(struct parse_ctx *ctx, int fd, const char *path)
 	}
 	text[len] = '\0';
 	if (strlen(text) != len)
-		return parse_fail(ctx, NULL, "config file %s contains a NUL byte",
-				  path), NULL;
+		return parse_fail(ctx, NULL, "%s %s contains a NUL byte",
+				  what, path), NULL;
+	return text;
+}
+
+char *file_text(struct parse_ctx *ctx, const char *path, const char *what)
+{
+	/* O_NONBLOCK: a FIFO or device given by mistake must not hang the
+	 * open; read_text refuses anything but a regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *text;
+
+	if (fd < 0)
+		return parse_fail(ctx, NULL, "cannot open %s %s: %s", what, path,
+				  error_text(errno)), NULL;
+	text = read_text(ctx, fd, path, what);
+	close(fd);
 	return text;
 }
 
@@ -86,16 +102,8 @@ static int parse_line(struct parse_ctx *ctx, char *s)
 
 int config_file_read(struct parse_ctx *ctx, const char *path)
 {
-	/* O_NONBLOCK: a FIFO or device given by mistake must not hang the
-	 * open; read_text refuses anything but a regular file. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *text, *line, *next;
+	char *text = file_text(ctx, path, "config file"), *line, *next;
 
-	if (fd < 0)
-		return parse_fail(ctx, NULL, "cannot open config file %s: %s", path,
-				  error_text(errno));
-	text = read_text(ctx, fd, path);
-	close(fd);
 	if (!text)
 		return -1;
 	ctx->file = path;

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h> /* rename(2)'s declaration only */
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,6 +17,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "state.h"
 #include "privs.h"
 #include "sandbox.h"
 #include "sys.h"
@@ -125,17 +127,108 @@ static int forward_until_exit(pid_t child, const sigset_t *set)
 	}
 }
 
+/* What die() removes: the cgroup, the state directory, the pid file. */
+static struct cgroup cg;
+static int state_fd = -1;
+static const struct config *active;
+
+static void remove_pidfile(void)
+{
+	char text[24], mine[24];
+
+	/* Only our own: another launcher may have taken the name since. */
+	fmt(mine, sizeof mine, "%d\n", (int)getpid());
+	if (active->pidfile && read_small_file(AT_FDCWD, active->pidfile, text,
+					       sizeof text) > 0 &&
+	    strcmp(text, mine) == 0)
+		unlink(active->pidfile);
+}
+
+static void clean_up(void)
+{
+	cgroup_remove(&cg);
+	state_remove(active, state_fd);
+	state_fd = -1;
+	remove_pidfile();
+}
+
+/* --pidfile: written next to FILE and renamed over it, so a reader never
+ * sees it half written. */
+static void write_pidfile(const struct config *cfg)
+{
+	char tmp[300], text[24];
+	int fd;
+
+	if (!cfg->pidfile)
+		return;
+	fmt(tmp, sizeof tmp, "%s.new", cfg->pidfile);
+	fmt(text, sizeof text, "%d\n", (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write_all(fd, text, strlen(text)) || close(fd) ||
+	    rename(tmp, cfg->pidfile))
+		die("--pidfile %s: %s", cfg->pidfile, error_text(errno));
+}
+
+/* --daemon: the caller waits here until PID 1 reports the service
+ * exec'd (one byte on the pipe) and exits 0; if the sandbox ends before
+ * that, it exits with the launcher's code, so an init script sees a setup
+ * error. The launcher goes on in a session of its own. Returns the pipe's
+ * write end, for PID 1. */
+static int daemonize(void)
+{
+	int notify[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe2(notify, O_CLOEXEC))
+		die("cannot create a pipe: %s", error_text(errno));
+	pid = fork_process();
+	if (pid < 0)
+		die("cannot fork: %s", error_text(errno));
+	if (pid > 0) {
+		ssize_t n;
+		close(notify[1]);
+		do
+			n = read(notify[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n == 1)
+			_exit(0);
+		waitpid(pid, &status, 0);
+		_exit(status_to_code(status));
+	}
+	close(notify[0]);
+	setsid();
+	status = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (status > STDIN_FILENO) {
+		dup2(status, STDIN_FILENO);
+		close(status);
+	}
+	return notify[1];
+}
+
 int launcher_run(struct config *cfg)
 {
-	static struct cgroup cg;
+	struct sandbox_fds fds = { .notify = -1, .log = -1 };
 	sigset_t set;
 	int ready[2], code;
 	pid_t child;
 
 	privs_lock_self();
+	if (cfg->log_target != LOG_STDERR) {
+		fds.log = log_open((enum log_target)cfg->log_target);
+		if (fds.log < 0)
+			die("--log %s: %s", cfg->log_target == LOG_KMSG ? "kmsg (/dev/kmsg)"
+					    : "syslog (/dev/log)", error_text(-fds.log));
+	}
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg);
+	if (cfg->daemon)
+		fds.notify = daemonize();
+	active = cfg;
+	die_cleanup(clean_up);
+	state_fd = fds.state = state_create(cfg);
+	write_pidfile(cfg);
 	cfg->tty_foreground = isatty(STDIN_FILENO) &&
 			      tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* Blocked from here on, and inherited so: PID 1 takes them with
@@ -149,19 +242,21 @@ int launcher_run(struct config *cfg)
 	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
 	 * and qemu-user rejects clone() with namespace flags. */
 	new_pid_namespace();
-	/* From here on die() removes the group again. */
 	cgroup_create(&cg, cfg);
 	child = fork_process();
 	if (child < 0)
 		die("cannot fork: %s", error_text(errno));
 	if (child == 0) {
-		die_cleanup(NULL); /* the group is the launcher's to remove */
+		die_cleanup(NULL); /* the group and state are the launcher's */
 		close(ready[0]);
-		sandbox_run(cfg, &cg, ready[1]);
+		fds.ready = ready[1];
+		sandbox_run(cfg, &cg, &fds);
 	}
 	close(ready[1]);
+	if (fds.notify >= 0)
+		close(fds.notify); /* PID 1 holds it now: EOF when it ends */
 	code = forward_until_exit(child, &set);
 	close(ready[0]);
-	cgroup_remove(&cg);
+	clean_up();
 	return code;
 }

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -12,14 +15,46 @@
 static char prefix[80] = "hutch: ";
 static size_t prefix_len = 7;
 static int verbosity = LOG_INFO;
+static enum log_target target = LOG_STDERR;
+static int log_fd = STDERR_FILENO;
+static const char *ident = "hutch";
 
 void log_setup(const char *name, int level)
 {
 	verbosity = level;
-	if (name)
+	if (name) {
 		prefix_len = fmt(prefix, sizeof prefix, "hutch[%s]: ", name);
+		ident = name;
+	}
 	if (prefix_len >= sizeof prefix)
 		prefix_len = sizeof prefix - 1;
+}
+
+int log_open(enum log_target to)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd;
+
+	if (to == LOG_STDERR)
+		return STDERR_FILENO;
+	if (to == LOG_KMSG) {
+		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	} else {
+		/* A connected datagram socket: each message one send, and it
+		 * keeps reaching the daemon after PID 1 switched its root. */
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof addr)) {
+			int err = errno;
+			close(fd);
+			fd = -1;
+			errno = err;
+		}
+	}
+	if (fd < 0)
+		return -errno;
+	target = to;
+	log_fd = fd;
+	return fd;
 }
 
 int log_verbosity(void)
@@ -127,23 +162,40 @@ size_t fmt(char *buf, size_t size, const char *f, ...)
 	return n;
 }
 
+/* "<PRI>" for kmsg and syslog: the daemon facility (3) with the level's
+ * severity: err 3, info 6, debug 7. */
+static size_t priority(char *buf, enum log_level level)
+{
+	static const unsigned char severity[] = { 3, 6, 7 };
+
+	return fmt(buf, 8, "<%u>", (target == LOG_SYSLOG ? 24u : 0u) + severity[level]);
+}
+
 static void log_va(enum log_level level, const char *f, va_list ap)
 {
-	char line[512];
-	size_t room = sizeof line - prefix_len - 1, n;
+	char line[560];
+	size_t head = 0, room, n;
 
 	if ((int)level > verbosity)
 		return;
-	for (n = 0; n < prefix_len; n++)
-		line[n] = prefix[n];
-	n = fmt_va(line + prefix_len, room + 1, f, ap);
+	if (target != LOG_STDERR)
+		head = priority(line, level);
+	/* syslog: "<30>web: text", the name as ident; else "hutch[web]: text" */
+	head += target == LOG_SYSLOG ? fmt(line + head, 80, "%s: ", ident)
+				     : fmt(line + head, 80, "%s", prefix);
+	room = sizeof line - head - 1;
+	n = fmt_va(line + head, room + 1, f, ap);
 	if (n > room) { /* cut: mark it rather than lose the newline */
 		n = room;
 		for (size_t i = 1; i <= 3; i++)
-			line[prefix_len + n - i] = '.';
+			line[head + n - i] = '.';
 	}
-	line[prefix_len + n] = '\n';
-	write_all(STDERR_FILENO, line, prefix_len + n + 1);
+	line[head + n] = '\n';
+	n += head + (target != LOG_SYSLOG);
+	/* A syslog daemon that went away (restarted) leaves the socket
+	 * unconnected: the message still reaches stderr. */
+	if (write_all(log_fd, line, n) && log_fd != STDERR_FILENO)
+		write_all(STDERR_FILENO, line, n);
 }
 
 void log_msg(enum log_level level, const char *f, ...)
@@ -219,19 +271,18 @@ void die(const char *f, ...)
 
 const char *error_text(int err)
 {
-	/* Numbers in one byte each (every errno above is below 256 on every
-	 * Linux architecture, MIPS included), texts in one NUL-separated
-	 * blob: a third of a table of pointers. */
-#define NUMBER(e, text) (unsigned char)(e),
+	/* Numbers in two bytes each (one is not enough: EDQUOT is 1133 on
+	 * MIPS), texts in one NUL-separated blob, not a table of pointers. */
+#define NUMBER(e, text) (unsigned short)(e),
 #define TEXT(e, text) text "\0"
-	static const unsigned char numbers[] = { ERRORS(NUMBER) };
+	static const unsigned short numbers[] = { ERRORS(NUMBER) };
 	static const char texts[] = ERRORS(TEXT);
 #undef NUMBER
 #undef TEXT
 	static char unknown[24];
 	const char *t = texts;
 
-	for (size_t i = 0; i < sizeof numbers; i++) {
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
 		if (numbers[i] == err)
 			return t;
 		while (*t++)

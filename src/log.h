@@ -14,6 +14,10 @@
 
 enum log_level { LOG_ERROR, LOG_INFO, LOG_DEBUG };
 
+/* Where messages go: stderr; the kernel's log (/dev/kmsg: early boot, no
+ * syslog daemon yet); syslog through /dev/log, the name as ident. */
+enum log_target { LOG_STDERR, LOG_KMSG, LOG_SYSLOG };
+
 /* Exit codes, shared by every part of hutch (see README "Exit codes"). */
 enum {
 	EXIT_SETUP = 125,	/* hutch could not set up */
@@ -24,6 +28,11 @@ enum {
 /* Messages read "hutch[NAME]: text"; before the name is known, "hutch: ". */
 void log_setup(const char *name, int verbosity);
 int log_verbosity(void);
+
+/* Opens the target (before the root switch: /dev/log and /dev/kmsg are
+ * the host's); returns its descriptor, to keep open in PID 1, or -errno.
+ * Until then, and for LOG_STDERR, messages go to fd 2. */
+int log_open(enum log_target target);
 
 size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "control.h"
 #include "launcher.h"
 #include "log.h"
 #include "options.h"
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 	/* `hutch check [OPTIONS]`: the same options, no command needed. */
 	bool probe = argc > 1 && strcmp(argv[1], "check") == 0;
 
+	if (argc > 1 && control_command(argv[1]))
+		return control_run(argc, argv);
 	switch (options_parse(&cfg, argc - probe, argv + probe, &err, !probe)) {
 	case PARSE_ERROR:
 		log_error("%s", err.msg);

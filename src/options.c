@@ -11,7 +11,9 @@
 #include "units.h"
 
 #define FIELD(f) offsetof(struct config, f)
-#define AT(ctx, opt, type) ((type *)((char *)(ctx)->cfg + (opt)->field))
+/* Through void *: field is an offsetof, so aligned for its type, which
+ * -Wcast-align cannot know on strict-alignment targets (ARM, MIPS). */
+#define AT(ctx, opt, type) ((type *)(void *)((char *)(ctx)->cfg + (opt)->field))
 
 int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
 	       const char *f, ...)
@@ -130,7 +132,7 @@ static int set_path(struct parse_ctx *ctx, const struct option_def *opt,
 {
 	if (!*value)
 		return parse_fail(ctx, opt, "needs a path");
-	if (opt->field == FIELD(workdir) &&
+	if ((opt->field == FIELD(workdir) || opt->field == FIELD(state_dir)) &&
 	    check_sandbox_path(ctx, opt, value, "directory"))
 		return -1;
 	*AT(ctx, opt, const char *) = value;
@@ -301,6 +303,18 @@ static int set_env(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
+static int set_log(struct parse_ctx *ctx, const struct option_def *opt,
+		   const char *value)
+{
+	static const char *const targets[] = { "stderr", "kmsg", "syslog", NULL };
+	int i = word_index(value, targets);
+
+	if (i < 0)
+		return parse_fail(ctx, opt, "'%s' is not stderr, kmsg or syslog", value);
+	ctx->cfg->log_target = i;
+	return 0;
+}
+
 static int set_flag(struct parse_ctx *ctx, const struct option_def *opt,
 		    const char *value)
 {
@@ -406,6 +420,23 @@ const struct option_def option_table[] = {
 	  set_rlimit, 0, 0, OPT_BOTH },
 	{ "umask", "MODE", "the service's umask (default: 022)",
 	  set_umask, 0, 0, OPT_BOTH },
+	{ "seccomp", "off|default|FILE",
+	  "the system call filter: default (a built-in deny list), FILE's list, or none",
+	  set_seccomp, 0, 0, OPT_BOTH },
+	{ "seccomp-action", "eperm|kill",
+	  "a denied call fails with EPERM, or kills the process (default: eperm)",
+	  set_seccomp_action, 0, 0, OPT_BOTH },
+	{ "log", "stderr|kmsg|syslog",
+	  "where hutch's messages go: syslog with the name as ident (default: stderr)",
+	  set_log, 0, 0, OPT_BOTH },
+	{ "daemon", NULL,
+	  "go to the background once the service runs; setup errors still fail",
+	  set_flag, FIELD(daemon), 0, OPT_BOTH },
+	{ "pidfile", "FILE", "write the launcher's pid to FILE, atomically",
+	  set_path, FIELD(pidfile), 0, OPT_BOTH },
+	{ "state-dir", "DIR",
+	  "where hutch list/status/stop find the sandbox (default: /run/hutch)",
+	  set_path, FIELD(state_dir), 0, OPT_BOTH },
 	{ "command", "CMD ARG...", "the service's command line (config files only)",
 	  set_command, 0, 0, OPT_FILE },
 	{ "verbose", NULL, "log each setup step",

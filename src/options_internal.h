@@ -46,6 +46,10 @@ int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 
 int config_file_read(struct parse_ctx *ctx, const char *path);
 
+/* A small regular file's whole text, read into cfg->text; `what` names it
+ * in messages ("config file"). NULL after parse_fail. */
+char *file_text(struct parse_ctx *ctx, const char *path, const char *what);
+
 /* Splits a config file's command line into words, in place, into
  * cfg->words and points cfg->argv at them; see README "Config files" for
  * the quoting rules. */
@@ -75,6 +79,11 @@ int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,
 	       const char *value);
 int set_umask(struct parse_ctx *ctx, const struct option_def *opt,
 	      const char *value);
+/* Setters of the system call filter options (options_seccomp.c). */
+int set_seccomp(struct parse_ctx *ctx, const struct option_def *opt,
+		const char *value);
+int set_seccomp_action(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value);
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

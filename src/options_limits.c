@@ -42,7 +42,8 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 					  (unsigned long long)ranges[i].min,
 					  (unsigned long long)ranges[i].max,
 					  *ranges[i].unit ? " " : "", ranges[i].unit);
-		*(uint64_t *)((char *)ctx->cfg + opt->field) = v;
+		/* void *: an aligned offsetof field (-Wcast-align on ARM, MIPS) */
+		*(uint64_t *)(void *)((char *)ctx->cfg + opt->field) = v;
 		return 0;
 	}
 	return parse_fail(ctx, opt, "no range known");

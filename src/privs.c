@@ -182,11 +182,21 @@ const char *privs_resolve(const struct config *cfg)
 #define SYS_GROUPS SYS_setgroups
 #endif
 
-/* capset(2) with the version 3 layout: two 32-bit words per set. */
+/* capset(2) with the version 3 layout (linux/capability.h): two 32-bit
+ * words per set. The members are read by the kernel only. */
+struct cap_header {
+	uint32_t version; /* cppcheck-suppress unusedStructMember */
+	int pid;	  /* cppcheck-suppress unusedStructMember */
+};
+struct cap_data {
+	/* cppcheck-suppress unusedStructMember */
+	uint32_t effective, permitted, inheritable;
+};
+
 static int set_capabilities(uint64_t keep)
 {
-	struct { uint32_t version; int pid; } header = { 0x20080522, 0 };
-	struct { uint32_t effective, permitted, inheritable; } data[2] = {
+	struct cap_header header = { 0x20080522, 0 };
+	struct cap_data data[2] = {
 		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep },
 		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
 	};

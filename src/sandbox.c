@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "privs.h"
+#include "seccomp.h"
 #include "supervise.h"
 #include "sys.h"
 
@@ -117,32 +118,22 @@ static void reset_signal_dispositions(void)
 			syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
-/* Every descriptor but 0, 1, 2 is closed; the OOM counter, if any, is kept
- * as 3 (close-on-exec, so the service never sees it). */
-static int close_inherited_fds(int oom_fd)
+void sandbox_run(const struct config *cfg, const struct cgroup *cg,
+		 const struct sandbox_fds *fds)
 {
-	if (oom_fd < 0) {
-		close_fds_above(STDERR_FILENO);
-		return -1;
-	}
-	if (oom_fd != 3 && dup3(oom_fd, 3, O_CLOEXEC) < 0)
-		die("cannot keep the OOM counter: %s", error_text(errno));
-	close_fds_above(3);
-	return 3;
-}
-
-void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd)
-{
+	/* Every descriptor but 0, 1, 2 and these is closed before the service
+	 * runs; these are close-on-exec, so the service never sees them. */
+	struct supervise_io io = { cg->events_fd, fds->state, fds->notify };
+	const int keep[] = { io.oom, io.state, io.notify, fds->log };
 	const char *home;
 	char **envp;
-	int oom_fd;
 
 	/* If the launcher dies, so does the sandbox: PID 1's death kills
 	 * every process in the namespace. Set before the write below, which
 	 * fails (EPIPE) if the launcher is gone already. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(ready_fd, "r", 1) != 1)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds->ready, "r", 1) != 1)
 		_exit(EXIT_SETUP);
-	close(ready_fd);
+	close(fds->ready);
 	/* First: the service and everything PID 1 forks are in the group. */
 	cgroup_join(cg);
 	privs_lock_self();
@@ -164,12 +155,13 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg, int ready_fd
 	enter_namespaces(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
+	seccomp_prepare(cfg); /* once, for every start of the service */
 	if (chdir(cfg->workdir) || chdir("/"))
 		die("working directory %s: %s in the sandbox", cfg->workdir,
 		    error_text(errno));
 	home = privs_resolve(cfg);
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
 	envp = service_environment(cfg, home);
-	oom_fd = close_inherited_fds(cg->events_fd);
-	_exit(supervise(cfg, envp, oom_fd));
+	close_fds_except(keep, sizeof keep / sizeof keep[0]);
+	_exit(supervise(cfg, envp, &io));
 }

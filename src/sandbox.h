@@ -5,10 +5,17 @@
 #include "cgroup.h"
 #include "config.h"
 
+/* Descriptors the launcher hands to PID 1 (-1: none). */
+struct sandbox_fds {
+	int ready;  /* PID 1 writes a byte once PR_SET_PDEATHSIG is armed */
+	int notify; /* --daemon: a byte once the service runs */
+	int state;  /* the state directory, for "status" */
+	int log;    /* --log kmsg|syslog */
+};
+
 /* Never returns: exits with the service's code, or 125 if setup fails.
- * ready_fd is the launcher's pipe (see launcher.c); cg the group the
- * launcher made, to join. */
+ * cg is the group the launcher made, to join. */
 _Noreturn void sandbox_run(const struct config *cfg, const struct cgroup *cg,
-			   int ready_fd);
+			   const struct sandbox_fds *fds);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "privs.h"
+#include "seccomp.h"
 #include "sys.h"
 
 
@@ -87,6 +88,13 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 		report_and_exit(report_fd, STEP_SETUP, -err, what);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Last, so that the filter judges the service's calls and hutch's
+	 * exec only, not the set-up above (with "default deny", a list
+	 * would otherwise have to allow hutch's own calls). */
+	err = seccomp_install();
+	if (err)
+		report_and_exit(report_fd, STEP_SETUP, -err,
+				"cannot install the seccomp filter");
 	environ = envp; /* execvp searches the service's PATH */
 	execvp(cfg->argv[0], cfg->argv);
 	/* The file is there but exec says ENOENT: its ELF interpreter (a

@@ -12,13 +12,15 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "control.h"
 #include "log.h"
 #include "respawn.h"
 #include "spawn.h"
+#include "state.h"
 #include "sys.h"
 
 enum state { RUNNING, BACKOFF, STOPPING, N_STATES };
-enum event { EV_EXITED, EV_DEADLINE, EV_STOP, N_EVENTS };
+enum event { EV_EXITED, EV_DEADLINE, EV_STOP, EV_RESTART, N_EVENTS };
 
 struct supervisor {
 	const struct config *cfg;
@@ -32,8 +34,10 @@ struct supervisor {
 	unsigned starts;
 	struct backoff backoff;
 	struct start_limit limit;
-	int oom_fd;
+	struct supervise_io io;
 	unsigned long long oom_kills;
+	bool restarting;     /* hutch restart: start again once it is down */
+	char last[64];	     /* how the last run ended, for "status" */
 	bool done;
 	int exit_code;
 };
@@ -73,6 +77,7 @@ static void start_service(struct supervisor *sv)
 	if (pid == 0) {
 		log_error("cannot run %s: %s (%s); exit %d", sv->cfg->argv[0],
 			  failure.why, error_text(failure.error), failure.exit_code);
+		fmt(sv->last, sizeof sv->last, "cannot run: exit %d", failure.exit_code);
 		finish(sv, failure.exit_code);
 	} else if (pid < 0) {
 		uint64_t delay = backoff_next(&sv->backoff);
@@ -84,6 +89,12 @@ static void start_service(struct supervisor *sv)
 		sv->started_at = monotonic_ms();
 		sv->starts++;
 		schedule(sv, RUNNING, 0);
+		/* --daemon: the service runs, the caller may return. */
+		if (sv->io.notify >= 0) {
+			(void)!write(sv->io.notify, "R", 1);
+			close(sv->io.notify);
+			sv->io.notify = -1;
+		}
 		log_debug("service started as pid %d (start %u)", (int)pid,
 			  sv->starts);
 	}
@@ -91,9 +102,14 @@ static void start_service(struct supervisor *sv)
 
 static void log_exit(struct supervisor *sv, uint64_t up_ms)
 {
-	unsigned long long oom = cgroup_oom_kills(sv->oom_fd);
+	unsigned long long oom = cgroup_oom_kills(sv->io.oom);
 	int st = sv->status;
+	char name[16];
 
+	fmt(sv->last, sizeof sv->last, WIFSIGNALED(st) ? "signal %d (%s)%s" : "code %d",
+	    WIFSIGNALED(st) ? WTERMSIG(st) : status_to_code(st),
+	    signal_name(WTERMSIG(st), name, sizeof name),
+	    oom > sv->oom_kills ? ", OOM kill" : "");
 	if (oom > sv->oom_kills)
 		log_error("the kernel's OOM killer killed %llu process%s in the "
 			  "sandbox: the memory limit of %llu bytes was reached",
@@ -101,7 +117,6 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 			  (unsigned long long)sv->cfg->memory_max);
 	sv->oom_kills = oom;
 	if (WIFSIGNALED(st)) {
-		char name[16];
 		log_info("service killed by signal %d (%s) after %llu ms",
 			 WTERMSIG(st), signal_name(WTERMSIG(st), name, sizeof name),
 			 (unsigned long long)up_ms);
@@ -169,7 +184,36 @@ static void exited_while_stopping(struct supervisor *sv)
 {
 	log_exit(sv, monotonic_ms() - sv->started_at);
 	end_of_run(sv);
-	finish(sv, status_to_code(sv->status));
+	if (!sv->restarting) {
+		finish(sv, status_to_code(sv->status));
+		return;
+	}
+	sv->restarting = false;
+	backoff_reset(&sv->backoff);
+	start_service(sv);
+}
+
+/* hutch restart: the service stops as on SIGTERM, then starts again at
+ * once, with a fresh backoff; the sandbox stays. */
+static void restart_running(struct supervisor *sv)
+{
+	log_info("restart requested");
+	sv->restarting = true;
+	sv->stop_signal = SIGTERM;
+	stop_running(sv);
+}
+
+static void restart_idle(struct supervisor *sv)
+{
+	log_info("restart requested");
+	backoff_reset(&sv->backoff);
+	start_service(sv);
+}
+
+/* A stop during a restart wins. */
+static void stop_while_stopping(struct supervisor *sv)
+{
+	sv->restarting = false;
 }
 
 static void stop_timed_out(struct supervisor *sv)
@@ -185,14 +229,32 @@ static void ignore(struct supervisor *sv)
 }
 
 static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
-	[RUNNING] = { exited_while_running, ignore, stop_running },
-	[BACKOFF] = { ignore, start_service, stop_idle },
-	[STOPPING] = { exited_while_stopping, stop_timed_out, ignore },
+	/*		EXITED			DEADLINE	STOP		RESTART */
+	[RUNNING] = { exited_while_running, ignore, stop_running, restart_running },
+	[BACKOFF] = { ignore, start_service, stop_idle, restart_idle },
+	[STOPPING] = { exited_while_stopping, stop_timed_out, stop_while_stopping,
+		       ignore },
 };
+
+/* "status" in the state directory, for hutch status and list: replaced
+ * after every event, so it is never half written and never stale. */
+static void publish(const struct supervisor *sv)
+{
+	static const char *const names[] = { "running", "backoff", "stopping" };
+	char text[256];
+
+	if (sv->io.state < 0)
+		return;
+	fmt(text, sizeof text, "state=%s\npid=%d\nsince_ms=%llu\nstarts=%u\nlast=%s\n",
+	    sv->done ? "done" : names[sv->state], (int)sv->service,
+	    (unsigned long long)sv->started_at, sv->starts, sv->last);
+	state_write(sv->io.state, "status", text);
+}
 
 static void dispatch(struct supervisor *sv, enum event ev)
 {
 	actions[sv->state][ev](sv);
+	publish(sv);
 }
 
 /* Reaps every child: the service, and orphans reparented to PID 1. */
@@ -221,6 +283,8 @@ static void on_signal(struct supervisor *sv, const siginfo_t *si)
 	} else if (sig == SIGTERM || sig == SIGINT) {
 		sv->stop_signal = sig;
 		dispatch(sv, EV_STOP);
+	} else if (sig == SIGNAL_RESTART) {
+		dispatch(sv, EV_RESTART);
 	} else if (sv->service) {
 		kill(-sv->service, sig);
 	}
@@ -240,13 +304,14 @@ static const struct timespec *timeout(const struct supervisor *sv,
 	return ts;
 }
 
-int supervise(const struct config *cfg, char **envp, int oom_fd)
+int supervise(const struct config *cfg, char **envp, const struct supervise_io *io)
 {
 	struct supervisor sv = {
 		.cfg = cfg,
 		.envp = envp,
-		.oom_fd = oom_fd,
-		.oom_kills = cgroup_oom_kills(oom_fd),
+		.io = *io,
+		.oom_kills = cgroup_oom_kills(io->oom),
+		.last = "none",
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
 	};
@@ -254,6 +319,7 @@ int supervise(const struct config *cfg, char **envp, int oom_fd)
 
 	supervised_signals(&set);
 	start_service(&sv);
+	publish(&sv);
 	while (!sv.done) {
 		struct timespec ts;
 		uint64_t now = monotonic_ms();

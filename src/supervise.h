@@ -5,8 +5,14 @@
 #include "config.h"
 
 /* Runs until the service is done for good; returns hutch's exit code.
- * Expects every signal of supervised_signals() blocked. oom_fd (or -1) is
- * the cgroup's OOM event file, to tell an OOM kill from others. */
-int supervise(const struct config *cfg, char **envp, int oom_fd);
+ * Expects every signal of supervised_signals() blocked. Each descriptor of
+ * io may be -1. */
+struct supervise_io {
+	int oom;    /* the cgroup's OOM event file, to tell an OOM kill */
+	int state;  /* the state directory: "status" is written there */
+	int notify; /* --daemon: one byte after the first exec, then closed */
+};
+
+int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "units.h"
 
 int write_all(int fd, const void *buf, size_t len)
 {
@@ -155,23 +156,6 @@ pid_t fork_process(void)
 	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }
 
-void close_fds_above(int keep)
-{
-	struct rlimit lim;
-	unsigned max = 65536;
-
-	/* close_range(2) (Linux 5.9) does it in one call; older board
-	 * kernels get the loop up to the descriptor limit. */
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0) == 0)
-		return;
-#endif
-	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < max)
-		max = (unsigned)lim.rlim_cur;
-	for (unsigned fd = (unsigned)keep + 1; fd < max; fd++)
-		close((int)fd);
-}
-
 int status_to_code(int status)
 {
 	if (WIFEXITED(status))
@@ -192,10 +176,8 @@ void supervised_signals(sigset_t *set)
 		sigdelset(set, left_alone[i]);
 }
 
-const char *signal_name(int sig, char *buf, size_t size)
-{
 #define SIG_ENTRY(name) { SIG##name, "SIG" #name }
-	static const struct { unsigned char num; char name[10]; } names[] = {
+static const struct { unsigned char num; char name[10]; } names[] = {
 		SIG_ENTRY(HUP),  SIG_ENTRY(INT),  SIG_ENTRY(QUIT), SIG_ENTRY(ILL),
 		SIG_ENTRY(TRAP), SIG_ENTRY(ABRT), SIG_ENTRY(BUS),  SIG_ENTRY(FPE),
 		SIG_ENTRY(KILL), SIG_ENTRY(USR1), SIG_ENTRY(SEGV), SIG_ENTRY(USR2),
@@ -204,12 +186,64 @@ const char *signal_name(int sig, char *buf, size_t size)
 		SIG_ENTRY(TTOU), SIG_ENTRY(URG),  SIG_ENTRY(XCPU), SIG_ENTRY(XFSZ),
 		SIG_ENTRY(VTALRM), SIG_ENTRY(PROF), SIG_ENTRY(WINCH), SIG_ENTRY(IO),
 		SIG_ENTRY(PWR),  SIG_ENTRY(SYS),
-	};
+};
 #undef SIG_ENTRY
 
+const char *signal_name(int sig, char *buf, size_t size)
+{
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].num == sig)
 			return names[i].name;
 	fmt(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
 	return buf;
+}
+
+int signal_number(const char *name)
+{
+	uint64_t n;
+
+	if (parse_uint(name, 64, &n) == 0)
+		return n > 0 && n < (uint64_t)_NSIG ? (int)n : 0;
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i].name + 3, name) == 0)
+			return names[i].num;
+	return 0;
+}
+
+/* One range at a time: close_range(2) where the kernel has it (5.9+). */
+static void close_range_of(unsigned first, unsigned last)
+{
+	if (first > last)
+		return;
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, first, last, 0) == 0)
+		return;
+#endif
+	if (last > 65535) {
+		struct rlimit lim;
+		last = getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 65536
+			       ? (unsigned)lim.rlim_cur : 65536;
+	}
+	for (unsigned fd = first; fd <= last; fd++)
+		close((int)fd);
+}
+
+void close_fds_except(const int *keep, size_t n)
+{
+	unsigned next = 3;
+
+	/* In increasing order; a handful of entries at most. */
+	for (;;) {
+		unsigned low = ~0U;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)next && (unsigned)keep[i] < low)
+				low = (unsigned)keep[i];
+		if (low == ~0U)
+			break;
+		close_range_of(next, low - 1);
+		next = low + 1;
+	}
+	close_range_of(next, ~0U);
 }

@@ -36,9 +36,6 @@ uint64_t monotonic_ms(void);
  * of thread locks either. */
 pid_t fork_process(void);
 
-/* Close every descriptor above `keep`. */
-void close_fds_above(int keep);
-
 /* The signals hutch takes through sigtimedwait/sigwaitinfo and blocks: all
  * but those that cannot be caught (KILL, STOP), those the kernel raises for
  * a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS), and terminal
@@ -48,6 +45,13 @@ void supervised_signals(sigset_t *set);
 /* "SIGTERM" for SIGTERM (numbers differ per architecture: MIPS has its
  * own), "signal N" style fallback written into buf for others. */
 const char *signal_name(int sig, char *buf, size_t size);
+
+/* The number of "TERM", "SIGTERM" or "15"; 0 if it is none. */
+int signal_number(const char *name);
+
+/* Closes every descriptor above 2 except those listed (-1 entries are
+ * ignored). */
+void close_fds_except(const int *keep, size_t n);
 
 /* The exit code hutch reports for a wait status: the code, or 128+N. */
 int status_to_code(int status);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh PKG[:ARCH]...
+# deps.sh [-n] PKG[:ARCH]...
 #
 # Make sure Debian packages are installed, so that a build or test step fails
 # up front with one clear line instead of half-way with "command not found".
@@ -10,6 +10,7 @@
 #                         missing ones; exit 0 if they are then installed,
 #                         else print apt's output and one line, exit 1
 #   not root, missing     print one line with the command to run, exit 1
+#   -n, missing           the same, root or not: install nothing
 #   bad arguments         exit 2
 #
 # It installs only what is missing and never upgrades or removes anything on
@@ -20,8 +21,13 @@ set -eu
 
 say() { printf 'hutch: %s\n' "$*" >&2; }
 
+check_only=false
+if [ "${1-}" = -n ]; then
+	check_only=true
+	shift
+fi
 if [ $# -eq 0 ]; then
-	printf 'usage: %s PKG[:ARCH]...\n' "$0" >&2
+	printf 'usage: %s [-n] PKG[:ARCH]...\n' "$0" >&2
 	exit 2
 fi
 # Names go to apt-get and dpkg: refuse anything that could read as an option.
@@ -60,11 +66,14 @@ for p in $missing; do
 done
 newarchs=${newarchs# }
 
-if [ "$(id -u)" -ne 0 ]; then
+if $check_only || [ "$(id -u)" -ne 0 ]; then
+	s=
+	[ "$(id -u)" -eq 0 ] || s='sudo '
 	pre=
-	for a in $newarchs; do pre="${pre}sudo dpkg --add-architecture $a && "; done
-	[ -z "$newarchs" ] || pre="${pre}sudo apt-get update && "
-	say "missing Debian packages: $missing; install them with: ${pre}sudo apt-get install $missing"
+	for a in $newarchs; do pre="${pre}${s}dpkg --add-architecture $a && "; done
+	[ -z "$newarchs" ] || pre="${pre}${s}apt-get update && "
+	say "missing Debian packages: $missing; install them with:" \
+		"${pre}${s}apt-get install --no-install-recommends $missing"
 	exit 1
 fi
 

@@ -169,7 +169,8 @@ svc=''
 wait_for 5 set_child svc "$pid1"
 ok "the sleep service runs" wait_for 5 grep -qx sleep "/proc/$svc/comm"
 is "$(fds "$svc")" "0 1 2 " "the service has only fds 0, 1 and 2"
-is "$(fds "$pid1")" "0 1 2 " "PID 1 keeps no other descriptor either"
+is "$(fds "$pid1")" "0 1 2 3 " "PID 1 keeps none of them either: only 0, 1, 2 and its state directory"
+like "$(readlink "/proc/$pid1/fd/3")" "^/run/hutch/sleep\$" "which is fd 3 (the name defaults to the command: sleep)"
 kill -TERM "$launcher"
 wait "$tpid"
 

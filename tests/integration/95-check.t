@@ -15,7 +15,7 @@ groups_before=$(groups)
 out=$("$HUTCH" check --cpu 20% --memory 16M --pids 20 --root "$ROOTFS" 2>&1)
 is "$?" 0 "everything this machine needs is there: exit 0"
 like "$out" "^hutch check: Linux " "a header names the kernel"
-for f in "PID namespace" "mount namespace" "UTS namespace" "IPC namespace" \
+for f in "PID namespace" "mount namespace" "UTS namespace" "IPC namespace" "seccomp filter" \
 	"cpu controller" "memory controller" "pids controller" "CFS bandwidth control" \
 	"root directory" "pivot_root" "host /dev"; do
 	like "$out" "^ok +$f" "ok: $f"

@@ -1,0 +1,269 @@
+/* control.c - the control commands. They trust a state directory only
+ * while its launcher runs (pid and start time both match); a stale one
+ * is removed and reported. Stop and restart wait for the outcome, so a
+ * script can rely on the exit code. */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "state.h"
+#include "sys.h"
+#include "units.h"
+
+enum { CTL_OK = 0, CTL_FAILED = 1, CTL_NOT_RUNNING = 3, CTL_USAGE = 125 };
+
+struct target {
+	const char *dir;
+	const char *name;
+	int dirfd;
+	long launcher;
+	uint64_t stop_timeout_ms;
+	char status[512];
+};
+
+static void say(const char *text)
+{
+	write_all(STDOUT_FILENO, text, strlen(text));
+}
+
+/* "key=value" of a state file's text, copied into buf; "" if absent. */
+static const char *value_of(const char *text, const char *key, char *buf, size_t size)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, len) == 0 && p[len] == '=') {
+			fmt(buf, size, "%s", p + len + 1);
+			buf[strcspn(buf, "\n")] = '\0';
+			return buf;
+		}
+	buf[0] = '\0';
+	return buf;
+}
+
+/* CTL_OK when NAME runs; CTL_NOT_RUNNING when there is no such sandbox;
+ * CTL_FAILED when its state was stale (and is now removed). */
+static int find(struct target *t)
+{
+	char path[300], launcher[128], v[24];
+	uint64_t n;
+
+	state_path(t->dir, t->name, path, sizeof path);
+	t->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (t->dirfd < 0)
+		return CTL_NOT_RUNNING;
+	if (!launcher_alive(t->dirfd, &t->launcher)) {
+		struct config cfg = { .name = t->name, .state_dir = t->dir };
+		log_error("%s: stale state (launcher %ld is gone): removed %s", t->name,
+			  t->launcher, path);
+		state_remove(&cfg, t->dirfd);
+		return CTL_FAILED;
+	}
+	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
+	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
+						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
+	if (read_small_file(t->dirfd, "status", t->status, sizeof t->status) < 0)
+		t->status[0] = '\0';
+	return CTL_OK;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Polls until the launcher is gone: control commands are not the
+ * supervisor, and a short sleep is the portable way to wait for a process
+ * that is not our child (pidfd_open needs Linux 5.3). */
+static bool wait_gone(const struct target *t, uint64_t ms)
+{
+	struct proc_id id;
+
+	for (uint64_t waited = 0; waited <= ms; waited += 50) {
+		if (proc_id_of(t->launcher, &id))
+			return true;
+		pause_ms(50);
+	}
+	return false;
+}
+
+/* The first child of pid, from /proc/N/stat's ppid field (field 4). */
+static long child_of(long parent)
+{
+	char buf[4096], path[40], stat[256], *p, *w[3];
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n, found = 0;
+	uint64_t v;
+
+	while (!found && fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		for (long off = 0; !found && off < n;) {
+			unsigned short reclen;
+			const char *name = buf + off + 19;
+			memcpy(&reclen, buf + off + 16, sizeof reclen);
+			off += reclen;
+			fmt(path, sizeof path, "/proc/%s/stat", name);
+			if (name[0] < '1' || name[0] > '9' ||
+			    read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0 ||
+			    !(p = strrchr(stat, ')')) || split_words(p + 2, w, 3, ' ') < 2 ||
+			    parse_uint(w[1], INT32_MAX, &v) || (long)v != parent)
+				continue;
+			parse_uint(name, INT32_MAX, &v);
+			found = (long)v;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+/* A signal for the service: straight to its process group (its pgid is
+ * its pid), found from the host as the child of PID 1, itself the child
+ * of the launcher. Through the launcher, SIGKILL and SIGSTOP would hit
+ * hutch itself. */
+static int signal_service(const struct target *t, int sig)
+{
+	long pid1 = child_of(t->launcher), service = pid1 ? child_of(pid1) : 0;
+
+	if (!service) {
+		log_error("%s: the service is not running now", t->name);
+		return CTL_FAILED;
+	}
+	return kill((pid_t)-service, sig) ? CTL_FAILED : CTL_OK;
+}
+
+static int stop(struct target *t)
+{
+	if (kill((pid_t)t->launcher, SIGTERM))
+		return CTL_NOT_RUNNING;
+	if (wait_gone(t, t->stop_timeout_ms + 5000))
+		return CTL_OK;
+	log_error("%s: still running %llu ms after SIGTERM", t->name,
+		  (unsigned long long)t->stop_timeout_ms + 5000);
+	return CTL_FAILED;
+}
+
+/* The service restarts when PID 1 reports a new start in "status". */
+static int restart(struct target *t)
+{
+	char before[24], now[24], text[512];
+
+	value_of(t->status, "starts", before, sizeof before);
+	if (kill((pid_t)t->launcher, SIGNAL_RESTART))
+		return CTL_NOT_RUNNING;
+	for (uint64_t waited = 0; waited <= t->stop_timeout_ms + 5000; waited += 50) {
+		pause_ms(50);
+		if (read_small_file(t->dirfd, "status", text, sizeof text) > 0 &&
+		    strcmp(value_of(text, "starts", now, sizeof now), before) != 0)
+			return CTL_OK;
+	}
+	log_error("%s: the service did not restart", t->name);
+	return CTL_FAILED;
+}
+
+static int status(struct target *t)
+{
+	char text[800], v[4][64];
+	uint64_t since = 0;
+	unsigned long long up;
+
+	parse_uint(value_of(t->status, "since_ms", v[0], sizeof v[0]), UINT64_MAX,
+		   &since);
+	up = since ? (monotonic_ms() - since) / 1000 : 0;
+	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\nservice: %s\n"
+	    "up: %llu s\nstarts: %s\nlast: %s\n", t->name,
+	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher,
+	    value_of(t->status, "pid", v[1], sizeof v[1]), up,
+	    value_of(t->status, "starts", v[2], sizeof v[2]),
+	    value_of(t->status, "last", v[3], sizeof v[3]));
+	say(text);
+	return CTL_OK;
+}
+
+/* hutch list: one line per sandbox of the state directory. */
+static int list(const char *dir)
+{
+	char buf[4096];
+	int fd = open(dir ? dir : STATE_DIR_DEFAULT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n;
+
+	/* getdents64 itself: musl's opendir allocates, hutch never does. */
+	while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			unsigned short reclen;
+			const char *name = buf + off + 19; /* d_ino, d_off, reclen, type */
+			struct target t = { .dir = dir, .name = name };
+			char line[200], v[24];
+
+			memcpy(&reclen, buf + off + 16, sizeof reclen);
+			off += reclen;
+			if (name[0] == '.' || find(&t) != CTL_OK)
+				continue;
+			fmt(line, sizeof line, "%s %s\n", name,
+			    value_of(t.status, "state", v, sizeof v));
+			say(line);
+			close(t.dirfd);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return CTL_OK;
+}
+
+bool control_command(const char *word)
+{
+	static const char *const words[] = { "list", "status", "stop", "restart",
+					     "kill", NULL };
+
+	for (int i = 0; words[i]; i++)
+		if (strcmp(word, words[i]) == 0)
+			return true;
+	return false;
+}
+
+int control_run(int argc, char **argv)
+{
+	const char *verb = argv[1], *dir = NULL;
+	struct target t = { 0 };
+	int i = 2, sig = 0, found;
+
+	if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
+		dir = argv[i + 1];
+		i += 2;
+	}
+	if (strcmp(verb, "list") == 0 && i == argc)
+		return list(dir);
+	if (i >= argc || argc - i != (strcmp(verb, "kill") == 0 ? 2 : 1)) {
+		log_error("usage: hutch %s [--state-dir DIR] NAME%s", verb,
+			  strcmp(verb, "kill") == 0 ? " SIGNAL" : "");
+		return CTL_USAGE;
+	}
+	if (argc - i == 2 && (sig = signal_number(argv[i + 1])) <= 0) {
+		log_error("hutch kill: '%s' is not a signal (TERM, HUP, USR1, 9 ...)",
+			  argv[i + 1]);
+		return CTL_USAGE;
+	}
+	t.dir = dir;
+	t.name = argv[i];
+	found = find(&t);
+	if (found != CTL_OK) {
+		if (found == CTL_NOT_RUNNING && strcmp(verb, "stop") != 0)
+			log_error("%s: no such sandbox running", t.name);
+		return strcmp(verb, "stop") == 0 ? CTL_OK : found;
+	}
+	found = strcmp(verb, "status") == 0  ? status(&t)
+	      : strcmp(verb, "stop") == 0    ? stop(&t)
+	      : strcmp(verb, "restart") == 0 ? restart(&t)
+					     : signal_service(&t, sig);
+	close(t.dirfd);
+	return found;
+}

@@ -1,0 +1,20 @@
+/* control.h - hutch list | status | stop | restart | kill: commands for
+ * sandboxes that run, through their state directories. */
+#ifndef HUTCH_CONTROL_H
+#define HUTCH_CONTROL_H
+
+#include <stdbool.h>
+
+/* Real-time signal the launcher passes to PID 1 to restart the service
+ * (the sandbox stays); SIGRTMIN+1, whatever number the libc gives it. */
+#define SIGNAL_RESTART (SIGRTMIN + 1)
+
+/* Whether argv[1] is one of the commands. */
+bool control_command(const char *word);
+
+/* Runs it; returns the exit code (README "Controlling a running sandbox"):
+ * 0 done or running, 1 failed or stale state found (and removed), 3 no such
+ * sandbox running, 125 bad usage. */
+int control_run(int argc, char **argv);
+
+#endif

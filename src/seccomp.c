@@ -1,0 +1,366 @@
+/* seccomp.c - the service's system call filter, as a classic BPF program
+ * that hutch writes itself: no libseccomp, and none of the kernel's UAPI
+ * headers, which musl's include path lacks on some cross routes. The few
+ * constants are kernel ABI, copied here with the header each comes from.
+ *
+ * The program checks the architecture first: a system call is numbered
+ * per ABI, and a filter that only knew the native numbers would let a
+ * 32-bit process on a 64-bit kernel (i386 on x86_64, armhf on aarch64)
+ * through with its own. So the native ABI and the compat ABI each get
+ * their rules, and any other one is killed. Rules are tried in order, the
+ * first match wins; each is "number == N: return ACTION", two
+ * instructions, so no jump ever needs more than the 8 bits BPF has. */
+#include "seccomp.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "log.h"
+#include "seccomp_abi.h"
+
+/* <linux/bpf_common.h>: instruction classes, sizes, modes, operations. */
+#define BPF_LD 0x00
+#define BPF_JMP 0x05
+#define BPF_RET 0x06
+#define BPF_W 0x00
+#define BPF_ABS 0x20
+#define BPF_JA 0x00
+#define BPF_JEQ 0x10
+#define BPF_JGE 0x30
+#define BPF_JSET 0x40
+#define BPF_K 0x00
+#define LD_ABS (BPF_LD | BPF_W | BPF_ABS)
+#define JEQ (BPF_JMP | BPF_JEQ | BPF_K)
+#define JGE (BPF_JMP | BPF_JGE | BPF_K)
+#define JSET (BPF_JMP | BPF_JSET | BPF_K)
+#define JA (BPF_JMP | BPF_JA)
+#define RET (BPF_RET | BPF_K)
+
+/* <linux/seccomp.h>. KILL_PROCESS is Linux 4.14+; an older kernel masks
+ * the action with 0x7fff0000, which leaves 0, its KILL (the thread): the
+ * fallback is automatic. */
+#define SECCOMP_MODE_FILTER 2
+#define SECCOMP_RET_KILL_PROCESS 0x80000000U
+#define SECCOMP_RET_ERRNO 0x00050000U
+#define SECCOMP_RET_ALLOW 0x7fff0000U
+
+/* struct seccomp_data, <linux/seccomp.h>: int nr; __u32 arch; __u64
+ * instruction_pointer; __u64 args[6]. The low half of args[0] is at 16 on
+ * a little-endian machine, which every target here is (seccomp_abi.h). */
+#define OFF_NR 0
+#define OFF_ARCH 4
+#define OFF_ARG0_LO 16
+
+/* <linux/sched.h>: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
+ * NEWNET. (NEWTIME, 0x80, is in clone's exit-signal byte: only unshare and
+ * clone3 take it.) */
+#define CLONE_NEW_ANY 0x7e020000U
+
+enum {
+#define S(name, i386, arm) SC_##name,
+#include "seccomp_table.h"
+#undef S
+	N_NAMES,
+	DEFAULT_END = SC_clone3 + 1 /* the default list is what comes first */
+};
+_Static_assert(SC_clone == SC_personality + 1 && SC_clone3 == SC_clone + 1,
+	       "default_rules() expects personality, clone, clone3 last");
+
+static const char names[] = /* NUL-separated */
+#define S(name, i386, arm) #name "\0"
+#include "seccomp_table.h"
+#undef S
+	;
+
+static const uint16_t native[N_NAMES] = {
+#define S(name, i386, arm) SYS_##name,
+#include "seccomp_table.h"
+#undef S
+};
+
+#ifdef ARCH_COMPAT
+static const uint16_t compat[N_NAMES] = {
+#define S(name, i386, arm) COMPAT(i386, arm),
+#include "seccomp_table.h"
+#undef S
+};
+#endif
+
+enum { ABI_CHECK = -1, ABI_NATIVE, ABI_COMPAT };
+
+/* Two sections of at most SECCOMP_MAX_RULES two-instruction rules, plus
+ * per section 8 more for each @default (personality and clone take 7 and
+ * 5) and 12 of its own, and 5 to check the architecture: 1024 is ample,
+ * and far below the kernel's limit of 4096 (BPF_MAXINSNS). */
+#define PROG_MAX 1024
+_Static_assert(2 * (2 * SECCOMP_MAX_RULES + 64) + 5 <= PROG_MAX,
+	       "PROG_MAX too small for SECCOMP_MAX_RULES");
+
+static struct sock_filter prog[PROG_MAX];
+static struct sock_fprog fprog = { 0, prog };
+static uint32_t deny_ret; /* ERRNO | EPERM, or KILL_PROCESS */
+
+/* An instruction's code and jumps in one word: call sites stay small. */
+#define OP(code, jt, jf) ((code) | (jt) << 16 | (jf) << 24)
+
+/* PROG_MAX is never reached (the assertion above); if it were, the
+ * program would lack its final return and the kernel refuse it. */
+static void emit(uint32_t op, uint32_t k)
+{
+	if (fprog.len < PROG_MAX)
+		prog[fprog.len++] = (struct sock_filter){
+			(uint16_t)op, (uint8_t)(op >> 16), (uint8_t)(op >> 24), k };
+}
+
+static int number(int i, int abi)
+{
+	unsigned nr = native[i];
+#ifdef ARCH_COMPAT
+	if (abi == ABI_COMPAT)
+		nr = compat[i];
+#else
+	(void)abi;
+#endif
+	return nr == NO ? -1 : (int)nr;
+}
+
+/* The accumulator holds the number: if it is nr, return action. */
+static void rule(int nr, uint32_t action)
+{
+	if (nr < 0)
+		return;
+	emit(OP(JEQ, 0, 1), (uint32_t)nr);
+	emit(RET, action);
+}
+
+/* Denying clone3 answers ENOSYS, never EPERM or a kill: its flags are in
+ * memory, which a filter cannot read, and glibc falls back to clone, whose
+ * flags the filter can check, only on ENOSYS. */
+static void named_rule(int i, int abi, bool deny)
+{
+	rule(number(i, abi), !deny ? SECCOMP_RET_ALLOW
+			     : i == SC_clone3 ? SECCOMP_RET_ERRNO | ENOSYS
+					      : deny_ret);
+}
+
+/* clone creating a namespace. The flags are the first argument on every
+ * ABI here: x86_64 (flags, stack, ptid, ctid, tls), and i386, arm, mips
+ * and aarch64 (flags, stack, ptid, tls, ctid: CLONE_BACKWARDS or the
+ * generic order); only s390's CLONE_BACKWARDS2 puts the stack first. The
+ * kernel reads the low 32 bits only (kernel_clone_args.flags). */
+static void clone_rule(int nr)
+{
+	emit(OP(JEQ, 0, 4), (uint32_t)nr);
+	emit(LD_ABS, OFF_ARG0_LO);
+	emit(OP(JSET, 0, 1), CLONE_NEW_ANY);
+	emit(RET, deny_ret);
+	emit(LD_ABS, OFF_NR); /* not a namespace: on to the next rule */
+}
+
+/* personality(2) takes an unsigned int: PER_LINUX (0), PER_LINUX32 (8,
+ * what linux32(1) sets for a 32-bit process) and 0xffffffff (the query)
+ * pass; flags such as ADDR_NO_RANDOMIZE or READ_IMPLIES_EXEC do not. */
+static void personality_rule(int nr)
+{
+	emit(OP(JEQ, 0, 6), (uint32_t)nr);
+	emit(LD_ABS, OFF_ARG0_LO);
+	emit(OP(JEQ, 3, 0), 0);
+	emit(OP(JEQ, 2, 0), 8);
+	emit(OP(JEQ, 1, 0), 0xffffffffU);
+	emit(RET, deny_ret);
+	emit(LD_ABS, OFF_NR);
+}
+
+static void default_rules(int abi)
+{
+	for (int i = 0; i < SC_personality; i++)
+		named_rule(i, abi, true);
+	personality_rule(number(SC_personality, abi));
+	clone_rule(number(SC_clone, abi));
+	named_rule(SC_clone3, abi, true);
+}
+
+/* --- --seccomp FILE: one rule a line, see README "Seccomp filter" --- */
+
+struct walk {
+	int abi;	   /* ABI_CHECK: only read, emit nothing */
+	bool deny_default; /* "default deny" */
+	bool raw;	   /* a rule by number, in the native numbering only */
+	unsigned rules;
+	char *msg;
+	size_t size;
+};
+
+/* The index of s in a list of NUL-separated words, or -1. */
+static int lookup(const char *s, const char *list)
+{
+	for (int i = 0; *list; i++, list += strlen(list) + 1)
+		if (!strcmp(s, list))
+			return i;
+	return -1;
+}
+
+static const char keywords[] = "deny\0allow\0default\0@default\0";
+enum { KW_DENY, KW_ALLOW, KW_DEFAULT, KW_AT_DEFAULT };
+
+#define WORD_MAX 40 /* longer words are cut: no name is half as long */
+
+static int list_rule(struct walk *st, char w[3][WORD_MAX])
+{
+	int verb = lookup(w[0], keywords), arg = lookup(w[1], keywords), i;
+	bool deny = verb == KW_DENY;
+
+	if (!*w[1] || *w[2] || verb < 0 || verb == KW_AT_DEFAULT ||
+	    (verb == KW_DEFAULT && arg != KW_DENY && arg != KW_ALLOW))
+		return fmt(st->msg, st->size, "expected 'default allow|deny' or "
+			   "'deny|allow NAME'"), -1;
+	if (verb == KW_DEFAULT) {
+		st->deny_default = arg == KW_DENY;
+		return 0;
+	}
+	if (deny && arg == KW_AT_DEFAULT) {
+		st->rules += DEFAULT_END;
+		if (st->abi != ABI_CHECK)
+			default_rules(st->abi);
+		return 0;
+	}
+	st->rules++;
+	if (strlen(w[1]) <= 4 && !w[1][strspn(w[1], "0123456789")]) {
+		unsigned nr = 0;
+		for (const char *d = w[1]; *d; d++)
+			nr = nr * 10 + (unsigned)(*d - '0');
+		st->raw = true;
+		if (st->abi == ABI_NATIVE)
+			rule((int)nr, deny ? deny_ret : SECCOMP_RET_ALLOW);
+		return 0;
+	}
+	i = lookup(w[1], names);
+	if (i < 0)
+		return fmt(st->msg, st->size, "unknown syscall %s", w[1]), -1;
+	if (st->abi != ABI_CHECK)
+		named_rule(i, st->abi, deny);
+	return 0;
+}
+
+/* Reads a list; returns 0, or the number of its first bad line. */
+static unsigned walk(struct walk *st, const char *text)
+{
+	unsigned line = 0;
+
+	for (const char *s = text; *s; s += *s == '\n') {
+		char w[3][WORD_MAX];
+
+		line++;
+		for (int k = 0; k < 3; k++) { /* blank-separated, within the line */
+			size_t n, cut;
+			s += strspn(s, " \t\r");
+			n = strcspn(s, " \t\r\n");
+			cut = n < WORD_MAX ? n : WORD_MAX - 1;
+			memcpy(w[k], s, cut);
+			w[k][cut] = '\0';
+			s += n;
+		}
+		s += strcspn(s, "\n");
+		if (*w[0] && *w[0] != '#' && list_rule(st, w))
+			return line;
+		if (st->rules > SECCOMP_MAX_RULES)
+			return fmt(st->msg, st->size, "more than %d rules "
+				   "(@default counts as %d)", SECCOMP_MAX_RULES,
+				   DEFAULT_END), line;
+	}
+	return 0;
+}
+
+unsigned seccomp_check(const char *text, char *msg, size_t size)
+{
+	struct walk st = { .abi = ABI_CHECK, .msg = msg, .size = size };
+
+	return walk(&st, text);
+}
+
+/* One ABI's rules, reached with the architecture checked. */
+static void section(const struct config *cfg, bool deny_default, int abi)
+{
+	struct walk st = { .abi = abi };
+
+	emit(LD_ABS, OFF_NR);
+#ifdef X32_SYSCALL_BIT
+	/* Denied by killing: a process whose every call fails could not
+	 * even exit. */
+	if (abi == ABI_NATIVE) {
+		emit(OP(JGE, 0, 1), X32_SYSCALL_BIT);
+		emit(RET, SECCOMP_RET_KILL_PROCESS);
+	}
+#endif
+	if (cfg->seccomp_mode == SECCOMP_LIST)
+		walk(&st, cfg->seccomp_list);
+	else
+		default_rules(abi);
+	if (deny_default) {
+		/* Unless the list says otherwise: the service must be able to
+		 * start (the filter is in place before its exec) and to end
+		 * (musl and glibc retry a failed exit forever). */
+		named_rule(SC_execve, abi, false);
+		named_rule(SC_exit, abi, false);
+		named_rule(SC_exit_group, abi, false);
+		named_rule(SC_clone3, abi, true);
+	}
+	emit(RET, deny_default ? deny_ret : SECCOMP_RET_ALLOW);
+}
+
+const struct sock_fprog *seccomp_build(const struct config *cfg)
+{
+	struct walk list = { .abi = ABI_CHECK };
+	unsigned short to_compat = 0;
+
+	fprog.len = 0;
+	if (cfg->seccomp_mode == SECCOMP_OFF)
+		return &fprog;
+	deny_ret = cfg->seccomp_kill ? SECCOMP_RET_KILL_PROCESS
+				     : SECCOMP_RET_ERRNO | EPERM;
+	if (cfg->seccomp_mode == SECCOMP_LIST)
+		walk(&list, cfg->seccomp_list); /* checked when parsed */
+	emit(LD_ABS, OFF_ARCH);
+#ifdef ARCH_COMPAT
+	/* A rule by number names a native call: the compat ABI would pass
+	 * it, so with one, a compat process is killed like a foreign one. */
+	if (!list.raw) {
+		emit(OP(JEQ, 0, 1), ARCH_COMPAT);
+		to_compat = fprog.len;
+		emit(JA, 0); /* k, set below: a 32-bit jump */
+	}
+#endif
+	emit(OP(JEQ, 1, 0), ARCH_NATIVE);
+	emit(RET, SECCOMP_RET_KILL_PROCESS);
+	section(cfg, list.deny_default, ABI_NATIVE);
+	if (to_compat) {
+		prog[to_compat].k = fprog.len - to_compat - 1u;
+		section(cfg, list.deny_default, ABI_COMPAT);
+	}
+	return &fprog;
+}
+
+void seccomp_prepare(const struct config *cfg)
+{
+	if (cfg->seccomp_mode == SECCOMP_OFF)
+		return;
+	/* No program at all: a kernel with seccomp filters answers EFAULT
+	 * and installs nothing; one without (CONFIG_SECCOMP_FILTER), and
+	 * qemu-user, which cannot filter the calls it makes for its guest,
+	 * answer EINVAL. Said here, before the service ever starts. */
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0) &&
+	    errno == EINVAL)
+		die("no seccomp filters here (kernel option CONFIG_SECCOMP_FILTER, "
+		    "or qemu-user): --seccomp off runs without");
+	seccomp_build(cfg);
+	log_debug("seccomp filter: %u BPF instructions", fprog.len);
+}
+
+int seccomp_install(void)
+{
+	if (fprog.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0))
+		return -errno;
+	return 0;
+}

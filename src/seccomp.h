@@ -1,0 +1,49 @@
+/* seccomp.h - the service's system call filter: classic BPF that hutch
+ * writes itself (no libseccomp), for the native ABI and, where the kernel
+ * runs one beside it, the 32-bit compat ABI. README "Seccomp filter" has
+ * the default list and the syntax of a --seccomp FILE. */
+#ifndef HUTCH_SECCOMP_H
+#define HUTCH_SECCOMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* struct sock_filter and struct sock_fprog of <linux/filter.h>: that
+ * header is not on musl's include path on every cross route, and the
+ * layout is kernel ABI, fixed since Linux 2.2. */
+struct sock_filter {
+	uint16_t code;
+	uint8_t jt, jf; /* forward jumps when true / false */
+	uint32_t k;
+};
+
+struct sock_fprog {
+	unsigned short len;
+	struct sock_filter *filter;
+};
+
+/* cfg->seccomp_mode. The default is 0, so a cleared config has it. */
+enum { SECCOMP_DEFAULT, SECCOMP_OFF, SECCOMP_LIST };
+
+/* Rules in one list, @default counting as all of its names. */
+#define SECCOMP_MAX_RULES 200
+
+/* Checks the text of a --seccomp FILE. Returns 0 when it is good, else the
+ * number of the first bad line, with the reason in msg. */
+unsigned seccomp_check(const char *text, char *msg, size_t size);
+
+/* In PID 1, once: builds the filter cfg asks for into static storage (no
+ * filter for --seccomp off). Dies (exit 125) if it cannot. */
+void seccomp_prepare(const struct config *cfg);
+
+/* In the service child, just before exec: installs that filter. Needs
+ * no_new_privs (privs_drop sets it) or CAP_SYS_ADMIN. 0 or -errno. */
+int seccomp_install(void);
+
+/* seccomp_prepare without the kernel probe, for the unit tests: the
+ * program (len 0 for --seccomp off). */
+const struct sock_fprog *seccomp_build(const struct config *cfg);
+
+#endif

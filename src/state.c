@@ -1,0 +1,125 @@
+/* state.c - the state directory. Written by the launcher (who) and PID 1
+ * (how the service is doing), read by the control commands; a launcher
+ * killed with SIGKILL leaves it behind, so readers check that the launcher
+ * still runs, by pid and start time, before they trust it. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h> /* renameat(2)'s declaration only */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sys.h"
+#include "units.h"
+
+void state_path(const char *dir, const char *name, char *buf, size_t size)
+{
+	fmt(buf, size, "%s/%s", dir ? dir : STATE_DIR_DEFAULT, name);
+}
+
+int proc_id_of(long pid, struct proc_id *id)
+{
+	char path[32], stat[512], *p, *fields[24];
+	uint64_t start;
+
+	fmt(path, sizeof path, "/proc/%ld/stat", pid);
+	if (pid <= 0 || read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0)
+		return -1;
+	/* "PID (COMM) STATE PPID ...": COMM may hold blanks and ')' */
+	p = strrchr(stat, ')');
+	if (!p || split_words(p + 2, fields, 24, ' ') < 20 ||
+	    parse_uint(fields[19], UINT64_MAX, &start) || fields[0][0] == 'Z')
+		return -1;
+	id->pid = pid;
+	id->start = start;
+	return 0;
+}
+
+int state_write(int dirfd, const char *file, const char *text)
+{
+	char tmp[40];
+	int fd, err = 0;
+
+	fmt(tmp, sizeof tmp, ".%s.new", file);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		    0644);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, text, strlen(text));
+	close(fd);
+	if (!err && renameat(dirfd, tmp, dirfd, file))
+		err = -errno;
+	if (err)
+		unlinkat(dirfd, tmp, 0);
+	return err;
+}
+
+bool launcher_alive(int dirfd, long *pid)
+{
+	char text[128], *w[4];
+	uint64_t p, start;
+	struct proc_id now;
+
+	if (read_small_file(dirfd, "launcher", text, sizeof text) <= 0 ||
+	    split_words(text, w, 4, '\n') < 2 || strncmp(w[0], "pid=", 4) != 0 ||
+	    strncmp(w[1], "start=", 6) != 0 || parse_uint(w[0] + 4, INT32_MAX, &p) ||
+	    parse_uint(w[1] + 6, UINT64_MAX, &start))
+		return false;
+	*pid = (long)p;
+	return proc_id_of((long)p, &now) == 0 && now.start == start;
+}
+
+static void remove_files(int dirfd)
+{
+	static const char *const files[] = { "launcher", "status", ".launcher.new",
+					     ".status.new" };
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		unlinkat(dirfd, files[i], 0);
+}
+
+int state_create(const struct config *cfg)
+{
+	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
+	char path[300], text[128];
+	struct proc_id self;
+	long other;
+	int dirfd;
+
+	state_path(cfg->state_dir, cfg->name, path, sizeof path);
+	if (mkdir(base, 0755) && errno != EEXIST)
+		die("cannot create the state directory %s: %s", base, error_text(errno));
+	if (mkdir(path, 0755) && errno != EEXIST)
+		die("cannot create %s: %s", path, error_text(errno));
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0)
+		die("cannot open %s: %s", path, error_text(errno));
+	if (launcher_alive(dirfd, &other))
+		die("a sandbox named %s is already running (launcher pid %ld; "
+		    "hutch status %s)", cfg->name, other, cfg->name);
+	remove_files(dirfd); /* a stale one, from a launcher that died */
+	if (proc_id_of((long)getpid(), &self))
+		die("cannot read /proc/self/stat: is /proc mounted?");
+	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n", self.pid,
+	    self.start, (unsigned long long)cfg->stop_timeout_ms);
+	other = state_write(dirfd, "launcher", text);
+	if (other)
+		die("cannot write %s/launcher: %s", path, error_text((int)-other));
+	return dirfd;
+}
+
+void state_remove(const struct config *cfg, int dirfd)
+{
+	char path[300];
+
+	if (dirfd < 0)
+		return;
+	remove_files(dirfd);
+	close(dirfd);
+	state_path(cfg->state_dir, cfg->name, path, sizeof path);
+	rmdir(path);
+}

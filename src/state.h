@@ -1,0 +1,44 @@
+/* state.h - each sandbox's state directory, STATE_DIR/NAME (default
+ * /run/hutch/web): who runs it and how the service is doing, for `hutch
+ * list|status|stop|restart|kill`. Every file is replaced atomically. */
+#ifndef HUTCH_STATE_H
+#define HUTCH_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define STATE_DIR_DEFAULT "/run/hutch"
+
+/* A process as it was at start: pid and start time (field 22 of
+ * /proc/PID/stat), so a pid reused after a crash is not mistaken for it. */
+struct proc_id {
+	long pid;
+	unsigned long long start;
+};
+
+/* 0 and *id filled when pid runs; -1 when it does not. */
+int proc_id_of(long pid, struct proc_id *id);
+
+/* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
+ * stop timeout). A sandbox of that name already running is refused (exit
+ * 125); a directory left by a launcher that died is cleared. Returns the
+ * directory's fd, kept open (PID 1 writes "status" through it after the
+ * root switch). */
+int state_create(const struct config *cfg);
+
+/* Whether the launcher recorded in the directory still runs (its pid in
+ * *pid either way, 0 if unreadable). */
+bool launcher_alive(int dirfd, long *pid);
+
+/* Removes STATE_DIR/NAME and what is in it. */
+void state_remove(const struct config *cfg, int dirfd);
+
+/* Replaces FILE in the directory with text, atomically (write + rename). */
+int state_write(int dirfd, const char *file, const char *text);
+
+/* The state directory of NAME under dir into buf. */
+void state_path(const char *dir, const char *name, char *buf, size_t size);
+
+#endif

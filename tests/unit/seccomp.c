@@ -1,0 +1,385 @@
+/* seccomp.c - the filter hutch builds: its size and shape per
+ * architecture, and what it answers, by running it through a small
+ * classic-BPF interpreter with the checks the kernel's loader makes. Every
+ * default-deny name is looked up against musl's SYS_ macros; lists given
+ * with --seccomp FILE, good and bad, through the real option parser.
+ * Compiled for each target (run under qemu-user for foreign ones); the
+ * compat numbers are checked in full against the kernel headers by
+ * tests/integration/45-seccomp-tables.t. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "seccomp.h"
+#include "tap.h"
+
+/* struct seccomp_data, <linux/seccomp.h> */
+struct data {
+	int nr;
+	uint32_t arch;
+	uint64_t ip;
+	uint64_t args[6];
+};
+
+#define ALLOW 0x7fff0000U
+#define KILL 0x80000000U
+#define ERRNO(e) (0x00050000U | (e))
+#define BAD 0xdeadbeefU /* not a valid program */
+
+#define AUDIT_X86_64 0xc000003eU
+#define AUDIT_I386 0x40000003U
+#define AUDIT_AARCH64 0xc00000b7U
+#define AUDIT_ARM 0x40000028U
+#define AUDIT_MIPSEL 0x40000008U
+#define AUDIT_FOREIGN 0xc00000f3U /* riscv64 */
+
+#if defined __x86_64__
+#define NATIVE AUDIT_X86_64
+#define COMPAT AUDIT_I386
+#elif defined __i386__
+#define NATIVE AUDIT_I386
+#elif defined __aarch64__
+#define NATIVE AUDIT_AARCH64
+#define COMPAT AUDIT_ARM
+#elif defined __arm__
+#define NATIVE AUDIT_ARM
+#elif defined __mips__
+#define NATIVE AUDIT_MIPSEL
+#endif
+
+static struct config cfg;
+static struct parse_error err;
+static const struct sock_fprog *prog; /* the program last built */
+
+/* What the kernel checks when the filter is loaded (seccomp_check_filter,
+ * bpf_check_classic): only the opcodes used here, jumps inside the
+ * program, loads inside seccomp_data, a return at the end. */
+static bool valid(const struct sock_fprog *p)
+{
+	for (size_t pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *f = &p->filter[pc];
+		size_t left = p->len - pc - 1;
+		switch (f->code) {
+		case 0x20:
+			if (f->k % 4 || f->k + 4 > sizeof(struct data))
+				return false;
+			break;
+		case 0x15: case 0x35: case 0x45:
+			if (f->jt > left || f->jf > left)
+				return false;
+			break;
+		case 0x05:
+			if (f->k > left)
+				return false;
+			break;
+		case 0x06:
+			break;
+		default:
+			return false;
+		}
+	}
+	return p->len && p->filter[p->len - 1].code == 0x06;
+}
+
+static uint32_t run(const struct sock_fprog *p, const struct data *d)
+{
+	uint32_t a = 0;
+
+	for (size_t pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *f = &p->filter[pc];
+		switch (f->code) {
+		case 0x20: memcpy(&a, (const char *)d + f->k, 4); break;
+		case 0x15: pc += a == f->k ? f->jt : f->jf; break;
+		case 0x35: pc += a >= f->k ? f->jt : f->jf; break;
+		case 0x45: pc += (a & f->k) ? f->jt : f->jf; break;
+		case 0x05: pc += f->k; break;
+		case 0x06: return f->k;
+		default: return BAD;
+		}
+	}
+	return BAD;
+}
+
+static uint32_t call(uint32_t arch, long nr, uint64_t arg0)
+{
+	struct data d = { .nr = (int)nr, .arch = arch, .args = { arg0 } };
+
+	return run(prog, &d);
+}
+
+static void build(int mode, const char *list, bool kill)
+{
+	memset(&cfg, 0, offsetof(struct config, text));
+	cfg.seccomp_mode = mode;
+	cfg.seccomp_list = list;
+	cfg.seccomp_kill = kill;
+	prog = seccomp_build(&cfg);
+}
+
+#define SC(x) { #x, SYS_##x }
+static const struct { const char *name; long nr; } default_list[] = {
+	SC(kexec_load), SC(init_module), SC(finit_module), SC(delete_module),
+	SC(mount), SC(umount2), SC(pivot_root), SC(chroot), SC(fsopen),
+	SC(fsconfig), SC(fsmount), SC(fspick), SC(move_mount), SC(open_tree),
+	SC(mount_setattr), SC(swapon), SC(swapoff), SC(reboot), SC(ptrace),
+	SC(process_vm_readv), SC(process_vm_writev), SC(keyctl), SC(add_key),
+	SC(request_key), SC(bpf), SC(perf_event_open), SC(userfaultfd),
+	SC(unshare), SC(setns), SC(open_by_handle_at), SC(name_to_handle_at),
+	SC(acct), SC(clock_adjtime), SC(adjtimex), SC(syslog), SC(quotactl),
+	SC(vhangup), SC(lookup_dcookie),
+#ifdef SYS_kexec_file_load
+	SC(kexec_file_load),
+#endif
+#ifdef SYS_umount
+	SC(umount),
+#endif
+#ifdef SYS_stime
+	SC(stime),
+#endif
+#ifdef SYS_settimeofday
+	SC(settimeofday), SC(clock_settime),
+#else /* musl's 32-bit ports: the kernel's time32 calls */
+	{ "settimeofday", SYS_settimeofday_time32 },
+	{ "clock_settime", SYS_clock_settime32 },
+#endif
+#ifdef SYS_clock_settime64
+	SC(clock_settime64), SC(clock_adjtime64),
+#endif
+#ifdef SYS_iopl
+	SC(iopl), SC(ioperm),
+#endif
+#ifdef SYS_uselib
+	SC(uselib),
+#endif
+};
+
+static void default_filter(void)
+{
+	size_t n = sizeof default_list / sizeof default_list[0];
+	/* The size per ABI: 5 to check the architecture, then per section 1
+	 * load, 2 per plain rule (the calls this ABI has), 7 personality, 5
+	 * clone, 2 clone3, 1 allow; x86_64 adds 2 for x32. */
+#if defined __x86_64__
+	size_t want = 5 + (1 + 2 + 2 * 44 + 15) + (1 + 2 * 47 + 15); /* i386: no kexec_file_load */
+#elif defined __aarch64__
+	size_t want = 5 + (1 + 2 * 41 + 15) + (1 + 2 * 44 + 15);
+#elif defined __arm__
+	size_t want = 3 + (1 + 2 * 44 + 15);
+#elif defined __i386__
+	size_t want = 3 + (1 + 2 * 47 + 15);
+#elif defined __mips__
+	size_t want = 3 + (1 + 2 * 47 + 15);
+#endif
+
+	build(SECCOMP_DEFAULT, NULL, false);
+	is_num(prog->len, want, "the default filter's size on this architecture");
+	ok(valid(prog), "it passes the kernel's checks (jumps, loads, final return)");
+	ok(prog->filter[0].code == 0x20 && prog->filter[0].k == 4,
+	   "it starts by loading the architecture");
+	ok(prog->filter[prog->len - 1].code == 0x06 && prog->filter[prog->len - 1].k == ALLOW,
+	   "and ends by allowing what no rule denied");
+	is_num(call(AUDIT_FOREIGN, 1, 0), KILL, "a foreign architecture is killed");
+	for (size_t i = 0; i < n; i++) {
+		char list[64];
+		is_num(call(NATIVE, default_list[i].nr, 0), ERRNO(EPERM),
+		       "default: %s (%ld) fails with EPERM", default_list[i].name,
+		       default_list[i].nr);
+		fmt(list, sizeof list, "deny %s\n", default_list[i].name);
+		build(SECCOMP_LIST, list, false);
+		ok(call(NATIVE, default_list[i].nr, 0) == ERRNO(EPERM) &&
+		   call(NATIVE, SYS_getpid, 0) == ALLOW,
+		   "'deny %s' names SYS_%s", default_list[i].name, default_list[i].name);
+		build(SECCOMP_DEFAULT, NULL, false);
+	}
+	is_num(call(NATIVE, SYS_getpid, 0), ALLOW, "getpid is allowed");
+	is_num(call(NATIVE, SYS_read, 0), ALLOW, "read is allowed");
+	is_num(call(NATIVE, SYS_execve, 0), ALLOW, "execve is allowed");
+	is_num(call(NATIVE, SYS_clone, 17), ALLOW, "clone(SIGCHLD) is allowed");
+	is_num(call(NATIVE, SYS_clone, 0x003d0f00), ALLOW,
+	       "clone of a thread (musl's flags) is allowed");
+	is_num(call(NATIVE, SYS_clone, 0x40000000 | 17), ERRNO(EPERM),
+	       "clone(CLONE_NEWNET) is denied");
+	is_num(call(NATIVE, SYS_clone, 0x00020000 | 17), ERRNO(EPERM),
+	       "clone(CLONE_NEWNS) is denied");
+	is_num(call(NATIVE, SYS_clone, 0xffffffff00000011ULL), ALLOW,
+	       "clone looks at the low 32 bits of the flags only, as the kernel");
+	is_num(call(NATIVE, SYS_clone3, 0), ERRNO(ENOSYS),
+	       "clone3 is ENOSYS, so that libc falls back to clone");
+	is_num(call(NATIVE, SYS_personality, 0), ALLOW, "personality(PER_LINUX)");
+	is_num(call(NATIVE, SYS_personality, 8), ALLOW, "personality(PER_LINUX32)");
+	is_num(call(NATIVE, SYS_personality, 0xffffffff), ALLOW,
+	       "personality(0xffffffff), the query");
+	is_num(call(NATIVE, SYS_personality, 0x0040000), ERRNO(EPERM),
+	       "personality(ADDR_NO_RANDOMIZE) is denied");
+#ifdef __x86_64__
+	is_num(call(AUDIT_X86_64, 0x40000000 | 39, 0), KILL, "an x32 call is killed");
+	is_num(call(AUDIT_I386, 21, 0), ERRNO(EPERM), "i386 mount (21) is denied");
+	is_num(call(AUDIT_I386, 22, 0), ERRNO(EPERM), "i386 umount (22) is denied");
+	is_num(call(AUDIT_I386, 310, 0), ERRNO(EPERM), "i386 unshare (310) is denied");
+	is_num(call(AUDIT_I386, 404, 0), ERRNO(EPERM), "i386 clock_settime64 (404) is denied");
+	is_num(call(AUDIT_I386, 120, 0x04000011), ERRNO(EPERM), "i386 clone(CLONE_NEWUTS) is denied");
+	is_num(call(AUDIT_I386, 120, 17), ALLOW, "i386 clone(SIGCHLD) is allowed");
+	is_num(call(AUDIT_I386, 20, 0), ALLOW, "i386 getpid (20) is allowed");
+	is_num(call(AUDIT_I386, 165, 0), ALLOW, "i386 165 (x86_64's mount) is not mount there");
+	is_num(call(AUDIT_AARCH64, 40, 0), KILL, "aarch64 is foreign to an x86_64 build");
+#elif defined __aarch64__
+	is_num(call(AUDIT_ARM, 21, 0), ERRNO(EPERM), "arm mount (21) is denied");
+	is_num(call(AUDIT_ARM, 337, 0), ERRNO(EPERM), "arm unshare (337) is denied");
+	is_num(call(AUDIT_ARM, 401, 0), ERRNO(EPERM), "arm kexec_file_load (401) is denied");
+	is_num(call(AUDIT_ARM, 20, 0), ALLOW, "arm getpid (20) is allowed");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to an aarch64 build");
+#else
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a 32-bit build");
+#endif
+	build(SECCOMP_DEFAULT, NULL, true);
+	is_num(call(NATIVE, SYS_mount, 0), KILL, "--seccomp-action kill: mount kills");
+	is_num(call(NATIVE, SYS_clone3, 0), ERRNO(ENOSYS), "clone3 is still ENOSYS");
+	build(SECCOMP_OFF, NULL, false);
+	is_num(prog->len, 0, "--seccomp off: no filter");
+}
+
+static void lists(void)
+{
+	build(SECCOMP_LIST, "# a comment\n\n  \t\ndeny mkdirat\r\nallow mount\n"
+			    "deny @default\n", false);
+	ok(valid(prog), "a list's program is valid");
+	is_num(call(NATIVE, SYS_mkdirat, 0), ERRNO(EPERM), "deny mkdirat");
+	is_num(call(NATIVE, SYS_mount, 0), ALLOW, "the first match wins: allow mount");
+	is_num(call(NATIVE, SYS_umount2, 0), ERRNO(EPERM), "@default denies the rest");
+	is_num(call(NATIVE, SYS_clone, 0x20000011), ERRNO(EPERM), "clone(CLONE_NEWPID)");
+	is_num(call(NATIVE, SYS_read, 0), ALLOW, "default allow");
+
+	build(SECCOMP_LIST, "deny mkdirat\n", false);
+	is_num(call(NATIVE, SYS_mount, 0), ALLOW, "without @default, mount passes");
+	is_num(call(NATIVE, SYS_clone3, 0), ALLOW, "and clone3");
+
+	build(SECCOMP_LIST, "default deny\nallow write\nallow openat\n", true);
+	is_num(call(NATIVE, SYS_write, 0), ALLOW, "default deny: allow write");
+	is_num(call(NATIVE, SYS_read, 0), KILL, "default deny: read kills (kill)");
+	is_num(call(NATIVE, SYS_execve, 0), ALLOW, "execve is always allowed unless denied");
+	is_num(call(NATIVE, SYS_exit_group, 0), ALLOW, "exit_group too");
+	is_num(call(NATIVE, SYS_exit, 0), ALLOW, "and exit");
+	is_num(call(NATIVE, SYS_clone3, 0), ERRNO(ENOSYS), "clone3 is ENOSYS");
+	build(SECCOMP_LIST, "default deny\ndeny execve\n", false);
+	is_num(call(NATIVE, SYS_execve, 0), ERRNO(EPERM), "unless the list denies it");
+#ifdef COMPAT
+	build(SECCOMP_LIST, "default deny\nallow getpid\n", false);
+	is_num(call(COMPAT, 20, 0), ALLOW, "names apply to the compat ABI too");
+	is_num(call(COMPAT, 3, 0), ERRNO(EPERM), "and so does default deny");
+	build(SECCOMP_LIST, "deny 83\n", false);
+	is_num(call(COMPAT, 20, 0), KILL, "a list with a number kills the compat ABI");
+#else
+	build(SECCOMP_LIST, "deny 83\n", false);
+#endif
+	is_num(call(NATIVE, 83, 0), ERRNO(EPERM), "deny 83: a native number");
+	is_num(call(NATIVE, 84, 0), ALLOW, "and only that one");
+}
+
+/* Lists that must be refused: at line `line`, with a message holding want. */
+static void bad_list(const char *text, unsigned line, const char *want)
+{
+	char msg[96] = "";
+	unsigned got = seccomp_check(text, msg, sizeof msg);
+
+	if (!ok(got == line && strstr(msg, want), "refused at line %u: %s", line, want)) {
+		tap_diag("message", msg);
+		is_num(got, line, "line");
+	}
+}
+
+static void bad_lists(void)
+{
+	is_num(seccomp_check("", NULL, 0), 0, "an empty list is good");
+	is_num(seccomp_check("default deny\ndefault allow\n#x\n", NULL, 0), 0,
+	       "default, twice: the last wins");
+	bad_list("deny frobnicate\n", 1, "unknown syscall frobnicate");
+	bad_list("# ok\ndeny mount\nallow Mount\n", 3, "unknown syscall Mount");
+	bad_list("deny\n", 1, "expected 'default allow|deny' or 'deny|allow NAME'");
+	bad_list("deny mount umount2\n", 1, "expected");
+	bad_list("deny mount # why\n", 1, "expected");
+	bad_list("permit mount\n", 1, "expected");
+	bad_list("default maybe\n", 1, "expected");
+	bad_list("default @default\n", 1, "expected");
+	bad_list("@default mount\n", 1, "expected");
+	bad_list("deny 12345\n", 1, "unknown syscall 12345");
+	bad_list("allow @default\n", 1, "unknown syscall @default");
+	bad_list("deny a_name_much_longer_than_any_system_call_has\n", 1,
+		 "unknown syscall a_name_much_longer_than_any_system_call");
+	bad_list("deny @default\ndeny @default\ndeny @default\ndeny @default\n", 4,
+		 "more than 200 rules");
+}
+
+static char path[64], conf[64];
+
+static void write_file(const char *p, const char *text)
+{
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	(void)!write(fd, text, strlen(text));
+	close(fd);
+}
+
+static enum parse_result parse(char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return options_parse(&cfg, argc, argv, &err, true);
+}
+
+static void options(void)
+{
+	char want[96];
+
+	fmt(path, sizeof path, "/tmp/hutch-unit-%d.seccomp", (int)getpid());
+	fmt(conf, sizeof conf, "/tmp/hutch-unit-%d.conf", (int)getpid());
+	is_num(parse((char *[]){ "hutch", "x", NULL }), PARSE_RUN, "no option");
+	ok(cfg.seccomp_mode == SECCOMP_DEFAULT && !cfg.seccomp_kill,
+	   "the default filter, EPERM, by default");
+	is_num(parse((char *[]){ "hutch", "--seccomp", "off", "--seccomp-action",
+				 "kill", "x", NULL }), PARSE_RUN, "--seccomp off");
+	ok(cfg.seccomp_mode == SECCOMP_OFF && cfg.seccomp_kill, "off, kill");
+	write_file(path, "# deny mkdir\ndeny mkdir\n");
+	is_num(parse((char *[]){ "hutch", "--seccomp", path, "x", NULL }), PARSE_RUN,
+	       "--seccomp FILE");
+	ok(cfg.seccomp_mode == SECCOMP_LIST && cfg.seccomp_list &&
+	   strstr(cfg.seccomp_list, "deny mkdir"), "its text is kept");
+
+	write_file(path, "deny mkdir\n\ndeny frobnicate\n");
+	fmt(want, sizeof want, "%s:3: unknown syscall frobnicate", path);
+	is_num(parse((char *[]){ "hutch", "--seccomp", path, "x", NULL }),
+	       PARSE_ERROR, "a bad FILE is refused");
+	is_str(err.msg, want, "naming FILE:LINE");
+	write_file(conf, "name = x\n");
+	{
+		char line[96];
+		fmt(line, sizeof line, "name = x\nseccomp = %s\n", path);
+		write_file(conf, line);
+	}
+	is_num(parse((char *[]){ "hutch", "-f", conf, "x", NULL }), PARSE_ERROR,
+	       "a bad FILE named in a config file");
+	is_str(err.msg, want, "names the list's FILE:LINE, not the config file's");
+	is_num(parse((char *[]){ "hutch", "--seccomp", "/nonexistent", "x", NULL }),
+	       PARSE_ERROR, "a missing FILE");
+	is_str(err.msg, "cannot open seccomp list /nonexistent: No such file or "
+	       "directory", "is said so");
+	is_num(parse((char *[]){ "hutch", "--seccomp-action", "trap", "x", NULL }),
+	       PARSE_ERROR, "a bad action");
+	is_str(err.msg, "option --seccomp-action: 'trap' is not eperm or kill",
+	       "is said so");
+	unlink(path);
+	unlink(conf);
+}
+
+int main(void)
+{
+	default_filter();
+	lists();
+	bad_lists();
+	options();
+	return tap_done();
+}
