@@ -71,6 +71,15 @@ int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value);
 int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *value);
+/* Absolute, without "..": what every path inside the sandbox must be. */
+int check_sandbox_path(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *path, const char *what);
+
+/* Setters of the mount and environment options (options_mounts.c). */
+int set_bind(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_tmpfs(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_env(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+
 /* Setters of the privilege options (options_privs.c). */
 int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
