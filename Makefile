@@ -41,7 +41,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # the kernel's i386 and arm syscall headers for seccomp's compat tables.
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
-	linux-libc-dev linux-libc-dev-armhf-cross
+	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev
 
 ifeq ($(V),1)
 Q :=
@@ -117,7 +117,7 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
 	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration \
-		check-qemu lint check-cross
+		check-escape check-fuzz check-qemu lint check-cross check-init
 
 unit-tests: $(UNIT_BINS)
 
@@ -177,19 +177,91 @@ toolchains:
 # itself (tests/cross: options, and real sandboxes on this machine's rootfs),
 # then every board.
 CROSS_ARCHS := $(filter-out $(HOST_ARCH),$(ARCHS))
-# QEMU system tests (tests/qemu/README.md): Debian's own amd64 kernel booted
-# with an initramfs of BusyBox and hutch: cgroup v2 for real, the root on
-# the initramfs (MS_MOVE + chroot), cgroup_disable=memory. The first run
-# downloads the kernel into build/qemu/kernels.
-QEMU_PKGS := qemu-system-x86 cpio gzip binutils busybox-static perl
+# Escape tests (tests/escape): a static attacker, placed in a copy of the
+# test root, tries each way out and must be stopped. Non-PIE: its int $0x80
+# calls take 32-bit pointers. Native ARCH only.
+PROBE := $(BUILD)/tests/probe
+$(PROBE): tests/escape/probe.c Makefile toolchain.mk | toolchain-check
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) -std=gnu11 $(WARNINGS) -Os -static -no-pie -fno-pie -o $@ $<
+
+check-escape: $(BIN) rootfs $(PROBE)
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
+		prove tests/escape/*.t
+
+# Fuzzing the option and config-file parser (tests/fuzz): libFuzzer with
+# ASan, UBSan and LeakSanitizer, on glibc. check-fuzz: 60 s; fuzz: FUZZ_TIME.
+FUZZ_DIR := build/fuzz
+FUZZ_BIN := $(FUZZ_DIR)/options_fuzz
+FUZZ_SRCS := $(filter-out src/main.c,$(SRCS))
+FUZZ_TIME ?= 1800
+FUZZ_PKGS := clang libclang-rt-14-dev
+
+$(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(FUZZ_SRCS)
+
+check-fuzz: $(FUZZ_BIN)
+	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) 60 $(FUZZ_DIR)
+
+fuzz:
+	$(Q)tools/deps.sh $(FUZZ_PKGS)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(FUZZ_DIR)
+
+# QEMU system tests (tests/qemu/README.md): Debian's own kernels booted with
+# an initramfs of BusyBox and hutch: amd64 (with the i386 hutch and BusyBox
+# for the compat ABI), arm64 on virt/Cortex-A53 (with the armhf ones),
+# armhf on virt/Cortex-A15, the armv6 (rpi0) build on QEMU's raspi0 and
+# mipsel on the Malta with a 24Kc. Each is cgroup v2 for real, the root on
+# the initramfs (MS_MOVE + chroot), cgroup_disable=memory and the seccomp
+# filter. The first run downloads the kernels into build/qemu/kernels.
+# The hutch binaries and BusyBox roots of the other ARCHs are built here
+# (toolchains installed as root, as check-cross does). A runtime report
+# (build, kernels, initramfs, each boot) ends the output. On an x86_64
+# build machine only: there every guest but amd64 runs under TCG.
+QEMU_ARCHS := i386 aarch64 armhf armv6 mipsel
+QEMU_PKGS := qemu-system-x86 qemu-system-arm qemu-system-mips qemu-user-static cpio gzip \
+	binutils busybox-static perl
+QEMU_REPORT := build/qemu/report.txt
 
 check-qemu: $(BIN) rootfs
-ifeq ($(ARCH),x86_64)
+ifeq ($(ARCH) $(HOST_ARCH),x86_64 x86_64)
 	$(Q)tools/deps.sh $(QEMU_PKGS)
-	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/qemu/*.t
+	@mkdir -p $(dir $(QEMU_REPORT)) && : >$(QEMU_REPORT)
+	$(Q)t=$$(date +%s); for a in $(QEMU_ARCHS); do \
+	  $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain all rootfs || exit 1; done; \
+	  printf '  %-26s %-32s %4s s\n' make "hutch and BusyBox: $(words $(QEMU_ARCHS)) ARCHs" \
+	  $$(($$(date +%s) - t)) >>$(QEMU_REPORT)
+	$(Q)t=$$(date +%s); echo "HUTCH=$(BIN) ROOTFS=$(BUILD)/rootfs prove --timer tests/qemu/*.t"; \
+	  HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs \
+	  HUTCH_QEMU_REPORT=$(CURDIR)/$(QEMU_REPORT) prove --timer tests/qemu/*.t; rc=$$?; \
+	  printf '  %-26s %-32s %4s s\n' prove "tests/qemu/*.t, all of them" $$(($$(date +%s) - t)) \
+	  >>$(QEMU_REPORT); \
+	  echo "check-qemu: runtime report ($(QEMU_REPORT)):"; cat $(QEMU_REPORT); exit $$rc
 else
-	@echo "check-qemu: the QEMU boot tests run with ARCH=x86_64"
+	@echo "check-qemu: the QEMU boot tests run with ARCH=x86_64 on an x86_64 build machine"
 endif
+
+# The init-system glue (init/) and the packaging (packaging/): tests/init
+# runs the sysvinit script against real sandboxes (dash and BusyBox ash),
+# the procd script through a fake rc.common, the systemd unit through
+# systemd-analyze verify; tests/packaging runs the Buildroot, OpenWrt and
+# Yocto build commands with Debian's aarch64 and mipsel musl compilers
+# behind wrappers named as those build systems name theirs. The BusyBox
+# inittab line and the unit's cgroup arrangement boot in QEMU
+# (tests/qemu/60-amd64-init.t, in check-qemu). About 10 s.
+INIT_PKGS := shellcheck systemd rsync python3-kconfiglib busybox-static procps dash perl \
+	binutils qemu-user-static
+check-init: $(BIN) rootfs
+	$(Q)tools/deps.sh $(INIT_PKGS)
+	$(Q)for a in aarch64 mipsel; do \
+	  $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain >/dev/null || exit 1; done
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove --timer tests/init/*.t tests/packaging/*.t
 
 check-cross:
 	$(Q)tools/deps.sh qemu-user-static binutils
@@ -207,9 +279,24 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all rootfs
 	$(Q)HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs tools/demo.sh
 
-install: $(BIN)
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hutch
+# make install: the binary, the man page, and the init-system glue of init/
+# as examples in $(PREFIX)/share/hutch/examples (README, "Starting hutch
+# from an init system"), with /usr/sbin/hutch in them made $(PREFIX)/sbin/hutch.
+# Packages that want the binary alone: make install-bin (Buildroot, OpenWrt).
+EXAMPLES_DIR = $(DESTDIR)$(PREFIX)/share/hutch/examples
+INIT_EXAMPLES := init/busybox/inittab init/sysvinit/hutch-web init/systemd/hutch-web.service \
+	init/procd/hutch
+
+install: install-bin
 	install -D -m 0644 docs/hutch.8 $(DESTDIR)$(PREFIX)/share/man/man8/hutch.8
+	$(Q)for f in $(INIT_EXAMPLES); do \
+	  d=$(EXAMPLES_DIR)/$${f#init/}; mode=0644; [ ! -x $$f ] || mode=0755; \
+	  mkdir -p "$$(dirname "$$d")" && sed 's|/usr/sbin/hutch|$(PREFIX)/sbin/hutch|g' $$f >"$$d" && \
+	  chmod $$mode "$$d" || exit 1; done
+	install -D -m 0644 board/x86_64/web.conf $(EXAMPLES_DIR)/web.conf
+
+install-bin: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hutch
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
@@ -220,6 +307,39 @@ clean:
 	rm -rf build
 
 .PHONY: all rootfs initramfs deps check check-size unit-tests check-unit check-memory check-qemu \
-	check-integration check-build boards toolchains check-cross check-qemu-user demo install lint clean
+	check-escape check-fuzz fuzz \
+	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
+	install-bin check-init lint clean
 
 -include $(OBJS:.o=.d)
+
+# --- Benchmarks (bench/, issue 7) ---------------------------------------------------
+# make bench: hutch against its peers and a lower bound, in one run (about
+# 6 minutes here; BENCH_QUICK=1 about one): start and restart latency,
+# memory, size, idle cost, scale. Prints one table and writes
+# bench/results.md; bench/bench.sh says what each section does. As root,
+# on this machine's ARCH; installs the peers from Debian first.
+BENCH_PKGS := bubblewrap tini catatonit dumb-init runit s6 util-linux runc hyperfine \
+	strace linux-perf valgrind jq busybox-static procps binutils coreutils
+BENCH_BUILD := build/bench
+
+bench:
+	$(Q)tools/deps.sh $(BENCH_PKGS)
+	$(Q)$(MAKE) --no-print-directory BOARD= ARCH=$(HOST_ARCH) toolchain bench-build
+	$(Q)BENCH_QUICK=$(BENCH_QUICK) bench/bench.sh
+
+# The binary under test and the rootfs, bench/*.c (static, this compiler),
+# and hutch with its symbols (the same objects, unstripped) for perf and
+# callgrind.
+bench-build: all rootfs $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp $(BENCH_BUILD)/hutch-syms
+
+$(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp: $(BENCH_BUILD)/%: bench/%.c | toolchain-check
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) -std=gnu11 -Os -Wall -Wextra -static -o $@ $<
+
+$(BENCH_BUILD)/hutch-syms: $(OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $@ $(OBJS)
+
+.PHONY: bench bench-build

@@ -70,8 +70,7 @@ static int find(struct target *t)
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
 	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
 						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
-	if (read_small_file(t->dirfd, "status", t->status, sizeof t->status) < 0)
-		t->status[0] = '\0';
+	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
 
@@ -162,7 +161,7 @@ static int restart(struct target *t)
 		return CTL_NOT_RUNNING;
 	for (uint64_t waited = 0; waited <= t->stop_timeout_ms + 5000; waited += 50) {
 		pause_ms(50);
-		if (read_small_file(t->dirfd, "status", text, sizeof text) > 0 &&
+		if (state_read_status(t->dirfd, text, sizeof text) > 0 &&
 		    strcmp(value_of(text, "starts", now, sizeof now), before) != 0)
 			return CTL_OK;
 	}

@@ -227,7 +227,11 @@ int launcher_run(struct config *cfg)
 		fds.notify = daemonize();
 	active = cfg;
 	die_cleanup(clean_up);
-	state_fd = fds.state = state_create(cfg);
+	state_fd = state_create(cfg);
+	fds.state = openat(state_fd, "status", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
+			   O_NOFOLLOW, 0644);
+	if (fds.state < 0)
+		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	cfg->tty_foreground = isatty(STDIN_FILENO) &&
 			      tcgetpgrp(STDIN_FILENO) == getpgrp();

@@ -46,6 +46,12 @@ int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
 			return parse_fail(ctx, opt, "'%s' is not a capability (e.g. "
 					  "net_bind_service or CAP_NET_BIND_SERVICE; "
 					  "see capabilities(7))", name);
+		/* It would let the service read and write the memory and the
+		 * descriptors of hutch's PID 1, its way out of the sandbox. */
+		if (cap == CAP_SYS_PTRACE_NUMBER)
+			return parse_fail(ctx, opt, "sys_ptrace is refused: it would "
+					  "give the service hutch's own PID 1, and "
+					  "through it the host");
 		ctx->cfg->cap_keep |= 1ULL << cap;
 	}
 	return 0;

@@ -193,12 +193,12 @@ struct cap_data {
 	uint32_t effective, permitted, inheritable;
 };
 
-static int set_capabilities(uint64_t keep)
+static int set_capabilities(uint64_t keep, uint64_t inheritable)
 {
 	struct cap_header header = { 0x20080522, 0 };
 	struct cap_data data[2] = {
-		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)keep },
-		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(keep >> 32) },
+		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)inheritable },
+		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(inheritable >> 32) },
 	};
 
 	return (int)syscall(SYS_capset, &header, data);
@@ -244,7 +244,7 @@ int privs_drop(const struct config *cfg, const char **step)
 		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
 			FAIL("cannot set the service's user");
 	}
-	if (set_capabilities(keep))
+	if (set_capabilities(keep, keep))
 		FAIL("cannot set the service's capabilities");
 	/* A non-root user keeps capabilities across exec only as ambient
 	 * ones (root gets the bounding set, now the kept ones, anyway). */
@@ -255,6 +255,23 @@ int privs_drop(const struct config *cfg, const char **step)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		FAIL("cannot set no_new_privs (Linux 3.5+)");
 	return 0;
+}
+
+void privs_drop_pid1(const struct config *cfg)
+{
+	struct cap_header header = { 0x20080522, 0 };
+	struct cap_data now[2];
+	uint64_t keep = cfg->cap_keep | PID1_CAPS;
+
+	/* Only what it has: a container or VM may already lack some (this
+	 * one's bounding set might have no CAP_SYS_RESOURCE, say). */
+	if (syscall(SYS_capget, &header, now) == 0)
+		keep &= (uint64_t)now[0].permitted | (uint64_t)now[1].permitted << 32;
+
+	/* No inheritable set: PID 1 execs nothing, each service child sets
+	 * its own. */
+	if (drop_bounding_set(keep) || set_capabilities(keep, 0))
+		die("cannot drop PID 1's capabilities: %s", error_text(errno));
 }
 
 void privs_lock_self(void)

@@ -9,6 +9,13 @@
 #define NAME_CHARS                                                 \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 
+/* capabilities(7): the one no service may keep, and those PID 1 keeps
+ * after setup to start each run (drop the bounding set, set ids, raise
+ * limits) and to signal a service of another user. */
+#define CAP_SYS_PTRACE_NUMBER 19
+#define PID1_CAPS ((1ULL << 5) | (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 24))
+/*                  kill        setgid      setuid      setpcap     sys_resource */
+
 /* "net_bind_service", "CAP_NET_BIND_SERVICE" (any case) -> 10; -1 if
  * unknown. */
 int capability_number(const char *name);
@@ -26,6 +33,10 @@ const char *privs_resolve(const struct config *cfg);
  * set, groups, gid, uid, capabilities (ambient ones for a non-root user),
  * no_new_privs. Returns 0, or -errno with *step naming what failed. */
 int privs_drop(const struct config *cfg, const char **step);
+
+/* PID 1 once set up: keeps only PID1_CAPS and the --cap-keep ones (which
+ * it hands on), in its bounding set too. */
+void privs_drop_pid1(const struct config *cfg);
 
 /* PID 1 and the launcher: not dumpable, so the service cannot ptrace them
  * or reach their /proc/PID/{mem,root,fd,environ}. */

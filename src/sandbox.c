@@ -161,6 +161,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 		    error_text(errno));
 	home = privs_resolve(cfg);
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
+	privs_drop_pid1(cfg);
 	envp = service_environment(cfg, home);
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	_exit(supervise(cfg, envp, &io));

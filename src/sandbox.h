@@ -9,7 +9,7 @@
 struct sandbox_fds {
 	int ready;  /* PID 1 writes a byte once PR_SET_PDEATHSIG is armed */
 	int notify; /* --daemon: a byte once the service runs */
-	int state;  /* the state directory, for "status" */
+	int state;  /* the state directory's "status" file */
 	int log;    /* --log kmsg|syslog */
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h> /* renameat(2)'s declaration only */
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -110,6 +111,30 @@ int state_create(const struct config *cfg)
 	if (other)
 		die("cannot write %s/launcher: %s", path, error_text((int)-other));
 	return dirfd;
+}
+
+ssize_t state_read_status(int dirfd, char *buf, size_t size)
+{
+	struct timespec pause = { 0, 2000000 };
+
+	for (int tries = 0; tries < 20; tries++) {
+		ssize_t n = read_small_file(dirfd, "status", buf, size);
+		const char *end = NULL;
+
+		/* the last line, "end=N", must repeat the first, "seq=N" */
+		for (ssize_t i = n - 2; i > 0 && !end; i--)
+			if (buf[i] == '\n')
+				end = buf + i + 1;
+		if (n > 8 && end && memcmp(buf, "seq=", 4) == 0 &&
+		    memcmp(end, "end=", 4) == 0) {
+			size_t seq = strcspn(buf + 4, "\n"), fin = strcspn(end + 4, "\n");
+			if (seq == fin && memcmp(buf + 4, end + 4, seq) == 0)
+				return n;
+		}
+		nanosleep(&pause, NULL);
+	}
+	buf[0] = '\0';
+	return -1;
 }
 
 void state_remove(const struct config *cfg, int dirfd)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -27,6 +28,10 @@ int proc_id_of(long pid, struct proc_id *id);
  * directory's fd, kept open (PID 1 writes "status" through it after the
  * root switch). */
 int state_create(const struct config *cfg);
+
+/* The status file's text, when a read of it is whole (its seq and end
+ * lines agree; retried a few times while PID 1 rewrites it). */
+ssize_t state_read_status(int dirfd, char *buf, size_t size);
 
 /* Whether the launcher recorded in the directory still runs (its pid in
  * *pid either way, 0 if unreadable). */

@@ -16,7 +16,6 @@
 #include "log.h"
 #include "respawn.h"
 #include "spawn.h"
-#include "state.h"
 #include "sys.h"
 
 enum state { RUNNING, BACKOFF, STOPPING, N_STATES };
@@ -38,6 +37,7 @@ struct supervisor {
 	unsigned long long oom_kills;
 	bool restarting;     /* hutch restart: start again once it is down */
 	char last[64];	     /* how the last run ended, for "status" */
+	unsigned published;  /* sequence number of the status file */
 	bool done;
 	int exit_code;
 };
@@ -236,19 +236,27 @@ static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
 		       ignore },
 };
 
-/* "status" in the state directory, for hutch status and list: replaced
- * after every event, so it is never half written and never stale. */
-static void publish(const struct supervisor *sv)
+/* "status" in the state directory, for hutch status and list, rewritten
+ * in place after every event. PID 1 holds that file, not the directory:
+ * a directory descriptor would be a way back to the host's tree. A reader
+ * takes the text only when its first and last lines carry the same
+ * sequence number, so a read torn by a write is retried, not trusted. */
+static void publish(struct supervisor *sv)
 {
 	static const char *const names[] = { "running", "backoff", "stopping" };
 	char text[256];
+	size_t n;
 
 	if (sv->io.state < 0)
 		return;
-	fmt(text, sizeof text, "state=%s\npid=%d\nsince_ms=%llu\nstarts=%u\nlast=%s\n",
-	    sv->done ? "done" : names[sv->state], (int)sv->service,
-	    (unsigned long long)sv->started_at, sv->starts, sv->last);
-	state_write(sv->io.state, "status", text);
+	sv->published++;
+	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%d\nsince_ms=%llu\n"
+		"starts=%u\nlast=%s\nend=%u\n", sv->published,
+		sv->done ? "done" : names[sv->state], (int)sv->service,
+		(unsigned long long)sv->started_at, sv->starts, sv->last,
+		sv->published);
+	if (pwrite(sv->io.state, text, n, 0) == (ssize_t)n)
+		(void)!ftruncate(sv->io.state, (off_t)n);
 }
 
 static void dispatch(struct supervisor *sv, enum event ev)

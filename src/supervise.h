@@ -9,7 +9,7 @@
  * io may be -1. */
 struct supervise_io {
 	int oom;    /* the cgroup's OOM event file, to tell an OOM kill */
-	int state;  /* the state directory: "status" is written there */
+	int state;  /* the state directory's "status" file */
 	int notify; /* --daemon: one byte after the first exec, then closed */
 };
 

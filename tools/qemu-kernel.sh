@@ -4,18 +4,23 @@
 # Print the path of a Debian kernel (vmlinuz) for ARCH, fetched once into
 # CACHE_DIR and reused from there afterwards, for the QEMU system tests.
 #
-#   ARCH       Debian architecture: amd64, arm64 or armhf
+#   ARCH       Debian architecture: amd64, arm64, armhf (armmp, for QEMU's
+#              virt machine), armel (rpi, for QEMU's raspi0: the Pi Zero)
+#              or mipsel (4kc-malta, for QEMU's malta)
 #   CACHE_DIR  where kernels are kept: CACHE_DIR/ARCH/vmlinuz is a link to
-#              CACHE_DIR/ARCH/PACKAGE/boot/vmlinuz-VERSION
+#              CACHE_DIR/ARCH/PACKAGE/boot/vmlinuz-VERSION; for a machine
+#              that needs a device tree, CACHE_DIR/ARCH/dtb is a link to
+#              the package's (armel: bcm2835-rpi-zero.dtb)
 #
 # How: the architecture's kernel metapackage (linux-image-amd64,
-# linux-image-arm64, linux-image-armmp) depends on exactly one versioned
-# package (linux-image-6.1.0-NN-amd64); `apt-cache depends` names it,
-# `apt-get download PKG:ARCH` fetches its .deb, and only its ./boot is
-# unpacked (the modules, hundreds of MB, are of no use to an initramfs
-# that needs none). No root file system image is involved.
+# linux-image-arm64, linux-image-armmp, linux-image-rpi,
+# linux-image-4kc-malta) depends on exactly one versioned package
+# (linux-image-6.1.0-NN-amd64); `apt-cache depends` names it, `apt-get
+# download PKG:ARCH` fetches its .deb, and only its ./boot (and the one
+# device tree) is unpacked (the modules, hundreds of MB, are of no use to
+# an initramfs that needs none). No root file system image is involved.
 #
-# Once CACHE_DIR/ARCH/vmlinuz exists, apt is not consulted at all: the
+# Once CACHE_DIR/ARCH/vmlinuz (and dtb) exist, apt is not consulted: the
 # tests run offline and a newer point release does not change them behind
 # their back. Remove CACHE_DIR/ARCH to fetch the current kernel again.
 #
@@ -42,19 +47,24 @@ fi
 arch=$1
 cache=$2
 
-# The one table to extend for another architecture: its kernel metapackage.
+# The one table to extend for another architecture: its kernel metapackage
+# and the device tree its QEMU machine needs, if any (Debian installs them
+# in /usr/lib/linux-image-VERSION/).
+dtb=
 case $arch in
 amd64) meta=linux-image-amd64 ;;
 arm64) meta=linux-image-arm64 ;;
 armhf) meta=linux-image-armmp ;;
-*) die "no Debian kernel known for architecture '$arch' (amd64, arm64, armhf)" ;;
+armel) meta=linux-image-rpi dtb=bcm2835-rpi-zero.dtb ;;
+mipsel) meta=linux-image-4kc-malta ;;
+*) die "no Debian kernel known for architecture '$arch' (amd64, arm64, armhf, armel, mipsel)" ;;
 esac
 
 dir=$cache/$arch
 link=$dir/vmlinuz
 
 # --- Reuse -------------------------------------------------------------------
-if [ -f "$link" ]; then
+if [ -f "$link" ] && { [ -z "$dtb" ] || [ -f "$dir/dtb" ]; }; then
 	# Absolute, so that callers may change directory.
 	real=$(readlink -f -- "$link")
 	printf '%s\n' "$real"
@@ -120,16 +130,24 @@ deb=$(find "$stage" -maxdepth 1 -name '*.deb' | head -n 1)
 [ -n "$deb" ] || die "apt-get download $pkg:$arch left no .deb in $stage"
 
 mkdir "$stage/$pkg"
-# Only ./boot: what dpkg -x would unpack, minus the modules tree.
-dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/$pkg" ./boot ||
-	die "cannot unpack ./boot of $deb"
+# Only ./boot (and the device tree): what dpkg -x would unpack, minus the
+# modules tree.
+set -- ./boot
+[ -z "$dtb" ] || set -- "$@" "./usr/lib/linux-image-*/$dtb"
+dpkg-deb --fsys-tarfile "$deb" | tar -x --wildcards -C "$stage/$pkg" "$@" ||
+	die "cannot unpack $* of $deb"
 kernel=$(find "$stage/$pkg/boot" -maxdepth 1 -name 'vmlinu[xz]-*' | head -n 1)
 [ -n "$kernel" ] || die "$pkg has no boot/vmlinuz-*"
+if [ -n "$dtb" ]; then
+	dtbfile=$(cd "$stage/$pkg" && find ./usr/lib -name "$dtb" | head -n 1)
+	[ -n "$dtbfile" ] || die "$pkg has no $dtb"
+fi
 
-# Into place: the package directory, then the link (the reuse test above
-# looks only at the link, so an interrupted run is simply redone).
+# Into place: the package directory, then the links (the reuse test above
+# looks only at the links, so an interrupted run is simply redone).
 rm -rf -- "${dir:?}/$pkg"
 mv -- "$stage/$pkg" "$dir/$pkg"
+[ -z "$dtb" ] || ln -sfn -- "$pkg/${dtbfile#./}" "$dir/dtb"
 ln -sfn -- "$pkg/boot/${kernel##*/}" "$link"
 printf '%s: %s: %s\n' "$me" "$arch" "$pkg" >&2
 readlink -f -- "$link"

@@ -1,13 +1,21 @@
 #!/bin/sh
 # QEMU system test, amd64: Debian's own kernel, an initramfs of BusyBox and
 # hutch, hutch's --root on the initramfs (pivot_root's MS_MOVE + chroot
-# fallback) and the cgroup v2 backend for real. Two boots:
+# fallback), the cgroup v2 backend and the seccomp filter for real. Three
+# boots:
 #
 #   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
 #   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
+#   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
+#
+# The seccomp boot also carries the i386 BusyBox (/rootfs/bin/busybox32)
+# and the i386 hutch (/bin/hutch32): a 32-bit service under the x86_64
+# filter's compat section, and the i386 hutch on a 64-bit kernel.
 #
 # Environment: HUTCH (the amd64 binary, required); BUSYBOX (a static amd64
-# BusyBox; default ROOTFS/bin/busybox, else /bin/busybox);
+# BusyBox; default ROOTFS/bin/busybox, else /bin/busybox); HUTCH_I386 and
+# BUSYBOX_I386 (default build/i386/hutch and build/i386/rootfs/bin/busybox,
+# which `make check-qemu` builds);
 # HUTCH_QEMU_CACHE (kernels, default build/qemu/kernels); HUTCH_QEMU_WORK
 # (initramfs and console logs, kept for reading: build/qemu/amd64);
 # HUTCH_QEMU_ACCEL=tcg|kvm (default: kvm when /dev/kvm can boot a stock
@@ -31,12 +39,18 @@ if [ -z "${BUSYBOX-}" ]; then
 	BUSYBOX=/bin/busybox
 	[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
 fi
+hutch32=${HUTCH_I386:-$top/build/i386/hutch}
+qemu_file "$hutch32" "i386 hutch (HUTCH_I386)" "make ARCH=i386"
+busybox32=${BUSYBOX_I386:-$top/build/i386/rootfs/bin/busybox}
+qemu_file "$busybox32" "static i386 BusyBox (BUSYBOX_I386)" "make ARCH=i386 rootfs"
 
-# Timeouts (KVM, TCG): a boot takes 12 s (cgroupv2) and 5 s (nomemcg)
-# with TCG, a few seconds with KVM; the bounds keep even a hung run under 2
-# minutes with KVM and 3 minutes without.
-qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" cgroupv2 nomemcg
+# Timeouts (KVM, TCG): a boot takes 12 s (cgroupv2), 5 s (nomemcg) and
+# 7 s (seccomp) with TCG, a few seconds with KVM; the bounds keep even a
+# hung run under 3 minutes with KVM and 4 minutes without.
+qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" cgroupv2 nomemcg seccomp -- \
+	"$busybox32:/rootfs/bin/busybox32" "$hutch32:/bin/hutch32"
 qemu_scenario cgroupv2 "" 60 120
 qemu_scenario nomemcg "cgroup_disable=memory" 40 60
+qemu_scenario seccomp "" 40 60
 
 done_testing

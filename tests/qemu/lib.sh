@@ -7,9 +7,11 @@
 #   qemu_boot amd64 "$kernel" "$initrd" "hutch_test=cgroupv2" 60 "$log"
 #   qemu_tap "$log" "cgroup v2"
 #
-# qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE
-#     Runs qemu-system-ARCH -kernel KERNEL -initrd INITRAMFS with the
-#     kernel command line "console=... panic=-1 quiet APPEND", the serial
+# qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE [DTB]
+#     Runs qemu-system-ARCH -kernel KERNEL -initrd INITRAMFS [-dtb DTB]
+#     on ARCH's machine (qemu_system: amd64 and the arm64/armhf virt
+#     machines, armel on raspi0, mipsel on malta) with the kernel command
+#     line "console=... panic=-1 quiet [MACHINE'S OWN] APPEND", the serial
 #     console written to LOGFILE, under `timeout TIMEOUT`. KVM (-cpu host)
 #     when /dev/kvm is usable for an ordinary kernel and ARCH is the
 #     host's, TCG otherwise; HUTCH_QEMU_ACCEL=tcg|kvm forces one. Returns
@@ -30,13 +32,15 @@
 #     last 30 lines of the console. QEMU's own messages, if any, become
 #     diagnostics. Returns 0 when every test passed.
 #
-# qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO...
+# qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO... [-- EXTRA:DEST...]
 #     Fetches the kernel (tools/qemu-kernel.sh) and builds the initramfs
 #     (tools/mkinitramfs.sh) with tests/qemu/guest/init as /init and
-#     tests/qemu/guest/SCENARIO.sh as /tests/SCENARIO.sh for each SCENARIO;
-#     bails out when either fails. Sets qemu_arch, qemu_kernel, qemu_initrd
-#     and qemu_work (HUTCH_QEMU_WORK, default build/qemu/ARCH: initramfs and
-#     console logs, kept for reading). Kernels are cached in
+#     tests/qemu/guest/SCENARIO.sh as /tests/SCENARIO.sh for each SCENARIO,
+#     and each EXTRA file at DEST (e.g. a compat BusyBox at
+#     /rootfs/bin/busybox32); bails out when either fails. Sets qemu_arch,
+#     qemu_kernel, qemu_dtb (the machine's device tree, or empty),
+#     qemu_initrd and qemu_work (HUTCH_QEMU_WORK, default build/qemu/ARCH:
+#     initramfs and console logs, kept for reading). Kernels are cached in
 #     HUTCH_QEMU_CACHE (default build/qemu/kernels).
 #
 # qemu_scenario NAME APPEND KVM_SECS TCG_SECS
@@ -44,25 +48,55 @@
 #     applies), its log at qemu_work/NAME.log, then qemu_tap with the
 #     prefix "ARCH NAME"; the boot's duration as a diagnostic.
 #
+# qemu_report WHAT SECS
+#     Appends "TEST WHAT SECS s" to HUTCH_QEMU_REPORT, when that is set:
+#     qemu_prepare reports the kernel (downloaded or cached) and the
+#     initramfs, qemu_scenario each boot. `make check-qemu` prints the file.
+#
+# qemu_file PATH WHAT HOW
+#     Bails out with "no WHAT at PATH: HOW" unless PATH is a file.
+#
 # qemu_accel ARCH      prints kvm or tcg: what qemu_boot will use.
 # qemu_timeout ARCH KVM_SECS TCG_SECS   prints the one that applies.
 #
 # The guest side of the protocol is tests/qemu/guest/init.
 #
-# Environment: HUTCH_QEMU_ACCEL (tcg|kvm), HUTCH_QEMU_MEM (MiB, 512),
-# HUTCH_QEMU_SMP (vCPUs, 1), HUTCH_QEMU_CACHE, HUTCH_QEMU_WORK.
+# Environment: HUTCH_QEMU_ACCEL (tcg|kvm), HUTCH_QEMU_MEM (MiB; the
+# machine's default: 512, Malta 256), HUTCH_QEMU_SMP (vCPUs, 1),
+# HUTCH_QEMU_CACHE, HUTCH_QEMU_WORK, HUTCH_QEMU_REPORT.
 
 # The repository's top, from this file's place (tests/qemu/lib.sh); $0 is
 # the test script, which lives next to it.
 qemu_top=$(cd "$(dirname "$0")/../.." && pwd -P)
 
-# qemu_system ARCH: the emulator and its machine options, one line.
+# qemu_system ARCH: the emulator, the console, the guest memory in MiB and
+# the machine options, one line. The one table to extend for another
+# machine (with tools/qemu-kernel.sh's, which names its kernel).
+#   armel:  QEMU's Raspberry Pi Zero (BCM2835, ARM1176) with Debian's rpi
+#           kernel and its device tree; raspi0 has exactly 512 MiB.
+#   mipsel: the MIPS Malta board with a 24Kc (no FPU, as on MIPS routers)
+#           and Debian's 4kc-malta kernel; 256 MiB is the Malta's own RAM
+#           (more needs highmem).
 qemu_system() {
 	case $1 in
-	amd64) echo "qemu-system-x86_64 ttyS0" ;;
-	arm64) echo "qemu-system-aarch64 ttyAMA0 -M virt -cpu cortex-a53" ;;
-	armhf) echo "qemu-system-arm ttyAMA0 -M virt -cpu cortex-a15" ;;
+	amd64) echo "qemu-system-x86_64 ttyS0 512" ;;
+	arm64) echo "qemu-system-aarch64 ttyAMA0 512 -M virt -cpu cortex-a53" ;;
+	armhf) echo "qemu-system-arm ttyAMA0 512 -M virt -cpu cortex-a15" ;;
+	armel) echo "qemu-system-arm ttyAMA0 512 -M raspi0" ;;
+	mipsel) echo "qemu-system-mipsel ttyS0 256 -M malta -cpu 24Kc" ;;
 	*) return 1 ;;
+	esac
+}
+
+# qemu_machine_append ARCH: kernel parameters the machine itself needs.
+# raspi0: QEMU 7.2 does not model the BCM2835's power management block;
+# the kernel's bcm2835-power driver takes an external abort reading it
+# (an oops in bcm2835_power_probe, 0.5 s into the boot, that kills the
+# boot before /init: "Attempted to kill init"). Without that driver the
+# kernel boots; nothing the tests use needs the power domains.
+qemu_machine_append() {
+	case $1 in
+	armel) echo "initcall_blacklist=bcm2835_power_driver_init" ;;
 	esac
 }
 
@@ -106,28 +140,33 @@ qemu_timeout() {
 }
 
 qemu_boot() {
-	[ $# -eq 6 ] || bail_out "qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE"
+	[ $# -eq 6 ] || [ $# -eq 7 ] ||
+		bail_out "qemu_boot ARCH KERNEL INITRAMFS APPEND TIMEOUT LOGFILE [DTB]"
 	_qb_sys=$(qemu_system "$1") || bail_out "qemu_boot: no QEMU machine known for '$1'"
+	_qb_dtb=${7-}
+	[ $# -eq 7 ] && set -- "$1" "$2" "$3" "$4" "$5" "$6"
 	# shellcheck disable=SC2086 # split the table's line into its words
 	set -- "$@" $_qb_sys
 	_qb_arch=$1 _qb_kernel=$2 _qb_initrd=$3 _qb_append=$4 _qb_timeout=$5 _qb_log=$6
-	_qb_qemu=$7 _qb_console=$8
-	shift 8
+	_qb_qemu=$7 _qb_console=$8 _qb_mem=$9
+	shift 9
+	_qb_machine_append=$(qemu_machine_append "$_qb_arch")
 	# What is left in "$@": the machine options of the table.
 	if [ "$(qemu_accel "$_qb_arch")" = kvm ]; then
 		set -- "$@" -enable-kvm -cpu host
 	else
 		set -- "$@" -accel tcg
 	fi
+	[ -z "$_qb_dtb" ] || set -- "$@" -dtb "$_qb_dtb"
 	: >"$_qb_log" || bail_out "cannot write $_qb_log"
 	# -nodefaults: no VGA, NIC or default serial; the one serial port goes
 	# to the log file, the monitor nowhere, stdin is not read.
 	timeout -k 5 "$_qb_timeout" "$_qb_qemu" "$@" \
-		-m "${HUTCH_QEMU_MEM:-512}" -smp "${HUTCH_QEMU_SMP:-1}" \
+		-m "${HUTCH_QEMU_MEM:-$_qb_mem}" -smp "${HUTCH_QEMU_SMP:-1}" \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-serial "file:$_qb_log" \
 		-kernel "$_qb_kernel" -initrd "$_qb_initrd" \
-		-append "console=$_qb_console panic=-1 quiet $_qb_append" \
+		-append "console=$_qb_console panic=-1 quiet${_qb_machine_append:+ $_qb_machine_append} $_qb_append" \
 		</dev/null >"$_qb_log.qemu" 2>&1
 	_qb_rc=$?
 	echo "$_qb_rc" >"$_qb_log.rc"
@@ -196,32 +235,75 @@ EOF
 }
 
 qemu_prepare() {
-	[ $# -ge 4 ] || bail_out "qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO..."
+	[ $# -ge 4 ] || bail_out "qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO... [-- EXTRA:DEST...]"
 	qemu_arch=$1
 	_qp_hutch=$2 _qp_bb=$3
 	shift 3
 	_qp_cache=${HUTCH_QEMU_CACHE:-$qemu_top/build/qemu/kernels}
 	qemu_work=${HUTCH_QEMU_WORK:-$qemu_top/build/qemu/$qemu_arch}
 	mkdir -p "$qemu_work" || bail_out "cannot create $qemu_work"
+	_qp_start=$(date +%s)
+	_qp_fetched=cached
+	[ -f "$_qp_cache/$qemu_arch/vmlinuz" ] || _qp_fetched=downloaded
 	qemu_kernel=$("$qemu_top/tools/qemu-kernel.sh" "$qemu_arch" "$_qp_cache") ||
 		bail_out "no Debian $qemu_arch kernel (tools/qemu-kernel.sh $qemu_arch $_qp_cache failed)"
+	# The machine's device tree, when it needs one (qemu-kernel.sh puts it
+	# next to the kernel).
+	qemu_dtb=
+	[ ! -e "$_qp_cache/$qemu_arch/dtb" ] || qemu_dtb=$(readlink -f "$_qp_cache/$qemu_arch/dtb")
+	_qp_kernel_secs=$(($(date +%s) - _qp_start))
+	# The scenarios, each as /tests/NAME.sh; after "--", further files
+	# for the initramfs as they are (SRC:DEST).
 	_qp_guest=$qemu_top/tests/qemu/guest
-	for _qp_s in "$@"; do
-		set -- "$@" "$_qp_guest/$_qp_s.sh:/tests/$_qp_s.sh"
+	_qp_n=$#
+	_qp_extra=false
+	while [ "$_qp_n" -gt 0 ]; do
+		if [ "$1" = -- ]; then
+			_qp_extra=true
+		elif $_qp_extra; then
+			set -- "$@" "$1"
+		else
+			set -- "$@" "$_qp_guest/$1.sh:/tests/$1.sh"
+		fi
 		shift
+		_qp_n=$((_qp_n - 1))
 	done
+	_qp_start=$(date +%s)
 	qemu_initrd=$qemu_work/initramfs.cpio.gz
 	"$qemu_top/tools/mkinitramfs.sh" "$qemu_initrd" "$qemu_arch" "$_qp_hutch" "$_qp_bb" \
 		"$_qp_guest/init" "$@" 2>"$qemu_work/mkinitramfs.log" ||
 		bail_out "tools/mkinitramfs.sh failed: $(cat "$qemu_work/mkinitramfs.log")"
-	diag "kernel $qemu_kernel; $(qemu_accel "$qemu_arch"); logs in $qemu_work"
+	_qp_initrd_secs=$(($(date +%s) - _qp_start))
+	diag "kernel $qemu_kernel${qemu_dtb:+, device tree $qemu_dtb}; $(qemu_accel "$qemu_arch"); logs in $qemu_work"
+	qemu_report "$qemu_arch kernel ($_qp_fetched)" "$_qp_kernel_secs"
+	qemu_report "initramfs" "$_qp_initrd_secs"
 }
 
 qemu_scenario() {
 	[ $# -eq 4 ] || bail_out "qemu_scenario NAME APPEND KVM_SECS TCG_SECS"
 	_qs_start=$(date +%s)
 	qemu_boot "$qemu_arch" "$qemu_kernel" "$qemu_initrd" "hutch_test=$1${2:+ $2}" \
-		"$(qemu_timeout "$qemu_arch" "$3" "$4")" "$qemu_work/$1.log"
-	diag "boot $1: $(($(date +%s) - _qs_start)) s ($(qemu_accel "$qemu_arch"))"
-	qemu_tap "$qemu_work/$1.log" "$qemu_arch $1"
+		"$(qemu_timeout "$qemu_arch" "$3" "$4")" "$qemu_work/$1.log" ${qemu_dtb:+"$qemu_dtb"}
+	_qs_secs=$(($(date +%s) - _qs_start))
+	diag "boot $1: $_qs_secs s ($(qemu_accel "$qemu_arch"))"
+	_qs_rc=0
+	qemu_tap "$qemu_work/$1.log" "$qemu_arch $1" || _qs_rc=1
+	_qs_verdict=passed
+	[ "$_qs_rc" -eq 0 ] || _qs_verdict=FAILED
+	qemu_report "boot $1 ($(qemu_accel "$qemu_arch"), $_qs_verdict)" "$_qs_secs"
+	return "$_qs_rc"
+}
+
+# qemu_report WHAT SECS: one line of the runtime report, "TEST WHAT SECS
+# s", appended to HUTCH_QEMU_REPORT when it is set (make check-qemu prints
+# it at the end).
+qemu_report() {
+	[ -n "${HUTCH_QEMU_REPORT-}" ] || return 0
+	printf '  %-26s %-32s %4s s\n' "${0##*/}" "$1" "$2" >>"$HUTCH_QEMU_REPORT"
+}
+
+# qemu_file PATH WHAT HOW: bails out, naming WHAT and saying HOW to make
+# it, unless PATH is a file.
+qemu_file() {
+	[ -f "$1" ] || bail_out "no $2 at $1: $3"
 }

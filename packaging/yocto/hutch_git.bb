@@ -1,0 +1,70 @@
+SUMMARY = "Tiny static init and sandbox for one service on small Linux devices"
+DESCRIPTION = "hutch runs one service in a small sandbox and keeps it running: \
+new PID, mount, UTS and IPC namespaces, its own root file system, cgroup \
+limits, restarts with a backoff, a clean stop on SIGTERM. One static binary."
+SECTION = "admin"
+
+# The source tree has no license file yet, so there is no license to name
+# and no file to checksum. CLOSED turns off the license checks until it has
+# one; then: LICENSE = "<SPDX id>" and
+# LIC_FILES_CHKSUM = "file://LICENSE;md5=<its md5sum>".
+LICENSE = "CLOSED"
+
+# There is no public repository to fetch from yet: point HUTCH_GIT_URL at a
+# clone, in local.conf or a .bbappend, e.g. a checkout on the build machine:
+#   HUTCH_GIT_URL = "/home/me/src/hutch"
+#   HUTCH_GIT_PROTOCOL = "file"
+# Without it the recipe is skipped, with that message.
+HUTCH_GIT_URL ??= ""
+HUTCH_GIT_PROTOCOL ??= "https"
+HUTCH_GIT_BRANCH ??= "main"
+SRC_URI = "git://${HUTCH_GIT_URL};protocol=${HUTCH_GIT_PROTOCOL};branch=${HUTCH_GIT_BRANCH}"
+SRCREV = "${AUTOREV}"
+PV = "0.1.0+git"
+# Kirkstone to Styhead (5.1) unpack a git SRC_URI here.
+S = "${WORKDIR}/git"
+
+python () {
+    if not d.getVar("HUTCH_GIT_URL"):
+        raise bb.parse.SkipRecipe("set HUTCH_GIT_URL to a clone of hutch (packaging/yocto/hutch_git.bb says how)")
+}
+
+# hutch is linked statically against musl (a static glibc binary is larger
+# and its name lookups do not work): TCLIBC = "musl".
+COMPATIBLE_HOST:libc-glibc = "null"
+
+inherit update-rc.d systemd
+
+# CC, CFLAGS and LDFLAGS come from bitbake's environment, which hutch's
+# Makefile honours (it adds -static, its warnings, 64 KiB alignment). It
+# reads the target from ${CC} -dumpmachine; ARCH, BOARD and CROSS_COMPILE
+# are emptied so that nothing else picks one.
+EXTRA_OEMAKE = "ARCH= BOARD= CROSS_COMPILE="
+
+do_install() {
+	oe_runmake DESTDIR=${D} PREFIX=${prefix} install
+	install -d ${D}${sysconfdir}/hutch
+	if ${@bb.utils.contains('DISTRO_FEATURES', 'sysvinit', 'true', 'false', d)}; then
+		install -D -m 0755 ${S}/init/sysvinit/hutch-web ${D}${sysconfdir}/init.d/hutch-web
+	fi
+	if ${@bb.utils.contains('DISTRO_FEATURES', 'systemd', 'true', 'false', d)}; then
+		install -D -m 0644 ${S}/init/systemd/hutch-web.service \
+			${D}${systemd_system_unitdir}/hutch-web.service
+	fi
+}
+
+# The init script and the unit start the sandbox /etc/hutch/web.conf
+# describes; neither does anything until that file is there (add it in a
+# .bbappend or the image).
+INITSCRIPT_NAME = "hutch-web"
+INITSCRIPT_PARAMS = "defaults 95"
+SYSTEMD_SERVICE:${PN} = "hutch-web.service"
+SYSTEMD_AUTO_ENABLE = "disable"
+
+# make install also puts the init-system examples (init/ of the source
+# tree) in ${datadir}/hutch/examples: a package of their own.
+PACKAGES =+ "${PN}-examples"
+FILES:${PN}-examples = "${datadir}/hutch/examples"
+
+# hutch's Makefile links with -s: the binary is stripped already.
+INSANE_SKIP:${PN} += "already-stripped"

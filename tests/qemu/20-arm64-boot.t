@@ -1,0 +1,52 @@
+#!/bin/sh
+# QEMU system test, arm64: Debian's own arm64 kernel on QEMU's virt machine
+# with a Cortex-A53 (qemu-system-aarch64 -M virt -cpu cortex-a53), an
+# initramfs of BusyBox and hutch, hutch's --root on the initramfs
+# (pivot_root's MS_MOVE + chroot fallback), the cgroup v2 backend and the
+# seccomp filter for real. Three boots:
+#
+#   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
+#   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
+#   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
+#
+# The seccomp boot also carries the armhf BusyBox (/rootfs/bin/busybox32)
+# and the armhf hutch (/bin/hutch32): a 32-bit service under the aarch64
+# filter's compat section, and the armhf hutch on a 64-bit kernel, as on a
+# Raspberry Pi with a 32-bit userland and a 64-bit kernel.
+#
+# Environment: HUTCH_AARCH64 (default build/aarch64/hutch), BUSYBOX_AARCH64
+# (a static arm64 BusyBox, default build/aarch64/rootfs/bin/busybox),
+# HUTCH_ARMHF and BUSYBOX_ARMHF (the same for armhf); `make check-qemu`
+# builds them all. HUTCH_QEMU_CACHE, HUTCH_QEMU_WORK (build/qemu/arm64),
+# HUTCH_QEMU_ACCEL, HUTCH_QEMU_REPORT: see tests/qemu/README.md.
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/qemu/lib.sh
+. "$here/lib.sh"
+
+arch=arm64
+require_cmd qemu-system-aarch64=qemu-system-arm qemu-aarch64-static=qemu-user-static \
+	cpio=cpio gzip=gzip readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg
+
+b=$top/build
+hutch=${HUTCH_AARCH64:-$b/aarch64/hutch}
+qemu_file "$hutch" "arm64 hutch (HUTCH_AARCH64)" "make ARCH=aarch64"
+busybox=${BUSYBOX_AARCH64:-$b/aarch64/rootfs/bin/busybox}
+qemu_file "$busybox" "static arm64 BusyBox (BUSYBOX_AARCH64)" "make ARCH=aarch64 rootfs"
+hutch32=${HUTCH_ARMHF:-$b/armhf/hutch}
+qemu_file "$hutch32" "armhf hutch (HUTCH_ARMHF)" "make ARCH=armhf"
+busybox32=${BUSYBOX_ARMHF:-$b/armhf/rootfs/bin/busybox}
+qemu_file "$busybox32" "static armhf BusyBox (BUSYBOX_ARMHF)" "make ARCH=armhf rootfs"
+
+# Timeouts (KVM on an arm64 host, TCG): with TCG on an x86-64 host the
+# boots take about 12 s (cgroupv2), 2 s (nomemcg) and 5 s (seccomp).
+qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp -- \
+	"$busybox32:/rootfs/bin/busybox32" "$hutch32:/bin/hutch32"
+qemu_scenario cgroupv2 "" 60 90
+qemu_scenario nomemcg "cgroup_disable=memory" 40 45
+qemu_scenario seccomp "" 40 60
+
+done_testing

@@ -1,0 +1,56 @@
+#!/bin/sh
+# QEMU system test, amd64: the init-system glue of init/ at boot, on
+# Debian's own kernel. Two boots:
+#
+#   hutch_test=inittab    tests/qemu/guest/inittab.sh: BusyBox init as PID 1
+#                         with the entry of init/busybox/inittab: the
+#                         service up at boot, reachable, killed and
+#                         respawned by hutch, stopped with hutch stop and
+#                         left stopped (and a ::respawn: entry that comes
+#                         back, for comparison)
+#   hutch_test=delegate   tests/qemu/guest/delegate.sh: the cgroup v2
+#                         arrangement of init/systemd/hutch-web.service
+#                         (its ExecStart run in a group made as systemd makes
+#                         a delegated unit's), without systemd
+#
+# Environment: HUTCH (the amd64 binary, required); BUSYBOX (a static amd64
+# BusyBox; default ROOTFS/bin/busybox, else /bin/busybox);
+# HUTCH_QEMU_WORK (default build/qemu/amd64-init), HUTCH_QEMU_CACHE,
+# HUTCH_QEMU_ACCEL, HUTCH_QEMU_REPORT: see tests/qemu/README.md.
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/unit.sh
+. "$top/tests/lib/unit.sh"
+# shellcheck source=tests/qemu/lib.sh
+. "$here/lib.sh"
+
+arch=amd64
+require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
+	readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg
+
+if [ -z "${HUTCH-}" ] || [ ! -f "$HUTCH" ]; then
+	bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
+fi
+if [ -z "${BUSYBOX-}" ]; then
+	BUSYBOX=/bin/busybox
+	[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
+fi
+# Its own work directory: the initramfs differs from 10-amd64-boot.t's.
+HUTCH_QEMU_WORK=${HUTCH_QEMU_WORK:-$top/build/qemu/amd64-init}
+mkdir -p "$HUTCH_QEMU_WORK" || bail_out "cannot create $HUTCH_QEMU_WORK"
+
+# The unit's ExecStart script, %n expanded as systemd would.
+unit_shell_script "$top/init/systemd/hutch-web.service" hutch-web.service \
+	>"$HUTCH_QEMU_WORK/execstart" || bail_out "cannot read ExecStart of init/systemd/hutch-web.service"
+
+# Timeouts (KVM, TCG): each boot takes about 10 s with TCG.
+qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" inittab delegate -- \
+	"$top/init/busybox/inittab:/tests/inittab.example" \
+	"$HUTCH_QEMU_WORK/execstart:/tests/execstart"
+qemu_scenario inittab "" 40 90
+qemu_scenario delegate "" 40 90
+
+done_testing
