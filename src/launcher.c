@@ -174,7 +174,7 @@ static void write_pidfile(const struct config *cfg)
  * that, it exits with the launcher's code, so an init script sees a setup
  * error. The launcher goes on in a session of its own. Returns the pipe's
  * write end, for PID 1. */
-static int daemonize(void)
+static int daemonize(const struct config *cfg)
 {
 	int notify[2], status;
 	pid_t pid;
@@ -198,11 +198,15 @@ static int daemonize(void)
 	}
 	close(notify[0]);
 	setsid();
-	status = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (status > STDIN_FILENO) {
-		dup2(status, STDIN_FILENO);
+	/* Let go of the caller's terminal and pipes: stdin always; stdout and
+	 * stderr too when hutch logs elsewhere (else a caller reading them,
+	 * out=$(hutch --daemon ...), would wait for the sandbox to end). */
+	status = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; status > STDERR_FILENO && fd <= STDERR_FILENO; fd++)
+		if (fd == STDIN_FILENO || cfg->log_target != LOG_STDERR)
+			dup2(status, fd);
+	if (status > STDERR_FILENO)
 		close(status);
-	}
 	return notify[1];
 }
 
@@ -224,7 +228,7 @@ int launcher_run(struct config *cfg)
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg);
 	if (cfg->daemon)
-		fds.notify = daemonize();
+		fds.notify = daemonize(cfg);
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);

@@ -101,6 +101,14 @@ h --daemon --state-dir "$S" --name three --root "$ROOTFS" -- /bin/sleep 1000 </d
 is "$?" 0 "a start over a stale directory whose pid was reused (start time differs) works"
 h stop --state-dir "$S" three
 
+# --- --daemon with --log kmsg lets go of the caller's stdout and stderr -------------
+# (a caller reading them, as $(...) does, would otherwise wait for the
+# sandbox to end; the timeout bounds that case).
+out=$(timeout 10 "$HUTCH" --daemon --log kmsg --state-dir "$S" --name quiet --root "$ROOTFS" \
+	-- /bin/sleep 1000 </dev/null)
+is "$?" 0 "--daemon --log kmsg returns at once even inside \$(...)"
+h stop --state-dir "$S" quiet
+
 # --- --daemon with a setup error or a command that cannot run ---------------------
 out=$(h --daemon --state-dir "$S" --name bad --root "$tmp/nope" -- /bin/true 2>&1 </dev/null)
 is "$?" 125 "--daemon with a bad root: 125, seen by the caller"
