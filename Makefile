@@ -315,7 +315,7 @@ clean:
 
 # --- Benchmarks (bench/, issue 7) ---------------------------------------------------
 # make bench: hutch against its peers and a lower bound, in one run (about
-# 6 minutes here; BENCH_QUICK=1 about one): start and restart latency,
+# 2 minutes here; BENCH_QUICK=1 half a minute): start and restart latency,
 # memory, size, idle cost, scale. Prints one table and writes
 # bench/results.md; bench/bench.sh says what each section does. As root,
 # on this machine's ARCH; installs the peers from Debian first.

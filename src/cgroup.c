@@ -71,7 +71,7 @@ static void probe_v2(struct cgroup *cg, const char *mount)
 	cg->have[CG_CPUACCT] = false; /* v2 accounts in cpu.stat */
 }
 
-void cgroup_probe(struct cgroup *cg, const struct config *cfg)
+void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 {
 	struct probe p = { .cg = cg };
 
@@ -85,6 +85,11 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg)
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
 	cg->need[CG_MEMORY] = cfg->memory_max != 0;
 	cg->need[CG_PIDS] = cfg->pids_max != 0;
+	/* No limit asked: no cgroup touched, not even looked for (hutch
+	 * check asks with its own options, and looks then). */
+	if (!cg->need[CG_CPU] && !cg->need[CG_MEMORY] && !cg->need[CG_PIDS] &&
+	    !always)
+		return;
 	each_line("/proc/self/mountinfo", note_mount, &p);
 	/* Hybrid systems (systemd's, this build machine's) mount v1
 	 * hierarchies and an empty cgroup2 beside them: v1 wins when it has

@@ -26,8 +26,9 @@ struct cgroup {
 };
 
 /* Which hierarchies are mounted and which controllers they offer; reads
- * /proc/self/mountinfo and changes nothing. */
-void cgroup_probe(struct cgroup *cg, const struct config *cfg);
+ * /proc/self/mountinfo and changes nothing. Skipped when cfg asks for no
+ * limit, unless `always` (hutch check). */
+void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always);
 
 /* Why controller c cannot be used, with the fix (kernel option, boot
  * argument or mount), into buf. */

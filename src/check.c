@@ -112,7 +112,7 @@ static void cgroups(struct report *r)
 	struct cgroup cg;
 	char why[400];
 
-	cgroup_probe(&cg, cfg);
+	cgroup_probe(&cg, cfg, true);
 	fmt(why, sizeof why, "cgroup v%d at %s", cg.version, cg.mount[CG_CPU]);
 	line(r, cg.version ? "ok" : "info", cg.version ? why : "cgroups",
 	     cg.version ? NULL : cgroup_missing(&cg, CG_CPU, why, sizeof why), false);

@@ -226,7 +226,7 @@ int launcher_run(struct config *cfg)
 	}
 	check_host(cfg);
 	check_cpus(cfg);
-	cgroup_probe(&cg, cfg);
+	cgroup_probe(&cg, cfg, false);
 	if (cfg->daemon)
 		fds.notify = daemonize(cfg);
 	active = cfg;

@@ -94,15 +94,20 @@ int state_create(const struct config *cfg)
 	state_path(cfg->state_dir, cfg->name, path, sizeof path);
 	if (mkdir(base, 0755) && errno != EEXIST)
 		die("cannot create the state directory %s: %s", base, error_text(errno));
-	if (mkdir(path, 0755) && errno != EEXIST)
+	bool existed = mkdir(path, 0755) != 0;
+
+	if (existed && errno != EEXIST)
 		die("cannot create %s: %s", path, error_text(errno));
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0)
 		die("cannot open %s: %s", path, error_text(errno));
-	if (launcher_alive(dirfd, &other))
+	/* Only a directory that was there already can hold a launcher, alive
+	 * or one that died (stale: its files go). */
+	if (existed && launcher_alive(dirfd, &other))
 		die("a sandbox named %s is already running (launcher pid %ld; "
 		    "hutch status %s)", cfg->name, other, cfg->name);
-	remove_files(dirfd); /* a stale one, from a launcher that died */
+	if (existed)
+		remove_files(dirfd);
 	if (proc_id_of((long)getpid(), &self))
 		die("cannot read /proc/self/stat: is /proc mounted?");
 	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n", self.pid,
