@@ -5,32 +5,8 @@
 # whatever hutch itself was started with.
 source "$(dirname "$0")/../lib/tap.sh"
 require_root
-require_cmd timeout pgrep ps env
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-
-tmp=$(mktemp -d /tmp/hutch-50.XXXXXX) || bail_out "mktemp -d failed"
-bg=() # timeout(1) pids of background runs
-cleanup() {
-	local t l
-	for t in "${bg[@]}"; do
-		# SIGKILL to the launcher takes PID 1 and the whole sandbox with it.
-		for l in $(pgrep -P "$t"); do kill -9 "$l"; done
-		kill -9 "$t"
-	done 2>/dev/null
-	wait
-	rm -rf --one-file-system -- "$tmp"
-}
-trap cleanup EXIT
-
-# set_child VAR PID: VAR=the oldest child of PID; fails while there is none.
-set_child() {
-	local c
-	c=$(pgrep -o -P "$2") || return 1
-	printf -v "$1" %s "$c"
-}
+. "$(dirname "$0")/../lib/sandbox.sh"
+sandbox_setup 50
 
 # start NAME CMD...: CMD (hutch, or env execing hutch) in the background,
 # bounded by timeout, its output in $tmp/NAME.out and .err; sets tpid
