@@ -104,8 +104,8 @@ int state_create(const struct config *cfg)
 	/* Only a directory that was there already can hold a launcher, alive
 	 * or one that died (stale: its files go). */
 	if (existed && launcher_alive(dirfd, &other))
-		die("a sandbox named %s is already running (launcher pid %ld; "
-		    "hutch status %s)", cfg->name, other, cfg->name);
+		die("a sandbox named %s is already running (launcher pid %ld): "
+		    "give this one another --name", cfg->name, other);
 	if (existed)
 		remove_files(dirfd);
 	if (proc_id_of((long)getpid(), &self))
