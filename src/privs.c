@@ -204,11 +204,12 @@ static int set_capabilities(uint64_t keep, uint64_t inheritable)
 	return (int)syscall(SYS_capset, &header, data);
 }
 
-static int drop_bounding_set(uint64_t keep)
+/* Drops from the bounding set what is among `present` and not in `keep`. */
+static int drop_bounding_set(uint64_t keep, uint64_t present)
 {
 	/* Up to the kernel's last capability: it answers EINVAL past it. */
 	for (int cap = 0; cap < 64; cap++) {
-		if (keep & (1ULL << cap))
+		if ((keep & (1ULL << cap)) || !(present & (1ULL << cap)))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
 			return errno == EINVAL ? 0 : -1;
@@ -233,7 +234,8 @@ int privs_drop(const struct config *cfg, const char **step)
 		if (syscall(SYS_prlimit64, 0, r->resource, &rl, NULL))
 			FAIL("cannot set a --rlimit");
 	}
-	if (drop_bounding_set(keep))
+	/* PID 1 left only its own few (PID1_CAPS) beside the kept ones. */
+	if (drop_bounding_set(keep, PID1_CAPS))
 		FAIL("cannot drop capabilities from the bounding set");
 	if (creds.set) {
 		if (syscall(SYS_GROUPS, 0, NULL) ||
@@ -270,7 +272,7 @@ void privs_drop_pid1(const struct config *cfg)
 
 	/* No inheritable set: PID 1 execs nothing, each service child sets
 	 * its own. */
-	if (drop_bounding_set(keep) || set_capabilities(keep, 0))
+	if (drop_bounding_set(keep, ~0ULL) || set_capabilities(keep, 0))
 		die("cannot drop PID 1's capabilities: %s", error_text(errno));
 }
 

@@ -76,8 +76,7 @@ bool launcher_alive(int dirfd, long *pid)
 
 static void remove_files(int dirfd)
 {
-	static const char *const files[] = { "launcher", "status", ".launcher.new",
-					     ".status.new" };
+	static const char *const files[] = { "launcher", "status", ".launcher.new" };
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		unlinkat(dirfd, files[i], 0);
