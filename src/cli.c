@@ -18,6 +18,7 @@ static void set_defaults(struct config *cfg)
 	cfg->cpu_period_us = 100000;
 	cfg->cgroup_parent = "hutch";
 	cfg->umask = 022;
+	cfg->output_max = 1 << 20;
 	cfg->verbosity = LOG_INFO;
 }
 

@@ -70,9 +70,15 @@ struct config {
 	const char *seccomp_list; /* --seccomp FILE's text, checked */
 	bool seccomp_kill;	  /* --seccomp-action kill */
 
+	/* a user namespace of its own (userns.c) */
+	bool userns;
+	uint64_t userns_base;	  /* host uid/gid of root inside; 0: default */
+
 	/* running alongside an init system (state.c, log.c) */
 	const char *state_dir;	   /* default /run/hutch */
 	const char *pidfile;
+	const char *output;	   /* the service's stdout and stderr, or NULL */
+	uint64_t output_max;	   /* FILE's size cap in bytes; 0: none */
 	bool daemon;
 	int log_target;		   /* enum log_target */
 
@@ -83,6 +89,8 @@ struct config {
 
 	/* Set by the launcher, not by options. */
 	bool tty_foreground; /* stdin is our terminal and we are in front */
+	int output_fd;	     /* --output: the pipe's write end, else -1 */
+	bool rootless;	     /* not root: --userns maps the caller's ids */
 
 	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
 	size_t text_used;

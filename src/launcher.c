@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h> /* rename(2)'s declaration only */
 #include <string.h>
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,31 +19,32 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "output.h"
 #include "state.h"
 #include "privs.h"
 #include "sandbox.h"
 #include "sys.h"
+#include "userns.h"
 
-/* The host paths must exist before anything starts: a mistyped path costs
- * one line and exit 125, and no namespace was made for it. */
-/* The root as an absolute path: PID 1 changes directory before it mounts.
+/* A host path made absolute: PID 1 changes directory before it mounts
+ * the root, and `hutch status` run elsewhere removes a stale pid file.
  * Symlinks in it are the host's own and are followed. */
-static void absolute_root(struct config *cfg)
+static const char *absolute(struct config *cfg, const char *path)
 {
 	char cwd[PATH_MAX], *abs;
 	size_t len;
 
-	if (cfg->root[0] == '/')
-		return;
+	if (!path || path[0] == '/')
+		return path;
 	/* The system call, not getcwd(3): musl's pulls in malloc. */
 	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
 		die("cannot read the current directory: %s", error_text(errno));
-	len = strlen(cwd) + strlen(cfg->root) + 2;
+	len = strlen(cwd) + strlen(path) + 2;
 	abs = config_alloc(cfg, len);
 	if (!abs)
-		die("root %s: path too long", cfg->root);
-	fmt(abs, len, "%s/%s", cwd, cfg->root);
-	cfg->root = abs;
+		die("%s: path too long", path);
+	fmt(abs, len, "%s/%s", cwd, path);
+	return abs;
 }
 
 /* The host paths must exist before anything starts: a mistyped path costs
@@ -59,8 +62,14 @@ static void check_host(struct config *cfg)
 		    st.st_ino == host_root.st_ino)
 			die("root %s is the host's own root: leave --root out to keep "
 			    "it", cfg->root);
-		absolute_root(cfg);
+		cfg->root = absolute(cfg, cfg->root);
 	}
+	cfg->pidfile = absolute(cfg, cfg->pidfile);
+	/* with ".new" or ".1" added, they still fit hutch's path buffers */
+	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
+		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
+	if (cfg->output && strlen(cfg->output) > 250)
+		die("--output %s: longer than 250 characters", cfg->output);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		if (m->src && stat(m->src, &st))
@@ -100,16 +109,29 @@ static void new_pid_namespace(void)
 
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
- * it has a handler or that it blocks; it blocks them all. */
-static int forward_until_exit(pid_t child, const sigset_t *set)
+ * it has a handler or that it blocks; it blocks them all. The launcher
+ * sleeps in poll(2) on a signalfd and, with --output, the service's pipe:
+ * nothing wakes it but a signal or output. */
+static int forward_until_exit(pid_t child, const sigset_t *set,
+			      struct output *out)
 {
-	for (;;) {
-		siginfo_t si;
-		int status, sig = sigwaitinfo(set, &si);
+	struct pollfd fds[2] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 } };
 
-		if (sig < 0)
+	if (fds[0].fd < 0)
+		die("cannot create a signalfd: %s", error_text(errno));
+	for (;;) {
+		struct signalfd_siginfo si;
+		int status;
+
+		fds[1].fd = out->pipe;
+		if (poll(fds, 2, -1) < 0)
 			continue;
-		if (sig == SIGCHLD) {
+		if (fds[1].revents)
+			output_copy(out);
+		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
 			if (waitpid(child, &status, WNOHANG) != child)
 				continue;
 			if (WIFSIGNALED(status)) {
@@ -119,11 +141,16 @@ static int forward_until_exit(pid_t child, const sigset_t *set)
 					  signal_name(WTERMSIG(status), name,
 						      sizeof name));
 			}
+			/* Every process of the namespace is gone with PID 1,
+			 * and so is every writer: read to the end. */
+			while (out->pipe >= 0)
+				output_copy(out);
+			close(fds[0].fd);
 			return status_to_code(status);
 		}
-		if (si.si_code == SI_USER && si.si_pid == getpid())
+		if (si.ssi_code == SI_USER && si.ssi_pid == (uint32_t)getpid())
 			continue; /* raised by our own write to a closed pipe */
-		kill(child, sig);
+		kill(child, (int)si.ssi_signo);
 	}
 }
 
@@ -132,24 +159,11 @@ static struct cgroup cg;
 static int state_fd = -1;
 static const struct config *active;
 
-static void remove_pidfile(void)
-{
-	char text[24], mine[24];
-
-	/* Only our own: another launcher may have taken the name since. */
-	fmt(mine, sizeof mine, "%d\n", (int)getpid());
-	if (active->pidfile && read_small_file(AT_FDCWD, active->pidfile, text,
-					       sizeof text) > 0 &&
-	    strcmp(text, mine) == 0)
-		unlink(active->pidfile);
-}
-
 static void clean_up(void)
 {
 	cgroup_remove(&cg);
-	state_remove(active, state_fd);
+	state_remove(active, state_fd); /* and the pid file, if ours */
 	state_fd = -1;
-	remove_pidfile();
 }
 
 /* --pidfile: written next to FILE and renamed over it, so a reader never
@@ -210,12 +224,57 @@ static int daemonize(const struct config *cfg)
 	return notify[1];
 }
 
+/* PID 1, in its new namespaces: forked after unshare(CLONE_NEWPID), or
+ * with --userns cloned into new user and PID namespaces and given its id
+ * maps. Returns in the launcher only. */
+static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
+{
+	int ready[2], go[2] = { -1, -1 };
+	pid_t child;
+
+	/* PID 1 writes one byte once it has PR_SET_PDEATHSIG armed; if we
+	 * died before that, its write fails and it exits at once. With
+	 * --userns it then waits for a byte on go: its maps are written. */
+	if (pipe2(ready, O_CLOEXEC) || (cfg->userns && pipe2(go, O_CLOEXEC)))
+		die("cannot create a pipe: %s", error_text(errno));
+	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
+	 * and qemu-user rejects clone() with namespace flags. */
+	if (!cfg->userns)
+		new_pid_namespace();
+	cgroup_create(&cg, cfg);
+	child = cfg->userns ? userns_clone() : fork_process();
+	if (child < 0)
+		die("cannot fork: %s", error_text(errno));
+	if (child == 0) {
+		die_cleanup(NULL); /* the group and state are the launcher's */
+		close(ready[0]);
+		if (go[1] >= 0)
+			close(go[1]);
+		fds->ready = ready[1];
+		fds->go = go[0];
+		sandbox_run(cfg, &cg, fds);
+	}
+	close(ready[1]);
+	if (cfg->output_fd >= 0)
+		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
+	if (fds->notify >= 0)
+		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
+	if (cfg->userns) {
+		close(go[0]);
+		userns_map(cfg, child, ready[0], go[1]);
+		close(go[1]);
+	}
+	fds->ready = ready[0]; /* open while PID 1 may still write to it */
+	return child;
+}
+
 int launcher_run(struct config *cfg)
 {
 	struct sandbox_fds fds = { .notify = -1, .log = -1 };
+	struct output out;
 	sigset_t set;
-	int ready[2], code;
 	pid_t child;
+	int code;
 
 	privs_lock_self();
 	if (cfg->log_target != LOG_STDERR) {
@@ -224,6 +283,8 @@ int launcher_run(struct config *cfg)
 			die("--log %s: %s", cfg->log_target == LOG_KMSG ? "kmsg (/dev/kmsg)"
 					    : "syslog (/dev/log)", error_text(-fds.log));
 	}
+	cfg->rootless = userns_rootless();
+	userns_check(cfg);
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);
@@ -237,34 +298,16 @@ int launcher_run(struct config *cfg)
 	if (fds.state < 0)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
+	output_open(&out, cfg);
 	cfg->tty_foreground = isatty(STDIN_FILENO) &&
 			      tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* Blocked from here on, and inherited so: PID 1 takes them with
 	 * sigtimedwait and nothing is lost between fork and its loop. */
 	supervised_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	/* PID 1 writes one byte once it has PR_SET_PDEATHSIG armed; if we
-	 * died before that, its write fails and it exits at once. */
-	if (pipe2(ready, O_CLOEXEC))
-		die("cannot create a pipe: %s", error_text(errno));
-	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
-	 * and qemu-user rejects clone() with namespace flags. */
-	new_pid_namespace();
-	cgroup_create(&cg, cfg);
-	child = fork_process();
-	if (child < 0)
-		die("cannot fork: %s", error_text(errno));
-	if (child == 0) {
-		die_cleanup(NULL); /* the group and state are the launcher's */
-		close(ready[0]);
-		fds.ready = ready[1];
-		sandbox_run(cfg, &cg, &fds);
-	}
-	close(ready[1]);
-	if (fds.notify >= 0)
-		close(fds.notify); /* PID 1 holds it now: EOF when it ends */
-	code = forward_until_exit(child, &set);
-	close(ready[0]);
+	child = start_pid1(cfg, &fds);
+	code = forward_until_exit(child, &set, &out);
+	close(fds.ready);
 	clean_up();
 	return code;
 }

@@ -30,6 +30,8 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 		{ FIELD(cpu_period_us), 1000, 1000000, "microseconds" },
 		{ FIELD(cpu_weight), 1, 10000, "" },
 		{ FIELD(pids_max), 1, 4194304, "processes" },
+		/* 65536 ids from the base, all below the invalid uid -1 */
+		{ FIELD(userns_base), 1, 4294901759U, "" },
 	};
 	uint64_t v;
 
@@ -44,6 +46,8 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 					  *ranges[i].unit ? " " : "", ranges[i].unit);
 		/* void *: an aligned offsetof field (-Wcast-align on ARM, MIPS) */
 		*(uint64_t *)(void *)((char *)ctx->cfg + opt->field) = v;
+		/* a base is only ever for a user namespace: it implies one */
+		ctx->cfg->userns |= opt->field == FIELD(userns_base);
 		return 0;
 	}
 	return parse_fail(ctx, opt, "no range known");
@@ -63,6 +67,14 @@ int set_memory(struct parse_ctx *ctx, const struct option_def *opt,
 	if (parse_size(value, &bytes))
 		return parse_fail(ctx, opt, "'%s' is not a size (examples: 16M, "
 				  "256M, 1G)", value);
+	if (opt->field == FIELD(output_max)) {
+		if (bytes && bytes < 4096)
+			return parse_fail(ctx, opt, "'%s' is below 4K, which would "
+					  "rotate at nearly every line (0: no cap)",
+					  value);
+		cfg->output_max = bytes;
+		return 0;
+	}
 	if (!swap && bytes < MEMORY_MIN)
 		return parse_fail(ctx, opt, "'%s' is below 1M, too little for any "
 				  "service to start (examples: 16M, 256M)", value);
@@ -92,9 +104,11 @@ int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		next = strchr(part, '/');
 		if (next)
 			*next++ = '\0';
-		if (!valid_name(part, "._-", 64))
+		/* '@', ':' and '\\' as systemd's unit names have them:
+		 * system.slice/hutch@web.service for a template unit. */
+		if (!valid_name(part, "._-@:\\", 64))
 			return parse_fail(ctx, opt, "'%s': each part must be a name "
-					  "of letters, digits, '.', '_' or '-', not "
+					  "of letters, digits and . _ - @ : \\, not "
 					  "'..' or empty", value);
 	}
 	ctx->cfg->cgroup_parent = value;

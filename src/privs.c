@@ -169,19 +169,6 @@ const char *privs_resolve(const struct config *cfg)
 	return creds.home;
 }
 
-/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
- * ones where they exist. Bare system calls: musl's wrappers synchronise
- * every thread (__synccall), which a single-threaded child does not need. */
-#ifdef SYS_setresuid32
-#define SYS_RESUID SYS_setresuid32
-#define SYS_RESGID SYS_setresgid32
-#define SYS_GROUPS SYS_setgroups32
-#else
-#define SYS_RESUID SYS_setresuid
-#define SYS_RESGID SYS_setresgid
-#define SYS_GROUPS SYS_setgroups
-#endif
-
 /* capset(2) with the version 3 layout (linux/capability.h): two 32-bit
  * words per set. The members are read by the kernel only. */
 struct cap_header {
@@ -238,13 +225,19 @@ int privs_drop(const struct config *cfg, const char **step)
 	if (drop_bounding_set(keep, PID1_CAPS))
 		FAIL("cannot drop capabilities from the bounding set");
 	if (creds.set) {
-		if (syscall(SYS_GROUPS, 0, NULL) ||
+		/* Denied for good in an ordinary user's namespace, where
+		 * the caller's own groups stay (user_namespaces(7)). */
+		if ((syscall(SYS_GROUPS, 0, NULL) && !(cfg->rootless && errno == EPERM)) ||
 		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
 			FAIL("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 			FAIL("cannot keep capabilities across the user change");
-		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
+		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid)) {
+			if (cfg->userns && errno == EINVAL)
+				FAIL("--user is outside the user namespace's ids "
+				     "(0-65535; as an ordinary user, 0 only)");
 			FAIL("cannot set the service's user");
+		}
 	}
 	if (set_capabilities(keep, keep))
 		FAIL("cannot set the service's capabilities");

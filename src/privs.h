@@ -5,6 +5,19 @@
 
 #include "config.h"
 
+/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
+ * ones where they exist. Bare system calls: musl's wrappers synchronise
+ * every thread (__synccall), which a single-threaded child does not need. */
+#ifdef SYS_setresuid32
+#define SYS_RESUID SYS_setresuid32
+#define SYS_RESGID SYS_setresgid32
+#define SYS_GROUPS SYS_setgroups32
+#else
+#define SYS_RESUID SYS_setresuid
+#define SYS_RESGID SYS_setresgid
+#define SYS_GROUPS SYS_setgroups
+#endif
+
 /* Characters of user and group names (as in /etc/passwd), or numbers. */
 #define NAME_CHARS                                                 \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"

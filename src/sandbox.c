@@ -22,6 +22,7 @@
 #include "seccomp.h"
 #include "supervise.h"
 #include "sys.h"
+#include "userns.h"
 
 static void unshare_one(int flag, const char *what, const char *option)
 {
@@ -61,8 +62,9 @@ static void enter_namespaces(const struct config *cfg)
 	}
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
 		die("cannot set the hostname: %s", error_text(errno));
-	log_debug("new PID, mount, UTS, IPC%s namespaces; hostname %s",
-		  cfg->net_none ? ", network" : "", cfg->hostname);
+	log_debug("new %sPID, mount, UTS, IPC%s namespaces; hostname %s",
+		  cfg->userns ? "user, " : "", cfg->net_none ? ", network" : "",
+		  cfg->hostname);
 }
 
 /* Replaces KEY's entry when it is there already, else appends. */
@@ -124,18 +126,33 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
 	struct supervise_io io = { cg->events_fd, fds->state, fds->notify };
-	const int keep[] = { io.oom, io.state, io.notify, fds->log };
+	const int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd };
 	const char *home;
 	char **envp;
 
+	/* An ordinary user's launcher opens /proc/PID/uid_map of PID 1,
+	 * which is root's while PID 1 is not dumpable (as the launcher made
+	 * it): dumpable again until the maps are written, a moment in which
+	 * only the same user could trace it, who owns the launcher anyway. */
+	if (cfg->rootless)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	/* If the launcher dies, so does the sandbox: PID 1's death kills
 	 * every process in the namespace. Set before the write below, which
 	 * fails (EPIPE) if the launcher is gone already. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds->ready, "r", 1) != 1)
 		_exit(EXIT_SETUP);
-	close(fds->ready);
-	/* First: the service and everything PID 1 forks are in the group. */
+	/* First: the service and everything PID 1 forks are in the group.
+	 * With --userns, still with the host's root ids: a kernel before
+	 * 5.16 checks the writer's ids, not the opener's. */
 	cgroup_join(cg);
+	/* New ids clear the death signal: armed again, and the launcher's
+	 * presence checked again the same way. */
+	if (cfg->userns) {
+		userns_enter(fds->go, cfg->rootless);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds->ready, "r", 1) != 1)
+			_exit(EXIT_SETUP);
+	}
+	close(fds->ready);
 	privs_lock_self();
 	reset_signal_dispositions();
 	/* With the terminal in front, PID 1 takes a process group of its own

@@ -8,6 +8,7 @@
 /* Descriptors the launcher hands to PID 1 (-1: none). */
 struct sandbox_fds {
 	int ready;  /* PID 1 writes a byte once PR_SET_PDEATHSIG is armed */
+	int go;	    /* --userns: PID 1 reads a byte once its maps are written */
 	int notify; /* --daemon: a byte once the service runs */
 	int state;  /* the state directory's "status" file */
 	int log;    /* --log kmsg|syslog */

@@ -81,6 +81,12 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	 * group. */
 	if (cfg->tty_foreground)
 		(void)tcsetpgrp(STDIN_FILENO, getpid());
+	/* --output: the pipe to the launcher, which appends to FILE. dup2
+	 * clears close-on-exec on the copies only. */
+	if (cfg->output_fd >= 0 && (dup2(cfg->output_fd, STDOUT_FILENO) < 0 ||
+				    dup2(cfg->output_fd, STDERR_FILENO) < 0))
+		report_and_exit(report_fd, STEP_SETUP, errno,
+				"cannot give the service the --output pipe");
 	if (chdir(cfg->workdir))
 		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
 	err = privs_drop(cfg, &what);

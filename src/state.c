@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h> /* renameat(2)'s declaration only */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,6 +17,17 @@
 #include "log.h"
 #include "sys.h"
 #include "units.h"
+
+const char *state_dir_default(void)
+{
+	static char dir[200];
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0 || !runtime || runtime[0] != '/' ||
+	    fmt(dir, sizeof dir, "%s/hutch", runtime) >= sizeof dir)
+		return "/run/hutch";
+	return dir;
+}
 
 void state_path(const char *dir, const char *name, char *buf, size_t size)
 {
@@ -74,9 +86,35 @@ bool launcher_alive(int dirfd, long *pid)
 	return proc_id_of((long)p, &now) == 0 && now.start == start;
 }
 
+/* A pid file naming a launcher that is gone would have an init script
+ * signal whatever process has the pid now: it goes with the state, but
+ * only while it names that launcher (another may have taken it over). */
+static void remove_pidfile(int dirfd)
+{
+	char text[400], pid[24], *path;
+	size_t n;
+
+	if (read_small_file(dirfd, "launcher", text, sizeof text) <= 0 ||
+	    strncmp(text, "pid=", 4))
+		return;
+	/* the last line; a loop, as strstr(3) costs 1 KiB */
+	for (path = text + strlen(text); path > text && strncmp(path, "\npidfile=", 9);)
+		path--;
+	if (path == text)
+		return;
+	n = strcspn(text + 4, "\n") + 1; /* "PID\n", as the pid file has it */
+	path += 9;
+	path[strcspn(path, "\n")] = '\0';
+	if (read_small_file(AT_FDCWD, path, pid, sizeof pid) == (ssize_t)n &&
+	    memcmp(pid, text + 4, n) == 0)
+		unlink(path);
+}
+
 static void remove_files(int dirfd)
 {
 	static const char *const files[] = { "launcher", "status", ".launcher.new" };
+
+	remove_pidfile(dirfd);
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		unlinkat(dirfd, files[i], 0);
@@ -85,14 +123,16 @@ static void remove_files(int dirfd)
 int state_create(const struct config *cfg)
 {
 	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
-	char path[300], text[128];
+	char path[300], text[400];
 	struct proc_id self;
 	long other;
 	int dirfd;
 
 	state_path(cfg->state_dir, cfg->name, path, sizeof path);
 	if (mkdir(base, 0755) && errno != EEXIST)
-		die("cannot create the state directory %s: %s", base, error_text(errno));
+		die("cannot create the state directory %s: %s%s", base,
+		    error_text(errno), geteuid() ? " (as an ordinary user: set "
+		    "XDG_RUNTIME_DIR, or give --state-dir)" : "");
 	bool existed = mkdir(path, 0755) != 0;
 
 	if (existed && errno != EEXIST)
@@ -109,8 +149,10 @@ int state_create(const struct config *cfg)
 		remove_files(dirfd);
 	if (proc_id_of((long)getpid(), &self))
 		die("cannot read /proc/self/stat: is /proc mounted?");
-	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n", self.pid,
-	    self.start, (unsigned long long)cfg->stop_timeout_ms);
+	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n%s%s%s",
+	    self.pid, self.start, (unsigned long long)cfg->stop_timeout_ms,
+	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
+	    cfg->pidfile ? "\n" : "");
 	other = state_write(dirfd, "launcher", text);
 	if (other)
 		die("cannot write %s/launcher: %s", path, error_text((int)-other));

@@ -10,7 +10,10 @@
 
 #include "config.h"
 
-#define STATE_DIR_DEFAULT "/run/hutch"
+/* /run/hutch for root; for an ordinary user (--userns) their own
+ * $XDG_RUNTIME_DIR/hutch, as /run/hutch is root's. */
+const char *state_dir_default(void);
+#define STATE_DIR_DEFAULT state_dir_default()
 
 /* A process as it was at start: pid and start time (field 22 of
  * /proc/PID/stat), so a pid reused after a crash is not mistaken for it. */
@@ -23,7 +26,7 @@ struct proc_id {
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
- * stop timeout). A sandbox of that name already running is refused (exit
+ * stop timeout, pid file). A sandbox of that name already running is refused (exit
  * 125); a directory left by a launcher that died is cleared. Returns the
  * directory's fd, kept open (PID 1 writes "status" through it after the
  * root switch). */
@@ -37,7 +40,8 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size);
  * *pid either way, 0 if unreadable). */
 bool launcher_alive(int dirfd, long *pid);
 
-/* Removes STATE_DIR/NAME and what is in it. */
+/* Removes STATE_DIR/NAME and what is in it, and the launcher's --pidfile
+ * while it still holds that launcher's pid. */
 void state_remove(const struct config *cfg, int dirfd);
 
 /* Replaces FILE in the directory with text, atomically (write + rename). */

@@ -1,0 +1,154 @@
+/* userns.c - --userns. The launcher clones PID 1 into a new user namespace
+ * and a new PID namespace in one call: the kernel makes the user namespace
+ * first, so it owns the PID namespace and every namespace PID 1 makes
+ * after it, and capabilities inside (mount, hostname ...) are good there
+ * only. The launcher stays in the host's namespaces: the cgroup, the state
+ * directory and the pid file are the host's, and so is the id map, which
+ * only a process outside may write with more than its own uid in it. */
+#include "userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privs.h"
+#include "sys.h"
+
+#define USERNS_BASE_DEFAULT 100000
+
+bool userns_rootless(void)
+{
+	return geteuid() != 0;
+}
+
+void userns_check(const struct config *cfg)
+{
+	if (!userns_rootless())
+		return;
+	if (!cfg->userns)
+		die("an ordinary user cannot make namespaces: run hutch as root, "
+		    "or add --userns");
+	if (cfg->userns_base)
+		die("--userns-base needs root: an ordinary user can map only "
+		    "their own uid, which --userns makes root inside");
+	if (cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max || cfg->pids_max)
+		die("--cpu, --cpu-weight, --memory and --pids need a cgroup, which "
+		    "only root may make: run hutch as root (with --userns the "
+		    "service is still unprivileged), or leave them out");
+}
+
+/* A sysctl's value is the given word: names the switch that refused. */
+static bool sysctl_is(const char *path, const char *value)
+{
+	char text[16];
+
+	return read_small_file(AT_FDCWD, path, text, sizeof text) > 0 &&
+	       text[0] == value[0] && text[1] == '\n';
+}
+
+static _Noreturn void clone_failed(int err)
+{
+	static const char no_userns[] = "cannot create a user namespace: ";
+
+	if (err == EINVAL && access("/proc/self/ns/user", F_OK))
+		die("%sthe kernel lacks it (kernel option CONFIG_USER_NS)", no_userns);
+	if (err == EINVAL)
+		die("cannot create a PID namespace: the kernel lacks it (kernel "
+		    "option CONFIG_PID_NS)");
+	if (err == EPERM &&
+	    sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+		die("%snot permitted to ordinary users (sysctl "
+		    "kernel.unprivileged_userns_clone=1)", no_userns);
+	if (err == EPERM &&
+	    sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1"))
+		die("%sAppArmor forbids it to ordinary users (sysctl "
+		    "kernel.apparmor_restrict_unprivileged_userns=0)", no_userns);
+	if (err == ENOSPC && sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
+		die("%sthey are switched off (sysctl user.max_user_namespaces, "
+		    "e.g. 1000)", no_userns);
+	if (err == ENOSPC || err == EUSERS)
+		die("%sa limit is reached (sysctl user.max_user_namespaces, "
+		    "user.max_pid_namespaces, or 32 levels of nesting)", no_userns);
+	die("%s%s", no_userns, error_text(err));
+}
+
+pid_t userns_clone(void)
+{
+	/* No stack: fork semantics, as fork_process(); flags first on all of
+	 * hutch's targets. */
+	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD, 0,
+			   0, 0, 0);
+
+	if (pid < 0)
+		clone_failed(errno);
+	return (pid_t)pid;
+}
+
+static int write_map(int dirfd, const char *file, unsigned long long outside,
+		     unsigned count)
+{
+	char line[48];
+
+	fmt(line, sizeof line, "0 %llu %u", outside, count);
+	return write_knob(dirfd, file, line);
+}
+
+void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
+{
+	char dir[24], c;
+	int dirfd, err;
+
+	if (read(ready_fd, &c, 1) != 1)
+		return; /* PID 1 is gone; the launcher reports how it ended */
+	fmt(dir, sizeof dir, "/proc/%d", (int)child);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = dirfd < 0 ? -errno : 0;
+	if (!err && cfg->rootless) {
+		/* An unprivileged writer may map its own ids only, and the
+		 * gid map only once setgroups(2) is denied for good: else a
+		 * group could be dropped to get past a "deny to group" file
+		 * mode on the host. */
+		err = write_knob(dirfd, "setgroups", "deny");
+		if (!err)
+			err = write_map(dirfd, "uid_map", geteuid(), 1);
+		if (!err)
+			err = write_map(dirfd, "gid_map", getegid(), 1);
+	} else if (!err) {
+		unsigned long long base = cfg->userns_base ? cfg->userns_base
+							   : USERNS_BASE_DEFAULT;
+		err = write_map(dirfd, "uid_map", base, USERNS_IDS);
+		if (!err)
+			err = write_map(dirfd, "gid_map", base, USERNS_IDS);
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	if (err) {
+		kill(child, SIGKILL);
+		die("cannot write the id maps of the user namespace (/proc/%d): %s",
+		    (int)child, error_text(-err));
+	}
+	if (write(go_fd, "g", 1) != 1)
+		die("cannot start PID 1: %s", error_text(errno));
+}
+
+void userns_enter(int go_fd, bool rootless)
+{
+	char c;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(EXIT_SETUP); /* the launcher failed, and said why */
+	close(go_fd);
+	/* Until now PID 1 ran with the host's ids, unmapped here: files it
+	 * made would belong to them. Root of the namespace is the mapped
+	 * base. A root launcher's supplementary groups are the host's
+	 * (root's own among them): gone, which setgroups may do here since
+	 * the map left it allowed; an ordinary user keeps theirs, as the
+	 * kernel requires once it is denied. */
+	if (syscall(SYS_RESGID, 0, 0, 0) || (!rootless && syscall(SYS_GROUPS, 0, NULL)) ||
+	    syscall(SYS_RESUID, 0, 0, 0))
+		die("cannot become root of the user namespace: %s", error_text(errno));
+}

@@ -1,0 +1,36 @@
+/* userns.h - --userns: PID 1 and the service in a user namespace of their
+ * own, so that root inside is an unprivileged uid outside. */
+#ifndef HUTCH_USERNS_H
+#define HUTCH_USERNS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* How many ids a root launcher maps, from --userns-base: 0..65535 inside,
+ * enough for every uid and gid a BusyBox root file system knows. */
+#define USERNS_IDS 65536
+
+/* hutch runs without root: only a user namespace makes a sandbox then,
+ * with one id (the caller's own) to map. */
+bool userns_rootless(void);
+
+/* In the launcher: checks what --userns needs that parsing could not
+ * (root for --userns-base and cgroup limits); dies with the fix. */
+void userns_check(const struct config *cfg);
+
+/* In the launcher: fork PID 1 into new user and PID namespaces at once, so
+ * the PID namespace (and every one PID 1 makes) belongs to the new user
+ * namespace. Dies naming the missing kernel option or sysctl. */
+pid_t userns_clone(void);
+
+/* In the launcher: once PID 1 has said it is ready (one byte on
+ * ready_fd), write its uid and gid maps, then one byte to go_fd. */
+void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd);
+
+/* In PID 1: wait for the maps (go_fd), then take uid and gid 0 of the
+ * namespace and, unless rootless, no supplementary groups of the host. */
+void userns_enter(int go_fd, bool rootless);
+
+#endif
