@@ -285,6 +285,7 @@ demo:
 # Packages that want the binary alone: make install-bin (Buildroot, OpenWrt).
 EXAMPLES_DIR = $(DESTDIR)$(PREFIX)/share/hutch/examples
 INIT_EXAMPLES := init/busybox/inittab init/sysvinit/hutch-web init/systemd/hutch-web.service \
+	init/systemd/hutch@.service \
 	init/procd/hutch
 
 install: install-bin

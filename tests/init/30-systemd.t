@@ -80,7 +80,17 @@ like "$script" "^mkdir -p /sys/fs/cgroup/$parent/supervisor && echo 0 >/sys/fs/c
 	"before the exec, the shell moves itself into the leaf $parent/supervisor"
 "$HUTCH" check --cgroup-parent "$parent" --pids 10 >/dev/null 2>&1
 isnt "$?" 125 "hutch accepts --cgroup-parent $parent"
+
+# The template hutch@.service: the same unit, with the instance for "web".
+template=$top/init/systemd/hutch@.service
+mkdir "$tmp/template"
+cp "$template" "$tmp/template/hutch@.service"
+out=$(cd "$tmp/template" && systemd-analyze verify --man=no ./hutch@web.service 2>&1)
+is "$?:$out" "0:" "systemd-analyze verify hutch@web.service: exit 0, not one warning"
+body() { sed -e '/^#/d' -e '/^$/d' "$1"; }
+is "$(body "$template" | sed 's/%i/web/g')" "$(body "$unit")" \
+	"hutch@.service is hutch-web.service with web as %i"
 "$HUTCH" check --cgroup-parent "$slice/hutch@web.service" --pids 10 >/dev/null 2>&1
-is "$?" 125 "hutch refuses '@' in --cgroup-parent: why this is not a template unit hutch@.service"
+isnt "$?" 125 "hutch accepts an instance's group, --cgroup-parent $slice/hutch@web.service"
 
 done_testing

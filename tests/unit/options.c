@@ -173,6 +173,27 @@ static void limits(void)
 	bad(ARGV("--cgroup-parent", "/sys/fs/cgroup", "x"), "must be a relative path");
 	bad(ARGV("--cgroup-parent", "a//b", "x"), "each part must be a name");
 	bad(ARGV("--cgroup-missing", "ignore", "x"), "not fail or warn");
+	/* systemd template units: the group of hutch@web.service */
+	is_num(parse(ARGV("--cgroup-parent", "system.slice/hutch@web.service", "x")),
+	       PARSE_RUN, "--cgroup-parent takes '@', as systemd's unit names have it");
+	is_str(cfg.cgroup_parent, "system.slice/hutch@web.service", "and keeps it");
+	bad(ARGV("--cgroup-parent", "a/@/..", "x"), "each part must be a name");
+
+	is_num(parse(ARGV("--userns-base", "200000", "x")), PARSE_RUN, "--userns-base");
+	ok(cfg.userns && cfg.userns_base == 200000, "--userns-base implies --userns");
+	is_num(parse(ARGV("--userns", "x")), PARSE_RUN, "--userns");
+	ok(cfg.userns && cfg.userns_base == 0, "--userns alone: the default base");
+	bad(ARGV("--userns-base", "0", "x"), "not a number from 1 to 4294901759");
+	bad(ARGV("--userns-base", "4294901760", "x"), "not a number from 1");
+
+	is_num(parse(ARGV("--output", "/var/log/x", "x")), PARSE_RUN, "--output");
+	ok(cfg.output && cfg.output_max == 1 << 20, "--output: 1M cap by default");
+	is_num(parse(ARGV("--output-max", "0", "x")), PARSE_RUN, "--output-max 0");
+	is_num(cfg.output_max, 0, "--output-max 0: no cap");
+	is_num(parse(ARGV("--output-max", "64K", "x")), PARSE_RUN, "--output-max 64K");
+	is_num(cfg.output_max, 65536, "--output-max 64K");
+	bad(ARGV("--output-max", "4095", "x"), "below 4K");
+	bad(ARGV("--output-max", "lots", "x"), "not a size");
 }
 
 static void probe_mode(void)
