@@ -233,3 +233,18 @@ stop_launcher "$L" 10
 t_is "$t_rc" 143 "the fork bomb's sandbox stops on SIGTERM (exit 143)" || t_show "$W/bomb.log"
 t_ok "/sys/fs/cgroup/hutch/bomb is removed" test ! -e "$CG/hutch/bomb"
 t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"
+
+# --- --userns: the service mapped to host uid 100000, its limits still applied --
+# The launcher (root) makes the group; PID 1 joins it before it takes the
+# namespace's ids, and the kernel checks that write on cgroup v2 here.
+run -n uns --userns --pids 20 -- sh -c 'cat /proc/self/uid_map; id -u; cat /proc/self/cgroup; touch /tmp/f; ls -n /tmp/f'
+t_is "$rc" 0 "--userns --pids 20 runs" || t_diag "$err"
+t_like "$out" '^ *0 +100000 +65536$' "--userns: uid_map 0 100000 65536"
+t_like "$out" '^0$' "--userns: root inside"
+t_like "$out" '^0::/hutch/uns$' "--userns: the service is in its group hutch/uns"
+t_ok "/sys/fs/cgroup/hutch/uns is removed" test ! -e "$CG/hutch/uns"
+mkdir -p "$W/unsdata"
+run -n uns2 --userns-base 200000 --bind "$W/unsdata:/data" -- sh -c 'echo x > /data/f'
+t_is "$rc:$(stat -c %u:%g "$W/unsdata/f" 2>&1)" "0:200000:200000" \
+	"--userns-base 200000: a file written through --bind belongs to 200000:200000"
+t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"
