@@ -89,7 +89,11 @@ static void create_component(int dirfd, const char *name, bool is_dir,
 			return;
 		}
 	}
-	die("cannot create mount point /%s in the root: %s", path, error_text(errno));
+	/* Under --userns, root of the sandbox is a host uid that owns
+	 * nothing in the image (EACCES), or none at all yet (EOVERFLOW). */
+	die("cannot create mount point /%s in the root: %s%s", path,
+	    error_text(errno), errno == EACCES || errno == EOVERFLOW ?
+	    " (with --userns, create it in the root image first)" : "");
 }
 
 /* Makes sure `path` (relative) exists, walking it one component at a time
