@@ -243,8 +243,10 @@ t_like "$out" '^ *0 +100000 +65536$' "--userns: uid_map 0 100000 65536"
 t_like "$out" '^0$' "--userns: root inside"
 t_like "$out" '^0::/hutch/uns$' "--userns: the service is in its group hutch/uns"
 t_ok "/sys/fs/cgroup/hutch/uns is removed" test ! -e "$CG/hutch/uns"
-mkdir -p "$W/unsdata"
-run -n uns2 --userns-base 200000 --bind "$W/unsdata:/data" -- sh -c 'echo x > /data/f'
+# The directory given to the sandbox's root, as README says to; /tmp is
+# a mount point the image has.
+mkdir -p "$W/unsdata" && chown 200000:200000 "$W/unsdata"
+run -n uns2 --userns-base 200000 --bind "$W/unsdata:/tmp" -- sh -c 'echo x > /tmp/f'
 t_is "$rc:$(stat -c %u:%g "$W/unsdata/f" 2>&1)" "0:200000:200000" \
 	"--userns-base 200000: a file written through --bind belongs to 200000:200000"
 t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"
