@@ -120,6 +120,27 @@ int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
 	return 0;
 }
 
+bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
+		void *arg)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool done = false;
+	long n;
+
+	while (!done && fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		for (long off = 0; !done && off < n;) {
+			unsigned short reclen; /* after d_ino and d_off; d_type, d_name */
+			memcpy(&reclen, buf + off + 16, sizeof reclen);
+			done = fn(buf + off + 19, arg);
+			off += reclen;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return done;
+}
+
 size_t split_words(char *s, char **words, size_t max, char sep)
 {
 	size_t n = 0;
