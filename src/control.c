@@ -211,11 +211,10 @@ enum verb { LIST, STATUS, STOP, RESTART, KILL };
 
 static int verb_of(const char *word)
 {
-	static const char words[] = "list\0status\0stop\0restart\0kill\0";
-	int i = 0;
+	static const char words[][8] = { "list", "status", "stop", "restart", "kill" };
 
-	for (const char *w = words; *w; w += strlen(w) + 1, i++)
-		if (strcmp(word, w) == 0)
+	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
+		if (strcmp(word, words[i]) == 0)
 			return i;
 	return -1;
 }

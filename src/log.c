@@ -77,14 +77,12 @@ size_t fmt_va(char *buf, size_t size, const char *f, va_list ap)
 	for (; *f; f++) {
 		char num[24], *n = num + sizeof num - 1;
 		const char *s = NULL;
-		unsigned long long u;
-		long long v;
-		int longs = 0;
 
 		*n = '\0';
 		if (*f != '%') {
 			*--n = *f;
 		} else {
+			int longs = 0;
 			while (*++f == 'l')
 				longs++;
 			if (*f == 'z') {
@@ -102,16 +100,20 @@ size_t fmt_va(char *buf, size_t size, const char *f, va_list ap)
 				break;
 			case 'd':
 			case 'i':
-			case 'u':
-				u = longs < 0	? va_arg(ap, size_t)
-				  : longs == 2 ? va_arg(ap, unsigned long long)
-				  : longs == 1 ? va_arg(ap, unsigned long)
-					       : va_arg(ap, unsigned int);
+			case 'u': {
+				unsigned long long u =
+					longs < 0   ? va_arg(ap, size_t)
+				      : longs == 2 ? va_arg(ap, unsigned long long)
+				      : longs == 1 ? va_arg(ap, unsigned long)
+						   : va_arg(ap, unsigned int);
 				/* %d, %i: the same bits, read as signed */
-				v = longs == 2 ? (long long)u : longs == 1 ? (long)u : (int)u;
-				n = digits(n, *f != 'u' && v < 0 ? 0ULL - (unsigned long long)v : u,
-					   *f != 'u' && v < 0);
+				long long v = longs == 2 ? (long long)u
+					    : longs == 1 ? (long)u : (int)u;
+				bool negative = *f != 'u' && v < 0;
+				n = digits(n, negative ? 0ULL - (unsigned long long)v : u,
+					   negative);
 				break;
+			}
 			case '%':
 				*--n = '%';
 				break;
