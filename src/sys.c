@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -139,6 +140,44 @@ bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
 	if (fd >= 0)
 		close(fd);
 	return done;
+}
+
+int exec_search(const char *file, char *const argv[], char *const envp[])
+{
+	const char *dirs = NULL;
+	char path[PATH_MAX];
+	size_t len = strlen(file);
+	int err = ENOENT;
+	bool eacces = false;
+
+	if (!*file)
+		return -ENOENT;
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		return -errno;
+	}
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	for (char *const *e = envp; *e && !dirs; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			dirs = *e + 5;
+	for (dirs = dirs ? dirs : "/usr/local/bin:/bin:/usr/bin";; dirs++) {
+		size_t n = strcspn(dirs, ":");
+		if (n + len + 2 <= sizeof path) {
+			memcpy(path, dirs, n);
+			path[n] = '/';
+			memcpy(path + n + (n > 0), file, len + 1);
+			execve(path, argv, envp);
+			err = errno;
+			eacces |= err == EACCES;
+			if (err != EACCES && err != ENOENT && err != ENOTDIR)
+				return -err;
+		}
+		dirs += n;
+		if (!*dirs)
+			break;
+	}
+	return eacces ? -EACCES : -err;
 }
 
 size_t split_words(char *s, char **words, size_t max, char sep)
