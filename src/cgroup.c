@@ -200,7 +200,7 @@ static int open_dir(int at, const char *name)
 static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_path)
 {
 	char path[160], *parts[16];
-	int fd = open_dir(AT_FDCWD, cg->mount[c]);
+	int fd = open_dir(AT_FDCWD, cg->mount[c]), err = errno;
 	size_t n;
 
 	fmt(path, sizeof path, "%s", parent_path);
@@ -210,15 +210,17 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		if (cg->version == 2)
 			enable_controllers(cg, fd, cg->mount[c], i == 0);
 		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
-			die("cannot create cgroup %s/%s: %s", cg->mount[c], parts[i],
-			    error_text(errno));
-		next = open_dir(fd, parts[i]);
+			next = -1;
+		else
+			next = open_dir(fd, parts[i]);
+		err = errno;
 		close(fd);
 		fd = next;
 	}
+	/* Whichever step failed, the whole path says where. */
 	if (fd < 0)
-		die("cannot open cgroup %s/%s: %s", cg->mount[c], parent_path,
-		    error_text(errno));
+		die("cannot create cgroup %s/%s: %s", cg->mount[c], parent_path,
+		    error_text(err));
 	if (cg->version == 2)
 		enable_controllers(cg, fd, parent_path, n == 0);
 	return fd;
