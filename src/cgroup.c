@@ -4,9 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,7 +200,7 @@ static int open_dir(int at, const char *name)
 static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_path)
 {
 	char path[160], *parts[16];
-	int fd = open_dir(AT_FDCWD, cg->mount[c]);
+	int fd = open_dir(AT_FDCWD, cg->mount[c]), err = errno;
 	size_t n;
 
 	fmt(path, sizeof path, "%s", parent_path);
@@ -210,15 +210,17 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		if (cg->version == 2)
 			enable_controllers(cg, fd, cg->mount[c], i == 0);
 		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
-			die("cannot create cgroup %s/%s: %s", cg->mount[c], parts[i],
-			    error_text(errno));
-		next = open_dir(fd, parts[i]);
+			next = -1;
+		else
+			next = open_dir(fd, parts[i]);
+		err = errno;
 		close(fd);
 		fd = next;
 	}
+	/* Whichever step failed, the whole path says where. */
 	if (fd < 0)
-		die("cannot open cgroup %s/%s: %s", cg->mount[c], parent_path,
-		    error_text(errno));
+		die("cannot create cgroup %s/%s: %s", cg->mount[c], parent_path,
+		    error_text(err));
 	if (cg->version == 2)
 		enable_controllers(cg, fd, parent_path, n == 0);
 	return fd;
@@ -350,9 +352,16 @@ unsigned long long cgroup_oom_kills(int events_fd)
 
 unsigned cpus_online(void)
 {
-	cpu_set_t set;
+	/* The system call itself, bits counted here: musl's wrapper and its
+	 * CPU_COUNT are 130 bytes for one call. The kernel fills as many
+	 * bytes as it has CPUs (a multiple of long) and leaves the rest. */
+	unsigned long set[1024 / (8 * sizeof(long))] = { 0 };
+	unsigned n = 0;
 
-	if (sched_getaffinity(0, sizeof set, &set))
+	if (syscall(SYS_sched_getaffinity, 0, sizeof set, set) <= 0)
 		return 1;
-	return (unsigned)CPU_COUNT(&set);
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+		for (unsigned long w = set[i]; w; w &= w - 1)
+			n++;
+	return n;
 }

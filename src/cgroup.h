@@ -53,6 +53,10 @@ unsigned long long cgroup_oom_kills(int events_fd);
 /* cgroup_limits.c: writes every limit of cfg into the created group. */
 void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
 
+/* The fix for a kernel without CFS bandwidth control (cpu) or without
+ * swap accounting: kernel option or boot argument. */
+const char *cgroup_feature_fix(bool cpu);
+
 /* CPUs this process may run on (its affinity), for --cpu checks. */
 unsigned cpus_online(void);
 

@@ -17,16 +17,13 @@
 #include "log.h"
 #include "sys.h"
 
-/* A file the kernel creates only with a feature: what brings it. */
-static const char *feature_of(const char *file)
+const char *cgroup_feature_fix(bool cpu)
 {
-	if (strncmp(file, "cpu.", 4) == 0)
-		return "CFS bandwidth control, which this kernel lacks (kernel "
-		       "option CONFIG_CFS_BANDWIDTH; Raspberry Pi kernels before "
-		       "5.10 were built without it)";
-	return "swap accounting, which is off (boot with swapaccount=1; kernel "
-	       "option CONFIG_MEMCG_SWAP)";
+	return cpu ? "kernel option CONFIG_CFS_BANDWIDTH (Raspberry Pi kernels "
+		     "before 5.10 lack it)"
+		   : "boot with swapaccount=1 (kernel option CONFIG_MEMCG_SWAP)";
 }
+
 
 /* Returns false when the file is missing and --cgroup-missing warn lets
  * hutch run without that limit. */
@@ -38,11 +35,14 @@ static bool set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 
 	fmt(text, sizeof text, "%llu%s", value, extra);
 	err = write_knob(cg->dir[c], file, text);
-	if (err == -ENOENT) {
+	if (err == -ENOENT) { /* a file the kernel makes only with a feature */
+		bool cpu = c == CG_CPU; /* else memory.*swap* */
+		const char *feature = cpu ? "CFS bandwidth control" : "swap accounting";
 		if (!cfg->cgroup_warn)
-			die("cannot set %s: it needs %s", file, feature_of(file));
-		log_error("running without %s (--cgroup-missing warn): it needs %s",
-			  file, feature_of(file));
+			die("cannot set %s: it needs %s: %s", file, feature,
+			    cgroup_feature_fix(cpu));
+		log_error("running without %s (--cgroup-missing warn): it needs %s: %s",
+			  file, feature, cgroup_feature_fix(cpu));
 		return false;
 	}
 	if (err == -EBUSY && c == CG_MEMORY)

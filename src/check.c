@@ -21,61 +21,72 @@ struct report {
 	bool failed;
 };
 
+enum status { OK, MISSING, INFO, FALLBACK };
+
 /* One line: "ok       what", "missing  what: why" ... A missing feature
  * the configuration needs fails the check, unless --cgroup-missing warn
  * lets hutch run without it (cgroup limits only). */
-static void line(struct report *r, const char *status, const char *what,
+static void line(struct report *r, enum status status, const char *what,
 		 const char *why, bool needed)
 {
+	static const char names[][10] = { "ok       ", "missing  ", "info     ",
+					   "fallback " };
 	char text[640];
-	size_t n = fmt(text, sizeof text, "%s", status);
-
-	while (n < 9)
-		text[n++] = ' ';
-	n += fmt(text + n, sizeof text - n, "%s%s%s\n", what, why ? ": " : "",
-		 why ? why : "");
+	size_t n = fmt(text, sizeof text, "%s%s%s%s\n", names[status], what,
+		       why ? ": " : "", why ? why : "");
 
 	write_all(STDOUT_FILENO, text, n < sizeof text ? n : sizeof text - 1);
-	if (needed && strcmp(status, "missing") == 0)
+	if (needed && status == MISSING)
 		r->failed = true;
+}
+
+/* The i-th of a list of NUL-separated strings. */
+static const char *nth(const char *list, size_t i)
+{
+	while (i--)
+		list += strlen(list) + 1;
+	return list;
 }
 
 /* A namespace type is there when /proc/self/ns shows it, and usable unless
  * its sysctl user.max_X_namespaces is 0 (how some systems switch them
  * off). User namespaces are listed for information: hutch does not use
- * them yet. */
+ * them yet. Per namespace: its name in /proc, what it is, the kernel
+ * option that brings it. */
 static void namespaces(struct report *r)
 {
-	static const char *const ns[][4] = {
-		{ "pid", "pid", "PID namespace", "CONFIG_PID_NS" },
-		{ "mnt", "mnt", "mount namespace", "CONFIG_NAMESPACES" },
-		{ "uts", "uts", "UTS namespace", "CONFIG_UTS_NS" },
-		{ "ipc", "ipc", "IPC namespace", "CONFIG_IPC_NS" },
-		{ "net", "net", "network namespace (--net none)", "CONFIG_NET_NS" },
-		{ "user", "user", "user namespace", "CONFIG_USER_NS" },
-	};
+	static const char ns[] =
+		"pid\0PID namespace\0CONFIG_PID_NS\0"
+		"mnt\0mount namespace\0CONFIG_NAMESPACES\0"
+		"uts\0UTS namespace\0CONFIG_UTS_NS\0"
+		"ipc\0IPC namespace\0CONFIG_IPC_NS\0"
+		"net\0network namespace (--net none)\0CONFIG_NET_NS\0"
+		"user\0user namespace\0CONFIG_USER_NS";
 	char path[48], why[96], max[24];
 
-	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+	for (size_t i = 0; i < 6; i++) {
+		const char *name = nth(ns, 3 * i);
 		bool needed = i < 4 || (i == 4 && r->cfg->net_none);
-		const char *status = "ok", *reason = NULL;
+		enum status status = OK;
+		const char *reason = NULL;
 
-		fmt(path, sizeof path, "/proc/sys/user/max_%s_namespaces", ns[i][1]);
+		fmt(path, sizeof path, "/proc/sys/user/max_%s_namespaces", name);
 		if (read_small_file(AT_FDCWD, path, max, sizeof max) > 0 &&
 		    max[0] == '0' && max[1] == '\n') {
-			status = "missing";
-			reason = fmt(why, sizeof why, "disabled: sysctl user.max_%s_"
-				     "namespaces is 0", ns[i][1]) ? why : NULL;
+			status = MISSING;
+			reason = why;
+			fmt(why, sizeof why, "disabled: sysctl user.max_%s_namespaces "
+			    "is 0", name);
 		}
-		fmt(path, sizeof path, "/proc/self/ns/%s", ns[i][0]);
+		fmt(path, sizeof path, "/proc/self/ns/%s", name);
 		if (access(path, F_OK)) {
-			status = "missing";
-			reason = fmt(why, sizeof why, "kernel option %s", ns[i][3]) ? why
-										  : NULL;
+			status = MISSING;
+			reason = why;
+			fmt(why, sizeof why, "kernel option %s", nth(name, 2));
 		}
 		if (!needed && reason)
-			status = "info";
-		line(r, status, ns[i][2], reason, needed);
+			status = INFO;
+		line(r, status, nth(name, 1), reason, needed);
 	}
 }
 
@@ -85,22 +96,22 @@ static void namespaces(struct report *r)
 static void feature(struct report *r, const struct cgroup *cg, const char *v1_file,
 		    const char *v2_probe, const char *what, const char *why)
 {
-	const char *status = "ok";
+	enum status status = OK;
 
 	if (cg->version == 1) {
 		char path[160];
-		fmt(path, sizeof path, "%s/%s", cg->mount[CG_MEMORY], v1_file);
-		if (strncmp(v1_file, "cpu.", 4) == 0)
-			fmt(path, sizeof path, "%s/%s", cg->mount[CG_CPU], v1_file);
+		/* "cpu.*" in the cpu hierarchy, "memory.*" in memory's */
+		fmt(path, sizeof path, "%s/%s",
+		    cg->mount[v1_file[0] == 'c' ? CG_CPU : CG_MEMORY], v1_file);
 		if (access(path, F_OK))
-			status = "missing";
+			status = MISSING;
 	} else if (!v2_probe) {
-		status = "info";
+		status = INFO;
 		why = "shows only in the sandbox's own group: hutch checks it at start";
 	} else if (access(v2_probe, F_OK)) {
-		status = "missing";
+		status = MISSING;
 	}
-	line(r, status, what, strcmp(status, "ok") ? why : NULL, !r->cfg->cgroup_warn);
+	line(r, status, what, status != OK ? why : NULL, !r->cfg->cgroup_warn);
 }
 
 static void cgroups(struct report *r)
@@ -114,30 +125,27 @@ static void cgroups(struct report *r)
 
 	cgroup_probe(&cg, cfg, true);
 	fmt(why, sizeof why, "cgroup v%d at %s", cg.version, cg.mount[CG_CPU]);
-	line(r, cg.version ? "ok" : "info", cg.version ? why : "cgroups",
+	line(r, cg.version ? OK : INFO, cg.version ? why : "cgroups",
 	     cg.version ? NULL : cgroup_missing(&cg, CG_CPU, why, sizeof why), false);
 	for (int c = 0; c < CG_N; c++) {
 		if (c == CG_CPUACCT || (!cg.need[c] && !cg.have[c]))
 			continue;
 		if (cg.have[c])
-			line(r, "ok", what[c], NULL, cg.need[c]);
+			line(r, OK, what[c], NULL, cg.need[c]);
 		else
-			line(r, cg.need[c] && !cfg->cgroup_warn ? "missing" : "info",
+			line(r, cg.need[c] && !cfg->cgroup_warn ? MISSING : INFO,
 			     what[c], cgroup_missing(&cg, (enum cg_ctrl)c, why, sizeof why),
 			     cg.need[c] && !cfg->cgroup_warn);
 	}
 	if (cg.have[CG_CPU] && cfg->cpu_milli)
 		feature(r, &cg, "cpu.cfs_quota_us",
 			"/proc/sys/kernel/sched_cfs_bandwidth_slice_us",
-			"CFS bandwidth control (--cpu)",
-			"kernel option CONFIG_CFS_BANDWIDTH (Raspberry Pi kernels "
-			"before 5.10 lack it)");
+			"CFS bandwidth control (--cpu)", cgroup_feature_fix(true));
 	if (cg.have[CG_MEMORY] && cfg->memory_swap_set)
 		feature(r, &cg, "memory.memsw.limit_in_bytes", NULL,
-			"swap accounting (--memory-swap)",
-			"boot with swapaccount=1 (kernel option CONFIG_MEMCG_SWAP)");
+			"swap accounting (--memory-swap)", cgroup_feature_fix(false));
 	fmt(why, sizeof why, "%u online", cpus_online());
-	line(r, cfg->cpu_milli > cpus_online() * 1000ULL ? "missing" : "ok", "CPUs",
+	line(r, cfg->cpu_milli > cpus_online() * 1000ULL ? MISSING : OK, "CPUs",
 	     why, true);
 }
 
@@ -152,7 +160,7 @@ static void seccomp_support(struct report *r)
 	errno = 0;
 	prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, 0, 0, 0);
 	there = errno == EFAULT || errno == EACCES;
-	line(r, there ? "ok" : needed ? "missing" : "info", "seccomp filter",
+	line(r, there ? OK : needed ? MISSING : INFO, "seccomp filter",
 	     there ? NULL : "kernel option CONFIG_SECCOMP_FILTER (or --seccomp off)",
 	     needed);
 }
@@ -176,16 +184,16 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	line(r, stat(cfg->root, &st) == 0 && S_ISDIR(st.st_mode) ? "ok" : "missing",
+	line(r, stat(cfg->root, &st) == 0 && S_ISDIR(st.st_mode) ? OK : MISSING,
 	     "root directory", cfg->root, true);
 	each_line("/proc/self/mountinfo", note_root, &initramfs);
 	if (initramfs || cfg->force_chroot)
-		line(r, "fallback", "pivot_root",
+		line(r, FALLBACK, "pivot_root",
 		     "/ is the initramfs: hutch switches root with MS_MOVE + chroot",
 		     false);
 	else
-		line(r, "ok", "pivot_root", NULL, true);
-	line(r, access("/dev/null", F_OK) == 0 ? "ok" : "missing", "host /dev",
+		line(r, OK, "pivot_root", NULL, true);
+	line(r, access("/dev/null", F_OK) ? MISSING : OK, "host /dev",
 	     access("/dev/null", F_OK) ? "mount devtmpfs on /dev "
 					 "(CONFIG_DEVTMPFS)" : NULL, true);
 }

@@ -74,55 +74,51 @@ static int find(struct target *t)
 	return CTL_OK;
 }
 
-static void pause_ms(long ms)
+/* Polls every 50 ms until done(t), up to the stop timeout and 5 s more:
+ * control commands are not the supervisor, and a short sleep is the
+ * portable way to wait for a process that is not our child (pidfd_open
+ * needs Linux 5.3). */
+static bool wait_for(struct target *t, bool (*done)(struct target *t))
 {
-	struct timespec ts = { 0, ms * 1000000L };
+	struct timespec ts = { 0, 50 * 1000000L };
 
-	nanosleep(&ts, NULL);
-}
-
-/* Polls until the launcher is gone: control commands are not the
- * supervisor, and a short sleep is the portable way to wait for a process
- * that is not our child (pidfd_open needs Linux 5.3). */
-static bool wait_gone(const struct target *t, uint64_t ms)
-{
-	struct proc_id id;
-
-	for (uint64_t waited = 0; waited <= ms; waited += 50) {
-		if (proc_id_of(t->launcher, &id))
+	for (uint64_t waited = 0; waited <= t->stop_timeout_ms + 5000; waited += 50) {
+		if (done(t))
 			return true;
-		pause_ms(50);
+		nanosleep(&ts, NULL);
 	}
 	return false;
 }
 
-/* The first child of pid, from /proc/N/stat's ppid field (field 4). */
-static long child_of(long parent)
+struct child_of {
+	long parent, found;
+};
+
+/* Whether /proc/NAME is a child of parent, from its stat's ppid (field 4). */
+static bool is_child(const char *name, void *arg)
 {
-	char buf[4096], path[40], stat[256], *p, *w[3];
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	long n, found = 0;
+	struct child_of *c = arg;
+	char path[40], stat[256], *p, *w[3];
 	uint64_t v;
 
-	while (!found && fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-		for (long off = 0; !found && off < n;) {
-			unsigned short reclen;
-			const char *name = buf + off + 19;
-			memcpy(&reclen, buf + off + 16, sizeof reclen);
-			off += reclen;
-			fmt(path, sizeof path, "/proc/%s/stat", name);
-			if (name[0] < '1' || name[0] > '9' ||
-			    read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0 ||
-			    !(p = strrchr(stat, ')')) || split_words(p + 2, w, 3, ' ') < 2 ||
-			    parse_uint(w[1], INT32_MAX, &v) || (long)v != parent)
-				continue;
-			parse_uint(name, INT32_MAX, &v);
-			found = (long)v;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	return found;
+	fmt(path, sizeof path, "/proc/%s/stat", name);
+	if (name[0] < '1' || name[0] > '9' ||
+	    read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0 ||
+	    !(p = strrchr(stat, ')')) || split_words(p + 2, w, 3, ' ') < 2 ||
+	    parse_uint(w[1], INT32_MAX, &v) || (long)v != c->parent)
+		return false;
+	parse_uint(name, INT32_MAX, &v);
+	c->found = (long)v;
+	return true;
+}
+
+/* The first child of pid. */
+static long child_of(long parent)
+{
+	struct child_of c = { parent, 0 };
+
+	each_entry("/proc", is_child, &c);
+	return c.found;
 }
 
 /* A signal for the service: straight to its process group (its pgid is
@@ -140,31 +136,40 @@ static int signal_service(const struct target *t, int sig)
 	return kill((pid_t)-service, sig) ? CTL_FAILED : CTL_OK;
 }
 
+static bool launcher_gone(struct target *t)
+{
+	struct proc_id id;
+
+	return proc_id_of(t->launcher, &id) != 0;
+}
+
 static int stop(struct target *t)
 {
 	if (kill((pid_t)t->launcher, SIGTERM))
 		return CTL_NOT_RUNNING;
-	if (wait_gone(t, t->stop_timeout_ms + 5000))
+	if (wait_for(t, launcher_gone))
 		return CTL_OK;
 	log_error("%s: still running %llu ms after SIGTERM", t->name,
 		  (unsigned long long)t->stop_timeout_ms + 5000);
 	return CTL_FAILED;
 }
 
-/* The service restarts when PID 1 reports a new start in "status". */
+/* PID 1 counted a new start in "status" (t->status holds the old one). */
+static bool restarted(struct target *t)
+{
+	char text[512], before[24], now[24];
+
+	return state_read_status(t->dirfd, text, sizeof text) > 0 &&
+	       strcmp(value_of(text, "starts", now, sizeof now),
+		      value_of(t->status, "starts", before, sizeof before)) != 0;
+}
+
 static int restart(struct target *t)
 {
-	char before[24], now[24], text[512];
-
-	value_of(t->status, "starts", before, sizeof before);
 	if (kill((pid_t)t->launcher, SIGNAL_RESTART))
 		return CTL_NOT_RUNNING;
-	for (uint64_t waited = 0; waited <= t->stop_timeout_ms + 5000; waited += 50) {
-		pause_ms(50);
-		if (state_read_status(t->dirfd, text, sizeof text) > 0 &&
-		    strcmp(value_of(text, "starts", now, sizeof now), before) != 0)
-			return CTL_OK;
-	}
+	if (wait_for(t, restarted))
+		return CTL_OK;
 	log_error("%s: the service did not restart", t->name);
 	return CTL_FAILED;
 }
@@ -188,62 +193,54 @@ static int status(struct target *t)
 	return CTL_OK;
 }
 
-/* hutch list: one line per sandbox of the state directory. */
-static int list(const char *dir)
+/* hutch list: "NAME STATE" for a sandbox of the state directory. */
+static bool list_one(const char *name, void *dir)
 {
-	char buf[4096];
-	int fd = open(dir ? dir : STATE_DIR_DEFAULT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	long n;
+	struct target t = { .dir = *(const char **)dir, .name = name };
+	char line[200], v[24];
 
-	/* getdents64 itself: musl's opendir allocates, hutch never does. */
-	while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-		for (long off = 0; off < n;) {
-			unsigned short reclen;
-			const char *name = buf + off + 19; /* d_ino, d_off, reclen, type */
-			struct target t = { .dir = dir, .name = name };
-			char line[200], v[24];
+	if (name[0] == '.' || find(&t) != CTL_OK)
+		return false;
+	fmt(line, sizeof line, "%s %s\n", name, value_of(t.status, "state", v, sizeof v));
+	say(line);
+	close(t.dirfd);
+	return false;
+}
 
-			memcpy(&reclen, buf + off + 16, sizeof reclen);
-			off += reclen;
-			if (name[0] == '.' || find(&t) != CTL_OK)
-				continue;
-			fmt(line, sizeof line, "%s %s\n", name,
-			    value_of(t.status, "state", v, sizeof v));
-			say(line);
-			close(t.dirfd);
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	return CTL_OK;
+enum verb { LIST, STATUS, STOP, RESTART, KILL };
+
+static int verb_of(const char *word)
+{
+	static const char words[][8] = { "list", "status", "stop", "restart", "kill" };
+
+	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
+		if (strcmp(word, words[i]) == 0)
+			return i;
+	return -1;
 }
 
 bool control_command(const char *word)
 {
-	static const char *const words[] = { "list", "status", "stop", "restart",
-					     "kill", NULL };
-
-	for (int i = 0; words[i]; i++)
-		if (strcmp(word, words[i]) == 0)
-			return true;
-	return false;
+	return verb_of(word) >= 0;
 }
 
 int control_run(int argc, char **argv)
 {
-	const char *verb = argv[1], *dir = NULL;
+	const char *dir = NULL;
 	struct target t = { 0 };
-	int i = 2, sig = 0, found;
+	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
 
 	if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
 		dir = argv[i + 1];
 		i += 2;
 	}
-	if (strcmp(verb, "list") == 0 && i == argc)
-		return list(dir);
-	if (i >= argc || argc - i != (strcmp(verb, "kill") == 0 ? 2 : 1)) {
-		log_error("usage: hutch %s [--state-dir DIR] NAME%s", verb,
-			  strcmp(verb, "kill") == 0 ? " SIGNAL" : "");
+	if (verb == LIST && i == argc) {
+		each_entry(dir ? dir : STATE_DIR_DEFAULT, list_one, &dir);
+		return CTL_OK;
+	}
+	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
+		log_error("usage: hutch %s [--state-dir DIR] NAME%s", argv[1],
+			  verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
 	if (argc - i == 2 && (sig = signal_number(argv[i + 1])) <= 0) {
@@ -255,14 +252,15 @@ int control_run(int argc, char **argv)
 	t.name = argv[i];
 	found = find(&t);
 	if (found != CTL_OK) {
-		if (found == CTL_NOT_RUNNING && strcmp(verb, "stop") != 0)
+		if (found == CTL_NOT_RUNNING && verb != STOP)
 			log_error("%s: no such sandbox running", t.name);
-		return strcmp(verb, "stop") == 0 ? CTL_OK : found;
+		return verb == STOP ? CTL_OK : found;
 	}
-	found = strcmp(verb, "status") == 0  ? status(&t)
-	      : strcmp(verb, "stop") == 0    ? stop(&t)
-	      : strcmp(verb, "restart") == 0 ? restart(&t)
-					     : signal_service(&t, sig);
+	/* hutch list NAME: whether its service runs (signal 0). */
+	found = verb == STATUS	? status(&t)
+	      : verb == STOP	? stop(&t)
+	      : verb == RESTART ? restart(&t)
+				: signal_service(&t, sig);
 	close(t.dirfd);
 	return found;
 }

@@ -12,22 +12,16 @@
 
 #include "sys.h"
 
-static char prefix[80] = "hutch: ";
-static size_t prefix_len = 7;
 static int verbosity = LOG_INFO;
 static enum log_target target = LOG_STDERR;
 static int log_fd = STDERR_FILENO;
-static const char *ident = "hutch";
+static const char *sandbox; /* the name, once known; it lives until exit */
 
 void log_setup(const char *name, int level)
 {
 	verbosity = level;
-	if (name) {
-		prefix_len = fmt(prefix, sizeof prefix, "hutch[%s]: ", name);
-		ident = name;
-	}
-	if (prefix_len >= sizeof prefix)
-		prefix_len = sizeof prefix - 1;
+	if (name)
+		sandbox = name;
 }
 
 int log_open(enum log_target to)
@@ -62,89 +56,76 @@ int log_verbosity(void)
 	return verbosity;
 }
 
-static size_t put_char(char *buf, size_t size, size_t pos, char c)
+/* Writes u backwards, ending before end; returns its first character. */
+static char *digits(char *end, unsigned long long u, bool negative)
 {
-	if (pos + 1 < size)
-		buf[pos] = c;
-	return pos + 1;
-}
-
-static size_t put_str(char *buf, size_t size, size_t pos, const char *s)
-{
-	if (!s)
-		s = "(null)";
-	while (*s)
-		pos = put_char(buf, size, pos, *s++);
-	return pos;
-}
-
-static size_t put_num(char *buf, size_t size, size_t pos, unsigned long long v,
-		      bool negative)
-{
-	char digits[24];
-	int n = 0;
-
+	do
+		*--end = (char)('0' + u % 10);
+	while (u /= 10);
 	if (negative)
-		pos = put_char(buf, size, pos, '-');
-	do {
-		digits[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		pos = put_char(buf, size, pos, digits[--n]);
-	return pos;
+		*--end = '-';
+	return end;
 }
 
+/* Each conversion becomes a string, copied by one loop: a number is
+ * written backwards into the end of num, a character or a literal is the
+ * one character there. */
 size_t fmt_va(char *buf, size_t size, const char *f, va_list ap)
 {
 	size_t pos = 0;
 
 	for (; *f; f++) {
-		unsigned long long u;
-		long long v;
-		int longs = 0;
+		char num[24], *n = num + sizeof num - 1;
+		const char *s = NULL;
 
+		*n = '\0';
 		if (*f != '%') {
-			pos = put_char(buf, size, pos, *f);
-			continue;
+			*--n = *f;
+		} else {
+			int longs = 0;
+			while (*++f == 'l')
+				longs++;
+			if (*f == 'z') {
+				f++;
+				longs = -1;
+			}
+			switch (*f) {
+			case 's':
+				s = va_arg(ap, const char *);
+				if (!s)
+					s = "(null)";
+				break;
+			case 'c':
+				*--n = (char)va_arg(ap, int);
+				break;
+			case 'd':
+			case 'i':
+			case 'u': {
+				unsigned long long u =
+					longs < 0   ? va_arg(ap, size_t)
+				      : longs == 2 ? va_arg(ap, unsigned long long)
+				      : longs == 1 ? va_arg(ap, unsigned long)
+						   : va_arg(ap, unsigned int);
+				/* %d, %i: the same bits, read as signed */
+				long long v = longs == 2 ? (long long)u
+					    : longs == 1 ? (long)u : (int)u;
+				bool negative = *f != 'u' && v < 0;
+				n = digits(n, negative ? 0ULL - (unsigned long long)v : u,
+					   negative);
+				break;
+			}
+			case '%':
+				*--n = '%';
+				break;
+			default: /* unsupported: the format attribute catches it */
+				if (!*f)
+					f--;
+				break;
+			}
 		}
-		while (*++f == 'l')
-			longs++;
-		if (*f == 'z') {
-			f++;
-			longs = -1;
-		}
-		switch (*f) {
-		case 's':
-			pos = put_str(buf, size, pos, va_arg(ap, const char *));
-			break;
-		case 'c':
-			pos = put_char(buf, size, pos, (char)va_arg(ap, int));
-			break;
-		case 'u':
-			u = longs < 0	? va_arg(ap, size_t)
-			  : longs == 2 ? va_arg(ap, unsigned long long)
-			  : longs == 1 ? va_arg(ap, unsigned long)
-				       : va_arg(ap, unsigned int);
-			pos = put_num(buf, size, pos, u, false);
-			break;
-		case 'd':
-		case 'i':
-			v = longs == 2	? va_arg(ap, long long)
-			  : longs != 0 ? va_arg(ap, long)
-				       : va_arg(ap, int);
-			u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-			pos = put_num(buf, size, pos, u, v < 0);
-			break;
-		case '%':
-			pos = put_char(buf, size, pos, '%');
-			break;
-		default: /* unsupported: the format attribute catches it */
-			f--;
-			break;
-		}
-		if (!*f)
-			break;
+		for (s = s ? s : n; *s; s++, pos++)
+			if (pos + 1 < size)
+				buf[pos] = *s;
 	}
 	if (size)
 		buf[pos < size ? pos : size - 1] = '\0';
@@ -180,9 +161,15 @@ static void log_va(enum log_level level, const char *f, va_list ap)
 		return;
 	if (target != LOG_STDERR)
 		head = priority(line, level);
-	/* syslog: "<30>web: text", the name as ident; else "hutch[web]: text" */
-	head += target == LOG_SYSLOG ? fmt(line + head, 80, "%s: ", ident)
-				     : fmt(line + head, 80, "%s", prefix);
+	/* syslog: "<30>web: text", the name as ident; else "hutch[web]: text"
+	 * ("hutch: text" before the name is known). Names are at most 64
+	 * characters (valid_name). */
+	if (target == LOG_SYSLOG)
+		head += fmt(line + head, 80, "%s: ", sandbox ? sandbox : "hutch");
+	else if (sandbox)
+		head += fmt(line + head, 80, "hutch[%s]: ", sandbox);
+	else
+		head += fmt(line + head, 80, "hutch: ");
 	room = sizeof line - head - 1;
 	n = fmt_va(line + head, room + 1, f, ap);
 	if (n > room) { /* cut: mark it rather than lose the newline */

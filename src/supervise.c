@@ -100,30 +100,28 @@ static void start_service(struct supervisor *sv)
 	}
 }
 
+/* "service exited with code 3 after ..." or "service killed by signal 9
+ * (SIGKILL) after ...": the same words as the "last" line of status. */
 static void log_exit(struct supervisor *sv, uint64_t up_ms)
 {
 	unsigned long long oom = cgroup_oom_kills(sv->io.oom);
 	int st = sv->status;
 	char name[16];
+	size_t n;
 
-	fmt(sv->last, sizeof sv->last, WIFSIGNALED(st) ? "signal %d (%s)%s" : "code %d",
-	    WIFSIGNALED(st) ? WTERMSIG(st) : status_to_code(st),
-	    signal_name(WTERMSIG(st), name, sizeof name),
-	    oom > sv->oom_kills ? ", OOM kill" : "");
 	if (oom > sv->oom_kills)
 		log_error("the kernel's OOM killer killed %llu process%s in the "
 			  "sandbox: the memory limit of %llu bytes was reached",
 			  oom - sv->oom_kills, oom - sv->oom_kills == 1 ? "" : "es",
 			  (unsigned long long)sv->cfg->memory_max);
+	n = WIFSIGNALED(st) ? fmt(sv->last, sizeof sv->last, "signal %d (%s)", WTERMSIG(st),
+				  signal_name(WTERMSIG(st), name, sizeof name))
+			    : fmt(sv->last, sizeof sv->last, "code %d", status_to_code(st));
+	log_info("service %s %s after %llu ms", WIFSIGNALED(st) ? "killed by"
+			: "exited with", sv->last, (unsigned long long)up_ms);
+	if (oom > sv->oom_kills && n < sizeof sv->last)
+		fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
 	sv->oom_kills = oom;
-	if (WIFSIGNALED(st)) {
-		log_info("service killed by signal %d (%s) after %llu ms",
-			 WTERMSIG(st), signal_name(WTERMSIG(st), name, sizeof name),
-			 (unsigned long long)up_ms);
-	} else {
-		log_info("service exited with code %d after %llu ms",
-			 status_to_code(st), (unsigned long long)up_ms);
-	}
 }
 
 /* After the main process is gone, whatever it left behind is killed, so a

@@ -23,6 +23,19 @@ ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);
  * lines longer than that are skipped. */
 int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg);
 
+/* Calls fn on each name in directory path ("." and ".." too) until fn
+ * returns true; returns whether one did. getdents64 itself: musl's
+ * opendir allocates, hutch never does. */
+bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
+		void *arg);
+
+/* execvp(3) with the environment envp, whose PATH it searches (musl's
+ * default when unset): a name without '/' is tried in each directory, an
+ * empty entry meaning the current one; EACCES is kept while other
+ * directories are tried, as execvp does. Returns -errno. musl's execvp is
+ * five times the size and pulls in memchr through strnlen. */
+int exec_search(const char *file, char *const argv[], char *const envp[]);
+
 /* Splits s in place at blanks into at most max words; returns the count. */
 size_t split_words(char *s, char **words, size_t max, char sep);
 
