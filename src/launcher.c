@@ -299,8 +299,8 @@ int launcher_run(struct config *cfg)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);
-	cfg->tty_foreground = isatty(STDIN_FILENO) &&
-			      tcgetpgrp(STDIN_FILENO) == getpgrp();
+	/* tcgetpgrp fails (ENOTTY) where stdin is no terminal */
+	cfg->tty_foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* Blocked from here on, and inherited so: PID 1 takes them with
 	 * sigtimedwait and nothing is lost between fork and its loop. */
 	supervised_signals(&set);

@@ -101,8 +101,8 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err,
 				"cannot install the seccomp filter");
-	environ = envp; /* execvp searches the service's PATH */
-	execvp(cfg->argv[0], cfg->argv);
+	environ = envp; /* command_exists reads the service's PATH */
+	errno = -exec_search(cfg->argv[0], cfg->argv, envp);
 	/* The file is there but exec says ENOENT: its ELF interpreter (a
 	 * dynamically linked binary) or its #! interpreter is missing. */
 	if (errno == ENOENT && command_exists(cfg->argv[0]))
