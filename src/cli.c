@@ -32,7 +32,7 @@ static int parse_long(struct parse_ctx *ctx, int argc, char **argv, int *i)
 	if (!opt || !(opt->where & OPT_ARGV))
 		return parse_fail(ctx, NULL, "unknown option '%s' (see hutch "
 				  "--help)", argv[*i]);
-	if (opt->arg)
+	if (option_arg(opt))
 		value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 	else if (eq)
 		return parse_fail(ctx, opt, "takes no value");
@@ -56,7 +56,7 @@ static int parse_short(struct parse_ctx *ctx, int argc, char **argv, int *i)
 		if (!opt || !(opt->where & OPT_ARGV))
 			return parse_fail(ctx, NULL, "unknown option '-%c' (see "
 					  "hutch --help)", *p);
-		if (opt->arg)
+		if (option_arg(opt))
 			return option_apply(ctx, opt, p[1] ? p + 1
 					    : *i + 1 < argc ? argv[++*i] : NULL);
 		if (option_apply(ctx, opt, NULL))

@@ -35,8 +35,8 @@ static size_t option_synopsis(const struct option_def *o, char *buf, size_t size
 				 : fmt(buf, size, "      ");
 
 	n += fmt(buf + n, size - n, o->where == OPT_FILE ? "%s =" : "--%s", o->name);
-	if (o->arg)
-		n += fmt(buf + n, size - n, " %s", o->arg);
+	if (option_arg(o))
+		n += fmt(buf + n, size - n, " %s", option_arg(o));
 	return n;
 }
 
@@ -57,7 +57,7 @@ static void option_lines(int fd, const struct option_def *o)
 {
 	char line[256];
 	size_t n = option_synopsis(o, line, sizeof line);
-	const char *word = o->help;
+	const char *word = option_help(o);
 
 	if (n + 2 > HELP_COLUMN) {
 		line[n++] = '\n';

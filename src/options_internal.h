@@ -22,14 +22,19 @@ typedef int (*option_setter)(struct parse_ctx *ctx, const struct option_def *opt
 enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
 
 struct option_def {
-	const char *name;  /* --name on the command line, name = in files */
-	const char *arg;   /* the value's name in --help; NULL for a flag */
-	const char *help;
-	option_setter set;
+	/* "NAME\0ARG\0HELP": --NAME on the command line, NAME = in files;
+	 * ARG names the value in --help, empty for a flag. Read them with
+	 * option_arg() and option_help(). */
+	const char *name;
 	unsigned short field; /* offsetof() the config field, for shared setters */
+	unsigned char setter; /* which setter (options.c) checks the value */
 	char short_name;      /* -x, or 0 */
 	unsigned char where;  /* OPT_ARGV, OPT_FILE or both */
 };
+
+/* The value's name ("FILE"), or NULL when the option is a flag. */
+const char *option_arg(const struct option_def *opt);
+const char *option_help(const struct option_def *opt);
 
 extern const struct option_def option_table[];
 extern const size_t option_count;
