@@ -111,8 +111,10 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 	for (rest = buf; dirfd >= 0 && rest && *rest;) {
 		struct stat st;
 		int next;
-		char *name = rest + strspn(rest, "/");
+		char *name = rest;
 
+		while (*name == '/')
+			name++;
 		rest = strchr(name, '/');
 		if (rest)
 			*rest++ = '\0';
@@ -162,7 +164,8 @@ static void remount_read_only(const char *target)
 
 static const char *relative(const char *abs_path)
 {
-	abs_path += strspn(abs_path, "/");
+	while (*abs_path == '/')
+		abs_path++;
 	return *abs_path ? abs_path : ".";
 }
 

@@ -99,8 +99,7 @@ int set_env(struct parse_ctx *ctx, const struct option_def *opt,
 	char *entry;
 
 	if (!key_len || (value[0] >= '0' && value[0] <= '9') ||
-	    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			  "0123456789_") != key_len)
+	    name_span(value, "_") != key_len)
 		return parse_fail(ctx, opt, "'%s' is not KEY=VALUE (KEY: letters, "
 				  "digits and '_')", value);
 	if (value[key_len]) {

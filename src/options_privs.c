@@ -17,9 +17,9 @@ int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *va
 
 	/* A name or number, and the same after the colon: what passwd and
 	 * group files hold (letters, digits, '.', '_', '-'). */
-	if (!user_len || user_len > 32 || strspn(value, NAME_CHARS) != user_len ||
+	if (!user_len || user_len > 32 || name_span(value, "._-") != user_len ||
 	    (colon && (!colon[1] || strlen(colon + 1) > 32 ||
-		       strspn(colon + 1, NAME_CHARS) != strlen(colon + 1))))
+		       name_span(colon + 1, "._-") != strlen(colon + 1))))
 		return parse_fail(ctx, opt, "'%s' is not USER[:GROUP] (names or "
 				  "numbers, e.g. 1000:1000 or www-data)", value);
 	ctx->cfg->user = value;

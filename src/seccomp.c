@@ -211,6 +211,8 @@ static int list_rule(struct walk *st, char w[3][WORD_MAX])
 {
 	int verb = lookup(w[0], keywords), arg = lookup(w[1], keywords), i;
 	bool deny = verb == KW_DENY;
+	unsigned nr = 0;
+	const char *d;
 
 	if (!*w[1] || *w[2] || verb < 0 || verb == KW_AT_DEFAULT ||
 	    (verb == KW_DEFAULT && arg != KW_DENY && arg != KW_ALLOW))
@@ -227,10 +229,9 @@ static int list_rule(struct walk *st, char w[3][WORD_MAX])
 		return 0;
 	}
 	st->rules++;
-	if (strlen(w[1]) <= 4 && !w[1][strspn(w[1], "0123456789")]) {
-		unsigned nr = 0;
-		for (const char *d = w[1]; *d; d++)
-			nr = nr * 10 + (unsigned)(*d - '0');
+	for (d = w[1]; *d >= '0' && *d <= '9'; d++)
+		nr = nr * 10 + (unsigned)(*d - '0');
+	if (!*d && d - w[1] <= 4) {
 		st->raw = true;
 		if (st->abi == ABI_NATIVE)
 			rule((int)nr, deny ? deny_ret : SECCOMP_RET_ALLOW);
@@ -255,7 +256,8 @@ static unsigned walk(struct walk *st, const char *text)
 		line++;
 		for (int k = 0; k < 3; k++) { /* blank-separated, within the line */
 			size_t n, cut;
-			s += strspn(s, " \t\r");
+			while (*s == ' ' || *s == '\t' || *s == '\r')
+				s++;
 			n = strcspn(s, " \t\r\n");
 			cut = n < WORD_MAX ? n : WORD_MAX - 1;
 			memcpy(w[k], s, cut);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Reads the leading decimal digits of *s, advancing *s. -EINVAL when there
  * is no digit at all, -ERANGE when the value would exceed max. */
@@ -35,6 +36,19 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out)
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+size_t name_span(const char *s, const char *extra)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		int c = lower(s[n]);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      strchr(extra, s[n])))
+			break;
+	}
+	return n;
 }
 
 int parse_size(const char *s, uint64_t *bytes)

@@ -4,6 +4,7 @@
 #ifndef HUTCH_UNITS_H
 #define HUTCH_UNITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Decimal digits only: no sign, no spaces, no hex. */
@@ -20,5 +21,9 @@ int parse_duration_ms(const char *s, uint64_t *ms);
 /* A CPU share in thousandths of one CPU: "20%" (of one CPU) is 200, "1.5"
  * (CPUs) is 1500, "12.5%" is 125. At most three decimals count. */
 int parse_cpu(const char *s, uint64_t *milli);
+
+/* How many leading characters of s are ASCII letters, digits or in extra:
+ * strspn over a name's alphabet, without musl's strspn (200 bytes). */
+size_t name_span(const char *s, const char *extra);
 
 #endif

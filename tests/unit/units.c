@@ -110,5 +110,11 @@ int main(void)
 	is_num(-parse_uint("101", 100, &v), ERANGE, "uint above max rejected");
 	is_num(-parse_uint("4x", 100, &v), EINVAL, "uint with junk rejected");
 	is_num(-parse_uint("", 100, &v), EINVAL, "empty uint rejected");
+
+	is_num(name_span("www-data:x", "._-"), 8, "name_span stops at ':'");
+	is_num(name_span("Az09_", "_"), 5, "name_span: letters, digits, extra");
+	is_num(name_span("a.b", "_"), 1, "name_span: '.' not in extra");
+	is_num(name_span("", "._-"), 0, "name_span of an empty string");
+	is_num(name_span("\xc3\xa9t\xc3\xa9", "._-"), 0, "name_span: ASCII only");
 	return tap_done();
 }
