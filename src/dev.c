@@ -11,14 +11,18 @@
 #include "log.h"
 #include "mounts.h"
 
-static const char *const devices[] = { "null", "zero", "full", "random",
-				       "urandom", "tty" };
+/* NUL-separated strings rather than pointer arrays: smaller. */
+static const char devices[] = "null\0zero\0full\0random\0urandom\0tty\0";
 
-static const char *const links[][2] = {
-	{ "dev/fd", "/proc/self/fd" },	     { "dev/stdin", "/proc/self/fd/0" },
-	{ "dev/stdout", "/proc/self/fd/1" }, { "dev/stderr", "/proc/self/fd/2" },
-	{ "dev/ptmx", "pts/ptmx" },
-};
+/* Pairs: the link in /dev, then what it points to. */
+static const char links[] = "fd\0/proc/self/fd\0stdin\0/proc/self/fd/0\0"
+			    "stdout\0/proc/self/fd/1\0stderr\0/proc/self/fd/2\0"
+			    "ptmx\0pts/ptmx\0";
+
+static const char *next_word(const char *s)
+{
+	return s + strlen(s) + 1;
+}
 
 static void bind_device(const char *name)
 {
@@ -63,12 +67,15 @@ void dev_setup(void)
 	 * their own and keep working. */
 	mount_or_die("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     "mode=755,size=64k");
-	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
-		bind_device(devices[i]);
+	for (const char *d = devices; *d; d = next_word(d))
+		bind_device(d);
 	mount_devpts();
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
-		if (symlink(links[i][1], links[i][0]))
-			die("cannot create /%s: %s", links[i][0], error_text(errno));
+	for (const char *l = links; *l; l = next_word(next_word(l))) {
+		char here[16];
+		fmt(here, sizeof here, "dev/%s", l);
+		if (symlink(next_word(l), here))
+			die("cannot create /%s: %s", here, error_text(errno));
+	}
 	if (mkdir("dev/shm", 01777))
 		die("cannot create /dev/shm: %s", error_text(errno));
 	mount_or_die("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,

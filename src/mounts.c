@@ -212,30 +212,29 @@ static bool user_mounts_at(const struct config *cfg, const char *path)
  * kernel lacks are skipped. */
 static void mask_proc(void)
 {
-	static const char *const hidden[] = {
-		"proc/kcore",	   "proc/kallsyms",	"proc/keys",
-		"proc/key-users",  "proc/timer_list",	"proc/sched_debug",
-		"proc/kmsg",	   "proc/sysrq-trigger", "proc/latency_stats",
-		"proc/acpi",	   "proc/scsi",		"proc/asound",
-	};
-	static const char *const read_only[] = { "proc/sys", "proc/irq", "proc/bus",
-						 "proc/fs" };
+	/* One NUL-separated string, not pointers: the hidden entries, then
+	 * (from "sys") the read-only ones. */
+	static const char entries[] =
+		"kcore\0kallsyms\0keys\0key-users\0timer_list\0sched_debug\0kmsg\0"
+		"sysrq-trigger\0latency_stats\0acpi\0scsi\0asound\0"
+		"sys\0irq\0bus\0fs\0";
+	const char *read_only = entries + sizeof entries - sizeof "sys\0irq\0bus\0fs\0";
+	char path[24];
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
-		if (lstat(hidden[i], &st))
+	for (const char *e = entries; *e; e += strlen(e) + 1) {
+		fmt(path, sizeof path, "proc/%s", e);
+		if (lstat(path, &st))
 			continue;
-		if (S_ISDIR(st.st_mode))
-			mount_or_die("tmpfs", hidden[i], "tmpfs", MS_RDONLY | MS_NOSUID |
+		if (e >= read_only) {
+			mount_or_die(path, path, NULL, MS_BIND | MS_REC, NULL);
+			remount_read_only(path);
+		} else if (S_ISDIR(st.st_mode)) {
+			mount_or_die("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID |
 				     MS_NODEV | MS_NOEXEC, "size=4k,mode=0");
-		else
-			mount_or_die("/dev/null", hidden[i], NULL, MS_BIND, NULL);
-	}
-	for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
-		if (lstat(read_only[i], &st))
-			continue;
-		mount_or_die(read_only[i], read_only[i], NULL, MS_BIND | MS_REC, NULL);
-		remount_read_only(read_only[i]);
+		} else {
+			mount_or_die("/dev/null", path, NULL, MS_BIND, NULL);
+		}
 	}
 }
 
