@@ -57,6 +57,32 @@ int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
+/* The resources --rlimit knows, in the order of their numbers below (which
+ * differ on MIPS): one text for the lookup and the message that lists them. */
+static const char rlimit_names[] = "as, core, cpu, data, fsize, locks, memlock, "
+	"msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack";
+
+int rlimit_number(const char *name)
+{
+	static const unsigned char numbers[] = {
+		RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, RLIMIT_DATA, RLIMIT_FSIZE,
+		RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE,
+		RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO,
+		RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK,
+	};
+	const char *n = rlimit_names;
+
+	for (size_t i = 0; i < sizeof numbers; i++, n += 2) {
+		size_t k = 0; /* any case: "nofile" or "NOFILE" */
+		while (n[k] && n[k] != ',' && n[k] == (name[k] | 0x20))
+			k++;
+		if ((!n[k] || n[k] == ',') && !name[k])
+			return numbers[i];
+		n += strcspn(n, ",");
+	}
+	return -1;
+}
+
 /* NAME=SOFT[:HARD], each a number (with K/M/G for sizes) or unlimited. */
 static int limit_value(const char *s, uint64_t *v)
 {
@@ -82,10 +108,8 @@ int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,
 	*eq++ = '\0';
 	r.resource = rlimit_number(spec);
 	if (r.resource < 0)
-		return parse_fail(ctx, opt, "'%s' is not a resource (as, core, cpu, "
-				  "data, fsize, locks, memlock, msgqueue, nice, "
-				  "nofile, nproc, rss, rtprio, rttime, sigpending, "
-				  "stack)", spec);
+		return parse_fail(ctx, opt, "'%s' is not a resource (%s)", spec,
+				  rlimit_names);
 	colon = strchr(eq, ':');
 	if (colon)
 		*colon++ = '\0';

@@ -51,25 +51,6 @@ int capability_number(const char *name)
 	return -1;
 }
 
-int rlimit_number(const char *name)
-{
-#define RL(x) { RLIMIT_##x, #x }
-	static const struct { unsigned char num; char name[11]; } limits[] = {
-		RL(AS), RL(CORE), RL(CPU), RL(DATA), RL(FSIZE), RL(LOCKS),
-		RL(MEMLOCK), RL(MSGQUEUE), RL(NICE), RL(NOFILE), RL(NPROC),
-		RL(RSS), RL(RTPRIO), RL(RTTIME), RL(SIGPENDING), RL(STACK),
-	};
-#undef RL
-	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
-		size_t k = 0;
-		while (limits[i].name[k] && lower(limits[i].name[k]) == lower(name[k]))
-			k++;
-		if (!limits[i].name[k] && !name[k])
-			return limits[i].num;
-	}
-	return -1;
-}
-
 /* The service's ids, found by privs_resolve in PID 1; the child uses them. */
 static struct {
 	bool set;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -194,6 +195,22 @@ static void limits(void)
 	is_num(cfg.output_max, 65536, "--output-max 64K");
 	bad(ARGV("--output-max", "4095", "x"), "below 4K");
 	bad(ARGV("--output-max", "lots", "x"), "not a size");
+
+	/* --rlimit names: any case, first, middle and last of the list */
+	is_num(parse(ARGV("--rlimit", "as=1M", "--rlimit", "NOFILE=64:128",
+			  "--rlimit", "Stack=8M", "x")), PARSE_RUN, "--rlimit names");
+	ok(cfg.n_rlimits == 3 && cfg.rlimits[0].resource == RLIMIT_AS &&
+	   cfg.rlimits[1].resource == RLIMIT_NOFILE && cfg.rlimits[1].hard == 128 &&
+	   cfg.rlimits[2].resource == RLIMIT_STACK, "--rlimit: the right resources");
+	bad(ARGV("--rlimit", "nofil=1", "x"), "not a resource (as, core, cpu,");
+	bad(ARGV("--rlimit", "nofiles=1", "x"), "sigpending, stack)");
+	bad(ARGV("--rlimit", "as,=1", "x"), "not a resource");
+	bad(ARGV("--rlimit", "=1", "x"), "not a resource");
+	bad(ARGV("--user", "www data", "x"), "not USER[:GROUP]");
+	bad(ARGV("--user", "a:b:c", "x"), "not USER[:GROUP]");
+	is_num(parse(ARGV("--user", "www-data:1000", "x")), PARSE_RUN, "--user NAME:GID");
+	bad(ARGV("--env", "A-B=1", "x"), "not KEY=VALUE");
+	is_num(parse(ARGV("--env", "A_b9=1", "x")), PARSE_RUN, "--env A_b9=1");
 }
 
 static void probe_mode(void)
