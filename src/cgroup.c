@@ -131,25 +131,30 @@ const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 	};
 
 	if (!cg->version)
-		fmt(buf, size, "no cgroup file system is mounted: mount cgroup2 on "
-		    "/sys/fs/cgroup (mount -t cgroup2 none /sys/fs/cgroup; kernel "
-		    "option CONFIG_CGROUPS)");
+		fmt(buf, size, "no cgroup file system is mounted: mount -t cgroup2 "
+		    "none /sys/fs/cgroup (kernel option CONFIG_CGROUPS)");
 	else if (c == CG_MEMORY && disabled_at_boot("memory"))
-		fmt(buf, size, "the memory controller is disabled on the kernel "
-		    "command line (cgroup_disable=memory, the Raspberry Pi "
-		    "firmware's default): add cgroup_enable=memory to "
-		    "cmdline.txt on Raspberry Pi kernels, or remove "
-		    "cgroup_disable=memory elsewhere");
+		fmt(buf, size, "the memory controller is disabled at boot "
+		    "(cgroup_disable=memory, the Raspberry Pi firmware's "
+		    "default): add cgroup_enable=memory to cmdline.txt on a "
+		    "Raspberry Pi, or remove cgroup_disable=memory");
 	else if (cg->version == 1 && !disabled_at_boot(ctrl_names[c]) &&
 		 access("/proc/cgroups", F_OK) == 0)
 		fmt(buf, size, "no cgroup v1 hierarchy has the %s controller: "
-		    "mount one (mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s) or "
-		    "check kernel option %s", ctrl_names[c], ctrl_names[c],
-		    ctrl_names[c], options[c]);
+		    "mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s (kernel "
+		    "option %s)", ctrl_names[c], ctrl_names[c], ctrl_names[c],
+		    options[c]);
 	else
 		fmt(buf, size, "the kernel has no %s controller (kernel option %s)",
 		    ctrl_names[c], options[c]);
 	return buf;
+}
+
+void cgroup_lacks(const struct config *cfg, const char *what, const char *why)
+{
+	if (!cfg->cgroup_warn)
+		die("cannot set %s: %s", what, why);
+	log_error("running without %s (--cgroup-missing warn): %s", what, why);
 }
 
 /* dir[c] of another controller in the same hierarchy (v2, or v1
@@ -251,7 +256,7 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 
 void cgroup_create(struct cgroup *cg, const struct config *cfg)
 {
-	char why[400];
+	char why[400], what[24];
 
 	for (int c = 0; c < CG_N; c++) {
 		int same;
@@ -260,11 +265,9 @@ void cgroup_create(struct cgroup *cg, const struct config *cfg)
 		if (!cg->have[c]) {
 			if (c == CG_CPUACCT)
 				continue; /* accounting only, never required */
-			cgroup_missing(cg, (enum cg_ctrl)c, why, sizeof why);
-			if (!cfg->cgroup_warn)
-				die("cannot limit %s: %s", ctrl_names[c], why);
-			log_error("running without the %s limit (--cgroup-missing "
-				  "warn): %s", ctrl_names[c], why);
+			fmt(what, sizeof what, "the %s limit", ctrl_names[c]);
+			cgroup_lacks(cfg, what, cgroup_missing(cg, (enum cg_ctrl)c,
+							       why, sizeof why));
 			cg->need[c] = false;
 			continue;
 		}

@@ -35,6 +35,11 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always);
 const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 			   size_t size);
 
+/* A limit the kernel cannot apply: dies, or with --cgroup-missing warn
+ * says hutch runs without it. what: "the memory limit" or a file
+ * ("cpu.max"); why: the fix. */
+void cgroup_lacks(const struct config *cfg, const char *what, const char *why);
+
 /* Creates PARENT/NAME in each hierarchy needed and writes the limits.
  * Dies (exit 125) on failure; the caller's die_cleanup removes what was
  * created (cgroup_remove handles a half-made group). */

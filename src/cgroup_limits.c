@@ -30,19 +30,17 @@ const char *cgroup_feature_fix(bool cpu)
 static bool set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
 		const char *file, unsigned long long value, const char *extra)
 {
-	char text[48], back[64];
+	char text[48], back[128];
 	int err;
 
 	fmt(text, sizeof text, "%llu%s", value, extra);
 	err = write_knob(cg->dir[c], file, text);
 	if (err == -ENOENT) { /* a file the kernel makes only with a feature */
 		bool cpu = c == CG_CPU; /* else memory.*swap* */
-		const char *feature = cpu ? "CFS bandwidth control" : "swap accounting";
-		if (!cfg->cgroup_warn)
-			die("cannot set %s: it needs %s: %s", file, feature,
-			    cgroup_feature_fix(cpu));
-		log_error("running without %s (--cgroup-missing warn): it needs %s: %s",
-			  file, feature, cgroup_feature_fix(cpu));
+		fmt(back, sizeof back, "it needs %s: %s",
+		    cpu ? "CFS bandwidth control" : "swap accounting",
+		    cgroup_feature_fix(cpu));
+		cgroup_lacks(cfg, file, back);
 		return false;
 	}
 	if (err == -EBUSY && c == CG_MEMORY)

@@ -162,7 +162,7 @@ is "$?" 1 "hutch check exits 1 when the memory controller is missing"
 like "$out" "^missing +memory controller .*mount -t cgroup -o memory" "and names the fix"
 out=$(unshare -m sh -c "umount $CG/memory && timeout 10 '$HUTCH' --name $name-nomem --root '$ROOTFS' --memory 16M --pids 10 -- /bin/true" 2>&1)
 is "$?" 125 "a start needing the missing controller fails with 125"
-like "$out" "cannot limit memory" "naming the limit"
+like "$out" "cannot set the memory limit" "naming the limit"
 ok "and leaves no group in the other hierarchies" gone "$name-nomem"
 out=$(unshare -m sh -c "umount $CG/memory && timeout 10 '$HUTCH' --name $name-warn --root '$ROOTFS' --memory 16M --pids 10 --cgroup-missing warn --restart no -- /bin/true" 2>&1)
 is "$?" 0 "--cgroup-missing warn runs without the missing limit"

@@ -38,7 +38,7 @@ is "$out" "hutch: unknown option '--bogus' (see hutch --help)" "in one line"
 # A hierarchy unmounted (as on a system that never mounted it).
 out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20" 2>&1)
 is "$?" 1 "pids hierarchy missing: exit 1"
-like "$out" "^missing +pids controller \(--pids\): no cgroup v1 hierarchy has the pids controller: mount one \(mount -t cgroup -o pids" \
+like "$out" "^missing +pids controller \(--pids\): no cgroup v1 hierarchy has the pids controller: mount -t cgroup -o pids" \
 	"names the missing pids controller and the mount that brings it"
 out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20 --cgroup-missing warn" 2>&1)
 is "$?" 0 "with --cgroup-missing warn the same is no failure"
@@ -47,11 +47,11 @@ like "$out" "^info +pids controller" "but still reported"
 # No cgroup file system at all.
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check --memory 16M" 2>&1)
 is "$?" 1 "no cgroups mounted: exit 1"
-like "$out" "^missing +memory controller \(--memory\): no cgroup file system is mounted: mount cgroup2 on /sys/fs/cgroup" \
+like "$out" "^missing +memory controller \(--memory\): no cgroup file system is mounted: mount -t cgroup2 none /sys/fs/cgroup" \
 	"says no cgroup file system is mounted, and how to mount one"
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --memory 16M -- /bin/true" 2>&1)
 is "$?" 125 "a start with --memory then fails with 125"
-like "$out" "cannot limit memory: no cgroup file system is mounted" "naming why"
+like "$out" "cannot set the memory limit: no cgroup file system is mounted" "naming why"
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --root '$ROOTFS' --restart no -- /bin/true" 2>&1)
 is "$?" 0 "a sandbox without limits needs no cgroups at all"
 
