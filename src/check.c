@@ -195,7 +195,7 @@ static void root(struct report *r)
 		line(r, OK, "pivot_root", NULL, true);
 	line(r, access("/dev/null", F_OK) ? MISSING : OK, "host /dev",
 	     access("/dev/null", F_OK) ? "mount devtmpfs on /dev "
-					 "(CONFIG_DEVTMPFS)" : NULL, true);
+					 "(kernel option CONFIG_DEVTMPFS)" : NULL, true);
 }
 
 int check_run(const struct config *cfg)

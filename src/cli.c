@@ -22,6 +22,12 @@ static void set_defaults(struct config *cfg)
 	cfg->verbosity = LOG_INFO;
 }
 
+static int unknown(struct parse_ctx *ctx, const char *option)
+{
+	return parse_fail(ctx, NULL, "unknown option '%s' (see hutch --help)",
+			  option);
+}
+
 static int parse_long(struct parse_ctx *ctx, int argc, char **argv, int *i)
 {
 	const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
@@ -30,8 +36,7 @@ static int parse_long(struct parse_ctx *ctx, int argc, char **argv, int *i)
 	const char *value = NULL;
 
 	if (!opt || !(opt->where & OPT_ARGV))
-		return parse_fail(ctx, NULL, "unknown option '%s' (see hutch "
-				  "--help)", argv[*i]);
+		return unknown(ctx, argv[*i]);
 	if (option_arg(opt))
 		value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 	else if (eq)
@@ -53,9 +58,10 @@ static int parse_short(struct parse_ctx *ctx, int argc, char **argv, int *i)
 	for (const char *p = argv[*i] + 1; *p; p++) {
 		const struct option_def *opt = find_short(*p);
 
-		if (!opt || !(opt->where & OPT_ARGV))
-			return parse_fail(ctx, NULL, "unknown option '-%c' (see "
-					  "hutch --help)", *p);
+		if (!opt || !(opt->where & OPT_ARGV)) {
+			const char flag[] = { '-', *p, '\0' };
+			return unknown(ctx, flag);
+		}
 		if (option_arg(opt))
 			return option_apply(ctx, opt, p[1] ? p + 1
 					    : *i + 1 < argc ? argv[++*i] : NULL);
@@ -75,9 +81,9 @@ static int finish(struct parse_ctx *ctx)
 	if (!cfg->argv && !ctx->command_required)
 		return 0;
 	if (!cfg->argv || !cfg->argv[0] || !cfg->argv[0][0])
-		return parse_fail(ctx, NULL, "no command given: put it after the "
-				  "options (hutch [OPTIONS] -- COMMAND ARG...) or "
-				  "in a config file (command = ...)");
+		return parse_fail(ctx, NULL, "no command given: hutch [OPTIONS] "
+				  "-- COMMAND [ARG...], or command = ... in a "
+				  "config file");
 	if (!cfg->name) {
 		const char *base = strrchr(cfg->argv[0], '/');
 		base = base ? base + 1 : cfg->argv[0];

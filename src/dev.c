@@ -38,8 +38,8 @@ static void bind_device(const char *name)
 	if (mount(host, here, NULL, MS_BIND, NULL) == 0)
 		return;
 	if (errno == ENOENT)
-		die("the host has no %s to give the sandbox: mount devtmpfs on "
-		    "/dev (kernel option CONFIG_DEVTMPFS)", host);
+		die("the host has no %s: mount devtmpfs on /dev (kernel option "
+		    "CONFIG_DEVTMPFS)", host);
 	die("cannot bind %s into the sandbox: %s", host, error_text(errno));
 }
 
