@@ -178,10 +178,9 @@ static void enable_controllers(struct cgroup *cg, int dirfd, const char *where,
 	char word[16], procs[16];
 
 	if (!is_root && read_small_file(dirfd, "cgroup.procs", procs, sizeof procs) > 0)
-		die("cannot put a group below %s: it holds processes, and cgroup v2 "
-		    "allows no process in a group with children: pick another "
-		    "--cgroup-parent (under systemd: Delegate=yes and a sub-group)",
-		    where);
+		die("cannot put a group below %s: it holds processes, which cgroup "
+		    "v2 forbids in a parent: pick another --cgroup-parent (under "
+		    "systemd: Delegate=yes and a sub-group)", where);
 
 	for (int c = 0; c < CG_N; c++) {
 		int err;

@@ -107,7 +107,7 @@ static void feature(struct report *r, const struct cgroup *cg, const char *v1_fi
 			status = MISSING;
 	} else if (!v2_probe) {
 		status = INFO;
-		why = "shows only in the sandbox's own group: hutch checks it at start";
+		why = "seen only in the sandbox's own group: checked at start";
 	} else if (access(v2_probe, F_OK)) {
 		status = MISSING;
 	}

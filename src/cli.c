@@ -96,11 +96,11 @@ static int finish(struct parse_ctx *ctx)
 	if (!cfg->hostname)
 		cfg->hostname = cfg->name;
 	if (cfg->restart_delay_ms == 0)
-		return parse_fail(ctx, NULL, "restart-delay must be at least 1ms: "
-				  "without a delay a crash loop burns the CPU");
+		return parse_fail(ctx, NULL, "restart-delay must be at least 1ms, "
+				  "or a crash loop burns the CPU");
 	if (cfg->restart_max_delay_ms < cfg->restart_delay_ms)
 		return parse_fail(ctx, NULL, "restart-max-delay (%llu ms) is "
-				  "shorter than restart-delay (%llu ms)",
+				  "below restart-delay (%llu ms)",
 				  (unsigned long long)cfg->restart_max_delay_ms,
 				  (unsigned long long)cfg->restart_delay_ms);
 	return 0;

@@ -354,8 +354,8 @@ void seccomp_prepare(const struct config *cfg)
 	 * answer EINVAL. Said here, before the service ever starts. */
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0) &&
 	    errno == EINVAL)
-		die("no seccomp filters here (kernel option CONFIG_SECCOMP_FILTER, "
-		    "or qemu-user): --seccomp off runs without");
+		die("no seccomp filters in this kernel (or under qemu-user): "
+		    "kernel option CONFIG_SECCOMP_FILTER (or --seccomp off)");
 	seccomp_build(cfg);
 	log_debug("seccomp filter: %u BPF instructions", fprog.len);
 }

@@ -216,8 +216,8 @@ static void stop_while_stopping(struct supervisor *sv)
 
 static void stop_timed_out(struct supervisor *sv)
 {
-	log_error("the service did not stop within %llu ms: killing everything "
-		  "in the sandbox", (unsigned long long)sv->cfg->stop_timeout_ms);
+	log_error("the service did not stop in %llu ms: killing all in the "
+		  "sandbox", (unsigned long long)sv->cfg->stop_timeout_ms);
 	kill(-1, SIGKILL);
 }
 

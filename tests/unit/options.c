@@ -245,7 +245,7 @@ static void bad_options(void)
 	bad(ARGV("--stop-timeout", "10x", "x"), "--stop-timeout: '10x' is not a duration");
 	bad(ARGV("--stop-timeout", "999999h", "x"), "too long");
 	bad(ARGV("--restart-delay", "2s", "--restart-max-delay", "1s", "x"),
-	    "shorter than restart-delay");
+	    "below restart-delay");
 	bad(ARGV("--start-limit", "5", "x"), "not a start limit");
 	bad(ARGV("--start-limit", "0/10s", "x"), "not a start limit");
 	bad(ARGV("--start-limit", "5/0", "x"), "not a start limit");
