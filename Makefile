@@ -67,7 +67,7 @@ $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
+	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
 ifeq ($(ARCH),x86_64)
 	@size=$$(stat -c %s $@); \
 	 echo "  SIZE    $@: $$size bytes ($(ARCH), goal $(SIZE_GOAL), budget $(SIZE_BUDGET))"; \
@@ -341,6 +341,6 @@ $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp: $(BENCH_BUILD)/%: bench/%.c | to
 
 $(BENCH_BUILD)/hutch-syms: $(OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $@ $(OBJS)
+	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $@ $(OBJS)
 
 .PHONY: bench bench-build

@@ -141,7 +141,10 @@ HUTCH_CFLAGS := $(ARCH_CFLAGS.$(ARCH)) $(BOARD_CFLAGS) -std=gnu11 $(WARNINGS) \
 	-D_GNU_SOURCE $(UAPI_CFLAGS) -MMD -MP
 
 # -flto (compile and link): single-use functions across files are inlined
-# and their calls' setup dropped, about 800 bytes on x86_64.
+# and their calls' setup dropped, about 800 bytes on x86_64. The code is
+# generated at link time, so the link needs the CPU flags too (LTO_CFLAGS):
+# else armv6 would be compiled for the compiler's default armv5te.
+LTO_CFLAGS = $(ARCH_CFLAGS.$(ARCH)) $(BOARD_CFLAGS)
 # -static, never -static-pie (Debian's musl specs turn that into a dynamic
 # PIE). 64 KiB segment alignment: the Pi 5 kernel uses 16K pages and a
 # binary aligned to 4K dies there with SIGSEGV.

@@ -60,7 +60,7 @@ static void probe_v2(struct cgroup *cg, const char *mount)
 	fmt(path, sizeof path, "%s/cgroup.controllers", mount);
 	if (read_small_file(AT_FDCWD, path, list, sizeof list) < 0)
 		list[0] = '\0';
-	list[strcspn(list, "\n")] = '\0';
+	list[until_any(list, "\n")] = '\0';
 	n = split_words(list, words, 16, ' ');
 	for (int c = 0; c < CG_N; c++) {
 		copy_path(cg->mount[c], sizeof cg->mount[c], mount);

@@ -49,7 +49,7 @@ static bool set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 		die("cannot write %s to %s/%s/%s/%s: %s", text, cg->mount[c],
 		    cg->parent_path, cg->name, file, error_text(-err));
 	if (read_small_file(cg->dir[c], file, back, sizeof back) >= 0) {
-		back[strcspn(back, "\n")] = '\0';
+		back[until_any(back, "\n")] = '\0';
 		log_debug("cgroup v%d %s = %s", cg->version, file, back);
 	}
 	return true;

@@ -3,6 +3,7 @@
  * value runs to the end of the line, blanks trimmed, quotes kept, except
  * for `command`, which is split into words (see command_split). */
 #include "options_internal.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +82,7 @@ static int parse_line(struct parse_ctx *ctx, char *s)
 	if (!*s || *s == '#')
 		return 0;
 	key = s;
-	key_end = s + strcspn(s, " \t=");
+	key_end = s + until_any(s, " \t=");
 	s = key_end;
 	while (blank(*s))
 		s++;

@@ -42,7 +42,7 @@ static const char *value_of(const char *text, const char *key, char *buf, size_t
 	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
 		if (strncmp(p, key, len) == 0 && p[len] == '=') {
 			fmt(buf, size, "%s", p + len + 1);
-			buf[strcspn(buf, "\n")] = '\0';
+			buf[until_any(buf, "\n")] = '\0';
 			return buf;
 		}
 	buf[0] = '\0';

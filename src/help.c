@@ -66,7 +66,7 @@ static void option_lines(int fd, const struct option_def *o)
 	}
 	n = pad(line, n, HELP_COLUMN);
 	while (*word) {
-		size_t len = strcspn(word, " ");
+		size_t len = until_any(word, " ");
 		if (n > HELP_COLUMN && n + 1 + len > HELP_WIDTH) {
 			line[n++] = '\n';
 			write_all(fd, line, n);

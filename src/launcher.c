@@ -194,7 +194,7 @@ static int daemonize(const struct config *cfg)
 	pid_t pid;
 	char c;
 
-	if (pipe2(notify, O_CLOEXEC))
+	if (pipe_cloexec(notify))
 		die("cannot create a pipe: %s", error_text(errno));
 	pid = fork_process();
 	if (pid < 0)
@@ -235,7 +235,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 	/* PID 1 writes one byte once it has PR_SET_PDEATHSIG armed; if we
 	 * died before that, its write fails and it exits at once. With
 	 * --userns it then waits for a byte on go: its maps are written. */
-	if (pipe2(ready, O_CLOEXEC) || (cfg->userns && pipe2(go, O_CLOEXEC)))
+	if (pipe_cloexec(ready) || (cfg->userns && pipe_cloexec(go)))
 		die("cannot create a pipe: %s", error_text(errno));
 	/* unshare+fork, not clone() with a hand-made stack: no stack to size,
 	 * and qemu-user rejects clone() with namespace flags. */

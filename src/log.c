@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <stddef.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -36,7 +37,7 @@ int log_open(enum log_target to)
 	} else {
 		/* A connected datagram socket: each message one send, and it
 		 * keeps reaching the daemon after PID 1 switched its root. */
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof addr)) {
 			int err = errno;
 			close(fd);

@@ -2,6 +2,7 @@
  * environment: --bind, --ro-bind, --tmpfs, --env. Paths inside the
  * sandbox are absolute and never climb with "..". */
 #include "options_internal.h"
+#include "sys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ int set_env(struct parse_ctx *ctx, const struct option_def *opt,
 		   const char *value)
 {
 	struct config *cfg = ctx->cfg;
-	size_t key_len = strcspn(value, "=");
+	size_t key_len = until_any(value, "=");
 	char *entry;
 
 	if (!key_len || (value[0] >= '0' && value[0] <= '9') ||

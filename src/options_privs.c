@@ -2,6 +2,7 @@
  * --cap-keep, --rlimit, --umask. Names are checked here; --user's names
  * are looked up later, in the sandbox's own /etc/passwd (privs.c). */
 #include "options_internal.h"
+#include "sys.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -78,7 +79,7 @@ int rlimit_number(const char *name)
 			k++;
 		if ((!n[k] || n[k] == ',') && !name[k])
 			return numbers[i];
-		n += strcspn(n, ",");
+		n += until_any(n, ",");
 	}
 	return -1;
 }

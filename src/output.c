@@ -52,7 +52,7 @@ void output_open(struct output *out, struct config *cfg)
 	err = open_file(out);
 	if (err)
 		die("--output %s: %s", out->path, error_text(-err));
-	if (pipe2(fds, O_CLOEXEC))
+	if (pipe_cloexec(fds))
 		die("cannot create a pipe: %s", error_text(errno));
 	out->pipe = fds[0];
 	cfg->output_fd = fds[1];

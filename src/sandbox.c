@@ -39,7 +39,7 @@ static void unshare_one(int flag, const char *what, const char *option)
 static void loopback_up(void)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	memset(&ifr, 0, sizeof ifr);
 	memcpy(ifr.ifr_name, "lo", 3);
@@ -70,7 +70,7 @@ static void enter_namespaces(const struct config *cfg)
 /* Replaces KEY's entry when it is there already, else appends. */
 static void env_put(char **env, size_t *n, char *entry)
 {
-	size_t key = strcspn(entry, "=") + 1;
+	size_t key = until_any(entry, "=") + 1;
 
 	for (size_t i = 0; i < *n; i++)
 		if (!strncmp(env[i], entry, key)) {

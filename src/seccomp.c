@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 
 #include "log.h"
+#include "sys.h"
 #include "seccomp_abi.h"
 
 /* <linux/bpf_common.h>: instruction classes, sizes, modes, operations. */
@@ -258,13 +259,13 @@ static unsigned walk(struct walk *st, const char *text)
 			size_t n, cut;
 			while (*s == ' ' || *s == '\t' || *s == '\r')
 				s++;
-			n = strcspn(s, " \t\r\n");
+			n = until_any(s, " \t\r\n");
 			cut = n < WORD_MAX ? n : WORD_MAX - 1;
 			memcpy(w[k], s, cut);
 			w[k][cut] = '\0';
 			s += n;
 		}
-		s += strcspn(s, "\n");
+		s += until_any(s, "\n");
 		if (*w[0] && *w[0] != '#' && list_rule(st, w))
 			return line;
 		if (st->rules > SECCOMP_MAX_RULES)

@@ -50,7 +50,7 @@ static bool command_exists(const char *cmd)
 	if (strchr(cmd, '/'))
 		return access(cmd, F_OK) == 0;
 	while (dirs && *dirs) {
-		size_t n = strcspn(dirs, ":");
+		size_t n = until_any(dirs, ":");
 		if (n + len + 2 <= sizeof path) {
 			memcpy(path, dirs, n);
 			path[n] = '/';
@@ -141,7 +141,7 @@ pid_t spawn_service(const struct config *cfg, char **envp,
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC))
+	if (pipe_cloexec(pipefd))
 		return -errno;
 	pid = fork_process();
 	if (pid < 0) {

@@ -95,16 +95,16 @@ static void remove_pidfile(int dirfd)
 	size_t n;
 
 	if (read_small_file(dirfd, "launcher", text, sizeof text) <= 0 ||
-	    strncmp(text, "pid=", 4))
+	    strncmp(text, "pid=", 4) != 0)
 		return;
 	/* the last line; a loop, as strstr(3) costs 1 KiB */
-	for (path = text + strlen(text); path > text && strncmp(path, "\npidfile=", 9);)
+	for (path = text + strlen(text); path > text && strncmp(path, "\npidfile=", 9) != 0;)
 		path--;
 	if (path == text)
 		return;
-	n = strcspn(text + 4, "\n") + 1; /* "PID\n", as the pid file has it */
+	n = until_any(text + 4, "\n") + 1; /* "PID\n", as the pid file has it */
 	path += 9;
-	path[strcspn(path, "\n")] = '\0';
+	path[until_any(path, "\n")] = '\0';
 	if (read_small_file(AT_FDCWD, path, pid, sizeof pid) == (ssize_t)n &&
 	    memcmp(pid, text + 4, n) == 0)
 		unlink(path);
@@ -173,7 +173,7 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size)
 				end = buf + i + 1;
 		if (n > 8 && end && memcmp(buf, "seq=", 4) == 0 &&
 		    memcmp(end, "end=", 4) == 0) {
-			size_t seq = strcspn(buf + 4, "\n"), fin = strcspn(end + 4, "\n");
+			size_t seq = until_any(buf + 4, "\n"), fin = until_any(end + 4, "\n");
 			if (seq == fin && memcmp(buf + 4, end + 4, seq) == 0)
 				return n;
 		}

@@ -162,7 +162,7 @@ int exec_search(const char *file, char *const argv[], char *const envp[])
 		if (strncmp(*e, "PATH=", 5) == 0)
 			dirs = *e + 5;
 	for (dirs = dirs ? dirs : "/usr/local/bin:/bin:/usr/bin";; dirs++) {
-		size_t n = strcspn(dirs, ":");
+		size_t n = until_any(dirs, ":");
 		if (n + len + 2 <= sizeof path) {
 			memcpy(path, dirs, n);
 			path[n] = '/';
@@ -178,6 +178,20 @@ int exec_search(const char *file, char *const argv[], char *const envp[])
 			break;
 	}
 	return eacces ? -EACCES : -err;
+}
+
+size_t until_any(const char *s, const char *stop)
+{
+	const char *p = s;
+
+	while (*p && !strchr(stop, *p))
+		p++;
+	return (size_t)(p - s);
+}
+
+int pipe_cloexec(int fds[2])
+{
+	return (int)syscall(SYS_pipe2, fds, O_CLOEXEC);
 }
 
 size_t split_words(char *s, char **words, size_t max, char sep)

@@ -36,6 +36,14 @@ bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
  * five times the size and pulls in memchr through strnlen. */
 int exec_search(const char *file, char *const argv[], char *const envp[]);
 
+/* strcspn(3) as a plain loop: musl's builds a 32-byte bitmap for any set
+ * (200 bytes of code) where hutch's sets are one to four characters. */
+size_t until_any(const char *s, const char *stop);
+
+/* pipe2(fds, O_CLOEXEC) as the bare system call: musl's pipe2 carries a
+ * fallback for kernels before 2.6.27 (200 bytes). */
+int pipe_cloexec(int fds[2]);
+
 /* Splits s in place at blanks into at most max words; returns the count. */
 size_t split_words(char *s, char **words, size_t max, char sep);
 
