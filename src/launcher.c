@@ -188,7 +188,7 @@ static void write_pidfile(const struct config *cfg)
  * that, it exits with the launcher's code, so an init script sees a setup
  * error. The launcher goes on in a session of its own. Returns the pipe's
  * write end, for PID 1. */
-static int daemonize(const struct config *cfg)
+static int daemonize(const struct config *cfg, int log_fd)
 {
 	int notify[2], status;
 	pid_t pid;
@@ -212,12 +212,19 @@ static int daemonize(const struct config *cfg)
 	}
 	close(notify[0]);
 	setsid();
-	/* Let go of the caller's terminal and pipes: stdin always; stdout and
-	 * stderr too when hutch logs elsewhere (else a caller reading them,
-	 * out=$(hutch --daemon ...), would wait for the sandbox to end). */
+	/* Let go of the caller's terminal and pipes: stdin always; stdout
+	 * when nothing writes it (--output takes the service's); stderr when
+	 * hutch logs elsewhere (else a caller reading them, out=$(hutch
+	 * --daemon ...), would wait for the sandbox to end). A daemon keeps
+	 * no other descriptor of its caller's either. */
+	{
+		const int keep[] = { notify[1], log_fd };
+		close_fds_except(keep, sizeof keep / sizeof keep[0]);
+	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; status > STDERR_FILENO && fd <= STDERR_FILENO; fd++)
-		if (fd == STDIN_FILENO || cfg->log_target != LOG_STDERR)
+		if (fd == STDIN_FILENO || cfg->log_target != LOG_STDERR ||
+		    (fd == STDOUT_FILENO && cfg->output))
 			dup2(status, fd);
 	if (status > STDERR_FILENO)
 		close(status);
@@ -289,7 +296,7 @@ int launcher_run(struct config *cfg)
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);
 	if (cfg->daemon)
-		fds.notify = daemonize(cfg);
+		fds.notify = daemonize(cfg, fds.log);
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);

@@ -26,6 +26,9 @@ static const char *mount_hint(int err)
 		return " (mounting needs root: CAP_SYS_ADMIN)";
 	case ENOENT:
 		return " (no such source)";
+	case EACCES: /* only where root is not root: --userns */
+		return " (with --userns, root of the sandbox is an unprivileged "
+		       "host uid: it must be able to reach the path)";
 	default:
 		return "";
 	}
@@ -36,8 +39,8 @@ void mount_or_die(const char *src, const char *target, const char *type,
 {
 	if (mount(src, target, type, flags, data) == 0)
 		return;
-	die("cannot mount %s on /%s: %s%s", type ? type : src, target,
-	    error_text(errno), mount_hint(errno));
+	die("cannot mount %s on /%s: %s%s", type ? type : src,
+	    target + (*target == '/'), error_text(errno), mount_hint(errno));
 }
 
 /* Mount points created in the root image, as relative paths separated by
@@ -183,14 +186,16 @@ static void user_mount(const struct mount_spec *m, bool may_create)
 		return;
 	}
 	if (stat(m->src, &st))
-		die("cannot bind %s: %s", m->src, error_text(errno));
+		die("cannot bind %s: %s%s", m->src, error_text(errno),
+		    mount_hint(errno));
 	mount_point(dst, S_ISDIR(st.st_mode), may_create);
 	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
 	 * not, since a remount makes only the top mount read-only and a
 	 * writable submount would slip through. */
 	if (mount(m->src, dst, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
 		  NULL))
-		die("cannot bind %s to %s: %s", m->src, m->dst, error_text(errno));
+		die("cannot bind %s to %s: %s%s", m->src, m->dst, error_text(errno),
+		    mount_hint(errno));
 	if (m->kind == MOUNT_RO_BIND)
 		remount_read_only(dst);
 	log_debug("%s %s at %s", m->kind == MOUNT_BIND ? "bound" : "bound read-only",

@@ -186,6 +186,10 @@ static int drop_bounding_set(uint64_t keep, uint64_t present)
 }
 
 #define FAIL(what) do { *step = (what); return -errno; } while (0)
+/* An id that the user namespace does not map is EINVAL. */
+#define FAIL_ID(what)                                                         \
+	FAIL(cfg->userns && errno == EINVAL ? "--user is outside the user "    \
+	     "namespace's ids (0-65535; as an ordinary user, 0 only)" : (what))
 
 int privs_drop(const struct config *cfg, const char **step)
 {
@@ -210,15 +214,11 @@ int privs_drop(const struct config *cfg, const char **step)
 		 * the caller's own groups stay (user_namespaces(7)). */
 		if ((syscall(SYS_GROUPS, 0, NULL) && !(cfg->rootless && errno == EPERM)) ||
 		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
-			FAIL("cannot set the service's groups");
+			FAIL_ID("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 			FAIL("cannot keep capabilities across the user change");
-		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid)) {
-			if (cfg->userns && errno == EINVAL)
-				FAIL("--user is outside the user namespace's ids "
-				     "(0-65535; as an ordinary user, 0 only)");
-			FAIL("cannot set the service's user");
-		}
+		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
+			FAIL_ID("cannot set the service's user");
 	}
 	if (set_capabilities(keep, keep))
 		FAIL("cannot set the service's capabilities");

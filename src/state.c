@@ -124,6 +124,8 @@ int state_create(const struct config *cfg)
 {
 	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
 	char path[300], text[400];
+	const char *hint = geteuid() ? " (as an ordinary user: set XDG_RUNTIME_DIR, "
+				       "or give --state-dir)" : "";
 	struct proc_id self;
 	long other;
 	int dirfd;
@@ -131,12 +133,11 @@ int state_create(const struct config *cfg)
 	state_path(cfg->state_dir, cfg->name, path, sizeof path);
 	if (mkdir(base, 0755) && errno != EEXIST)
 		die("cannot create the state directory %s: %s%s", base,
-		    error_text(errno), geteuid() ? " (as an ordinary user: set "
-		    "XDG_RUNTIME_DIR, or give --state-dir)" : "");
+		    error_text(errno), hint);
 	bool existed = mkdir(path, 0755) != 0;
 
 	if (existed && errno != EEXIST)
-		die("cannot create %s: %s", path, error_text(errno));
+		die("cannot create %s: %s%s", path, error_text(errno), hint);
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0)
 		die("cannot open %s: %s", path, error_text(errno));
