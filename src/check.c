@@ -15,6 +15,7 @@
 #include "log.h"
 #include "seccomp.h"
 #include "sys.h"
+#include "userns.h"
 
 struct report {
 	const struct config *cfg;
@@ -50,8 +51,8 @@ static const char *nth(const char *list, size_t i)
 
 /* A namespace type is there when /proc/self/ns shows it, and usable unless
  * its sysctl user.max_X_namespaces is 0 (how some systems switch them
- * off). User namespaces are listed for information: hutch does not use
- * them yet. Per namespace: its name in /proc, what it is, the kernel
+ * off). The network and user namespaces are needed only with --net none
+ * and --userns, and otherwise listed for information. Per namespace: its name in /proc, what it is, the kernel
  * option that brings it. */
 static void namespaces(struct report *r)
 {
@@ -66,7 +67,8 @@ static void namespaces(struct report *r)
 
 	for (size_t i = 0; i < 6; i++) {
 		const char *name = nth(ns, 3 * i);
-		bool needed = i < 4 || (i == 4 && r->cfg->net_none);
+		bool needed = i < 4 || (i == 4 && r->cfg->net_none) ||
+			      (i == 5 && r->cfg->userns);
 		enum status status = OK;
 		const char *reason = NULL;
 
@@ -184,7 +186,7 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	line(r, stat(cfg->root, &st) == 0 && S_ISDIR(st.st_mode) ? OK : MISSING,
+	line(r, stat_at(AT_FDCWD, cfg->root, &st, 0) == 0 && S_ISDIR(st.st_mode) ? OK : MISSING,
 	     "root directory", cfg->root, true);
 	each_line("/proc/self/mountinfo", note_root, &initramfs);
 	if (initramfs || cfg->force_chroot)
@@ -198,6 +200,19 @@ static void root(struct report *r)
 					 "(kernel option CONFIG_DEVTMPFS)" : NULL, true);
 }
 
+/* An ordinary user: only with --userns, without cgroup limits, and where
+ * no sysctl keeps user namespaces from ordinary users. */
+static void rootless(struct report *r)
+{
+	const char *why = userns_refusal(r->cfg);
+
+	if (!userns_rootless())
+		return;
+	if (!why)
+		why = userns_forbidden();
+	line(r, why ? MISSING : OK, "ordinary user (--userns)", why, true);
+}
+
 int check_run(const struct config *cfg)
 {
 	struct report r = { cfg, false };
@@ -208,6 +223,7 @@ int check_run(const struct config *cfg)
 	write_all(STDOUT_FILENO, head, fmt(head, sizeof head, "hutch check: "
 					   "Linux %s on %s\n", u.release, u.machine));
 	namespaces(&r);
+	rootless(&r);
 	seccomp_support(&r);
 	cgroups(&r);
 	root(&r);

@@ -25,9 +25,9 @@ static char *read_text(struct parse_ctx *ctx, int fd, const char *path,
 	size_t len = 0;
 	char *text;
 
-	/* fstatat, which mounts.c links anyway; fstat(3) would be one more
-	 * wrapper around it. */
-	if (fstatat(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode))
+	/* stat_at (sys.h), which mounts.c uses anyway; fstat(3) would be
+	 * one more wrapper. */
+	if (stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode))
 		return parse_fail(ctx, NULL, "%s %s is not a regular file",
 				  what, path), NULL;
 	if (st.st_size > CONFIG_MAX_BYTES)

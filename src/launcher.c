@@ -54,11 +54,11 @@ static void check_host(struct config *cfg)
 	struct stat st, host_root;
 
 	if (cfg->root) {
-		if (stat(cfg->root, &st))
+		if (stat_at(AT_FDCWD, cfg->root, &st, 0))
 			die("root %s: %s", cfg->root, error_text(errno));
 		if (!S_ISDIR(st.st_mode))
 			die("root %s is not a directory", cfg->root);
-		if (stat("/", &host_root) == 0 && st.st_dev == host_root.st_dev &&
+		if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 && st.st_dev == host_root.st_dev &&
 		    st.st_ino == host_root.st_ino)
 			die("root %s is the host's own root: leave --root out to keep "
 			    "it", cfg->root);
@@ -72,7 +72,7 @@ static void check_host(struct config *cfg)
 		die("--output %s: longer than 250 characters", cfg->output);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
-		if (m->src && stat(m->src, &st))
+		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))
 			die("%s %s: source %s: %s",
 			    m->kind == MOUNT_BIND ? "bind" : "ro-bind", m->src,
 			    m->src, error_text(errno));
@@ -291,7 +291,8 @@ int launcher_run(struct config *cfg)
 					    : "syslog (/dev/log)", error_text(-fds.log));
 	}
 	cfg->rootless = userns_rootless();
-	userns_check(cfg);
+	if (userns_refusal(cfg))
+		die("%s", userns_refusal(cfg));
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sys.h"
 
 static const char *mount_hint(int err)
 {
@@ -123,7 +124,7 @@ void mount_point(const char *path, bool is_dir, bool may_create)
 			*rest++ = '\0';
 		if (!*name)
 			break;
-		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (stat_at(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			if (S_ISLNK(st.st_mode))
 				die("mount point /%s: '%s' is a symlink; hutch mounts "
 				    "only on real directories and files", path, name);
@@ -185,7 +186,7 @@ static void user_mount(const struct mount_spec *m, bool may_create)
 		mount_or_die("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, data);
 		return;
 	}
-	if (stat(m->src, &st))
+	if (stat_at(AT_FDCWD, m->src, &st, 0))
 		die("cannot bind %s: %s%s", m->src, error_text(errno),
 		    mount_hint(errno));
 	mount_point(dst, S_ISDIR(st.st_mode), may_create);
@@ -229,7 +230,7 @@ static void mask_proc(void)
 
 	for (const char *e = entries; *e; e += strlen(e) + 1) {
 		fmt(path, sizeof path, "proc/%s", e);
-		if (lstat(path, &st))
+		if (stat_at(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW))
 			continue;
 		if (e >= read_only) {
 			mount_or_die(path, path, NULL, MS_BIND | MS_REC, NULL);

@@ -30,7 +30,7 @@ static int open_file(struct output *out)
 	/* the bare call: musl's fcntl(3) is 400 bytes of special cases */
 	syscall(SYS_fcntl, out->file, F_SETFL, O_APPEND);
 	out->size = 0;
-	if (fstat(out->file, &st))
+	if (stat_at(out->file, "", &st, AT_EMPTY_PATH))
 		return 0;
 	if (!S_ISREG(st.st_mode))
 		out->max = 0; /* a console or a fifo: nothing to rotate */

@@ -189,6 +189,15 @@ size_t until_any(const char *s, const char *stop)
 	return (size_t)(p - s);
 }
 
+int stat_at(int dirfd, const char *path, struct stat *st, int flags)
+{
+#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL
+	return syscall(SYS_newfstatat, dirfd, path, st, flags) ? -1 : 0;
+#else
+	return fstatat(dirfd, path, st, flags);
+#endif
+}
+
 int pipe_cloexec(int fds[2])
 {
 	return (int)syscall(SYS_pipe2, fds, O_CLOEXEC);

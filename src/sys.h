@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* write(2) until done, retrying EINTR and short writes. */
@@ -39,6 +40,12 @@ int exec_search(const char *file, char *const argv[], char *const envp[]);
 /* strcspn(3) as a plain loop: musl's builds a 32-byte bitmap for any set
  * (200 bytes of code) where hutch's sets are one to four characters. */
 size_t until_any(const char *s, const char *stop);
+
+/* fstatat(2). On 64-bit targets (x86_64, aarch64) the bare system call,
+ * whose struct stat is musl's: musl's wrapper tries statx first and
+ * converts (500 bytes). 32-bit targets keep the wrapper, whose
+ * conversion from the kernel's layout they need. */
+int stat_at(int dirfd, const char *path, struct stat *st, int flags);
 
 /* pipe2(fds, O_CLOEXEC) as the bare system call: musl's pipe2 carries a
  * fallback for kernels before 2.6.27 (200 bytes). */

@@ -25,20 +25,21 @@ bool userns_rootless(void)
 	return geteuid() != 0;
 }
 
-void userns_check(const struct config *cfg)
+const char *userns_refusal(const struct config *cfg)
 {
 	if (!userns_rootless())
-		return;
+		return NULL;
 	if (!cfg->userns)
-		die("an ordinary user cannot make namespaces: run hutch as root, "
-		    "or add --userns");
+		return "an ordinary user cannot make namespaces: run hutch as root, "
+		       "or add --userns";
 	if (cfg->userns_base)
-		die("--userns-base needs root: an ordinary user can map only "
-		    "their own uid, which --userns makes root inside");
+		return "--userns-base needs root: an ordinary user can map only "
+		       "their own uid, which --userns makes root inside";
 	if (cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max || cfg->pids_max)
-		die("--cpu, --cpu-weight, --memory and --pids need a cgroup, which "
-		    "only root may make: run hutch as root (with --userns the "
-		    "service is still unprivileged), or leave them out");
+		return "--cpu, --cpu-weight, --memory and --pids need a cgroup, "
+		       "which only root may make: run hutch as root (with --userns "
+		       "the service is still unprivileged), or leave them out";
+	return NULL;
 }
 
 /* A sysctl's value is the given word: names the switch that refused. */
@@ -50,23 +51,29 @@ static bool sysctl_is(const char *path, const char *value)
 	       text[0] == value[0] && text[1] == '\n';
 }
 
+const char *userns_forbidden(void)
+{
+	if (sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+		return "not permitted to ordinary users (sysctl "
+		       "kernel.unprivileged_userns_clone=1)";
+	if (sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1"))
+		return "AppArmor forbids it to ordinary users (sysctl "
+		       "kernel.apparmor_restrict_unprivileged_userns=0)";
+	return NULL;
+}
+
 static _Noreturn void clone_failed(int err)
 {
 	static const char no_userns[] = "cannot create a user namespace: ";
+	const char *why = err == EPERM ? userns_forbidden() : NULL;
 
 	if (err == EINVAL && access("/proc/self/ns/user", F_OK))
 		die("%sthe kernel lacks it (kernel option CONFIG_USER_NS)", no_userns);
 	if (err == EINVAL)
 		die("cannot create a PID namespace: the kernel lacks it (kernel "
 		    "option CONFIG_PID_NS)");
-	if (err == EPERM &&
-	    sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
-		die("%snot permitted to ordinary users (sysctl "
-		    "kernel.unprivileged_userns_clone=1)", no_userns);
-	if (err == EPERM &&
-	    sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1"))
-		die("%sAppArmor forbids it to ordinary users (sysctl "
-		    "kernel.apparmor_restrict_unprivileged_userns=0)", no_userns);
+	if (why)
+		die("%s%s", no_userns, why);
 	if (err == ENOSPC && sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
 		die("%sthey are switched off (sysctl user.max_user_namespaces, "
 		    "e.g. 1000)", no_userns);

@@ -16,9 +16,14 @@
  * with one id (the caller's own) to map. */
 bool userns_rootless(void);
 
-/* In the launcher: checks what --userns needs that parsing could not
- * (root for --userns-base and cgroup limits); dies with the fix. */
-void userns_check(const struct config *cfg);
+/* What an ordinary user's configuration asks that only root may do (no
+ * --userns, --userns-base, cgroup limits): the line saying so and what to
+ * do, or NULL. For root, always NULL. */
+const char *userns_refusal(const struct config *cfg);
+
+/* Why this kernel refuses user namespaces to ordinary users (the sysctl
+ * to change), or NULL when nothing says so before trying. */
+const char *userns_forbidden(void);
 
 /* In the launcher: fork PID 1 into new user and PID namespaces at once, so
  * the PID namespace (and every one PID 1 makes) belongs to the new user

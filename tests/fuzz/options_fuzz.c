@@ -56,14 +56,24 @@ static void require(int cond, const char *promise)
 
 /* The README's rule for names: 1..64 letters, digits, '.', '_', '-', not
  * starting with '.' or '-'. */
-static int valid_name_chars(const char *s)
+/* 1..64 letters, digits, '.', '_', '-' and the extra characters, not
+ * starting with '.' or '-'. */
+static int name_with(const char *s, const char *extra)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-')
 		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789._-") == n;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-", s[i]) && !strchr(extra, s[i]))
+			return 0;
+	return 1;
+}
+
+static int valid_name_chars(const char *s)
+{
+	return name_with(s, "");
 }
 
 /* Absolute, and no ".." component. */
@@ -78,7 +88,8 @@ static int sandbox_path(const char *p)
 }
 
 /* --cgroup-parent becomes a path below each hierarchy's root: relative,
- * at most 128 characters, each part a name (so never "..", never empty). */
+ * at most 128 characters, each part a name (so never "..", never empty),
+ * '@', ':' and '\\' allowed as in systemd's unit names. */
 static int cgroup_parent_ok(const char *p)
 {
 	char copy[129], *part, *save = NULL;
@@ -88,7 +99,7 @@ static int cgroup_parent_ok(const char *p)
 		return 0;
 	memcpy(copy, p, n + 1);
 	for (part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save))
-		if (!valid_name_chars(part))
+		if (!name_with(part, "@:\\")) /* systemd's unit names too */
 			return 0;
 	return 1;
 }

@@ -70,6 +70,34 @@ like "$out" "^info +network namespace" "but are reported"
 out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_net_namespaces && '$HUTCH' check --net none" 2>&1)
 is "$?" 1 "with --net none they do: exit 1"
 
+# User namespaces: needed with --userns only, and switched off the same way.
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && '$HUTCH' check" 2>&1)
+is "$?" 0 "user namespaces disabled do not matter without --userns"
+like "$out" "^info +user namespace: disabled: sysctl user.max_user_namespaces is 0" "but are reported"
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && '$HUTCH' check --userns" 2>&1)
+is "$?" 1 "with --userns they do: exit 1"
+like "$out" "^missing +user namespace: disabled: sysctl user.max_user_namespaces is 0" "naming the sysctl"
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && timeout 10 '$HUTCH' --userns --root '$ROOTFS' -- /bin/true" 2>&1)
+is "$?" 125 "a start with --userns then fails with 125"
+like "$out" "cannot create a user namespace: they are switched off \(sysctl user.max_user_namespaces" \
+	"with the same sysctl named"
+
+# An ordinary user: what hutch check says before a rootless start.
+user_check() { (cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups "$HUTCH" check "$@" 2>&1); }
+out=$(user_check)
+is "$?" 1 "an ordinary user without --userns: exit 1"
+like "$out" "^missing +ordinary user \(--userns\): an ordinary user cannot make namespaces: run hutch as root, or add --userns" \
+	"says to run as root or add --userns"
+out=$(user_check --userns)
+is "$?" 0 "with --userns: exit 0 (this kernel lets ordinary users make user namespaces)"
+like "$out" "^ok +ordinary user \(--userns\)$" "and says so"
+out=$(user_check --userns --pids 10)
+is "$?" 1 "with --userns and a cgroup limit: exit 1"
+like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --memory and --pids need a cgroup, which only root may make" \
+	"says that only root may make a cgroup"
+out=$("$HUTCH" check 2>&1)
+unlike "$out" "ordinary user" "as root, no line about ordinary users"
+
 # hutch check changes nothing.
 is "$(grep -c . /proc/self/mountinfo)" "$mounts_before" "no mount added or removed on the host"
 is "$(groups)" "$groups_before" "no cgroup was created or removed"
