@@ -129,9 +129,10 @@ for sh in dash "busybox sh"; do
 	out=$(initd status)
 	is "$?" 1 "$t status of the killed launcher: 1 (dead, state left)"
 	like "$out" "stale state \(launcher $l is gone\)" "$t naming hutch's stale state"
+	ok "$t hutch removed the stale pid file with the state" test ! -e "$PIDFILE"
 	out=$(initd status)
-	is "$?" 1 "$t status again: still 1 while the pid file is left"
-	like "$out" "dead: not running, but $PIDFILE is left" "$t naming the pid file"
+	is "$?" 3 "$t status again: 3, not running (nothing is left)"
+	like "$out" "not running" "$t saying so"
 	out=$(initd start 2>&1)
 	is "$?" 0 "$t start after the crash: 0" || diag "$out"
 	ok "$t it answers" wait_for 5 page

@@ -96,6 +96,28 @@ out=$(h status --state-dir "$S" two 2>&1)
 is "$?" 1 "hutch status finds it stale: 1"
 like "$out" "stale state \(launcher $l2 is gone\): removed" "says so"
 ok "and removes it" test ! -e "$S/two"
+# A stale --pidfile goes with the state, only while it holds the dead
+# launcher's pid; a relative path was made absolute at start.
+(cd "$tmp" && h --daemon --state-dir "$S" --name four --root "$ROOTFS" \
+	--pidfile four.pid -- /bin/sleep 1000 </dev/null 2>/dev/null)
+l4=$(cat "$tmp/four.pid")
+like "$(cat "$S/four/launcher")" "^pidfile=$tmp/four.pid\$" "the state records the pid file's absolute path"
+kill -9 "$l4"
+ok "the killed launcher's sandbox dies with it" wait_for 10 sh -c "! pgrep -P $l4 >/dev/null"
+ok "its pid file is left behind" test -e "$tmp/four.pid"
+(cd / && h status --state-dir "$S" four >/dev/null 2>&1)
+is "$?" 1 "hutch status, from another directory, finds it stale: 1"
+ok "and removes the stale pid file with the state" test ! -e "$tmp/four.pid"
+(cd "$tmp" && h --daemon --state-dir "$S" --name four --root "$ROOTFS" \
+	--pidfile four.pid -- /bin/sleep 1000 </dev/null 2>/dev/null)
+l4=$(cat "$tmp/four.pid")
+kill -9 "$l4"
+wait_for 10 sh -c "! pgrep -P $l4 >/dev/null"
+echo 1 >"$tmp/four.pid" # another launcher's by now
+h status --state-dir "$S" four >/dev/null 2>&1
+is "$?" 1 "stale again: 1"
+is "$(cat "$tmp/four.pid" 2>&1)" 1 "a pid file that names another process is left alone"
+rm -f "$tmp/four.pid"
 mkdir -p "$S/three" && printf 'pid=%s\nstart=1\n' "$$" >"$S/three/launcher"
 h --daemon --state-dir "$S" --name three --root "$ROOTFS" -- /bin/sleep 1000 </dev/null 2>/dev/null
 is "$?" 0 "a start over a stale directory whose pid was reused (start time differs) works"
