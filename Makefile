@@ -117,7 +117,7 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
 	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration \
-		check-escape check-fuzz check-qemu lint check-cross check-init
+		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init
 
 unit-tests: $(UNIT_BINS)
 
@@ -189,6 +189,25 @@ $(PROBE): tests/escape/probe.c Makefile toolchain.mk | toolchain-check
 check-escape: $(BIN) rootfs $(PROBE)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/escape/*.t
+
+# The integration and escape tests again, against hutch itself built with
+# AddressSanitizer and UBSan (gcc and glibc, dynamically linked: the
+# sanitizers do not run on musl or static). Every real path runs so,
+# launcher, PID 1 and the service's child up to its exec, in real
+# namespaces; a report makes hutch exit 99 with the report on stderr, which
+# fails the test that ran it. tests/sanitize/asan_options.c sets the
+# defaults (LeakSanitizer off: hutch has no heap, and is not dumpable).
+SAN_HUTCH := $(SAN_DIR)/hutch
+$(SAN_HUTCH): $(SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  ASAN    $@")
+	$(Q)gcc -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -DHUTCH_VERSION='"$(VERSION)"' \
+		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-o $@ $(SRCS) tests/sanitize/asan_options.c
+
+check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
+	HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
+		prove tests/integration/*.t tests/escape/*.t
 
 # Fuzzing the option and config-file parser (tests/fuzz): libFuzzer with
 # ASan, UBSan and LeakSanitizer, on glibc. check-fuzz: 60 s; fuzz: FUZZ_TIME.
@@ -307,7 +326,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-size unit-tests check-unit check-memory check-qemu \
+.PHONY: all rootfs initramfs deps check check-size unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean
