@@ -279,6 +279,7 @@ int launcher_run(struct config *cfg)
 {
 	struct sandbox_fds fds = { .notify = -1, .log = -1 };
 	struct output out;
+	const char *refusal;
 	sigset_t set;
 	pid_t child;
 	int code;
@@ -291,8 +292,9 @@ int launcher_run(struct config *cfg)
 					    : "syslog (/dev/log)", error_text(-fds.log));
 	}
 	cfg->rootless = userns_rootless();
-	if (userns_refusal(cfg))
-		die("%s", userns_refusal(cfg));
+	refusal = userns_refusal(cfg);
+	if (refusal)
+		die("%s", refusal);
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);

@@ -120,6 +120,15 @@ static void reset_signal_dispositions(void)
 			syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
+/* If the launcher dies, so does the sandbox: PID 1's death kills every
+ * process in the namespace. Armed before the write to the ready pipe,
+ * which fails (EPIPE) if the launcher is gone already. */
+static void tie_to_launcher(int ready_fd)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(ready_fd, "r", 1) != 1)
+		_exit(EXIT_SETUP);
+}
+
 void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 		 const struct sandbox_fds *fds)
 {
@@ -136,21 +145,15 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * only the same user could trace it, who owns the launcher anyway. */
 	if (cfg->rootless)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	/* If the launcher dies, so does the sandbox: PID 1's death kills
-	 * every process in the namespace. Set before the write below, which
-	 * fails (EPIPE) if the launcher is gone already. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds->ready, "r", 1) != 1)
-		_exit(EXIT_SETUP);
+	tie_to_launcher(fds->ready);
 	/* First: the service and everything PID 1 forks are in the group.
 	 * With --userns, still with the host's root ids: a kernel before
 	 * 5.16 checks the writer's ids, not the opener's. */
 	cgroup_join(cg);
-	/* New ids clear the death signal: armed again, and the launcher's
-	 * presence checked again the same way. */
+	/* New ids clear the death signal: armed again, and checked again. */
 	if (cfg->userns) {
 		userns_enter(fds->go, cfg->rootless);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || write(fds->ready, "r", 1) != 1)
-			_exit(EXIT_SETUP);
+		tie_to_launcher(fds->ready);
 	}
 	close(fds->ready);
 	privs_lock_self();

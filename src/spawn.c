@@ -39,30 +39,6 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
 						    : EXIT_CANNOT_EXEC);
 }
 
-/* Whether the command names an existing file: directly when it holds a
- * '/', else in one of the service's PATH directories, as execvp looks. */
-static bool command_exists(const char *cmd)
-{
-	const char *dirs = getenv("PATH");
-	char path[PATH_MAX];
-	size_t len = strlen(cmd);
-
-	if (strchr(cmd, '/'))
-		return access(cmd, F_OK) == 0;
-	while (dirs && *dirs) {
-		size_t n = until_any(dirs, ":");
-		if (n + len + 2 <= sizeof path) {
-			memcpy(path, dirs, n);
-			path[n] = '/';
-			memcpy(path + n + 1, cmd, len + 1);
-			if (n && access(path, F_OK) == 0)
-				return true;
-		}
-		dirs += n + (dirs[n] == ':');
-	}
-	return false;
-}
-
 /* In the child: the service gets a clean slate. Dispositions are already
  * default (PID 1 reset them at setup and installs no handlers), so what is
  * left is the signal mask, which fork and exec both inherit. */
@@ -71,6 +47,7 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 {
 	const char *what = NULL;
 	sigset_t none;
+	bool exists;
 	int err;
 
 	/* Its own process group, so PID 1 can signal the service and the
@@ -101,11 +78,10 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err,
 				"cannot install the seccomp filter");
-	environ = envp; /* command_exists reads the service's PATH */
-	errno = -exec_search(cfg->argv[0], cfg->argv, envp);
+	errno = -exec_search(cfg->argv[0], cfg->argv, envp, &exists);
 	/* The file is there but exec says ENOENT: its ELF interpreter (a
 	 * dynamically linked binary) or its #! interpreter is missing. */
-	if (errno == ENOENT && command_exists(cfg->argv[0]))
+	if (errno == ENOENT && exists)
 		report_and_exit(report_fd, STEP_LOADER, ENOENT, NULL);
 	report_and_exit(report_fd, STEP_EXEC, errno, NULL);
 }

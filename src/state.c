@@ -124,8 +124,8 @@ int state_create(const struct config *cfg)
 {
 	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
 	char path[300], text[400];
-	const char *hint = geteuid() ? " (as an ordinary user: set XDG_RUNTIME_DIR, "
-				       "or give --state-dir)" : "";
+	const char *hint = cfg->rootless ? " (as an ordinary user: set "
+					   "XDG_RUNTIME_DIR, or give --state-dir)" : "";
 	struct proc_id self;
 	long other;
 	int dirfd;

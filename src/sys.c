@@ -142,7 +142,18 @@ bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
 	return done;
 }
 
-int exec_search(const char *file, char *const argv[], char *const envp[])
+/* execve, and on ENOENT whether the file is there all the same: then
+ * what is missing is its ELF or #! interpreter. */
+static int try_exec(const char *path, char *const argv[], char *const envp[],
+		    bool *exists)
+{
+	execve(path, argv, envp);
+	*exists |= errno == ENOENT && access(path, F_OK) == 0;
+	return errno;
+}
+
+int exec_search(const char *file, char *const argv[], char *const envp[],
+		bool *exists)
 {
 	const char *dirs = NULL;
 	char path[PATH_MAX];
@@ -150,12 +161,11 @@ int exec_search(const char *file, char *const argv[], char *const envp[])
 	int err = ENOENT;
 	bool eacces = false;
 
+	*exists = false;
 	if (!*file)
 		return -ENOENT;
-	if (strchr(file, '/')) {
-		execve(file, argv, envp);
-		return -errno;
-	}
+	if (strchr(file, '/'))
+		return -try_exec(file, argv, envp, exists);
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
 	for (char *const *e = envp; *e && !dirs; e++)
@@ -167,8 +177,7 @@ int exec_search(const char *file, char *const argv[], char *const envp[])
 			memcpy(path, dirs, n);
 			path[n] = '/';
 			memcpy(path + n + (n > 0), file, len + 1);
-			execve(path, argv, envp);
-			err = errno;
+			err = try_exec(path, argv, envp, exists);
 			eacces |= err == EACCES;
 			if (err != EACCES && err != ENOENT && err != ENOTDIR)
 				return -err;

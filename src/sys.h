@@ -33,9 +33,12 @@ bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
 /* execvp(3) with the environment envp, whose PATH it searches (musl's
  * default when unset): a name without '/' is tried in each directory, an
  * empty entry meaning the current one; EACCES is kept while other
- * directories are tried, as execvp does. Returns -errno. musl's execvp is
- * five times the size and pulls in memchr through strnlen. */
-int exec_search(const char *file, char *const argv[], char *const envp[]);
+ * directories are tried, as execvp does. Returns -errno; *exists tells
+ * whether a file it tried was there although exec said ENOENT (a missing
+ * ELF or #! interpreter). musl's execvp is five times the size and pulls
+ * in memchr through strnlen. */
+int exec_search(const char *file, char *const argv[], char *const envp[],
+		bool *exists);
 
 /* strcspn(3) as a plain loop: musl's builds a 32-byte bitmap for any set
  * (200 bytes of code) where hutch's sets are one to four characters. */

@@ -106,6 +106,9 @@ static int write_map(int dirfd, const char *file, unsigned long long outside,
 
 void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
 {
+	unsigned long long uid = cfg->userns_base ? cfg->userns_base
+						  : USERNS_BASE_DEFAULT, gid = uid;
+	unsigned count = USERNS_IDS;
 	char dir[24], c;
 	int dirfd, err;
 
@@ -114,23 +117,19 @@ void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
 	fmt(dir, sizeof dir, "/proc/%d", (int)child);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	err = dirfd < 0 ? -errno : 0;
+	/* An unprivileged writer may map its own ids only, and the gid map
+	 * only once setgroups(2) is denied for good: else a group could be
+	 * dropped to get past a "deny to group" file mode on the host. */
 	if (!err && cfg->rootless) {
-		/* An unprivileged writer may map its own ids only, and the
-		 * gid map only once setgroups(2) is denied for good: else a
-		 * group could be dropped to get past a "deny to group" file
-		 * mode on the host. */
+		uid = geteuid();
+		gid = getegid();
+		count = 1;
 		err = write_knob(dirfd, "setgroups", "deny");
-		if (!err)
-			err = write_map(dirfd, "uid_map", geteuid(), 1);
-		if (!err)
-			err = write_map(dirfd, "gid_map", getegid(), 1);
-	} else if (!err) {
-		unsigned long long base = cfg->userns_base ? cfg->userns_base
-							   : USERNS_BASE_DEFAULT;
-		err = write_map(dirfd, "uid_map", base, USERNS_IDS);
-		if (!err)
-			err = write_map(dirfd, "gid_map", base, USERNS_IDS);
 	}
+	if (!err)
+		err = write_map(dirfd, "uid_map", uid, count);
+	if (!err)
+		err = write_map(dirfd, "gid_map", gid, count);
 	if (dirfd >= 0)
 		close(dirfd);
 	if (err) {
