@@ -22,10 +22,11 @@ PREFIX ?= /usr/local
 BIN := $(BUILD)/hutch
 # The goal is 40 KiB, which the core alone met (36 KiB); cgroups, the kernel
 # probe and the hardening took it past that (docs/design.md, "Size", has
-# the cost of each). make check holds a ceiling of 64 KiB against
-# regressions until the benchmark work trims it back towards the goal.
+# the cost of each). make check holds a ceiling against regressions: 72 KiB
+# while the sandbox-boundary work (issue 11) lands, security first; the
+# architecture work (profiles, generated tables) brings it back down.
 SIZE_GOAL := 40960
-SIZE_BUDGET := 65536
+SIZE_BUDGET := 73728
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
