@@ -91,6 +91,7 @@ attack_filtered kexec "CAP_SYS_BOOT dropped; kexec_load, kexec_file_load in the 
 attack dmesg "CAP_SYSLOG dropped; syslog in the seccomp filter"
 attack_filtered keyctl "keyctl in the seccomp filter (keyrings are not namespaced)"
 attack bpf "CAP_BPF and CAP_SYS_ADMIN dropped; bpf in the seccomp filter"
+attack_filtered io_uring "io_uring_setup in the seccomp filter (no capability guards it)"
 attack_filtered perf_event_open "perf_event_open in the seccomp filter (kernel.perf_event_paranoid allows self-monitoring)"
 attack swapon "CAP_SYS_ADMIN dropped; swapon in the seccomp filter"
 attack settimeofday "CAP_SYS_TIME dropped; settimeofday in the seccomp filter"

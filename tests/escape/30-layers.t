@@ -101,4 +101,18 @@ attack proc1-root "no filter, pivot_root: neither /proc/1/root nor PID 1's fds l
 attack proc1-root "no filter, MS_MOVE + chroot (--chroot): nor there" \
 	--chroot --seccomp off -- "$marker"
 
+# --- io_uring: the filter is its only defence -----------------------------------------
+
+# No capability guards io_uring_setup (kernel.io_uring_disabled aside):
+# without the filter, or with a list that allows it, the ring is set up.
+# The attack is real, and 10-escape.t's "blocked" can fail.
+io_uring_open=$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo absent)
+if [ "$io_uring_open" = 0 ]; then
+	attack_wins io_uring "without the filter (--seccomp off)" --seccomp off
+	printf 'allow io_uring_setup\ndeny @default\n' >"$tmp/uring.seccomp"
+	attack_wins io_uring "with a list that allows it before @default" --seccomp "$tmp/uring.seccomp"
+else
+	fail "io_uring: kernel.io_uring_disabled is '$io_uring_open' here; the attack cannot be shown to win"
+fi
+
 done_testing

@@ -13,6 +13,10 @@
 #       the same, and the answer must come from the seccomp filter or a
 #       dropped capability (EPERM, EACCES or SIGSYS), not from a kernel
 #       that lacks the call (ENOSYS): the filter is tested even here.
+#   attack_wins NAME WHY [HUTCH-OPTION...] -- [PROBE-ARG...]
+#       the same attack with a defence taken away on purpose: the probe
+#       must print "NAME: ESCAPED (...)". It shows that the attack is real
+#       and the test able to fail: without the defence, it wins.
 #   run_probe [HUTCH-OPTION...] -- NAME [PROBE-ARG...]
 #       the run alone; sets rc, out (the probe's line) and err (hutch's).
 
@@ -102,6 +106,21 @@ attack() {
 
 attack_filtered() {
 	_attack '(.*(EPERM|EACCES)|killed by SIGSYS)' "$@"
+}
+
+attack_wins() {
+	local name=$1 why=$2
+	shift 2
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	run_probe "${opts[@]}" -- "$name" "$@"
+	note "$out${err:+ [hutch: $(tail -n 1 <<<"$err")]}"
+	like "$rc $out" "^1 $name: ESCAPED \\(" "$name wins $why" ||
+		diag "hutch said: $err"
 }
 
 # start_probe [HUTCH-OPTION...] -- SHELL-SCRIPT: hutch in the background

@@ -129,7 +129,8 @@ static const struct { const char *name; long nr; } default_list[] = {
 	SC(request_key), SC(bpf), SC(perf_event_open), SC(userfaultfd),
 	SC(unshare), SC(setns), SC(open_by_handle_at), SC(name_to_handle_at),
 	SC(acct), SC(clock_adjtime), SC(adjtimex), SC(syslog), SC(quotactl),
-	SC(vhangup), SC(lookup_dcookie),
+	SC(vhangup), SC(lookup_dcookie), SC(io_uring_setup), SC(io_uring_enter),
+	SC(io_uring_register),
 #ifdef SYS_kexec_file_load
 	SC(kexec_file_load),
 #endif
@@ -163,15 +164,15 @@ static void default_filter(void)
 	 * load, 2 per plain rule (the calls this ABI has), 7 personality, 5
 	 * clone, 2 clone3, 1 allow; x86_64 adds 2 for x32. */
 #if defined __x86_64__
-	size_t want = 5 + (1 + 2 + 2 * 44 + 15) + (1 + 2 * 47 + 15); /* i386: no kexec_file_load */
+	size_t want = 5 + (1 + 2 + 2 * 47 + 15) + (1 + 2 * 50 + 15); /* i386: no kexec_file_load */
 #elif defined __aarch64__
-	size_t want = 5 + (1 + 2 * 41 + 15) + (1 + 2 * 44 + 15);
+	size_t want = 5 + (1 + 2 * 44 + 15) + (1 + 2 * 47 + 15);
 #elif defined __arm__
-	size_t want = 3 + (1 + 2 * 44 + 15);
+	size_t want = 3 + (1 + 2 * 47 + 15);
 #elif defined __i386__
-	size_t want = 3 + (1 + 2 * 47 + 15);
+	size_t want = 3 + (1 + 2 * 50 + 15);
 #elif defined __mips__
-	size_t want = 3 + (1 + 2 * 47 + 15);
+	size_t want = 3 + (1 + 2 * 50 + 15);
 #endif
 
 	build(SECCOMP_DEFAULT, NULL, false);
