@@ -213,6 +213,40 @@ static void rootless(struct report *r)
 	line(r, why ? MISSING : OK, "ordinary user (--userns)", why, true);
 }
 
+/* --user names root (or is not given): "0", "root", either with ":GROUP". */
+static bool service_is_root(const char *user)
+{
+	size_t n = user ? until_any(user, ":") : 0;
+
+	return !user || (n == 1 && *user == '0') || (n == 4 && !memcmp(user, "root", 4));
+}
+
+/* What the kernel does not isolate and this configuration leaves open
+ * (README, "Security model", known limits): said, never failed. A root
+ * launcher owns the user namespace it makes, so the kernel charges the
+ * sandbox's inotify instances to host root at that level, --userns or
+ * not; an ordinary user's run charges its own. */
+static void exposures(struct report *r)
+{
+	const struct config *cfg = r->cfg;
+	char why[160];
+
+	if (userns_rootless())
+		return;
+	line(r, INFO, "inotify instances", "charged to host root's "
+	     "fs.inotify.max_user_instances, with --userns too", false);
+	if (cfg->userns && !cfg->userns_base) {
+		fmt(why, sizeof why, "host ids %u-%u, shared by every sandbox on the "
+		    "default range: give each its own --userns-base", USERNS_BASE_DEFAULT,
+		    USERNS_BASE_DEFAULT + USERNS_IDS - 1);
+		line(r, INFO, "--userns range", why, false);
+	}
+	if (!cfg->userns && !cfg->net_none && service_is_root(cfg->user))
+		line(r, INFO, "host network as uid 0", "host daemons that trust uid 0 "
+		     "on abstract unix sockets accept the service: --userns or "
+		     "--net none", false);
+}
+
 int check_run(const struct config *cfg)
 {
 	struct report r = { cfg, false };
@@ -227,5 +261,6 @@ int check_run(const struct config *cfg)
 	seccomp_support(&r);
 	cgroups(&r);
 	root(&r);
+	exposures(&r);
 	return r.failed ? 1 : 0;
 }

@@ -18,8 +18,6 @@
 #include "privs.h"
 #include "sys.h"
 
-#define USERNS_BASE_DEFAULT 100000
-
 bool userns_rootless(void)
 {
 	return geteuid() != 0;

@@ -11,6 +11,9 @@
 /* How many ids a root launcher maps, from --userns-base: 0..65535 inside,
  * enough for every uid and gid a BusyBox root file system knows. */
 #define USERNS_IDS 65536
+/* The first host id of that range when --userns-base is not given: shared
+ * by every sandbox that does not give its own (hutch check says so). */
+#define USERNS_BASE_DEFAULT 100000
 
 /* hutch runs without root: only a user namespace makes a sandbox then,
  * with one id (the caller's own) to map. */

@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -1200,6 +1202,52 @@ static int by_handle(int argc, char **argv)
 		       "root's file system opens from a guessed handle", fh.type);
 }
 
+/* --- known limits: measured, not attacked ---------------------------------------- */
+
+/* inotify-hold: makes inotify instances until the kernel refuses, prints
+ * how many ("inotify-hold: N instances") and holds them until killed. Two
+ * sandboxes that share a quota share that number: README's known limit
+ * (a root launcher's sandboxes are charged to host root, --userns too). */
+static int inotify_hold(int argc, char **argv)
+{
+	int n = 0;
+
+	(void)argc, (void)argv;
+	while (syscall(SYS_inotify_init1, 0) >= 0)
+		n++;
+	printf("inotify-hold: %d instances (then %s)\n", n, err_text(errno));
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* abstract-connect NAME: a unix socket in the abstract namespace (@NAME)
+ * belongs to a network namespace, not to a file system: on the host's
+ * network, a service reaches the host daemons listening there, who see its
+ * uid (0 without --userns). */
+static int abstract_connect(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (argc < 1)
+		return SETUP("usage: probe abstract-connect NAME");
+	len = strlen(argv[0]);
+	if (len + 1 > sizeof sa.sun_path)
+		return SETUP("name too long");
+	memcpy(sa.sun_path + 1, argv[0], len);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return SETUP("socket: %s", err_text(errno));
+	if (connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)))
+		return BLOCKED("connect @%s: %s", argv[0], err_text(errno));
+	return ESCAPED("connected to the host's abstract socket @%s as uid %d",
+		       argv[0], (int)getuid());
+}
+
 /* --- the table ----------------------------------------------------------------- */
 
 static const struct {
@@ -1225,7 +1273,8 @@ static const struct {
 	{ "dmesg", dmesg },		      { "swapon", do_swapon },
 	{ "settimeofday", settime },	      { "ioperm", ioperm },
 	{ "net-raw", net_raw },		      { "net-admin", net_admin },
-	{ "io_uring", io_uring },
+	{ "io_uring", io_uring },		      { "inotify-hold", inotify_hold },
+	{ "abstract-connect", abstract_connect },
 };
 
 static int list(void)

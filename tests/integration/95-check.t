@@ -98,6 +98,25 @@ like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --memory
 out=$("$HUTCH" check 2>&1)
 unlike "$out" "ordinary user" "as root, no line about ordinary users"
 
+# What the kernel does not isolate, said as info lines for what applies.
+out=$("$HUTCH" check 2>&1)
+like "$out" '^info +inotify instances: charged to host root' "inotify: charged to host root"
+like "$out" '^info +host network as uid 0: .*--userns or --net none' \
+	"uid 0 on the host's network: abstract sockets, with the advice"
+unlike "$out" '^info +--userns range' "no --userns: no line about its range"
+out=$("$HUTCH" check --net none 2>&1)
+unlike "$out" 'host network as uid 0' "--net none: no line about the host's network"
+out=$("$HUTCH" check --user 1000 2>&1)
+unlike "$out" 'host network as uid 0' "--user 1000: no line about uid 0"
+out=$("$HUTCH" check --user root:root 2>&1)
+like "$out" 'host network as uid 0' "--user root:root is uid 0"
+out=$("$HUTCH" check --userns 2>&1)
+like "$out" '^info +--userns range: host ids 100000-165535, shared .*--userns-base' \
+	"--userns: the shared default range, and --userns-base"
+unlike "$out" 'host network as uid 0' "--userns: no line about uid 0"
+out=$("$HUTCH" check --userns-base 200000 2>&1)
+unlike "$out" '--userns range' "--userns-base: no line about the shared range"
+
 # hutch check changes nothing.
 is "$(grep -c . /proc/self/mountinfo)" "$mounts_before" "no mount added or removed on the host"
 is "$(groups)" "$groups_before" "no cgroup was created or removed"
