@@ -69,6 +69,10 @@ $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
+	@printf '#include <features.h>\n#ifdef __GLIBC__\nglibc\n#endif\n' | \
+	 $(CC) -E -P -x c - 2>/dev/null | grep -qx glibc && echo "  NOTE    $(CC) links glibc:" \
+	 "a static glibc hutch works, but is about ten times the size of a musl one" \
+	 "(musl-gcc, or tools/musl-clang for clang)" || :
 ifeq ($(ARCH),x86_64)
 	@size=$$(stat -c %s $@); \
 	 echo "  SIZE    $@: $$size bytes ($(ARCH), goal $(SIZE_GOAL), budget $(SIZE_BUDGET))"; \
@@ -116,9 +120,10 @@ deps:
 	$(Q)tools/deps.sh $(CHECK_PKGS)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory check-size check-unit check-memory check-integration \
-		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit-tests rootfs
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration \
+		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init \
+		check-compilers
 
 unit-tests: $(UNIT_BINS)
 
@@ -282,6 +287,14 @@ check-init: $(BIN) rootfs
 	$(Q)for a in aarch64 mipsel; do \
 	  $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain >/dev/null || exit 1; done
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove --timer tests/init/*.t tests/packaging/*.t
+
+# The compilers a board owner or a distribution brings (tests/build): GCC
+# 12 and 11 through musl-gcc, clang with musl (tools/musl-clang) and plain
+# clang (glibc), each with -Werror, each binary running a sandbox.
+COMPILER_PKGS := musl-tools gcc-11 clang libclang-rt-14-dev
+check-compilers: rootfs
+	$(Q)tools/deps.sh $(COMPILER_PKGS)
+	ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/build/*.t
 
 check-cross:
 	$(Q)tools/deps.sh qemu-user-static binutils

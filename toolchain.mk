@@ -34,9 +34,10 @@ ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel
 # i386: the default text address 0x08048000 is not 64 KiB aligned and
 # would cost 32 KiB of padding in the file.
 # -malign-data=abi: GCC on x86 aligns arrays of 32 bytes and more to 32
-# by default, for vector loads that hutch's byte tables never see.
-ARCH_CFLAGS.x86_64 := -malign-data=abi
-ARCH_CFLAGS.i386   := -malign-data=abi
+# by default, for vector loads that hutch's byte tables never see (clang
+# has no such flag, nor needs it: see cc_option below).
+ARCH_CFLAGS.x86_64 = $(ALIGN_DATA)
+ARCH_CFLAGS.i386   = $(ALIGN_DATA)
 ARCH_CFLAGS.armv6  := -marm -mcpu=arm1176jzf-s -mfpu=vfp -mfloat-abi=softfp
 ARCH_CFLAGS.mipsel := -mplt
 ARCH_LDFLAGS.i386  := -Wl,-Ttext-segment=0x08000000
@@ -119,12 +120,32 @@ UAPI := $(BUILD)/uapi
 UAPI_CFLAGS := -idirafter $(UAPI)
 endif
 
+# --- What this compiler can do -----------------------------------------------------
+# A flag the compiler rejects is left out instead of failing the build:
+# GCC before 12 has no -Oz (then -Os, about 1 KiB larger), clang no
+# -malign-data. A compiler not installed yet (make toolchain in the same
+# run) is taken to have it: Debian's are GCC 12. musl-gcc runs the gcc that
+# REALGCC names (REALGCC=gcc-11): make 4.3 passes a command line's
+# variables to recipes but not to $(shell), hence the explicit one.
+cc_option = $(shell if command -v $(firstword $(CC)) >/dev/null 2>&1 && \
+	! $(if $(REALGCC),REALGCC='$(REALGCC)') $(CC) -Werror $(1) -c -x c /dev/null \
+	-o /dev/null >/dev/null 2>&1; \
+	then :; else echo '$(1)'; fi)
+ALIGN_DATA := $(call cc_option,-malign-data=abi)
+
 # --- Flags -----------------------------------------------------------------------------
 # Optimisation is the user's to change; warnings and size flags are not.
-CFLAGS ?= -Oz
+ifeq ($(origin CFLAGS),undefined)
+CFLAGS := $(or $(call cc_option,-Oz),-Os)
+endif
 LDFLAGS ?=
 
-WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
+# -Werror where the warnings are ours to fix: in a git checkout (developers)
+# and in make check (CI sets it), not in a distribution's build of a release
+# (Buildroot, Yocto, OpenWrt), where a newer compiler's new warning must
+# not break the package. WERROR=1 or WERROR=0 decides.
+WERROR ?= $(if $(wildcard .git),1,0)
+WARNINGS := $(if $(filter 1,$(WERROR)),-Werror) -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wcast-align -Wstrict-prototypes -Wmissing-prototypes \
 	-Wmissing-declarations -Wold-style-definition -Wwrite-strings \
 	-Wformat=2 -Wformat-security -Wundef -Wvla -Wnull-dereference \
