@@ -10,6 +10,7 @@
 #   make rootfs     build/$(ARCH)/rootfs: rootfs-skel + BusyBox (BUSYBOX=path)
 #   make initramfs  build/$(ARCH)/initramfs.cpio.gz: hutch, BusyBox, an /init
 #   make install    DESTDIR=, PREFIX= (default /usr/local)
+#   NOSTRIP=1       link without -s (a distribution strips and keeps the symbols)
 #   make lint       cppcheck and clang-tidy
 #   V=1             show the commands
 
@@ -68,7 +69,7 @@ $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -s -o $@ $(OBJS)
+	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) $(if $(NOSTRIP),,-s) -o $@ $(OBJS)
 	@printf '#include <features.h>\n#ifdef __GLIBC__\nglibc\n#endif\n' | \
 	 $(CC) -E -P -x c - 2>/dev/null | grep -qx glibc && echo "  NOTE    $(CC) links glibc:" \
 	 "a static glibc hutch works, but is about ten times the size of a musl one" \

@@ -3,7 +3,8 @@
 #
 #   - Config.in files parse with kconfiglib (a Kconfig implementation)
 #     under a stub of Buildroot's symbols: hutch is offered with a musl
-#     toolchain only, and its sub-option below it;
+#     toolchain and an architecture it has a system call table for only,
+#     and its sub-option below it; its license is named (MIT, LICENSE);
 #   - hutch.mk's own commands run through tests/packaging/buildroot.mk,
 #     pkg-generic.mk's steps reduced (rsync of the local site, build,
 #     install to target, init hooks), with Buildroot's variables on the
@@ -35,11 +36,30 @@ is "$(sed -n 's/^name: //p' "$ext/external.desc")" HUTCH "external.desc: name HU
 like "$(cat "$ext/external.mk")" 'BR2_EXTERNAL_HUTCH_PATH\)/package/\*/\*\.mk' "external.mk includes package/*/*.mk"
 like "$(cat "$ext/package/hutch/hutch.mk")" '^\$\(eval \$\(generic-package\)\)$' "hutch.mk is a generic-package"
 
+like "$(cat "$ext/package/hutch/hutch.mk")" '^HUTCH_LICENSE = MIT$' "hutch.mk: HUTCH_LICENSE = MIT"
+like "$(cat "$ext/package/hutch/hutch.mk")" '^HUTCH_LICENSE_FILES = LICENSE$' "hutch.mk: HUTCH_LICENSE_FILES = LICENSE"
+ok "which the tree has" test -f "$top/LICENSE"
+
 cat >"$tmp/Config.in" <<'EOF'
 mainmenu "stub of Buildroot's symbols"
 config BR2_USE_MMU
 	bool "mmu"
 	default y
+choice
+	prompt "architecture"
+config BR2_aarch64
+	bool "aarch64"
+config BR2_arm
+	bool "arm"
+config BR2_i386
+	bool "i386"
+config BR2_mipsel
+	bool "mipsel"
+config BR2_x86_64
+	bool "x86_64"
+config BR2_powerpc
+	bool "powerpc"
+endchoice
 choice
 	prompt "C library"
 config BR2_TOOLCHAIN_USES_GLIBC
@@ -58,6 +78,7 @@ for w in k.warnings:
     print("warning:", w)
 libc, want = sys.argv[2], sys.argv[3:]
 k.syms["BR2_TOOLCHAIN_USES_" + libc].set_value(2)
+k.syms["BR2_" + (want.pop(0) if want and not want[0].startswith("BR2_") else "aarch64")].set_value(2)
 for s in want:
     k.syms[s].set_value(2)
 for s in ["BR2_PACKAGE_HUTCH", "BR2_PACKAGE_HUTCH_WEB_EXAMPLE"]:
@@ -72,6 +93,11 @@ like "$out" '^BR2_PACKAGE_HUTCH_WEB_EXAMPLE y$' "and its init-script option"
 out=$(kc GLIBC BR2_PACKAGE_HUTCH BR2_PACKAGE_HUTCH_WEB_EXAMPLE)
 like "$out" '^BR2_PACKAGE_HUTCH n$' "with glibc: hutch cannot be selected"
 like "$out" '^BR2_PACKAGE_HUTCH_WEB_EXAMPLE n$' "nor its option"
+for a in arm i386 mipsel x86_64; do
+	like "$(kc MUSL $a BR2_PACKAGE_HUTCH)" '^BR2_PACKAGE_HUTCH y$' "with musl on $a: hutch can be selected"
+done
+like "$(kc MUSL powerpc BR2_PACKAGE_HUTCH)" '^BR2_PACKAGE_HUTCH n$' \
+	"on powerpc (no system call table): hutch cannot be selected"
 
 # --- the wrapper: Buildroot's toolchain, played by Debian's musl compiler ---------
 mkdir -p "$tmp/host/bin" "$tmp/host/uapi"
@@ -116,7 +142,8 @@ like "$flags" "-static" "and hutch's own flags added (-static)"
 
 bin=$tmp/output/target/usr/sbin/hutch
 ok "installed as /usr/sbin/hutch in TARGET_DIR" test -x "$bin"
-ok "static, AArch64, 64 KiB-aligned (tools/elfcheck.sh)" "$top/tools/elfcheck.sh" "$bin" AArch64 0x0
+ok "AArch64, 64 KiB-aligned (tools/elfcheck.sh)" "$top/tools/elfcheck.sh" "$bin" AArch64 0x0
+like "$(readelf -S "$bin")" '\.symtab' "not stripped (NOSTRIP=1): Buildroot strips the target itself"
 is "$(qemu-aarch64-static -cpu cortex-a72 "$bin" --version)" "hutch 0.1.0" \
 	"it runs (qemu-aarch64 on a Cortex-A72): hutch --version"
 is "$(cd "$tmp/output/target" && find . -type f | sort | tr '\n' ' ')" \

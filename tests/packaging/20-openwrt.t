@@ -13,9 +13,11 @@
 # only) and -msoft-float (Debian's mipsel musl is hard-float; OpenWrt's is
 # soft-float).
 #
-# Checked: the build succeeds and uses those flags, the package's tree holds
-# /usr/sbin/hutch (static, MIPS, 64 KiB-aligned, runs under qemu-user on a
-# 24Kc, the FPU-less CPU of MT7621) and /etc/init.d/hutch (init/procd/hutch).
+# Checked: the license, the architecture guard, the build succeeds and uses
+# those flags, the package's tree holds /usr/sbin/hutch (static, MIPS, 64
+# KiB-aligned, unstripped for OpenWrt to strip, runs under qemu-user on a
+# 24Kc, the FPU-less CPU of MT7621), /etc/init.d/hutch (init/procd/hutch)
+# and the keep.d entry that keeps /etc/hutch across sysupgrade.
 # Not checked: OpenWrt's real build system, ipkg/apk packaging, menuconfig.
 . "$(dirname "$0")/../lib/tap.sh"
 require_cmd make readelf=binutils mipsel-linux-musl-gcc=musl-dev:mipsel qemu-mipsel-static
@@ -30,7 +32,12 @@ like "$mk" '^include \$\(INCLUDE_DIR\)/package\.mk$' "include \$(INCLUDE_DIR)/pa
 like "$mk" '^PKG_NAME:=hutch$' "PKG_NAME:=hutch"
 like "$mk" '^PKG_VERSION:=[0-9]' "PKG_VERSION"
 like "$mk" '^PKG_RELEASE:=[0-9]+$' "PKG_RELEASE"
-like "$mk" 'DEPENDS:=@USE_MUSL' "DEPENDS:=@USE_MUSL (a musl target)"
+like "$mk" 'DEPENDS:=@USE_MUSL @\(aarch64\|\|arm\|\|i386\|\|mipsel\|\|x86_64\)$' \
+	"DEPENDS: a musl target of an architecture hutch has a system call table for"
+like "$mk" '^PKG_LICENSE:=MIT$' "PKG_LICENSE:=MIT"
+like "$mk" '^PKG_LICENSE_FILES:=LICENSE$' "PKG_LICENSE_FILES:=LICENSE"
+ok "which the tree has" test -f "$top/LICENSE"
+unlike "$mk" '^define Package/hutch/conffiles' "no conffiles naming a directory (keep.d keeps /etc/hutch)"
 like "$mk" '^define Build/Compile$' "a Build/Compile"
 like "$mk" '^\$\(eval \$\(call BuildPackage,hutch\)\)$' "BuildPackage,hutch"
 
@@ -70,10 +77,13 @@ like "$flags" "-znow -zrelro .*-z,norelro" "TARGET_LDFLAGS, then hutch's -z nore
 
 ipkg=$tmp/build/ipkg-hutch
 bin=$ipkg/usr/sbin/hutch
-is "$(cd "$ipkg" && find . -type f | sort | tr '\n' ' ')" "./etc/init.d/hutch ./usr/sbin/hutch " \
-	"the package holds /usr/sbin/hutch and /etc/init.d/hutch"
+is "$(cd "$ipkg" && find . -type f | sort | tr '\n' ' ')" \
+	"./etc/init.d/hutch ./lib/upgrade/keep.d/hutch ./usr/sbin/hutch " \
+	"the package holds /usr/sbin/hutch, /etc/init.d/hutch and a keep.d entry"
+is "$(cat "$ipkg/lib/upgrade/keep.d/hutch")" /etc/hutch/ "sysupgrade keeps /etc/hutch/, every config in it"
 ok "/etc/hutch exists for the configs" test -d "$ipkg/etc/hutch"
-ok "static, MIPS, 64 KiB-aligned (tools/elfcheck.sh)" "$top/tools/elfcheck.sh" "$bin" R3000
+ok "MIPS, 64 KiB-aligned (tools/elfcheck.sh)" "$top/tools/elfcheck.sh" "$bin" R3000
+like "$(readelf -S "$bin")" '\.symtab' "not stripped (NOSTRIP=1): OpenWrt strips the package"
 is "$(qemu-mipsel-static -cpu 24Kc "$bin" --version)" "hutch 0.1.0" \
 	"it runs (qemu-mipsel on a 24Kc, no FPU): hutch --version"
 ok "/etc/init.d/hutch is executable" test -x "$ipkg/etc/init.d/hutch"

@@ -11,20 +11,21 @@ HUTCH_VERSION = 0.1.0
 HUTCH_SITE = $(BR2_EXTERNAL_HUTCH_PATH)/../..
 HUTCH_SITE_METHOD = local
 HUTCH_OVERRIDE_SRCDIR_RSYNC_EXCLUSIONS = --exclude /build
-# No HUTCH_LICENSE: the source tree has no license file yet, and
-# legal-info reports the license as unknown until it has.
+HUTCH_LICENSE = MIT
+HUTCH_LICENSE_FILES = LICENSE
 
 # hutch's Makefile takes CC, CFLAGS and LDFLAGS from the command line and
 # adds what it cannot do without (-static, its warnings, 64 KiB segment
 # alignment); Buildroot's CFLAGS replace its default -Oz. It reads the
 # target from the compiler ($(TARGET_CC) -dumpmachine: aarch64-buildroot-
 # linux-musl is aarch64): ARCH, BOARD and CROSS_COMPILE are emptied so that
-# nothing in the environment can pick another.
+# nothing in the environment can pick another. NOSTRIP=1: Buildroot strips
+# the target (BR2_STRIP_strip) and keeps the symbols in staging.
 HUTCH_MAKE_OPTS = \
 	CC="$(TARGET_CC)" \
 	CFLAGS="$(TARGET_CFLAGS)" \
 	LDFLAGS="$(TARGET_LDFLAGS)" \
-	ARCH= BOARD= CROSS_COMPILE=
+	ARCH= BOARD= CROSS_COMPILE= NOSTRIP=1
 
 define HUTCH_BUILD_CMDS
 	$(TARGET_MAKE_ENV) $(MAKE) $(HUTCH_MAKE_OPTS) -C $(@D)

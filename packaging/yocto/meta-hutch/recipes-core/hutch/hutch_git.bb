@@ -4,11 +4,8 @@ new PID, mount, UTS and IPC namespaces, its own root file system, cgroup \
 limits, restarts with a backoff, a clean stop on SIGTERM. One static binary."
 SECTION = "admin"
 
-# The source tree has no license file yet, so there is no license to name
-# and no file to checksum. CLOSED turns off the license checks until it has
-# one; then: LICENSE = "<SPDX id>" and
-# LIC_FILES_CHKSUM = "file://LICENSE;md5=<its md5sum>".
-LICENSE = "CLOSED"
+LICENSE = "MIT"
+LIC_FILES_CHKSUM = "file://LICENSE;md5=095bee223b0250a0377609b195fab42c"
 
 # There is no public repository to fetch from yet: point HUTCH_GIT_URL at a
 # clone, in local.conf or a .bbappend, e.g. a checkout on the build machine:
@@ -18,19 +15,23 @@ LICENSE = "CLOSED"
 HUTCH_GIT_URL ??= ""
 HUTCH_GIT_PROTOCOL ??= "https"
 HUTCH_GIT_BRANCH ??= "main"
-SRC_URI = "git://${HUTCH_GIT_URL};protocol=${HUTCH_GIT_PROTOCOL};branch=${HUTCH_GIT_BRANCH}"
+# The checkout goes to ${BP} (destsuffix), which is S by default in every
+# release from Kirkstone on (${WORKDIR}/${BP}, later ${UNPACKDIR}/${BP}):
+# no S to set, and none that a newer release's unpack directory breaks.
+SRC_URI = "git://${HUTCH_GIT_URL};protocol=${HUTCH_GIT_PROTOCOL};branch=${HUTCH_GIT_BRANCH};destsuffix=${BP}"
 SRCREV = "${AUTOREV}"
-PV = "0.1.0+git"
-# Kirkstone to Styhead (5.1) unpack a git SRC_URI here.
-S = "${WORKDIR}/git"
+# The revision in the version, so that each new commit is a new package.
+PV = "0.1.0+git${SRCPV}"
 
 python () {
     if not d.getVar("HUTCH_GIT_URL"):
-        raise bb.parse.SkipRecipe("set HUTCH_GIT_URL to a clone of hutch (packaging/yocto/hutch_git.bb says how)")
+        raise bb.parse.SkipRecipe("set HUTCH_GIT_URL to a clone of hutch (meta-hutch/recipes-core/hutch/hutch_git.bb says how)")
 }
 
-# hutch is linked statically against musl (a static glibc binary is larger
-# and its name lookups do not work): TCLIBC = "musl".
+# hutch is linked statically against musl (a static glibc binary is about
+# ten times larger and its name lookups do not work): TCLIBC = "musl". The
+# architectures it has a system call filter for (seccomp_abi.h).
+COMPATIBLE_HOST = "(x86_64|i.86|aarch64|arm|mipsel).*-linux.*"
 COMPATIBLE_HOST:libc-glibc = "null"
 
 inherit update-rc.d systemd
@@ -39,7 +40,9 @@ inherit update-rc.d systemd
 # Makefile honours (it adds -static, its warnings, 64 KiB alignment). It
 # reads the target from ${CC} -dumpmachine; ARCH, BOARD and CROSS_COMPILE
 # are emptied so that nothing else picks one.
-EXTRA_OEMAKE = "ARCH= BOARD= CROSS_COMPILE="
+# NOSTRIP=1: the binary is left for Yocto to strip, so that ${PN}-dbg gets
+# its symbols.
+EXTRA_OEMAKE = "ARCH= BOARD= CROSS_COMPILE= NOSTRIP=1"
 
 do_install() {
 	oe_runmake DESTDIR=${D} PREFIX=${prefix} install
@@ -65,6 +68,3 @@ SYSTEMD_AUTO_ENABLE = "disable"
 # tree) in ${datadir}/hutch/examples: a package of their own.
 PACKAGES =+ "${PN}-examples"
 FILES:${PN}-examples = "${datadir}/hutch/examples"
-
-# hutch's Makefile links with -s: the binary is stripped already.
-INSANE_SKIP:${PN} += "already-stripped"
