@@ -229,13 +229,14 @@ static bool service_is_root(const char *user)
 static void exposures(struct report *r)
 {
 	const struct config *cfg = r->cfg;
-	char why[160];
 
 	if (userns_rootless())
 		return;
 	line(r, INFO, "inotify instances", "charged to host root's "
 	     "fs.inotify.max_user_instances, with --userns too", false);
 	if (cfg->userns && !cfg->userns_base) {
+		char why[160];
+
 		fmt(why, sizeof why, "host ids %u-%u, shared by every sandbox on the "
 		    "default range: give each its own --userns-base", USERNS_BASE_DEFAULT,
 		    USERNS_BASE_DEFAULT + USERNS_IDS - 1);
