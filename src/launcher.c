@@ -309,7 +309,7 @@ int launcher_run(struct config *cfg)
 	 * it with sigtimedwait), and cannot end the launcher half way and
 	 * leave stale state. Not before daemonize: the caller's side of it
 	 * must still die of Ctrl-C. */
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	signals_block(&set);
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);

@@ -15,6 +15,9 @@
  * here, before the set is built. */
 void supervised_signals(sigset_t *set);
 
+/* Adds set to the blocked signals, every bit of it. */
+void signals_block(const sigset_t *set);
+
 /* Every disposition back to SIG_DFL: for the service, so that it starts
  * with none of what hutch was started with (nohup's ignored SIGHUP, a
  * shell's ignored SIGINT and SIGQUIT). */
