@@ -216,7 +216,8 @@ static void restart_idle(struct supervisor *sv)
 static void stop_while_stopping(struct supervisor *sv)
 {
 	sv->restarting = false;
-	kill(-sv->service, sv->stop_signal);
+	if (sv->service) /* kill(-0) would be PID 1's own group */
+		kill(-sv->service, sv->stop_signal);
 }
 
 static void stop_timed_out(struct supervisor *sv)
