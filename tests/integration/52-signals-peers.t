@@ -34,6 +34,7 @@ finish() {
 	rc=$?
 }
 
+declare -A code # exit codes of the side-by-side runs, by scenario-peer
 ready() { grep -qx ready "$1"; }
 readies() { [ "$(grep -cx ready "$2")" -eq "$1" ]; }
 no_state() { [ ! -e "/run/hutch/$1" ]; }
@@ -99,7 +100,7 @@ ok "tini dies of SIGSEGV sent to it, and leaves its child running" kill -0 "$chi
 kill "$child"
 
 # hutch restart is SIGRTMAX, a number glibc and musl name alike.
-name=sig-restart
+name="sig-restart"
 launch "$name" "$HUTCH" --root "$ROOTFS" --name "$name" -- sh -c "$svc"
 wait_for 10 ready "$tmp/$name.out"
 ok "hutch restart works on SIGRTMAX" "$HUTCH" restart "$name"
@@ -125,11 +126,11 @@ for who in hutch tini dumb; do
 	ok "$who: the service took the first SIGTERM" wait_for 10 grep -qx "term 1" "$tmp/drain-$who.out"
 	kill -TERM "$top"
 	finish
-	eval "drain_$who=$rc"
+	code[drain-$who]=$rc
 done
-is "$drain_tini" 0 "tini: the second SIGTERM ends the draining service: 0"
-is "$drain_dumb" 0 "dumb-init: the same: 0"
-is "$drain_hutch" "$drain_tini" "hutch forwards the second SIGTERM as they do: 0, not 137 at the stop timeout"
+is "${code[drain-tini]}" 0 "tini: the second SIGTERM ends the draining service: 0"
+is "${code[drain-dumb]}" 0 "dumb-init: the same: 0"
+is "${code[drain-hutch]}" "${code[drain-tini]}" "hutch forwards the second SIGTERM as they do: 0, not 137 at the stop timeout"
 like "$(cat "$tmp/drain-hutch.out")" '^term 2$' "the service saw both"
 
 # --- Item 7: a signal during set-up leaves nothing behind -------------------
@@ -187,11 +188,11 @@ for who in hutch tini dumb; do
 	kill -HUP "$top"
 	kill -TERM "$top"
 	finish
-	eval "nohup_$who=$rc"
+	code[nohup-$who]=$rc
 done
-is "$nohup_tini" 143 "nohup tini: SIGHUP has no effect, SIGTERM ends it (143)"
-is "$nohup_hutch" "$nohup_tini" "nohup hutch: the same as tini (not 129: the hangup does not reach the service)"
-diag "dumb-init differs from both: $nohup_dumb"
+is "${code[nohup-tini]}" 143 "nohup tini: SIGHUP has no effect, SIGTERM ends it (143)"
+is "${code[nohup-hutch]}" "${code[nohup-tini]}" "nohup hutch: the same as tini (not 129: the hangup does not reach the service)"
+is "${code[nohup-dumb]}" 129 "dumb-init differs from both: it resets SIGHUP and forwards it (129)"
 is "$(ign "$tmp/nohup-tini.out")" 0000000000000001 "tini's child inherits the ignored SIGHUP"
 is "$(ign "$tmp/nohup-hutch.out")" 0000000000000000 \
 	"hutch's service does not (deliberate difference from tini): default dispositions"
@@ -212,11 +213,11 @@ for who in hutch tini dumb; do
 	kill -QUIT "$p"
 	kill -TERM "$p"
 	finish
-	eval "bg_$who=$rc"
+	code[bg-$who]=$rc
 done
-is "$bg_tini" 143 "tini in the background of a script: SIGINT and SIGQUIT have no effect (143)"
-is "$bg_hutch" "$bg_tini" "hutch in the background: the same (not 130: no stop on SIGINT)"
-diag "dumb-init differs: $bg_dumb"
+is "${code[bg-tini]}" 143 "tini in the background of a script: SIGINT and SIGQUIT have no effect (143)"
+is "${code[bg-hutch]}" "${code[bg-tini]}" "hutch in the background: the same (not 130: no stop on SIGINT)"
+is "${code[bg-dumb]}" 130 "dumb-init differs: it resets SIGINT and forwards it (130)"
 is "$(ign "$tmp/bg-hutch.out")" 0000000000000000 "and its service starts with default dispositions"
 
 # SIGCHLD ignored by the caller: dumb-init still reports its child's exit
