@@ -3,11 +3,14 @@
 #ifndef HUTCH_CONTROL_H
 #define HUTCH_CONTROL_H
 
+#include <signal.h>
 #include <stdbool.h>
 
-/* Real-time signal the launcher passes to PID 1 to restart the service
- * (the sandbox stays); SIGRTMIN+1, whatever number the libc gives it. */
-#define SIGNAL_RESTART (SIGRTMIN + 1)
+/* The signal the launcher passes to PID 1 to restart the service (the
+ * sandbox stays): SIGRTMAX, 64 (127 on MIPS), the one real-time signal
+ * whose number glibc and musl give the same name. SIGRTMIN+N is not: it
+ * is 34+N for a glibc program and 35+N for musl (docs/design.md). */
+#define SIGNAL_RESTART (_NSIG - 1)
 
 /* Whether argv[1] is one of the commands. */
 bool control_command(const char *word);

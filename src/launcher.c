@@ -23,6 +23,7 @@
 #include "state.h"
 #include "privs.h"
 #include "sandbox.h"
+#include "signals.h"
 #include "sys.h"
 #include "userns.h"
 
@@ -298,8 +299,17 @@ int launcher_run(struct config *cfg)
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);
+	/* Before daemonize: its waiting parent needs SIGCHLD too. */
+	supervised_signals(&set);
 	if (cfg->daemon)
 		fds.notify = daemonize(cfg, fds.log);
+	/* Blocked before anything is made on the system (state directory,
+	 * pid file, cgroup) and from here on, inherited so: a signal that
+	 * comes during set-up waits, is forwarded once PID 1 runs (which takes
+	 * it with sigtimedwait), and cannot end the launcher half way and
+	 * leave stale state. Not before daemonize: the caller's side of it
+	 * must still die of Ctrl-C. */
+	signals_block(&set);
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);
@@ -311,10 +321,6 @@ int launcher_run(struct config *cfg)
 	output_open(&out, cfg);
 	/* tcgetpgrp fails (ENOTTY) where stdin is no terminal */
 	cfg->tty_foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
-	/* Blocked from here on, and inherited so: PID 1 takes them with
-	 * sigtimedwait and nothing is lost between fork and its loop. */
-	supervised_signals(&set);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	child = start_pid1(cfg, &fds);
 	code = forward_until_exit(child, &set, &out);
 	close(fds.ready);

@@ -102,24 +102,6 @@ static char **service_environment(const struct config *cfg, const char *home_dir
 	return env;
 }
 
-/* Dispositions survive fork and exec when they are SIG_IGN (nohup, some
- * init scripts): reset them once here, so every start of the service finds
- * the defaults. PID 1 itself installs no handler; its signals stay blocked
- * and are read with sigtimedwait, and blocked signals are still queued for
- * a namespace's init. */
-static void reset_signal_dispositions(void)
-{
-	/* An all-zero kernel sigaction is SIG_DFL with no flags and an empty
-	 * mask, whatever the architecture's layout (MIPS orders it
-	 * differently): the system call takes it as is, without the 600
-	 * bytes of musl's sigaction wrapper. */
-	static const unsigned long dfl[8];
-
-	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
-}
-
 /* If the launcher dies, so does the sandbox: PID 1's death kills every
  * process in the namespace. Armed before the write to the ready pipe,
  * which fails (EPIPE) if the launcher is gone already. */
@@ -157,7 +139,9 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	}
 	close(fds->ready);
 	privs_lock_self();
-	reset_signal_dispositions();
+	/* Signal dispositions stay as the launcher had them: what the caller
+	 * left ignored is discarded by the kernel for PID 1 too (signals.c);
+	 * each service child sets them back to default before its exec. */
 	/* With the terminal in front, PID 1 takes a process group of its own
 	 * that it can name, to hand the terminal back between runs. Terminal
 	 * job control is blocked in PID 1 (and so, until its exec, in each

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "privs.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "sys.h"
 
 
@@ -39,9 +40,10 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
 						    : EXIT_CANNOT_EXEC);
 }
 
-/* In the child: the service gets a clean slate. Dispositions are already
- * default (PID 1 reset them at setup and installs no handlers), so what is
- * left is the signal mask, which fork and exec both inherit. */
+/* In the child: the service gets a clean slate. PID 1 installs no
+ * handlers, but keeps what the caller left ignored (SIG_IGN survives fork
+ * and exec): dispositions back to default, then an empty signal mask,
+ * which fork and exec both inherit. */
 static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				   int report_fd)
 {
@@ -69,6 +71,7 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 	err = privs_drop(cfg, &what);
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err, what);
+	signals_default();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Last, so that the filter judges the service's calls and hutch's

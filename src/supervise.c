@@ -15,6 +15,7 @@
 #include "control.h"
 #include "log.h"
 #include "respawn.h"
+#include "signals.h"
 #include "spawn.h"
 #include "sys.h"
 
@@ -208,10 +209,15 @@ static void restart_idle(struct supervisor *sv)
 	start_service(sv);
 }
 
-/* A stop during a restart wins. */
+/* A stop during a restart wins. The signal goes on to the service as
+ * the first did (a service may drain on the first SIGTERM and quit on the
+ * second, as under tini and dumb-init); the stop timeout keeps running
+ * from the first. */
 static void stop_while_stopping(struct supervisor *sv)
 {
 	sv->restarting = false;
+	if (sv->service) /* kill(-0) would be PID 1's own group */
+		kill(-sv->service, sv->stop_signal);
 }
 
 static void stop_timed_out(struct supervisor *sv)

@@ -261,17 +261,6 @@ int status_to_code(int status)
 	return EXIT_FAILURE;
 }
 
-void supervised_signals(sigset_t *set)
-{
-	static const int left_alone[] = { SIGKILL, SIGSTOP, SIGSEGV, SIGBUS,
-					  SIGILL,  SIGFPE,  SIGTRAP, SIGABRT,
-					  SIGSYS,  SIGTSTP, SIGTTIN, SIGTTOU };
-
-	sigfillset(set);
-	for (size_t i = 0; i < sizeof left_alone / sizeof left_alone[0]; i++)
-		sigdelset(set, left_alone[i]);
-}
-
 #define SIG_ENTRY(name) { SIG##name, "SIG" #name }
 static const struct { unsigned char num; char name[10]; } names[] = {
 		SIG_ENTRY(HUP),  SIG_ENTRY(INT),  SIG_ENTRY(QUIT), SIG_ENTRY(ILL),
@@ -290,7 +279,11 @@ const char *signal_name(int sig, char *buf, size_t size)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].num == sig)
 			return names[i].name;
-	fmt(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	/* Real-time signals from SIGRTMAX down: SIGRTMIN is 34 in glibc and
+	 * 35 in musl, SIGRTMAX the same in both (and the kernel's last). */
+	if (sig == _NSIG - 1)
+		return "SIGRTMAX";
+	fmt(buf, size, "SIGRTMAX-%d", _NSIG - 1 - sig);
 	return buf;
 }
 

@@ -67,14 +67,9 @@ uint64_t monotonic_ms(void);
  * of thread locks either. */
 pid_t fork_process(void);
 
-/* The signals hutch takes through sigtimedwait/sigwaitinfo and blocks: all
- * but those that cannot be caught (KILL, STOP), those the kernel raises for
- * a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS), and terminal
- * job control (TSTP, TTIN, TTOU), which keeps its default meaning. */
-void supervised_signals(sigset_t *set);
-
 /* "SIGTERM" for SIGTERM (numbers differ per architecture: MIPS has its
- * own), "signal N" style fallback written into buf for others. */
+ * own); real-time signals as "SIGRTMAX" or "SIGRTMAX-N" (the one name
+ * glibc and musl agree on), written into buf. */
 const char *signal_name(int sig, char *buf, size_t size);
 
 /* The number of "TERM", "SIGTERM" or "15"; 0 if it is none. */

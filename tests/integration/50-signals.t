@@ -2,7 +2,8 @@
 # 50-signals.t: signals reach the service through the launcher and through
 # PID 1; TERM and INT stop it, with SIGKILL after --stop-timeout; the service
 # starts with an empty signal mask, no ignored signals and only fds 0, 1, 2,
-# whatever hutch itself was started with.
+# whatever hutch itself was started with (the signals hutch was started
+# ignoring, hutch as a whole ignores: 52-signals-peers.t).
 source "$(dirname "$0")/../lib/tap.sh"
 require_root
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -131,9 +132,10 @@ wait_for 5 set_child svc "$pid1"
 wait_for 5 grep -qx sleep "/proc/$svc/comm"
 is "$(sig_fields "/proc/$svc/status")" "$zero" "the same, read from the host in /proc/PID/status"
 kill -HUP "$launcher"
+kill -TERM "$launcher"
 wait "$tpid"
 rc=$?
-is "$rc" 129 "SIGHUP is still forwarded although hutch was started ignoring it: exit 129"
+is "$rc" 143 "SIGHUP, which hutch was started ignoring, stays ignored (52-signals-peers.t): the SIGTERM after it ends the service (143)"
 
 # --- Descriptors: only 0, 1, 2 ----------------------------------------------
 exec 7>"$tmp/fd7" 8</dev/null 9>>"$tmp/fd9"

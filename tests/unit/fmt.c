@@ -47,8 +47,9 @@ int main(void)
 	is_str(signal_name(SIGTERM, buf, sizeof buf), "SIGTERM", "signal name SIGTERM");
 	is_str(signal_name(SIGUSR1, buf, sizeof buf), "SIGUSR1", "signal name SIGUSR1");
 	is_str(signal_name(SIGSYS, buf, sizeof buf), "SIGSYS", "signal name SIGSYS");
-	is_str(signal_name(SIGRTMIN + 2, buf, sizeof buf), "SIGRTMIN+2",
-	       "real-time signals by offset");
+	is_str(signal_name(SIGRTMAX - 2, buf, sizeof buf), "SIGRTMAX-2",
+	       "real-time signals by their distance from SIGRTMAX");
+	is_str(signal_name(SIGRTMAX, buf, sizeof buf), "SIGRTMAX", "SIGRTMAX itself");
 
 	is_str(error_text(ENOENT), "No such file or directory", "error text ENOENT");
 	is_str(error_text(EBUSY), "Resource busy", "error text EBUSY");

@@ -1,0 +1,26 @@
+/* signals.h - the signal sets and dispositions of the launcher, PID 1 and
+ * the service, built as the kernel sees them (every signal from 1 to
+ * SIGRTMAX), not with libc's set helpers, which leave gaps. */
+#ifndef HUTCH_SIGNALS_H
+#define HUTCH_SIGNALS_H
+
+#include <signal.h>
+
+/* The signals hutch blocks and takes through signalfd/sigtimedwait: every
+ * one from 1 to SIGRTMAX (_NSIG - 1: 64, 127 on MIPS) but KILL and STOP
+ * (they cannot be caught), terminal job control (TSTP, TTIN, TTOU keep
+ * their default meaning) and those the caller left ignored, which hutch
+ * leaves to the kernel to discard (README, "Signals"). SIGCHLD is
+ * hutch's own whatever the caller did: it is set back to its default
+ * here, before the set is built. */
+void supervised_signals(sigset_t *set);
+
+/* Adds set to the blocked signals, every bit of it. */
+void signals_block(const sigset_t *set);
+
+/* Every disposition back to SIG_DFL: for the service, so that it starts
+ * with none of what hutch was started with (nohup's ignored SIGHUP, a
+ * shell's ignored SIGINT and SIGQUIT). */
+void signals_default(void);
+
+#endif
