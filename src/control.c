@@ -26,6 +26,7 @@ struct target {
 	int dirfd;
 	long launcher;
 	uint64_t stop_timeout_ms;
+	int reload_signal;
 	char status[512];
 };
 
@@ -70,6 +71,9 @@ static int find(struct target *t)
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
 	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
 						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
+	/* --reload-signal, which the launcher wrote down for hutch reload */
+	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
+					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -207,11 +211,12 @@ static bool list_one(const char *name, void *dir)
 	return false;
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
 
 static int verb_of(const char *word)
 {
-	static const char words[][8] = { "list", "status", "stop", "restart", "kill" };
+	static const char words[][8] = { "list", "status", "stop", "restart", "kill",
+					 "reload" };
 
 	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
 		if (strcmp(word, words[i]) == 0)
@@ -260,6 +265,7 @@ int control_run(int argc, char **argv)
 	found = verb == STATUS	? status(&t)
 	      : verb == STOP	? stop(&t)
 	      : verb == RESTART ? restart(&t)
+	      : verb == RELOAD	? signal_service(&t, t.reload_signal)
 				: signal_service(&t, sig);
 	close(t.dirfd);
 	return found;

@@ -131,4 +131,35 @@ timeout -k 5 30 "$HUTCH" --name rst-deaf --state-dir "$tmp/state" --root "$ROOTF
 is "$?" 4 "a leftover that ignores SIGTERM: hutch still ends, with the service's 4"
 like "$(cat "$tmp/rst-deaf.err")" 'still running 300 ms after SIGTERM' "and says it killed it"
 
+# --- --stop-signal, --reload-signal and hutch reload --------------------------------
+# The service notes each signal it gets in /run/sig, and ends with 0 on
+# QUIT or TERM.
+sigsvc='trap "echo hup >>/run/sig" HUP; trap "echo usr1 >>/run/sig" USR1
+	trap "echo quit >>/run/sig; exit 0" QUIT; trap "echo term >>/run/sig; exit 0" TERM
+	echo ready >>/run/sig; while :; do sleep 1000 & wait; done'
+h() { timeout 30 "$HUTCH" "$@"; }
+start rst-sig --stop-signal QUIT -- sh -c "$sigsvc"
+ok "a service that notes its signals runs" wait_for 5 grep -qx ready "$tmp/rst-sig/sig"
+h reload --state-dir "$tmp/state" rst-sig
+is "$?" 0 "hutch reload: exit 0"
+ok "the service got the default reload signal, SIGHUP" wait_for 5 grep -qx hup "$tmp/rst-sig/sig"
+stop
+is "$rc" 0 "--stop-signal QUIT: hutch's SIGTERM reached the service as QUIT, which ends it with 0"
+is "$(grep -v -e ready -e hup "$tmp/rst-sig/sig" | tr '\n' ' ')" "quit " "it got QUIT and no TERM"
+like "$(cat "$tmp/rst-sig.err")" 'stopping: SIGQUIT sent to the service' "the stop names SIGQUIT"
+
+start rst-usr1 --reload-signal USR1 -- sh -c "$sigsvc"
+ok "a second one runs" wait_for 5 grep -qx ready "$tmp/rst-usr1/sig"
+h reload --state-dir "$tmp/state" rst-usr1
+is "$?" 0 "hutch reload with --reload-signal USR1: exit 0"
+ok "the service got SIGUSR1" wait_for 5 grep -qx usr1 "$tmp/rst-usr1/sig"
+ok "and is still the same run" test "$(grep -c ready "$tmp/rst-usr1/sig")" -eq 1
+h restart --state-dir "$tmp/state" rst-usr1
+is "$?" 0 "hutch restart: the service started again"
+ok "the default stop signal for a restart is TERM" grep -qx term "$tmp/rst-usr1/sig"
+stop
+is "$rc" 0 "without --stop-signal, TERM is passed on: the service's 0"
+h reload --state-dir "$tmp/state" rst-usr1 2>/dev/null
+is "$?" 3 "hutch reload of a sandbox that is not running: 3"
+
 done_testing
