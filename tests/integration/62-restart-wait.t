@@ -162,4 +162,20 @@ is "$rc" 0 "without --stop-signal, TERM is passed on: the service's 0"
 h reload --state-dir "$tmp/state" rst-usr1 2>/dev/null
 is "$?" 3 "hutch reload of a sandbox that is not running: 3"
 
+# While the last run's processes end, hutch reload finds no service: a
+# leftover (a group leader of its own, trapping HUP, deaf to TERM) is not
+# taken for it.
+state_is() { [ "$(h status --state-dir "$tmp/state" "$1" 2>/dev/null | sed -n 's/^state: //p')" = "$2" ]; }
+start rst-end --restart no --kill-grace 2s -- sh -c "mkfifo /run/ready; setsid sh -c \
+	'trap \"\" TERM; trap \"echo hup >>/run/left\" HUP; echo ready >/run/ready; while :; do sleep 1; done' &
+	read x </run/ready; exit 1"
+ok "the main process exited, a leftover runs: hutch status says ending" \
+	wait_for 5 state_is rst-end ending
+out=$(h reload --state-dir "$tmp/state" rst-end 2>&1)
+is "$?" 1 "hutch reload while ending: 1"
+like "$out" "the service is not running now" "the service is not running now"
+wait "$tpid"
+is "$?" 1 "after the grace the leftover is killed; hutch exits with the service's 1"
+ok "the leftover never got the reload's SIGHUP" test ! -e "$tmp/rst-end/left"
+
 done_testing
