@@ -215,11 +215,15 @@ static void stop_idle(struct supervisor *sv)
 }
 
 /* A stop while the last run's processes end: no restart; they keep their
- * grace (the deadline stays). */
+ * grace, but no longer than the stop timeout from now. */
 static void stop_ending(struct supervisor *sv)
 {
+	uint64_t by = monotonic_ms() + sv->cfg->stop_timeout_ms;
+
 	sv->restarting = false;
 	sv->state = STOPPING;
+	if (sv->deadline > by)
+		sv->deadline = by;
 }
 
 /* The stop timeout keeps running from the stop; the leftovers get SIGTERM

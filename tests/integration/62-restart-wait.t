@@ -178,4 +178,14 @@ wait "$tpid"
 is "$?" 1 "after the grace the leftover is killed; hutch exits with the service's 1"
 ok "the leftover never got the reload's SIGHUP" test ! -e "$tmp/rst-end/left"
 
+# A stop while a deaf leftover has a long grace: the stop timeout bounds it.
+start rst-endstop --restart no --kill-grace 60s --stop-timeout 1s -- sh -c \
+	"mkfifo /run/ready; (trap '' TERM; echo ready >/run/ready; exec sleep 1000) & read x </run/ready; exit 5"
+ok "ending, with a 60 s grace" wait_for 5 state_is rst-endstop ending
+kill -TERM "$launcher"
+ok "SIGTERM to hutch: it ends within the 1 s stop timeout, not the 60 s grace" \
+	wait_for 5 test ! -e "/proc/$launcher"
+wait "$tpid"
+is "$?" 5 "with the last run's status, 5"
+
 done_testing
