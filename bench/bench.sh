@@ -12,6 +12,7 @@
 # Sections (each its own file, sourced):
 #   start.sh    1. start-to-exit latency (hyperfine -N), with a cgroup CPU limit too
 #   restart.sh  2. restart latency, the backoff schedule; 5b. the crash loop's CPU
+#   restart-outage.sh  2b. outage per crash for --restart-reset values
 #   memory.sh   3. RSS/PSS of the supervisors; 5. idle wakeups (kept running
 #               through the other sections, then strace)
 #   size.sh     4. binary size per board, vs the peers' static binaries
@@ -40,7 +41,7 @@ QUICK=${BENCH_QUICK:-0}
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-for s in start restart memory size scale profile report; do
+for s in start restart restart-outage memory size scale profile report; do
 	# shellcheck disable=SC1090
 	. "$BENCH_DIR/$s.sh"
 done
@@ -51,6 +52,7 @@ if [ "$QUICK" = 1 ]; then
 	RESTART_FIRST=15 RESTART_SCHEDULE_STARTS=5 PEER_RESTART_SECS=2.5
 	CRASH_SECS=10 IDLE_STRACE_SECS=3 SCALE_NS="1 10 50"
 	PROFILE_RUNS=20 PERF_RUNS=50 CPU_RUNS=30 CPU_ROUNDS=3
+	OUTAGE_RESETS="1s 10s" OUTAGE_CRASHES=3 OUTAGE_LOOP_SECS=5
 else
 	START_ROUNDS=10 START_RUNS=100 SLOW_RUNS=15 START_WARMUP=5
 	RESTART_FIRST=300 RESTART_SCHEDULE_STARTS=8 PEER_RESTART_SECS=8.5
@@ -117,6 +119,7 @@ trap 'exit 130' INT TERM
 memory_start        # 3. the supervisors start now; their idle window opens
 section_start       # 1.
 section_restart     # 2. (and the crash loop, 5b)
+section_outage      # 2b.
 section_scale       # 6.
 crash_finish        # 5b. the crash loop began with section 2
 section_size        # 4.

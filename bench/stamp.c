@@ -11,7 +11,8 @@
  *   E <ns>   CLOCK_MONOTONIC read last thing before _exit
  *
  * then exits with CODE (default 1, a failure, so every supervisor restarts
- * it). The restart latency of a supervisor is the next S minus this E: from
+ * it). CODE "pause" writes the S line only and waits for a signal: a
+ * service that stays up until it is killed (bench/restart-outage.sh). The restart latency of a supervisor is the next S minus this E: from
  * the service's exit to its next exec, plus the few microseconds this
  * static program needs to reach its first instruction. CLOCK_MONOTONIC is
  * the same in every PID and mount namespace (no time namespace is used),
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 125;
 	put(fd, 'S', start);
+	if (argc > 2 && !as_run && strcmp(argv[2], "pause") == 0)
+		for (;;)
+			pause();
 	put(fd, 'E', now_ns());
 	_exit(code);
 }

@@ -3,8 +3,11 @@
  * earlier ones (a file's values included); repeatable ones accumulate. */
 #include "options_internal.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "respawn.h"
 
 static void set_defaults(struct config *cfg)
 {
@@ -13,7 +16,10 @@ static void set_defaults(struct config *cfg)
 	cfg->restart = RESTART_ON_FAILURE;
 	cfg->restart_delay_ms = 100;
 	cfg->restart_max_delay_ms = 30000;
+	cfg->restart_reset_ms = RESTART_RESET_DEFAULT_MS;
 	cfg->stop_timeout_ms = 10000;
+	cfg->kill_grace_ms = UINT64_MAX; /* the stop timeout, in finish() */
+	cfg->reload_signal = SIGHUP;
 	cfg->workdir = "/";
 	cfg->cpu_period_us = 100000;
 	cfg->cgroup_parent = "hutch";
@@ -96,6 +102,11 @@ static int finish(struct parse_ctx *ctx)
 	}
 	if (!cfg->hostname)
 		cfg->hostname = cfg->name;
+	if (cfg->kill_grace_ms == UINT64_MAX)
+		cfg->kill_grace_ms = cfg->stop_timeout_ms;
+	if (cfg->restart_reset_ms == 0)
+		return parse_fail(ctx, NULL, "restart-reset must be at least 1ms, "
+				  "or a crash loop never backs off");
 	if (cfg->restart_delay_ms == 0)
 		return parse_fail(ctx, NULL, "restart-delay must be at least 1ms, "
 				  "or a crash loop burns the CPU");

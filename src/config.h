@@ -40,7 +40,11 @@ struct config {
 	enum restart_policy restart;
 	uint64_t restart_delay_ms;
 	uint64_t restart_max_delay_ms;
+	uint64_t restart_reset_ms;  /* a run this long resets the backoff */
 	uint64_t stop_timeout_ms;
+	uint64_t kill_grace_ms;	    /* leftovers: SIGTERM, this, SIGKILL */
+	int stop_signal;	    /* 0: the SIGTERM or SIGINT hutch got */
+	int reload_signal;	    /* hutch reload NAME (default SIGHUP) */
 	uint64_t start_limit_burst; /* 0: no start limit */
 	uint64_t start_limit_interval_ms;
 

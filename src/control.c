@@ -26,6 +26,7 @@ struct target {
 	int dirfd;
 	long launcher;
 	uint64_t stop_timeout_ms;
+	int reload_signal;
 	char status[512];
 };
 
@@ -70,6 +71,9 @@ static int find(struct target *t)
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
 	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
 						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
+	/* --reload-signal, which the launcher wrote down for hutch reload */
+	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
+					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -92,9 +96,34 @@ static bool wait_for(struct target *t, bool (*done)(struct target *t))
 
 struct child_of {
 	long parent, found;
+	const char *nspid; /* the service's pid in the sandbox, or NULL */
 };
 
-/* Whether /proc/NAME is a child of parent, from its stat's ppid (field 4). */
+/* Whether /proc/NAME is nspid in its innermost PID namespace: the last
+ * field of its status's NSpid line (Linux 4.1+). Without that line the
+ * kernel cannot tell, and the answer is yes. */
+static bool is_nspid(const char *name, const char *nspid)
+{
+	char path[40], text[1024];
+
+	fmt(path, sizeof path, "/proc/%s/status", name);
+	if (read_small_file(AT_FDCWD, path, text, sizeof text) <= 0)
+		return false;
+	for (char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, "NSpid:", 6) == 0) {
+			char *last = p + until_any(p, "\n");
+			*last = '\0';
+			while (last > p && last[-1] != '\t' && last[-1] != ' ')
+				last--;
+			return strcmp(last, nspid) == 0;
+		}
+	return true;
+}
+
+/* Whether /proc/NAME is a child of parent, from its stat's ppid (field 4),
+ * and the service when c->nspid is set: after the service's main process
+ * exited, PID 1's children are the leftovers of its run, and a daemon it
+ * left is PID 1's child beside the service. */
 static bool is_child(const char *name, void *arg)
 {
 	struct child_of *c = arg;
@@ -105,30 +134,35 @@ static bool is_child(const char *name, void *arg)
 	if (name[0] < '1' || name[0] > '9' ||
 	    read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0 ||
 	    !(p = strrchr(stat, ')')) || split_words(p + 2, w, 3, ' ') < 2 ||
-	    parse_uint(w[1], INT32_MAX, &v) || (long)v != c->parent)
+	    parse_uint(w[1], INT32_MAX, &v) || (long)v != c->parent ||
+	    (c->nspid && !is_nspid(name, c->nspid)))
 		return false;
 	parse_uint(name, INT32_MAX, &v);
 	c->found = (long)v;
 	return true;
 }
 
-/* The first child of pid. */
-static long child_of(long parent)
+/* The first child of pid (that is nspid in the sandbox, if not NULL). */
+static long child_of(long parent, const char *nspid)
 {
-	struct child_of c = { parent, 0 };
+	struct child_of c = { parent, 0, nspid };
 
 	each_entry("/proc", is_child, &c);
 	return c.found;
 }
 
 /* A signal for the service: straight to its process group (its pgid is
- * its pid), found from the host as the child of PID 1, itself the child
- * of the launcher. Through the launcher, SIGKILL and SIGSTOP would hit
- * hutch itself. */
+ * its pid), found from the host as the child of PID 1 whose pid in the
+ * sandbox is the one "status" names, PID 1 being the launcher's child.
+ * Through the launcher, SIGKILL and SIGSTOP would hit hutch itself. */
 static int signal_service(const struct target *t, int sig)
 {
-	long pid1 = child_of(t->launcher), service = pid1 ? child_of(pid1) : 0;
+	char nspid[24];
+	long pid1 = child_of(t->launcher, NULL), service = 0;
 
+	value_of(t->status, "pid", nspid, sizeof nspid);
+	if (pid1 && nspid[0] >= '1' && nspid[0] <= '9')
+		service = child_of(pid1, nspid);
 	if (!service) {
 		log_error("%s: the service is not running now", t->name);
 		return CTL_FAILED;
@@ -207,11 +241,12 @@ static bool list_one(const char *name, void *dir)
 	return false;
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
 
 static int verb_of(const char *word)
 {
-	static const char words[][8] = { "list", "status", "stop", "restart", "kill" };
+	static const char words[][8] = { "list", "status", "stop", "restart", "kill",
+					 "reload" };
 
 	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
 		if (strcmp(word, words[i]) == 0)
@@ -260,6 +295,7 @@ int control_run(int argc, char **argv)
 	found = verb == STATUS	? status(&t)
 	      : verb == STOP	? stop(&t)
 	      : verb == RESTART ? restart(&t)
+	      : verb == RELOAD	? signal_service(&t, t.reload_signal)
 				: signal_service(&t, sig);
 	close(t.dirfd);
 	return found;

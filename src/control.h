@@ -1,5 +1,5 @@
-/* control.h - hutch list | status | stop | restart | kill: commands for
- * sandboxes that run, through their state directories. */
+/* control.h - hutch list | status | stop | restart | kill | reload:
+ * commands for sandboxes that run, through their state directories. */
 #ifndef HUTCH_CONTROL_H
 #define HUTCH_CONTROL_H
 

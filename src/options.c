@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "sys.h"
 #include "units.h"
 
 #define FIELD(f) offsetof(struct config, f)
@@ -132,6 +133,20 @@ static int set_duration(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
+/* A signal by name (QUIT, SIGQUIT) or number, through the table that
+ * hutch kill reads too. */
+static int set_signal(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value)
+{
+	int sig = signal_number(value);
+
+	if (sig <= 0)
+		return parse_fail(ctx, opt, "'%s' is not a signal (TERM, QUIT, HUP, "
+				  "USR1, 3 ...)", value);
+	*AT(ctx, opt, int) = sig;
+	return 0;
+}
+
 static int set_restart(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *value)
 {
@@ -243,7 +258,7 @@ static int set_action(struct parse_ctx *ctx, const struct option_def *opt,
  * not an 8-byte pointer per row). */
 enum setter_index {
 	S_CONFIG, S_NAME, S_PATH, S_HOSTNAME, S_NET, S_BIND, S_TMPFS, S_FLAG, S_ENV,
-	S_RESTART, S_DURATION, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
+	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION,
 };
@@ -253,6 +268,7 @@ static const option_setter setters[] = {
 	[S_HOSTNAME] = set_hostname, [S_NET] = set_net, [S_BIND] = set_bind,
 	[S_TMPFS] = set_tmpfs, [S_FLAG] = set_flag, [S_ENV] = set_env,
 	[S_RESTART] = set_restart, [S_DURATION] = set_duration,
+	[S_SIGNAL] = set_signal,
 	[S_START_LIMIT] = set_start_limit, [S_CPU] = set_cpu, [S_LIMIT] = set_limit,
 	[S_MEMORY] = set_memory, [S_CGROUP_PARENT] = set_cgroup_parent,
 	[S_CGROUP_MISSING] = set_cgroup_missing, [S_USER] = set_user,
@@ -297,10 +313,18 @@ const struct option_def option_table[] = {
 	    S_DURATION, FIELD(restart_delay_ms), 0, OPT_BOTH),
 	OPT("restart-max-delay", "TIME", "longest backoff delay (default: 30s)",
 	    S_DURATION, FIELD(restart_max_delay_ms), 0, OPT_BOTH),
+	OPT("restart-reset", "TIME", "a run this long resets the backoff: the next restart is immediate (default: 1s)",
+	    S_DURATION, FIELD(restart_reset_ms), 0, OPT_BOTH),
 	OPT("start-limit", "N/TIME", "give up after N starts within TIME (default: none)",
 	    S_START_LIMIT, 0, 0, OPT_BOTH),
 	OPT("stop-timeout", "TIME", "wait this long after SIGTERM, then SIGKILL (default: 10s)",
 	    S_DURATION, FIELD(stop_timeout_ms), 0, OPT_BOTH),
+	OPT("stop-signal", "SIG", "what a stop sends the service (default: the SIGTERM or SIGINT hutch got)",
+	    S_SIGNAL, FIELD(stop_signal), 0, OPT_BOTH),
+	OPT("reload-signal", "SIG", "what hutch reload NAME sends the service (default: HUP)",
+	    S_SIGNAL, FIELD(reload_signal), 0, OPT_BOTH),
+	OPT("kill-grace", "TIME", "after the main process exits, the rest get SIGTERM, this, then SIGKILL; 0: SIGKILL at once (default: the stop timeout)",
+	    S_DURATION, FIELD(kill_grace_ms), 0, OPT_BOTH),
 	OPT("cpu", "SHARE", "CPU limit: 20% of one CPU, or 1.5 CPUs (cgroup cpu.max)",
 	    S_CPU, 0, 0, OPT_BOTH),
 	OPT("cpu-period", "USEC", "CFS period for --cpu, 1000..1000000 (default: 100000)",

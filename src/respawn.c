@@ -21,6 +21,13 @@ void backoff_reset(struct backoff *b)
 	b->failures = 0;
 }
 
+uint64_t backoff_after_run(struct backoff *b, uint64_t up_ms)
+{
+	if (up_ms >= b->reset_ms)
+		backoff_reset(b);
+	return backoff_next(b);
+}
+
 bool start_limit_hit(struct start_limit *l, uint64_t now)
 {
 	if (!l->burst)

@@ -8,12 +8,14 @@
 
 #include "config.h"
 
-/* A service that stayed up this long is healthy again: the next exit gets
- * an immediate restart and the backoff starts over. */
-#define RESPAWN_STABLE_MS 10000u
+/* --restart-reset's default: a run that lasted this long was healthy, so
+ * the next restart is immediate and the backoff starts over. Chosen from
+ * bench/restart-outage.sh (docs/design.md, "Restart backoff"). */
+#define RESTART_RESET_DEFAULT_MS 1000u
 
 struct backoff {
 	uint64_t base_ms, max_ms;
+	uint64_t reset_ms; /* a run at least this long resets the schedule */
 	unsigned failures; /* exits since the service was last stable */
 };
 
@@ -21,6 +23,12 @@ struct backoff {
  * 2*base, 4*base ... capped at max. */
 uint64_t backoff_next(struct backoff *b);
 void backoff_reset(struct backoff *b);
+
+/* The delay before the start that follows a run of up_ms: backoff_next,
+ * after a reset when the run lasted reset_ms or more. A crash loop (runs
+ * shorter than reset_ms) backs off; a service that crashes now and then
+ * is started again at once after each crash. */
+uint64_t backoff_after_run(struct backoff *b, uint64_t up_ms);
 
 /* At most `burst` starts within any `interval_ms` window (burst 0: no
  * limit); the window restarts when it is over, as systemd's does. */

@@ -150,8 +150,9 @@ int state_create(const struct config *cfg)
 		remove_files(dirfd);
 	if (proc_id_of((long)getpid(), &self))
 		die("cannot read /proc/self/stat: is /proc mounted?");
-	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n%s%s%s",
-	    self.pid, self.start, (unsigned long long)cfg->stop_timeout_ms,
+	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
+	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
+	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
 	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
 	    cfg->pidfile ? "\n" : "");
 	other = state_write(dirfd, "launcher", text);

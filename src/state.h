@@ -26,7 +26,8 @@ struct proc_id {
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
- * stop timeout, pid file). A sandbox of that name already running is refused (exit
+ * stop timeout, reload signal, pid file last). A sandbox of that name
+ * already running is refused (exit
  * 125); a directory left by a launcher that died is cleared. Returns the
  * directory's fd, kept open (PID 1 writes "status" through it after the
  * root switch). */

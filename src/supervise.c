@@ -19,8 +19,13 @@
 #include "spawn.h"
 #include "sys.h"
 
-enum state { RUNNING, BACKOFF, STOPPING, N_STATES };
-enum event { EV_EXITED, EV_DEADLINE, EV_STOP, EV_RESTART, N_EVENTS };
+/* ENDING: the main process exited; the rest of its run is given SIGTERM
+ * and --kill-grace, and the next decision waits until they are gone. */
+enum state { RUNNING, ENDING, BACKOFF, STOPPING, N_STATES };
+/* EV_EXITED: the main process was reaped; EV_EMPTY: PID 1 has no child
+ * left. In a PID namespace every orphan is reparented to PID 1 (or to a
+ * subreaper below it), so no child left means no process but PID 1. */
+enum event { EV_EXITED, EV_EMPTY, EV_DEADLINE, EV_STOP, EV_RESTART, N_EVENTS };
 
 struct supervisor {
 	const struct config *cfg;
@@ -30,6 +35,7 @@ struct supervisor {
 	int status;	     /* wait status of the last exit */
 	int stop_signal;     /* SIGTERM or SIGINT that asked us to stop */
 	uint64_t started_at;
+	uint64_t ran_ms;     /* how long the last run lasted */
 	uint64_t deadline;   /* CLOCK_MONOTONIC ms; 0: none */
 	unsigned starts;
 	struct backoff backoff;
@@ -125,30 +131,59 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 	sv->oom_kills = oom;
 }
 
-/* After the main process is gone, whatever it left behind is killed, so a
- * new start never finds a stale child holding its port or files. */
-static void end_of_run(struct supervisor *sv)
+/* The main process is gone; what it started may still run: children it
+ * left, daemons that double-forked. As dumb-init does, they get SIGTERM
+ * (and SIGCONT, so a stopped one sees it) and --kill-grace to finish, then
+ * SIGKILL; --kill-grace 0 is the SIGKILL at once. */
+static void end_leftovers(struct supervisor *sv)
 {
-	kill(-1, SIGKILL);
 	/* Take the terminal back, so Ctrl-C reaches hutch between runs. */
 	if (sv->cfg->tty_foreground)
 		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
+	if (!sv->cfg->kill_grace_ms) {
+		kill(-1, SIGKILL);
+		return;
+	}
+	kill(-1, SIGTERM);
+	kill(-1, SIGCONT);
 }
 
+/* The next run starts only once the last one's processes are all gone
+ * (EV_EMPTY): a leftover still holding the service's port, a lock, or
+ * memory being freed would make the new start fail, and that failure
+ * would count toward the backoff and the start limit. */
 static void exited_while_running(struct supervisor *sv)
 {
-	uint64_t now = monotonic_ms(), up = now - sv->started_at, delay;
+	sv->ran_ms = monotonic_ms() - sv->started_at;
+	log_exit(sv, sv->ran_ms);
+	end_leftovers(sv);
+	schedule(sv, ENDING, sv->cfg->kill_grace_ms);
+}
 
-	log_exit(sv, up);
-	end_of_run(sv);
+static void leftovers_timed_out(struct supervisor *sv)
+{
+	log_error("the last run's processes still running %llu ms after SIGTERM: "
+		  "killing them", (unsigned long long)sv->cfg->kill_grace_ms);
+	kill(-1, SIGKILL);
+}
+
+/* The sandbox holds no process but PID 1: decide. */
+static void run_over(struct supervisor *sv)
+{
+	uint64_t delay;
+
+	if (sv->restarting) {
+		sv->restarting = false;
+		backoff_reset(&sv->backoff);
+		start_service(sv);
+		return;
+	}
 	if (!restart_wanted(sv->cfg->restart, sv->status)) {
 		finish(sv, status_to_code(sv->status));
 		return;
 	}
-	if (up >= RESPAWN_STABLE_MS)
-		backoff_reset(&sv->backoff);
-	delay = backoff_next(&sv->backoff);
-	if (start_limit_would_hit(&sv->limit, now + delay)) {
+	delay = backoff_after_run(&sv->backoff, sv->ran_ms);
+	if (start_limit_would_hit(&sv->limit, monotonic_ms() + delay)) {
 		give_up(sv);
 		return;
 	}
@@ -160,14 +195,21 @@ static void exited_while_running(struct supervisor *sv)
 	schedule(sv, BACKOFF, delay);
 }
 
+/* --stop-signal if given, else the signal that asked for the stop. */
+static int stop_signal_of(const struct supervisor *sv)
+{
+	return sv->cfg->stop_signal ? sv->cfg->stop_signal : sv->stop_signal;
+}
+
 static void stop_running(struct supervisor *sv)
 {
+	int sig = stop_signal_of(sv);
 	char name[16];
 
 	log_info("stopping: %s sent to the service, SIGKILL in %llu ms",
-		 signal_name(sv->stop_signal, name, sizeof name),
+		 signal_name(sig, name, sizeof name),
 		 (unsigned long long)sv->cfg->stop_timeout_ms);
-	kill(-sv->service, sv->stop_signal);
+	kill(-sv->service, sig);
 	schedule(sv, STOPPING, sv->cfg->stop_timeout_ms ? sv->cfg->stop_timeout_ms
 							: 1);
 }
@@ -179,17 +221,33 @@ static void stop_idle(struct supervisor *sv)
 			      : 128 + sv->stop_signal);
 }
 
+/* A stop while the last run's processes end: no restart; they keep their
+ * grace, but no longer than the stop timeout from now. */
+static void stop_ending(struct supervisor *sv)
+{
+	uint64_t by = monotonic_ms() + sv->cfg->stop_timeout_ms;
+
+	sv->restarting = false;
+	sv->state = STOPPING;
+	if (sv->deadline > by)
+		sv->deadline = by;
+}
+
+/* The stop timeout keeps running from the stop; the leftovers get SIGTERM
+ * as after any run, and hutch ends (or restarts) once they are gone. */
 static void exited_while_stopping(struct supervisor *sv)
 {
 	log_exit(sv, monotonic_ms() - sv->started_at);
-	end_of_run(sv);
-	if (!sv->restarting) {
-		finish(sv, status_to_code(sv->status));
+	end_leftovers(sv);
+}
+
+static void stopped(struct supervisor *sv)
+{
+	if (sv->restarting) {
+		run_over(sv);
 		return;
 	}
-	sv->restarting = false;
-	backoff_reset(&sv->backoff);
-	start_service(sv);
+	finish(sv, status_to_code(sv->status));
 }
 
 /* hutch restart: the service stops as on SIGTERM, then starts again at
@@ -209,6 +267,13 @@ static void restart_idle(struct supervisor *sv)
 	start_service(sv);
 }
 
+/* While the last run's processes end: start at once when they are gone. */
+static void restart_ending(struct supervisor *sv)
+{
+	log_info("restart requested");
+	sv->restarting = true;
+}
+
 /* A stop during a restart wins. The signal goes on to the service as
  * the first did (a service may drain on the first SIGTERM and quit on the
  * second, as under tini and dumb-init); the stop timeout keeps running
@@ -217,7 +282,7 @@ static void stop_while_stopping(struct supervisor *sv)
 {
 	sv->restarting = false;
 	if (sv->service) /* kill(-0) would be PID 1's own group */
-		kill(-sv->service, sv->stop_signal);
+		kill(-sv->service, stop_signal_of(sv));
 }
 
 static void stop_timed_out(struct supervisor *sv)
@@ -233,11 +298,16 @@ static void ignore(struct supervisor *sv)
 }
 
 static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
-	/*		EXITED			DEADLINE	STOP		RESTART */
-	[RUNNING] = { exited_while_running, ignore, stop_running, restart_running },
-	[BACKOFF] = { ignore, start_service, stop_idle, restart_idle },
-	[STOPPING] = { exited_while_stopping, stop_timed_out, stop_while_stopping,
-		       ignore },
+	/*	      EXITED		     EMPTY     DEADLINE
+	 *	      STOP		     RESTART */
+	[RUNNING] = { exited_while_running, ignore, ignore,
+		      stop_running, restart_running },
+	[ENDING] = { ignore, run_over, leftovers_timed_out,
+		     stop_ending, restart_ending },
+	[BACKOFF] = { ignore, ignore, start_service,
+		      stop_idle, restart_idle },
+	[STOPPING] = { exited_while_stopping, stopped, stop_timed_out,
+		       stop_while_stopping, ignore },
 };
 
 /* "status" in the state directory, for hutch status and list, rewritten
@@ -247,7 +317,8 @@ static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
  * sequence number, so a read torn by a write is retried, not trusted. */
 static void publish(struct supervisor *sv)
 {
-	static const char *const names[] = { "running", "backoff", "stopping" };
+	static const char *const names[] = { "running", "ending", "backoff",
+					     "stopping" };
 	char text[256];
 	size_t n;
 
@@ -269,13 +340,18 @@ static void dispatch(struct supervisor *sv, enum event ev)
 	publish(sv);
 }
 
-/* Reaps every child: the service, and orphans reparented to PID 1. */
+/* Reaps every child: the service, and orphans reparented to PID 1; then
+ * tells when none is left (ECHILD). */
 static void reap(struct supervisor *sv)
 {
 	int status;
 	pid_t pid;
 
-	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG)) != 0) {
+		if (pid < 0) {
+			dispatch(sv, EV_EMPTY);
+			return;
+		}
 		if (pid != sv->service)
 			continue;
 		sv->service = 0;
@@ -324,7 +400,8 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.io = *io,
 		.oom_kills = cgroup_oom_kills(io->oom),
 		.last = "none",
-		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms, 0 },
+		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms,
+			     cfg->restart_reset_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
 	};
 	sigset_t set;

@@ -99,6 +99,14 @@ for sh in dash "busybox sh"; do
 	ok "$t and it answers again" wait_for 5 page
 	is "$(launcher)" "$l" "$t the launcher stayed (init saw nothing)"
 
+	svc=$(service_pid)
+	out=$(initd reload 2>&1)
+	is "$?" 0 "$t reload: 0" || diag "$out"
+	ok "$t httpd got SIGHUP and goes on: the same process" running "$svc"
+	is "$(service_pid)" "$svc" "$t no new start"
+	is "$(status_field starts)" 2 "$t hutch counted no start"
+	ok "$t and it answers" wait_for 5 page
+
 	out=$(initd restart 2>&1)
 	is "$?" 0 "$t restart: 0" || diag "$out"
 	l2=$(launcher)
@@ -158,7 +166,7 @@ for sh in dash "busybox sh"; do
 	out=$(HUTCH=$tmp/no-hutch initd start 2>&1)
 	is "$?" 5 "$t start without hutch: 5 (not installed)"
 	out=$(initd reload 2>&1)
-	is "$?" 3 "$t reload: 3 (not implemented)"
+	is "$?" 7 "$t reload when not running: 7 (LSB: not running)"
 	out=$(initd frobnicate 2>&1)
 	is "$?" 2 "$t an unknown action: 2, with the usage"
 done

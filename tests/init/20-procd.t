@@ -9,8 +9,12 @@
 # stopped with SIGTERM to its pid, SIGKILL after term_timeout) against a
 # real sandbox.
 #
+# reload_service is run too (the fake's reload calls it, and start as
+# rc.common does), with PROG a wrapper that records its arguments and runs
+# hutch: an unchanged file's sandbox gets hutch reload, a changed one not.
+#
 # Not checked: procd itself, ubus, logd and rc.common's other commands
-# (enable, reload): they are OpenWrt's, and do not build on Debian.
+# (enable): they are OpenWrt's, and do not build on Debian.
 . "$(dirname "$0")/../lib/tap.sh"
 require_root
 require_cmd shellcheck busybox=busybox-static pgrep
@@ -48,8 +52,12 @@ procd_set_param() {
 . "$initscript"
 # shellcheck disable=SC2034 # read by start_service
 CONFDIR=$FAKE_CONFDIR
+# shellcheck disable=SC2034 # read by reload_service
+[ -z "${FAKE_PROG-}" ] || { PROG=$FAKE_PROG; STATE_DIR=$FAKE_STATE_DIR; }
+start() { start_service; }
 case $action in
 start) start_service ;;
+reload) reload_service ;;
 *) echo "fake rc.common: $action is not faked" >&2; exit 3 ;;
 esac
 EOF
@@ -118,6 +126,27 @@ ok "the service killed: hutch restarts it, procd sees nothing" wait_for 10 sh -c
 	"'$HUTCH' status --state-dir '$tmp/state' web | grep -qx 'starts: 2'"
 ok "it answers again" wait_for 5 page
 ok "hutch (procd's pid) still runs" kill -0 "$pid"
+
+# reload: PROG is a wrapper that notes its arguments, then runs hutch.
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$tmp/prog.log" "$HUTCH" >"$tmp/prog"
+chmod +x "$tmp/prog"
+svc=$(pgrep -P "$(pgrep -P "$pid")")
+reload() {
+	: >"$tmp/prog.log"
+	PROCD_LOG=$tmp/procd.log FAKE_CONFDIR=$tmp/etc-hutch FAKE_PROG=$tmp/prog \
+		FAKE_STATE_DIR=$tmp/state sh "$tmp/rc.common" "$script" reload
+}
+reload
+is "$?" 0 "reload_service runs"
+is "$(cat "$tmp/prog.log")" "reload --state-dir $tmp/state web" \
+	"it runs hutch reload for web (running, file unchanged) and nothing for cron (not running)"
+is "$(grep -c '^open' "$tmp/procd.log")" 2 "then start_service again, for procd to compare"
+ok "httpd got its SIGHUP and goes on: the same process" kill -0 "$svc"
+is "$("$HUTCH" status --state-dir "$tmp/state" web | sed -n 's/^starts: //p')" 2 "no new start"
+touch -d '+1 minute' "$tmp/etc-hutch/web.conf"
+reload
+is "$(cat "$tmp/prog.log")" "" "web.conf changed since the start: no hutch reload (procd restarts it)"
+ok "it answers" wait_for 5 page
 start=$(date +%s%N)
 kill -TERM "$pid"
 ok "SIGTERM to procd's pid: hutch exits within term_timeout" wait_for "$term" sh -c "! kill -0 $pid"

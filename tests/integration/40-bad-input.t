@@ -101,6 +101,14 @@ bad "--restart-delay 0ms" "restart-delay" -r "$root" --restart-delay 0ms -- true
 bad "restart-max-delay shorter than restart-delay" "restart-max-delay" \
 	-r "$root" --restart-delay 2s --restart-max-delay 1s -- true
 bad "a bad restart policy" "--restart" -r "$root" --restart sometimes -- true
+bad "--restart-reset 0" "restart-reset" -r "$root" --restart-reset 0 -- true
+bad "a --restart-reset that is not a duration" "--restart-reset" -r "$root" --restart-reset soon -- true
+bad "a --kill-grace that is not a duration" "--kill-grace" -r "$root" --kill-grace -5 -- true
+bad "--stop-signal that is no signal" "--stop-signal.*'TERMINATE' is not a signal" \
+	-r "$root" --stop-signal TERMINATE -- true
+bad "--stop-signal 0" "--stop-signal" -r "$root" --stop-signal 0 -- true
+bad "--reload-signal beyond the last signal" "--reload-signal" -r "$root" --reload-signal 65 -- true
+bad "an empty --reload-signal" "--reload-signal" -r "$root" --reload-signal '' -- true
 bad "a bad --net" "--net" -r "$root" --net bridge -- true
 bad "--net in capitals" "--net" -r "$root" --net NONE -- true
 bad "a start limit of 0" "--start-limit" -r "$root" --start-limit 0/10s -- true
@@ -301,7 +309,8 @@ for flag in --help -h; do
 	is "$err" "" "$flag writes nothing to stderr"
 	missing=
 	for o in config name root hostname workdir net bind ro-bind tmpfs read-only chroot \
-		env restart restart-delay restart-max-delay start-limit stop-timeout command \
+		env restart restart-delay restart-max-delay restart-reset start-limit stop-timeout \
+		stop-signal reload-signal kill-grace command \
 		verbose quiet help version; do
 		# command is a config-file key: "--command" or "command = ".
 		grep -Eq -- "(^|[ ,])(--$o([ ,=]|$)|$o = )" <<<"$out" || missing="$missing --$o"

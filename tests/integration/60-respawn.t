@@ -81,6 +81,19 @@ ok "each delay doubles the one before, capped at 400 ms: ${delays//$'\n'/ }" \
 is "$(sort -n <<<"$delays" | tail -n 1)" 400 "the delay reaches --restart-max-delay, 400 ms"
 ok "and stays there" test "$(grep -cx 400 <<<"$delays")" -ge 2
 
+# --- --restart-reset: a run that long resets the backoff ------------------------
+# Each run lasts at least 400 ms (sleep 0.4), then fails; the start limit
+# ends hutch after 4 runs.
+slow_fail='echo run >>/run/runs; sleep 0.4; exit 1'
+run reset --restart-reset 300ms --start-limit 4/1m -- sh -c "$slow_fail"
+is "$rc" 1 "--restart-reset 300ms, runs of 400 ms: hutch gives up at the start limit with 1"
+is "$(lines "$tmp/reset/runs")" 4 "after 4 runs"
+unlike "$(cat "$tmp/reset.err")" 'restarting in' "every run reset the backoff: each restart was immediate"
+run noreset --restart-reset 10s --start-limit 4/1m -- sh -c "$slow_fail"
+is "$(lines "$tmp/noreset/runs")" 4 "--restart-reset 10s: 4 runs as well"
+is "$(grep -oE 'restarting in [0-9]+ ms' "$tmp/noreset.err" | tr '\n' ' ')" \
+	"restarting in 100 ms restarting in 200 ms " "but runs of 400 ms back off: 100 ms, then 200 ms"
+
 # --- Policies ----------------------------------------------------------------
 run no --restart no -- sh -c "$append_fail"
 is "$rc" 1 "--restart no: hutch exits with the service's 1"

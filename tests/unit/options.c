@@ -2,6 +2,7 @@
  * bad-input message. Links the real parser (src/options.c, cli.c,
  * config_file.c). */
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -70,6 +71,10 @@ static void defaults(void)
 	is_num(cfg.restart_max_delay_ms, 30000, "restart-max-delay 30s");
 	is_num(cfg.stop_timeout_ms, 10000, "stop-timeout 10s");
 	is_num(cfg.start_limit_burst, 0, "no start limit");
+	is_num(cfg.restart_reset_ms, 1000, "restart-reset 1s");
+	is_num(cfg.kill_grace_ms, 10000, "kill-grace: the stop timeout");
+	is_num(cfg.stop_signal, 0, "stop-signal: the signal hutch got");
+	is_num(cfg.reload_signal, SIGHUP, "reload-signal HUP");
 	ok(!cfg.net_none && !cfg.read_only && !cfg.force_chroot, "flags off");
 	is_num(cfg.verbosity, LOG_INFO, "normal verbosity");
 }
@@ -128,6 +133,21 @@ static void options(void)
 	is_num(parse(ARGV("--start-limit", "3/1s", "--start-limit", "none", "x")),
 	       PARSE_RUN, "start-limit none");
 	is_num(cfg.start_limit_burst, 0, "start-limit none clears it");
+
+	is_num(parse(ARGV("--stop-timeout", "4s", "--restart-reset", "2.5s",
+			  "--stop-signal", "QUIT", "--reload-signal", "SIGUSR1", "x")),
+	       PARSE_RUN, "restart and signal options parse");
+	is_num(cfg.kill_grace_ms, 4000, "kill-grace follows --stop-timeout");
+	is_num(cfg.restart_reset_ms, 2500, "--restart-reset");
+	is_num(cfg.stop_signal, SIGQUIT, "--stop-signal QUIT");
+	is_num(cfg.reload_signal, SIGUSR1, "--reload-signal SIGUSR1");
+	is_num(parse(ARGV("--kill-grace", "0", "--stop-signal", "2", "x")), PARSE_RUN,
+	       "--kill-grace 0, a signal by number");
+	is_num(cfg.kill_grace_ms, 0, "--kill-grace 0: the immediate kill");
+	is_num(cfg.stop_signal, SIGINT, "--stop-signal 2");
+	bad(ARGV("--restart-reset", "0", "x"), "restart-reset must be at least 1ms");
+	bad(ARGV("--stop-signal", "TERMINATE", "x"), "'TERMINATE' is not a signal");
+	bad(ARGV("--reload-signal", "0", "x"), "--reload-signal: '0' is not a signal");
 }
 
 static void limits(void)

@@ -18,7 +18,7 @@ static int signaled(int sig)
 
 static void backoff_schedule(void)
 {
-	struct backoff b = { 100, 1000, 0 };
+	struct backoff b = { .base_ms = 100, .max_ms = 1000, .reset_ms = 10000 };
 	static const uint64_t want[] = { 0, 100, 200, 400, 800, 1000, 1000, 1000 };
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -27,22 +27,61 @@ static void backoff_schedule(void)
 	is_num(backoff_next(&b), 0, "after a reset the next restart is immediate");
 	is_num(backoff_next(&b), 100, "then the base delay again");
 
-	struct backoff odd = { 300, 1000, 0 };
+	struct backoff odd = { .base_ms = 300, .max_ms = 1000 };
 	backoff_next(&odd);
 	backoff_next(&odd);
 	backoff_next(&odd);
 	is_num(backoff_next(&odd), 1000, "a doubling past the cap stops at the cap");
 
-	struct backoff equal = { 500, 500, 0 };
+	struct backoff equal = { .base_ms = 500, .max_ms = 500 };
 	backoff_next(&equal);
 	is_num(backoff_next(&equal), 500, "base = max: constant delay");
 	is_num(backoff_next(&equal), 500, "base = max: still constant");
 
-	struct backoff many = { 1, 30000, 0 };
+	struct backoff many = { .base_ms = 1, .max_ms = 30000 };
 	uint64_t last = 0;
 	for (int i = 0; i < 100000; i++)
 		last = backoff_next(&many);
 	is_num(last, 30000, "100000 failures: capped, no overflow");
+}
+
+/* The reset interval: runs shorter than reset_ms back off (a crash loop),
+ * a run of reset_ms or more starts the schedule over (a crash now and
+ * then is restarted at once). */
+static void backoff_resets(void)
+{
+	struct backoff loop = { .base_ms = 100, .max_ms = 1000, .reset_ms = 1000 };
+	static const uint64_t want[] = { 0, 100, 200, 400, 800, 1000, 1000 };
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		is_num(backoff_after_run(&loop, 5), want[i],
+		       "crash loop (5 ms runs), restart %zu", i);
+	is_num(backoff_after_run(&loop, 999), 1000,
+	       "a run 1 ms short of the reset interval still backs off");
+	is_num(backoff_after_run(&loop, 1000), 0,
+	       "a run of exactly the reset interval: immediate restart");
+	is_num(backoff_after_run(&loop, 5), 100, "then a short run backs off from the base");
+
+	struct backoff now_and_then = { .base_ms = 100, .max_ms = 30000, .reset_ms = 1000 };
+	for (int i = 0; i < 5; i++)
+		is_num(backoff_after_run(&now_and_then, 2000), 0,
+		       "crashes 2 s apart, reset 1 s: crash %d restarted at once", i + 1);
+
+	struct backoff old = { .base_ms = 100, .max_ms = 30000, .reset_ms = 10000 };
+	static const uint64_t old_want[] = { 0, 100, 200, 400, 800 };
+	for (size_t i = 0; i < sizeof old_want / sizeof old_want[0]; i++)
+		is_num(backoff_after_run(&old, 2000), old_want[i],
+		       "crashes 2 s apart, reset 10 s (the old fixed value): %zu backs off", i);
+
+	struct backoff every = { .base_ms = 100, .max_ms = 30000, .reset_ms = 1 };
+	backoff_after_run(&every, 0);
+	is_num(backoff_after_run(&every, 0), 100, "a 0 ms run never resets, even with reset 1 ms");
+	is_num(backoff_after_run(&every, 1), 0, "a 1 ms run does");
+
+	struct backoff year = { .base_ms = 100, .max_ms = 30000,
+				.reset_ms = 31536000000ULL };
+	backoff_after_run(&year, UINT64_MAX);
+	is_num(year.failures, 1, "the longest run resets a reset of a year: no overflow");
 }
 
 static void start_limits(void)
@@ -89,6 +128,7 @@ static void policies(void)
 int main(void)
 {
 	backoff_schedule();
+	backoff_resets();
 	start_limits();
 	policies();
 	return tap_done();
