@@ -265,7 +265,7 @@ void supervised_signals(sigset_t *set)
 {
 	static const int left_alone[] = { SIGKILL, SIGSTOP, SIGSEGV, SIGBUS,
 					  SIGILL,  SIGFPE,  SIGTRAP, SIGABRT,
-					  SIGSYS,  SIGTSTP, SIGTTIN, SIGTTOU };
+					  SIGSYS };
 
 	sigfillset(set);
 	for (size_t i = 0; i < sizeof left_alone / sizeof left_alone[0]; i++)

@@ -68,9 +68,10 @@ uint64_t monotonic_ms(void);
 pid_t fork_process(void);
 
 /* The signals hutch takes through sigtimedwait/sigwaitinfo and blocks: all
- * but those that cannot be caught (KILL, STOP), those the kernel raises for
- * a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS), and terminal
- * job control (TSTP, TTIN, TTOU), which keeps its default meaning. */
+ * but those that cannot be caught (KILL, STOP) and those the kernel raises
+ * for a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS). Terminal
+ * job control (TSTP, TTIN, TTOU) is taken too: the launcher forwards it
+ * and then stops itself, as dumb-init does (pty.c). */
 void supervised_signals(sigset_t *set);
 
 /* "SIGTERM" for SIGTERM (numbers differ per architecture: MIPS has its
