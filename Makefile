@@ -38,11 +38,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # root, perl for prove, cppcheck and clang-tidy for lint, gcc's sanitizer
 # runtimes and valgrind for the memory checks; the integration tests look
 # from the host with procps (pgrep, ps), util-linux (unshare, nsenter,
-# ipcmk), bsdutils (script) and groff (the man page); binutils for readelf;
+# ipcmk), bsdutils (script) and groff (the man page); dumb-init and tini,
+# the oracles of the job-control tests; binutils for readelf;
 # the kernel's i386 and arm syscall headers for seccomp's compat tables.
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
-	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev
+	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev dumb-init tini
 
 ifeq ($(V),1)
 Q :=

@@ -44,13 +44,16 @@ static bool job_stop(int sig)
 
 static struct relay *relay;
 
+static bool flush(int fd, const char *buf, unsigned short *pos, unsigned short *len);
+
 void relay_init(struct relay *r, unsigned terminals, int *pid1_end)
 {
 	int sv[2] = { -1, -1 };
 
 	memset(r, 0, sizeof *r);
 	r->master = r->out = -1;
-	r->in = terminals & 1 ? STDIN_FILENO : -1;
+	r->in = -1;
+	r->reads = terminals & 1;
 	if (terminals && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		die("cannot create a socket pair: %s", error_text(errno));
 	r->chan = sv[0];
@@ -58,20 +61,47 @@ void relay_init(struct relay *r, unsigned terminals, int *pid1_end)
 	relay = r;
 }
 
-/* Raw only in the foreground: a launcher started with `&` leaves the
- * shell's terminal alone until `fg` (SIGCONT) brings it in front. The
- * modes are read anew each time: the shell may have changed them while
- * hutch was stopped. */
+/* In the background, a program that reads its terminal is stopped by the
+ * kernel (SIGTTIN to its group) and continued by the shell's `fg`, which
+ * gives it the terminal (a running job gets no SIGCONT from fg, so there
+ * is no other way to learn of it). hutch does the same with one read,
+ * SIGTTIN let through for it. A group no shell could continue (orphaned)
+ * gets EIO instead, and the relay then shows the output only. */
+static void claim_front(struct relay *r)
+{
+	sigset_t ttin;
+	ssize_t n;
+
+	if (r->ilen)
+		return;
+	sigemptyset(&ttin);
+	sigaddset(&ttin, SIGTTIN);
+	sigprocmask(SIG_UNBLOCK, &ttin, NULL);
+	n = read(r->in, r->ibuf, sizeof r->ibuf);
+	sigprocmask(SIG_BLOCK, &ttin, NULL);
+	if (n > 0) {
+		r->ipos = 0;
+		r->ilen = (unsigned short)n;
+	}
+}
+
+/* Raw only in front. The modes are read anew each time: the shell may
+ * have changed them while hutch was stopped. */
 static void enter_raw(struct relay *r)
 {
 	struct termios t;
 
-	if (r->in < 0 || r->master < 0 || r->raw || tcgetpgrp(r->in) != getpgrp() ||
-	    tcgetattr(r->in, &r->saved))
+	if (r->in < 0 || r->raw)
+		return;
+	if (tcgetpgrp(r->in) != getpgrp())
+		claim_front(r);
+	if (tcgetpgrp(r->in) != getpgrp() || tcgetattr(r->in, &r->saved))
 		return;
 	t = r->saved;
 	cfmakeraw(&t);
 	r->raw = tcsetattr(r->in, TCSANOW, &t) == 0;
+	if (r->ilen)
+		flush(r->master, r->ibuf, &r->ipos, &r->ilen);
 }
 
 /* TCSANOW, not TCSADRAIN: a terminal whose output is stopped would never
@@ -95,23 +125,30 @@ static void resize(struct relay *r)
 		}
 }
 
-/* The pty's output goes to the caller's stdout (else stderr) through a
- * descriptor of our own, opened non-blocking: the caller's file
- * description keeps its flags, and a terminal whose output someone
- * stopped holds up the relay, never the launcher. */
-static void master_arrived(struct relay *r, int master)
+/* fd again, as a file description of our own: non-blocking without
+ * changing the caller's flags. */
+static int reopen(int fd, int mode)
 {
 	char path[24];
+	int copy;
+
+	fmt(path, sizeof path, "/proc/self/fd/%d", fd);
+	copy = open(path, mode | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	return copy >= 0 ? copy : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* The pty's output goes to the caller's stdout (else stderr): a terminal
+ * whose output someone stopped holds up the relay, never the launcher. */
+static void master_arrived(struct relay *r, int master)
+{
 	int fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : STDERR_FILENO;
 
 	fcntl(master, F_SETFL, O_NONBLOCK);
 	r->master = master;
-	fmt(path, sizeof path, "/proc/self/fd/%d", fd);
-	if (isatty(fd)) {
-		r->out = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (r->out < 0)
-			r->out = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	}
+	if (isatty(fd))
+		r->out = reopen(fd, O_WRONLY);
+	if (r->reads)
+		r->in = reopen(STDIN_FILENO, O_RDONLY);
 	resize(r);
 	enter_raw(r);
 }

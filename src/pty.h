@@ -17,9 +17,10 @@ unsigned pty_terminals(void);
 struct relay {
 	int chan;     /* socket to PID 1: the master arrives here, then stops */
 	int master;   /* the pty's master, non-blocking; -1 until it arrives */
-	int in;	      /* the caller's terminal on stdin, or -1 */
+	int in;	      /* the caller's terminal on stdin, non-blocking, or -1 */
 	int out;      /* where the pty's output goes, non-blocking, or -1 */
 	bool raw;     /* the caller's terminal is in raw mode (ours to undo) */
+	bool reads;   /* stdin is a terminal: input is relayed */
 	struct termios saved;
 	unsigned short ilen, ipos, olen, opos;
 	char ibuf[1024], obuf[4096];

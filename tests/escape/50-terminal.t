@@ -37,7 +37,9 @@ on_tty() {
 
 # feed WHEN-FILE TEXT: once WHEN-FILE exists, TEXT is typed on the pty.
 feed() {
-	( wait_for 30 test -e "$1" && printf '%s' "$2" >"$tmp/keys" ) &
+	# bounded: once the pty is gone, nothing opens the FIFO to read
+	( wait_for 30 test -e "$1" &&
+		timeout 10 sh -c 'printf "%s" "$1" >"$2"' - "$2" "$tmp/keys" ) &
 }
 
 # --- TIOCSTI ------------------------------------------------------------------
