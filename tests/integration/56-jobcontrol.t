@@ -18,7 +18,7 @@ require_cmd script=bsdutils dumb-init=dumb-init tini=tini setsid=util-linux mkfi
 sandbox_setup 56
 export HUTCH ROOTFS tmp
 # What a failing run leaves behind on a pty that timeout ended.
-names="tty-grp tty-sess tty-ctrlz tty-bgfg"
+names="tty-grp tty-sess tty-ctrlz tty-bgfg tty-winch"
 trap 'for n in $names; do "$HUTCH" kill "$n" >/dev/null 2>&1; done; sandbox_cleanup' EXIT
 
 # state PID: the one-letter state of PID (S, R, T...), from /proc.
@@ -169,6 +169,23 @@ on_tty "$tmp/bgfg.sh"
 like "$tty_out" 'service read \[typed-after-fg\]' "hutch ... & then fg: the service reads the terminal" ||
 	diag "$tty_out"
 like "$tty_out" "fg returned: 0" "and its exit code comes back"
+
+# The window size: the pty starts with the terminal's, and a change of the
+# terminal's (which sends SIGWINCH to its foreground group, hutch) is set
+# on the pty, which sends SIGWINCH to the service.
+mkdir -p "$tmp/winch"
+cat >"$tmp/winch.sh" <<'EOF'
+stty rows 31 cols 97
+( until [ -e "$tmp/winch/up" ]; do sleep 0.1; done; stty rows 42 cols 123 </dev/tty ) &
+"$HUTCH" --root "$ROOTFS" --restart no --name tty-winch --bind "$tmp/winch:/mnt" -- /bin/sh -c '
+	echo "first size: $(stty size)"
+	trap "echo \"new size: \$(stty size)\"; exit 0" WINCH
+	touch /mnt/up
+	while :; do sleep 1; done'
+EOF
+on_tty "$tmp/winch.sh"
+like "$tty_out" "first size: 31 97" "the pty starts with the terminal's window size" || diag "$tty_out"
+like "$tty_out" "new size: 42 123" "a change reaches the service with SIGWINCH, the pty's new size"
 
 # After hutch, without job control in the caller (a script, make): the
 # terminal's foreground group is the caller's again, as dumb-init leaves
