@@ -141,16 +141,18 @@ static int reopen(int fd, int mode)
 	return copy >= 0 ? copy : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
 
-/* The pty's output goes to the caller's stdout (else stderr): a terminal
- * whose output someone stopped holds up the relay, never the launcher. */
+/* The pty's output goes to the caller's terminal on stdout, else stderr,
+ * else stdin (the echo of what is typed): a terminal whose output someone
+ * stopped holds up the relay, never the launcher. */
 static void master_arrived(struct relay *r, int master)
 {
-	int fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : STDERR_FILENO;
+	static const int order[] = { STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO };
 
 	fcntl(master, F_SETFL, O_NONBLOCK);
 	r->master = master;
-	if (isatty(fd))
-		r->out = reopen(fd, O_WRONLY);
+	for (int i = 0; i < 3 && r->out < 0; i++)
+		if (isatty(order[i]))
+			r->out = reopen(order[i], O_WRONLY);
 	if (r->reads)
 		r->in = reopen(STDIN_FILENO, O_RDONLY);
 	resize(r);
@@ -229,8 +231,8 @@ static void from_caller(struct relay *r)
 {
 	ssize_t n = read(r->in, r->ibuf, sizeof r->ibuf);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR || errno == EIO))
-		return; /* EIO: read from the background, SIGTTIN blocked */
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
 	if (n <= 0) {
 		r->in = -1; /* the caller's terminal hung up */
 		return;
