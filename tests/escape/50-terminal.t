@@ -134,7 +134,7 @@ ok "tcflow(TCOOFF) on the service's terminal: hutch stop still works" \
 ok "and the sandbox ended (143: SIGTERM)" grep -q 'hutch exit 143' "$tmp/flow.rc"
 ok "nothing of tty-flow is left" wait_for 10 test ! -d /run/hutch/tty-flow
 for n in tty-sti tty-linux tty-read tty-flow; do
-	"$HUTCH" kill "$n" >/dev/null 2>&1
+	"$HUTCH" kill "$n" KILL >/dev/null 2>&1
 done
 
 done_testing

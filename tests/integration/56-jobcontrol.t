@@ -19,7 +19,7 @@ sandbox_setup 56
 export HUTCH ROOTFS tmp
 # What a failing run leaves behind on a pty that timeout ended.
 names="tty-grp tty-sess tty-ctrlz tty-bgfg tty-winch"
-trap 'for n in $names; do "$HUTCH" kill "$n" >/dev/null 2>&1; done; sandbox_cleanup' EXIT
+trap 'for n in $names; do "$HUTCH" kill "$n" KILL >/dev/null 2>&1; done; sandbox_cleanup' EXIT
 
 # state PID: the one-letter state of PID (S, R, T...), from /proc.
 state() {
