@@ -18,7 +18,7 @@ require_cmd script=bsdutils dumb-init=dumb-init tini=tini setsid=util-linux mkfi
 sandbox_setup 56
 export HUTCH ROOTFS tmp
 # What a failing run leaves behind on a pty that timeout ended.
-names="tty-grp tty-sess tty-ctrlz tty-bgfg tty-winch"
+names="tty-grp tty-sess tty-ctrlz tty-bgfg tty-winch tty-front tty-modes"
 trap 'for n in $names; do "$HUTCH" kill "$n" KILL >/dev/null 2>&1; done; sandbox_cleanup' EXIT
 
 # state PID: the one-letter state of PID (S, R, T...), from /proc.
@@ -191,23 +191,27 @@ like "$tty_out" "new size: 42 123" "a change reaches the service with SIGWINCH, 
 # terminal's foreground group is the caller's again, as dumb-init leaves
 # it (tini leaves its child's, a dead group: the caller then reads EIO).
 front_after() {
-	timeout 20 script -qec "$* >/dev/null 2>&1; ps -o tpgid=,pgid= -p \$\$" /dev/null </dev/null |
-		tr -d '\r' | awk 'NF == 2 { print ($1 == $2) ? "caller" : "other" }'
+	printf '%s\n' "$* >/dev/null 2>&1" 'read -r -a f </proc/$$/stat' \
+		'echo "front: $([ "${f[7]}" = "${f[4]}" ] && echo caller)"' >"$tmp/front.sh"
+	on_tty "$tmp/front.sh"
+	sed -n 's/^front: //p' <<<"$tty_out"
 }
 is "$(front_after dumb-init /bin/true)" caller "oracle: dumb-init returns the terminal"
-is "$(front_after "$HUTCH" --root "$ROOTFS" --restart no -- /bin/true)" caller \
+is "$(front_after "$HUTCH" --name tty-front --root "$ROOTFS" --restart no -- /bin/true)" caller \
 	"hutch returns the terminal"
 
 # The terminal's modes after each way out while relaying.
 modes_after() { # HUTCH-ARGS...
-	timeout 20 script -qec "stty -g; $* >/dev/null 2>&1; stty -g" /dev/null </dev/null |
-		tr -d '\r' | sort -u | wc -l
+	printf '%s\n' 'echo "modes: $(stty -g)"' "$* >/dev/null 2>&1" 'echo "modes: $(stty -g)"' \
+		>"$tmp/modes.sh"
+	on_tty "$tmp/modes.sh"
+	grep '^modes: ' <<<"$tty_out" | sort -u | wc -l
 }
-is "$(modes_after "$HUTCH" --root "$ROOTFS" --restart no -- /bin/sh -c \'kill -9 \$\$\')" 1 \
+is "$(modes_after "$HUTCH" --name tty-modes --root "$ROOTFS" --restart no -- /bin/sh -c \'kill -9 \$\$\')" 1 \
 	"modes restored: service killed by SIGKILL"
-is "$(modes_after "$HUTCH" --root "$ROOTFS" --restart no -- /no/such/command)" 1 \
+is "$(modes_after "$HUTCH" --name tty-modes --root "$ROOTFS" --restart no -- /no/such/command)" 1 \
 	"modes restored: the command cannot be run (127)"
-is "$(modes_after "$HUTCH" --root "$ROOTFS" --restart no --seccomp /no/such/file -- /bin/true)" 1 \
+is "$(modes_after "$HUTCH" --name tty-modes --root "$ROOTFS" --restart no --seccomp /no/such/file -- /bin/true)" 1 \
 	"modes restored: a setup error (125)"
 
 done_testing
