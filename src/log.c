@@ -189,12 +189,13 @@ static size_t priority(char *buf, enum log_level level)
  * to stderr, if that takes it at once. */
 static void emit(const char *line, size_t n)
 {
-	char note[48];
 	int err = 0;
 
-	if (dropped)
+	if (dropped) {
+		char note[48];
 		err = write_all(log_fd, note, fmt(note, sizeof note, "hutch: %lu log "
 						  "lines dropped\n", dropped));
+	}
 	if (!err) {
 		dropped = 0;
 		err = write_all(log_fd, line, n);

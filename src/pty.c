@@ -335,15 +335,16 @@ static bool stop_forwarded;
 static int open_pty(int *slave)
 {
 	int unlock = 0, n;
-	char path[32];
 	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
-	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock))
+	if (master < 0)
 		return -1;
 	/* TIOCGPTPEER (4.13): the slave of this very master, without a path
 	 * lookup; by its number in the sandbox's devpts on older kernels. */
-	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (ioctl(master, TIOCSPTLCK, &unlock) == 0)
+		*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*slave < 0 && ioctl(master, TIOCGPTN, &n) == 0) {
+		char path[32];
 		fmt(path, sizeof path, "/dev/pts/%d", n);
 		*slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	}
@@ -383,6 +384,8 @@ void pty_setup(int chan, unsigned terminals)
 	if (master < 0 || slave < 0) {
 		log_info("no pty for the terminal (%s): the service gets /dev/null "
 			 "instead", error_text(errno));
+		if (master >= 0)
+			close(master);
 		slave = open("/dev/null", O_RDWR | O_CLOEXEC);
 	} else {
 		/* PID 1 leads a session of its own (sandbox.c), without a
