@@ -156,6 +156,9 @@ static void master_arrived(struct relay *r, int master)
 	if (r->reads)
 		r->in = reopen(STDIN_FILENO, O_RDONLY);
 	resize(r);
+	/* PID 1 waits for this before it starts the service, so that the
+	 * service finds the window size set. */
+	(void)!send(r->chan, "A", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 	enter_raw(r);
 }
 
@@ -394,8 +397,12 @@ void pty_setup(int chan, unsigned terminals)
 		if (ioctl(slave, TIOCSCTTY, 0))
 			die("cannot make the pty the sandbox's terminal: %s",
 			    error_text(errno));
+		char ack;
 		send_master(master);
 		close(master);
+		/* until the launcher has set the pty's window size (a
+		 * launcher that is gone closed the channel: 0) */
+		(void)!recv(channel, &ack, 1, 0);
 	}
 	for (int fd = 0; fd <= 2; fd++)
 		if (terminals & 1u << fd && dup2(slave, fd) < 0)
