@@ -227,7 +227,7 @@ static int daemonize(const struct config *cfg, int log_fd)
 	 * --daemon ...), would wait for the sandbox to end). A daemon keeps
 	 * no other descriptor of its caller's either. */
 	{
-		const int keep[] = { notify[1], log_fd };
+		const int keep[] = { notify[1], log_fd, log_descriptor() };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -311,8 +311,10 @@ int launcher_run(struct config *cfg)
 	check_host(cfg);
 	check_cpus(cfg);
 	cgroup_probe(&cg, cfg, false);
-	if (cfg->daemon)
+	if (cfg->daemon) {
 		fds.notify = daemonize(cfg, fds.log);
+		log_nonblocking(); /* fd 2 may be /dev/null now */
+	}
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);
