@@ -133,7 +133,29 @@ ok "tcflow(TCOOFF) on the service's terminal: hutch stop still works" \
 	grep -q '^stop 0$' "$tmp/flow.stop"
 ok "and the sandbox ended (143: SIGTERM)" grep -q 'hutch exit 143' "$tmp/flow.rc"
 ok "nothing of tty-flow is left" wait_for 10 test ! -d /run/hutch/tty-flow
-for n in tty-sti tty-linux tty-read tty-flow; do
+# --- a full pipe on stderr -------------------------------------------------------
+
+# hutch's stderr is a pipe that nobody reads (held open here): a crash
+# loop with -v fills it within a few hundred runs. A blocking log write
+# would wedge PID 1 there; it drops the lines instead, the runs go on, and
+# hutch stop works.
+rm -f "$tmp/logpipe"
+mkfifo "$tmp/logpipe"
+exec 9<>"$tmp/logpipe"
+timeout -k 5 60 "$HUTCH" --root "$root" --name tty-pipe --restart always --restart-delay 1ms \
+	--restart-max-delay 1ms -v -- /bin/true </dev/null >/dev/null 2>"$tmp/logpipe" &
+pipe_pid=$!
+starts() {
+	sed -n 's/^starts=//p' /run/hutch/tty-pipe/status 2>/dev/null
+}
+ok "stderr a full pipe: the crash loop goes on past 2000 runs (about 250 KB of log)" \
+	wait_for 30 sh -c "[ \"\$(sed -n 's/^starts=//p' /run/hutch/tty-pipe/status)\" -ge 2000 ]"
+note "starts: $(starts)"
+ok "and hutch stop stops it" timeout 30 "$HUTCH" stop tty-pipe
+wait "$pipe_pid"
+exec 9<&-
+
+for n in tty-sti tty-linux tty-read tty-flow tty-pipe; do
 	"$HUTCH" kill "$n" KILL >/dev/null 2>&1
 done
 
