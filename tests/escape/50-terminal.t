@@ -151,6 +151,9 @@ starts() {
 ok "stderr a full pipe: the crash loop goes on past 2000 runs (about 250 KB of log)" \
 	wait_for 30 sh -c "[ \"\$(sed -n 's/^starts=//p' /run/hutch/tty-pipe/status)\" -ge 2000 ]"
 note "starts: $(starts)"
+dropped=$(timeout 20 grep -a -m1 'log lines dropped' <&9)
+note "$dropped"
+like "$dropped" '^hutch: [0-9]+ log lines dropped' "read again, the pipe first gets the count of lines dropped"
 ok "and hutch stop stops it" timeout 30 "$HUTCH" stop tty-pipe
 wait "$pipe_pid"
 exec 9<&-
