@@ -41,8 +41,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # from the host with procps (pgrep, ps), util-linux (unshare, nsenter,
 # ipcmk), bsdutils (script) and groff (the man page); binutils for readelf;
 # the kernel's i386 and arm syscall headers for seccomp's compat tables;
-# tini and dumb-init, the oracles of the signal tests (52-signals-peers.t)
-# and of the leftovers' SIGTERM (62-restart-wait.t).
+# tini and dumb-init, the oracles of the signal tests (52-signals-peers.t),
+# of the leftovers' SIGTERM (62-restart-wait.t) and of job control.
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
 	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev tini dumb-init

@@ -22,6 +22,7 @@
 #include "output.h"
 #include "state.h"
 #include "privs.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "signals.h"
 #include "sys.h"
@@ -111,23 +112,26 @@ static void new_pid_namespace(void)
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
- * sleeps in poll(2) on a signalfd and, with --output, the service's pipe:
- * nothing wakes it but a signal or output. */
+ * sleeps in poll(2) on a signalfd, with --output the service's pipe, and
+ * with a terminal the pty relay's descriptors (pty.c): nothing wakes it
+ * but a signal, output or a keystroke. */
 static int forward_until_exit(pid_t child, const sigset_t *set,
-			      struct output *out)
+			      struct output *out, struct relay *tty)
 {
-	struct pollfd fds[2] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+	struct pollfd fds[5] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
 				 { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
 	for (;;) {
 		struct signalfd_siginfo si;
-		int status;
+		int status, n;
 
 		fds[1].fd = out->pipe;
-		if (poll(fds, 2, -1) < 0)
+		n = relay_poll_fds(tty, fds + 2);
+		if (poll(fds, (nfds_t)(2 + n), -1) < 0)
 			continue;
+		relay_events(tty, fds + 2, n);
 		if (fds[1].revents)
 			output_copy(out);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
@@ -135,6 +139,11 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		if (si.ssi_signo == SIGCHLD) {
 			if (waitpid(child, &status, WNOHANG) != child)
 				continue;
+			/* Every process of the namespace is gone with PID 1,
+			 * and so is every writer: read to the end. */
+			while (out->pipe >= 0)
+				output_copy(out);
+			relay_finish(tty);
 			if (WIFSIGNALED(status)) {
 				char name[16];
 				log_error("the sandbox's PID 1 was killed by signal "
@@ -142,16 +151,15 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 					  signal_name(WTERMSIG(status), name,
 						      sizeof name));
 			}
-			/* Every process of the namespace is gone with PID 1,
-			 * and so is every writer: read to the end. */
-			while (out->pipe >= 0)
-				output_copy(out);
 			close(fds[0].fd);
 			return status_to_code(status);
 		}
 		if (si.ssi_code == SI_USER && si.ssi_pid == (uint32_t)getpid())
 			continue; /* raised by our own write to a closed pipe */
+		if (relay_signal(tty, (int)si.ssi_signo))
+			continue;
 		kill(child, (int)si.ssi_signo);
+		relay_after_forward(tty, (int)si.ssi_signo);
 	}
 }
 
@@ -162,6 +170,7 @@ static const struct config *active;
 
 static void clean_up(void)
 {
+	relay_restore();
 	cgroup_remove(&cg);
 	state_remove(active, state_fd); /* and the pid file, if ours */
 	state_fd = -1;
@@ -219,7 +228,7 @@ static int daemonize(const struct config *cfg, int log_fd)
 	 * --daemon ...), would wait for the sandbox to end). A daemon keeps
 	 * no other descriptor of its caller's either. */
 	{
-		const int keep[] = { notify[1], log_fd };
+		const int keep[] = { notify[1], log_fd, log_descriptor() };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -267,6 +276,8 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
 	if (fds->notify >= 0)
 		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
+	if (fds->tty >= 0)
+		close(fds->tty); /* PID 1's end of the pty channel */
 	if (cfg->userns) {
 		close(go[0]);
 		userns_map(cfg, child, ready[0], go[1]);
@@ -279,6 +290,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 int launcher_run(struct config *cfg)
 {
 	struct sandbox_fds fds = { .notify = -1, .log = -1 };
+	static struct relay tty;
 	struct output out;
 	const char *refusal;
 	sigset_t set;
@@ -292,6 +304,7 @@ int launcher_run(struct config *cfg)
 			die("--log %s: %s", cfg->log_target == LOG_KMSG ? "kmsg (/dev/kmsg)"
 					    : "syslog (/dev/log)", error_text(-fds.log));
 	}
+	log_nonblocking();
 	cfg->rootless = userns_rootless();
 	refusal = userns_refusal(cfg);
 	if (refusal)
@@ -301,8 +314,10 @@ int launcher_run(struct config *cfg)
 	cgroup_probe(&cg, cfg, false);
 	/* Before daemonize: its waiting parent needs SIGCHLD too. */
 	supervised_signals(&set);
-	if (cfg->daemon)
+	if (cfg->daemon) {
 		fds.notify = daemonize(cfg, fds.log);
+		log_nonblocking(); /* fd 2 may be /dev/null now */
+	}
 	/* Blocked before anything is made on the system (state directory,
 	 * pid file, cgroup) and from here on, inherited so: a signal that
 	 * comes during set-up waits, is forwarded once PID 1 runs (which takes
@@ -319,10 +334,12 @@ int launcher_run(struct config *cfg)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);
-	/* tcgetpgrp fails (ENOTTY) where stdin is no terminal */
-	cfg->tty_foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
+	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
+	fds.terminals = pty_terminals();
+	cfg->tty_foreground = fds.terminals & 1;
+	relay_init(&tty, fds.terminals, &fds.tty);
 	child = start_pid1(cfg, &fds);
-	code = forward_until_exit(child, &set, &out);
+	code = forward_until_exit(child, &set, &out, &tty);
 	close(fds.ready);
 	clean_up();
 	return code;

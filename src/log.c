@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <stddef.h>
 #include <sys/syscall.h>
@@ -17,6 +18,7 @@ static int verbosity = LOG_INFO;
 static enum log_target target = LOG_STDERR;
 static int log_fd = STDERR_FILENO;
 static const char *sandbox; /* the name, once known; it lives until exit */
+static unsigned long dropped; /* lines a full or stopped target refused */
 
 void log_setup(const char *name, int level)
 {
@@ -37,7 +39,8 @@ int log_open(enum log_target to)
 	} else {
 		/* A connected datagram socket: each message one send, and it
 		 * keeps reaching the daemon after PID 1 switched its root. */
-		fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		fd = (int)syscall(SYS_socket, AF_UNIX,
+				  SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof addr)) {
 			int err = errno;
 			close(fd);
@@ -50,6 +53,33 @@ int log_open(enum log_target to)
 	target = to;
 	log_fd = fd;
 	return fd;
+}
+
+/* A terminal can be stopped (tcflow, Ctrl-S) and a pipe can fill up: a
+ * blocking write there would wedge PID 1 or the launcher, and with it
+ * `hutch stop`. fd 2 is opened again through /proc, a file description
+ * of our own that can be non-blocking without changing the caller's.
+ * kmsg never blocks; the syslog socket is non-blocking from the start. */
+void log_nonblocking(void)
+{
+	struct stat st;
+	int fd;
+
+	if (target != LOG_STDERR)
+		return;
+	if (log_fd > STDERR_FILENO)
+		close(log_fd); /* a copy made before, maybe of another fd 2 */
+	log_fd = STDERR_FILENO;
+	if (fstat(STDERR_FILENO, &st) || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0)
+		log_fd = fd;
+}
+
+int log_descriptor(void)
+{
+	return log_fd;
 }
 
 int log_verbosity(void)
@@ -153,6 +183,29 @@ static size_t priority(char *buf, enum log_level level)
 	return fmt(buf, 8, "<%u>", (target == LOG_SYSLOG ? 24u : 0u) + severity[level]);
 }
 
+/* A target that would block drops the line and counts it; the count is
+ * told with the next line that gets through. A syslog daemon that went
+ * away (restarted) leaves the socket unconnected: the message then goes
+ * to stderr, if that takes it at once. */
+static void emit(const char *line, size_t n)
+{
+	int err = 0;
+
+	if (dropped) {
+		char note[48];
+		err = write_all(log_fd, note, fmt(note, sizeof note, "hutch: %lu log "
+						  "lines dropped\n", dropped));
+	}
+	if (!err) {
+		dropped = 0;
+		err = write_all(log_fd, line, n);
+	}
+	if (err && err != -EAGAIN && log_fd != STDERR_FILENO && target != LOG_STDERR)
+		err = write_all(STDERR_FILENO, line, n);
+	if (err == -EAGAIN)
+		dropped++;
+}
+
 static void log_va(enum log_level level, const char *f, va_list ap)
 {
 	char line[560];
@@ -180,10 +233,7 @@ static void log_va(enum log_level level, const char *f, va_list ap)
 	}
 	line[head + n] = '\n';
 	n += head + (target != LOG_SYSLOG);
-	/* A syslog daemon that went away (restarted) leaves the socket
-	 * unconnected: the message still reaches stderr. */
-	if (write_all(log_fd, line, n) && log_fd != STDERR_FILENO)
-		write_all(STDERR_FILENO, line, n);
+	emit(line, n);
 }
 
 void log_msg(enum log_level level, const char *f, ...)

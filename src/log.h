@@ -34,6 +34,13 @@ int log_verbosity(void);
  * Until then, and for LOG_STDERR, messages go to fd 2. */
 int log_open(enum log_target target);
 
+/* Log writes never block: fd 2, when it is a terminal or a pipe, is
+ * reopened non-blocking (again after PID 1 changed its fd 2). A line the
+ * target cannot take at once is dropped and counted. log_descriptor():
+ * the descriptor in use, to keep open in PID 1. */
+void log_nonblocking(void);
+int log_descriptor(void);
+
 size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "privs.h"
+#include "pty.h"
 #include "seccomp.h"
 #include "supervise.h"
 #include "sys.h"
@@ -117,7 +118,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
 	struct supervise_io io = { cg->events_fd, fds->state, fds->notify };
-	const int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd };
+	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1 };
 	const char *home;
 	char **envp;
 
@@ -142,20 +143,15 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	/* Signal dispositions stay as the launcher had them: what the caller
 	 * left ignored is discarded by the kernel for PID 1 too (signals.c);
 	 * each service child sets them back to default before its exec. */
-	/* With the terminal in front, PID 1 takes a process group of its own
-	 * that it can name, to hand the terminal back between runs. Terminal
-	 * job control is blocked in PID 1 (and so, until its exec, in each
-	 * service child): tcsetpgrp(3) from a background group raises SIGTTOU
-	 * unless it is blocked, and a supervisor must never be stopped. */
-	if (cfg->tty_foreground) {
-		sigset_t job_control;
-		sigemptyset(&job_control);
-		sigaddset(&job_control, SIGTTOU);
-		sigaddset(&job_control, SIGTTIN);
-		sigaddset(&job_control, SIGTSTP);
-		sigprocmask(SIG_BLOCK, &job_control, NULL);
-		setpgid(0, 0);
-	}
+	/* A session of its own, always: the caller's terminal is never the
+	 * sandbox's controlling terminal (/dev/tty inside fails with ENXIO
+	 * unless pty.c gives it the pty), and a signal to the caller's
+	 * process group reaches the launcher only, which forwards it once.
+	 * Terminal job control signals are blocked like all others (the
+	 * launcher blocked them before the fork): tcsetpgrp(3) from a
+	 * background group needs SIGTTOU blocked, and a supervisor must never
+	 * be stopped. */
+	setsid();
 	enter_namespaces(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
@@ -167,6 +163,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
 	privs_drop_pid1(cfg);
 	envp = service_environment(cfg, home);
+	pty_setup(fds->tty, fds->terminals);
+	log_nonblocking(); /* fd 2 may be the pty now */
+	keep[5] = fds->tty;
+	keep[6] = log_descriptor();
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	_exit(supervise(cfg, envp, &io));
 }

@@ -12,6 +12,8 @@ struct sandbox_fds {
 	int notify; /* --daemon: a byte once the service runs */
 	int state;  /* the state directory's "status" file */
 	int log;    /* --log kmsg|syslog */
+	int tty;    /* the pty channel to the launcher (pty.c), or -1 */
+	unsigned terminals; /* which of fds 0-2 were the caller's terminal */
 };
 
 /* Never returns: exits with the service's code, or 125 if setup fails.

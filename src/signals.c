@@ -51,8 +51,7 @@ void supervised_signals(sigset_t *set)
 	set_default(SIGCHLD);
 	memset(set, 0, sizeof *set);
 	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGTSTP &&
-		    sig != SIGTTIN && sig != SIGTTOU && !ignored(sig))
+		if (sig != SIGKILL && sig != SIGSTOP && !ignored(sig))
 			word[(unsigned)(sig - 1) / bits] |= 1UL << (unsigned)(sig - 1) % bits;
 }
 

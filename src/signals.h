@@ -8,11 +8,12 @@
 
 /* The signals hutch blocks and takes through signalfd/sigtimedwait: every
  * one from 1 to SIGRTMAX (_NSIG - 1: 64, 127 on MIPS) but KILL and STOP
- * (they cannot be caught), terminal job control (TSTP, TTIN, TTOU keep
- * their default meaning) and those the caller left ignored, which hutch
+ * (they cannot be caught) and those the caller left ignored, which hutch
  * leaves to the kernel to discard (README, "Signals"). SIGCHLD is
  * hutch's own whatever the caller did: it is set back to its default
- * here, before the set is built. */
+ * here, before the set is built. Terminal job control (TSTP, TTIN, TTOU)
+ * is taken too: the launcher forwards it and then stops itself, as
+ * dumb-init does (pty.c). */
 void supervised_signals(sigset_t *set);
 
 /* Adds set to the blocked signals, every bit of it. */

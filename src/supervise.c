@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "control.h"
 #include "log.h"
+#include "pty.h"
 #include "respawn.h"
 #include "signals.h"
 #include "spawn.h"
@@ -347,13 +348,17 @@ static void reap(struct supervisor *sv)
 	int status;
 	pid_t pid;
 
-	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG)) != 0) {
+	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) != 0) {
 		if (pid < 0) {
 			dispatch(sv, EV_EMPTY);
 			return;
 		}
 		if (pid != sv->service)
 			continue;
+		if (WIFSTOPPED(status)) { /* Ctrl-Z on the pty, say */
+			pty_service_stopped(WSTOPSIG(status));
+			continue;
+		}
 		sv->service = 0;
 		sv->status = status;
 		dispatch(sv, EV_EXITED);
@@ -364,6 +369,7 @@ static void on_signal(struct supervisor *sv, const siginfo_t *si)
 {
 	int sig = si->si_signo;
 
+	pty_forwarded(sig);
 	if (sig == SIGCHLD) {
 		reap(sv);
 	} else if (si->si_code == SI_USER && si->si_pid == getpid()) {

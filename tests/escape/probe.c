@@ -1248,6 +1248,128 @@ static int abstract_connect(int argc, char **argv)
 		       argv[0], (int)getuid());
 }
 
+/* --- the caller's terminal (tests/escape/50-terminal.t) ------------------- */
+
+#include <sys/ioctl.h>
+#include <termios.h>
+
+#define TIOCL_GETFGCONSOLE 12
+
+/* The terminals the service can reach: /dev/tty (its controlling
+ * terminal, if it has one) and any of fds 0-2 that is a terminal. */
+static int reachable_ttys(int *fds, char names[][16])
+{
+	int n = 0, fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fds[n] = fd;
+		snprintf(names[n++], 16, "/dev/tty");
+	}
+	for (int i = 0; i <= 2; i++)
+		if (isatty(i)) {
+			fds[n] = i;
+			snprintf(names[n++], 16, "fd %d", i);
+		}
+	return n;
+}
+
+/* tiocsti TEXT: pushes TEXT into every terminal it can reach, as typed
+ * input. Whether it lands in the caller's shell is for the test to see
+ * from outside: a push into the sandbox's own pty is harmless. */
+static int tiocsti(int argc, char **argv)
+{
+	int fds[4], pushed = 0, err = ENXIO;
+	char names[4][16], where[80] = "";
+	int n = reachable_ttys(fds, names);
+
+	if (argc < 1)
+		return SETUP("usage: tiocsti TEXT");
+	for (int i = 0; i < n; i++) {
+		bool ok = true;
+		for (const char *c = argv[0]; *c && ok; c++)
+			ok = ioctl(fds[i], TIOCSTI, c) == 0;
+		if (!ok) {
+			err = errno;
+			continue;
+		}
+		pushed++;
+		strncat(where, names[i], sizeof where - strlen(where) - 2);
+		strcat(where, " ");
+	}
+	if (!pushed)
+		return BLOCKED("no terminal took it: %s", err_text(err));
+	return verdict(0, "pushed", "into %s; the test looks where it landed", where);
+}
+
+/* tioclinux: the console ioctl (a VT only; it reads the foreground
+ * console number, which changes nothing). */
+static int tioclinux(int argc, char **argv)
+{
+	int fds[4], err = ENXIO;
+	char names[4][16];
+	int n = reachable_ttys(fds, names);
+
+	(void)argc, (void)argv;
+	for (int i = 0; i < n; i++) {
+		char sub = TIOCL_GETFGCONSOLE;
+		int r = ioctl(fds[i], TIOCLINUX, &sub);
+		if (r >= 0)
+			return ESCAPED("TIOCLINUX on %s answered %d", names[i], r);
+		err = errno;
+	}
+	return BLOCKED("%s", err_text(err));
+}
+
+/* tty-read READY: takes the foreground of its controlling terminal
+ * (SIGTTOU ignored, so tcsetpgrp works from the background), creates
+ * READY and reads the next line typed there. */
+static int tty_read(int argc, char **argv)
+{
+	char line[256];
+	ssize_t len;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+
+	if (argc < 1)
+		return SETUP("usage: tty-read READY");
+	if (fd < 0) {
+		int e = errno;
+		close(open(argv[0], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+		return BLOCKED("/dev/tty: %s", err_text(e));
+	}
+	signal(SIGTTOU, SIG_IGN);
+	if (tcsetpgrp(fd, getpgrp()))
+		return BLOCKED("tcsetpgrp: %s", err_text(errno));
+	close(open(argv[0], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	len = read(fd, line, sizeof line - 1);
+	if (len <= 0)
+		return BLOCKED("read: %s", len ? err_text(errno) : "end of file");
+	line[len] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	return ESCAPED("read the line '%s' from its terminal", line);
+}
+
+/* tcflow-stop READY: stops the output of every terminal it can reach
+ * (TCOOFF), creates READY and waits to be stopped. A supervisor that logs
+ * to that terminal with blocking writes hangs in the write. */
+static int tcflow_stop(int argc, char **argv)
+{
+	int fds[4], stopped = 0;
+	char names[4][16];
+	int n = reachable_ttys(fds, names);
+
+	if (argc < 1)
+		return SETUP("usage: tcflow-stop READY");
+	for (int i = 0; i < n; i++)
+		stopped += tcflow(fds[i], TCOOFF) == 0;
+	close(open(argv[0], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	for (;;)
+		pause();
+}
+
+#define TERMINAL_ATTACKS                                                        \
+	{ "tiocsti", tiocsti }, { "tioclinux", tioclinux },                     \
+	{ "tty-read", tty_read }, { "tcflow-stop", tcflow_stop },
+
 /* --- the table ----------------------------------------------------------------- */
 
 static const struct {
@@ -1275,6 +1397,7 @@ static const struct {
 	{ "net-raw", net_raw },		      { "net-admin", net_admin },
 	{ "io_uring", io_uring },		      { "inotify-hold", inotify_hold },
 	{ "abstract-connect", abstract_connect },
+	TERMINAL_ATTACKS
 };
 
 static int list(void)

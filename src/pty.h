@@ -1,0 +1,65 @@
+/* pty.h - the service's terminal: a pty of the sandbox's own devpts, and
+ * the launcher's relay between it and the caller's terminal. */
+#ifndef HUTCH_PTY_H
+#define HUTCH_PTY_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+/* Which of fds 0, 1, 2 are terminals (bit N for fd N): those the service
+ * gets the pty for. 0: no terminal at all. */
+unsigned pty_terminals(void);
+
+/* --- launcher ---------------------------------------------------------- */
+
+struct relay {
+	int chan;     /* socket to PID 1: the master arrives here, then stops */
+	int master;   /* the pty's master, non-blocking; -1 until it arrives */
+	int in;	      /* the caller's terminal on stdin, non-blocking, or -1 */
+	int out;      /* where the pty's output goes, non-blocking, or -1 */
+	bool raw;     /* the caller's terminal is in raw mode (ours to undo) */
+	bool reads;   /* stdin is a terminal: input is relayed */
+	struct termios saved;
+	unsigned short ilen, ipos, olen, opos;
+	char ibuf[1024], obuf[4096];
+};
+
+/* The launcher's end of the channel; PID 1 gets *pid1_end. */
+void relay_init(struct relay *r, unsigned terminals, int *pid1_end);
+
+/* The poll entries the relay needs now, into p (room for 3); returns how
+ * many. relay_events handles what poll found in them. */
+int relay_poll_fds(struct relay *r, struct pollfd *p);
+void relay_events(struct relay *r, const struct pollfd *p, int n);
+
+/* A signal for the launcher. Returns true when the relay took it (a
+ * window change); the caller forwards everything else to PID 1 first, then
+ * calls relay_after_forward: TSTP/TTIN/TTOU stop the launcher itself,
+ * CONT puts the terminal back in raw mode. */
+bool relay_signal(struct relay *r, int sig);
+void relay_after_forward(struct relay *r, int sig);
+
+/* PID 1 is gone: copy what the pty still holds, then give the caller's
+ * terminal its modes back. */
+void relay_finish(struct relay *r);
+
+/* The caller's terminal as it was (die() and every exit path). */
+void relay_restore(void);
+
+/* --- PID 1 ------------------------------------------------------------- */
+
+/* After the root switch: a pty in the sandbox's own devpts becomes the
+ * controlling terminal of PID 1's session and replaces each of fds 0-2
+ * that was a terminal; its master goes to the launcher over chan. */
+void pty_setup(int chan, unsigned terminals);
+
+/* PID 1's loop: a job-control stop it forwarded, a continue, and the
+ * service stopping on its own (Ctrl-Z typed into the pty), which the
+ * launcher is told of so that it stops too and the caller's shell gets
+ * its prompt back. */
+void pty_forwarded(int sig);
+void pty_service_stopped(int sig);
+
+#endif
