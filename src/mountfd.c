@@ -106,9 +106,10 @@ void mounts_undo(void)
 }
 
 /* Creates one missing component: a directory, or an empty file to bind a
- * file onto; `len` bytes of `path` name it from the root. */
+ * file onto; `len` bytes of `path` name it from the root, the last from
+ * offset `at`. */
 static void create_component(int dirfd, const char *name, bool is_dir,
-			     const char *path, size_t len)
+			     const char *path, size_t at)
 {
 	int fd = is_dir ? mkdirat(dirfd, name, 0755) :
 			  openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
@@ -116,7 +117,7 @@ static void create_component(int dirfd, const char *name, bool is_dir,
 	if (fd >= 0) {
 		if (!is_dir)
 			close(fd);
-		remember_created(dirfd, path, len, (size_t)(name - path));
+		remember_created(dirfd, path, at + strlen(name), at);
 		return;
 	}
 	/* EEXIST: someone created it meanwhile; the open that follows
@@ -162,7 +163,7 @@ bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && may_create) {
 			create_component(dir, name, is_dir || !last, path,
-					 (size_t)(name - buf) + strlen(name));
+					 (size_t)(name - buf));
 			fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (fd < 0 && errno == ENOENT && !t)
