@@ -41,7 +41,7 @@ static void dev_entry(int dev, const char *name, bool is_dir, struct target *t)
 	fmt(t->name, sizeof t->name, "%s", name);
 	t->fd = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (t->fd < 0)
-		die("cannot open /dev/%s: %s", name, error_text(errno));
+		die("cannot create /dev/%s: %s", name, error_text(errno));
 }
 
 /* The host's node, bound read-only: the device itself stays readable and

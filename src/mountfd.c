@@ -56,13 +56,19 @@ const char *fd_path(int fd)
 	return p;
 }
 
-void mount_on(int fd, const char *src, const char *type, unsigned long flags,
-	      const char *data, const char *shown)
+void mount_at(const char *target, const char *src, const char *type,
+	      unsigned long flags, const char *data, const char *shown)
 {
-	if (mount(src, fd_path(fd), type, flags, data) == 0)
+	if (mount(src, target, type, flags, data) == 0)
 		return;
 	die("cannot mount %s on /%s: %s%s", type ? type : src, shown,
 	    error_text(errno), mount_hint(errno));
+}
+
+void mount_on(int fd, const char *src, const char *type, unsigned long flags,
+	      const char *data, const char *shown)
+{
+	mount_at(fd_path(fd), src, type, flags, data, shown);
 }
 
 /* Mount points created in the root image, newest last, each as its
@@ -237,27 +243,18 @@ int mount_attrs(int fd, uint64_t set, uint64_t clear, unsigned recursive)
  * and would drop the others). Returns whether mount_setattr did it. */
 bool restrict_mount(int fd, unsigned attrs, const char *shown)
 {
-	static const struct { unsigned long st, ms; } keep[] = {
-		{ ST_RDONLY, MS_RDONLY },     { ST_NOSUID, MS_NOSUID },
-		{ ST_NODEV, MS_NODEV },	      { ST_NOEXEC, MS_NOEXEC },
-		{ ST_NOATIME, MS_NOATIME },   { ST_NODIRATIME, MS_NODIRATIME },
-		{ ST_RELATIME, MS_RELATIME },
-	};
-	unsigned long flags = MS_REMOUNT | MS_BIND;
 	struct statfs sv;
 
 	if (mount_attrs(fd, attrs, 0, AT_RECURSIVE) == 0)
 		return true;
-	if (errno != ENOSYS)
-		die("cannot restrict the mount on /%s: %s", shown, error_text(errno));
-	if (fstatfs(fd, &sv))
-		die("cannot read the flags of /%s: %s", shown, error_text(errno));
-	/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC are 1, 2, 4, 8, in
-	 * the order of the table's first four rows. */
-	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
-		if ((unsigned long)sv.f_flags & keep[i].st || (i < 4 && attrs >> i & 1))
-			flags |= keep[i].ms;
-	if (mount("none", fd_path(fd), NULL, flags, NULL))
-		die("cannot remount /%s: %s", shown, error_text(errno));
+	/* statfs's ST_RDONLY, NOSUID, NODEV, NOEXEC, NOATIME, NODIRATIME
+	 * are MS_'s bits, and MOUNT_ATTR_'s first four too; only relatime
+	 * sits elsewhere. */
+	if (errno != ENOSYS || fstatfs(fd, &sv) ||
+	    mount("none", fd_path(fd), NULL, MS_REMOUNT | MS_BIND | attrs |
+		  ((unsigned long)sv.f_flags & (ST_RDONLY | ST_NOSUID | ST_NODEV |
+		   ST_NOEXEC | ST_NOATIME | ST_NODIRATIME)) |
+		  (sv.f_flags & ST_RELATIME ? MS_RELATIME : 0), NULL))
+		die("cannot restrict /%s: %s", shown, error_text(errno));
 	return false;
 }

@@ -19,15 +19,6 @@
 #include "state.h"
 #include "sys.h"
 
-static void mount_or_die(const char *src, const char *target, const char *type,
-		  unsigned long flags, const char *data)
-{
-	if (mount(src, target, type, flags, data) == 0)
-		return;
-	die("cannot mount %s on %s: %s", type ? type : src, target,
-	    error_text(errno));
-}
-
 static const char *relative(const char *abs_path)
 {
 	while (*abs_path == '/')
@@ -268,18 +259,18 @@ void mounts_setup(const struct config *cfg)
 	/* The new mount namespace is a copy of the host's and shares mount
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
-	mount_or_die("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
 	if (own_root) {
 		/* DIR itself is the caller's path, taken as given (the
 		 * directories above it are the host's); what is inside it is
 		 * looked up through descriptors from here on. */
-		mount_or_die(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL);
+		mount_at(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL, cfg->root + 1);
 		if (chdir(cfg->root))
 			die("cannot enter %s: %s", cfg->root, error_text(errno));
 	}
 	rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		die("cannot open the root: %s", error_text(errno));
+		die("cannot enter %s: %s", cfg->root, error_text(errno));
 	/* A device node or setuid file shipped in the image does nothing;
 	 * the host's own root (no --root) keeps its devices. */
 	if (own_root)

@@ -49,7 +49,10 @@ bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 void target_close(struct target *t);
 /* "/proc/self/fd/N" (one of four rotating buffers). */
 const char *fd_path(int fd);
-/* mount(2) onto t's descriptor; `shown` names it in the message. */
+/* mount(2), or dies naming `shown` (relative to the root). */
+void mount_at(const char *target, const char *src, const char *type,
+	      unsigned long flags, const char *data, const char *shown);
+/* mount(2) onto a descriptor. */
 void mount_on(int fd, const char *src, const char *type, unsigned long flags,
 	      const char *data, const char *shown);
 /* The root of the mount just made on t: a fresh file system of `type`,

@@ -78,7 +78,7 @@ static void each_mount(char *line, void *arg)
 	 * does not open, or opens another mount, ends the start. */
 	fd = open(f[4], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || mount_id(fd) != id)
-		die("cannot make %s read-only: %s", f[4], fd < 0 ?
+		die("cannot restrict %s: %s", f[4], fd < 0 ?
 		    error_text(errno) : "it moved");
 	restrict_mount(fd, MOUNT_ATTR_RDONLY, f[4] + 1);
 	close(fd);
@@ -105,15 +105,15 @@ void view_read_only(struct view *v)
 {
 	if (v->read_only) {
 		int top = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		errno = 0;
 		if (!mount_attrs(top, MOUNT_ATTR_RDONLY, 0, AT_RECURSIVE)) {
 			for (size_t i = 0; i < v->n_writable; i++)
 				if (v->writable[i] >= 0 &&
 				    mount_attrs(v->writable[i], 0, MOUNT_ATTR_RDONLY, 0))
-					die("cannot make a mount writable again: %s",
-					    error_text(errno));
-		} else if (errno != ENOSYS) {
-			die("cannot make the view read-only: %s", error_text(errno));
+					break;
 		}
+		if (errno && errno != ENOSYS)
+			die("cannot restrict /%s: %s", "", error_text(errno));
 		close(top);
 	}
 	walk_mounts(v, true);
