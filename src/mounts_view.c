@@ -44,7 +44,42 @@ struct walk {
 	const struct view *v;
 	uint64_t ids[CONFIG_MAX_MOUNTS + 4];
 	bool enforce;
+	size_t n_seen;
+	struct { uint64_t id, parent; uint32_t point; } seen[512];
 };
+
+static uint32_t hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* The first pass: each mount's id, parent and mount point, to tell a
+ * mount that another covers (mounted on its root at the same path, as
+ * the sandbox's /proc covers the host's without --root) from one a
+ * rename moved: the first the service can never reach. */
+static void note_mount(char *line, void *arg)
+{
+	struct walk *w = arg;
+	char *f[6];
+
+	if (w->n_seen < sizeof w->seen / sizeof w->seen[0] &&
+	    split_words(line, f, 6, ' ') == 6 &&
+	    !parse_uint(f[0], UINT64_MAX, &w->seen[w->n_seen].id) &&
+	    !parse_uint(f[1], UINT64_MAX, &w->seen[w->n_seen].parent))
+		w->seen[w->n_seen++].point = hash(f[4]);
+}
+
+static bool covered(const struct walk *w, uint64_t id, const char *point)
+{
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (w->seen[i].parent == id && w->seen[i].point == hash(point))
+			return true;
+	return false;
+}
 
 /* One line of mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS
  * [TAGS] - TYPE SOURCE SUPER". A mount that must be read-only and is not
@@ -70,7 +105,7 @@ static void each_mount(char *line, void *arg)
 			if (w->ids[i] == id)
 				must = false;
 	}
-	if (!must)
+	if (!must || covered(w, id, f[4]))
 		return;
 	if (!w->enforce)
 		die("check failed: %s is writable in the sandbox", f[4]);
@@ -90,9 +125,11 @@ static void walk_mounts(const struct view *v, bool enforce)
 
 	w.v = v;
 	w.enforce = enforce;
+	w.n_seen = 0;
 	for (size_t i = 0; i < v->n_writable; i++)
 		w.ids[i] = v->writable[i] < 0 ? 0 : mount_id(v->writable[i]);
-	if (each_line("/proc/self/mountinfo", each_mount, &w))
+	if (each_line("/proc/self/mountinfo", note_mount, &w) ||
+	    each_line("/proc/self/mountinfo", each_mount, &w))
 		die("cannot read /proc/self/mountinfo: %s", error_text(errno));
 }
 
