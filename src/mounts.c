@@ -252,7 +252,6 @@ void mounts_setup(const struct config *cfg)
 {
 	static struct view v;
 	bool own_root = cfg->root != NULL;
-	struct statfs sf;
 	int rootfd, proc;
 
 	if (chdir("/"))
@@ -261,12 +260,6 @@ void mounts_setup(const struct config *cfg)
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
 	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
-	/* Mounting by descriptor goes through /proc/self/fd: an init
-	 * script that starts hutch before it mounts /proc gets one here,
-	 * in this namespace only (gone with the old root). */
-	if (statfs("/proc", &sf) || sf.f_type != PROC_MAGIC)
-		mount_at("/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			 NULL, "proc");
 	if (own_root) {
 		/* DIR itself is the caller's path, taken as given (the
 		 * directories above it are the host's); what is inside it is
