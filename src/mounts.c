@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "state.h"
 #include "sys.h"
 
 static const char *relative(const char *abs_path)
@@ -199,25 +199,27 @@ static void verify_proc(int proc)
 	}
 }
 
-/* /run/hutch (the state directory) is never visible inside: where the
- * view reaches it (no --root, or a bind of /run), an empty read-only
- * tmpfs covers it, so no service can read or forge a state file. */
-static void mask_state_dir(int rootfd, const struct config *cfg)
+/* /run/hutch (the state directory) is never visible inside: an empty
+ * read-only tmpfs covers it in this namespace before anything is bound,
+ * so the host's view (no --root) and a recursive --bind of /run show that
+ * instead, and no service reads or forges a state file. PID 1 writes its
+ * own through the directory's descriptor, which the cover does not
+ * reach. The path is the host's own, taken as the launcher took it:
+ * state.c's default, which here, inside a user namespace, would see
+ * uid 0. */
+static void mask_state_dir(const struct config *cfg)
 {
-	const char *dir = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
-	const char *path = relative(dir);
-	struct stat host, here;
-	struct target t;
+	static char xdg_dir[200];
+	const char *dir = cfg->state_dir, *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 
-	if (stat_at(AT_FDCWD, dir, &host, 0) ||
-	    !mount_point(rootfd, path, true, false, NULL))
-		return;
-	mount_point(rootfd, path, true, false, &t);
-	if (!fstat(t.fd, &here) && here.st_dev == host.st_dev &&
-	    here.st_ino == host.st_ino)
-		mount_on(t.fd, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
-			 MS_NOEXEC, "size=4k,mode=0", path);
-	target_close(&t);
+	if (!dir)
+		dir = cfg->rootless && xdg && fmt(xdg_dir, sizeof xdg_dir, "%s/hutch",
+						    xdg) < sizeof xdg_dir ? xdg_dir :
+		      "/run/hutch";
+	if (!stat_at(AT_FDCWD, dir, &st, 0))
+		mount_at(dir, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
+			 MS_NOEXEC, "size=4k,mode=0", dir + 1);
 }
 
 static void switch_root(const struct config *cfg)
@@ -260,6 +262,7 @@ void mounts_setup(const struct config *cfg)
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
 	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
+	mask_state_dir(cfg);
 	if (own_root) {
 		/* DIR itself is the caller's path, taken as given (the
 		 * directories above it are the host's); what is inside it is
@@ -287,7 +290,6 @@ void mounts_setup(const struct config *cfg)
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		user_mount(rootfd, &cfg->mounts[i], own_root, &v);
-	mask_state_dir(rootfd, cfg);
 	close(rootfd);
 	if (own_root)
 		switch_root(cfg);

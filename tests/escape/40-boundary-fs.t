@@ -100,6 +100,8 @@ boundary_attacks() {
 	state_dir=/run/hutch
 	noroot_attack write-paths "the state directory is hidden (an empty read-only tmpfs)" \
 		-- "$state_dir/mnt-fs/status" "$state_dir/mnt-fs" "$state_dir"
+	attack write-paths "the state directory is hidden in a --bind of /run too" \
+		--name mnt-fs --bind /run:/mnt -- "/mnt/hutch/mnt-fs/status" /mnt/hutch/mnt-fs
 	noroot_probe -- write-paths /proc/self/oom_score_adj
 	like "$rc $out" '^1 write-paths: ESCAPED' "without --root the sandbox's own /proc stays writable"
 
