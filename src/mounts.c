@@ -32,15 +32,6 @@ static const char *relative(const char *abs_path)
  * among the host's processes. */
 #define TMPFS_DEFAULT "size=10%"
 
-static bool kernel_fs(int fd)
-{
-	struct statfs sf;
-
-	return !fstatfs(fd, &sf) && (sf.f_type == SYSFS_MAGIC ||
-				     sf.f_type == CGROUP_SUPER_MAGIC ||
-				     sf.f_type == CGROUP2_SUPER_MAGIC);
-}
-
 static void add_writable(struct view *v, int fd)
 {
 	v->writable[v->n_writable++] = fd;
@@ -59,8 +50,9 @@ static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
 }
 
 /* --bind and --ro-bind: nosuid and nodev always (a setuid file or a
- * device node in the bound directory gives nothing); sysfs and the
- * cgroup file systems read-only even under --bind. */
+ * device node in the bound directory gives nothing). A bind of sysfs or
+ * a cgroup file system is made read-only later, with every other
+ * (mounts_view.c). */
 static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 		       struct view *v)
 {
@@ -85,7 +77,7 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 		 NULL, t.path);
 	root = mounted_root(&t, 0, &st);
 	target_close(&t);
-	if (m->kind == MOUNT_RO_BIND || kernel_fs(root))
+	if (m->kind == MOUNT_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
 	restrict_mount(root, attrs, relative(m->dst));
 	/* Writable only if it is: a bind of a read-only mount stays so. */

@@ -95,6 +95,9 @@ boundary_attacks() {
 	[ -n "$sysfs_file" ] || bail_out "no sysfs file to attack"
 	noroot_attack write-paths "sysfs is read-only" -- "$sysfs_file"
 	noroot_attack cgroup-leave "the cgroup file system is read-only" --pids 100
+	attack write-paths "sysfs is read-only even under --bind" --bind /sys -- "$sysfs_file"
+	attack cgroup-leave "the cgroup file system is read-only even under --bind" \
+		--pids 100 --bind /sys
 	# The state directory: hutch's own records (status, launcher) of every
 	# sandbox; forging one would make hutch stop signal another process.
 	state_dir=/run/hutch
