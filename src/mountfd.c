@@ -37,7 +37,7 @@ static const char *mount_hint(int err)
 	case EPERM:
 		return " (mounting needs root: CAP_SYS_ADMIN)";
 	case ENOENT:
-		return " (no such source)";
+		return " (the source or the mount point is gone)";
 	case EACCES: /* only where root is not root: --userns */
 		return " (with --userns, root of the sandbox is an unprivileged "
 		       "host uid: it must be able to reach the path)";
