@@ -254,7 +254,7 @@ bool restrict_mount(int fd, unsigned attrs, const char *shown)
 	    mount("none", fd_path(fd), NULL, MS_REMOUNT | MS_BIND | attrs |
 		  ((unsigned long)sv.f_flags & (ST_RDONLY | ST_NOSUID | ST_NODEV |
 		   ST_NOEXEC | ST_NOATIME | ST_NODIRATIME)) |
-		  (sv.f_flags & ST_RELATIME ? MS_RELATIME : 0), NULL))
+		  ((sv.f_flags & ST_RELATIME) ? MS_RELATIME : 0), NULL))
 		die("cannot restrict /%s: %s", shown, error_text(errno));
 	return false;
 }

@@ -201,14 +201,15 @@ static void verify_proc(int proc)
  * uid 0. */
 static void mask_state_dir(const struct config *cfg)
 {
-	static char xdg_dir[200];
 	const char *dir = cfg->state_dir, *xdg = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
 
-	if (!dir)
+	if (!dir) {
+		static char xdg_dir[200];
 		dir = cfg->rootless && xdg && fmt(xdg_dir, sizeof xdg_dir, "%s/hutch",
 						    xdg) < sizeof xdg_dir ? xdg_dir :
 		      "/run/hutch";
+	}
 	if (!stat_at(AT_FDCWD, dir, &st, 0))
 		mount_at(dir, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
 			 MS_NOEXEC, "size=4k,mode=0", dir + 1);

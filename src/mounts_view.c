@@ -28,7 +28,7 @@ static uint64_t mount_id(int fd)
 	fmt(path, sizeof path, "/proc/self/fdinfo/%d", fd);
 	if (read_small_file(AT_FDCWD, path, buf, sizeof buf) <= 0)
 		return 0;
-	for (p = buf; *p && strncmp(p, "\nmnt_id:", 8); p++)
+	for (p = buf; *p && strncmp(p, "\nmnt_id:", 8) != 0; p++)
 		;
 	if (*p) {
 		p += 8;
@@ -93,10 +93,10 @@ static void each_mount(char *line, void *arg)
 	bool must;
 	int fd;
 
-	while (dash < n && strcmp(f[dash], "-"))
+	while (dash < n && strcmp(f[dash], "-") != 0)
 		dash++;
 	if (dash + 1 >= n || parse_uint(f[0], UINT64_MAX, &id) ||
-	    strncmp(f[5], "rw", 2))
+	    strncmp(f[5], "rw", 2) != 0)
 		return;
 	must = !strcmp(f[dash + 1], "sysfs") || !strncmp(f[dash + 1], "cgroup", 6);
 	if (w->v->read_only && !must) {
