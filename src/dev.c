@@ -87,7 +87,7 @@ static int mount_devpts(int dev)
 	return root;
 }
 
-void dev_setup(int rootfd, int writable[2])
+void dev_setup(int rootfd, int writable[3])
 {
 	struct target t;
 	int dev;
@@ -112,6 +112,8 @@ void dev_setup(int rootfd, int writable[2])
 		 "mode=1777,size=10%", "dev/shm");
 	writable[0] = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
 	close(t.fd);
-	close(dev);
+	/* Writable under --read-only too, as before: a service may make its
+	 * socket there (/dev/log); it is 64 KiB, nodev and noexec. */
+	writable[2] = dev;
 	log_debug("/dev: null zero full random urandom tty, pts, shm");
 }

@@ -274,7 +274,7 @@ void mounts_setup(const struct config *cfg)
 	proc = mount_proc(rootfd, own_root, &v);
 	if (own_root) {
 		dev_setup(rootfd, v.writable + v.n_writable);
-		v.n_writable += 2;
+		v.n_writable += 3;
 		if (!user_mounts_at(cfg, "/tmp")) {
 			struct target t;
 			mount_point(rootfd, "tmp", true, true, &t);

@@ -65,13 +65,14 @@ int mount_attrs(int fd, uint64_t set, uint64_t clear, unsigned recursive);
 bool restrict_mount(int fd, unsigned attrs, const char *shown);
 
 /* /dev: a tmpfs with the host's harmless devices bound in (dev.c);
- * returns the descriptors of /dev/shm and /dev/pts's mounts (-1 if none). */
-void dev_setup(int rootfd, int writable[2]);
+ * returns the descriptors of the mounts of /dev/shm, /dev/pts (-1 if
+ * none) and /dev itself, which stay writable. */
+void dev_setup(int rootfd, int writable[3]);
 
 /* mounts_view.c: after the root switch. */
 struct view {
 	bool read_only;		/* everything but `writable` read-only */
-	int writable[CONFIG_MAX_MOUNTS + 4]; /* mount roots left writable */
+	int writable[CONFIG_MAX_MOUNTS + 8]; /* mount roots left writable */
 	size_t n_writable;
 };
 /* Makes the view read-only (recursively) where it must be: everything but

@@ -42,7 +42,7 @@ static uint64_t mount_id(int fd)
 
 struct walk {
 	const struct view *v;
-	uint64_t ids[CONFIG_MAX_MOUNTS + 4];
+	uint64_t ids[CONFIG_MAX_MOUNTS + 8];
 	bool enforce;
 	size_t n_seen;
 	struct { uint64_t id, parent; uint32_t point; } seen[512];
