@@ -121,9 +121,11 @@ static void mask_proc(int proc)
 {
 	for (const char *e = proc_masks; *e; e = next_mask(e)) {
 		const char *name = e + (*e == '?');
-		struct target t = { -1, proc, name, "" };
+		char shown[32];
+		struct target t = { -1, proc, shown, "" };
 		struct stat st;
 
+		fmt(shown, sizeof shown, "proc/%s", name);
 		fmt(t.name, sizeof t.name, "%s", name);
 		t.fd = openat(proc, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (t.fd < 0 && errno == ENOENT && *e == '?')
@@ -132,16 +134,16 @@ static void mask_proc(int proc)
 			die("cannot mask /proc/%s: %s", name, error_text(errno));
 		if (e >= PROC_READ_ONLY) {
 			int root;
-			mount_on(t.fd, fd_path(t.fd), NULL, MS_BIND | MS_REC, NULL, name);
+			mount_on(t.fd, fd_path(t.fd), NULL, MS_BIND | MS_REC, NULL, shown);
 			root = mounted_root(&t, 0, &st);
 			restrict_mount(root, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, name);
+				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, shown);
 			close(root);
 		} else if (S_ISDIR(st.st_mode)) {
 			mount_on(t.fd, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID |
-				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", name);
+				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", shown);
 		} else {
-			mount_on(t.fd, "/dev/null", NULL, MS_BIND, NULL, name);
+			mount_on(t.fd, "/dev/null", NULL, MS_BIND, NULL, shown);
 		}
 		close(t.fd);
 	}
