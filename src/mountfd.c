@@ -143,7 +143,7 @@ static void create_component(int dirfd, const char *name, bool is_dir,
  * as itself and refused. A single-component lookup this way is what
  * openat2's RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH gives for a whole path,
  * on every kernel. */
-bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
+void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 		 struct target *t)
 {
 	char buf[PATH_MAX];
@@ -172,8 +172,6 @@ bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 					 (size_t)(name - buf));
 			fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		}
-		if (fd < 0 && errno == ENOENT && !t)
-			return close(dir), false;
 		if (fd < 0 || fstat(fd, &st))
 			die("mount point /%s: %s", path, error_text(errno));
 		if (S_ISLNK(st.st_mode))
@@ -183,16 +181,11 @@ bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 			die("mount point /%s: '%s' is %sa directory", path, name,
 			    S_ISDIR(st.st_mode) ? "" : "not ");
 		if (last) {
-			if (t) {
-				t->fd = fd;
-				t->dir = dir;
-				t->path = path;
-				fmt(t->name, sizeof t->name, "%s", name);
-			} else {
-				close(fd);
-				close(dir);
-			}
-			return true;
+			t->fd = fd;
+			t->dir = dir;
+			t->path = path;
+			fmt(t->name, sizeof t->name, "%s", name);
+			return;
 		}
 		close(dir);
 		dir = fd;

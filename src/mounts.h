@@ -40,11 +40,10 @@ struct target {
 	char name[NAME_MAX + 1];
 };
 
-/* Opens `path` (relative) under rootfd, one component at a time without
- * following symlinks, creating what is missing when may_create; dies on a
- * symlink or a component of the wrong type. With t NULL, a missing path
- * returns false instead of dying (and nothing is kept). */
-bool mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
+/* Opens `path` (relative) under rootfd into t, one component at a time
+ * without following symlinks, creating what is missing when may_create;
+ * dies on a symlink or a component of the wrong type. */
+void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 		 struct target *t);
 void target_close(struct target *t);
 /* "/proc/self/fd/N" (one of four rotating buffers). */
