@@ -130,6 +130,12 @@ static void mask_proc(int proc)
 		t.fd = openat(proc, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (t.fd < 0 && errno == ENOENT && *e == '?')
 			continue;
+		/* The tunables are directories; anything else is not them. */
+		if (t.fd >= 0 && !fstat(t.fd, &st) && e >= PROC_READ_ONLY &&
+		    !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			t.fd = -1;
+		}
 		if (t.fd < 0 || fstat(t.fd, &st))
 			die("cannot mask /proc/%s: %s", name, error_text(errno));
 		if (e >= PROC_READ_ONLY) {
