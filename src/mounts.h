@@ -22,10 +22,12 @@ void mounts_setup(const struct config *cfg);
 void mounts_undo(void);
 
 /* mountfd.c: mount points looked up once, mounts made on descriptors. */
+#ifndef MOUNT_ATTR_RDONLY /* glibc's sys/mount.h has them, musl's not */
 #define MOUNT_ATTR_RDONLY 0x1
 #define MOUNT_ATTR_NOSUID 0x2
 #define MOUNT_ATTR_NODEV 0x4
 #define MOUNT_ATTR_NOEXEC 0x8
+#endif
 #define PROC_MAGIC 0x9fa0
 #define TMPFS_MAGIC_NR 0x01021994
 #define DEVPTS_MAGIC 0x1cd1
