@@ -195,6 +195,8 @@ $(PROBE): tests/escape/probe.c Makefile toolchain.mk | toolchain-check
 	$(if $(Q),@echo "  CC      $@")
 	$(Q)$(CC) -std=gnu11 $(WARNINGS) -Os -static -no-pie -fno-pie -o $@ $<
 
+# 45-race.t races an image owner against HUTCH_RACE_STARTS starts (2000,
+# about a minute here).
 check-escape: $(BIN) rootfs $(PROBE)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/escape/*.t
@@ -215,7 +217,7 @@ $(SAN_HUTCH): $(SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
 		-o $@ $(SRCS) tests/sanitize/asan_options.c
 
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
-	HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
+	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/integration/*.t tests/escape/*.t
 
 # Fuzzing the option and config-file parser (tests/fuzz): libFuzzer with

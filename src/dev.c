@@ -1,6 +1,8 @@
 /* dev.c - a minimal /dev: a small tmpfs holding only the host's harmless
  * character devices (bind-mounted, so no mknod is needed and nothing new
- * reaches the hardware), a private devpts and a /dev/shm. */
+ * reaches the hardware), a private devpts and a /dev/shm. Everything is
+ * made through the new tmpfs's own descriptor: nobody else can write in
+ * it, so once it is mounted nothing in it can be redirected. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "sys.h"
 
 /* NUL-separated strings rather than pointer arrays: smaller. */
 static const char devices[] = "null\0zero\0full\0random\0urandom\0tty\0";
@@ -24,61 +27,93 @@ static const char *next_word(const char *s)
 	return s + strlen(s) + 1;
 }
 
-static void bind_device(const char *name)
+/* Creates /dev/NAME (a directory, or an empty file to bind onto) in the
+ * fresh tmpfs dev and opens it as a mount target. */
+static void dev_entry(int dev, const char *name, bool is_dir, struct target *t)
 {
-	char host[32], here[32];
-	int fd;
+	int fd = is_dir ? mkdirat(dev, name, 0755) :
+			  openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	if (fd < 0 || (!is_dir && close(fd)))
+		die("cannot create /dev/%s: %s", name, error_text(errno));
+	t->dir = dev;
+	t->path = name;
+	fmt(t->name, sizeof t->name, "%s", name);
+	t->fd = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (t->fd < 0)
+		die("cannot create /dev/%s: %s", name, error_text(errno));
+}
+
+/* The host's node, bound read-only: the device itself stays readable and
+ * writable (a read-only mount does not apply to a device's data), but
+ * chmod, chown and utimes on the host's inode are refused (EROFS). */
+static void bind_device(int dev, const char *name)
+{
+	char host[32];
+	struct target t;
+	struct stat st;
+	int root;
 
 	fmt(host, sizeof host, "/dev/%s", name);
-	fmt(here, sizeof here, "dev/%s", name);
-	fd = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0)
-		die("cannot create /%s: %s", here, error_text(errno));
-	close(fd);
-	if (mount(host, here, NULL, MS_BIND, NULL) == 0)
-		return;
-	if (errno == ENOENT)
+	if (stat_at(AT_FDCWD, host, &st, 0))
 		die("the host has no %s: mount devtmpfs on /dev (kernel option "
 		    "CONFIG_DEVTMPFS)", host);
-	die("cannot bind %s into the sandbox: %s", host, error_text(errno));
+	dev_entry(dev, name, false, &t);
+	mount_on(t.fd, host, NULL, MS_BIND, NULL, host + 1);
+	root = mounted_root(&t, 0, &st);
+	restrict_mount(root, MOUNT_ATTR_RDONLY, host + 1);
+	close(root);
+	close(t.fd);
 }
 
 /* A pty instance of the sandbox's own (newinstance): it sees none of the
  * host's terminals. A kernel without ptys (CONFIG_UNIX98_PTYS=n, as on
  * some routers) is no reason to refuse a service that needs none. */
-static void mount_devpts(void)
+static int mount_devpts(int dev)
 {
-	if (mkdir("dev/pts", 0755))
-		die("cannot create /dev/pts: %s", error_text(errno));
-	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	struct target t;
+	int root = -1;
+
+	dev_entry(dev, "pts", true, &t);
+	if (mount("devpts", fd_path(t.fd), "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=620") == 0)
-		return;
-	if (errno != ENODEV)
+		root = mounted_root(&t, DEVPTS_MAGIC, NULL);
+	else if (errno != ENODEV)
 		die("cannot mount devpts on /dev/pts: %s", error_text(errno));
-	log_info("no devpts in this kernel (CONFIG_UNIX98_PTYS): the sandbox "
-		 "has no ptys");
+	else
+		log_info("no devpts in this kernel (CONFIG_UNIX98_PTYS): the sandbox "
+			 "has no ptys");
+	close(t.fd);
+	return root;
 }
 
-void dev_setup(void)
+void dev_setup(int rootfd, int writable[3])
 {
-	mount_point("dev", true, true);
+	struct target t;
+	int dev;
+
+	mount_point(rootfd, "dev", true, true, &t);
 	/* nodev on the tmpfs itself: a node created in it later (mknod needs
 	 * CAP_MKNOD anyway) opens nothing; the bound devices are mounts of
 	 * their own and keep working. */
-	mount_or_die("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=755,size=64k");
+	mount_on(t.fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		 "mode=755,size=64k", "dev");
+	dev = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
+	target_close(&t);
 	for (const char *d = devices; *d; d = next_word(d))
-		bind_device(d);
-	mount_devpts();
-	for (const char *l = links; *l; l = next_word(next_word(l))) {
-		char here[16];
-		fmt(here, sizeof here, "dev/%s", l);
-		if (symlink(next_word(l), here))
-			die("cannot create /%s: %s", here, error_text(errno));
-	}
-	if (mkdir("dev/shm", 01777))
-		die("cannot create /dev/shm: %s", error_text(errno));
-	mount_or_die("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777");
+		bind_device(dev, d);
+	writable[1] = mount_devpts(dev);
+	for (const char *l = links; *l; l = next_word(next_word(l)))
+		if (symlinkat(next_word(l), dev, l))
+			die("cannot create /dev/%s: %s", l, error_text(errno));
+	/* The same default size as /tmp (mounts.c). */
+	dev_entry(dev, "shm", true, &t);
+	mount_on(t.fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		 "mode=1777,size=10%", "dev/shm");
+	writable[0] = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
+	close(t.fd);
+	/* Writable under --read-only too, as before: a service may make its
+	 * socket there (/dev/log); it is 64 KiB, nodev and noexec. */
+	writable[2] = dev;
 	log_debug("/dev: null zero full random urandom tty, pts, shm");
 }

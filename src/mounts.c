@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -18,154 +19,6 @@
 #include "log.h"
 #include "sys.h"
 
-static const char *mount_hint(int err)
-{
-	switch (err) {
-	case ENODEV:
-		return " (the kernel lacks this file system type)";
-	case EPERM:
-		return " (mounting needs root: CAP_SYS_ADMIN)";
-	case ENOENT:
-		return " (no such source)";
-	case EACCES: /* only where root is not root: --userns */
-		return " (with --userns, root of the sandbox is an unprivileged "
-		       "host uid: it must be able to reach the path)";
-	default:
-		return "";
-	}
-}
-
-void mount_or_die(const char *src, const char *target, const char *type,
-		  unsigned long flags, const char *data)
-{
-	if (mount(src, target, type, flags, data) == 0)
-		return;
-	die("cannot mount %s on /%s: %s%s", type ? type : src,
-	    target + (*target == '/'), error_text(errno), mount_hint(errno));
-}
-
-/* Mount points created in the root image, as relative paths separated by
- * NULs, newest last: a setup that fails removes them again, so a failed
- * start leaves the image as it was. */
-static char created[2048];
-static size_t created_len;
-
-static void remember_created(const char *path, size_t len)
-{
-	if (created_len + len + 1 > sizeof created)
-		die("too many mount points to create");
-	memcpy(created + created_len, path, len);
-	created[created_len + len] = '\0';
-	created_len += len + 1;
-}
-
-void mounts_undo(void)
-{
-	while (created_len) {
-		size_t start = created_len - 1;
-		while (start && created[start - 1])
-			start--;
-		/* Whatever is mounted on it goes first (lazily, with what is
-		 * mounted below it); then the directory or file itself. */
-		umount2(created + start, MNT_DETACH);
-		if (rmdir(created + start) && errno == ENOTDIR)
-			unlink(created + start);
-		created_len = start;
-	}
-}
-
-/* Creates one missing component: a directory, or an empty file to bind a
- * file onto; `len` bytes of `path` name it from the root. */
-static void create_component(int dirfd, const char *name, bool is_dir,
-			     const char *path, size_t len)
-{
-	if (is_dir) {
-		if (mkdirat(dirfd, name, 0755) == 0) {
-			remember_created(path, len);
-			return;
-		}
-	} else {
-		int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			    O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			close(fd);
-			remember_created(path, len);
-			return;
-		}
-	}
-	/* Under --userns, root of the sandbox is a host uid that owns
-	 * nothing in the image (EACCES), or none at all yet (EOVERFLOW). */
-	die("cannot create mount point /%s in the root: %s%s", path,
-	    error_text(errno), errno == EACCES || errno == EOVERFLOW ?
-	    " (with --userns, create it in the root image first)" : "");
-}
-
-/* Makes sure `path` (relative) exists, walking it one component at a time
- * without following symlinks: the root is not switched yet, so a symlink in
- * the image could point a mount at any host directory. Missing components
- * are created in a --root image; on the host's own root (no --root) hutch
- * changes nothing, so they must exist. */
-void mount_point(const char *path, bool is_dir, bool may_create)
-{
-	char buf[PATH_MAX], *rest;
-	int dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (fmt(buf, sizeof buf, "%s", path) >= sizeof buf)
-		die("mount point %s: path too long", path);
-	for (rest = buf; dirfd >= 0 && rest && *rest;) {
-		struct stat st;
-		int next;
-		char *name = rest;
-
-		while (*name == '/')
-			name++;
-		rest = strchr(name, '/');
-		if (rest)
-			*rest++ = '\0';
-		if (!*name)
-			break;
-		if (stat_at(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			if (S_ISLNK(st.st_mode))
-				die("mount point /%s: '%s' is a symlink; hutch mounts "
-				    "only on real directories and files", path, name);
-		} else if (errno == ENOENT && may_create) {
-			create_component(dirfd, name, is_dir || (rest && *rest), path,
-					 (size_t)(name - buf) + strlen(name));
-		} else {
-			die("mount point /%s: %s", path, error_text(errno));
-		}
-		if (!rest || !*rest)
-			break;
-		next = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(dirfd);
-		dirfd = next;
-	}
-	if (dirfd < 0)
-		die("mount point /%s: %s", path, error_text(errno));
-	close(dirfd);
-}
-
-/* A bind or remount that adds MS_RDONLY must restate the flags the mount
- * already has (nosuid, nodev ...): the kernel refuses to clear flags that
- * are locked, and would otherwise drop them. */
-static void remount_read_only(const char *target)
-{
-	static const struct { unsigned long st, ms; } keep[] = {
-		{ ST_NOSUID, MS_NOSUID },     { ST_NODEV, MS_NODEV },
-		{ ST_NOEXEC, MS_NOEXEC },     { ST_NOATIME, MS_NOATIME },
-		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
-	};
-	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
-	struct statfs sv;
-
-	if (statfs(target, &sv))
-		die("cannot read the flags of /%s: %s", target, error_text(errno));
-	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
-		if ((unsigned long)sv.f_flags & keep[i].st)
-			flags |= keep[i].ms;
-	mount_or_die("none", target, NULL, flags, NULL);
-}
-
 static const char *relative(const char *abs_path)
 {
 	while (*abs_path == '/')
@@ -173,32 +26,65 @@ static const char *relative(const char *abs_path)
 	return *abs_path ? abs_path : ".";
 }
 
-static void user_mount(const struct mount_spec *m, bool may_create)
+/* The default size of /tmp, /dev/shm and a --tmpfs without SIZE: a tenth
+ * of RAM each (tmpfs reads "%" itself), not the kernel's half: two
+ * tmpfs at half could take all of it, and the OOM killer would then pick
+ * among the host's processes. */
+#define TMPFS_DEFAULT "size=10%"
+
+static void add_writable(struct view *v, int fd)
 {
-	const char *dst = relative(m->dst);
+	v->writable[v->n_writable++] = fd;
+}
+
+/* A fresh tmpfs on t (the caller's descriptor), left writable. */
+static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
+{
+	char data[48] = "mode=1777," TMPFS_DEFAULT;
+
+	if (size)
+		fmt(data, sizeof data, "mode=1777,size=%llu", (unsigned long long)size);
+	mount_on(t->fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, data, t->path);
+	add_writable(v, mounted_root(t, TMPFS_MAGIC_NR, NULL));
+	target_close(t);
+}
+
+/* --bind and --ro-bind: nosuid and nodev always (a setuid file or a
+ * device node in the bound directory gives nothing). A bind of sysfs or
+ * a cgroup file system is made read-only later, with every other
+ * (mounts_view.c). */
+static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
+		       struct view *v)
+{
+	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	struct target t;
 	struct stat st;
+	struct statfs sf;
+	int root;
 
 	if (m->kind == MOUNT_TMPFS) {
-		char data[64];
-		mount_point(dst, true, may_create);
-		fmt(data, sizeof data, m->size ? "mode=1777,size=%llu" : "mode=1777",
-		    (unsigned long long)m->size);
-		mount_or_die("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, data);
+		mount_point(rootfd, relative(m->dst), true, may_create, &t);
+		mount_tmpfs(v, &t, m->size);
 		return;
 	}
 	if (stat_at(AT_FDCWD, m->src, &st, 0))
-		die("cannot bind %s: %s%s", m->src, error_text(errno),
-		    mount_hint(errno));
-	mount_point(dst, S_ISDIR(st.st_mode), may_create);
+		die("cannot bind %s: %s", m->src, error_text(errno));
+	mount_point(rootfd, relative(m->dst), S_ISDIR(st.st_mode), may_create, &t);
 	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
-	 * not, since a remount makes only the top mount read-only and a
-	 * writable submount would slip through. */
-	if (mount(m->src, dst, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
-		  NULL))
-		die("cannot bind %s to %s: %s%s", m->src, m->dst, error_text(errno),
-		    mount_hint(errno));
+	 * not, so that no writable submount slips in on kernels where only
+	 * the top mount can be made read-only. */
+	mount_on(t.fd, m->src, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
+		 NULL, t.path);
+	root = mounted_root(&t, 0, &st);
+	target_close(&t);
 	if (m->kind == MOUNT_RO_BIND)
-		remount_read_only(dst);
+		attrs |= MOUNT_ATTR_RDONLY;
+	restrict_mount(root, attrs, relative(m->dst));
+	/* Writable only if it is: a bind of a read-only mount stays so. */
+	if (!fstatfs(root, &sf) && !(sf.f_flags & ST_RDONLY))
+		add_writable(v, root);
+	else
+		close(root);
 	log_debug("%s %s at %s", m->kind == MOUNT_BIND ? "bound" : "bound read-only",
 		  m->src, m->dst);
 }
@@ -214,43 +100,127 @@ static bool user_mounts_at(const struct config *cfg, const char *path)
 /* A fresh proc still reaches the kernel itself, not only the sandbox's
  * processes: its memory (kcore), keys, timers, the SysRq trigger. These
  * are hidden behind /dev/null (files) or an empty read-only tmpfs
- * (directories); the kernel's tunables are made read-only. Entries this
- * kernel lacks are skipped. */
-static void mask_proc(void)
-{
-	/* One NUL-separated string, not pointers: the hidden entries, then
-	 * (from "sys") the read-only ones. */
-	static const char entries[] =
-		"kcore\0kallsyms\0keys\0key-users\0timer_list\0sched_debug\0kmsg\0"
-		"sysrq-trigger\0latency_stats\0acpi\0scsi\0asound\0"
-		"sys\0irq\0bus\0fs\0";
-	const char *read_only = entries + sizeof entries - sizeof "sys\0irq\0bus\0fs\0";
-	char path[24];
-	struct stat st;
+ * (directories); the kernel's tunables are made read-only. One
+ * NUL-separated string: the hidden entries, then (from "sys") the
+ * read-only ones. A '?' marks an entry a kernel may lack (a config
+ * option, an architecture); whether it does is judged in the fresh proc
+ * itself, which nobody but the kernel writes, so a missing entry cannot
+ * be faked. The others every kernel has: missing, they are an error. */
+static const char proc_masks[] =
+	"?kcore\0?kallsyms\0?keys\0?key-users\0?timer_list\0?sched_debug\0"
+	"?kmsg\0?sysrq-trigger\0?latency_stats\0?acpi\0?scsi\0?asound\0"
+	"sys\0?irq\0bus\0fs\0";
+#define PROC_READ_ONLY (proc_masks + sizeof proc_masks - sizeof "sys\0?irq\0bus\0fs\0")
 
-	for (const char *e = entries; *e; e += strlen(e) + 1) {
-		fmt(path, sizeof path, "proc/%s", e);
-		if (stat_at(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW))
+static const char *next_mask(const char *e)
+{
+	return e + strlen(e) + 1;
+}
+
+static void mask_proc(int proc)
+{
+	for (const char *e = proc_masks; *e; e = next_mask(e)) {
+		const char *name = e + (*e == '?');
+		char shown[32];
+		struct target t = { -1, proc, shown, "" };
+		struct stat st;
+
+		fmt(shown, sizeof shown, "proc/%s", name);
+		fmt(t.name, sizeof t.name, "%s", name);
+		t.fd = openat(proc, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (t.fd < 0 && errno == ENOENT && *e == '?')
 			continue;
-		if (e >= read_only) {
-			mount_or_die(path, path, NULL, MS_BIND | MS_REC, NULL);
-			remount_read_only(path);
-		} else if (S_ISDIR(st.st_mode)) {
-			mount_or_die("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID |
-				     MS_NODEV | MS_NOEXEC, "size=4k,mode=0");
-		} else {
-			mount_or_die("/dev/null", path, NULL, MS_BIND, NULL);
+		/* The tunables are directories; anything else is not them. */
+		if (t.fd >= 0 && !fstat(t.fd, &st) && e >= PROC_READ_ONLY &&
+		    !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			t.fd = -1;
 		}
+		if (t.fd < 0 || fstat(t.fd, &st))
+			die("cannot mask /proc/%s: %s", name, error_text(errno));
+		if (e >= PROC_READ_ONLY) {
+			int root;
+			mount_on(t.fd, fd_path(t.fd), NULL, MS_BIND | MS_REC, NULL, shown);
+			root = mounted_root(&t, 0, &st);
+			restrict_mount(root, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, shown);
+			close(root);
+		} else if (S_ISDIR(st.st_mode)) {
+			mount_on(t.fd, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID |
+				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", shown);
+		} else {
+			mount_on(t.fd, "/dev/null", NULL, MS_BIND, NULL, shown);
+		}
+		close(t.fd);
 	}
 }
 
 /* proc for the new PID namespace: it shows only the sandbox's processes,
- * because a proc mount belongs to the PID namespace of whoever mounts it. */
-static void mount_proc(bool may_create)
+ * because a proc mount belongs to the PID namespace of whoever mounts it.
+ * Masked through the new mount's own descriptor: nothing in the image
+ * can redirect a mask once proc is there. */
+static int mount_proc(int rootfd, bool may_create, struct view *v)
 {
-	mount_point("proc", true, may_create);
-	mount_or_die("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	mask_proc();
+	struct target t;
+	int proc;
+
+	mount_point(rootfd, "proc", true, may_create, &t);
+	mount_on(t.fd, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+		 "proc");
+	proc = mounted_root(&t, PROC_MAGIC, NULL);
+	target_close(&t);
+	mask_proc(proc);
+	add_writable(v, proc);
+	return proc;
+}
+
+/* After the switch, from inside: /proc is the proc hutch mounted and
+ * every entry it has is masked or read-only. */
+static void verify_proc(int proc)
+{
+	struct stat here, ours;
+
+	if (stat_at(AT_FDCWD, "/proc", &here, AT_SYMLINK_NOFOLLOW) ||
+	    fstat(proc, &ours) || here.st_dev != ours.st_dev)
+		die("check failed: /proc is not the sandbox's proc");
+	for (const char *e = proc_masks; *e; e = next_mask(e)) {
+		const char *name = e + (*e == '?');
+		char path[32];
+		struct statfs sf;
+
+		fmt(path, sizeof path, "/proc/%s", name);
+		if (stat_at(proc, name, &here, AT_SYMLINK_NOFOLLOW))
+			continue; /* absent in this proc (checked at mask time) */
+		if (statfs(path, &sf) || (e >= PROC_READ_ONLY ?
+					  !(sf.f_flags & ST_RDONLY) :
+					  sf.f_type == PROC_MAGIC))
+			die("check failed: %s is not %s", path, e >= PROC_READ_ONLY ?
+			    "read-only" : "masked");
+	}
+}
+
+/* /run/hutch (the state directory) is never visible inside: an empty
+ * read-only tmpfs covers it in this namespace before anything is bound,
+ * so the host's view (no --root) and a recursive --bind of /run show that
+ * instead, and no service reads or forges a state file. PID 1 writes its
+ * own through the directory's descriptor, which the cover does not
+ * reach. The path is the host's own, taken as the launcher took it:
+ * state.c's default, which here, inside a user namespace, would see
+ * uid 0. */
+static void mask_state_dir(const struct config *cfg)
+{
+	const char *dir = cfg->state_dir, *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (!dir) {
+		static char xdg_dir[200];
+		dir = cfg->rootless && xdg && fmt(xdg_dir, sizeof xdg_dir, "%s/hutch",
+						    xdg) < sizeof xdg_dir ? xdg_dir :
+		      "/run/hutch";
+	}
+	if (!stat_at(AT_FDCWD, dir, &st, 0))
+		mount_at(dir, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
+			 MS_NOEXEC, "size=4k,mode=0", dir + 1);
 }
 
 static void switch_root(const struct config *cfg)
@@ -283,34 +253,55 @@ static void switch_root(const struct config *cfg)
 
 void mounts_setup(const struct config *cfg)
 {
+	static struct view v;
 	bool own_root = cfg->root != NULL;
+	int rootfd, proc;
 
 	if (chdir("/"))
 		die("cannot enter /: %s", error_text(errno));
 	/* The new mount namespace is a copy of the host's and shares mount
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
-	mount_or_die("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
+	mask_state_dir(cfg);
 	if (own_root) {
-		mount_or_die(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL);
+		/* DIR itself is the caller's path, taken as given (the
+		 * directories above it are the host's); what is inside it is
+		 * looked up through descriptors from here on. */
+		mount_at(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL, cfg->root + 1);
 		if (chdir(cfg->root))
 			die("cannot enter %s: %s", cfg->root, error_text(errno));
 	}
-	mount_proc(own_root);
+	rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		die("cannot enter %s: %s", cfg->root, error_text(errno));
+	/* A device node or setuid file shipped in the image does nothing;
+	 * the host's own root (no --root) keeps its devices. */
+	if (own_root)
+		restrict_mount(rootfd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, ".");
+	proc = mount_proc(rootfd, own_root, &v);
 	if (own_root) {
-		dev_setup();
+		dev_setup(rootfd, v.writable + v.n_writable);
+		v.n_writable += 3;
 		if (!user_mounts_at(cfg, "/tmp")) {
-			mount_point("tmp", true, true);
-			mount_or_die("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-				     "mode=1777");
+			struct target t;
+			mount_point(rootfd, "tmp", true, true, &t);
+			mount_tmpfs(&v, &t, 0);
 		}
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++)
-		user_mount(&cfg->mounts[i], own_root);
+		user_mount(rootfd, &cfg->mounts[i], own_root, &v);
+	close(rootfd);
 	if (own_root)
 		switch_root(cfg);
-	if (cfg->read_only)
-		remount_read_only(".");
+	/* Without --root the view is the host's: read-only, always. */
+	v.read_only = cfg->read_only || !own_root;
+	view_read_only(&v);
+	view_verify(&v);
+	verify_proc(proc);
+	for (size_t i = 0; i < v.n_writable; i++)
+		if (v.writable[i] >= 0)
+			close(v.writable[i]);
 	log_debug("%s mounted%s", own_root ? "proc, /dev and /tmp" : "proc",
-		  cfg->read_only ? "; root read-only" : "");
+		  v.read_only ? "; the view read-only" : "");
 }

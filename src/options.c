@@ -301,7 +301,7 @@ const struct option_def option_table[] = {
 	    S_BIND, MOUNT_RO_BIND, 0, OPT_BOTH),
 	OPT("tmpfs", "DST[:SIZE]", "a fresh tmpfs at DST (repeatable)",
 	    S_TMPFS, 0, 0, OPT_BOTH),
-	OPT("read-only", "", "mount the root file system read-only",
+	OPT("read-only", "", "the whole view read-only (always without --root)",
 	    S_FLAG, FIELD(read_only), 0, OPT_BOTH),
 	OPT("chroot", "", "switch root with MS_MOVE+chroot instead of pivot_root",
 	    S_FLAG, FIELD(force_chroot), 0, OPT_BOTH),

@@ -1369,6 +1369,174 @@ static int tcflow_stop(int argc, char **argv)
 #define TERMINAL_ATTACKS                                                        \
 	{ "tiocsti", tiocsti }, { "tioclinux", tioclinux },                     \
 	{ "tty-read", tty_read }, { "tcflow-stop", tcflow_stop },
+/* --- the file-system boundary (40-boundary-fs.t, 45-race.t) ----------------- */
+
+/* A device node shipped in the image (the test made it on the host):
+ * opened for reading and writing, never written. */
+static int device_node(int argc, char **argv)
+{
+	char buf[512];
+	int fd;
+
+	if (argc < 1)
+		return SETUP("usage: device-node PATH");
+	fd = open(argv[0], O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return BLOCKED("open %s: %s", argv[0], err_text(errno));
+	if (read(fd, buf, sizeof buf) > 0)
+		return ESCAPED("opened %s read-write and read the device", argv[0]);
+	return ESCAPED("opened %s read-write (reading: %s)", argv[0], err_text(errno));
+}
+
+/* chmod, chown and utimes on a node: each to the value it has already, so
+ * that even where it works nothing of the host's changes. */
+static int node_attrs(int argc, char **argv)
+{
+	struct stat st;
+
+	if (argc < 1 || stat(argv[0], &st))
+		return SETUP("usage: node-attrs PATH (stat: %s)", err_text(errno));
+	if (!chmod(argv[0], st.st_mode & 07777))
+		return ESCAPED("chmod of %s worked (mode kept: %o)", argv[0],
+			       st.st_mode & 07777);
+	int e_mode = errno;
+	if (!chown(argv[0], st.st_uid, st.st_gid))
+		return ESCAPED("chown of %s worked", argv[0]);
+	int e_own = errno;
+	if (!utimensat(AT_FDCWD, argv[0], (struct timespec[]){ { 0, UTIME_NOW },
+				{ 0, UTIME_OMIT } }, 0))
+		return ESCAPED("utimes of %s worked", argv[0]);
+	return BLOCKED("chmod: %s; chown: %s; utimes: %s", err_text(e_mode),
+		       err_text(e_own), err_text(errno));
+}
+
+/* Each PATH opened for writing (an existing file: never written) or, for
+ * a directory, a new file created in it (removed at once). Escaped if
+ * any one works. */
+static int write_paths(int argc, char **argv)
+{
+	char made[600], said[1200] = "";
+
+	for (int i = 0; i < argc; i++) {
+		struct stat st;
+		bool dir = !stat(argv[i], &st) && S_ISDIR(st.st_mode);
+		int fd;
+
+		snprintf(made, sizeof made, "%s/.hutch-probe-%d", argv[i], getpid());
+		fd = open(dir ? made : argv[i], dir ? O_WRONLY | O_CREAT | O_EXCL |
+			  O_CLOEXEC : O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			if (dir)
+				unlink(made);
+			return ESCAPED("%s %s", dir ? "created a file in" :
+				       "opened for writing", argv[i]);
+		}
+		snprintf(said + strlen(said), sizeof said - strlen(said), "%s%s: %s",
+			 i ? "; " : "", argv[i], err_text(errno));
+	}
+	return BLOCKED("%s", said);
+}
+
+/* Leaves its own cgroup through the host's cgroup file system, as
+ * visible without --root: writes itself into the hierarchy's root. */
+static int cgroup_leave(int argc, char **argv)
+{
+	char group[1024], path[128];
+	bool v2 = !own_group("pids", group, sizeof group);
+
+	(void)argc, (void)argv;
+	snprintf(path, sizeof path, v2 ? "/sys/fs/cgroup/cgroup.procs" :
+		 "/sys/fs/cgroup/pids/cgroup.procs");
+	int err = write_text(path, "0\n");
+	if (!err)
+		return ESCAPED("moved itself to the root group through %s", path);
+	return BLOCKED("%s: %s", path, err_text(-err));
+}
+
+/* The size of the tmpfs at PATH against the RAM: over a tenth of it
+ * (what hutch gives /tmp and /dev/shm) is the kernel's default of half,
+ * enough with both to push the host into the OOM killer. */
+static int tmpfs_size(int argc, char **argv)
+{
+	struct statfs sf;
+	long long ram = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+
+	if (argc < 1 || statfs(argv[0], &sf))
+		return SETUP("usage: tmpfs-size PATH (statfs: %s)", err_text(errno));
+	long long size = (long long)sf.f_blocks * sf.f_bsize;
+	if (size * 10 > ram + ram / 100)
+		return ESCAPED("%s holds %lld MiB, %lld%% of the RAM", argv[0],
+			       size >> 20, size * 100 / ram);
+	return BLOCKED("%s holds %lld MiB, %lld%% of the RAM", argv[0], size >> 20,
+		       size * 100 / ram);
+}
+
+/* Fills PATH/fill with zeros until the file system says no, at most
+ * MAX MiB; escaped if MAX was reached. */
+static int fill(int argc, char **argv)
+{
+	static char zeros[1 << 16];
+	char path[300];
+	long long max, done = 0;
+	int fd;
+
+	if (argc < 2)
+		return SETUP("usage: fill DIR MAX-MIB");
+	max = atoll(argv[1]) << 20;
+	snprintf(path, sizeof path, "%s/fill", argv[0]);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return SETUP("open %s: %s", path, err_text(errno));
+	while (done < max) {
+		ssize_t n = write(fd, zeros, sizeof zeros);
+		if (n <= 0) {
+			int e = errno;
+			unlink(path);
+			return BLOCKED("%s stopped after %lld KiB: %s", argv[0], done >> 10,
+				       err_text(n < 0 ? e : ENOSPC));
+		}
+		done += n;
+	}
+	unlink(path);
+	return ESCAPED("wrote %lld MiB into %s", done >> 20, argv[0]);
+}
+
+/* 45-race.t, after a start raced by an image owner: whatever proc the
+ * sandbox can reach at the top of its root must be masked, and no file
+ * named CANARY (the --ro-bind's, from the host) may open for writing.
+ * Nothing is written. */
+static int race_check(int argc, char **argv)
+{
+	DIR *d = opendir("/");
+	struct dirent *ent;
+	char path[600];
+	int checked = 0;
+
+	if (argc < 1 || !d)
+		return SETUP("usage: race-check CANARY (opendir /: %s)", err_text(errno));
+	while ((ent = readdir(d))) {
+		struct statfs sf;
+		int fd;
+
+		if (ent->d_name[0] == '.' && (!ent->d_name[1] || ent->d_name[1] == '.'))
+			continue;
+		snprintf(path, sizeof path, "/%s", ent->d_name);
+		if (!statfs(path, &sf) && sf.f_type == PROC_SUPER_MAGIC) {
+			checked++;
+			snprintf(path, sizeof path, "/%s/sys/kernel/core_pattern", ent->d_name);
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0 && !fstatfs(fd, &sf) && sf.f_type == PROC_SUPER_MAGIC)
+				return ESCAPED("opened %s for writing (an unmasked proc)", path);
+		}
+		snprintf(path, sizeof path, "/%s/%s", ent->d_name, argv[0]);
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0)
+			return ESCAPED("opened %s, the read-only bind's file, for writing", path);
+	}
+	closedir(d);
+	return BLOCKED("%d proc mounts at the top, all masked; no writable %s",
+		       checked, argv[0]);
+}
 
 /* --- the table ----------------------------------------------------------------- */
 
@@ -1398,6 +1566,10 @@ static const struct {
 	{ "io_uring", io_uring },		      { "inotify-hold", inotify_hold },
 	{ "abstract-connect", abstract_connect },
 	TERMINAL_ATTACKS
+	{ "device-node", device_node },	      { "node-attrs", node_attrs },
+	{ "write-paths", write_paths },	      { "cgroup-leave", cgroup_leave },
+	{ "tmpfs-size", tmpfs_size },	      { "fill", fill },
+	{ "race-check", race_check },
 };
 
 static int list(void)
@@ -1430,7 +1602,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "list"))
 		return list();
 	attack = argv[1];
-	if (!in_hutch() && strcmp(attack, "setuid-child"))
+	/* race-check only reads, and may find /proc replaced by the racer. */
+	if (!in_hutch() && strcmp(attack, "setuid-child") && strcmp(attack, "race-check"))
 		return SETUP("PID 1 is not hutch: the probe attacks only from inside a "
 			     "hutch sandbox");
 	for (size_t i = 0; i < sizeof attacks / sizeof attacks[0]; i++) {
