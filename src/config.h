@@ -51,7 +51,8 @@ struct config {
 	uint64_t memory_max;	   /* bytes */
 	uint64_t memory_swap_max;  /* bytes; valid when memory_swap_set */
 	bool memory_swap_set;
-	uint64_t pids_max;
+	uint64_t pids_max;	   /* 0: the default (cgroup_default_pids) */
+	bool pids_off;		   /* --pids 0 or max: no pids limit at all */
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
 	bool cgroup_warn;	   /* --cgroup-missing warn */
 
@@ -91,6 +92,7 @@ struct config {
 	bool tty_foreground; /* stdin is our terminal and we are in front */
 	int output_fd;	     /* --output: the pipe's write end, else -1 */
 	bool rootless;	     /* not root: --userns maps the caller's ids */
+	char oom_score_adj[8]; /* the caller's, for the service; "": leave */
 
 	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
 	size_t text_used;

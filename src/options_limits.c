@@ -35,6 +35,14 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 	};
 	uint64_t v;
 
+	/* --pids 0 or max: no limit, not even hutch's default */
+	if (opt->field == FIELD(pids_max)) {
+		ctx->cfg->pids_off = !strcmp(value, "0") || !strcmp(value, "max");
+		if (ctx->cfg->pids_off) {
+			ctx->cfg->pids_max = 0;
+			return 0;
+		}
+	}
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
 		if (ranges[i].field != opt->field)
 			continue;
