@@ -154,6 +154,21 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 	}
 }
 
+/* -1000: the OOM killer never picks this process, which a full /tmp or a
+ * service's leak would otherwise make a candidate (the launcher must live
+ * to clean up). Writing it with CAP_SYS_RESOURCE also sets the floor
+ * below which the process may later lower it without that capability:
+ * inherited on fork, which is why the service writes the caller's value
+ * back (spawn.c) while it still has the capability. A container may
+ * deny it (no CAP_SYS_RESOURCE in its bounding set): then the sandbox
+ * runs unprotected, as before, and -v says so. */
+int oom_protect(const struct config *cfg)
+{
+	if (!cfg->oom_score_adj[0])
+		return 0;
+	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
+}
+
 /* What die() removes: the cgroup, the state directory, the pid file. */
 static struct cgroup cg;
 static int state_fd = -1;
@@ -297,6 +312,13 @@ int launcher_run(struct config *cfg)
 		die("%s", refusal);
 	check_host(cfg);
 	check_cpus(cfg);
+	/* The caller's OOM score adjustment, for the service (spawn.c); the
+	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
+	 * user cannot lower it: nothing to restore then. */
+	if (!cfg->rootless &&
+	    read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj,
+			    sizeof cfg->oom_score_adj) > 0)
+		cfg->oom_score_adj[until_any(cfg->oom_score_adj, "\n")] = '\0';
 	cgroup_probe(&cg, cfg, false);
 	if (cfg->daemon)
 		fds.notify = daemonize(cfg, fds.log);
@@ -316,6 +338,11 @@ int launcher_run(struct config *cfg)
 	supervised_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	child = start_pid1(cfg, &fds);
+	/* After the fork: PID 1 protects itself (sandbox.c) */
+	code = oom_protect(cfg);
+	if (code)
+		log_debug("cannot protect hutch from the OOM killer: %s",
+			  error_text(-code));
 	code = forward_until_exit(child, &set, &out);
 	close(fds.ready);
 	clean_up();
