@@ -263,21 +263,32 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 void cgroup_create(struct cgroup *cg, const struct config *cfg)
 {
 	char why[400], what[24];
+	bool asked = cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max ||
+		     cfg->pids_max;
 
 	for (int c = 0; c < CG_N; c++) {
 		int same;
 		if (!cg->need[c])
 			continue;
+		/* Only hutch's defaults, where no group can be made (root in
+		 * a container's user namespace, a read-only cgroup file
+		 * system): as a missing controller. */
+		if (!asked && cg->have[c] && access(cg->mount[c], W_OK)) {
+			fmt(why, sizeof why, "cannot create a group in %s: %s",
+			    cg->mount[c], error_text(errno));
+			cgroup_lacks(cfg, "the device allow-list", why);
+			memset(cg->need, 0, sizeof cg->need);
+			break;
+		}
 		if (!cg->have[c]) {
 			/* accounting only, never required; the default
 			 * --pids only where the controller is */
 			cg->need[c] = false;
 			if (c == CG_CPUACCT || (c == CG_PIDS && !cfg->pids_max))
 				continue;
-			fmt(what, sizeof what, "the %s %s", ctrl_names[c],
-			    c == CG_DEVICES ? "allow-list" : "limit");
-			cgroup_lacks(cfg, what, cgroup_missing(cg, (enum cg_ctrl)c,
-							       why, sizeof why));
+			fmt(what, sizeof what, "the %s limit", ctrl_names[c]);
+			cgroup_lacks(cfg, c == CG_DEVICES ? "the device allow-list" : what,
+				     cgroup_missing(cg, (enum cg_ctrl)c, why, sizeof why));
 			continue;
 		}
 		same = shared_with(cg, (enum cg_ctrl)c);

@@ -43,13 +43,25 @@ static void v1_rule(char *buf, size_t size, const struct dev_rule *r)
 	    r->access & DEV_MKNOD ? "m" : "");
 }
 
-static void v1_write(const struct cgroup *cg, const char *file, const char *value)
+/* Root of a user namespace (a container) may make groups but not set
+ * devices: that takes CAP_SYS_ADMIN in the host's, as loading a program
+ * does. */
+static const char no_admin[] = "it takes CAP_SYS_ADMIN in the host's user "
+			       "namespace (is hutch in a container?)";
+
+static bool v1_write(const struct cgroup *cg, const struct config *cfg,
+		     const char *file, const char *value)
 {
 	int err = write_knob(cg->dir[CG_DEVICES], file, value);
 
+	if (err == -EPERM) {
+		cgroup_lacks(cfg, "the device allow-list", no_admin);
+		return false;
+	}
 	if (err)
 		die("cannot write %s to %s/%s/%s/%s: %s", value, cg->mount[CG_DEVICES],
 		    cg->parent_path, cg->name, file, error_text(-err));
+	return true;
 }
 
 /* The program: ctx is struct bpf_cgroup_dev_ctx { access_type (device
@@ -117,6 +129,8 @@ const char *cgroup_devices_missing(int err)
 	if (err == -EINVAL)
 		return "the kernel has no cgroup device programs (kernel option "
 		       "CONFIG_CGROUP_BPF, Linux 4.15+)";
+	if (err == -EPERM)
+		return no_admin;
 	return error_text(-err);
 }
 
@@ -125,7 +139,7 @@ static void v2_attach(const struct cgroup *cg, const struct config *cfg)
 	union bpf_attr attr;
 	int fd = cgroup_devices_load(), err;
 
-	if (fd == -ENOSYS || fd == -EINVAL) {
+	if (fd == -ENOSYS || fd == -EINVAL || fd == -EPERM) {
 		cgroup_lacks(cfg, "the device allow-list", cgroup_devices_missing(fd));
 		return;
 	}
@@ -153,10 +167,11 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
 		v2_attach(cg, cfg);
 		return;
 	}
-	v1_write(cg, "devices.deny", "a");
+	if (!v1_write(cg, cfg, "devices.deny", "a"))
+		return;
 	for (size_t i = 0; i < N_RULES; i++) {
 		v1_rule(rule, sizeof rule, &standard[i]);
-		v1_write(cg, "devices.allow", rule);
+		v1_write(cg, cfg, "devices.allow", rule);
 	}
 	log_debug("cgroup v1 devices: %zu entries allowed", N_RULES);
 }
