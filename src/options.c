@@ -311,7 +311,7 @@ const struct option_def option_table[] = {
 	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
 	OPT("memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
 	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
-	OPT("pids", "N", "most processes and threads at once (stops fork bombs)",
+	OPT("pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
 	    S_LIMIT, FIELD(pids_max), 0, OPT_BOTH),
 	OPT("cgroup-parent", "PATH", "the group is PATH/NAME in each hierarchy (default: hutch)",
 	    S_CGROUP_PARENT, 0, 0, OPT_BOTH),
