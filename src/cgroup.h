@@ -15,16 +15,6 @@
  * program attached to the group (cgroup_devices.c). */
 enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_DEVICES, CG_N };
 
-/* One entry of the device allow-list: what the service may open (or
- * mknod). Access bits as the kernel's BPF_DEVCG_ACC_*, which v1 writes as
- * "m", "r", "w". A later --device adds entries of its own. */
-enum { DEV_MKNOD = 1, DEV_READ = 2, DEV_WRITE = 4 };
-#define DEV_ANY 0xffffffffu /* every minor */
-struct dev_rule {
-	char type;	      /* 'c' or 'b' */
-	unsigned char access; /* DEV_* bits */
-	unsigned major, minor;
-};
 
 struct cgroup {
 	int version;	      /* 0: no cgroup file system mounted, 1 or 2 */
@@ -83,7 +73,7 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg);
 
 /* v2: loads the program (for hutch check: then closed, nothing
  * attached). Returns its fd or -errno. */
-int cgroup_devices_load(void);
+int cgroup_devices_load(const struct config *cfg);
 
 /* Why the kernel refused the v2 program (err from cgroup_devices_load). */
 const char *cgroup_devices_missing(int err);

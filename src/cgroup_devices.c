@@ -68,7 +68,7 @@ static bool v1_write(const struct cgroup *cg, const struct config *cfg,
  * type in the low 16 bits, access in the high), major, minor }. Per
  * entry: type, major and minor (unless any) must match and the access
  * asked must lie within the entry's; then return 1 (allow). Else 0. */
-static struct bpf_insn prog[6 + 8 * N_RULES + 2];
+static struct bpf_insn prog[6 + 8 * (N_RULES + CONFIG_MAX_DEVICES) + 2];
 static size_t n_insns;
 
 static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
@@ -80,8 +80,19 @@ static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 #define MOV_K (BPF_ALU64 | BPF_MOV | BPF_K)
 #define LDX_W (BPF_LDX | BPF_W | BPF_MEM)
 
-static void build_program(void)
+/* The i-th entry: the standard ones, then --device's. */
+static const struct dev_rule *rule_at(const struct config *cfg, size_t i)
 {
+	if (i < N_RULES)
+		return &standard[i];
+	i -= N_RULES;
+	return cfg && i < cfg->n_devices ? &cfg->devices[i] : NULL;
+}
+
+static void build_program(const struct config *cfg)
+{
+	const struct dev_rule *r;
+
 	n_insns = 0;
 	emit(LDX_W, 2, 1, 0, 0); /* r2 = access_type */
 	emit(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0);
@@ -89,8 +100,7 @@ static void build_program(void)
 	emit(BPF_ALU64 | BPF_RSH | BPF_K, 2, 0, 0, 16);	   /* r2 = access */
 	emit(LDX_W, 4, 1, 4, 0);			   /* r4 = major */
 	emit(LDX_W, 5, 1, 8, 0);			   /* r5 = minor */
-	for (size_t i = 0; i < N_RULES; i++) {
-		const struct dev_rule *r = &standard[i];
+	for (size_t i = 0; (r = rule_at(cfg, i)); i++) {
 		__s16 len = r->minor == DEV_ANY ? 7 : 8; /* to the next entry */
 		emit(JNE_K, 3, 0, len - 1, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
 							   : BPF_DEVCG_DEV_CHAR);
@@ -107,12 +117,12 @@ static void build_program(void)
 	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
-int cgroup_devices_load(void)
+int cgroup_devices_load(const struct config *cfg)
 {
 	union bpf_attr attr;
 	int fd;
 
-	build_program();
+	build_program(cfg);
 	memset(&attr, 0, sizeof attr);
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (__u64)(unsigned long)prog;
@@ -137,7 +147,7 @@ const char *cgroup_devices_missing(int err)
 static void v2_attach(const struct cgroup *cg, const struct config *cfg)
 {
 	union bpf_attr attr;
-	int fd = cgroup_devices_load(), err;
+	int fd = cgroup_devices_load(cfg), err;
 
 	if (fd == -ENOSYS || fd == -EINVAL || fd == -EPERM) {
 		cgroup_lacks(cfg, "the device allow-list", cgroup_devices_missing(fd));
@@ -161,7 +171,9 @@ static void v2_attach(const struct cgroup *cg, const struct config *cfg)
 
 void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
 {
+	const struct dev_rule *r;
 	char rule[32];
+	size_t i;
 
 	if (cg->version == 2) {
 		v2_attach(cg, cfg);
@@ -169,9 +181,9 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
 	}
 	if (!v1_write(cg, cfg, "devices.deny", "a"))
 		return;
-	for (size_t i = 0; i < N_RULES; i++) {
-		v1_rule(rule, sizeof rule, &standard[i]);
+	for (i = 0; (r = rule_at(cfg, i)); i++) {
+		v1_rule(rule, sizeof rule, r);
 		v1_write(cg, cfg, "devices.allow", rule);
 	}
-	log_debug("cgroup v1 devices: %zu entries allowed", N_RULES);
+	log_debug("cgroup v1 devices: %zu entries allowed", i);
 }

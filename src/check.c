@@ -127,7 +127,7 @@ static void devices(struct report *r, const struct cgroup *cg)
 	int fd;
 
 	if (cg->version == 2) {
-		fd = cgroup_devices_load();
+		fd = cgroup_devices_load(NULL);
 		if (fd >= 0)
 			close(fd);
 		else

@@ -59,6 +59,24 @@ static void mount_devpts(void)
 		 "has no ptys");
 }
 
+/* --device PATH: the host's node, bound as /dev/NAME like the standard
+ * ones; the launcher checked that PATH is a device node, and the cgroup
+ * allows it (cgroup_devices.c). */
+void dev_add(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		const char *path = cfg->device_path[i];
+		char here[48];
+		int fd;
+
+		fmt(here, sizeof here, "dev/%s", strrchr(path, '/') + 1);
+		fd = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) || mount(path, here, NULL, MS_BIND, NULL))
+			die("--device %s: cannot bind it as /%s: %s", path, here,
+			    error_text(errno));
+	}
+}
+
 void dev_setup(void)
 {
 	mount_point("dev", true, true);

@@ -14,6 +14,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,18 @@ static void check_host(struct config *cfg)
 		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
 	if (cfg->output && strlen(cfg->output) > 250)
 		die("--output %s: longer than 250 characters", cfg->output);
+	/* --device: a node, whose type and numbers the allow-list needs.
+	 * stat follows links: /dev/serial/by-id/... names the node. */
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		struct dev_rule *d = &cfg->devices[i];
+		if (stat_at(AT_FDCWD, cfg->device_path[i], &st, 0))
+			die("--device %s: %s", cfg->device_path[i], error_text(errno));
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			die("--device %s is not a device node", cfg->device_path[i]);
+		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		d->major = major(st.st_rdev);
+		d->minor = minor(st.st_rdev);
+	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))

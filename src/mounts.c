@@ -299,6 +299,7 @@ void mounts_setup(const struct config *cfg)
 	mount_proc(own_root);
 	if (own_root) {
 		dev_setup();
+		dev_add(cfg);
 		if (!user_mounts_at(cfg, "/tmp")) {
 			mount_point("tmp", true, true);
 			mount_or_die("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV,

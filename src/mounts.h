@@ -25,4 +25,7 @@ void mount_or_die(const char *src, const char *target, const char *type,
 /* /dev: a tmpfs with the host's harmless devices bound in (dev.c). */
 void dev_setup(void);
 
+/* --device: each host node bound as /dev/NAME (dev.c). */
+void dev_add(const struct config *cfg);
+
 #endif

@@ -110,6 +110,23 @@ unlike "$out" "WON" "mknod of the host's disk and of /dev/mem with CAP_MKNOD kep
 is "$(grep -c 'Operation not permitted' <<<"$out")" 2 "both with EPERM, the device cgroup's answer"
 like "$out" "mknod null: ok" "a node of the allow-list may be made (m in rwm)"
 
+# --- --device: one more node, with the access given ----------------------------
+
+run_sh --device "$nodes/disk:r" --device "$nodes/kmsg:w" -- "ls -l /dev/disk /dev/kmsg;
+	$(try 'disk read' '3</dev/disk')$(try 'disk write' '3<>/dev/disk')
+	$(try 'kmsg write' '4>/dev/kmsg')$(try 'kmsg read' '4</dev/kmsg')"
+note "$out"
+like "$out" "^b.* $maj, *$min .*/dev/disk" "--device PATH:r: the node is /dev/NAME in the sandbox"
+like "$out" "disk read: WON" "--device PATH:r opens for reading"
+like "$out" "can't create /dev/disk: Operation not permitted" "but not for writing (EPERM)"
+like "$out" "kmsg write: WON" "--device PATH:w opens for writing"
+like "$out" "can't open /dev/kmsg: Operation not permitted" "but not for reading (EPERM)"
+for bad in /etc/passwd /dev/null /dev/loop0:x dev/loop0 "$nodes/none"; do
+	run_sh --device "$bad" -- 'echo ran'
+	is "$rc" 125 "--device $bad: exit 125"
+	is "$(wc -l <<<"$err")" 1 "--device $bad: one line ($err)"
+done
+
 # --- the list itself, read from the host ----------------------------------------
 
 if [ -d /sys/fs/cgroup/devices ]; then
@@ -117,6 +134,11 @@ if [ -d /sys/fs/cgroup/devices ]; then
 	is "$(tr '\n' ' ' </sys/fs/cgroup/devices/hutch/$name/devices.list)" \
 		"c 1:3 rwm c 1:5 rwm c 1:7 rwm c 1:8 rwm c 1:9 rwm c 5:0 rwm c 5:2 rwm c 136:* rwm " \
 		"cgroup v1 devices.list: null zero full random urandom tty ptmx and the ptys, nothing else"
+	stop_probe
+	start_probe --name "$name" --device "$nodes/disk:rw" -- 'echo READY; exec sleep 30' ||
+		bail_out "the sandbox did not start"
+	like "$(tr '\n' ' ' </sys/fs/cgroup/devices/hutch/$name/devices.list)" "c 136:\\* rwm b $maj:$min rw \$" \
+		"--device PATH:rw: one more line, b $maj:$min rw"
 	stop_probe
 	ok "the group is removed" wait_for 5 test ! -e "/sys/fs/cgroup/devices/hutch/$name"
 fi
