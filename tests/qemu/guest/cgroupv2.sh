@@ -274,6 +274,10 @@ run -n dv -- sh -c 'echo x >/dev/null && echo null ok; head -c 3 /dev/urandom | 
 t_is "$(printf '%s\n' "$out" | tr '\n' ' ')" "null ok 3 ptmx ok " \
 	"/dev/null, /dev/urandom and /dev/ptmx still open" || t_diag "$err"
 t_ok "the group is removed (and the program with it)" test ! -e "$CG/hutch/dv"
+# --device: one more entry in the program, with its access
+run -n dv --device "$W/kmsg:w" -- sh -c '( exec 3>/dev/kmsg && echo "kmsg written" ); ( exec 3</dev/kmsg && echo "kmsg read" ) 2>&1'
+t_like "$out" "kmsg written" "--device PATH:w: the node opens for writing" || t_diag "$err"
+t_like "$out" "can't open /dev/kmsg: Operation not permitted" "but not for reading (EPERM)"
 
 # --- Defaults: --pids, oom_score_adj ------------------------------------------------
 least=$(cat /proc/sys/kernel/pid_max)
