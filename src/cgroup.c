@@ -13,7 +13,8 @@
 #include "log.h"
 #include "sys.h"
 
-static const char *const ctrl_names[CG_N] = { "cpu", "cpuacct", "memory", "pids" };
+static const char *const ctrl_names[CG_N] = { "cpu", "cpuacct", "memory", "pids",
+						"devices" };
 
 struct probe {
 	struct cgroup *cg;
@@ -69,6 +70,9 @@ static void probe_v2(struct cgroup *cg, const char *mount)
 				cg->have[c] = true;
 	}
 	cg->have[CG_CPUACCT] = false; /* v2 accounts in cpu.stat */
+	/* No controller: a BPF program, which the kernel takes or refuses
+	 * when it is loaded (cgroup_devices.c). */
+	cg->have[CG_DEVICES] = true;
 }
 
 void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
@@ -84,17 +88,19 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
 	cg->need[CG_MEMORY] = cfg->memory_max != 0;
-	cg->need[CG_PIDS] = cfg->pids_max != 0;
-	/* No limit asked: no cgroup touched, not even looked for (hutch
-	 * check asks with its own options, and looks then). */
-	if (!cg->need[CG_CPU] && !cg->need[CG_MEMORY] && !cg->need[CG_PIDS] &&
-	    !always)
+	/* By default, as root: a --pids limit and the device allow-list.
+	 * An ordinary user (--userns) can make no group: no cgroup touched,
+	 * not even looked for (hutch check looks anyway). */
+	cg->need[CG_PIDS] = !cfg->pids_off && !cfg->rootless;
+	cg->need[CG_DEVICES] = !cfg->rootless;
+	if (cfg->rootless && !always)
 		return;
 	each_line("/proc/self/mountinfo", note_mount, &p);
 	/* Hybrid systems (systemd's, this build machine's) mount v1
 	 * hierarchies and an empty cgroup2 beside them: v1 wins when it has
 	 * any controller hutch uses. */
-	if (cg->mount[CG_CPU][0] || cg->mount[CG_MEMORY][0] || cg->mount[CG_PIDS][0]) {
+	if (cg->mount[CG_CPU][0] || cg->mount[CG_MEMORY][0] || cg->mount[CG_PIDS][0] ||
+	    cg->mount[CG_DEVICES][0]) {
 		cg->version = 1;
 		for (int c = 0; c < CG_N; c++)
 			cg->have[c] = cg->mount[c][0] != '\0';
@@ -127,7 +133,8 @@ const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 {
 	static const char *const options[CG_N] = {
 		"CONFIG_CGROUP_SCHED and CONFIG_FAIR_GROUP_SCHED",
-		"CONFIG_CGROUP_CPUACCT", "CONFIG_MEMCG", "CONFIG_CGROUP_PIDS"
+		"CONFIG_CGROUP_CPUACCT", "CONFIG_MEMCG", "CONFIG_CGROUP_PIDS",
+		"CONFIG_CGROUP_DEVICE"
 	};
 
 	if (!cg->version)
@@ -184,7 +191,7 @@ static void enable_controllers(struct cgroup *cg, int dirfd, const char *where,
 
 	for (int c = 0; c < CG_N; c++) {
 		int err;
-		if (!cg->need[c] || !cg->have[c])
+		if (!cg->need[c] || !cg->have[c] || c == CG_DEVICES)
 			continue;
 		fmt(word, sizeof word, "+%s", ctrl_names[c]);
 		err = write_knob(dirfd, "cgroup.subtree_control", word);
@@ -256,18 +263,32 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 void cgroup_create(struct cgroup *cg, const struct config *cfg)
 {
 	char why[400], what[24];
+	bool asked = cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max ||
+		     cfg->pids_max;
 
 	for (int c = 0; c < CG_N; c++) {
 		int same;
 		if (!cg->need[c])
 			continue;
+		/* Only hutch's defaults, where no group can be made (root in
+		 * a container's user namespace, a read-only cgroup file
+		 * system): as a missing controller. */
+		if (!asked && cg->have[c] && access(cg->mount[c], W_OK)) {
+			fmt(why, sizeof why, "cannot create a group in %s: %s",
+			    cg->mount[c], error_text(errno));
+			cgroup_lacks(cfg, "the device allow-list", why);
+			memset(cg->need, 0, sizeof cg->need);
+			break;
+		}
 		if (!cg->have[c]) {
-			if (c == CG_CPUACCT)
-				continue; /* accounting only, never required */
-			fmt(what, sizeof what, "the %s limit", ctrl_names[c]);
-			cgroup_lacks(cfg, what, cgroup_missing(cg, (enum cg_ctrl)c,
-							       why, sizeof why));
+			/* accounting only, never required; the default
+			 * --pids only where the controller is */
 			cg->need[c] = false;
+			if (c == CG_CPUACCT || (c == CG_PIDS && !cfg->pids_max))
+				continue;
+			fmt(what, sizeof what, "the %s limit", ctrl_names[c]);
+			cgroup_lacks(cfg, c == CG_DEVICES ? "the device allow-list" : what,
+				     cgroup_missing(cg, (enum cg_ctrl)c, why, sizeof why));
 			continue;
 		}
 		same = shared_with(cg, (enum cg_ctrl)c);

@@ -7,10 +7,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
-enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_N };
+/* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
+ * program attached to the group (cgroup_devices.c). */
+enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_DEVICES, CG_N };
+
 
 struct cgroup {
 	int version;	      /* 0: no cgroup file system mounted, 1 or 2 */
@@ -57,6 +61,22 @@ unsigned long long cgroup_oom_kills(int events_fd);
 
 /* cgroup_limits.c: writes every limit of cfg into the created group. */
 void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
+
+/* The --pids hutch sets when none is given: 15% of the smaller of
+ * kernel.pid_max and kernel.threads-max, as systemd's DefaultTasksMax. */
+uint64_t cgroup_default_pids(void);
+
+/* cgroup_devices.c: the device allow-list into the created group: v1
+ * devices.deny "a" and one devices.allow per entry; v2 a
+ * BPF_PROG_TYPE_CGROUP_DEVICE program attached to the group. */
+void cgroup_devices(const struct cgroup *cg, const struct config *cfg);
+
+/* v2: loads the program (for hutch check: then closed, nothing
+ * attached). Returns its fd or -errno. */
+int cgroup_devices_load(const struct config *cfg);
+
+/* Why the kernel refused the v2 program (err from cgroup_devices_load). */
+const char *cgroup_devices_missing(int err);
 
 /* The fix for a kernel without CFS bandwidth control (cpu) or without
  * swap accounting: kernel option or boot argument. */

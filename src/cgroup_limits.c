@@ -7,6 +7,8 @@
  *   --memory     memory.max                 memory.limit_in_bytes
  *   --memory-swap memory.swap.max           memory.memsw.limit_in_bytes (+memory)
  *   --pids       pids.max                   pids.max
+ *   (devices)    BPF program                devices.deny, devices.allow
+ *                (cgroup_devices.c)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "sys.h"
+#include "units.h"
 
 const char *cgroup_feature_fix(bool cpu)
 {
@@ -102,5 +105,29 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg)
 	if (cg->need[CG_MEMORY])
 		memory_limits(cg, cfg);
 	if (cg->need[CG_PIDS])
-		set(cg, cfg, CG_PIDS, "pids.max", cfg->pids_max, "");
+		set(cg, cfg, CG_PIDS, "pids.max",
+		    cfg->pids_max ? cfg->pids_max : cgroup_default_pids(), "");
+	if (cg->need[CG_DEVICES])
+		cgroup_devices(cg, cfg);
+}
+
+/* systemd's DefaultTasksMax: 15% of what the kernel can have at all. On a
+ * board, threads-max is the smaller one and scales with RAM (an eighth of
+ * it in kernel stacks), so the default holds a fork bomb to what the
+ * machine can afford; 85% stays for the host. */
+uint64_t cgroup_default_pids(void)
+{
+	static const char knobs[] = "/proc/sys/kernel/pid_max\0"
+				    "/proc/sys/kernel/threads-max";
+	uint64_t least = 4194304, v; /* PID_MAX_LIMIT */
+	char text[24];
+
+	for (const char *k = knobs; *k; k += strlen(k) + 1) {
+		if (read_small_file(AT_FDCWD, k, text, sizeof text) <= 0)
+			continue;
+		text[until_any(text, "\n")] = '\0';
+		if (!parse_uint(text, least, &v) && v)
+			least = v;
+	}
+	return least * 15 / 100 ? least * 15 / 100 : 1;
 }

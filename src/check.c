@@ -116,9 +116,33 @@ static void feature(struct report *r, const struct cgroup *cg, const char *v1_fi
 	line(r, status, what, status != OK ? why : NULL, !r->cfg->cgroup_warn);
 }
 
+/* The device allow-list, which every sandbox started by root gets: v1's
+ * devices controller, or on v2 a device program the kernel loads (loaded
+ * here and closed again: nothing is attached). */
+static void devices(struct report *r, const struct cgroup *cg)
+{
+	bool needed = !userns_rootless() && !r->cfg->cgroup_warn;
+	const char *why = NULL;
+	char buf[400];
+	int fd;
+
+	if (cg->version == 2) {
+		fd = cgroup_devices_load(NULL);
+		if (fd >= 0)
+			close(fd);
+		else
+			why = cgroup_devices_missing(fd);
+	} else if (!cg->have[CG_DEVICES]) {
+		why = cgroup_missing(cg, CG_DEVICES, buf, sizeof buf);
+	}
+	line(r, !why ? OK : needed ? MISSING : INFO,
+	     cg->version == 2 ? "device allow-list (cgroup v2 BPF program)"
+			      : "device allow-list (devices controller)", why, needed);
+}
+
 static void cgroups(struct report *r)
 {
-	static const char *const what[CG_N] = {
+	static const char *const what[CG_DEVICES] = {
 		"cpu controller (--cpu, --cpu-weight)", "cpuacct controller",
 		"memory controller (--memory)", "pids controller (--pids)" };
 	const struct config *cfg = r->cfg;
@@ -129,16 +153,19 @@ static void cgroups(struct report *r)
 	fmt(why, sizeof why, "cgroup v%d at %s", cg.version, cg.mount[CG_CPU]);
 	line(r, cg.version ? OK : INFO, cg.version ? why : "cgroups",
 	     cg.version ? NULL : cgroup_missing(&cg, CG_CPU, why, sizeof why), false);
-	for (int c = 0; c < CG_N; c++) {
-		if (c == CG_CPUACCT || (!cg.need[c] && !cg.have[c]))
+	for (int c = 0; c < CG_DEVICES; c++) {
+		/* the default --pids only where the controller is */
+		bool needed = cg.need[c] && (c != CG_PIDS || cfg->pids_max);
+		if (c == CG_CPUACCT || (!needed && !cg.have[c]))
 			continue;
 		if (cg.have[c])
-			line(r, OK, what[c], NULL, cg.need[c]);
+			line(r, OK, what[c], NULL, needed);
 		else
-			line(r, cg.need[c] && !cfg->cgroup_warn ? MISSING : INFO,
+			line(r, needed && !cfg->cgroup_warn ? MISSING : INFO,
 			     what[c], cgroup_missing(&cg, (enum cg_ctrl)c, why, sizeof why),
-			     cg.need[c] && !cfg->cgroup_warn);
+			     needed && !cfg->cgroup_warn);
 	}
+	devices(r, &cg);
 	if (cg.have[CG_CPU] && cfg->cpu_milli)
 		feature(r, &cg, "cpu.cfs_quota_us",
 			"/proc/sys/kernel/sched_cfs_bandwidth_slice_us",

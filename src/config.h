@@ -17,6 +17,17 @@ struct mount_spec {
 	uint64_t size;	 /* tmpfs size in bytes, 0 for the kernel default */
 };
 
+/* One entry of the device allow-list (cgroup_devices.c): what the service
+ * may open (or mknod). Access bits as the kernel's BPF_DEVCG_ACC_*, which
+ * v1 writes as "m", "r", "w". */
+enum { DEV_MKNOD = 1, DEV_READ = 2, DEV_WRITE = 4 };
+#define DEV_ANY 0xffffffffu /* every minor */
+struct dev_rule {
+	char type;	      /* 'c' or 'b' */
+	unsigned char access; /* DEV_* bits */
+	unsigned major, minor;
+};
+
 /* Fixed capacities: hutch allocates nothing on the heap, which keeps musl's
  * allocator out of the binary and makes the parser leak-free by design. */
 #define CONFIG_MAX_MOUNTS 64
@@ -24,6 +35,7 @@ struct mount_spec {
 #define CONFIG_MAX_WORDS 128	    /* words of a config file's command */
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
 #define CONFIG_MAX_RLIMITS 16
+#define CONFIG_MAX_DEVICES 8
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
@@ -55,8 +67,14 @@ struct config {
 	uint64_t memory_max;	   /* bytes */
 	uint64_t memory_swap_max;  /* bytes; valid when memory_swap_set */
 	bool memory_swap_set;
-	uint64_t pids_max;
+	uint64_t pids_max;	   /* 0: the default (cgroup_default_pids) */
+	bool pids_off;		   /* --pids 0 or max: no pids limit at all */
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
+	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; the
+	 * launcher fills type and numbers from PATH */
+	const char *device_path[CONFIG_MAX_DEVICES];
+	struct dev_rule devices[CONFIG_MAX_DEVICES];
+	size_t n_devices;
 	bool cgroup_warn;	   /* --cgroup-missing warn */
 
 	/* privileges of the service (privs.c) */
@@ -95,6 +113,7 @@ struct config {
 	bool tty_foreground; /* stdin is our terminal and we are in front */
 	int output_fd;	     /* --output: the pipe's write end, else -1 */
 	bool rootless;	     /* not root: --userns maps the caller's ids */
+	char oom_score_adj[8]; /* the caller's, for the service; "": leave */
 
 	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
 	size_t text_used;

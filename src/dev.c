@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "mounts.h"
 #include "sys.h"
@@ -44,26 +45,50 @@ static void dev_entry(int dev, const char *name, bool is_dir, struct target *t)
 		die("cannot create /dev/%s: %s", name, error_text(errno));
 }
 
-/* The host's node, bound read-only: the device itself stays readable and
- * writable (a read-only mount does not apply to a device's data), but
- * chmod, chown and utimes on the host's inode are refused (EROFS). */
-static void bind_device(int dev, const char *name)
+/* The host's node at host (its stat in st), bound read-only as /dev/NAME:
+ * the device itself stays readable and writable (a read-only mount does
+ * not apply to a device's data), but chmod, chown and utimes on the
+ * host's inode are refused (EROFS). The new mount must be a bind of that
+ * very node (mounted_root), whatever was renamed meanwhile. */
+static void bind_device(int dev, const char *name, const char *host,
+			const struct stat *st)
+{
+	struct target t;
+	int root;
+
+	dev_entry(dev, name, false, &t);
+	mount_on(t.fd, host, NULL, MS_BIND, NULL, host + 1);
+	root = mounted_root(&t, 0, st);
+	restrict_mount(root, MOUNT_ATTR_RDONLY, host + 1);
+	close(root);
+	close(t.fd);
+}
+
+static void bind_standard(int dev, const char *name)
 {
 	char host[32];
-	struct target t;
 	struct stat st;
-	int root;
 
 	fmt(host, sizeof host, "/dev/%s", name);
 	if (stat_at(AT_FDCWD, host, &st, 0))
 		die("the host has no %s: mount devtmpfs on /dev (kernel option "
 		    "CONFIG_DEVTMPFS)", host);
-	dev_entry(dev, name, false, &t);
-	mount_on(t.fd, host, NULL, MS_BIND, NULL, host + 1);
-	root = mounted_root(&t, 0, &st);
-	restrict_mount(root, MOUNT_ATTR_RDONLY, host + 1);
-	close(root);
-	close(t.fd);
+	bind_device(dev, name, host, &st);
+}
+
+/* --device PATH: the host's node, bound as /dev/NAME like the standard
+ * ones; the launcher checked that PATH is a device node, and the cgroup
+ * allows it (cgroup_devices.c). */
+static void bind_given(int dev, const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		const char *path = cfg->device_path[i];
+		struct stat st;
+
+		if (stat_at(AT_FDCWD, path, &st, 0))
+			die("--device %s: %s", path, error_text(errno));
+		bind_device(dev, strrchr(path, '/') + 1, path, &st);
+	}
 }
 
 /* A pty instance of the sandbox's own (newinstance): it sees none of the
@@ -87,7 +112,7 @@ static int mount_devpts(int dev)
 	return root;
 }
 
-void dev_setup(int rootfd, int writable[3])
+void dev_setup(const struct config *cfg, int rootfd, int writable[3])
 {
 	struct target t;
 	int dev;
@@ -101,7 +126,8 @@ void dev_setup(int rootfd, int writable[3])
 	dev = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
 	target_close(&t);
 	for (const char *d = devices; *d; d = next_word(d))
-		bind_device(dev, d);
+		bind_standard(dev, d);
+	bind_given(dev, cfg);
 	writable[1] = mount_devpts(dev);
 	for (const char *l = links; *l; l = next_word(next_word(l)))
 		if (symlinkat(next_word(l), dev, l))

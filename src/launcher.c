@@ -14,6 +14,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +73,18 @@ static void check_host(struct config *cfg)
 		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
 	if (cfg->output && strlen(cfg->output) > 250)
 		die("--output %s: longer than 250 characters", cfg->output);
+	/* --device: a node, whose type and numbers the allow-list needs.
+	 * stat follows links: /dev/serial/by-id/... names the node. */
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		struct dev_rule *d = &cfg->devices[i];
+		if (stat_at(AT_FDCWD, cfg->device_path[i], &st, 0))
+			die("--device %s: %s", cfg->device_path[i], error_text(errno));
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			die("--device %s is not a device node", cfg->device_path[i]);
+		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		d->major = major(st.st_rdev);
+		d->minor = minor(st.st_rdev);
+	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))
@@ -161,6 +174,21 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		kill(child, (int)si.ssi_signo);
 		relay_after_forward(tty, (int)si.ssi_signo);
 	}
+}
+
+/* -1000: the OOM killer never picks this process, which a full /tmp or a
+ * service's leak would otherwise make a candidate (the launcher must live
+ * to clean up). Writing it with CAP_SYS_RESOURCE also sets the floor
+ * below which the process may later lower it without that capability:
+ * inherited on fork, which is why the service writes the caller's value
+ * back (spawn.c) while it still has the capability. A container may
+ * deny it (no CAP_SYS_RESOURCE in its bounding set): then the sandbox
+ * runs unprotected, as before, and -v says so. */
+int oom_protect(const struct config *cfg)
+{
+	if (!cfg->oom_score_adj[0])
+		return 0;
+	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
 }
 
 /* What die() removes: the cgroup, the state directory, the pid file. */
@@ -311,6 +339,13 @@ int launcher_run(struct config *cfg)
 		die("%s", refusal);
 	check_host(cfg);
 	check_cpus(cfg);
+	/* The caller's OOM score adjustment, for the service (spawn.c); the
+	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
+	 * user cannot lower it: nothing to restore then. */
+	if (!cfg->rootless &&
+	    read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj,
+			    sizeof cfg->oom_score_adj) > 0)
+		cfg->oom_score_adj[until_any(cfg->oom_score_adj, "\n")] = '\0';
 	cgroup_probe(&cg, cfg, false);
 	/* Before daemonize: its waiting parent needs SIGCHLD too. */
 	supervised_signals(&set);
@@ -339,6 +374,11 @@ int launcher_run(struct config *cfg)
 	cfg->tty_foreground = fds.terminals & 1;
 	relay_init(&tty, fds.terminals, &fds.tty);
 	child = start_pid1(cfg, &fds);
+	/* After the fork: PID 1 protects itself (sandbox.c) */
+	code = oom_protect(cfg);
+	if (code)
+		log_debug("cannot protect hutch from the OOM killer: %s",
+			  error_text(-code));
 	code = forward_until_exit(child, &set, &out, &tty);
 	close(fds.ready);
 	clean_up();

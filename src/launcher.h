@@ -8,4 +8,8 @@
  * namespace, forwards signals to it and returns its exit code. */
 int launcher_run(struct config *cfg);
 
+/* Protects the calling process from the OOM killer (oom_score_adj -1000)
+ * when cfg->oom_score_adj holds the caller's value (root only). Returns 0 or -errno. */
+int oom_protect(const struct config *cfg);
+
 #endif

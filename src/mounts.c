@@ -281,7 +281,7 @@ void mounts_setup(const struct config *cfg)
 		restrict_mount(rootfd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, ".");
 	proc = mount_proc(rootfd, own_root, &v);
 	if (own_root) {
-		dev_setup(rootfd, v.writable + v.n_writable);
+		dev_setup(cfg, rootfd, v.writable + v.n_writable);
 		v.n_writable += 3;
 		if (!user_mounts_at(cfg, "/tmp")) {
 			struct target t;

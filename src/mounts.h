@@ -65,10 +65,10 @@ int mount_attrs(int fd, uint64_t set, uint64_t clear, unsigned recursive);
  * mount alone by a remount before; returns whether recursively. */
 bool restrict_mount(int fd, unsigned attrs, const char *shown);
 
-/* /dev: a tmpfs with the host's harmless devices bound in (dev.c);
- * returns the descriptors of the mounts of /dev/shm, /dev/pts (-1 if
- * none) and /dev itself, which stay writable. */
-void dev_setup(int rootfd, int writable[3]);
+/* /dev: a tmpfs with the host's harmless devices and each --device
+ * bound in (dev.c); returns the descriptors of the mounts of /dev/shm,
+ * /dev/pts (-1 if none) and /dev itself, which stay writable. */
+void dev_setup(const struct config *cfg, int rootfd, int writable[3]);
 
 /* mounts_view.c: after the root switch. */
 struct view {

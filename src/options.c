@@ -260,7 +260,7 @@ enum setter_index {
 	S_CONFIG, S_NAME, S_PATH, S_HOSTNAME, S_NET, S_BIND, S_TMPFS, S_FLAG, S_ENV,
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
-	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION,
+	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
 };
 
 static const option_setter setters[] = {
@@ -275,6 +275,7 @@ static const option_setter setters[] = {
 	[S_CAP_KEEP] = set_cap_keep, [S_RLIMIT] = set_rlimit, [S_UMASK] = set_umask,
 	[S_SECCOMP] = set_seccomp, [S_SECCOMP_ACTION] = set_seccomp_action,
 	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
+	[S_DEVICE] = set_device,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -335,12 +336,14 @@ const struct option_def option_table[] = {
 	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
 	OPT("memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
 	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
-	OPT("pids", "N", "most processes and threads at once (stops fork bombs)",
+	OPT("pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
 	    S_LIMIT, FIELD(pids_max), 0, OPT_BOTH),
 	OPT("cgroup-parent", "PATH", "the group is PATH/NAME in each hierarchy (default: hutch)",
 	    S_CGROUP_PARENT, 0, 0, OPT_BOTH),
 	OPT("cgroup-missing", "fail|warn", "a limit the kernel cannot apply: fail, or run without it",
 	    S_CGROUP_MISSING, 0, 0, OPT_BOTH),
+	OPT("device", "PATH[:rwm]", "the host's device node PATH as /dev/NAME, allowed in the cgroup (repeatable)",
+	    S_DEVICE, 0, 0, OPT_BOTH),
 	OPT("user", "USER[:GROUP]", "run the service as USER (a name from the root's /etc/passwd, or a number)",
 	    S_USER, 0, 'u', OPT_BOTH),
 	OPT("cap-keep", "CAP,...", "capabilities the service keeps; all others are dropped (default: none)",

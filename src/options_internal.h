@@ -72,6 +72,7 @@ int word_index(const char *s, const char *const *list);
 int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_memory(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_device(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value);
 int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,

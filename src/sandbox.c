@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "log.h"
 #include "mounts.h"
 #include "privs.h"
@@ -139,6 +140,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 		tie_to_launcher(fds->ready);
 	}
 	close(fds->ready);
+	/* Not in a user namespace: there PID 1 lacks CAP_SYS_RESOURCE in the
+	 * host's, and the service could not raise the floor again. */
+	if (!cfg->userns)
+		(void)oom_protect(cfg); /* the launcher's -v names a failure */
 	privs_lock_self();
 	/* Signal dispositions stay as the launcher had them: what the caller
 	 * left ignored is discarded by the kernel for PID 1 too (signals.c);

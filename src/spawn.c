@@ -68,6 +68,13 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				"cannot give the service the --output pipe");
 	if (chdir(cfg->workdir))
 		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
+	/* The caller's OOM score, not PID 1's -1000; written while the child
+	 * still has CAP_SYS_RESOURCE, which also raises the floor back, so
+	 * that the service cannot lower itself to -1000 again. */
+	if (cfg->oom_score_adj[0] && !cfg->userns &&
+	    (err = write_knob(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj)))
+		report_and_exit(report_fd, STEP_SETUP, -err,
+				"cannot reset the service's oom_score_adj");
 	err = privs_drop(cfg, &what);
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err, what);

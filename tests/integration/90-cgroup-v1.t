@@ -148,7 +148,7 @@ ncpu=$(nproc)
 out=$(timeout 10 "$HUTCH" --name "$name-bad" --root "$ROOTFS" --cpu $((ncpu + 1)) -- /bin/true 2>&1)
 is "$?" 125 "--cpu beyond the machine: 125"
 like "$out" "this machine has $ncpu CPU" "the message says what the machine has"
-for args in "--memory 10" "--cpu 0" "--cpu-period 10" "--pids 0" "--cgroup-parent ../../etc" "--memory-swap 1G"; do
+for args in "--memory 10" "--cpu 0" "--cpu-period 10" "--pids -1" "--cgroup-parent ../../etc" "--memory-swap 1G"; do
 	# shellcheck disable=SC2086
 	out=$(timeout 10 "$HUTCH" --name "$name-bad" --root "$ROOTFS" $args -- /bin/true 2>&1)
 	is "$?" 125 "$args: exit 125"

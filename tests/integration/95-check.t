@@ -52,8 +52,20 @@ like "$out" "^missing +memory controller \(--memory\): no cgroup file system is 
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --memory 16M -- /bin/true" 2>&1)
 is "$?" 125 "a start with --memory then fails with 125"
 like "$out" "cannot set the memory limit: no cgroup file system is mounted" "naming why"
+# The device allow-list is a default: without cgroups, a start fails
+# closed, unless --cgroup-missing warn lets it run without (and the default
+# --pids needs no such word: it is set where the pids controller is).
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --root '$ROOTFS' --restart no -- /bin/true" 2>&1)
-is "$?" 0 "a sandbox without limits needs no cgroups at all"
+is "$?" 125 "a sandbox without limits still needs a cgroup for the device allow-list"
+like "$out" "cannot set the device allow-list: no cgroup file system is mounted" "naming why"
+out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --cgroup-missing warn --root '$ROOTFS' --restart no -- /bin/true" 2>&1)
+is "$?" 0 "with --cgroup-missing warn it runs without"
+like "$out" "running without the device allow-list \(--cgroup-missing warn\)" "and says so"
+out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check" 2>&1)
+is "$?" 1 "hutch check without cgroups: exit 1"
+like "$out" "^missing +device allow-list \(devices controller\): no cgroup file system is mounted" \
+	"names the device allow-list"
+unlike "$out" "pids controller" "and no line for the default --pids"
 
 # Namespaces switched off by sysctl (per user namespace, so this changes
 # nothing outside).
@@ -77,7 +89,9 @@ like "$out" "^info +user namespace: disabled: sysctl user.max_user_namespaces is
 out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && '$HUTCH' check --userns" 2>&1)
 is "$?" 1 "with --userns they do: exit 1"
 like "$out" "^missing +user namespace: disabled: sysctl user.max_user_namespaces is 0" "naming the sysctl"
-out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && timeout 10 '$HUTCH' --userns --root '$ROOTFS' -- /bin/true" 2>&1)
+# (root of a user namespace may not set a device allow-list: warn, to get
+# as far as the user namespace)
+out=$(unshare -U -r sh -c "echo 0 > /proc/sys/user/max_user_namespaces && timeout 10 '$HUTCH' --cgroup-missing warn --userns --root '$ROOTFS' -- /bin/true" 2>&1)
 is "$?" 125 "a start with --userns then fails with 125"
 like "$out" "cannot create a user namespace: they are switched off \(sysctl user.max_user_namespaces" \
 	"with the same sysctl named"

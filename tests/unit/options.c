@@ -187,7 +187,23 @@ static void limits(void)
 	bad(ARGV("--memory", "10", "x"), "below 1M");
 	bad(ARGV("--memory", "16Q", "x"), "not a size");
 	bad(ARGV("--memory-swap", "1G", "x"), "--memory-swap needs --memory");
-	bad(ARGV("--pids", "0", "x"), "not a number from 1 to 4194304");
+	bad(ARGV("--pids", "4194305", "x"), "not a number from 1 to 4194304");
+	is_num(parse(ARGV("--pids", "0", "x")), PARSE_RUN, "--pids 0 parses");
+	ok(cfg.pids_off && !cfg.pids_max, "--pids 0: no pids limit at all");
+	is_num(parse(ARGV("--pids", "max", "--cpu-period", "5000", "x")), PARSE_RUN,
+	       "--pids max parses");
+	ok(cfg.pids_off, "--pids max: no limit, and a later --cpu-period keeps it so");
+	is_num(parse(ARGV("--pids", "max", "--pids", "9", "x")), PARSE_RUN, "--pids max then 9");
+	ok(!cfg.pids_off && cfg.pids_max == 9, "the later --pids 9 wins");
+	is_num(parse(ARGV("--device", "/dev/ttyUSB0", "--device", "/dev/loop0:r", "x")),
+	       PARSE_RUN, "--device twice");
+	ok(cfg.n_devices == 2 && cfg.devices[0].access == 7 && cfg.devices[1].access == 2,
+	   "--device: access rwm by default, r as given");
+	is_str(cfg.device_path[1], "/dev/loop0", "--device: the path without its access");
+	bad(ARGV("--device", "/dev/null", "x"), "/dev/null is hutch's own");
+	bad(ARGV("--device", "/dev/ttyUSB0:rx", "x"), "letters of rwm");
+	bad(ARGV("--device", "ttyUSB0", "x"), "must be an absolute path");
+	bad(ARGV("--device", "/dev/", "x"), "must be an absolute path");
 	bad(ARGV("--pids", "-5", "x"), "not a number from 1");
 	bad(ARGV("--cgroup-parent", "../escape", "x"), "each part must be a name");
 	bad(ARGV("--cgroup-parent", "a/../../b", "x"), "each part must be a name");

@@ -250,3 +250,66 @@ run -n uns2 --userns-base 200000 --bind "$W/unsdata:/tmp" -- sh -c 'echo x > /tm
 t_is "$rc:$(stat -c %u:%g "$W/unsdata/f" 2>&1)" "0:200000:200000" \
 	"--userns-base 200000: a file written through --bind belongs to 200000:200000"
 t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"
+
+# --- The device allow-list: hutch's BPF_PROG_TYPE_CGROUP_DEVICE program ----------
+# Nodes the sandbox was not given answer EPERM at open and mknod, whatever
+# the driver would say: the kernel log (1:11, writable without any
+# capability), a loop device (7:0); reached through stdin on the guest's
+# /tmp (a mount that allows devices: the program alone stands in the way)
+# and made with mknod (CAP_MKNOD kept, no filter).
+mknod "$W/kmsg" c 1 11
+mknod "$W/loop" b 7 0
+# shellcheck disable=SC2016 # expanded by the service's shell
+reopen='( exec 3>/proc/self/fd/0 && echo "$0: WON" ) 2>&1'
+run -n dv -- sh -c "$reopen" kmsg <"$W/kmsg"
+t_like "$out" "can't create /proc/self/fd/0: Operation not permitted" \
+	"the kernel log reopened for writing: EPERM from the device program" || t_diag "$err"
+run -n dv -- sh -c "$reopen" loop <"$W/loop"
+t_like "$out" "can't create /proc/self/fd/0: Operation not permitted" \
+	"a loop device reopened for writing: EPERM from the device program" || t_diag "$err"
+run -n dv --cap-keep MKNOD --seccomp off -- sh -c 'mknod /tmp/k c 1 11 2>&1; mknod /tmp/n c 1 3 && echo null made'
+t_like "$out" "mknod: /tmp/k: Operation not permitted" "mknod of the kernel log (CAP_MKNOD kept, no filter): EPERM"
+t_like "$out" "null made" "mknod of /dev/null's numbers is allowed (m)"
+run -n dv -- sh -c 'echo x >/dev/null && echo null ok; head -c 3 /dev/urandom | wc -c; exec 5<>/dev/ptmx && echo ptmx ok'
+t_is "$(printf '%s\n' "$out" | tr '\n' ' ')" "null ok 3 ptmx ok " \
+	"/dev/null, /dev/urandom and /dev/ptmx still open" || t_diag "$err"
+t_ok "the group is removed (and the program with it)" test ! -e "$CG/hutch/dv"
+# --device: one more entry in the program, with its access
+run -n dv --device "$W/kmsg:w" -- sh -c '( exec 3>/dev/kmsg && echo "kmsg written" ); ( exec 3</dev/kmsg && echo "kmsg read" ) 2>&1'
+t_like "$out" "kmsg written" "--device PATH:w: the node opens for writing" || t_diag "$err"
+t_like "$out" "can't open /dev/kmsg: Operation not permitted" "but not for reading (EPERM)"
+
+# --- Defaults: --pids, oom_score_adj ------------------------------------------------
+least=$(cat /proc/sys/kernel/pid_max)
+tm=$(cat /proc/sys/kernel/threads-max)
+[ "$tm" -lt "$least" ] && least=$tm
+run -n dfl --ro-bind /sys/fs/cgroup:/cg -- cat /cg/hutch/dfl/pids.max
+t_is "$out" "$((least * 15 / 100))" "no --pids: pids.max is 15% of min(pid_max, threads-max)" || t_diag "$err"
+run -n dfl --pids max -- true
+t_is "$rc" 0 "--pids max runs" || t_diag "$err"
+
+# The caller's value is 300; the launcher and PID 1 take -1000, the service
+# gets 300 back and cannot lower itself again (its floor rose with it).
+oom='cat /proc/self/oom_score_adj; echo -1000 >/proc/self/oom_score_adj; echo "now $(cat /proc/self/oom_score_adj)"; exec sleep 600'
+for mode in plain userns; do
+	set --
+	[ "$mode" = userns ] && set -- --userns
+	(echo 300 >/proc/self/oom_score_adj && exec "$H" --root "$R" -n oom "$@" -- sh -c "$oom") \
+		>"$W/oom.out" 2>"$W/oom.log" &
+	L=$!
+	t_wait 10 svc_of "$L"
+	t_wait 10 grep -q now "$W/oom.out"
+	p1=$(pid1_of "$L")
+	svc=$(svc_of "$L")
+	t_is "$(cat "/proc/$L/oom_score_adj")" -1000 "$mode: the launcher's oom_score_adj is -1000"
+	if [ "$mode" = userns ]; then
+		t_is "$(cat "/proc/$p1/oom_score_adj")" 300 "$mode: PID 1 keeps the caller's 300"
+	else
+		t_is "$(cat "/proc/$p1/oom_score_adj")" -1000 "$mode: PID 1's is -1000"
+	fi
+	t_is "$(cat "/proc/$svc/oom_score_adj")" 300 "$mode: the service's is the caller's 300"
+	t_like "$(cat "$W/oom.out")" "now 300" "$mode: the service cannot lower it to -1000" ||
+		t_diag "$(cat "$W/oom.out")"
+	stop_launcher "$L" 10
+done
+t_is "$(find $CG/hutch -mindepth 1 -type d)" "" "no group is left below /sys/fs/cgroup/hutch"
