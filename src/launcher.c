@@ -188,7 +188,7 @@ static void write_pidfile(const struct config *cfg)
 		fmt(tmp, sizeof tmp, "%s", cfg->pidfile);
 		tmp[bad < sizeof tmp ? bad : sizeof tmp - 1] = '\0';
 		die("--pidfile %s: %s is not safe to use: every directory and "
-		    "symlink on the way must be owned by uid %u or root, and a "
+		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
 		    "directory not writable by group or others (unless sticky)",
 		    cfg->pidfile, tmp, (unsigned)geteuid());
 	}

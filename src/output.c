@@ -74,7 +74,7 @@ void output_open(struct output *out, struct config *cfg)
 	shown[bad < sizeof shown ? bad : sizeof shown - 1] = '\0';
 	if (out->dir == -EPERM)
 		die("--output %s: %s is not safe to use: every directory and "
-		    "symlink on the way must be owned by uid %u or root, and a "
+		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
 		    "directory not writable by group or others (unless sticky)",
 		    out->path, shown, (unsigned)geteuid());
 	err = out->dir < 0 ? out->dir : open_file(out);

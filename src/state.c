@@ -85,7 +85,7 @@ static _Noreturn void refuse(const char *path, size_t len, int err)
 		shown[len] = '\0';
 	if (err == -EPERM || err == -ELOOP || err == -ENOTDIR)
 		die("state directory %s is not safe to use: it must be a "
-		    "directory or file (not a symlink) owned by uid %u or root, "
+		    "directory or file (not a symlink) owned by the caller (uid %u) or root, "
 		    "not writable by group or others: remove it, or give "
 		    "--state-dir", shown, (unsigned)geteuid());
 	die("state directory %s: %s", shown, error_text(-err));
@@ -105,7 +105,7 @@ static ssize_t state_read(int dirfd, const char *file, char *buf, size_t size)
 	if (fd < 0 || stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode) ||
 	    !trust_stat(&st, false) || (st.st_mode & 022))
 		die("state file %s is not safe to use: it must be a regular file "
-		    "owned by uid %u or root, not writable by group or others: "
+		    "owned by the caller (uid %u) or root, not writable by group or others: "
 		    "remove the sandbox's state directory, or give --state-dir",
 		    file, (unsigned)geteuid());
 	n = read_fd(fd, buf, size);
