@@ -53,7 +53,7 @@ one_line() { [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ]; }
 as_user mkdir -p "$pub/state/trust-a" "$pub/state/trust-b"
 as_user sh -c "printf 'pid=%s\nstart=%s\nstop_timeout_ms=100\n' $victim $(start_time "$victim") \
 	>$pub/state/trust-a/launcher"
-out=$(timeout 20 "$HUTCH" stop --state-dir "$pub/state" trust-a 2>&1)
+out=$(timeout -k 5 20 "$HUTCH" stop --state-dir "$pub/state" trust-a 2>&1)
 rc=$? err=$out
 is "$rc" 125 "hutch stop refuses a state directory another user made (exit 125)"
 ok "... with one line" one_line
@@ -62,13 +62,13 @@ ok "... and the process that user named is not signalled" kill -0 "$victim"
 
 as_user sh -c "printf 'pid=%s\nstart=1\nstop_timeout_ms=100\npidfile=%s\n' $dead \
 	$tmp/victim.pid >$pub/state/trust-b/launcher"
-err=$(timeout 20 "$HUTCH" --state-dir "$pub/state" --name trust-b --root "$root" \
+err=$(timeout -k 5 20 "$HUTCH" --state-dir "$pub/state" --name trust-b --root "$root" \
 	-- /bin/true 2>&1)
 is "$?" 125 "a start refuses a state directory another user made (exit 125)"
 ok "... with one line" one_line
 note "$err"
 ok "... and root did not remove the file that user named" test -e "$tmp/victim.pid"
-err=$(timeout 20 "$HUTCH" status --state-dir "$pub/state" trust-b 2>&1)
+err=$(timeout -k 5 20 "$HUTCH" status --state-dir "$pub/state" trust-b 2>&1)
 is "$?" 125 "hutch status refuses it too"
 ok "... and the file is still there" test -e "$tmp/victim.pid"
 
@@ -80,14 +80,14 @@ mkdir -m 0755 "$tmp/state/trust-c"
 chown nobody "$tmp/state/trust-c"
 as_user sh -c "printf 'pid=%s\nstart=%s\nstop_timeout_ms=100\n' $victim $(start_time "$victim") \
 	>$tmp/state/trust-c/launcher"
-err=$(timeout 20 "$HUTCH" stop --state-dir "$tmp/state" trust-c 2>&1)
+err=$(timeout -k 5 20 "$HUTCH" stop --state-dir "$tmp/state" trust-c 2>&1)
 is "$?" 125 "hutch stop refuses a sandbox directory another user owns"
 ok "... with one line" one_line
 ok "... and the process named there is not signalled" kill -0 "$victim"
 
 # A symlink as the state directory: refused, not followed.
 ln -s "$tmp/state" "$tmp/state-link"
-err=$(timeout 20 "$HUTCH" --state-dir "$tmp/state-link" --name trust-d --root "$root" \
+err=$(timeout -k 5 20 "$HUTCH" --state-dir "$tmp/state-link" --name trust-d --root "$root" \
 	-- /bin/true 2>&1)
 is "$?" 125 "a symlink as the state directory is refused"
 ok "... with one line" one_line
@@ -101,7 +101,7 @@ reader=$!
 host_pids+=("$reader")
 wait_for 10 sh -c "ls -l /proc/$reader/fd 2>/dev/null | grep -q out.fifo" ||
 	bail_out "the fifo's reader did not start"
-err=$(timeout 20 "$HUTCH" --name trust-f --root "$root" --output "$pub/out.fifo" \
+err=$(timeout -k 5 20 "$HUTCH" --name trust-f --root "$root" --output "$pub/out.fifo" \
 	-- /bin/sh -c 'head -c 300000 /dev/zero' 2>&1)
 is "$?" 125 "a fifo at --output is refused at once (exit 125), not a wedged launcher"
 ok "... with one line" one_line
@@ -113,14 +113,14 @@ mkdir -m 0700 "$tmp/secret"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp/secret/passwd"
 before=$(cksum <"$tmp/secret/passwd")
 as_user ln -s "$tmp/secret" "$pub/logs"
-err=$(timeout 20 "$HUTCH" --name trust-g --root "$root" --output "$pub/logs/passwd" \
+err=$(timeout -k 5 20 "$HUTCH" --name trust-g --root "$root" --output "$pub/logs/passwd" \
 	-- /bin/echo 'evil::0:0::/:/bin/sh' 2>&1)
 is "$?" 125 "--output through another user's symlink is refused (exit 125)"
 ok "... with one line" one_line
 note "$err"
 is "$(cksum <"$tmp/secret/passwd")" "$before" "... and root's file is unchanged"
 
-err=$(timeout 20 "$HUTCH" --name trust-h --root "$root" --pidfile "$pub/logs/passwd" \
+err=$(timeout -k 5 20 "$HUTCH" --name trust-h --root "$root" --pidfile "$pub/logs/passwd" \
 	-- /bin/true 2>&1)
 is "$?" 125 "--pidfile through another user's symlink is refused (exit 125)"
 ok "... with one line" one_line
@@ -129,7 +129,7 @@ is "$(cksum <"$tmp/secret/passwd")" "$before" "... and root's file is unchanged"
 # The sticky /tmp-like directory itself is fine, and so is a root-owned
 # symlink on the way (/var/run -> /run on Debian).
 ln -s "$tmp/secret" "$tmp/own-link"
-timeout 20 "$HUTCH" --name trust-i --root "$root" --output "$pub/ok.log" \
+timeout -k 5 20 "$HUTCH" --name trust-i --root "$root" --output "$pub/ok.log" \
 	--pidfile "$tmp/own-link/ok.pid" -- /bin/echo fine 2>"$tmp/err"
 is "$? $(cat "$pub/ok.log")" "0 fine" "--output in a sticky directory, --pidfile through root's symlink: accepted"
 
@@ -174,7 +174,7 @@ is "$got" victim-alive "hutch stop never signals a pid that was recycled after i
 
 # hutch's own code from the service: one more failure, restarted per
 # --restart; the launcher ends with it only when the start limit is hit.
-err=$(timeout 30 "$HUTCH" --name trust-j --root "$root" --restart always \
+err=$(timeout -k 5 30 "$HUTCH" --name trust-j --root "$root" --restart always \
 	--restart-delay 1ms --start-limit 4/1h -- /bin/sh -c 'echo run; exit 125' 2>&1 >"$tmp/out")
 rc=$?
 is "$(grep -c run "$tmp/out")" 4 "a service exiting 125 under --restart always is restarted"
@@ -185,7 +185,7 @@ is "$rc" 125 "... and the launcher passes on the service's last code"
 # taken yet, so a passwd that never ends would hold it for good.
 passwd_attack() {
 	local what=$1
-	err=$(timeout 20 "$HUTCH" --name trust-k --root "$root" --user service -- id -u 2>&1)
+	err=$(timeout -k 5 20 "$HUTCH" --name trust-k --root "$root" --user service -- id -u 2>&1)
 	rc=$?
 	is "$rc" 125 "an /etc/passwd that is $what: exit 125 at once"
 	ok "... with one line" one_line
@@ -199,9 +199,9 @@ rm "$root/etc/passwd" && mkfifo "$root/etc/passwd"
 passwd_attack "a fifo"
 rm "$root/etc/passwd"
 yes 'filler:x:1:1::/:/bin/sh' | head -c 100M >"$root/etc/passwd"
-echo 'service:x:1000:1000::/tmp:/bin/sh' >>"$root/etc/passwd"
+printf '\nservice:x:1000:1000::/tmp:/bin/sh\n' >>"$root/etc/passwd"
 passwd_attack "100 MB"
-out=$(timeout 20 "$HUTCH" --name trust-k --root "$root" --user service -- id -u 2>/dev/null)
+out=$(timeout -k 5 20 "$HUTCH" --name trust-k --root "$root" --user service -- id -u 2>/dev/null)
 is "$?:$out" "0:1000" "the image's own passwd still works"
 
 done_testing
