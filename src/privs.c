@@ -112,7 +112,7 @@ static void match_entry(char *line, void *arg)
  * writer), and at most IMAGE_FILE_MAX bytes: a real one is a few KiB.
  * Anything else is a setup error, never a spin in PID 1, where no signal
  * is taken yet. Calls fn on each line; -ENOENT when the file is absent. */
-#define IMAGE_FILE_MAX (64 * 1024)
+#define IMAGE_FILE_MAX 65536
 
 static int each_image_line(const char *file, void (*fn)(char *line, void *arg),
 			   void *arg)

@@ -46,6 +46,7 @@ dead=$!
 printf '%s\n' "$dead" >"$tmp/victim.pid"
 
 # one_line: hutch said exactly one line (in $err).
+# shellcheck disable=SC2317 # called through ok
 one_line() { [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ]; }
 
 # --- another user's state directory ---------------------------------------------------
