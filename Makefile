@@ -42,10 +42,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # ipcmk), bsdutils (script) and groff (the man page); binutils for readelf;
 # the kernel's i386 and arm syscall headers for seccomp's compat tables;
 # tini and dumb-init, the oracles of the signal tests (52-signals-peers.t),
-# of the leftovers' SIGTERM (62-restart-wait.t) and of job control.
+# of the leftovers' SIGTERM (62-restart-wait.t) and of job control;
+# strace, which holds hutch stop in its signal call (70-trusted-paths.t).
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
-	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev tini dumb-init
+	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev tini dumb-init \
+	strace
 
 ifeq ($(V),1)
 Q :=

@@ -1,11 +1,14 @@
 /* control.c - the control commands. They trust a state directory only
  * while its launcher runs (pid and start time both match); a stale one
  * is removed and reported. Stop and restart wait for the outcome, so a
- * script can rely on the exit code. */
+ * script can rely on the exit code. The launcher is signalled through a
+ * pidfd (Linux 5.3), checked against the recorded start time after it is
+ * opened: a pid the kernel gave to another process since is never hit. */
 #include "control.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +27,7 @@ struct target {
 	const char *dir;
 	const char *name;
 	int dirfd;
+	int pidfd;	/* the launcher's; -1 on a kernel before 5.3 */
 	long launcher;
 	uint64_t stop_timeout_ms;
 	int reload_signal;
@@ -50,24 +54,45 @@ static const char *value_of(const char *text, const char *key, char *buf, size_t
 	return buf;
 }
 
+/* A pidfd of the launcher, or -1 (errno ENOSYS: a kernel before 5.3,
+ * where only the racy kill(2) by pid is left). A pidfd stays with the
+ * process it was opened for; its start time, read again after the open,
+ * tells that this is the launcher and not a process that got its pid. */
+static int launcher_pidfd(const struct proc_id *id)
+{
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)id->pid, 0);
+	struct proc_id now;
+
+	if (fd >= 0 && (proc_id_of(id->pid, &now) || now.start != id->start)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	return fd;
+}
+
 /* CTL_OK when NAME runs; CTL_NOT_RUNNING when there is no such sandbox;
  * CTL_FAILED when its state was stale (and is now removed). */
 static int find(struct target *t)
 {
 	char path[300], launcher[128], v[24];
+	struct proc_id id;
 	uint64_t n;
 
 	state_path(t->dir, t->name, path, sizeof path);
-	t->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	t->pidfd = -1;
+	t->dirfd = state_open(t->dir, t->name);
 	if (t->dirfd < 0)
 		return CTL_NOT_RUNNING;
-	if (!launcher_alive(t->dirfd, &t->launcher)) {
+	if (!launcher_alive(t->dirfd, &id) ||
+	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno != ENOSYS)) {
 		struct config cfg = { .name = t->name, .state_dir = t->dir };
 		log_error("%s: stale state (launcher %ld is gone): removed %s", t->name,
-			  t->launcher, path);
+			  id.pid, path);
 		state_remove(&cfg, t->dirfd);
 		return CTL_FAILED;
 	}
+	t->launcher = id.pid;
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
 	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
 						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
@@ -76,6 +101,14 @@ static int find(struct target *t)
 					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
+}
+
+/* A signal for the launcher: through its pidfd, by pid only without. */
+static int signal_launcher(const struct target *t, int sig)
+{
+	if (t->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, t->pidfd, sig, NULL, 0);
+	return kill((pid_t)t->launcher, sig);
 }
 
 /* Polls every 50 ms until done(t), up to the stop timeout and 5 s more:
@@ -179,12 +212,17 @@ static bool launcher_gone(struct target *t)
 
 static int stop(struct target *t)
 {
-	if (kill((pid_t)t->launcher, SIGTERM))
+	struct pollfd exited = { t->pidfd, POLLIN, 0 };
+	uint64_t wait_ms = t->stop_timeout_ms + 5000;
+
+	if (signal_launcher(t, SIGTERM))
 		return CTL_NOT_RUNNING;
-	if (wait_for(t, launcher_gone))
+	/* a pidfd becomes readable when its process ends: no polling */
+	if (t->pidfd >= 0 ? poll(&exited, 1, wait_ms > INT32_MAX ? -1 : (int)wait_ms) > 0
+			  : wait_for(t, launcher_gone))
 		return CTL_OK;
 	log_error("%s: still running %llu ms after SIGTERM", t->name,
-		  (unsigned long long)t->stop_timeout_ms + 5000);
+		  (unsigned long long)wait_ms);
 	return CTL_FAILED;
 }
 
@@ -200,7 +238,7 @@ static bool restarted(struct target *t)
 
 static int restart(struct target *t)
 {
-	if (kill((pid_t)t->launcher, SIGNAL_RESTART))
+	if (signal_launcher(t, SIGNAL_RESTART))
 		return CTL_NOT_RUNNING;
 	if (wait_for(t, restarted))
 		return CTL_OK;
@@ -238,6 +276,8 @@ static bool list_one(const char *name, void *dir)
 	fmt(line, sizeof line, "%s %s\n", name, value_of(t.status, "state", v, sizeof v));
 	say(line);
 	close(t.dirfd);
+	if (t.pidfd >= 0)
+		close(t.pidfd);
 	return false;
 }
 
@@ -298,5 +338,7 @@ int control_run(int argc, char **argv)
 	      : verb == RELOAD	? signal_service(&t, t.reload_signal)
 				: signal_service(&t, sig);
 	close(t.dirfd);
+	if (t.pidfd >= 0)
+		close(t.pidfd);
 	return found;
 }

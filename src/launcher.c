@@ -27,6 +27,7 @@
 #include "sandbox.h"
 #include "signals.h"
 #include "sys.h"
+#include "trust.h"
 #include "userns.h"
 
 /* A host path made absolute: PID 1 changes directory before it mounts
@@ -68,6 +69,7 @@ static void check_host(struct config *cfg)
 		cfg->root = absolute(cfg, cfg->root);
 	}
 	cfg->pidfile = absolute(cfg, cfg->pidfile);
+	cfg->output = absolute(cfg, cfg->output);
 	/* with ".new" or ".1" added, they still fit hutch's path buffers */
 	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
 		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
@@ -205,20 +207,45 @@ static void clean_up(void)
 }
 
 /* --pidfile: written next to FILE and renamed over it, so a reader never
- * sees it half written. */
+ * sees it half written. Its directory is reached through names only the
+ * caller or root own (trust.h), and used through its descriptor: an init
+ * script will signal whatever pid the file holds, so nobody else may get
+ * to write it. FILE.new is made anew (O_EXCL), never one found there. */
 static void write_pidfile(const struct config *cfg)
 {
 	char tmp[300], text[24];
-	int fd;
+	const char *name;
+	struct stat st;
+	size_t bad;
+	int dir, fd, err = 0;
 
 	if (!cfg->pidfile)
 		return;
-	fmt(tmp, sizeof tmp, "%s.new", cfg->pidfile);
+	dir = trust_parent(cfg->pidfile, &name, &bad);
+	if (dir == -EPERM) {
+		fmt(tmp, sizeof tmp, "%s", cfg->pidfile);
+		tmp[bad < sizeof tmp ? bad : sizeof tmp - 1] = '\0';
+		die("--pidfile %s: %s is not safe to use: every directory and "
+		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
+		    "directory not writable by group or others (unless sticky)",
+		    cfg->pidfile, tmp, (unsigned)geteuid());
+	}
+	if (dir < 0)
+		die("--pidfile %s: %s", cfg->pidfile, error_text(-dir));
+	if (stat_at(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		die("--pidfile %s: there is something else there than a regular "
+		    "file (a symlink, a fifo, a directory): remove it", cfg->pidfile);
+	fmt(tmp, sizeof tmp, "%s.new", name);
 	fmt(text, sizeof text, "%d\n", (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	unlinkat(dir, tmp, 0);
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
+		    O_NONBLOCK, 0644);
 	if (fd < 0 || write_all(fd, text, strlen(text)) || close(fd) ||
-	    rename(tmp, cfg->pidfile))
-		die("--pidfile %s: %s", cfg->pidfile, error_text(errno));
+	    renameat(dir, tmp, dir, name))
+		err = errno;
+	close(dir);
+	if (err)
+		die("--pidfile %s: %s", cfg->pidfile, error_text(err));
 }
 
 /* --daemon: the caller waits here until PID 1 reports the service

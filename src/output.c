@@ -15,25 +15,41 @@
 
 #include "log.h"
 #include "sys.h"
+#include "trust.h"
 
+/* FILE, in the directory checked once by output_open. -EPERM: a regular
+ * file another user owns or that has other names (a hard link to a file
+ * the caller never meant to write); -EBADFD: neither a regular file nor a
+ * character device (a fifo would stop the launcher, a socket too). */
 static int open_file(struct output *out)
 {
 	struct stat st;
+	int err = 0;
 
 	/* 0640: a service's output may hold what the world should not read.
 	 * O_NONBLOCK: a fifo without a reader fails (ENXIO) rather than hang
-	 * the launcher; it is cleared again for the writes. */
-	out->file = open(out->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-				    O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0640);
+	 * the launcher; it is cleared again for the writes. O_NOFOLLOW: a
+	 * symlink at FILE is refused (ELOOP). */
+	out->file = openat(out->dir, out->name, O_WRONLY | O_APPEND | O_CREAT |
+			   O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0640);
 	if (out->file < 0)
 		return -errno;
-	/* the bare call: musl's fcntl(3) is 400 bytes of special cases */
-	syscall(SYS_fcntl, out->file, F_SETFL, O_APPEND);
 	out->size = 0;
 	if (stat_at(out->file, "", &st, AT_EMPTY_PATH))
-		return 0;
+		err = -errno;
+	else if (S_ISREG(st.st_mode) && (!trust_stat(&st, false) || st.st_nlink != 1))
+		err = -EPERM;
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		err = -EBADFD;
+	if (err) {
+		close(out->file);
+		out->file = -1;
+		return err;
+	}
+	/* the bare call: musl's fcntl(3) is 400 bytes of special cases */
+	syscall(SYS_fcntl, out->file, F_SETFL, O_APPEND);
 	if (!S_ISREG(st.st_mode))
-		out->max = 0; /* a console or a fifo: nothing to rotate */
+		out->max = 0; /* a console or a serial port: nothing to rotate */
 	else
 		out->size = (uint64_t)st.st_size;
 	return 0;
@@ -41,15 +57,33 @@ static int open_file(struct output *out)
 
 void output_open(struct output *out, struct config *cfg)
 {
+	char shown[300];
+	size_t bad;
 	int fds[2], err;
 
 	out->path = cfg->output;
 	out->max = cfg->output_max;
-	out->pipe = cfg->output_fd = -1;
+	out->pipe = cfg->output_fd = out->dir = -1;
 	out->failing = false;
 	if (!out->path)
 		return;
-	err = open_file(out);
+	/* the directory: reached through names only the caller or root own,
+	 * then used through its descriptor (trust.h) */
+	out->dir = trust_parent(out->path, &out->name, &bad);
+	fmt(shown, sizeof shown, "%s", out->path);
+	shown[bad < sizeof shown ? bad : sizeof shown - 1] = '\0';
+	if (out->dir == -EPERM)
+		die("--output %s: %s is not safe to use: every directory and "
+		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
+		    "directory not writable by group or others (unless sticky)",
+		    out->path, shown, (unsigned)geteuid());
+	err = out->dir < 0 ? out->dir : open_file(out);
+	if (err == -EPERM)
+		die("--output %s: a regular file that another user owns, or with "
+		    "other hard links: remove it, or choose another path", out->path);
+	if (err == -EBADFD)
+		die("--output %s: neither a regular file nor a character device "
+		    "(a fifo or socket would stall the output)", out->path);
 	if (err)
 		die("--output %s: %s", out->path, error_text(-err));
 	if (pipe_cloexec(fds))

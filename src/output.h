@@ -10,6 +10,8 @@
 
 struct output {
 	const char *path; /* NULL: no --output */
+	const char *name; /* its last name, in dir */
+	int dir;	  /* its directory, checked once (trust.h) */
 	uint64_t max;	  /* rotate at this size; 0: never */
 	uint64_t size;	  /* FILE's size now */
 	int file;	  /* FILE, appended to; -1 while it cannot be */

@@ -7,6 +7,7 @@
 #include "privs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -105,6 +106,34 @@ static void match_entry(char *line, void *arg)
 		fmt(l->home, sizeof l->home, "%s", f[5]);
 }
 
+/* passwd and group are the image's: whoever made it chose what they
+ * are. Only a regular file, not a symlink (to /dev/zero, say, which would
+ * never end), opened without blocking (a fifo would wait forever for a
+ * writer), and at most IMAGE_FILE_MAX bytes: a real one is a few KiB.
+ * Anything else is a setup error, never a spin in PID 1, where no signal
+ * is taken yet. Calls fn on each line; -ENOENT when the file is absent. */
+#define IMAGE_FILE_MAX 65536
+
+static int each_image_line(const char *file, void (*fn)(char *line, void *arg),
+			   void *arg)
+{
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), err;
+	struct stat st;
+
+	if (fd < 0 && errno != ELOOP)
+		return -errno;
+	if (fd < 0 || stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode))
+		die("--user: the sandbox's %s is not a regular file (a symlink, "
+		    "fifo or device): hutch reads only a plain file there", file);
+	err = st.st_size > IMAGE_FILE_MAX ? -EFBIG
+					  : each_line_fd(fd, IMAGE_FILE_MAX, fn, arg);
+	close(fd);
+	if (err)
+		die("--user: the sandbox's %s is larger than %d KiB: hutch reads "
+		    "no more of it", file, IMAGE_FILE_MAX / 1024);
+	return 0;
+}
+
 /* A user or group as a number (looked up only for its defaults) or a name
  * (which must be there). */
 static unsigned resolve(const char *spec, size_t len, const char *file,
@@ -116,11 +145,11 @@ static unsigned resolve(const char *spec, size_t len, const char *file,
 	name[len < sizeof name ? len : sizeof name - 1] = '\0';
 	memset(l, 0, sizeof *l);
 	if (number(name, &l->id)) {
-		each_line(file, match_entry, l);
+		each_image_line(file, match_entry, l);
 		return l->id;
 	}
 	l->name = name;
-	if (each_line(file, match_entry, l) < 0 || !l->found)
+	if (each_image_line(file, match_entry, l) < 0 || !l->found)
 		die("--user %s: no '%s' in the sandbox's %s (hutch never falls "
 		    "back to root)", spec, name, file);
 	l->name = NULL;

@@ -1,7 +1,9 @@
 /* state.c - the state directory. Written by the launcher (who) and PID 1
  * (how the service is doing), read by the control commands; a launcher
  * killed with SIGKILL leaves it behind, so readers check that the launcher
- * still runs, by pid and start time, before they trust it. */
+ * still runs, by pid and start time, before they trust it. Root removes
+ * files and signals processes on what it says: the directories and files
+ * must be the caller's (or root's) alone (trust.h), else hutch refuses. */
 #include "state.h"
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 
 #include "log.h"
 #include "sys.h"
+#include "trust.h"
 #include "units.h"
 
 const char *state_dir_default(void)
@@ -71,30 +74,74 @@ int state_write(int dirfd, const char *file, const char *text)
 	return err;
 }
 
-bool launcher_alive(int dirfd, long *pid)
+/* Dies with one line: path (its first len characters) is not the
+ * caller's alone, or cannot be opened. */
+static _Noreturn void refuse(const char *path, size_t len, int err)
+{
+	char shown[300];
+
+	fmt(shown, sizeof shown, "%s", path);
+	if (len < sizeof shown)
+		shown[len] = '\0';
+	if (err == -EPERM || err == -ELOOP || err == -ENOTDIR)
+		die("state directory %s is not safe to use: it must be a "
+		    "directory or file (not a symlink) owned by the caller (uid %u) or root, "
+		    "not writable by group or others: remove it, or give "
+		    "--state-dir", shown, (unsigned)geteuid());
+	die("state directory %s: %s", shown, error_text(-err));
+}
+
+/* FILE of the state directory, read only when it is a regular file that
+ * only the caller or root can write; dies otherwise. -errno when absent. */
+static ssize_t state_read(int dirfd, const char *file, char *buf, size_t size)
+{
+	int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0 && errno != ELOOP)
+		return -errno;
+	if (fd < 0 || stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode) ||
+	    !trust_stat(&st, false) || (st.st_mode & 022))
+		die("state file %s is not safe to use: it must be a regular file "
+		    "owned by the caller (uid %u) or root, not writable by group or others: "
+		    "remove the sandbox's state directory, or give --state-dir",
+		    file, (unsigned)geteuid());
+	n = read_fd(fd, buf, size);
+	close(fd);
+	return n;
+}
+
+bool launcher_alive(int dirfd, struct proc_id *id)
 {
 	char text[128], *w[4];
 	uint64_t p, start;
 	struct proc_id now;
 
-	if (read_small_file(dirfd, "launcher", text, sizeof text) <= 0 ||
+	id->pid = 0;
+	if (state_read(dirfd, "launcher", text, sizeof text) <= 0 ||
 	    split_words(text, w, 4, '\n') < 2 || strncmp(w[0], "pid=", 4) != 0 ||
 	    strncmp(w[1], "start=", 6) != 0 || parse_uint(w[0] + 4, INT32_MAX, &p) ||
 	    parse_uint(w[1] + 6, UINT64_MAX, &start))
 		return false;
-	*pid = (long)p;
+	id->pid = (long)p;
+	id->start = start;
 	return proc_id_of((long)p, &now) == 0 && now.start == start;
 }
 
 /* A pid file naming a launcher that is gone would have an init script
  * signal whatever process has the pid now: it goes with the state, but
- * only while it names that launcher (another may have taken it over). */
+ * only while it names that launcher (another may have taken it over), and
+ * only through the checked walk to its directory (trust.h). */
 static void remove_pidfile(int dirfd)
 {
 	char text[400], pid[24], *path;
-	size_t n;
+	const char *name;
+	size_t n, bad;
+	int at, fd;
 
-	if (read_small_file(dirfd, "launcher", text, sizeof text) <= 0 ||
+	if (state_read(dirfd, "launcher", text, sizeof text) <= 0 ||
 	    strncmp(text, "pid=", 4) != 0)
 		return;
 	/* the last line; a loop, as strstr(3) costs 1 KiB */
@@ -105,9 +152,16 @@ static void remove_pidfile(int dirfd)
 	n = until_any(text + 4, "\n") + 1; /* "PID\n", as the pid file has it */
 	path += 9;
 	path[until_any(path, "\n")] = '\0';
-	if (read_small_file(AT_FDCWD, path, pid, sizeof pid) == (ssize_t)n &&
+	at = trust_parent(path, &name, &bad);
+	if (at < 0)
+		return;
+	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && read_fd(fd, pid, sizeof pid) == (ssize_t)n &&
 	    memcmp(pid, text + 4, n) == 0)
-		unlink(path);
+		unlinkat(at, name, 0);
+	if (fd >= 0)
+		close(fd);
+	close(at);
 }
 
 static void remove_files(int dirfd)
@@ -120,32 +174,73 @@ static void remove_files(int dirfd)
 		unlinkat(dirfd, files[i], 0);
 }
 
+/* The top state directory, checked (trust.h): its descriptor, or -errno
+ * with *bad the length of the part of base that failed. */
+static int open_base(const char *base, bool create, size_t *bad)
+{
+	const char *name;
+	int at = trust_parent(base, &name, bad), fd;
+
+	if (at < 0)
+		return at;
+	fd = trust_dir(at, name, create);
+	close(at);
+	*bad = strlen(base);
+	return fd;
+}
+
+int state_open(const char *dir, const char *name)
+{
+	const char *base = dir ? dir : STATE_DIR_DEFAULT;
+	size_t bad;
+	int top = open_base(base, false, &bad), fd;
+
+	if (top == -ENOENT)
+		return -ENOENT;
+	if (top < 0)
+		refuse(base, bad, top);
+	fd = trust_dir(top, name, false);
+	close(top);
+	if (fd < 0 && fd != -ENOENT) {
+		char path[300];
+		state_path(dir, name, path, sizeof path);
+		refuse(path, sizeof path, fd);
+	}
+	return fd;
+}
+
 int state_create(const struct config *cfg)
 {
 	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
 	char path[300], text[400];
 	const char *hint = cfg->rootless ? " (as an ordinary user: set "
 					   "XDG_RUNTIME_DIR, or give --state-dir)" : "";
-	struct proc_id self;
-	long other;
-	int dirfd;
+	struct proc_id self, other;
+	size_t bad;
+	int top, dirfd;
 
 	state_path(cfg->state_dir, cfg->name, path, sizeof path);
-	if (mkdir(base, 0755) && errno != EEXIST)
+	top = open_base(base, true, &bad);
+	if (top == -EACCES || top == -EROFS || top == -ENOENT)
 		die("cannot create the state directory %s: %s%s", base,
-		    error_text(errno), hint);
-	bool existed = mkdir(path, 0755) != 0;
+		    error_text(-top), hint);
+	if (top < 0)
+		refuse(base, bad, top);
+	bool existed = mkdirat(top, cfg->name, 0755) != 0;
 
 	if (existed && errno != EEXIST)
 		die("cannot create %s: %s%s", path, error_text(errno), hint);
-	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	/* opened without following a symlink, and checked on the descriptor:
+	 * from here on only the descriptor is used */
+	dirfd = trust_dir(top, cfg->name, false);
+	close(top);
 	if (dirfd < 0)
-		die("cannot open %s: %s", path, error_text(errno));
+		refuse(path, sizeof path, dirfd);
 	/* Only a directory that was there already can hold a launcher, alive
 	 * or one that died (stale: its files go). */
 	if (existed && launcher_alive(dirfd, &other))
 		die("a sandbox named %s is already running (launcher pid %ld): "
-		    "give this one another --name", cfg->name, other);
+		    "give this one another --name", cfg->name, other.pid);
 	if (existed)
 		remove_files(dirfd);
 	if (proc_id_of((long)getpid(), &self))
@@ -155,9 +250,9 @@ int state_create(const struct config *cfg)
 	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
 	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
 	    cfg->pidfile ? "\n" : "");
-	other = state_write(dirfd, "launcher", text);
-	if (other)
-		die("cannot write %s/launcher: %s", path, error_text((int)-other));
+	top = state_write(dirfd, "launcher", text);
+	if (top)
+		die("cannot write %s/launcher: %s", path, error_text(-top));
 	return dirfd;
 }
 
@@ -166,7 +261,7 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size)
 	struct timespec pause = { 0, 2000000 };
 
 	for (int tries = 0; tries < 20; tries++) {
-		ssize_t n = read_small_file(dirfd, "status", buf, size);
+		ssize_t n = state_read(dirfd, "status", buf, size);
 		const char *end = NULL;
 
 		/* the last line, "end=N", must repeat the first, "seq=N" */
@@ -187,12 +282,17 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size)
 
 void state_remove(const struct config *cfg, int dirfd)
 {
-	char path[300];
+	size_t bad;
+	int top;
 
 	if (dirfd < 0)
 		return;
 	remove_files(dirfd);
 	close(dirfd);
-	state_path(cfg->state_dir, cfg->name, path, sizeof path);
-	rmdir(path);
+	/* the name again, in the top directory checked again */
+	top = open_base(cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT, false, &bad);
+	if (top >= 0) {
+		unlinkat(top, cfg->name, AT_REMOVEDIR);
+		close(top);
+	}
 }

@@ -26,9 +26,11 @@ struct proc_id {
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
- * stop timeout, reload signal, pid file last). A sandbox of that name
- * already running is refused (exit
- * 125); a directory left by a launcher that died is cleared. Returns the
+ * stop timeout, reload signal, pid file last). Both directories and every file in them must
+ * be the caller's or root's, not a symlink, not writable by group or
+ * others, else hutch refuses (exit 125). A sandbox of that name already
+ * running is refused (exit 125); a directory left by a launcher that died
+ * is cleared. Returns the
  * directory's fd, kept open (PID 1 writes "status" through it after the
  * root switch). */
 int state_create(const struct config *cfg);
@@ -37,9 +39,14 @@ int state_create(const struct config *cfg);
  * lines agree; retried a few times while PID 1 rewrites it). */
 ssize_t state_read_status(int dirfd, char *buf, size_t size);
 
-/* Whether the launcher recorded in the directory still runs (its pid in
- * *pid either way, 0 if unreadable). */
-bool launcher_alive(int dirfd, long *pid);
+/* Control commands: STATE_DIR/NAME opened and checked as state_create
+ * does (dies with one line when another user could change it); -ENOENT
+ * when there is none. */
+int state_open(const char *dir, const char *name);
+
+/* Whether the launcher recorded in the directory still runs (its pid and
+ * start time in *id either way, pid 0 if unreadable). */
+bool launcher_alive(int dirfd, struct proc_id *id);
 
 /* Removes STATE_DIR/NAME and what is in it, and the launcher's --pidfile
  * while it still holds that launcher's pid. */

@@ -55,40 +55,54 @@ int write_knob(int dirfd, const char *path, const char *value)
 	return err;
 }
 
-ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size)
+ssize_t read_fd(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return -errno;
 	while (len + 1 < size) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
+		if (n < 0)
+			return -errno;
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	close(fd);
 	return (ssize_t)len;
+}
+
+ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read_fd(fd, buf, size);
+	close(fd);
+	return n;
 }
 
 int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
 {
-	char buf[4096];
-	size_t have = 0;
-	bool skipping = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return -errno;
+	err = each_line_fd(fd, 0, fn, arg);
+	close(fd);
+	return err;
+}
+
+int each_line_fd(int fd, uint64_t cap, void (*fn)(char *line, void *arg), void *arg)
+{
+	char buf[4096];
+	size_t have = 0;
+	uint64_t total = 0;
+	bool skipping = false;
+
 	for (;;) {
 		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
 		char *line = buf, *nl;
@@ -97,6 +111,9 @@ int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
 			continue;
 		if (n <= 0)
 			break;
+		total += (uint64_t)n;
+		if (cap && total > cap)
+			return -EFBIG;
 		have += (size_t)n;
 		/* Plain loops, not memchr and memmove: nothing else in hutch
 		 * needs their word-at-a-time code (200 bytes). */
@@ -117,7 +134,6 @@ int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
 			have = 0;
 		}
 	}
-	close(fd);
 	return 0;
 }
 

@@ -18,11 +18,15 @@ int write_all(int fd, const void *buf, size_t len);
 int write_knob(int dirfd, const char *path, const char *value);
 
 /* Reads up to size-1 bytes and NUL-terminates; returns the length. */
+ssize_t read_fd(int fd, char *buf, size_t size);
 ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);
 
 /* Calls fn on each line of a file (newline removed), read 4 KiB at a time;
  * lines longer than that are skipped. */
 int each_line(const char *path, void (*fn)(char *line, void *arg), void *arg);
+/* The same on an open file, to its end, or -EFBIG after cap bytes (0: no
+ * cap) with the lines before given to fn. */
+int each_line_fd(int fd, uint64_t cap, void (*fn)(char *line, void *arg), void *arg);
 
 /* Calls fn on each name in directory path ("." and ".." too) until fn
  * returns true; returns whether one did. getdents64 itself: musl's
