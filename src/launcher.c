@@ -115,8 +115,8 @@ static void new_pid_namespace(void)
 static int forward_until_exit(pid_t child, const sigset_t *set,
 			      struct output *out)
 {
-	struct pollfd fds[2] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
-				 { -1, POLLIN, 0 } };
+	struct pollfd fds[3] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
@@ -125,10 +125,13 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		int status;
 
 		fds[1].fd = out->pipe;
-		if (poll(fds, 2, -1) < 0)
+		fds[2].fd = out->settled; /* --daemon: the service is up */
+		if (poll(fds, 3, -1) < 0)
 			continue;
 		if (fds[1].revents)
 			output_copy(out);
+		if (fds[2].revents)
+			output_settled(out);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -183,11 +186,11 @@ static void write_pidfile(const struct config *cfg)
 		die("--pidfile %s: %s", cfg->pidfile, error_text(errno));
 }
 
-/* --daemon: the caller waits here until PID 1 reports the service
- * exec'd (one byte on the pipe) and exits 0; if the sandbox ends before
- * that, it exits with the launcher's code, so an init script sees a setup
- * error. The launcher goes on in a session of its own. Returns the pipe's
- * write end, for PID 1. */
+/* --daemon: the caller waits here until the launcher reports that the
+ * service has run for --daemon-settle (one byte on the pipe) and exits 0;
+ * if the sandbox ends before that, it exits with the launcher's code, so
+ * an init script sees a setup error or a crash loop. The launcher goes on
+ * in a session of its own. Returns the pipe's write end. */
 static int daemonize(const struct config *cfg, int log_fd)
 {
 	int notify[2], status;
@@ -212,19 +215,18 @@ static int daemonize(const struct config *cfg, int log_fd)
 	}
 	close(notify[0]);
 	setsid();
-	/* Let go of the caller's terminal and pipes: stdin always; stdout
-	 * when nothing writes it (--output takes the service's); stderr when
-	 * hutch logs elsewhere (else a caller reading them, out=$(hutch
-	 * --daemon ...), would wait for the sandbox to end). A daemon keeps
-	 * no other descriptor of its caller's either. */
+	/* Let go of the caller's terminal and pipes (a caller reading them,
+	 * out=$(hutch --daemon ...), would wait for the sandbox to end):
+	 * stdin and stdout now (the service's output is --output's or
+	 * /dev/null's); stderr when hutch logs elsewhere, else once the start
+	 * is reported (output_settled). No other descriptor of its either. */
 	{
 		const int keep[] = { notify[1], log_fd };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; status > STDERR_FILENO && fd <= STDERR_FILENO; fd++)
-		if (fd == STDIN_FILENO || cfg->log_target != LOG_STDERR ||
-		    (fd == STDOUT_FILENO && cfg->output))
+		if (fd != STDERR_FILENO || cfg->log_target != LOG_STDERR)
 			dup2(status, fd);
 	if (status > STDERR_FILENO)
 		close(status);
@@ -309,6 +311,7 @@ int launcher_run(struct config *cfg)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);
+	output_daemon(&out, cfg, fds.notify, &fds.notify);
 	/* tcgetpgrp fails (ENOTTY) where stdin is no terminal */
 	cfg->tty_foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* Blocked from here on, and inherited so: PID 1 takes them with

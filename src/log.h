@@ -33,6 +33,9 @@ int log_verbosity(void);
  * the host's); returns its descriptor, to keep open in PID 1, or -errno.
  * Until then, and for LOG_STDERR, messages go to fd 2. */
 int log_open(enum log_target target);
+/* /dev/kmsg opened, or /dev/log connected, for LOG_KMSG or LOG_SYSLOG:
+ * the descriptor or -errno; hutch's own messages keep their target. */
+int log_connect(enum log_target target);
 
 size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);

@@ -1,9 +1,12 @@
-/* output.h - --output FILE: the service's stdout and stderr, through a
- * pipe, appended to a host file by the launcher, with a size cap. */
+/* output.h - --output FILE|syslog|kmsg: the service's stdout and stderr,
+ * through a pipe, copied by the launcher in whole lines: appended to a
+ * host file with a size cap, or one message a line to hutch's log. And
+ * --daemon's answer to its caller, which waits for the service to settle. */
 #ifndef HUTCH_OUTPUT_H
 #define HUTCH_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -12,18 +15,44 @@ struct output {
 	const char *path; /* NULL: no --output */
 	uint64_t max;	  /* rotate at this size; 0: never */
 	uint64_t size;	  /* FILE's size now */
-	int file;	  /* FILE, appended to; -1 while it cannot be */
+	int file;	  /* FILE (or the log), appended to; -1 while it cannot be */
 	int pipe;	  /* the read end; -1 once every writer is gone */
 	bool failing;	  /* a failure was logged; quiet until it mends */
+	bool stamps;	  /* --output-timestamps */
+	bool splice;	  /* a character device, nothing to do per line */
+	int log;	  /* 0: FILE; LOG_SYSLOG or LOG_KMSG: one message a line */
+	const char *name; /* the tag of each message */
+	size_t held;	  /* an unfinished line, kept until its newline comes */
+	size_t line_max;  /* a longer line is cut, each piece marked */
+	/* --output-rate: a token bucket, filled when output comes */
+	uint64_t rate_bytes, rate_ms, tokens, filled_at, dropped;
+	bool dropping;
+	/* --daemon */
+	int settled;	  /* PID 1 writes a byte once the service settled */
+	int caller;	  /* the waiting caller: a byte, then closed */
 };
 
-/* Opens FILE and the pipe; cfg->output_fd is the write end, for PID 1 to
- * give the service. Dies (exit 125) when FILE cannot be opened. */
+/* Opens FILE (or the log) and the pipe; cfg->output_fd is the write end,
+ * for PID 1 to give the service. Dies (exit 125) when FILE cannot be
+ * opened. */
 void output_open(struct output *out, struct config *cfg);
 
-/* One read from the pipe into FILE, rotating FILE to FILE.1 at the cap.
- * Write errors are logged once and the data dropped: a full disk must not
- * stop the service, which would block on a full pipe. */
+/* One read from the pipe: whole lines into FILE, rotating it to FILE.1 at
+ * the cap, or to the log. Write errors are logged once and the data
+ * dropped: a full disk must not stop the service, which would block on a
+ * full pipe. */
 void output_copy(struct output *out);
+
+/* --daemon, in the launcher: caller is the pipe the caller waits on. Sets
+ * *notify to the pipe for PID 1 (a byte once the service has run for
+ * --daemon-settle) and, without --output, gives the service /dev/null:
+ * nothing of the sandbox keeps the caller's descriptors. */
+void output_daemon(struct output *out, struct config *cfg, int caller,
+		   int *notify);
+
+/* out->settled is readable: the service settled (the caller is told, and
+ * the launcher lets go of the caller's stderr), or PID 1 ended first (the
+ * caller gets the exit code when the launcher exits). */
+void output_settled(struct output *out);
 
 #endif
