@@ -28,18 +28,26 @@ holders() {
 
 # --- x=$(hutch --daemon ...) returns ------------------------------------------------------
 
+# in_shell SCRIPT: SCRIPT in a shell of its own, bounded: "$x" and "$?" of
+# it come back through a file, so a $(...) that waits for the sandbox to end
+# fails the test rather than hanging it.
+in_shell() {
+	rm -f "$tmp/shell.out"
+	HUTCH=$HUTCH ROOTFS=$ROOTFS timeout 20 bash -c "$1"' ; echo "rc=$?"; echo "x=$x"' \
+		>"$tmp/shell.out" 2>/dev/null </dev/null
+	rc=$(sed -n 's/^rc=//p' "$tmp/shell.out")
+	x=$(sed -n '/^x=/,$p' "$tmp/shell.out" | sed '1s/^x=//')
+}
+
 cd /tmp || bail_out "cd /tmp"
-x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-d1 -- /bin/sleep 1000)
-rc=$?
-daemons+=(out-d1)
-is "$rc" 0 "x=\$(timeout 10 hutch --daemon ... -- sleep 1000): returns 0, not at the timeout (124)"
+daemons+=(out-d1 out-d2)
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-d1 -- /bin/sleep 1000)'
+is "$rc" 0 "x=\$(timeout 10 hutch --daemon ... -- sleep 1000): returns 0 (not 124, not hanging)"
 is "$x" "" "with nothing on stdout"
 ok "the sandbox runs on" "$HUTCH" status out-d1
 timeout 20 "$HUTCH" stop out-d1 >/dev/null 2>&1
 
-x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-d2 -- /bin/sh -c 'echo out; echo err >&2; exec sleep 1000' 2>&1)
-rc=$?
-daemons+=(out-d2)
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-d2 -- /bin/sh -c "echo out; echo err >&2; exec sleep 1000" 2>&1)'
 is "$rc" 0 "x=\$(hutch --daemon ... 2>&1), a service that writes to both: returns 0"
 is "$x" "" "and the service's lines do not reach the caller (no --output: /dev/null)"
 timeout 20 "$HUTCH" stop out-d2 >/dev/null 2>&1
@@ -61,39 +69,34 @@ timeout 20 "$HUTCH" stop out-d3 >/dev/null 2>&1
 
 # --- a crash loop is a failure -------------------------------------------------------------
 
-x=$(timeout 20 "$HUTCH" --daemon --root "$ROOTFS" --name out-crash -- /bin/sh -c 'echo failing >&2; exit 1' 2>&1)
-rc=$?
-daemons+=(out-crash)
+daemons+=(out-crash out-late out-zero)
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-crash -- /bin/sh -c "echo failing >&2; exit 1" 2>&1)'
 is "$rc" 1 "a service that exits 1 at every start: --daemon fails with its code, 1"
 like "$x" "service exited with code 1 after [0-9]+ ms" "the caller gets its exit line"
 like "$x" "did not stay up for --daemon-settle \(1000 ms\)" "and why the start failed"
 ok "nothing keeps running" no_state out-crash
 is "$(pgrep -f -- '--name out-crash' | tr '\n' ' ')" "" "no process of it is left"
 
-x=$(timeout 20 "$HUTCH" --daemon --restart always --root "$ROOTFS" --name out-crash -- /bin/true 2>&1)
-is "$?" 1 "--restart always, a service that exits 0 at once: a failed start (1), never 0"
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --restart always --root "$ROOTFS" --name out-crash -- /bin/true 2>&1)'
+is "$rc" 1 "--restart always, a service that exits 0 at once: a failed start (1), never 0"
 
-x=$(timeout 20 "$HUTCH" --daemon --root "$ROOTFS" --name out-crash -- /bin/sh -c 'kill -9 $$' 2>&1)
-is "$?" 137 "a service killed by SIGKILL at start: 137"
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-crash -- /bin/sh -c "kill -9 \$\$" 2>&1)'
+is "$rc" 137 "a service killed by SIGKILL at start: 137"
 
 # A service that stays up for the settle time succeeds, even when it dies later.
-x=$(timeout 20 "$HUTCH" --daemon --daemon-settle 300ms --root "$ROOTFS" --name out-late \
-	-- /bin/sh -c 'sleep 1; exit 1' 2>&1)
-is "$?" 0 "--daemon-settle 300ms, a service that exits 1 after a second: the start succeeded"
-daemons+=(out-late)
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --daemon-settle 300ms --root "$ROOTFS" --name out-late -- /bin/sh -c "sleep 1; exit 1" 2>&1)'
+is "$rc" 0 "--daemon-settle 300ms, a service that exits 1 after a second: the start succeeded"
 ok "and it runs on under --restart (a crash later is the supervisor's)" "$HUTCH" status out-late
 timeout 20 "$HUTCH" stop out-late >/dev/null 2>&1
 
 # --daemon-settle 0: report at the exec, as before.
-x=$(timeout 20 "$HUTCH" --daemon --daemon-settle 0 --restart no --root "$ROOTFS" --name out-zero \
-	-- /bin/sh -c 'sleep 0.5; exit 1' 2>&1)
-is "$?" 0 "--daemon-settle 0: 0 once the service exec'd"
-daemons+=(out-zero)
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --daemon-settle 0 --restart no --root "$ROOTFS" --name out-zero -- /bin/sh -c "sleep 0.5; exit 1" 2>&1)'
+is "$rc" 0 "--daemon-settle 0: 0 once the service exec'd"
 ok "the sandbox ends by itself later" wait_for 20 no_state out-zero
 
 # A setup error is still a setup error.
-x=$(timeout 20 "$HUTCH" --daemon --root "$ROOTFS" --name out-nf -- /no/such/command 2>&1)
-is "$?" 127 "a command not found: 127"
+in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-nf -- /no/such/command 2>&1)'
+is "$rc" 127 "a command not found: 127"
 
 # --- nothing left ---------------------------------------------------------------------------
 stop_all
