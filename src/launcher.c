@@ -122,11 +122,11 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		die("cannot create a signalfd: %s", error_text(errno));
 	for (;;) {
 		struct signalfd_siginfo si;
-		int status;
+		int status, pause = output_pause(out);
 
-		fds[1].fd = out->pipe;
+		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
-		if (poll(fds, 3, -1) < 0)
+		if (poll(fds, 3, pause) < 0)
 			continue;
 		if (fds[1].revents)
 			output_copy(out);

@@ -29,7 +29,12 @@
 /* The pipe holds this much (F_SETPIPE_SZ; the kernel's default is 64 KiB),
  * so a burst while the launcher is not scheduled neither blocks the service
  * nor costs more than a few full-block reads. */
-#define PIPE_BYTES (256 << 10)
+#define PIPE_BYTES (1 << 20)
+/* While output floods in (a read within this long of the last one that
+ * drained the pipe), the next read waits this long: the pipe fills and
+ * the launcher wakes once per PAUSE_MS, not at each of the service's
+ * 4 KiB writes. A service writing now and then never meets it. */
+#define PAUSE_MS 10
 /* A line longer than this is cut into pieces of it, each ending in
  * CUT_MARK: a bound on what is held, and no line outgrows --output-max. */
 #define LINE_MAX_BYTES 16384
@@ -90,7 +95,8 @@ static void output_init(struct output *out, struct config *cfg)
 	out->path = cfg->output;
 	out->max = cfg->output_max;
 	out->pipe = cfg->output_fd = out->settled = out->caller = -1;
-	out->failing = out->dropping = false;
+	out->failing = out->dropping = out->can_pause = false;
+	out->resume_at = 0;
 	out->held = 0;
 	out->stamps = cfg->output_timestamps;
 	out->name = cfg->name;
@@ -123,7 +129,7 @@ void output_open(struct output *out, struct config *cfg)
 		die("cannot create a pipe: %s", error_text(errno));
 	/* Best effort: an ordinary user over fs.pipe-user-pages-soft keeps
 	 * the default size. */
-	syscall(SYS_fcntl, fds[0], F_SETPIPE_SZ, PIPE_BYTES);
+	out->can_pause = syscall(SYS_fcntl, fds[0], F_SETPIPE_SZ, PIPE_BYTES) >= 0;
 	out->pipe = fds[0];
 	cfg->output_fd = fds[1];
 }
@@ -264,9 +270,11 @@ static void stamp(char *p, uint64_t ms)
 static void lines(struct output *out, const char *buf, size_t len)
 {
 	size_t used = 0;
-	uint64_t now = out->stamps ? clock_ms(CLOCK_REALTIME) : 0;
+	char now[STAMP_LEN];
 
 	len = rate_keep(out, buf, len);
+	if (out->stamps) /* one time for what one read brought */
+		stamp(now, clock_ms(CLOCK_REALTIME));
 	if (!out->stamps && !out->log) {
 		write_lines(out, buf, len);
 		return;
@@ -286,7 +294,7 @@ static void lines(struct output *out, const char *buf, size_t len)
 				write_lines(out, staged, used);
 				used = 0;
 			}
-			stamp(staged + used, now);
+			memcpy(staged + used, now, STAMP_LEN);
 			memcpy(staged + used + STAMP_LEN, buf, line);
 			used += STAMP_LEN + line;
 		}
@@ -342,13 +350,40 @@ static void finish(struct output *out)
 	out->pipe = -1; /* every writer is gone: the sandbox ended */
 }
 
+/* Called after each read or splice of n bytes, of room asked for. */
+static void pace(struct output *out, ssize_t n, size_t room)
+{
+	uint64_t now = monotonic_ms();
+
+	if (out->can_pause && n > 0 && (size_t)n < room &&
+	    now - out->read_at < PAUSE_MS)
+		out->resume_at = now + PAUSE_MS;
+	out->read_at = now;
+}
+
+int output_pause(struct output *out)
+{
+	uint64_t now;
+
+	if (!out->resume_at)
+		return -1;
+	now = monotonic_ms();
+	if (now >= out->resume_at) {
+		out->resume_at = 0;
+		return -1;
+	}
+	return (int)(out->resume_at - now);
+}
+
 void output_copy(struct output *out)
 {
 	ssize_t n;
+	size_t room = sizeof in - 1 - out->held;
 
 	if (out->splice && out->file >= 0) {
 		n = splice(out->pipe, NULL, out->file, NULL, BLOCK,
 			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		pace(out, n, BLOCK);
 		if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN)))
 			return;
 		if (n == 0) {
@@ -359,7 +394,8 @@ void output_copy(struct output *out)
 		 * copy below, which drops and says so */
 		out->splice = false;
 	}
-	n = read(out->pipe, in + out->held, sizeof in - 1 - out->held);
+	n = read(out->pipe, in + out->held, room);
+	pace(out, n, room);
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		finish(out);
 		return;

@@ -27,6 +27,9 @@ struct output {
 	/* --output-rate: a token bucket, filled when output comes */
 	uint64_t rate_bytes, rate_ms, tokens, filled_at, dropped;
 	bool dropping;
+	/* a flood is read every PAUSE_MS, not at each write */
+	bool can_pause;	   /* the pipe is large enough to wait */
+	uint64_t read_at, resume_at;
 	/* --daemon */
 	int settled;	  /* PID 1 writes a byte once the service settled */
 	int caller;	  /* the waiting caller: a byte, then closed */
@@ -42,6 +45,11 @@ void output_open(struct output *out, struct config *cfg);
  * dropped: a full disk must not stop the service, which would block on a
  * full pipe. */
 void output_copy(struct output *out);
+
+/* How long the launcher should leave the pipe alone (ms; -1: read it when
+ * it is readable): while a service floods, each read waits a little for
+ * the pipe to fill, so a 4 KiB write is not a wakeup of the launcher. */
+int output_pause(struct output *out);
 
 /* --daemon, in the launcher: caller is the pipe the caller waits on. Sets
  * *notify to the pipe for PID 1 (a byte once the service has run for

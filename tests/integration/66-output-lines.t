@@ -7,7 +7,7 @@
 # keeps the rest in whole lines; a character device is fed by splice(2).
 . "$(dirname "$0")/../lib/tap.sh"
 require_root
-require_cmd timeout seq dmesg unshare busybox strace od
+require_cmd timeout seq dmesg unshare busybox strace od stat awk pgrep
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
 tmp=$(mktemp -d /tmp/hutch-t66.XXXXXX) || bail_out "mktemp -d failed"
 trap 'rm -rf --one-file-system -- "$tmp"' EXIT
@@ -131,6 +131,25 @@ run --name out-rate --output "$log" --output-rate 4k/1s -- /bin/sh -c \
 is "$(tail -n 1 "$log")" "back again" "after a second the output is kept again"
 is "$(printf '%s\n' "$err" | sed -n 1p)" "$(printf '%s\n' "$err" | grep 'dropped over --output-rate')" \
 	"the drop was logged when it ended, before the service exited"
+
+# --- a flood is read in large blocks ------------------------------------------------------
+# 8 MiB from yes under --cpu 10%: yes writes 4 KiB at a time (2048 writes);
+# while output floods in, the launcher waits for the pipe to fill and reads
+# in blocks of up to 64 KiB. Its read calls (syscr of /proc/PID/io) are
+# counted once the service has written it all, while it waits.
+mkdir "$tmp/b"
+(cd /tmp && exec timeout 60 "$HUTCH" --root "$ROOTFS" --restart no --name out-flood --cpu 10% \
+	--output "$tmp/flood.log" --output-max 0 --bind "$tmp/b:/mnt" -- /bin/sh -c \
+	'yes | head -c 8388608; touch /mnt/done; i=0; while [ ! -e /mnt/go ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done') \
+	</dev/null >/dev/null 2>&1 &
+flood=$!
+ok "the service wrote 8 MiB" wait_for 50 test -e "$tmp/b/done"
+ok "and the launcher copied them" wait_for 10 sh -c "[ \$(stat -c %s '$tmp/flood.log') -ge 8388608 ]"
+launcher=$(pgrep -o -P "$flood") # timeout's child
+reads=$(awk '/^syscr/ { print $2 }' "/proc/$launcher/io" 2>/dev/null)
+touch "$tmp/b/go"
+wait "$flood"
+ok "in fewer than 512 reads, 16 KiB or more each on average ($reads)" test "${reads:-99999}" -lt 512
 
 # --- a character device: splice(2), no rotation ----------------------------------------
 
