@@ -14,14 +14,15 @@
 # OUTPUT_SECS sets the window (default 10 s).
 
 # out_run LABEL SECS HUTCH-OPTION...: one sandbox named out-bench running
-# `yes`; prints "label launcher-cpu-s service-cpu-s ratio wchar write_bytes
+# `yes` (`yes $OUT_LINE` when set: 2-byte lines are the worst case of the
+# per-line work); prints "label launcher-cpu-s service-cpu-s ratio wchar write_bytes
 # kept wchar/kept syscalls-of-write".
 out_run() {
 	local label=$1 secs=$2 dir cg l0 l1 s0 s1 io0 io1 pid launcher kept
 	shift 2
 	dir=$(mktemp -d /var/tmp/hutch-bench-out.XXXXXX)
 	"$OUT_HUTCH" --root "$OUT_ROOTFS" --name out-bench --restart no -q \
-		--cpu 10% --output "$dir/log" "$@" -- /usr/bin/yes </dev/null >/dev/null 2>"$dir/err" &
+		--cpu 10% --output "$dir/log" "$@" -- /usr/bin/yes ${OUT_LINE:+"$OUT_LINE"} </dev/null >/dev/null 2>"$dir/err" &
 	launcher=$!
 	cg=
 	for _ in $(seq 100); do
@@ -53,7 +54,7 @@ out_run() {
 	awk -v label="$label" -v hz="$(getconf CLK_TCK)" -v l0="$l0" -v l1="$l1" -v s0="$s0" -v s1="$s1" \
 		-v w="$(($4 - $1))" -v sc="$(($5 - $2))" -v wb="$(($6 - $3))" -v kept="$kept" 'BEGIN {
 		lc = (l1 - l0) / hz; sc_s = (s1 - s0) / 1e6
-		printf "%s\t%.2f %.2f %.2f %d %d %d %.0f %d\n", label, lc, sc_s, sc_s ? lc / sc_s : 0,
+		printf "%s\t%.2f %.2f %.2f %.0f %.0f %d %.2f %d\n", label, lc, sc_s, sc_s ? lc / sc_s : 0,
 			w, wb, kept, kept ? w / kept : 0, sc }'
 	rm -rf "$dir"
 }
@@ -69,9 +70,13 @@ out_table() {
 		out_run "--output-max 1M (default)" "$secs"
 		out_run "--output-max 64k" "$secs" --output-max 64k
 		out_run "--output-max 0" "$secs" --output-max 0
+		OUT_LINE=$(printf '%079d' 0) out_run "--output-max 1M, 80-byte lines" "$secs"
 		if "$OUT_HUTCH" --help | grep -q -- --output-timestamps; then
 			out_run "--output-timestamps" "$secs" --output-timestamps
+			OUT_LINE=$(printf '%079d' 0) out_run "--output-timestamps, 80-byte lines" "$secs" --output-timestamps
 			out_run "--output-max 64k --output-rate 64k/10s" "$secs" --output-max 64k --output-rate 64k/10s
+			OUT_LINE=$(printf '%079d' 0) out_run "--output-max 64k --output-rate 64k/10s, 80-byte lines" \
+				"$secs" --output-max 64k --output-rate 64k/10s
 		fi
 	} | while IFS=$'\t' read -r label nums; do
 		# shellcheck disable=SC2086
@@ -82,7 +87,8 @@ out_table() {
 
 section_output() {
 	say "5c. the output copy"
-	OUT_HUTCH=$HUTCH OUT_ROOTFS=$ROOTFS out_table >"$OUT/5c-output.md"
+	[ "$QUICK" = 0 ] || OUTPUT_SECS=${OUTPUT_SECS:-3}
+	OUT_HUTCH=$HUTCH OUT_ROOTFS=$ROOT out_table >"$OUT/5c-output.md"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

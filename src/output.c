@@ -31,10 +31,13 @@
  * nor costs more than a few full-block reads. */
 #define PIPE_BYTES (1 << 20)
 /* While output floods in (a read within this long of the last one that
- * drained the pipe), the next read waits this long: the pipe fills and
- * the launcher wakes once per PAUSE_MS, not at each of the service's
- * 4 KiB writes. A service writing now and then never meets it. */
+ * drained the pipe), the next read waits at least this long: the pipe
+ * fills and the launcher wakes once per PAUSE_MS, not at each of the
+ * service's 4 KiB writes. A service writing now and then never meets it.
+ * Under --cpu the wait also keeps the copy's CPU within the service's
+ * share: the copy is the service's work, done outside its group. */
 #define PAUSE_MS 10
+#define PAUSE_MAX_MS 1000
 /* A line longer than this is cut into pieces of it, each ending in
  * CUT_MARK: a bound on what is held, and no line outgrows --output-max. */
 #define LINE_MAX_BYTES 16384
@@ -96,7 +99,8 @@ static void output_init(struct output *out, struct config *cfg)
 	out->max = cfg->output_max;
 	out->pipe = cfg->output_fd = out->settled = out->caller = -1;
 	out->failing = out->dropping = out->can_pause = false;
-	out->resume_at = 0;
+	out->resume_at = out->cpu_mark = 0;
+	out->cpu_milli = cfg->cpu_milli;
 	out->held = 0;
 	out->stamps = cfg->output_timestamps;
 	out->name = cfg->name;
@@ -356,8 +360,18 @@ static void pace(struct output *out, ssize_t n, size_t room)
 	uint64_t now = monotonic_ms();
 
 	if (out->can_pause && n > 0 && (size_t)n < room &&
-	    now - out->read_at < PAUSE_MS)
-		out->resume_at = now + PAUSE_MS;
+	    now - out->read_at < PAUSE_MS) {
+		/* The CPU the copy took since the last pause, against the
+		 * share: 2 ms at --cpu 10% waits 18 ms, in which the service
+		 * blocks on the full pipe, as on a slow terminal. */
+		uint64_t cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID), pause = PAUSE_MS;
+		if (out->cpu_milli && out->cpu_milli < 1000)
+			pause = (cpu - out->cpu_mark) * (1000 - out->cpu_milli) /
+				out->cpu_milli;
+		pause = pause < PAUSE_MS ? PAUSE_MS : pause > PAUSE_MAX_MS ? PAUSE_MAX_MS : pause;
+		out->cpu_mark = cpu;
+		out->resume_at = now + pause;
+	}
 	out->read_at = now;
 }
 

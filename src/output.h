@@ -30,6 +30,7 @@ struct output {
 	/* a flood is read every PAUSE_MS, not at each write */
 	bool can_pause;	   /* the pipe is large enough to wait */
 	uint64_t read_at, resume_at;
+	uint64_t cpu_milli, cpu_mark; /* --cpu; the launcher's CPU (ms) then */
 	/* --daemon */
 	int settled;	  /* PID 1 writes a byte once the service settled */
 	int caller;	  /* the waiting caller: a byte, then closed */
