@@ -18,6 +18,8 @@
 #   size.sh     4. binary size per board, vs the peers' static binaries
 #   scale.sh    6. N sandboxes at once: memory and time to all-running
 #   profile.sh  where hutch's start time goes: strace -c, perf, callgrind
+#   output.sh   5c. the output copy: the launcher's CPU and bytes written
+#               for a flooding service (also runs alone: bench/output.sh)
 #   report.sh   the goals, the table, bench/results.md
 #
 # Everything it starts is tracked by pid and stopped at the end (also on
@@ -41,7 +43,7 @@ QUICK=${BENCH_QUICK:-0}
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-for s in start restart restart-outage memory size scale profile report; do
+for s in start restart restart-outage memory size scale profile output report; do
 	# shellcheck disable=SC1090
 	. "$BENCH_DIR/$s.sh"
 done
@@ -123,6 +125,7 @@ section_outage      # 2b.
 section_scale       # 6.
 crash_finish        # 5b. the crash loop began with section 2
 section_size        # 4.
+section_output      # 5c.
 section_profile     # where the start time goes
 memory_finish       # 3. and 5.: the idle window closes; strace; all stopped
 cleanup_check

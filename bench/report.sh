@@ -165,7 +165,7 @@ report() {
 		echo "## Results"
 		echo
 		local f
-		for f in 1-start 2-restart 2b-outage 3-memory 4-size 5-idle 5b-crash 6-scale 7-profile 8-cleanup; do
+		for f in 1-start 2-restart 2b-outage 3-memory 4-size 5-idle 5b-crash 5c-output 6-scale 7-profile 8-cleanup; do
 			[ -f "$OUT/$f.md" ] || continue
 			cat "$OUT/$f.md"
 			echo

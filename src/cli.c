@@ -25,6 +25,7 @@ static void set_defaults(struct config *cfg)
 	cfg->cgroup_parent = "hutch";
 	cfg->umask = 022;
 	cfg->output_max = 1 << 20;
+	cfg->daemon_settle_ms = 1000;
 	cfg->output_fd = -1; /* the launcher's to set, with --output */
 	cfg->verbosity = LOG_INFO;
 }

@@ -99,9 +99,13 @@ struct config {
 	/* running alongside an init system (state.c, log.c) */
 	const char *state_dir;	   /* default /run/hutch */
 	const char *pidfile;
-	const char *output;	   /* the service's stdout and stderr, or NULL */
+	const char *output;	   /* FILE, "syslog" or "kmsg", or NULL */
 	uint64_t output_max;	   /* FILE's size cap in bytes; 0: none */
+	bool output_timestamps;
+	uint64_t output_rate_bytes; /* --output-rate BYTES/TIME; 0: none */
+	uint64_t output_rate_ms;
 	bool daemon;
+	uint64_t daemon_settle_ms; /* up this long: --daemon reports success */
 	int log_target;		   /* enum log_target */
 
 	bool net_none;

@@ -69,7 +69,8 @@ static void check_host(struct config *cfg)
 		cfg->root = absolute(cfg, cfg->root);
 	}
 	cfg->pidfile = absolute(cfg, cfg->pidfile);
-	cfg->output = absolute(cfg, cfg->output);
+	if (!output_log_target(cfg->output))
+		cfg->output = absolute(cfg, cfg->output);
 	/* with ".new" or ".1" added, they still fit hutch's path buffers */
 	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
 		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
@@ -133,22 +134,25 @@ static void new_pid_namespace(void)
 static int forward_until_exit(pid_t child, const sigset_t *set,
 			      struct output *out, struct relay *tty)
 {
-	struct pollfd fds[5] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
-				 { -1, POLLIN, 0 } };
+	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
 	for (;;) {
 		struct signalfd_siginfo si;
-		int status, n;
+		int status, n, pause = output_pause(out);
 
-		fds[1].fd = out->pipe;
-		n = relay_poll_fds(tty, fds + 2);
-		if (poll(fds, (nfds_t)(2 + n), -1) < 0)
+		fds[1].fd = pause < 0 ? out->pipe : -1;
+		fds[2].fd = out->settled; /* --daemon: the service is up */
+		n = relay_poll_fds(tty, fds + 3);
+		if (poll(fds, (nfds_t)(3 + n), pause) < 0)
 			continue;
-		relay_events(tty, fds + 2, n);
+		relay_events(tty, fds + 3, n);
 		if (fds[1].revents)
 			output_copy(out);
+		if (fds[2].revents)
+			output_settled(out);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -248,11 +252,11 @@ static void write_pidfile(const struct config *cfg)
 		die("--pidfile %s: %s", cfg->pidfile, error_text(err));
 }
 
-/* --daemon: the caller waits here until PID 1 reports the service
- * exec'd (one byte on the pipe) and exits 0; if the sandbox ends before
- * that, it exits with the launcher's code, so an init script sees a setup
- * error. The launcher goes on in a session of its own. Returns the pipe's
- * write end, for PID 1. */
+/* --daemon: the caller waits here until the launcher reports that the
+ * service has run for --daemon-settle (one byte on the pipe) and exits 0;
+ * if the sandbox ends before that, it exits with the launcher's code, so
+ * an init script sees a setup error or a crash loop. The launcher goes on
+ * in a session of its own. Returns the pipe's write end. */
 static int daemonize(const struct config *cfg, int log_fd)
 {
 	int notify[2], status;
@@ -277,19 +281,18 @@ static int daemonize(const struct config *cfg, int log_fd)
 	}
 	close(notify[0]);
 	setsid();
-	/* Let go of the caller's terminal and pipes: stdin always; stdout
-	 * when nothing writes it (--output takes the service's); stderr when
-	 * hutch logs elsewhere (else a caller reading them, out=$(hutch
-	 * --daemon ...), would wait for the sandbox to end). A daemon keeps
-	 * no other descriptor of its caller's either. */
+	/* Let go of the caller's terminal and pipes (a caller reading them,
+	 * out=$(hutch --daemon ...), would wait for the sandbox to end):
+	 * stdin and stdout now (the service's output is --output's or
+	 * /dev/null's); stderr when hutch logs elsewhere, else once the start
+	 * is reported (output_settled). No other descriptor of its either. */
 	{
 		const int keep[] = { notify[1], log_fd, log_descriptor() };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; status > STDERR_FILENO && fd <= STDERR_FILENO; fd++)
-		if (fd == STDIN_FILENO || cfg->log_target != LOG_STDERR ||
-		    (fd == STDOUT_FILENO && cfg->output))
+		if (fd != STDERR_FILENO || cfg->log_target != LOG_STDERR)
 			dup2(status, fd);
 	if (status > STDERR_FILENO)
 		close(status);
@@ -396,6 +399,7 @@ int launcher_run(struct config *cfg)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);
+	output_daemon(&out, cfg, fds.notify, &fds.notify);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds.terminals = pty_terminals();
 	cfg->tty_foreground = fds.terminals & 1;

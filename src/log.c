@@ -27,13 +27,11 @@ void log_setup(const char *name, int level)
 		sandbox = name;
 }
 
-int log_open(enum log_target to)
+int log_connect(enum log_target to)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
 	int fd;
 
-	if (to == LOG_STDERR)
-		return STDERR_FILENO;
 	if (to == LOG_KMSG) {
 		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	} else {
@@ -48,8 +46,15 @@ int log_open(enum log_target to)
 			errno = err;
 		}
 	}
+	return fd < 0 ? -errno : fd;
+}
+
+int log_open(enum log_target to)
+{
+	int fd = to == LOG_STDERR ? STDERR_FILENO : log_connect(to);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	target = to;
 	log_fd = fd;
 	return fd;

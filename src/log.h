@@ -33,6 +33,9 @@ int log_verbosity(void);
  * the host's); returns its descriptor, to keep open in PID 1, or -errno.
  * Until then, and for LOG_STDERR, messages go to fd 2. */
 int log_open(enum log_target target);
+/* /dev/kmsg opened, or /dev/log connected, for LOG_KMSG or LOG_SYSLOG:
+ * the descriptor or -errno; hutch's own messages keep their target. */
+int log_connect(enum log_target target);
 
 /* Log writes never block: fd 2, when it is a terminal or a pipe, is
  * reopened non-blocking (again after PID 1 changed its fd 2). A line the

@@ -199,6 +199,29 @@ static int set_start_limit(struct parse_ctx *ctx, const struct option_def *opt,
 			  "STARTS/INTERVAL, e.g. 5/10s, or none", value);
 }
 
+/* --output-rate BYTES/TIME: at least 4K (a line must fit the bucket) and
+ * at most 1G per at most a day, so BYTES x milliseconds fits 64 bits. */
+static int set_output_rate(struct parse_ctx *ctx, const struct option_def *opt,
+			   const char *value)
+{
+	struct config *cfg = ctx->cfg;
+	char bytes[24];
+	const char *slash = strchr(value, '/');
+	size_t n = slash ? (size_t)(slash - value) : 0;
+
+	if (n && n < sizeof bytes) {
+		memcpy(bytes, value, n);
+		bytes[n] = '\0';
+		if (!parse_size(bytes, &cfg->output_rate_bytes) &&
+		    cfg->output_rate_bytes >= 4096 && cfg->output_rate_bytes <= 1u << 30 &&
+		    !parse_duration_ms(slash + 1, &cfg->output_rate_ms) &&
+		    cfg->output_rate_ms > 0 && cfg->output_rate_ms <= 86400000)
+			return 0;
+	}
+	return parse_fail(ctx, opt, "'%s' is not a rate: use BYTES/TIME, e.g. "
+			  "64k/10s, with 4K to 1G per at most a day", value);
+}
+
 static int set_log(struct parse_ctx *ctx, const struct option_def *opt,
 		   const char *value)
 {
@@ -261,6 +284,7 @@ enum setter_index {
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
+	S_OUTPUT_RATE,
 };
 
 static const option_setter setters[] = {
@@ -276,6 +300,7 @@ static const option_setter setters[] = {
 	[S_SECCOMP] = set_seccomp, [S_SECCOMP_ACTION] = set_seccomp_action,
 	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
 	[S_DEVICE] = set_device,
+	[S_OUTPUT_RATE] = set_output_rate,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -362,12 +387,18 @@ const struct option_def option_table[] = {
 	    S_LIMIT, FIELD(userns_base), 0, OPT_BOTH),
 	OPT("log", "stderr|kmsg|syslog", "where hutch's messages go: syslog with the name as ident (default: stderr)",
 	    S_LOG, 0, 0, OPT_BOTH),
-	OPT("daemon", "", "go to the background once the service runs; setup errors still fail",
+	OPT("daemon", "", "go to the background once the service has run for --daemon-settle; else fail",
 	    S_FLAG, FIELD(daemon), 0, OPT_BOTH),
-	OPT("output", "FILE", "append the service's stdout and stderr to FILE (default: pass them on)",
+	OPT("daemon-settle", "TIME", "how long the service must stay up for --daemon to succeed; 0: exec (default: 1s)",
+	    S_DURATION, FIELD(daemon_settle_ms), 0, OPT_BOTH),
+	OPT("output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
 	    S_PATH, FIELD(output), 0, OPT_BOTH),
 	OPT("output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",
 	    S_MEMORY, FIELD(output_max), 0, OPT_BOTH),
+	OPT("output-timestamps", "", "start each line in FILE with its UTC time, 2026-12-03T00:15:42.123Z",
+	    S_FLAG, FIELD(output_timestamps), 0, OPT_BOTH),
+	OPT("output-rate", "BYTES/TIME", "keep at most BYTES of output per TIME; the rest is dropped and counted",
+	    S_OUTPUT_RATE, 0, 0, OPT_BOTH),
 	OPT("pidfile", "FILE", "write the launcher's pid to FILE, atomically",
 	    S_PATH, FIELD(pidfile), 0, OPT_BOTH),
 	OPT("state-dir", "DIR", "where hutch list/status/stop find the sandbox (default: /run/hutch)",

@@ -1,31 +1,73 @@
-/* output.h - --output FILE: the service's stdout and stderr, through a
- * pipe, appended to a host file by the launcher, with a size cap. */
+/* output.h - --output FILE|syslog|kmsg: the service's stdout and stderr,
+ * through a pipe, copied by the launcher in whole lines: appended to a
+ * host file with a size cap, or one message a line to hutch's log. And
+ * --daemon's answer to its caller, which waits for the service to settle. */
 #ifndef HUTCH_OUTPUT_H
 #define HUTCH_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
 
 struct output {
 	const char *path; /* NULL: no --output */
-	const char *name; /* its last name, in dir */
+	const char *file_name; /* FILE's last name, in dir */
 	int dir;	  /* its directory, checked once (trust.h) */
 	uint64_t max;	  /* rotate at this size; 0: never */
 	uint64_t size;	  /* FILE's size now */
-	int file;	  /* FILE, appended to; -1 while it cannot be */
+	int file;	  /* FILE (or the log), appended to; -1 while it cannot be */
 	int pipe;	  /* the read end; -1 once every writer is gone */
 	bool failing;	  /* a failure was logged; quiet until it mends */
+	bool stamps;	  /* --output-timestamps */
+	bool splice;	  /* a character device, nothing to do per line */
+	int log;	  /* 0: FILE; LOG_SYSLOG or LOG_KMSG: one message a line */
+	const char *tag;  /* the tag of each message */
+	size_t held;	  /* an unfinished line, kept until its newline comes */
+	size_t line_max;  /* a longer line is cut, each piece marked */
+	/* --output-rate: a token bucket, filled when output comes */
+	uint64_t rate_bytes, rate_ms, tokens, filled_at, dropped;
+	bool dropping;
+	/* a flood is read every PAUSE_MS, not at each write */
+	bool can_pause;	   /* the pipe is large enough to wait */
+	uint64_t read_at, resume_at;
+	uint64_t cpu_milli, cpu_mark; /* --cpu; the launcher's CPU (ms) then */
+	/* --daemon */
+	int settled;	  /* PID 1 writes a byte once the service settled */
+	int caller;	  /* the waiting caller: a byte, then closed */
 };
 
-/* Opens FILE and the pipe; cfg->output_fd is the write end, for PID 1 to
- * give the service. Dies (exit 125) when FILE cannot be opened. */
+/* LOG_SYSLOG or LOG_KMSG for --output syslog|kmsg; 0 for a FILE (or
+ * none): a file named so is ./syslog. */
+int output_log_target(const char *path);
+
+/* Opens FILE (or the log) and the pipe; cfg->output_fd is the write end,
+ * for PID 1 to give the service. Dies (exit 125) when FILE cannot be
+ * opened. */
 void output_open(struct output *out, struct config *cfg);
 
-/* One read from the pipe into FILE, rotating FILE to FILE.1 at the cap.
- * Write errors are logged once and the data dropped: a full disk must not
- * stop the service, which would block on a full pipe. */
+/* One read from the pipe: whole lines into FILE, rotating it to FILE.1 at
+ * the cap, or to the log. Write errors are logged once and the data
+ * dropped: a full disk must not stop the service, which would block on a
+ * full pipe. */
 void output_copy(struct output *out);
+
+/* How long the launcher should leave the pipe alone (ms; -1: read it when
+ * it is readable): while a service floods, each read waits a little for
+ * the pipe to fill, so a 4 KiB write is not a wakeup of the launcher. */
+int output_pause(struct output *out);
+
+/* --daemon, in the launcher: caller is the pipe the caller waits on. Sets
+ * *notify to the pipe for PID 1 (a byte once the service has run for
+ * --daemon-settle) and, without --output, gives the service /dev/null:
+ * nothing of the sandbox keeps the caller's descriptors. */
+void output_daemon(struct output *out, struct config *cfg, int caller,
+		   int *notify);
+
+/* out->settled is readable: the service settled (the caller is told, and
+ * the launcher lets go of the caller's stderr), or PID 1 ended first (the
+ * caller gets the exit code when the launcher exits). */
+void output_settled(struct output *out);
 
 #endif

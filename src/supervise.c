@@ -70,6 +70,20 @@ static void give_up(struct supervisor *sv)
 	finish(sv, status_to_code(sv->status));
 }
 
+/* --daemon: the service has run for --daemon-settle: the launcher tells
+ * the caller, which returns 0. PID 1 lets go of the caller's stderr
+ * (stdout is /dev/null in a daemon), as the launcher does. */
+static void settled(struct supervisor *sv)
+{
+	if (sv->io.notify < 0)
+		return;
+	(void)!write(sv->io.notify, "R", 1);
+	close(sv->io.notify);
+	sv->io.notify = -1;
+	dup2(STDOUT_FILENO, STDERR_FILENO);
+	log_nonblocking(); /* and the copy of the caller's fd 2 (log.c) */
+}
+
 /* A fork failure (EAGAIN under a pids limit, ENOMEM) is transient: the
  * service is not lost to it, the start is retried on the backoff schedule. */
 static void start_service(struct supervisor *sv)
@@ -96,13 +110,11 @@ static void start_service(struct supervisor *sv)
 		sv->service = pid;
 		sv->started_at = monotonic_ms();
 		sv->starts++;
-		schedule(sv, RUNNING, 0);
-		/* --daemon: the service runs, the caller may return. */
-		if (sv->io.notify >= 0) {
-			(void)!write(sv->io.notify, "R", 1);
-			close(sv->io.notify);
-			sv->io.notify = -1;
-		}
+		/* --daemon: the caller returns once the service has stayed up
+		 * for the settle time, the one deadline of RUNNING. */
+		schedule(sv, RUNNING, sv->io.notify >= 0 ? sv->cfg->daemon_settle_ms : 0);
+		if (!sv->deadline)
+			settled(sv);
 		log_debug("service started as pid %d (start %u)", (int)pid,
 			  sv->starts);
 	}
@@ -177,6 +189,15 @@ static void run_over(struct supervisor *sv)
 		sv->restarting = false;
 		backoff_reset(&sv->backoff);
 		start_service(sv);
+		return;
+	}
+	/* --daemon, not settled yet: a crash loop is a failed start, not a
+	 * service that runs (never 0: it did not stay up). */
+	if (sv->io.notify >= 0) {
+		log_error("the service did not stay up for --daemon-settle "
+			  "(%llu ms): the start failed",
+			  (unsigned long long)sv->cfg->daemon_settle_ms);
+		finish(sv, status_to_code(sv->status) ? status_to_code(sv->status) : 1);
 		return;
 	}
 	if (!restart_wanted(sv->cfg->restart, sv->status)) {
@@ -301,7 +322,7 @@ static void ignore(struct supervisor *sv)
 static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
 	/*	      EXITED		     EMPTY     DEADLINE
 	 *	      STOP		     RESTART */
-	[RUNNING] = { exited_while_running, ignore, ignore,
+	[RUNNING] = { exited_while_running, ignore, settled,
 		      stop_running, restart_running },
 	[ENDING] = { ignore, run_over, leftovers_timed_out,
 		     stop_ending, restart_ending },

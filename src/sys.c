@@ -246,6 +246,11 @@ size_t split_words(char *s, char **words, size_t max, char sep)
 
 uint64_t monotonic_ms(void)
 {
+	return clock_ms(CLOCK_MONOTONIC);
+}
+
+uint64_t clock_ms(int clock)
+{
 	/* The system call itself, with the kernel's own timespec of two
 	 * longs: musl's clock_gettime brings a vDSO symbol lookup (1 KiB) for
 	 * a call made a few times per service exit. On 32-bit targets this is
@@ -257,7 +262,7 @@ uint64_t monotonic_ms(void)
 #ifndef SYS_clock_gettime /* musl 1.2, 32-bit targets: renamed for time64 */
 #define SYS_clock_gettime SYS_clock_gettime32
 #endif
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	syscall(SYS_clock_gettime, clock, &ts);
 	return (uint64_t)ts.sec * 1000u + (uint64_t)ts.nsec / 1000000u;
 }
 

@@ -64,6 +64,9 @@ size_t split_words(char *s, char **words, size_t max, char sep);
 /* Milliseconds on CLOCK_MONOTONIC: immune to wall-clock steps (NTP on a
  * board without an RTC jumps by decades at boot). */
 uint64_t monotonic_ms(void);
+/* Milliseconds on that clock (CLOCK_REALTIME for a time of day: on
+ * 32-bit targets, until 2038). */
+uint64_t clock_ms(int clock);
 
 /* fork(2) as the bare system call. hutch is single-threaded and never
  * calls raise() or abort(), so it needs none of what musl's fork() adds

@@ -115,6 +115,15 @@ bad "a start limit of 0" "--start-limit" -r "$root" --start-limit 0/10s -- true
 bad "a start limit without an interval" "--start-limit" -r "$root" --start-limit 5 -- true
 bad "a start limit with a zero interval" "--start-limit" -r "$root" --start-limit 5/0 -- true
 bad "a start limit that is not a number" "--start-limit" -r "$root" --start-limit x/1s -- true
+bad "an output rate without a time" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 64k -- true
+bad "an output rate below 4K" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 100/1s -- true
+bad "an output rate over 1G" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 2G/1s -- true
+bad "an output rate with a zero time" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 64k/0 -- true
+bad "an output rate over more than a day" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 64k/25h -- true
+bad "an output rate that is not a size" "--output-rate" -r "$root" --output "$tmp/o" --output-rate x/1s -- true
+bad "a daemon settle time that is not a duration" "--daemon-settle" -r "$root" --daemon-settle soon -- true
+bad "a daemon settle time over a year" "--daemon-settle" -r "$root" --daemon-settle 9000h -- true
+bad "--output-timestamps with a value" "--output-timestamps" -r "$root" --output-timestamps=maybe -- true
 
 bad "a name starting with a dot" "--name" -r "$root" --name .hidden -- true
 bad "a name starting with a dash" "--name" -r "$root" --name -x -- true
