@@ -39,10 +39,19 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # runtimes and valgrind for the memory checks; the integration tests look
 # from the host with procps (pgrep, ps), util-linux (unshare, nsenter,
 # ipcmk), bsdutils (script) and groff (the man page); binutils for readelf;
-# the kernel's i386 and arm syscall headers for seccomp's compat tables.
+# the kernel's syscall headers of every architecture for seccomp's tables
+# (SECCOMP_HDR_PKGS).
+SECCOMP_HDR_PKGS := $(foreach a,amd64 arm64 armhf mips powerpc s390x riscv64 m68k sh4,linux-libc-dev-$(a)-cross)
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
-	linux-libc-dev linux-libc-dev-armhf-cross clang libclang-rt-14-dev
+	linux-libc-dev $(SECCOMP_HDR_PKGS) clang libclang-rt-14-dev
+
+# src/seccomp_table.h, generated from the kernel's UAPI headers of every
+# architecture musl supports (tools/gen/seccomp-tables.sh; the output is
+# committed, tests/integration/45-seccomp-tables.t regenerates and diffs).
+seccomp-tables:
+	$(Q)tools/deps.sh $(SECCOMP_HDR_PKGS)
+	$(Q)tools/gen/seccomp-tables.sh src/seccomp_table.h
 
 ifeq ($(V),1)
 Q :=
@@ -340,7 +349,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-size unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps check check-size seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean
