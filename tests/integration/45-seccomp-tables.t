@@ -5,7 +5,11 @@
 # three of its columns against the kernel's own headers: x86_64 and i386
 # (asm/unistd_64.h, asm/unistd_32.h of linux-libc-dev), arm EABI
 # (asm/unistd-eabi.h of linux-libc-dev-armhf-cross). A number must match,
-# and NO must mean the header has no such call. Needs no root.
+# and NO must mean the header has no such call. Then what src/seccomp_abi.h
+# makes of each architecture, preprocessed by clang for targets no
+# compiler here builds for (big-endian, mips64, powerpc, s390x...): its
+# AUDIT_ARCH, compat ABIs, clone's flags argument, the low half's offset.
+# Needs no root.
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 table=$top/src/seccomp_table.h
@@ -19,7 +23,7 @@ for f in /usr/arm-linux-gnueabihf/include/asm/unistd-eabi.h \
 done
 [ -f "$i386_h" ] || bail_out "no $i386_h: install linux-libc-dev (tools/deps.sh linux-libc-dev)"
 [ -n "$arm_h" ] || bail_out "no asm/unistd-eabi.h: install linux-libc-dev-armhf-cross (tools/deps.sh linux-libc-dev-armhf-cross)"
-require_cmd cc=gcc
+require_cmd cc=gcc clang
 
 # --- The generator's output is the committed file ----------------------------
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
@@ -71,5 +75,49 @@ while read -r -a row; do
 	is "$got" "$(number_of "$name" "$kernel_x86_64") $(number_of "$name" "$kernel_i386") $(number_of "$name" "$kernel_arm")" \
 		"$name: x86_64, i386, arm: $got, as in the kernel's headers"
 done <<<"$rows"
+
+# --- seccomp_abi.h per target ------------------------------------------------
+# "clang target [flags]|native AUDIT, ABIs, clone's argument, low half at
+# +N|compat AUDITs|mount's number": AUDIT_ARCH values as <linux/audit.h>
+# spells them (EM_ number, 0x80000000 64-bit, 0x40000000 little-endian,
+# 0x20000000 MIPS n32).
+cat >"$tmp/probe.c" <<'PROBE'
+#include "seccomp_abi.h"
+#define S(name, ...) name NATIVE(__VA_ARGS__)
+native ARCH_NATIVE N_ABIS CLONE_FLAGS_ARG ARG_LO
+#ifdef ARCH_COMPAT1
+compat ARCH_COMPAT1
+#endif
+#ifdef ARCH_COMPAT2
+compat ARCH_COMPAT2
+#endif
+#include "seccomp_table.h"
+PROBE
+while IFS='|' read -r target want; do
+	# shellcheck disable=SC2086 # target and its flags
+	got=$(clang -target $target -E -P -I "$top/src" "$tmp/probe.c" 2>&1 |
+		sed -n -e 's/^native \(.*\)/\1/p' -e 's/^compat \(.*\)/\1/p' -e 's/^mount //p' | tr '\n' ' ')
+	is "${got% }" "$want" "seccomp_abi.h on $target: $want"
+done <<'TARGETS'
+x86_64-linux-musl|0xc000003eU 2 0 0 0x40000003U 165
+i386-linux-musl|0x40000003U 1 0 0 21
+aarch64-linux-musl|0xc00000b7U 2 0 0 0x40000028U 40
+aarch64_be-linux-musl|0xc00000b7U 2 0 4 0x40000028U 40
+armv7-linux-musleabihf|0x40000028U 1 0 0 21
+armebv7-linux-musleabihf|0x00000028U 1 0 4 21
+mips-linux-musl|0x00000008U 1 0 4 4021
+mipsel-linux-musl|0x40000008U 1 0 0 4021
+mips64-linux-musl|0x80000008U 3 0 4 0x00000008U 0xa0000008U 5160
+mips64el-linux-musl -mabi=n32|0xe0000008U 3 0 0 0x40000008U 0xc0000008U 6160
+powerpc-linux-musl|0x00000014U 1 0 4 21
+powerpc64-linux-musl|0x80000015U 2 0 4 0x00000014U 21
+powerpc64le-linux-musl|0xc0000015U 2 0 0 0x00000014U 21
+s390x-linux-musl|0x80000016U 2 1 4 0x00000016U 21
+riscv64-linux-musl|0xc00000f3U 2 0 0 0x400000f3U 40
+riscv32-linux-musl|0x400000f3U 1 0 0 40
+m68k-linux-musl|0x00000004U 1 0 4 21
+TARGETS
+err=$(clang -target x86_64-linux-muslx32 -E -P -I "$top/src" "$tmp/probe.c" 2>&1 >/dev/null)
+like "$err" 'error: "x32 is not supported' "x32 is refused, with the reason"
 
 done_testing

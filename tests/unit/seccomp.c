@@ -34,7 +34,10 @@ struct data {
 #define AUDIT_AARCH64 0xc00000b7U
 #define AUDIT_ARM 0x40000028U
 #define AUDIT_MIPSEL 0x40000008U
-#define AUDIT_FOREIGN 0xc00000f3U /* riscv64 */
+#define AUDIT_MIPS 0x00000008U
+#define AUDIT_RISCV64 0xc00000f3U
+#define AUDIT_RISCV32 0x400000f3U
+#define AUDIT_FOREIGN 0x80000016U /* s390x */
 
 #if defined __x86_64__
 #define NATIVE AUDIT_X86_64
@@ -46,8 +49,17 @@ struct data {
 #define COMPAT AUDIT_ARM
 #elif defined __arm__
 #define NATIVE AUDIT_ARM
+#elif defined __mips__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NATIVE AUDIT_MIPS
 #elif defined __mips__
 #define NATIVE AUDIT_MIPSEL
+#elif defined __riscv && __riscv_xlen == 64
+#define NATIVE AUDIT_RISCV64
+#define COMPAT AUDIT_RISCV32
+#define COMPAT_GETPID 172
+#endif
+#ifndef COMPAT_GETPID
+#define COMPAT_GETPID 20 /* i386, arm */
 #endif
 
 static struct config cfg;
@@ -173,6 +185,8 @@ static void default_filter(void)
 	size_t want = 3 + (1 + 2 * 50 + 15);
 #elif defined __mips__
 	size_t want = 3 + (1 + 2 * 50 + 15);
+#elif defined __riscv /* rv32: no time32 calls (settimeofday, clock_settime, adjtimex...) */
+	size_t want = 5 + (1 + 2 * 44 + 15) + (1 + 2 * 42 + 15);
 #endif
 
 	build(SECCOMP_DEFAULT, NULL, false);
@@ -232,6 +246,16 @@ static void default_filter(void)
 	is_num(call(AUDIT_ARM, 401, 0), ERRNO(EPERM), "arm kexec_file_load (401) is denied");
 	is_num(call(AUDIT_ARM, 20, 0), ALLOW, "arm getpid (20) is allowed");
 	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to an aarch64 build");
+#elif defined __riscv
+	is_num(call(AUDIT_RISCV32, 40, 0), ERRNO(EPERM), "riscv32 mount (40) is denied");
+	is_num(call(AUDIT_RISCV32, 404, 0), ERRNO(EPERM), "riscv32 clock_settime64 (404) is denied");
+	is_num(call(AUDIT_RISCV32, 112, 0), ALLOW, "riscv32 112 (clock_settime of time32) is no call there");
+	is_num(call(AUDIT_RISCV32, 220, 0x10000011), ERRNO(EPERM), "riscv32 clone(CLONE_NEWUSER) is denied");
+	is_num(call(AUDIT_RISCV32, 172, 0), ALLOW, "riscv32 getpid (172) is allowed");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a riscv64 build");
+#elif defined __mips__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	is_num(call(AUDIT_MIPSEL, 4021, 0), KILL, "little-endian mipsel is foreign to a big-endian build");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a 32-bit build");
 #else
 	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a 32-bit build");
 #endif
@@ -268,10 +292,10 @@ static void lists(void)
 	is_num(call(NATIVE, SYS_execve, 0), ERRNO(EPERM), "unless the list denies it");
 #ifdef COMPAT
 	build(SECCOMP_LIST, "default deny\nallow getpid\n", false);
-	is_num(call(COMPAT, 20, 0), ALLOW, "names apply to the compat ABI too");
+	is_num(call(COMPAT, COMPAT_GETPID, 0), ALLOW, "names apply to the compat ABI too");
 	is_num(call(COMPAT, 3, 0), ERRNO(EPERM), "and so does default deny");
 	build(SECCOMP_LIST, "deny 83\n", false);
-	is_num(call(COMPAT, 20, 0), KILL, "a list with a number kills the compat ABI");
+	is_num(call(COMPAT, COMPAT_GETPID, 0), KILL, "a list with a number kills the compat ABI");
 #else
 	build(SECCOMP_LIST, "deny 83\n", false);
 #endif
