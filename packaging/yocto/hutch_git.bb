@@ -32,6 +32,9 @@ python () {
 # hutch is linked statically against musl (a static glibc binary is larger
 # and its name lookups do not work): TCLIBC = "musl".
 COMPATIBLE_HOST:libc-glibc = "null"
+# The architectures hutch builds for (its make refuses microblaze and or1k,
+# whose kernels have no seccomp filter, and x32).
+COMPATIBLE_HOST = "(x86_64|i.86|aarch64|aarch64_be|arm|armeb|mips|mipsel|mips64|mips64el|powerpc|powerpc64|powerpc64le|riscv32|riscv64|s390x|loongarch64|m68k|sh4).*-linux-musl(eabi|eabihf|n32)?$"
 
 inherit update-rc.d systemd
 
