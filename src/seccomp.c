@@ -113,9 +113,10 @@ enum { ABI_CHECK = -1, ABI_NATIVE };
 
 /* A section per ABI of at most SECCOMP_MAX_RULES two-instruction rules,
  * plus 8 more for each @default (personality and clone take 7 and 5) and
- * 12 of its own, and 2 per ABI + 1 to check the architecture: 1536 is
- * ample, and far below the kernel's limit of 4096 (BPF_MAXINSNS). */
-#define PROG_MAX 1536
+ * 12 of its own, and 2 per ABI + 1 to check the architecture: 1024 is
+ * ample for two ABIs, 1536 for three (mips64), and both far below the
+ * kernel's limit of 4096 (BPF_MAXINSNS). */
+#define PROG_MAX (N_ABIS > 2 ? 1536 : 1024)
 _Static_assert(N_ABIS * (2 * SECCOMP_MAX_RULES + 64 + 2) + 1 <= PROG_MAX,
 	       "PROG_MAX too small for SECCOMP_MAX_RULES");
 
@@ -137,7 +138,7 @@ static void emit(uint32_t op, uint32_t k)
 
 static int number(int i, int abi)
 {
-	unsigned nr = numbers[abi][i];
+	unsigned nr = numbers[N_ABIS > 1 ? abi : ABI_NATIVE][i];
 
 	return nr == NO ? -1 : (int)nr;
 }
@@ -332,7 +333,6 @@ static void section(const struct config *cfg, bool deny_default, int abi)
 const struct sock_fprog *seccomp_build(const struct config *cfg)
 {
 	struct walk list = { .abi = ABI_CHECK };
-	unsigned short to_compat[N_ABIS] = { 0 }; /* [0]: unused */
 
 	fprog.len = 0;
 	if (cfg->seccomp_mode == SECCOMP_OFF)
@@ -346,16 +346,13 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	 * so with one, a compat process is killed like a foreign one. */
 	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
 		emit(OP(JEQ, 0, 1), abi_arch[abi]);
-		to_compat[abi] = fprog.len;
-		emit(JA, 0); /* k, set below: a 32-bit jump */
+		emit(JA, 0); /* at 2 * abi; k, set below: a 32-bit jump */
 	}
 	emit(OP(JEQ, 1, 0), abi_arch[ABI_NATIVE]);
 	emit(RET, SECCOMP_RET_KILL_PROCESS);
 	section(cfg, list.deny_default, ABI_NATIVE);
-	for (int abi = 1; abi < N_ABIS; abi++) {
-		if (!to_compat[abi])
-			continue;
-		prog[to_compat[abi]].k = fprog.len - to_compat[abi] - 1u;
+	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
+		prog[2 * abi].k = fprog.len - 2u * abi - 1u;
 		section(cfg, list.deny_default, abi);
 	}
 	return &fprog;
