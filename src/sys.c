@@ -200,7 +200,9 @@ size_t until_any(const char *s, const char *stop)
 
 int stat_at(int dirfd, const char *path, struct stat *st, int flags)
 {
-#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL
+/* Not on mips64, whose kernel struct stat is not musl's (musl's kstat.h:
+ * 32-bit st_dev, padding, 32-bit times). */
+#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL && !defined __mips__
 	return syscall(SYS_newfstatat, dirfd, path, st, flags) ? -1 : 0;
 #else
 	return fstatat(dirfd, path, st, flags);
