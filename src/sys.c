@@ -247,11 +247,21 @@ uint64_t monotonic_ms(void)
 	return (uint64_t)ts.sec * 1000u + (uint64_t)ts.nsec / 1000000u;
 }
 
+long clone_nostack(unsigned long flags)
+{
+	/* Flags first on every ABI but s390's (CLONE_BACKWARDS2: the stack
+	 * first); the other arguments (tids, tls) are not used. */
+#ifdef __s390__
+	return syscall(SYS_clone, 0, flags, 0, 0, 0);
+#else
+	return syscall(SYS_clone, flags, 0, 0, 0, 0);
+#endif
+}
+
 pid_t fork_process(void)
 {
-	/* clone(SIGCHLD) with no stack is fork on every Linux architecture;
-	 * flags come first on all of hutch's targets. */
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	/* clone(SIGCHLD) with no stack is fork on every Linux architecture. */
+	return (pid_t)clone_nostack(SIGCHLD);
 }
 
 int status_to_code(int status)

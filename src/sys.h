@@ -67,6 +67,9 @@ uint64_t monotonic_ms(void);
  * of thread locks either. */
 pid_t fork_process(void);
 
+/* clone(2) with these flags and no stack: fork semantics. -1 and errno. */
+long clone_nostack(unsigned long flags);
+
 /* The signals hutch takes through sigtimedwait/sigwaitinfo and blocks: all
  * but those that cannot be caught (KILL, STOP), those the kernel raises for
  * a fault of our own (SEGV, BUS, ILL, FPE, TRAP, ABRT, SYS), and terminal
