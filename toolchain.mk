@@ -95,7 +95,7 @@ QEMU_CPU := $(or $(BOARD_QEMU_CPU),$(filter-out -,$(call row,5)))
 # How this machine runs the binaries: directly, or through qemu-user
 # (binfmt_misc is not relied upon).
 ifneq ($(ARCH),$(HOST_ARCH))
-RUN := $(or $(call row,4),qemu-$(ARCH:armel=arm)-static)$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
+RUN := $(or $(call row,4),qemu-$(subst powerpc,ppc,$(ARCH:armel=arm))-static)$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
 endif
 
 ifneq ($(REFUSED.$(ARCH)),)
