@@ -1,7 +1,7 @@
 # hutch - a tiny static init and sandbox for services on small Linux devices.
 #
 #   make            build build/$(ARCH)/hutch and print its size
-#   make ARCH=aarch64   armhf, armv6, mipsel, mips, riscv64, i386, x86_64 (toolchain.mk)
+#   make ARCH=aarch64   armhf, armv6, mipsel, mips, riscv64, s390x, ... (toolchain.mk)
 #   make BOARD=rpi4     build/rpi4/hutch, with the flags of board/rpi4/board.mk
 #   make boards     every board, each binary checked, and a size table
 #   make toolchain  install the compiler of ARCH (toolchains: every ARCH)

@@ -17,8 +17,8 @@
 # (the weakest of the family, so that a newer instruction fails the tests;
 # 24Kc has no FPU, as MIPS routers have none), and what readelf must say of
 # the binary: machine and flags (ARM: EABI5 hard-float 0x5000400, soft-float
-# 0x5000200; MIPS: noreorder, cpic, o32, mips32r2; RISC-V: RVC, double-float
-# ABI). "source" as the wrapper: Debian has the cross compiler but no
+# 0x5000200; MIPS: noreorder, cpic, o32, mips32r2, or n64 mips64r2 with pic;
+# RISC-V: RVC, double-float ABI; ppc64le: ELFv2). "source" as the wrapper: Debian has the cross compiler but no
 # musl for that architecture, so musl is built from Debian's source
 # package with it (tools/musl-source.sh) into build/musl/ARCH.
 #
@@ -31,8 +31,12 @@ TARGET.armv6   := armel  arm-linux-gnueabi   arm-linux-musleabi-gcc   qemu-arm-s
 TARGET.mipsel  := mipsel mipsel-linux-gnu    mipsel-linux-musl-gcc    qemu-mipsel-static  24Kc       R3000   0x70001005
 TARGET.mips    := mips   mips-linux-gnu      source                   qemu-mips-static    24Kc       R3000   0x70001005
 TARGET.riscv64 := riscv64 riscv64-linux-gnu  source                   qemu-riscv64-static -          RISC-V  0x5
-ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel mips riscv64
-MUSL_SOURCE_ARCHS := mips riscv64
+TARGET.mips64el := mips64el mips64el-linux-gnuabi64 source            qemu-mips64el-static -         R3000   0x80000007
+TARGET.powerpc := powerpc powerpc-linux-gnu  source                   qemu-ppc-static     -          PowerPC 0x0
+TARGET.powerpc64le := ppc64el powerpc64le-linux-gnu source            qemu-ppc64le-static -          PowerPC64 0x2
+TARGET.s390x   := s390x  s390x-linux-gnu     source                   qemu-s390x-static   -          S/390   0x0
+ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel mips riscv64 mips64el powerpc powerpc64le s390x
+MUSL_SOURCE_ARCHS := mips riscv64 mips64el powerpc powerpc64le s390x
 
 # Architectures musl supports that hutch does not build for, each with
 # the reason: make refuses them before compiling.
