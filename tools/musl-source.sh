@@ -46,6 +46,7 @@ list=/etc/apt/sources.list.d/hutch-deb-src.sources
 if ! apt-get source --print-uris musl >/dev/null 2>&1; then
 	[ "$(id -u)" -eq 0 ] ||
 		die "apt knows no source packages: as root, run $0 once (it adds $list)"
+	# shellcheck disable=SC1091 # the machine's own
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:?}")
 	cat >"$list" <<EOF
 # Added by hutch's tools/musl-source.sh: musl's source package, built for
@@ -71,11 +72,16 @@ dpkg-source -x "$dsc" "$src/musl" >"$src/unpack.log" 2>&1 ||
 	die "dpkg-source -x $dsc failed (see $src/unpack.log)"
 
 # -Os: libc.a's size is hutch's. The wrapper (musl-gcc and its specs)
-# names TRIPLET-gcc, and PREFIX's lib and include.
+# names TRIPLET-gcc, and PREFIX's lib and include. Debian's powerpc
+# compilers default to IBM's 128-bit long double, which musl has no code
+# for; its powerpc ABI is the 64-bit one (hutch has no long double).
+cflags=-Os
+case $triplet in powerpc*) cflags="$cflags -mlong-double-64" ;; esac
 cd "$src/musl"
 ./configure --prefix="$prefix" --target="$triplet" CROSS_COMPILE="$triplet-" \
-	--disable-shared --enable-wrapper=gcc CFLAGS=-Os >"$src/configure.log" 2>&1 ||
+	--disable-shared --enable-wrapper=gcc CFLAGS="$cflags" >"$src/configure.log" 2>&1 ||
 	die "musl's configure failed for $triplet (see $src/configure.log)"
-make -j"$(nproc)" >"$src/make.log" 2>&1 && make install >>"$src/make.log" 2>&1 ||
+if ! make -j"$(nproc)" >"$src/make.log" 2>&1 || ! make install >>"$src/make.log" 2>&1; then
 	die "musl's build failed for $triplet (see $src/make.log)"
+fi
 [ -x "$prefix/bin/musl-gcc" ] || die "musl's install made no $prefix/bin/musl-gcc"

@@ -88,7 +88,9 @@ preprocess() {
 		die "cc -E failed on $root/$1/include: $(head -n 3 "$tmp/err")"
 }
 
-# evaluate: "name EXPR" lines -> "name NUMBER" (NO stays NO).
+# evaluate: "name EXPR" lines -> "name NUMBER" (NO stays NO). $(($expr)):
+# dash takes $((expr)) as the value of a variable named expr.
+# shellcheck disable=SC2004
 evaluate() {
 	while read -r name expr; do
 		case $expr in
@@ -158,6 +160,7 @@ EOF
 		case $expr in
 		*[!0-9a-fx\ \(\)\|]*) die "$name: cannot evaluate '$expr'" ;;
 		esac
+		# shellcheck disable=SC2004 # as in evaluate
 		printf '#define %-23s 0x%08xU\n' "$name" "$(($expr))"
 	done <"$tmp/audit"
 	echo
