@@ -138,7 +138,11 @@ static void emit(uint32_t op, uint32_t k)
 
 static int number(int i, int abi)
 {
-	unsigned nr = numbers[N_ABIS > 1 ? abi : ABI_NATIVE][i];
+	unsigned nr = numbers[ABI_NATIVE][i];
+
+	for (int other = 1; other < N_ABIS; other++) /* a select, not a multiply */
+		if (abi == other)
+			nr = numbers[other][i];
 
 	return nr == NO ? -1 : (int)nr;
 }
