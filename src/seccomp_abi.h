@@ -55,10 +55,12 @@
 #else
 #define MIPS_AUDIT(be, le) le
 #endif
-#if _MIPS_SIM == _ABIO32
+/* GCC defines only the _ABI* macro _MIPS_SIM names: compare numbers
+ * (<sgidefs.h>: _ABIO32 1, _ABIN32 2, _ABI64 3). */
+#if _MIPS_SIM == 1
 #define NATIVE(...) COL_mips_o32(__VA_ARGS__)
 #define ARCH_NATIVE MIPS_AUDIT(AUDIT_ARCH_MIPS, AUDIT_ARCH_MIPSEL)
-#elif _MIPS_SIM == _ABI64
+#elif _MIPS_SIM == 3
 #define NATIVE(...) COL_mips_n64(__VA_ARGS__)
 #define ARCH_NATIVE MIPS_AUDIT(AUDIT_ARCH_MIPS64, AUDIT_ARCH_MIPSEL64)
 #define COMPAT1(...) COL_mips_o32(__VA_ARGS__)
