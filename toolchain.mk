@@ -4,6 +4,7 @@
 #   make ARCH=aarch64                      Debian's multiarch musl (the default route)
 #   make BOARD=rpi4                        ARCH and CPU flags from board/rpi4/board.mk
 #   make CROSS_COMPILE=aarch64-linux-musl- a musl toolchain of your own
+#   make toolchain ARCH=mips               musl built from Debian's source (mips, riscv64)
 #
 # Conventions users bring from the kernel and BusyBox: ARCH=, CROSS_COMPILE=,
 # V=1. CC, CFLAGS and LDFLAGS given on the command line or in the
@@ -16,7 +17,10 @@
 # (the weakest of the family, so that a newer instruction fails the tests;
 # 24Kc has no FPU, as MIPS routers have none), and what readelf must say of
 # the binary: machine and flags (ARM: EABI5 hard-float 0x5000400, soft-float
-# 0x5000200; MIPS: noreorder, cpic, o32, mips32r2).
+# 0x5000200; MIPS: noreorder, cpic, o32, mips32r2, or n64 mips64r2 with pic;
+# RISC-V: RVC, double-float ABI; ppc64le: ELFv2). "source" as the wrapper: Debian has the cross compiler but no
+# musl for that architecture, so musl is built from Debian's source
+# package with it (tools/musl-source.sh) into build/musl/ARCH.
 #
 #               Debian GNU triplet           musl wrapper             qemu-user           CPU        machine ELF flags
 TARGET.x86_64  := amd64  x86_64-linux-gnu    x86_64-linux-musl-gcc    qemu-x86_64-static  -          X86-64  0x0
@@ -25,12 +29,25 @@ TARGET.aarch64 := arm64  aarch64-linux-gnu   aarch64-linux-musl-gcc   qemu-aarch
 TARGET.armhf   := armhf  arm-linux-gnueabihf arm-linux-musleabihf-gcc qemu-arm-static     cortex-a7  ARM     0x5000400
 TARGET.armv6   := armel  arm-linux-gnueabi   arm-linux-musleabi-gcc   qemu-arm-static     arm1176    ARM     0x5000200
 TARGET.mipsel  := mipsel mipsel-linux-gnu    mipsel-linux-musl-gcc    qemu-mipsel-static  24Kc       R3000   0x70001005
-ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel
+TARGET.mips    := mips   mips-linux-gnu      source                   qemu-mips-static    24Kc       R3000   0x70001005
+TARGET.riscv64 := riscv64 riscv64-linux-gnu  source                   qemu-riscv64-static -          RISC-V  0x5
+TARGET.mips64el := mips64el mips64el-linux-gnuabi64 source            qemu-mips64el-static -         R3000   0x80000007
+TARGET.powerpc := powerpc powerpc-linux-gnu  source                   qemu-ppc-static     -          PowerPC 0x0
+TARGET.powerpc64le := ppc64el powerpc64le-linux-gnu source            qemu-ppc64le-static -          PowerPC64 0x2
+TARGET.s390x   := s390x  s390x-linux-gnu     source                   qemu-s390x-static   -          S/390   0x0
+ARCHS := x86_64 i386 aarch64 armhf armv6 mipsel mips riscv64 mips64el powerpc powerpc64le s390x
+MUSL_SOURCE_ARCHS := mips riscv64 mips64el powerpc powerpc64le s390x
+
+# Architectures musl supports that hutch does not build for, each with
+# the reason: make refuses them before compiling.
+REFUSED.x32 := x32 system calls are x86_64's with __X32_SYSCALL_BIT, which hutch's seccomp filter kills: build for x86_64
+REFUSED.microblaze := the kernel has no seccomp filter for microblaze (no HAVE_ARCH_SECCOMP_FILTER), which hutch's sandbox relies on
+REFUSED.or1k := the kernel has no seccomp filter for or1k (no HAVE_ARCH_SECCOMP_FILTER), which hutch's sandbox relies on
 
 # What an ARCH needs beyond its row. armv6 (Pi 1, Zero): Debian's armhf is
 # ARMv7 + Thumb-2 (SIGILL on an ARM1176), so it is Debian's armel musl
 # (soft-float libc) with ARMv6 code and VFP through the softfp ABI.
-# mipsel: -mplt makes non-PIC code, 5 KiB less than Debian's PIC default.
+# mipsel, mips: -mplt makes non-PIC code, 5 KiB less than Debian's PIC default.
 # i386: the default text address 0x08048000 is not 64 KiB aligned and
 # would cost 32 KiB of padding in the file.
 # -malign-data=abi: GCC on x86 aligns arrays of 32 bytes and more to 32
@@ -40,6 +57,7 @@ ARCH_CFLAGS.x86_64 = $(ALIGN_DATA)
 ARCH_CFLAGS.i386   = $(ALIGN_DATA)
 ARCH_CFLAGS.armv6  := -marm -mcpu=arm1176jzf-s -mfpu=vfp -mfloat-abi=softfp
 ARCH_CFLAGS.mipsel := -mplt
+ARCH_CFLAGS.mips   := -mplt
 ARCH_LDFLAGS.i386  := -Wl,-Ttext-segment=0x08000000
 
 # --- ARCH ------------------------------------------------------------------------
@@ -48,7 +66,7 @@ ARCH_LDFLAGS.i386  := -Wl,-Ttext-segment=0x08000000
 HOST_ARCH := $(shell uname -m | sed -e 's/^arm64$$/aarch64/' -e 's/^i[3-6]86$$/i386/')
 # The compiler's target triplet (gcc -dumpmachine) -> ARCH.
 triplet_arch = $(shell case '$(1)' in (aarch64-*) echo aarch64 ;; (arm*eabihf) echo armhf ;; \
-	(arm*) echo armel ;; (i?86-*) echo i386 ;; (*) echo '$(1)' | cut -d- -f1 ;; esac)
+	(arm*) echo armel ;; (i?86-*) echo i386 ;; (*x32) echo x32 ;; (*) echo '$(1)' | cut -d- -f1 ;; esac)
 
 ifneq ($(BOARD),)
 BOARD_MK := board/$(BOARD)/board.mk
@@ -81,9 +99,12 @@ QEMU_CPU := $(or $(BOARD_QEMU_CPU),$(filter-out -,$(call row,5)))
 # How this machine runs the binaries: directly, or through qemu-user
 # (binfmt_misc is not relied upon).
 ifneq ($(ARCH),$(HOST_ARCH))
-RUN := $(or $(call row,4),qemu-$(ARCH:armel=arm)-static)$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
+RUN := $(or $(call row,4),qemu-$(subst powerpc,ppc,$(ARCH:armel=arm))-static)$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
 endif
 
+ifneq ($(REFUSED.$(ARCH)),)
+$(error ARCH=$(ARCH) cannot be built: $(REFUSED.$(ARCH)))
+endif
 ifeq ($(TARGET.$(ARCH))$(CROSS_COMPILE),)
 ifeq ($(origin CC),default)
 $(error ARCH=$(ARCH) is not supported; supported: $(ARCHS), or give CROSS_COMPILE=<prefix> (or CC) for a musl toolchain of your own)
@@ -95,6 +116,10 @@ endif
 ifeq ($(origin CC),default)
 ifneq ($(CROSS_COMPILE),)
 CC := $(CROSS_COMPILE)gcc
+else ifeq ($(call row,3),source)
+CC := $(CURDIR)/build/musl/$(ARCH)/bin/musl-gcc
+DEBIAN_ROUTE := 1
+MUSL_SOURCE := 1
 else
 CC := $(call row,3)
 DEBIAN_ROUTE := 1
@@ -113,6 +138,8 @@ BUILD := build/$(or $(BOARD),$(ARCH))
 ifeq ($(DEBIAN_ROUTE),1)
 ifeq ($(ARCH),$(HOST_ARCH))
 TOOLCHAIN_PKGS := musl-tools gcc linux-libc-dev-$(DEB_ARCH)-cross
+else ifeq ($(MUSL_SOURCE),1)
+TOOLCHAIN_PKGS := $(subst _,-,gcc-$(GNU_TRIPLET)) linux-libc-dev-$(DEB_ARCH)-cross dpkg-dev
 else
 TOOLCHAIN_PKGS := musl-dev:$(DEB_ARCH) $(subst _,-,gcc-$(GNU_TRIPLET)) linux-libc-dev-$(DEB_ARCH)-cross
 endif
@@ -183,6 +210,10 @@ ifeq ($(DEBIAN_ROUTE),1)
 toolchain-check: $(UAPI)/linux
 	@tools/deps.sh -n $(TOOLCHAIN_PKGS) || { \
 	  echo "hutch: or: make toolchain ARCH=$(ARCH) (for $(CC))"; exit 1; }
+ifeq ($(MUSL_SOURCE),1)
+	@[ -x $(CC) ] || { echo "hutch: no musl for ARCH=$(ARCH) yet ($(CC)):" \
+	  "make toolchain ARCH=$(ARCH) builds it from Debian's source package"; exit 1; }
+endif
 
 $(UAPI)/linux:
 	@mkdir -p $(UAPI)
@@ -190,6 +221,9 @@ $(UAPI)/linux:
 
 toolchain:
 	@tools/deps.sh $(TOOLCHAIN_PKGS)
+ifeq ($(MUSL_SOURCE),1)
+	@tools/musl-source.sh $(GNU_TRIPLET) $(CURDIR)/build/musl/$(ARCH)
+endif
 	@echo "hutch: ARCH=$(ARCH): $(CC) ready (Debian packages: $(TOOLCHAIN_PKGS))"
 else
 toolchain-check:

@@ -6,8 +6,8 @@
  * The program checks the architecture first: a system call is numbered
  * per ABI, and a filter that only knew the native numbers would let a
  * 32-bit process on a 64-bit kernel (i386 on x86_64, armhf on aarch64)
- * through with its own. So the native ABI and the compat ABI each get
- * their rules, and any other one is killed. Rules are tried in order, the
+ * through with its own. So the native ABI and each compat ABI get
+ * their rules, and any other one is killed (seccomp_abi.h has which). Rules are tried in order, the
  * first match wins; each is "number == N: return ACTION", two
  * instructions, so no jump ever needs more than the 8 bits BPF has. */
 #include "seccomp.h"
@@ -48,11 +48,11 @@
 #define SECCOMP_RET_ALLOW 0x7fff0000U
 
 /* struct seccomp_data, <linux/seccomp.h>: int nr; __u32 arch; __u64
- * instruction_pointer; __u64 args[6]. The low half of args[0] is at 16 on
- * a little-endian machine, which every target here is (seccomp_abi.h). */
+ * instruction_pointer; __u64 args[6]. The low half of args[n] is at 16 +
+ * 8n on a little-endian machine, 20 + 8n on a big-endian one. */
 #define OFF_NR 0
 #define OFF_ARCH 4
-#define OFF_ARG0_LO 16
+#define OFF_ARG_LO(n) (16 + 8 * (n) + ARG_LO)
 
 /* <linux/sched.h>: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
  * NEWNET. (NEWTIME, 0x80, is in clone's exit-signal byte: only unshare and
@@ -60,7 +60,7 @@
 #define CLONE_NEW_ANY 0x7e020000U
 
 enum {
-#define S(name, i386, arm) SC_##name,
+#define S(name, ...) SC_##name,
 #include "seccomp_table.h"
 #undef S
 	N_NAMES,
@@ -70,33 +70,54 @@ _Static_assert(SC_clone == SC_personality + 1 && SC_clone3 == SC_clone + 1,
 	       "default_rules() expects personality, clone, clone3 last");
 
 static const char names[] = /* NUL-separated */
-#define S(name, i386, arm) #name "\0"
+#define S(name, ...) #name "\0"
 #include "seccomp_table.h"
 #undef S
 	;
 
-static const uint16_t native[N_NAMES] = {
-#define S(name, i386, arm) SYS_##name,
+/* Each ABI's numbers (NO: none), the native ABI first. */
+static const uint16_t numbers[N_ABIS][N_NAMES] = {
+	{
+#define S(name, ...) NATIVE(__VA_ARGS__),
 #include "seccomp_table.h"
 #undef S
-};
-
-#ifdef ARCH_COMPAT
-static const uint16_t compat[N_NAMES] = {
-#define S(name, i386, arm) COMPAT(i386, arm),
+	},
+#ifdef ARCH_COMPAT1
+	{
+#define S(name, ...) COMPAT1(__VA_ARGS__),
 #include "seccomp_table.h"
 #undef S
-};
+	},
 #endif
+#ifdef ARCH_COMPAT2
+	{
+#define S(name, ...) COMPAT2(__VA_ARGS__),
+#include "seccomp_table.h"
+#undef S
+	},
+#endif
+};
 
-enum { ABI_CHECK = -1, ABI_NATIVE, ABI_COMPAT };
+/* How the filter sees each (seccomp_data.arch). */
+static const uint32_t abi_arch[N_ABIS] = {
+	ARCH_NATIVE,
+#ifdef ARCH_COMPAT1
+	ARCH_COMPAT1,
+#endif
+#ifdef ARCH_COMPAT2
+	ARCH_COMPAT2,
+#endif
+};
 
-/* Two sections of at most SECCOMP_MAX_RULES two-instruction rules, plus
- * per section 8 more for each @default (personality and clone take 7 and
- * 5) and 12 of its own, and 5 to check the architecture: 1024 is ample,
- * and far below the kernel's limit of 4096 (BPF_MAXINSNS). */
-#define PROG_MAX 1024
-_Static_assert(2 * (2 * SECCOMP_MAX_RULES + 64) + 5 <= PROG_MAX,
+enum { ABI_CHECK = -1, ABI_NATIVE };
+
+/* A section per ABI of at most SECCOMP_MAX_RULES two-instruction rules,
+ * plus 8 more for each @default (personality and clone take 7 and 5) and
+ * 12 of its own, and 2 per ABI + 1 to check the architecture: 1024 is
+ * ample for two ABIs, 1536 for three (mips64), and both far below the
+ * kernel's limit of 4096 (BPF_MAXINSNS). */
+#define PROG_MAX (N_ABIS > 2 ? 1536 : 1024)
+_Static_assert(N_ABIS * (2 * SECCOMP_MAX_RULES + 64 + 2) + 1 <= PROG_MAX,
 	       "PROG_MAX too small for SECCOMP_MAX_RULES");
 
 static struct sock_filter prog[PROG_MAX];
@@ -117,13 +138,12 @@ static void emit(uint32_t op, uint32_t k)
 
 static int number(int i, int abi)
 {
-	unsigned nr = native[i];
-#ifdef ARCH_COMPAT
-	if (abi == ABI_COMPAT)
-		nr = compat[i];
-#else
-	(void)abi;
-#endif
+	unsigned nr = numbers[ABI_NATIVE][i];
+
+	for (int other = 1; other < N_ABIS; other++) /* a select, not a multiply */
+		if (abi == other)
+			nr = numbers[other][i];
+
 	return nr == NO ? -1 : (int)nr;
 }
 
@@ -146,15 +166,16 @@ static void named_rule(int i, int abi, bool deny)
 					      : deny_ret);
 }
 
-/* clone creating a namespace. The flags are the first argument on every
- * ABI here: x86_64 (flags, stack, ptid, ctid, tls), and i386, arm, mips
- * and aarch64 (flags, stack, ptid, tls, ctid: CLONE_BACKWARDS or the
- * generic order); only s390's CLONE_BACKWARDS2 puts the stack first. The
- * kernel reads the low 32 bits only (kernel_clone_args.flags). */
+/* clone creating a namespace. The flags are the first argument on x86_64
+ * (flags, stack, ptid, ctid, tls), and on i386, arm, mips, powerpc and the
+ * generic table (flags, stack, ptid, tls, ctid: CLONE_BACKWARDS or the
+ * generic order); s390's CLONE_BACKWARDS2 puts the stack first
+ * (CLONE_FLAGS_ARG). The kernel reads the low 32 bits only
+ * (kernel_clone_args.flags). */
 static void clone_rule(int nr)
 {
 	emit(OP(JEQ, 0, 4), (uint32_t)nr);
-	emit(LD_ABS, OFF_ARG0_LO);
+	emit(LD_ABS, OFF_ARG_LO(CLONE_FLAGS_ARG));
 	emit(OP(JSET, 0, 1), CLONE_NEW_ANY);
 	emit(RET, deny_ret);
 	emit(LD_ABS, OFF_NR); /* not a namespace: on to the next rule */
@@ -166,7 +187,7 @@ static void clone_rule(int nr)
 static void personality_rule(int nr)
 {
 	emit(OP(JEQ, 0, 6), (uint32_t)nr);
-	emit(LD_ABS, OFF_ARG0_LO);
+	emit(LD_ABS, OFF_ARG_LO(0));
 	emit(OP(JEQ, 3, 0), 0);
 	emit(OP(JEQ, 2, 0), 8);
 	emit(OP(JEQ, 1, 0), 0xffffffffU);
@@ -316,7 +337,6 @@ static void section(const struct config *cfg, bool deny_default, int abi)
 const struct sock_fprog *seccomp_build(const struct config *cfg)
 {
 	struct walk list = { .abi = ABI_CHECK };
-	unsigned short to_compat = 0;
 
 	fprog.len = 0;
 	if (cfg->seccomp_mode == SECCOMP_OFF)
@@ -326,21 +346,18 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	if (cfg->seccomp_mode == SECCOMP_LIST)
 		walk(&list, cfg->seccomp_list); /* checked when parsed */
 	emit(LD_ABS, OFF_ARCH);
-#ifdef ARCH_COMPAT
-	/* A rule by number names a native call: the compat ABI would pass
-	 * it, so with one, a compat process is killed like a foreign one. */
-	if (!list.raw) {
-		emit(OP(JEQ, 0, 1), ARCH_COMPAT);
-		to_compat = fprog.len;
-		emit(JA, 0); /* k, set below: a 32-bit jump */
+	/* A rule by number names a native call: a compat ABI would pass it,
+	 * so with one, a compat process is killed like a foreign one. */
+	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
+		emit(OP(JEQ, 0, 1), abi_arch[abi]);
+		emit(JA, 0); /* at 2 * abi; k, set below: a 32-bit jump */
 	}
-#endif
-	emit(OP(JEQ, 1, 0), ARCH_NATIVE);
+	emit(OP(JEQ, 1, 0), abi_arch[ABI_NATIVE]);
 	emit(RET, SECCOMP_RET_KILL_PROCESS);
 	section(cfg, list.deny_default, ABI_NATIVE);
-	if (to_compat) {
-		prog[to_compat].k = fprog.len - to_compat - 1u;
-		section(cfg, list.deny_default, ABI_COMPAT);
+	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
+		prog[2 * abi].k = fprog.len - 2u * abi - 1u;
+		section(cfg, list.deny_default, abi);
 	}
 	return &fprog;
 }

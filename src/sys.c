@@ -216,7 +216,9 @@ size_t until_any(const char *s, const char *stop)
 
 int stat_at(int dirfd, const char *path, struct stat *st, int flags)
 {
-#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL
+/* Not on mips64, whose kernel struct stat is not musl's (musl's kstat.h:
+ * 32-bit st_dev, padding, 32-bit times). */
+#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL && !defined __mips__
 	return syscall(SYS_newfstatat, dirfd, path, st, flags) ? -1 : 0;
 #else
 	return fstatat(dirfd, path, st, flags);
@@ -266,11 +268,21 @@ uint64_t clock_ms(int clock)
 	return (uint64_t)ts.sec * 1000u + (uint64_t)ts.nsec / 1000000u;
 }
 
+long clone_nostack(unsigned long flags)
+{
+	/* Flags first on every ABI but s390's (CLONE_BACKWARDS2: the stack
+	 * first); the other arguments (tids, tls) are not used. */
+#ifdef __s390__
+	return syscall(SYS_clone, 0, flags, 0, 0, 0);
+#else
+	return syscall(SYS_clone, flags, 0, 0, 0, 0);
+#endif
+}
+
 pid_t fork_process(void)
 {
-	/* clone(SIGCHLD) with no stack is fork on every Linux architecture;
-	 * flags come first on all of hutch's targets. */
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	/* clone(SIGCHLD) with no stack is fork on every Linux architecture. */
+	return (pid_t)clone_nostack(SIGCHLD);
 }
 
 int status_to_code(int status)

@@ -74,6 +74,9 @@ uint64_t clock_ms(int clock);
  * of thread locks either. */
 pid_t fork_process(void);
 
+/* clone(2) with these flags and no stack: fork semantics. -1 and errno. */
+long clone_nostack(unsigned long flags);
+
 /* "SIGTERM" for SIGTERM (numbers differ per architecture: MIPS has its
  * own); real-time signals as "SIGRTMAX" or "SIGRTMAX-N" (the one name
  * glibc and musl agree on), written into buf. */

@@ -83,10 +83,8 @@ static _Noreturn void clone_failed(int err)
 
 pid_t userns_clone(void)
 {
-	/* No stack: fork semantics, as fork_process(); flags first on all of
-	 * hutch's targets. */
-	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD, 0,
-			   0, 0, 0);
+	/* No stack: fork semantics, as fork_process(). */
+	long pid = clone_nostack(CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD);
 
 	if (pid < 0)
 		clone_failed(errno);

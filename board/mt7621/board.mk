@@ -8,7 +8,7 @@
 # kernel's FPU emulator (CONFIG_MIPS_FP_SUPPORT, on in mainline's and
 # OpenWrt's MIPS kernels). The same build suits other MIPS32r2
 # little-endian SoCs (MediaTek MT7620, MT7628: 24KEc). Big-endian MIPS
-# (Atheros/QCA ath79) needs a toolchain of your own: CROSS_COMPILE=.
+# (Atheros/QCA ath79) is board/ath79 (ARCH=mips).
 # Pages: 4K on OpenWrt (MIPS kernels may use 16K or 64K; covered).
 # cgroups: OpenWrt (21.02 on) mounts cgroup v2; which controllers its
 # kernel has varies by release and target: run hutch check first.

@@ -34,7 +34,24 @@ struct data {
 #define AUDIT_AARCH64 0xc00000b7U
 #define AUDIT_ARM 0x40000028U
 #define AUDIT_MIPSEL 0x40000008U
-#define AUDIT_FOREIGN 0xc00000f3U /* riscv64 */
+#define AUDIT_MIPS 0x00000008U
+#define AUDIT_RISCV64 0xc00000f3U
+#define AUDIT_RISCV32 0x400000f3U
+#define AUDIT_S390X 0x80000016U
+#define AUDIT_S390 0x00000016U
+#define AUDIT_PPC64 0x80000015U
+#define AUDIT_PPC64LE 0xc0000015U
+#define AUDIT_PPC 0x00000014U
+#define AUDIT_FOREIGN 0x0000005eU /* xtensa, which musl has no port for */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define AUDIT_MIPS64 0x80000008U
+#define AUDIT_MIPS64N32 0xa0000008U
+#define AUDIT_MIPS32 AUDIT_MIPS
+#else
+#define AUDIT_MIPS64 0xc0000008U
+#define AUDIT_MIPS64N32 0xe0000008U
+#define AUDIT_MIPS32 AUDIT_MIPSEL
+#endif
 
 #if defined __x86_64__
 #define NATIVE AUDIT_X86_64
@@ -46,8 +63,32 @@ struct data {
 #define COMPAT AUDIT_ARM
 #elif defined __arm__
 #define NATIVE AUDIT_ARM
+#elif defined __mips__ && _MIPS_SIM == 3 /* n64 */
+#define NATIVE AUDIT_MIPS64
+#define COMPAT AUDIT_MIPS32 /* and n32, checked below */
+#define COMPAT_GETPID 4020
+#elif defined __mips__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NATIVE AUDIT_MIPS
 #elif defined __mips__
 #define NATIVE AUDIT_MIPSEL
+#elif defined __s390x__
+#define NATIVE AUDIT_S390X
+#define COMPAT AUDIT_S390
+#elif defined __powerpc64__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NATIVE AUDIT_PPC64
+#define COMPAT AUDIT_PPC
+#elif defined __powerpc64__
+#define NATIVE AUDIT_PPC64LE
+#define COMPAT AUDIT_PPC
+#elif defined __powerpc__
+#define NATIVE AUDIT_PPC
+#elif defined __riscv && __riscv_xlen == 64
+#define NATIVE AUDIT_RISCV64
+#define COMPAT AUDIT_RISCV32
+#define COMPAT_GETPID 172
+#endif
+#ifndef COMPAT_GETPID
+#define COMPAT_GETPID 20 /* i386, arm */
 #endif
 
 static struct config cfg;
@@ -107,6 +148,21 @@ static uint32_t call(uint32_t arch, long nr, uint64_t arg0)
 {
 	struct data d = { .nr = (int)nr, .arch = arch, .args = { arg0 } };
 
+	return run(prog, &d);
+}
+
+/* clone's flags: its second argument on s390 (CLONE_BACKWARDS2). */
+#ifdef __s390x__
+#define CLONE_ARG 1
+#else
+#define CLONE_ARG 0
+#endif
+
+static uint32_t call_clone(uint32_t arch, long nr, uint64_t flags)
+{
+	struct data d = { .nr = (int)nr, .arch = arch };
+
+	d.args[CLONE_ARG] = flags;
 	return run(prog, &d);
 }
 
@@ -171,8 +227,18 @@ static void default_filter(void)
 	size_t want = 3 + (1 + 2 * 47 + 15);
 #elif defined __i386__
 	size_t want = 3 + (1 + 2 * 50 + 15);
+#elif defined __mips__ && _MIPS_SIM == 3 /* n64, o32, n32 */
+	size_t want = 7 + (1 + 2 * 43 + 15) + (1 + 2 * 50 + 15) + (1 + 2 * 45 + 15);
 #elif defined __mips__
 	size_t want = 3 + (1 + 2 * 50 + 15);
+#elif defined __s390x__ /* s390 */
+	size_t want = 5 + (1 + 2 * 46 + 15) + (1 + 2 * 50 + 15);
+#elif defined __powerpc64__ /* ppc */
+	size_t want = 5 + (1 + 2 * 49 + 15) + (1 + 2 * 51 + 15);
+#elif defined __powerpc__
+	size_t want = 3 + (1 + 2 * 51 + 15);
+#elif defined __riscv /* rv32: no time32 calls (settimeofday, clock_settime, adjtimex...) */
+	size_t want = 5 + (1 + 2 * 44 + 15) + (1 + 2 * 42 + 15);
 #endif
 
 	build(SECCOMP_DEFAULT, NULL, false);
@@ -198,14 +264,14 @@ static void default_filter(void)
 	is_num(call(NATIVE, SYS_getpid, 0), ALLOW, "getpid is allowed");
 	is_num(call(NATIVE, SYS_read, 0), ALLOW, "read is allowed");
 	is_num(call(NATIVE, SYS_execve, 0), ALLOW, "execve is allowed");
-	is_num(call(NATIVE, SYS_clone, 17), ALLOW, "clone(SIGCHLD) is allowed");
-	is_num(call(NATIVE, SYS_clone, 0x003d0f00), ALLOW,
+	is_num(call_clone(NATIVE, SYS_clone, 17), ALLOW, "clone(SIGCHLD) is allowed");
+	is_num(call_clone(NATIVE, SYS_clone, 0x003d0f00), ALLOW,
 	       "clone of a thread (musl's flags) is allowed");
-	is_num(call(NATIVE, SYS_clone, 0x40000000 | 17), ERRNO(EPERM),
+	is_num(call_clone(NATIVE, SYS_clone, 0x40000000 | 17), ERRNO(EPERM),
 	       "clone(CLONE_NEWNET) is denied");
-	is_num(call(NATIVE, SYS_clone, 0x00020000 | 17), ERRNO(EPERM),
+	is_num(call_clone(NATIVE, SYS_clone, 0x00020000 | 17), ERRNO(EPERM),
 	       "clone(CLONE_NEWNS) is denied");
-	is_num(call(NATIVE, SYS_clone, 0xffffffff00000011ULL), ALLOW,
+	is_num(call_clone(NATIVE, SYS_clone, 0xffffffff00000011ULL), ALLOW,
 	       "clone looks at the low 32 bits of the flags only, as the kernel");
 	is_num(call(NATIVE, SYS_clone3, 0), ERRNO(ENOSYS),
 	       "clone3 is ENOSYS, so that libc falls back to clone");
@@ -221,8 +287,8 @@ static void default_filter(void)
 	is_num(call(AUDIT_I386, 22, 0), ERRNO(EPERM), "i386 umount (22) is denied");
 	is_num(call(AUDIT_I386, 310, 0), ERRNO(EPERM), "i386 unshare (310) is denied");
 	is_num(call(AUDIT_I386, 404, 0), ERRNO(EPERM), "i386 clock_settime64 (404) is denied");
-	is_num(call(AUDIT_I386, 120, 0x04000011), ERRNO(EPERM), "i386 clone(CLONE_NEWUTS) is denied");
-	is_num(call(AUDIT_I386, 120, 17), ALLOW, "i386 clone(SIGCHLD) is allowed");
+	is_num(call_clone(AUDIT_I386, 120, 0x04000011), ERRNO(EPERM), "i386 clone(CLONE_NEWUTS) is denied");
+	is_num(call_clone(AUDIT_I386, 120, 17), ALLOW, "i386 clone(SIGCHLD) is allowed");
 	is_num(call(AUDIT_I386, 20, 0), ALLOW, "i386 getpid (20) is allowed");
 	is_num(call(AUDIT_I386, 165, 0), ALLOW, "i386 165 (x86_64's mount) is not mount there");
 	is_num(call(AUDIT_AARCH64, 40, 0), KILL, "aarch64 is foreign to an x86_64 build");
@@ -232,6 +298,26 @@ static void default_filter(void)
 	is_num(call(AUDIT_ARM, 401, 0), ERRNO(EPERM), "arm kexec_file_load (401) is denied");
 	is_num(call(AUDIT_ARM, 20, 0), ALLOW, "arm getpid (20) is allowed");
 	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to an aarch64 build");
+#elif defined __riscv
+	is_num(call(AUDIT_RISCV32, 40, 0), ERRNO(EPERM), "riscv32 mount (40) is denied");
+	is_num(call(AUDIT_RISCV32, 404, 0), ERRNO(EPERM), "riscv32 clock_settime64 (404) is denied");
+	is_num(call(AUDIT_RISCV32, 112, 0), ALLOW, "riscv32 112 (clock_settime of time32) is no call there");
+	is_num(call_clone(AUDIT_RISCV32, 220, 0x10000011), ERRNO(EPERM), "riscv32 clone(CLONE_NEWUSER) is denied");
+	is_num(call(AUDIT_RISCV32, 172, 0), ALLOW, "riscv32 getpid (172) is allowed");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a riscv64 build");
+#elif defined __mips__ && _MIPS_SIM == 3
+	is_num(call(AUDIT_MIPS32, 4021, 0), ERRNO(EPERM), "o32 mount (4021) is denied");
+	is_num(call(AUDIT_MIPS64N32, 6160, 0), ERRNO(EPERM), "n32 mount (6160) is denied");
+	is_num(call_clone(AUDIT_MIPS64N32, 6055, 0x40000011), ERRNO(EPERM), "n32 clone(CLONE_NEWNET) is denied");
+	is_num(call(AUDIT_MIPS64N32, 6038, 0), ALLOW, "n32 getpid (6038) is allowed");
+	is_num(call(AUDIT_MIPS64, 4021, 0), ALLOW, "4021 is no call in n64");
+#elif defined __s390x__
+	is_num(call(AUDIT_S390, 21, 0), ERRNO(EPERM), "s390 mount (21) is denied");
+	is_num(call(AUDIT_S390, 120, 0x40000011), ALLOW, "s390 clone: the flags are not the first argument");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to an s390x build");
+#elif defined __mips__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	is_num(call(AUDIT_MIPSEL, 4021, 0), KILL, "little-endian mipsel is foreign to a big-endian build");
+	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a 32-bit build");
 #else
 	is_num(call(AUDIT_X86_64, 165, 0), KILL, "x86_64 is foreign to a 32-bit build");
 #endif
@@ -250,7 +336,7 @@ static void lists(void)
 	is_num(call(NATIVE, SYS_mkdirat, 0), ERRNO(EPERM), "deny mkdirat");
 	is_num(call(NATIVE, SYS_mount, 0), ALLOW, "the first match wins: allow mount");
 	is_num(call(NATIVE, SYS_umount2, 0), ERRNO(EPERM), "@default denies the rest");
-	is_num(call(NATIVE, SYS_clone, 0x20000011), ERRNO(EPERM), "clone(CLONE_NEWPID)");
+	is_num(call_clone(NATIVE, SYS_clone, 0x20000011), ERRNO(EPERM), "clone(CLONE_NEWPID)");
 	is_num(call(NATIVE, SYS_read, 0), ALLOW, "default allow");
 
 	build(SECCOMP_LIST, "deny mkdirat\n", false);
@@ -268,10 +354,10 @@ static void lists(void)
 	is_num(call(NATIVE, SYS_execve, 0), ERRNO(EPERM), "unless the list denies it");
 #ifdef COMPAT
 	build(SECCOMP_LIST, "default deny\nallow getpid\n", false);
-	is_num(call(COMPAT, 20, 0), ALLOW, "names apply to the compat ABI too");
+	is_num(call(COMPAT, COMPAT_GETPID, 0), ALLOW, "names apply to the compat ABI too");
 	is_num(call(COMPAT, 3, 0), ERRNO(EPERM), "and so does default deny");
 	build(SECCOMP_LIST, "deny 83\n", false);
-	is_num(call(COMPAT, 20, 0), KILL, "a list with a number kills the compat ABI");
+	is_num(call(COMPAT, COMPAT_GETPID, 0), KILL, "a list with a number kills the compat ABI");
 #else
 	build(SECCOMP_LIST, "deny 83\n", false);
 #endif

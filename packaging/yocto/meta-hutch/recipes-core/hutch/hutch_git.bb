@@ -33,6 +33,9 @@ python () {
 # architectures it has a system call filter for (seccomp_abi.h).
 COMPATIBLE_HOST = "(x86_64|i.86|aarch64|arm|mipsel).*-linux.*"
 COMPATIBLE_HOST:libc-glibc = "null"
+# The architectures hutch builds for (its make refuses microblaze and or1k,
+# whose kernels have no seccomp filter, and x32).
+COMPATIBLE_HOST = "(x86_64|i.86|aarch64|aarch64_be|arm|armeb|mips|mipsel|mips64|mips64el|powerpc|powerpc64|powerpc64le|riscv32|riscv64|s390x|loongarch64|m68k|sh4).*-linux-musl(eabi|eabihf|n32)?$"
 
 inherit update-rc.d systemd
 
