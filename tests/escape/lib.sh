@@ -34,8 +34,10 @@ tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 launchers=()
 host_pids=()
 cleanup() {
+	# wait, with its stderr gone: bash would report each killed job
+	# ("line 36: PID Killed perl ...") in the middle of prove's output.
 	for p in "${launchers[@]}" "${host_pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
+		{ kill -KILL "$p" && wait "$p"; } 2>/dev/null
 	done
 	rm -rf --one-file-system -- "$tmp"
 }
