@@ -150,6 +150,13 @@ unit-tests: $(UNIT_BINS)
 check-unit: $(UNIT_BINS)
 	prove -e '$(RUN)' $(UNIT_BINS)
 
+# The fast loop while editing: the build, its size, the unit tests and the
+# docs' agreement with --help. No root, no network, nothing installed; a
+# few seconds. `make check` is the whole suite.
+test: all unit-tests
+	$(Q)$(MAKE) --no-print-directory check-size check-unit
+	HUTCH=$(CURDIR)/$(BIN) prove tests/lib/tap-selftest.t tests/integration/99-docs.t
+
 # The unit tests again under AddressSanitizer + UBSan (built with the host's
 # gcc and glibc: the sanitizers do not run on musl), then valgrind over the
 # musl unit tests and the hutch binary's own option paths.
@@ -367,7 +374,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-size seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps test check check-size seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean
