@@ -27,13 +27,9 @@ trap cleanup_fs EXIT
 # noroot_probe [HUTCH-OPTION...] -- NAME [ARG...]: the probe run on the
 # host's own root (no --root), from the copy's path.
 noroot_probe() {
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	timeout 20 "$HUTCH" --name mnt-fs --restart no "${opts[@]}" -- "$root/probe" "$@" \
+	local opts args
+	take_opts "$@"
+	timeout 20 "$HUTCH" --name mnt-fs --restart no "${opts[@]}" -- "$root/probe" "${args[@]}" \
 		</dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out=$(cat "$tmp/out")
@@ -44,13 +40,9 @@ noroot_probe() {
 noroot_attack() {
 	local name=$1 defence=$2
 	shift 2
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	noroot_probe "${opts[@]}" -- "$name" "$@"
+	local opts args
+	take_opts "$@"
+	noroot_probe "${opts[@]}" -- "$name" "${args[@]}"
 	note "$out${err:+ [hutch: $(tail -n 1 <<<"$err")]}"
 	like "$rc $out" "^0 $name: blocked \\(" "without --root, $name is blocked: $defence" ||
 		diag "hutch said: $err"

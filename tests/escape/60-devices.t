@@ -44,14 +44,10 @@ mknod "$nodes/kmsg" c 1 11
 # from $stdin; sets rc, out (stdout and stderr of the service) and err.
 stdin=/dev/null
 run_sh() {
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
+	local opts args
+	take_opts "$@"
 	timeout 20 "$HUTCH" --name "$name" --root "$root" --restart no "${opts[@]}" \
-		-- /bin/sh -c "exec 2>&1; $1" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+		-- /bin/sh -c "exec 2>&1; ${args[0]}" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")

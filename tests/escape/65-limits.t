@@ -28,16 +28,12 @@ bound=$((default + 200))
 # start_bg [HUTCH-OPTION...] -- SCRIPT: as start_probe (lib.sh), with more
 # time for READY: forking thousands of processes takes a while.
 start_bg() {
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
+	local opts args
+	take_opts "$@"
 	launcher='' pid1='' svc=''
 	: >"$tmp/bg.out"
 	timeout 120 "$HUTCH" --name "$name" --root "$root" --restart no "${opts[@]}" \
-		-- /bin/sh -c "$1" </dev/null >"$tmp/bg.out" 2>&1 &
+		-- /bin/sh -c "${args[0]}" </dev/null >"$tmp/bg.out" 2>&1 &
 	bg=$!
 	wait_for 90 grep -q READY "$tmp/bg.out" || return 1
 	launcher=$(pgrep -P "$bg" -x hutch) && launchers+=("$launcher") &&

@@ -66,15 +66,24 @@ echo "host marker $$" >"$marker"
 marker_sum=$(cksum <"$marker")
 mkdir "$tmp/outside"
 
-# run_probe [HUTCH-OPTION...] -- NAME [PROBE-ARG...]
-run_probe() {
-	local opts=()
+# take_opts [HUTCH-OPTION...] -- [ARG...]: the options into opts, what
+# follows "--" into args (the caller declares both local: bash's dynamic
+# scope gives them to this function).
+take_opts() {
+	opts=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
 	shift
-	timeout 20 "$HUTCH" --root "$root" --restart no "${opts[@]}" -- /probe "$@" \
+	args=("$@")
+}
+
+# run_probe [HUTCH-OPTION...] -- NAME [PROBE-ARG...]
+run_probe() {
+	local opts args
+	take_opts "$@"
+	timeout 20 "$HUTCH" --root "$root" --restart no "${opts[@]}" -- /probe "${args[@]}" \
 		</dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out=$(cat "$tmp/out")
@@ -90,13 +99,9 @@ note() {
 _attack() {
 	local ere=$1 name=$2 defence=$3
 	shift 3
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	run_probe "${opts[@]}" -- "$name" "$@"
+	local opts args
+	take_opts "$@"
+	run_probe "${opts[@]}" -- "$name" "${args[@]}"
 	note "$out${err:+ [hutch: $(tail -n 1 <<<"$err")]}"
 	like "$rc $out" "^0 $name: blocked \\($ere" "$name is blocked: $defence" ||
 		diag "hutch said: $err"
@@ -113,13 +118,9 @@ attack_filtered() {
 attack_wins() {
 	local name=$1 why=$2
 	shift 2
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	run_probe "${opts[@]}" -- "$name" "$@"
+	local opts args
+	take_opts "$@"
+	run_probe "${opts[@]}" -- "$name" "${args[@]}"
 	note "$out${err:+ [hutch: $(tail -n 1 <<<"$err")]}"
 	like "$rc $out" "^1 $name: ESCAPED \\(" "$name wins $why" ||
 		diag "hutch said: $err"
@@ -130,15 +131,11 @@ attack_wins() {
 # keeps the sandbox alive, so the host can look at it. Sets bg, launcher,
 # pid1 and svc (host pids) and bgout (what the script printed).
 start_probe() {
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
+	local opts args
+	take_opts "$@"
 	launcher='' pid1='' svc='' bgout=''
 	: >"$tmp/bg.out"
-	timeout 30 "$HUTCH" --root "$root" --restart no "${opts[@]}" -- /bin/sh -c "$1" \
+	timeout 30 "$HUTCH" --root "$root" --restart no "${opts[@]}" -- /bin/sh -c "${args[0]}" \
 		</dev/null >"$tmp/bg.out" 2>"$tmp/bg.err" &
 	bg=$!
 	wait_for 10 grep -q READY "$tmp/bg.out" || return 1
