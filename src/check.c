@@ -124,10 +124,9 @@ static void devices(struct report *r, const struct cgroup *cg)
 	bool needed = !userns_rootless() && !r->cfg->cgroup_warn;
 	const char *why = NULL;
 	char buf[400];
-	int fd;
 
 	if (cg->version == 2) {
-		fd = cgroup_devices_load(NULL);
+		int fd = cgroup_devices_load(NULL);
 		if (fd >= 0)
 			close(fd);
 		else

@@ -328,11 +328,11 @@ static void lines(struct output *out, const char *buf, size_t len)
 		return;
 	}
 	while (len) {
-		size_t n = 0, line = 0;
+		size_t line = 0;
 		while (buf[line++] != '\n')
 			;
 		if (out->log) { /* "<30>web: text", the daemon facility, info */
-			n = fmt(staged, 80, "<30>%s: ", out->tag);
+			size_t n = fmt(staged, 80, "<30>%s: ", out->tag);
 			memcpy(staged + n, buf, line - (out->log == LOG_SYSLOG));
 			n += line - (out->log == LOG_SYSLOG);
 			note(out, write(out->file, staged, n) < 0 ? -errno : 0,
