@@ -122,8 +122,10 @@ uint64_t cgroup_default_pids(void)
 	uint64_t least = 4194304, v; /* PID_MAX_LIMIT */
 	char text[24];
 
-	for (const char *k = knobs; *k; k += strlen(k) + 1) {
-		if (read_small_file(AT_FDCWD, k, text, sizeof text) <= 0)
+	/* bounded by the array, not by a final empty string: the walk
+	 * cannot run past a list that lost its second NUL */
+	for (size_t i = 0; i < sizeof knobs - 1; i += strlen(knobs + i) + 1) {
+		if (read_small_file(AT_FDCWD, knobs + i, text, sizeof text) <= 0)
 			continue;
 		text[until_any(text, "\n")] = '\0';
 		if (!parse_uint(text, least, &v) && v)

@@ -123,10 +123,10 @@ int set_device(struct parse_ctx *ctx, const struct option_def *opt, const char *
 	if (path[0] != '/' || !valid_name(name + 1, "._-", 32))
 		return parse_fail(ctx, opt, "'%s' must be an absolute path whose last "
 				  "part is a name (letters, digits, . _ -)", value);
-	for (const char *t = taken; *t; t += strlen(t) + 1)
-		if (!strcmp(t, name + 1))
+	for (size_t i = 0; i < sizeof taken - 1; i += strlen(taken + i) + 1)
+		if (!strcmp(taken + i, name + 1))
 			return parse_fail(ctx, opt, "'%s': /dev/%s is hutch's own",
-					  value, t);
+					  value, taken + i);
 	if (cfg->n_devices == CONFIG_MAX_DEVICES)
 		return parse_fail(ctx, opt, "more than %d devices", CONFIG_MAX_DEVICES);
 	cfg->device_path[cfg->n_devices] = path;
