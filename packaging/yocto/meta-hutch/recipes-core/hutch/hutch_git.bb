@@ -29,9 +29,7 @@ python () {
 }
 
 # hutch is linked statically against musl (a static glibc binary is about
-# ten times larger and its name lookups do not work): TCLIBC = "musl". The
-# architectures it has a system call filter for (seccomp_abi.h).
-COMPATIBLE_HOST = "(x86_64|i.86|aarch64|arm|mipsel).*-linux.*"
+# ten times larger and its name lookups do not work): TCLIBC = "musl".
 COMPATIBLE_HOST:libc-glibc = "null"
 # The architectures hutch builds for (its make refuses microblaze and or1k,
 # whose kernels have no seccomp filter, and x32).
