@@ -81,7 +81,8 @@ t_like "$(/usr/sbin/hutch status web)" '^state: running$' "hutch status web: run
 # PID 1: its exit status cannot be read here; the host tests check 143.)
 kill -TERM "$L"
 t_ok "SIGTERM to the main pid: hutch stops within TimeoutStopSec" t_wait 20 exited "$L"
-t_like "$(cat "$W/execstart.log")" 'stopping: SIGTERM sent to the service' "hutch stopped the service itself"
+# --log kmsg: the daemon's stderr went at the start, its lines are here
+t_like "$(dmesg)" 'hutch\[web\]: stopping: SIGTERM sent to the service' "hutch stopped the service itself"
 t_ok "the sandbox's group is removed" test ! -e "$U/web"
 left=$(cat "$U/supervisor/cgroup.procs" "$U/cgroup.procs" 2>/dev/null)
 t_is "$left" "" "nothing is left for systemd's SIGKILL"
@@ -94,6 +95,6 @@ sed -i 's|^root = .*|root = /no/such/root|' /etc/hutch/web.conf
 run_in_unit /bin/sh -c "$script" >"$W/execstart.log" 2>&1
 rc=$?
 t_is "$rc" 125 "with a missing root ExecStart exits 125: systemctl start would fail"
-t_like "$(cat "$W/execstart.log")" '/no/such/root' "with hutch's message" ||
+t_like "$(dmesg)" 'hutch\[web\]: .*/no/such/root' "with hutch's message (--log kmsg)" ||
 	t_show "$W/execstart.log"
 t_ok "and no group is left but the supervisor leaf" test ! -e "$U/web"
