@@ -143,6 +143,12 @@ TOOLCHAIN_PKGS := $(subst _,-,gcc-$(GNU_TRIPLET)) linux-libc-dev-$(DEB_ARCH)-cro
 else
 TOOLCHAIN_PKGS := musl-dev:$(DEB_ARCH) $(subst _,-,gcc-$(GNU_TRIPLET)) linux-libc-dev-$(DEB_ARCH)-cross
 endif
+endif
+# A compiler of the user's (CC=musl-gcc, tools/musl-clang) gets Debian's
+# kernel headers for ARCH too when they are installed: -idirafter only
+# fills what its own include path lacks (musl-gcc's specs have no linux/,
+# and the device program needs linux/bpf.h).
+ifneq ($(DEBIAN_ROUTE)$(wildcard /usr/$(GNU_TRIPLET)/include/linux/bpf.h),)
 UAPI := $(BUILD)/uapi
 UAPI_CFLAGS := -idirafter $(UAPI)
 endif
@@ -215,10 +221,6 @@ ifeq ($(MUSL_SOURCE),1)
 	  "make toolchain ARCH=$(ARCH) builds it from Debian's source package"; exit 1; }
 endif
 
-$(UAPI)/linux:
-	@mkdir -p $(UAPI)
-	$(Q)for d in linux asm asm-generic; do ln -sfn /usr/$(GNU_TRIPLET)/include/$$d $(UAPI)/$$d; done
-
 toolchain:
 	@tools/deps.sh $(TOOLCHAIN_PKGS)
 ifeq ($(MUSL_SOURCE),1)
@@ -226,12 +228,16 @@ ifeq ($(MUSL_SOURCE),1)
 endif
 	@echo "hutch: ARCH=$(ARCH): $(CC) ready (Debian packages: $(TOOLCHAIN_PKGS))"
 else
-toolchain-check:
+toolchain-check: $(if $(UAPI),$(UAPI)/linux)
 	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
 	  echo "hutch: no compiler '$(firstword $(CC))' for ARCH=$(ARCH): put your musl toolchain's bin directory on PATH"; exit 1; }
 
 toolchain: toolchain-check
 	@echo "hutch: ARCH=$(ARCH): $(CC) is your own toolchain; nothing to install"
 endif
+
+$(UAPI)/linux:
+	@mkdir -p $(UAPI)
+	$(Q)for d in linux asm asm-generic; do ln -sfn /usr/$(GNU_TRIPLET)/include/$$d $(UAPI)/$$d; done
 
 .PHONY: toolchain toolchain-check
