@@ -67,8 +67,12 @@ is "$(count_group_signals "$tmp/hutch" "$HUTCH" --root "$ROOTFS" --name tty-grp 
 timeout 20 "$HUTCH" --root "$ROOTFS" --name tty-sess -- /bin/sleep 60 </dev/null >/dev/null 2>&1 &
 t=$!
 bg+=("$t")
-launcher='' pid1=''
-wait_for 5 set_child launcher "$t" && wait_for 5 set_child pid1 "$launcher"
+launcher='' pid1='' svc=''
+# Read once the service runs: PID 1 calls setsid before it starts the
+# service, and right after its fork it is still in the launcher's session
+# (the ASan build was once read in between).
+wait_for 5 set_child launcher "$t" && wait_for 5 set_child pid1 "$launcher" &&
+	wait_for 10 set_child svc "$pid1"
 read -r _ _ _ _ pgid1 sid1 tty1 _ <"/proc/$pid1/stat"
 is "$sid1 $pgid1" "$pid1 $pid1" "PID 1 leads a session and process group of its own"
 is "$tty1" 0 "and without a terminal that session has none"
