@@ -14,6 +14,13 @@ cleanup() {
 	for d in "$S"/*/; do
 		[ -f "$d/launcher" ] && kill -9 "$(sed -n 's/^pid=//p' "$d/launcher")" 2>/dev/null
 	done
+	# A launcher killed with SIGKILL (as two and four are, on purpose)
+	# cannot remove its cgroups; the emptied groups are removed here.
+	sleep 0.2
+	for g in /sys/fs/cgroup/*/hutch/two /sys/fs/cgroup/*/hutch/four \
+		/sys/fs/cgroup/hutch/two /sys/fs/cgroup/hutch/four; do
+		[ -d "$g" ] && rmdir "$g" 2>/dev/null
+	done
 	rm -rf --one-file-system "$tmp"
 }
 trap cleanup EXIT
