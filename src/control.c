@@ -283,11 +283,11 @@ static bool list_one(const char *name, void *dir)
 
 enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
 
+static const char words[][8] = { "list", "status", "stop", "restart", "kill",
+				 "reload" };
+
 static int verb_of(const char *word)
 {
-	static const char words[][8] = { "list", "status", "stop", "restart", "kill",
-					 "reload" };
-
 	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
 		if (strcmp(word, words[i]) == 0)
 			return i;
@@ -297,6 +297,15 @@ static int verb_of(const char *word)
 bool control_command(const char *word)
 {
 	return verb_of(word) >= 0;
+}
+
+size_t control_verbs(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0] && n < size; i++)
+		n += fmt(buf + n, size - n, ", %s", words[i]);
+	return n;
 }
 
 int control_run(int argc, char **argv)

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The signal the launcher passes to PID 1 to restart the service (the
  * sandbox stays): SIGRTMAX, 64 (127 on MIPS), the one real-time signal
@@ -14,6 +15,10 @@
 
 /* Whether argv[1] is one of the commands. */
 bool control_command(const char *word);
+
+/* ", list, status, ..." into buf (for the line that refuses a mistyped
+ * command); its length. */
+size_t control_verbs(char *buf, size_t size);
 
 /* Runs it; returns the exit code (README "Controlling a running sandbox"):
  * 0 done or running, 1 failed or stale state found (and removed), 3 no such

@@ -10,12 +10,18 @@
 static const char usage[] =
 	"Usage: hutch [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       hutch -f FILE [OPTIONS] [-- COMMAND [ARG...]]\n"
-	"       hutch check [OPTIONS]   what this kernel offers to OPTIONS\n"
+	"       hutch check [OPTIONS]           what this kernel offers to OPTIONS\n"
+	"       hutch list [--state-dir DIR]    the running sandboxes\n"
+	"       hutch status|stop|restart|reload [--state-dir DIR] NAME\n"
+	"       hutch kill [--state-dir DIR] NAME SIGNAL\n"
+	"       hutch help                      this help\n"
 	"\n"
 	"Runs COMMAND as a supervised service in new PID, mount, UTS and IPC\n"
 	"namespaces: hutch is PID 1 inside, switches to the --root file system,\n"
 	"mounts /proc, a minimal /dev and /tmp, restarts the service per\n"
-	"--restart and stops it cleanly on SIGTERM or SIGINT.\n"
+	"--restart and stops it cleanly on SIGTERM or SIGINT. A COMMAND given\n"
+	"first, without options, is a path or follows -- (other words are\n"
+	"hutch's own commands).\n"
 	"\n"
 	"Options (every long option is also a config file key: restart = always):\n";
 

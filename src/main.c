@@ -13,6 +13,22 @@
 #define HUTCH_VERSION "0.1.0"
 #endif
 
+/* A first argument that is a word, not an option nor a path, names one of
+ * hutch's own commands: `hutch stauts web` must not run a program called
+ * stauts in a sandbox. A program given first is a path or follows --. */
+static bool unknown_command(const char *word)
+{
+	char verbs[96];
+
+	if (word[0] == '-' || word[0] == '\0' || strchr(word, '/') ||
+	    strcmp(word, "check") == 0)
+		return false;
+	control_verbs(verbs, sizeof verbs);
+	log_error("'%s' is not a command of hutch (check%s, help); to run a "
+		  "program of that name: hutch -- %s", word, verbs, word);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static const char version[] = "hutch " HUTCH_VERSION "\n";
@@ -24,6 +40,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && control_command(argv[1]))
 		return control_run(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "help") == 0) {
+		options_help(STDOUT_FILENO);
+		return 0;
+	}
+	if (argc > 1 && unknown_command(argv[1]))
+		return EXIT_SETUP;
 	switch (options_parse(&cfg, argc - probe, argv + probe, &err, !probe)) {
 	case PARSE_ERROR:
 		log_error("%s", err.msg);

@@ -89,6 +89,13 @@ bad "an empty --restart" "--restart" -r "$root" --restart '' -- true
 bad "a flag given a value (--read-only=yes)" "--read-only" -r "$root" --read-only=yes -- true
 bad "--help given a value" "--help" --help=1
 
+# A word first that is none of hutch's commands is a mistyped command, never
+# a program to run in a sandbox (issue 13, item 9): one line naming the
+# commands, exit 125. A program given first is a path or follows --.
+bad "a mistyped command (stauts)" "'stauts' is not a command of hutch \(check, list, status, stop, restart, kill, reload, help\)" stauts web
+bad "a mistyped command with nothing after it" "'lsit' is not a command of hutch" lsit
+bad "a program's bare name first (true)" "'true' is not a command of hutch.*hutch -- true" true
+
 bad "a duration with a bad unit" "--restart-delay" -r "$root" --restart-delay 5x -- true
 bad "a duration that is not a number" "--stop-timeout" -r "$root" --stop-timeout abc -- true
 bad "a negative duration" "--stop-timeout" -r "$root" --stop-timeout -1 -- true
@@ -330,6 +337,13 @@ for flag in --help -h; do
 	is "$missing" "" "$flag lists every option, long and short"
 	like "$out" '^Usage: hutch ' "$flag starts with a usage line"
 done
+run_hutch help
+is "$rc:$out" "0:$(timeout 10 "$HUTCH" --help)" "hutch help prints --help's text and exits 0"
+run_hutch -- true --version
+is "$rc" 0 "a program's bare name right after -- is the command"
+run_hutch -r "$root" --restart no true
+is "$rc" 0 "a program's bare name after options is the command, as before"
+
 run_hutch --name x --help
 is "$rc:$(head -n 1 <<<"$out")" "0:$(head -n 1 <<<"$(timeout 10 "$HUTCH" --help)")" \
 	"--help after other options still shows the help and exits 0"
