@@ -200,13 +200,21 @@ int oom_protect(const struct config *cfg)
 /* What die() removes: the cgroup, the state directory, the pid file. */
 static struct cgroup cg;
 static int state_fd = -1;
+static const char *state_base;
 static const struct config *active;
 
 static void clean_up(void)
 {
 	relay_restore();
 	cgroup_remove(&cg);
-	state_remove(active, state_fd); /* and the pid file, if ours */
+	/* and the pid file, if ours; without a state directory that says
+	 * whose it is, by this launcher's pid in it */
+	if (state_fd < 0 && active->pidfile) {
+		char pid[24];
+		pidfile_remove(active->pidfile, pid, fmt(pid, sizeof pid, "%d\n",
+							 (int)getpid()));
+	}
+	state_remove(state_base, active->name, state_fd);
 	state_fd = -1;
 }
 
@@ -392,10 +400,10 @@ int launcher_run(struct config *cfg)
 	signals_block(&set);
 	active = cfg;
 	die_cleanup(clean_up);
-	state_fd = state_create(cfg);
-	fds.state = openat(state_fd, "status", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
-			   O_NOFOLLOW, 0644);
-	if (fds.state < 0)
+	state_fd = state_create(cfg, &state_base);
+	fds.state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
+					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fds.state < 0 && state_fd >= 0)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);
