@@ -31,8 +31,12 @@ BIN := $(BUILD)/hutch
 # paths) -> 86,520 bytes (the line-based output copy, --daemon-settle).
 # That is over the 72 KiB issue 11 allowed; the architecture work (issue
 # 14: build-time profiles, generated tables) is what brings it back down.
+# Issue 13 items 1 and 4 (wip/statedir) took it to 94 KiB: the state
+# directory chosen among candidates (86,520 -> 89,800), the start's
+# refusals as shared functions (-> 90,216), hutch check running them
+# all, with the image walk and where state goes (-> 93,960 bytes).
 SIZE_GOAL := 40960
-SIZE_BUDGET := 90112
+SIZE_BUDGET := 96256
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "preflight.h"
 #include "sys.h"
 #include "trust.h"
 
@@ -141,18 +142,9 @@ static void output_init(struct output *out, struct config *cfg)
  * it. Dies with the reason when either is not safe to use. */
 static int open_host_file(struct output *out)
 {
-	char shown[300];
-	size_t bad;
 	int err;
 
-	out->dir = trust_parent(out->path, &out->file_name, &bad);
-	fmt(shown, sizeof shown, "%s", out->path);
-	shown[bad < sizeof shown ? bad : sizeof shown - 1] = '\0';
-	if (out->dir == -EPERM)
-		die("--output %s: %s is not safe to use: every directory and "
-		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
-		    "directory not writable by group or others (unless sticky)",
-		    out->path, shown, (unsigned)geteuid());
+	out->dir = preflight_trusted_dir("--output", out->path, &out->file_name, NULL);
 	err = out->dir < 0 ? out->dir : open_file(out);
 	if (err == -EPERM)
 		die("--output %s: a regular file that another user owns, or with "
@@ -328,11 +320,11 @@ static void lines(struct output *out, const char *buf, size_t len)
 		return;
 	}
 	while (len) {
-		size_t n = 0, line = 0;
+		size_t line = 0;
 		while (buf[line++] != '\n')
 			;
 		if (out->log) { /* "<30>web: text", the daemon facility, info */
-			n = fmt(staged, 80, "<30>%s: ", out->tag);
+			size_t n = fmt(staged, 80, "<30>%s: ", out->tag);
 			memcpy(staged + n, buf, line - (out->log == LOG_SYSLOG));
 			n += line - (out->log == LOG_SYSLOG);
 			note(out, write(out->file, staged, n) < 0 ? -errno : 0,
