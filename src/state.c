@@ -265,6 +265,9 @@ int state_create(const struct config *cfg, const char **base)
 	int top, dirfd;
 	bool existed;
 
+	/* before anything is made: a refusal leaves nothing behind */
+	if (proc_id_of((long)getpid(), &self))
+		die("cannot read /proc/self/stat: mount -t proc proc /proc");
 	*base = cfg->state_dir;
 	top = cfg->state_dir ? given_base(cfg, &existed) : chosen_base(cfg, base, &existed);
 	if (top < 0)
@@ -283,8 +286,6 @@ int state_create(const struct config *cfg, const char **base)
 		    "give this one another --name", cfg->name, other.pid);
 	if (existed)
 		remove_files(dirfd);
-	if (proc_id_of((long)getpid(), &self))
-		die("cannot read /proc/self/stat: is /proc mounted?");
 	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
 	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
 	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
