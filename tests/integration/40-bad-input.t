@@ -68,11 +68,35 @@ bad() {
 			diag "new or gone in the root: $(listing | diff <(echo "$root_before") - | grep '^[<>]' | tr '\n' ' ')"
 		}
 	like "$(head -n 1 "$tmp/err")" "^hutch(\[[^]]*\])?: .*($ere)" "$what: the message names it"
+	check_too "$what" "$ere" "$@"
 	# Leave the root copy as it was for the next case.
 	[ "$(listing)" = "$root_before" ] || {
 		rm -rf --one-file-system "$root" && cp -a "$ROOTFS" "$root" &&
 			ln -s "$tmp/outside" "$root/link" && root_before=$(listing)
 	}
+}
+
+# check_too WHAT ERE ARGS...: `hutch check ARGS` sees what the start refused
+# (issue 13.4): a refusal past the parser is a "missing" line naming it and
+# exit 1; a bad option or value is refused by check's own parser just as
+# by the start's (exit 125, the very same line). Nothing changes either.
+# "no command" is the one refusal check does not share: it checks the
+# kernel and host without a command too.
+check_too() {
+	local what=$1 ere=$2 now
+	shift 2
+	[ "$ere" = "no command" ] && return
+	timeout 5 "$HUTCH" check "$@" </dev/null >"$tmp/cout" 2>"$tmp/cerr"
+	crc=$?
+	now="root=$([ "$(listing)" = "$root_before" ] && echo unchanged || echo CHANGED)"
+	now="$now mounts=$([ "$(host_mounts)" = "$mounts_before" ] && echo unchanged || echo CHANGED)"
+	if [ $crc = 125 ]; then
+		is "$(cat "$tmp/cerr")" "$(cat "$tmp/err")" "$what: hutch check refuses it with the same line (exit 125)"
+	else
+		is "$crc $now" "1 root=unchanged mounts=unchanged" "$what: hutch check fails (exit 1), nothing changed" ||
+			diag "hutch check: $(grep -v '^ok\|^info' "$tmp/cout")$(cat "$tmp/cerr")"
+		like "$(grep '^missing' "$tmp/cout")" "($ere)" "$what: hutch check's missing line names it"
+	fi
 }
 
 # --- the command line -------------------------------------------------------------
@@ -178,6 +202,17 @@ bad "a ro-bind source that does not exist" "ro-bind " -r "$root" --ro-bind "$tmp
 bad "a missing bind source after a bind that needs a new mount point" "bind " \
 	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/no-such-dir:/data" -- true
 
+mkdir -m 777 "$tmp/open" && echo x >"$tmp/file" || bail_out "cannot create files in $tmp"
+bad "a --device that is no device node" "--device" -r "$root" --device "$tmp/file" -- true
+bad "a --device that does not exist" "--device" -r "$root" --device "$tmp/no-such-node" -- true
+bad "a --pidfile in a directory others may write" "--pidfile.*not safe" -r "$root" --pidfile "$tmp/open/p" -- true
+bad "a --pidfile in a directory that does not exist" "--pidfile" -r "$root" --pidfile "$tmp/no-such-dir/p" -- true
+bad "a --pidfile that is a directory" "--pidfile" -r "$root" --pidfile "$tmp/open" -- true
+bad "an --output in a directory others may write" "--output.*not safe" -r "$root" --output "$tmp/open/o" -- true
+bad "an --output in a directory that does not exist" "--output" -r "$root" --output "$tmp/no-such-dir/o" -- true
+bad "a --state-dir others may write" "state dir.*not safe" -r "$root" --state-dir "$tmp/open" -- true
+bad "a --state-dir whose parent does not exist" "state dir.*No such file" -r "$root" --state-dir "$tmp/no-such-dir/state" -- true
+
 # --- the sandbox: refused during setup ---------------------------------------------
 
 bad "a mount point through a symlink in the image" "symlink|link" \
@@ -186,6 +221,12 @@ bad "a symlinked mount point after a bind that needs a new mount point" "symlink
 	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/data:/link/x" -- true
 bad "a --workdir missing in the sandbox" "workdir|working directory" \
 	-r "$root" --workdir /no/such/dir -- true
+bad "a --user missing in the sandbox's passwd" "--user t40-nobody.*passwd" \
+	-r "$root" --user t40-nobody -- true
+bad "a --user group missing in the sandbox's group" "--user .*t40-nogroup.*/etc/group" \
+	-r "$root" --user 0:t40-nogroup -- true
+bad "a mount point where the image has a file" "mount point.*not a directory" \
+	-r "$root" --tmpfs /bin/busybox/x -- true
 
 # --- config files: errors ------------------------------------------------------------
 
