@@ -182,8 +182,13 @@ int state_open(const char *dir, const char *name, const char **found)
 		size_t bad;
 		int top = statedir_open(list[i], STATEDIR_OPEN, false, &bad), fd;
 
-		if (top < 0 && (dir || statedir_untrusted(top)) && top != -ENOENT)
+		if (top < 0 && dir && top != -ENOENT)
 			refuse(list[i], bad, top);
+		if (statedir_untrusted(top)) { /* as the launcher skipped it */
+			char why[200];
+			log_error("state directory %s: skipped",
+				  statedir_why(list[i], top, bad, why, sizeof why));
+		}
 		if (top < 0)
 			continue;
 		fd = trust_dir(top, name, false);
