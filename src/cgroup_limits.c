@@ -118,7 +118,7 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg)
 uint64_t cgroup_default_pids(void)
 {
 	static const char knobs[] = "/proc/sys/kernel/pid_max\0"
-				    "/proc/sys/kernel/threads-max";
+				    "/proc/sys/kernel/threads-max\0";
 	uint64_t least = 4194304, v; /* PID_MAX_LIMIT */
 	char text[24];
 
