@@ -234,8 +234,8 @@ static int given_base(const struct config *cfg, bool *existed)
 static int chosen_base(const struct config *cfg, const char **base, bool *existed)
 {
 	const char *list[STATEDIR_MAX];
-	char why[600], one[200];
-	size_t n = statedir_candidates(cfg->rootless, list), len = 0;
+	char why[600], one[200], unsafe[STATEDIR_MAX][200];
+	size_t n = statedir_candidates(cfg->rootless, list), len = 0, n_unsafe = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t bad;
@@ -247,12 +247,16 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 			bad = strlen(list[i]);
 			close(top);
 		} else if (top >= 0) {
+			/* said only now: with none usable, the one line below
+			 * says it with the rest */
+			for (size_t u = 0; u < n_unsafe; u++)
+				log_error("state directory %s: skipped", unsafe[u]);
 			*base = list[i];
 			return top;
 		}
 		statedir_why(list[i], err, bad, one, sizeof one);
 		if (statedir_untrusted(err))
-			log_error("state directory %s: skipped", one);
+			fmt(unsafe[n_unsafe++], sizeof unsafe[0], "%s", one);
 		len += fmt(why + len, sizeof why - len, "%s%s", len ? "; " : "", one);
 		if (len >= sizeof why)
 			len = sizeof why - 1;

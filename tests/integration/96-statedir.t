@@ -93,6 +93,18 @@ is "$(val list)" "t96-skip running" "hutch list skips /run/hutch and finds it"
 like "$(val listerr)" "/run/hutch is not safe to use.*skipped" "and says why it skipped /run/hutch"
 is "$(val stop)" 0 "hutch stop finds it"
 
+# Only the unsafe one: the one line about no state directory says it too,
+# and no second line.
+out=$(in_ns 'mount -t tmpfs -o mode=755 t96 /run && mkdir -m 777 /run/hutch &&
+	mount -t tmpfs -o ro t96 /var && mount -t tmpfs -o ro t96 /tmp && mount -t tmpfs -o ro t96 /dev/shm' '
+	$H --root "$R" --restart no --name t96-only -- /bin/true 2>"$T/only.err"; echo "rc=$?"
+	echo "lines=$(grep -c "state directory" "$T/only.err")"
+	echo "line=$(grep "state directory" "$T/only.err")"')
+is "$(val rc)" 0 "only an unsafe candidate: the service runs"
+is "$(val lines)" 1 "one line about the state directory"
+like "$(val line)" "no state directory is usable \(/run/hutch is not safe to use .*\): running without one" \
+	"which says /run/hutch is not safe"
+
 # --- nothing writable ---------------------------------------------------------------
 none='mount -t tmpfs -o ro t96 /run && mount -t tmpfs -o ro t96 /var && mount -t tmpfs -o ro t96 /tmp &&
 	mount -t tmpfs -o ro t96 /dev/shm'
