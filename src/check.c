@@ -352,6 +352,9 @@ static void refusals(struct report *r)
 	const char *name;
 	int dir;
 
+	dir = preflight_log(r->cfg, &pf);
+	if (dir >= 0)
+		close(dir);
 	preflight_host(r->cfg, &pf);
 	if (r->cfg->pidfile) {
 		dir = preflight_pidfile(r->cfg->pidfile, &name, &pf);
@@ -361,14 +364,8 @@ static void refusals(struct report *r)
 			preflight_fail(&pf, "--pidfile %s: %s", r->cfg->pidfile,
 				       error_text(-dir));
 	}
-	if (r->cfg->output && !output_log_target(r->cfg->output)) {
-		dir = preflight_trusted_dir("--output", r->cfg->output, &name, &pf);
-		if (dir >= 0)
-			close(dir);
-		else if (dir != -EPERM)
-			preflight_fail(&pf, "--output %s: %s", r->cfg->output,
-				       error_text(-dir));
-	}
+	if (r->cfg->output && !output_log_target(r->cfg->output))
+		output_check(r->cfg->output, &pf);
 	preflight_image(r->cfg, &pf);
 	r->failed |= pf.failed;
 }

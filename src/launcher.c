@@ -282,12 +282,7 @@ int launcher_run(struct config *cfg)
 	int code;
 
 	privs_lock_self();
-	if (cfg->log_target != LOG_STDERR) {
-		fds.log = log_open((enum log_target)cfg->log_target);
-		if (fds.log < 0)
-			die("--log %s: %s", cfg->log_target == LOG_KMSG ? "kmsg (/dev/kmsg)"
-					    : "syslog (/dev/log)", error_text(-fds.log));
-	}
+	fds.log = preflight_log(cfg, NULL);
 	log_nonblocking();
 	cfg->rootless = userns_rootless();
 	refusal = userns_refusal(cfg);

@@ -119,6 +119,22 @@ void preflight_host(struct config *cfg, struct preflight *pf)
 	}
 }
 
+int preflight_log(const struct config *cfg, struct preflight *pf)
+{
+	enum log_target to = (enum log_target)cfg->log_target;
+	int fd;
+
+	if (to == LOG_STDERR)
+		return -1;
+	/* check only connects: hutch's own lines stay on its stderr */
+	fd = pf ? log_connect(to) : log_open(to);
+	if (fd < 0)
+		preflight_fail(pf, "--log %s: %s: give --log stderr until it is there",
+			       to == LOG_KMSG ? "kmsg (/dev/kmsg)" : "syslog (/dev/log)",
+			       error_text(-fd));
+	return fd;
+}
+
 int preflight_trusted_dir(const char *option, const char *path, const char **name,
 			  struct preflight *pf)
 {

@@ -31,6 +31,10 @@ bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 
  * made absolute and not too long. */
 void preflight_host(struct config *cfg, struct preflight *pf);
 
+/* --log kmsg|syslog: the start's descriptor (log_open), check's connect
+ * only; -1 for stderr; -errno after a refusal. */
+int preflight_log(const struct config *cfg, struct preflight *pf);
+
 /* The directory of a host path hutch writes as root (--pidfile,
  * --output), reached through trust.h's checked walk: its O_PATH
  * descriptor and *name, or -errno after a refusal naming option. */

@@ -210,6 +210,11 @@ bad "a --pidfile in a directory that does not exist" "--pidfile" -r "$root" --pi
 bad "a --pidfile that is a directory" "--pidfile" -r "$root" --pidfile "$tmp/open" -- true
 bad "an --output in a directory others may write" "--output.*not safe" -r "$root" --output "$tmp/open/o" -- true
 bad "an --output in a directory that does not exist" "--output" -r "$root" --output "$tmp/no-such-dir/o" -- true
+mkfifo "$tmp/fifo" && touch "$tmp/theirs" && chown 65534 "$tmp/theirs" || bail_out "cannot create files in $tmp"
+bad "an --output that is a fifo" "--output" -r "$root" --output "$tmp/fifo" -- true
+bad "an --output file another user owns" "--output.*another user" -r "$root" --output "$tmp/theirs" -- true
+# (only where there is no syslog socket, as on this test's machines)
+[ -S /dev/log ] || bad "--log syslog without /dev/log" "--log syslog" -r "$root" --log syslog -- true
 bad "a --state-dir others may write" "state dir.*not safe" -r "$root" --state-dir "$tmp/open" -- true
 bad "a --state-dir whose parent does not exist" "state dir.*No such file" -r "$root" --state-dir "$tmp/no-such-dir/state" -- true
 
