@@ -5,7 +5,9 @@
 # OpenWrt (no /run, /var a tmpfs without /var/run), only a tmpfs found
 # elsewhere, nothing writable at all, an unsafe candidate. The cases print
 # what they saw as KEY=VALUE lines; the namespace, and every mount in it,
-# ends with them. Sandbox names are t96-*, unique to this file.
+# ends with them. Sandbox names are t96-*, unique to this file. Also here,
+# as it needs a mount namespace too: hutch check on a read-only root image
+# and without /proc (issue 13.4).
 . "$(dirname "$0")/../lib/tap.sh"
 require_root
 require_cmd unshare=util-linux timeout
@@ -133,6 +135,21 @@ is "$(val pidfile)" gone "the pid file goes at the end (the launcher removes its
 like "$(val given)" "^125 hutch\[t96-given\]: cannot create the state directory /run/x: Read-only file system" \
 	"--state-dir given stays strict: exit 125"
 is "$(val list)" 0 "hutch list with nowhere to look: exit 0, nothing listed"
+
+# --- a read-only root image: a mount point that is not there ---------------------
+out=$(in_ns 'mount --bind "$R" "$R" && mount -o remount,bind,ro "$R"' '
+	$H --root "$R" --restart no --name t96-ro --bind "$T:/t96-new" -- /bin/true 2>"$T/ro.err"
+	echo "start=$? $(cat "$T/ro.err")"
+	$H check --root "$R" --name t96-ro --bind "$T:/t96-new" -- /bin/true >"$T/ro.out"
+	echo "check=$? $(grep "^missing" "$T/ro.out")"
+	$H check --root "$R" --name t96-ro --bind "$T:/mnt" -- /bin/true >/dev/null
+	echo "there=$?"')
+like "$(val start)" "^125 hutch\[t96-ro\]: cannot create mount point /t96-new in the root: Read-only file system \(create it in the root image, or mount the image writable\)" \
+	"a read-only image without the mount point: the start is refused, naming the fix"
+like "$(val check)" "^1 missing +cannot create mount point /t96-new in the root: Read-only file system \(create it in the root image" \
+	"and hutch check says the same (exit 1)"
+is "$(val there)" 0 "a mount point the read-only image has: hutch check passes"
+ok "nothing was made in the image" test ! -e "$ROOTFS/t96-new"
 
 # --- hutch check without /proc --------------------------------------------------------
 out=$(in_ns 'mount -t tmpfs t96 /proc' '$H check; echo "rc=$?"')
