@@ -233,6 +233,21 @@ bad "a --user group missing in the sandbox's group" "--user .*t40-nogroup.*/etc/
 bad "a mount point where the image has a file" "mount point.*not a directory" \
 	-r "$root" --tmpfs /bin/busybox/x -- true
 
+# A command the image lacks is no setup refusal (the start runs PID 1, and
+# exits 127 or 126), but the service would never run: hutch check says so.
+for cmd in /no/such/cmd t40-no-such-cmd /etc/passwd; do
+	timeout 5 "$HUTCH" check -r "$root" -- "$cmd" </dev/null >"$tmp/cout" 2>&1
+	is "$?" 1 "hutch check -- $cmd: exit 1"
+	like "$(grep '^missing' "$tmp/cout")" "^missing +command $cmd: not (found|an executable file) in the sandbox" \
+		"hutch check -- $cmd: names the command"
+done
+for cmd in sh /bin/busybox; do
+	timeout 5 "$HUTCH" check -r "$root" -- "$cmd" </dev/null >"$tmp/cout" 2>&1
+	is "$?:$(grep -c '^missing' "$tmp/cout")" "0:0" "hutch check -- $cmd: found (through PATH for a name)"
+done
+timeout 5 "$HUTCH" check -r "$root" --env PATH=/usr/bin -- sh </dev/null >"$tmp/cout" 2>&1
+is "$?" 1 "hutch check --env PATH=/usr/bin -- sh: the service's PATH is the one searched"
+
 # --- config files: errors ------------------------------------------------------------
 
 conf=$tmp/conf
