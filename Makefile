@@ -23,7 +23,7 @@ PREFIX ?= /usr/local
 BIN := $(BUILD)/hutch
 # The goal is 40 KiB, which the core alone met (36 KiB); cgroups, the kernel
 # probe and the hardening took it past that (docs/design.md, "Size", has
-# the cost of each). make check holds a ceiling against regressions. It is
+# the cost of each). make check holds a ceiling against regressions. It was
 # 88 KiB while the sandbox boundary and the PID-1 semantics (issues 11 and
 # 12) land, security and correctness first: the six pieces measured 66,712
 # (signals, restarts) -> 71,640 (the pty relay) -> 75,048 (mounts by
@@ -31,8 +31,13 @@ BIN := $(BUILD)/hutch
 # paths) -> 86,520 bytes (the line-based output copy, --daemon-settle).
 # That is over the 72 KiB issue 11 allowed; the architecture work (issue
 # 14: build-time profiles, generated tables) is what brings it back down.
+# Issue 13 items 1 and 4 (wip/statedir) took it to 94 KiB: the state
+# directory chosen among candidates (86,520 -> 89,800), the start's
+# refusals as shared functions (-> 90,216), hutch check running them
+# all, with the image walk, --output's file, --log and where state goes
+# (-> 94,504 bytes).
 SIZE_GOAL := 40960
-SIZE_BUDGET := 90112
+SIZE_BUDGET := 96256
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)

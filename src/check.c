@@ -1,6 +1,8 @@
 /* check.c - `hutch check [OPTIONS]`: what the running kernel offers to the
  * given configuration, feature by feature, with the fix for what is
- * missing. Reads /proc and /sys only: nothing is created or started. */
+ * missing; then every refusal a start would make (preflight.h, the same
+ * functions the start calls), and where state would go. Reads only:
+ * nothing is created or started. */
 #include "check.h"
 
 #include <errno.h>
@@ -13,16 +15,20 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "output.h"
+#include "preflight.h"
 #include "seccomp.h"
+#include "state.h"
+#include "statedir.h"
 #include "sys.h"
 #include "userns.h"
 
 struct report {
-	const struct config *cfg;
+	struct config *cfg;
 	bool failed;
 };
 
-enum status { OK, MISSING, INFO, FALLBACK };
+enum status { OK, MISSING, INFO, FALLBACK, WARNING };
 
 /* One line: "ok       what", "missing  what: why" ... A missing feature
  * the configuration needs fails the check, unless --cgroup-missing warn
@@ -31,7 +37,7 @@ static void line(struct report *r, enum status status, const char *what,
 		 const char *why, bool needed)
 {
 	static const char names[][10] = { "ok       ", "missing  ", "info     ",
-					   "fallback " };
+					   "fallback ", "warning  " };
 	char text[640];
 	size_t n = fmt(text, sizeof text, "%s%s%s%s\n", names[status], what,
 		       why ? ": " : "", why ? why : "");
@@ -65,6 +71,14 @@ static void namespaces(struct report *r)
 		"user\0user namespace\0CONFIG_USER_NS";
 	char path[48], why[96], max[24];
 
+	/* Without /proc nothing says which namespaces there are: not the
+	 * kernel's fault, and a start needs /proc/self too. */
+	if (access("/proc/self", F_OK)) {
+		line(r, MISSING, "/proc", "not mounted, so the namespaces cannot be "
+		     "seen and a start cannot record itself: mount -t proc proc /proc",
+		     true);
+		return;
+	}
 	for (size_t i = 0; i < 6; i++) {
 		const char *name = nth(ns, 3 * i);
 		bool needed = i < 4 || (i == 4 && r->cfg->net_none) ||
@@ -212,8 +226,8 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	line(r, stat_at(AT_FDCWD, cfg->root, &st, 0) == 0 && S_ISDIR(st.st_mode) ? OK : MISSING,
-	     "root directory", cfg->root, true);
+	if (stat_at(AT_FDCWD, cfg->root, &st, 0) == 0 && S_ISDIR(st.st_mode))
+		line(r, OK, "root directory", cfg->root, true);
 	each_line("/proc/self/mountinfo", note_root, &initramfs);
 	if (initramfs || cfg->force_chroot)
 		line(r, FALLBACK, "pivot_root",
@@ -274,7 +288,89 @@ static void exposures(struct report *r)
 		     "--net none", false);
 }
 
-int check_run(const struct config *cfg)
+/* Where state would go: --state-dir or the first usable candidate, as
+ * state.c chooses; and that no sandbox of this name runs there. None
+ * usable is a warning, not a failure: the start runs without state. */
+static void state_dir(struct report *r)
+{
+	const struct config *cfg = r->cfg;
+	const char *list[STATEDIR_MAX], *base = NULL;
+	char why[600], one[200], text[700];
+	size_t n = cfg->state_dir ? 1 : statedir_candidates(userns_rootless(), list), len = 0;
+	int fd;
+
+	if (cfg->state_dir)
+		list[0] = cfg->state_dir;
+	why[0] = '\0';
+	for (size_t i = 0; i < n && !base; i++) {
+		size_t bad;
+		int err = statedir_open(list[i], STATEDIR_PROBE, !cfg->state_dir, &bad);
+
+		if (!err) {
+			base = list[i];
+			break;
+		}
+		statedir_why(list[i], err, bad, one, sizeof one);
+		len += fmt(why + len, sizeof why - len, "%s%s", len ? "; " : "", one);
+		if (len >= sizeof why)
+			len = sizeof why - 1;
+	}
+	if (!base && cfg->state_dir) {
+		fmt(text, sizeof text, "%s: make it a directory of root's or uid %u's "
+		    "alone, or give another --state-dir", why, (unsigned)geteuid());
+		line(r, MISSING, "state directory (--state-dir)", text, true);
+		return;
+	}
+	if (!base) {
+		fmt(text, sizeof text, "none usable (%s): the sandbox runs, but hutch "
+		    "list, status and stop will not see it: give --state-dir DIR", why);
+		line(r, WARNING, "state directory", text, false);
+		return;
+	}
+	fmt(text, sizeof text, "%s%s%s%s", base, len ? " (skipped: " : "", why,
+	    len ? ")" : "");
+	line(r, OK, "state directory", text, false);
+	/* a sandbox of this name, running: the start would refuse */
+	fd = cfg->name ? state_open(base, cfg->name, &base) : -1;
+	if (fd >= 0) {
+		struct preflight pf = { false };
+		struct proc_id id;
+		if (launcher_alive(fd, &id))
+			preflight_fail(&pf, "a sandbox named %s is already running (launcher "
+				       "pid %ld): give this one another --name", cfg->name,
+				       id.pid);
+		close(fd);
+		r->failed |= pf.failed;
+	}
+}
+
+/* What a start refuses on the host and in the image: the same functions
+ * (preflight.h), each refusal a "missing" line. */
+static void refusals(struct report *r)
+{
+	struct preflight pf = { false };
+	const char *name;
+	int dir;
+
+	dir = preflight_log(r->cfg, &pf);
+	if (dir >= 0)
+		close(dir);
+	preflight_host(r->cfg, &pf);
+	if (r->cfg->pidfile) {
+		dir = preflight_pidfile(r->cfg->pidfile, &name, &pf);
+		if (dir >= 0)
+			close(dir);
+		else if (dir != -EPERM && dir != -EEXIST)
+			preflight_fail(&pf, "--pidfile %s: %s", r->cfg->pidfile,
+				       error_text(-dir));
+	}
+	if (r->cfg->output && !output_log_target(r->cfg->output))
+		output_check(r->cfg->output, &pf);
+	preflight_image(r->cfg, &pf);
+	r->failed |= pf.failed;
+}
+
+int check_run(struct config *cfg)
 {
 	struct report r = { cfg, false };
 	struct utsname u;
@@ -286,8 +382,15 @@ int check_run(const struct config *cfg)
 	namespaces(&r);
 	rootless(&r);
 	seccomp_support(&r);
-	cgroups(&r);
+	/* the hierarchies are found in /proc/self/mountinfo: without /proc,
+	 * "no cgroup file system" would be a wrong answer */
+	if (access("/proc/self", F_OK))
+		line(&r, INFO, "cgroups", "not judged without /proc", false);
+	else
+		cgroups(&r);
 	root(&r);
+	state_dir(&r);
+	refusals(&r);
 	exposures(&r);
 	return r.failed ? 1 : 0;
 }

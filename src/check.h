@@ -6,6 +6,6 @@
 
 /* Prints one line per feature; returns 0 when the configuration can run
  * here, 1 when something it needs is missing. */
-int check_run(const struct config *cfg);
+int check_run(struct config *cfg);
 
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -18,13 +19,15 @@
 
 #include "log.h"
 #include "state.h"
+#include "statedir.h"
 #include "sys.h"
 #include "units.h"
 
 enum { CTL_OK = 0, CTL_FAILED = 1, CTL_NOT_RUNNING = 3, CTL_USAGE = 125 };
 
 struct target {
-	const char *dir;
+	const char *dir;	/* --state-dir, or NULL: the candidates */
+	const char *base;	/* where NAME was found */
 	const char *name;
 	int dirfd;
 	int pidfd;	/* the launcher's; -1 on a kernel before 5.3 */
@@ -79,17 +82,16 @@ static int find(struct target *t)
 	struct proc_id id;
 	uint64_t n;
 
-	state_path(t->dir, t->name, path, sizeof path);
 	t->pidfd = -1;
-	t->dirfd = state_open(t->dir, t->name);
+	t->dirfd = state_open(t->dir, t->name, &t->base);
 	if (t->dirfd < 0)
 		return CTL_NOT_RUNNING;
+	state_path(t->base, t->name, path, sizeof path);
 	if (!launcher_alive(t->dirfd, &id) ||
 	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno != ENOSYS)) {
-		struct config cfg = { .name = t->name, .state_dir = t->dir };
 		log_error("%s: stale state (launcher %ld is gone): removed %s", t->name,
 			  id.pid, path);
-		state_remove(&cfg, t->dirfd);
+		state_remove(t->base, t->name, t->dirfd);
 		return CTL_FAILED;
 	}
 	t->launcher = id.pid;
@@ -281,6 +283,39 @@ static bool list_one(const char *name, void *dir)
 	return false;
 }
 
+/* hutch list without --state-dir: every candidate, in the launcher's
+ * order, each directory once (/var/run is often a link to /run); one that
+ * is not safe to use is said and skipped, as the launcher skips it. */
+static void list_all(void)
+{
+	const char *list[STATEDIR_MAX];
+	size_t n = statedir_candidates(geteuid() != 0, list);
+	struct stat seen[STATEDIR_MAX];
+
+	for (size_t i = 0, bad; i < n; i++) {
+		int fd = statedir_open(list[i], STATEDIR_OPEN, false, &bad);
+		bool again = false;
+
+		if (statedir_untrusted(fd)) {
+			char why[200];
+			log_error("state directory %s: skipped",
+				  statedir_why(list[i], fd, bad, why, sizeof why));
+		}
+		if (fd < 0 || stat_at(fd, "", &seen[i], AT_EMPTY_PATH)) {
+			seen[i].st_ino = 0;
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		close(fd);
+		for (size_t j = 0; j < i; j++)
+			again |= seen[j].st_ino == seen[i].st_ino &&
+				 seen[j].st_dev == seen[i].st_dev;
+		if (!again)
+			each_entry(list[i], list_one, &list[i]);
+	}
+}
+
 enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
 
 static const char words[][8] = { "list", "status", "stop", "restart", "kill",
@@ -319,7 +354,10 @@ int control_run(int argc, char **argv)
 		i += 2;
 	}
 	if (verb == LIST && i == argc) {
-		each_entry(dir ? dir : STATE_DIR_DEFAULT, list_one, &dir);
+		if (dir)
+			each_entry(dir, list_one, &dir);
+		else
+			list_all();
 		return CTL_OK;
 	}
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h> /* rename(2)'s declaration only */
@@ -14,88 +13,20 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "log.h"
 #include "output.h"
+#include "preflight.h"
 #include "state.h"
 #include "privs.h"
 #include "pty.h"
 #include "sandbox.h"
 #include "signals.h"
 #include "sys.h"
-#include "trust.h"
 #include "userns.h"
-
-/* A host path made absolute: PID 1 changes directory before it mounts
- * the root, and `hutch status` run elsewhere removes a stale pid file.
- * Symlinks in it are the host's own and are followed. */
-static const char *absolute(struct config *cfg, const char *path)
-{
-	char cwd[PATH_MAX], *abs;
-	size_t len;
-
-	if (!path || path[0] == '/')
-		return path;
-	/* The system call, not getcwd(3): musl's pulls in malloc. */
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
-		die("cannot read the current directory: %s", error_text(errno));
-	len = strlen(cwd) + strlen(path) + 2;
-	abs = config_alloc(cfg, len);
-	if (!abs)
-		die("%s: path too long", path);
-	fmt(abs, len, "%s/%s", cwd, path);
-	return abs;
-}
-
-/* The host paths must exist before anything starts: a mistyped path costs
- * one line and exit 125, and no namespace was made for it. */
-static void check_host(struct config *cfg)
-{
-	struct stat st, host_root;
-
-	if (cfg->root) {
-		if (stat_at(AT_FDCWD, cfg->root, &st, 0))
-			die("root %s: %s", cfg->root, error_text(errno));
-		if (!S_ISDIR(st.st_mode))
-			die("root %s is not a directory", cfg->root);
-		if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 && st.st_dev == host_root.st_dev &&
-		    st.st_ino == host_root.st_ino)
-			die("root %s is the host's own root: leave --root out to keep "
-			    "it", cfg->root);
-		cfg->root = absolute(cfg, cfg->root);
-	}
-	cfg->pidfile = absolute(cfg, cfg->pidfile);
-	if (!output_log_target(cfg->output))
-		cfg->output = absolute(cfg, cfg->output);
-	/* with ".new" or ".1" added, they still fit hutch's path buffers */
-	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
-		die("--pidfile %s: longer than 250 characters", cfg->pidfile);
-	if (cfg->output && strlen(cfg->output) > 250)
-		die("--output %s: longer than 250 characters", cfg->output);
-	/* --device: a node, whose type and numbers the allow-list needs.
-	 * stat follows links: /dev/serial/by-id/... names the node. */
-	for (size_t i = 0; i < cfg->n_devices; i++) {
-		struct dev_rule *d = &cfg->devices[i];
-		if (stat_at(AT_FDCWD, cfg->device_path[i], &st, 0))
-			die("--device %s: %s", cfg->device_path[i], error_text(errno));
-		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-			die("--device %s is not a device node", cfg->device_path[i]);
-		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
-		d->major = major(st.st_rdev);
-		d->minor = minor(st.st_rdev);
-	}
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		const struct mount_spec *m = &cfg->mounts[i];
-		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))
-			die("%s %s: source %s: %s",
-			    m->kind == MOUNT_BIND ? "bind" : "ro-bind", m->src,
-			    m->src, error_text(errno));
-	}
-}
 
 /* A CPU limit beyond the machine would be no limit at all. */
 static void check_cpus(const struct config *cfg)
@@ -200,13 +131,21 @@ int oom_protect(const struct config *cfg)
 /* What die() removes: the cgroup, the state directory, the pid file. */
 static struct cgroup cg;
 static int state_fd = -1;
+static const char *state_base;
 static const struct config *active;
 
 static void clean_up(void)
 {
 	relay_restore();
 	cgroup_remove(&cg);
-	state_remove(active, state_fd); /* and the pid file, if ours */
+	/* and the pid file, if ours; without a state directory that says
+	 * whose it is, by this launcher's pid in it */
+	if (state_fd < 0 && active->pidfile) {
+		char pid[24];
+		pidfile_remove(active->pidfile, pid, fmt(pid, sizeof pid, "%d\n",
+							 (int)getpid()));
+	}
+	state_remove(state_base, active->name, state_fd);
 	state_fd = -1;
 }
 
@@ -219,26 +158,13 @@ static void write_pidfile(const struct config *cfg)
 {
 	char tmp[300], text[24];
 	const char *name;
-	struct stat st;
-	size_t bad;
 	int dir, fd, err = 0;
 
 	if (!cfg->pidfile)
 		return;
-	dir = trust_parent(cfg->pidfile, &name, &bad);
-	if (dir == -EPERM) {
-		fmt(tmp, sizeof tmp, "%s", cfg->pidfile);
-		tmp[bad < sizeof tmp ? bad : sizeof tmp - 1] = '\0';
-		die("--pidfile %s: %s is not safe to use: every directory and "
-		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
-		    "directory not writable by group or others (unless sticky)",
-		    cfg->pidfile, tmp, (unsigned)geteuid());
-	}
+	dir = preflight_pidfile(cfg->pidfile, &name, NULL);
 	if (dir < 0)
 		die("--pidfile %s: %s", cfg->pidfile, error_text(-dir));
-	if (stat_at(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		die("--pidfile %s: there is something else there than a regular "
-		    "file (a symlink, a fifo, a directory): remove it", cfg->pidfile);
 	fmt(tmp, sizeof tmp, "%s.new", name);
 	fmt(text, sizeof text, "%d\n", (int)getpid());
 	unlinkat(dir, tmp, 0);
@@ -356,18 +282,15 @@ int launcher_run(struct config *cfg)
 	int code;
 
 	privs_lock_self();
-	if (cfg->log_target != LOG_STDERR) {
-		fds.log = log_open((enum log_target)cfg->log_target);
-		if (fds.log < 0)
-			die("--log %s: %s", cfg->log_target == LOG_KMSG ? "kmsg (/dev/kmsg)"
-					    : "syslog (/dev/log)", error_text(-fds.log));
-	}
+	fds.log = preflight_log(cfg, NULL);
 	log_nonblocking();
 	cfg->rootless = userns_rootless();
 	refusal = userns_refusal(cfg);
 	if (refusal)
 		die("%s", refusal);
-	check_host(cfg);
+	/* The host paths must exist before anything starts: a mistyped
+	 * path costs one line and exit 125, and no namespace was made for it. */
+	preflight_host(cfg, NULL);
 	check_cpus(cfg);
 	/* The caller's OOM score adjustment, for the service (spawn.c); the
 	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
@@ -392,10 +315,10 @@ int launcher_run(struct config *cfg)
 	signals_block(&set);
 	active = cfg;
 	die_cleanup(clean_up);
-	state_fd = state_create(cfg);
-	fds.state = openat(state_fd, "status", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
-			   O_NOFOLLOW, 0644);
-	if (fds.state < 0)
+	state_fd = state_create(cfg, &state_base);
+	fds.state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
+					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fds.state < 0 && state_fd >= 0)
 		die("cannot create the status file: %s", error_text(errno));
 	write_pidfile(cfg);
 	output_open(&out, cfg);

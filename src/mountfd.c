@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "preflight.h"
 #include "sys.h"
 
 #ifndef SYS_mount_setattr
@@ -113,27 +114,34 @@ void mounts_undo(void)
 
 /* Creates one missing component: a directory, or an empty file to bind a
  * file onto; `len` bytes of `path` name it from the root, the last from
- * offset `at`. */
-static void create_component(int dirfd, const char *name, bool is_dir,
-			     const char *path, size_t at)
+ * offset `at`. With pf (hutch check) nothing is made: whether it could be
+ * (write access to its directory) is judged and a refusal reported. */
+static bool create_component(int dirfd, const char *name, bool is_dir,
+			     const char *path, size_t at, struct preflight *pf)
 {
-	int fd = is_dir ? mkdirat(dirfd, name, 0755) :
-			  openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
-				 O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = pf ? (faccessat(dirfd, ".", W_OK, 0) ? -1 : 0)
+	     : is_dir ? mkdirat(dirfd, name, 0755)
+		      : openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			       O_CLOEXEC, 0644);
 	if (fd >= 0) {
-		if (!is_dir)
+		if (!pf && !is_dir)
 			close(fd);
-		remember_created(dirfd, path, at + strlen(name), at);
-		return;
+		if (!pf)
+			remember_created(dirfd, path, at + strlen(name), at);
+		return true;
 	}
 	/* EEXIST: someone created it meanwhile; the open that follows
 	 * judges what it is. Under --userns, root of the sandbox is a host
 	 * uid that owns nothing in the image (EACCES), or none at all yet
 	 * (EOVERFLOW). */
 	if (errno != EEXIST)
-		die("cannot create mount point /%s in the root: %s%s", path,
-		    error_text(errno), errno == EACCES || errno == EOVERFLOW ?
-		    " (with --userns, create it in the root image first)" : "");
+		return preflight_fail(pf, "cannot create mount point /%s in the root: %s%s",
+				      path, error_text(errno),
+				      errno == EACCES || errno == EOVERFLOW ?
+				      " (with --userns, create it in the root image first)" :
+				      errno == EROFS ? " (create it in the root image, or "
+						       "mount the image writable)" : "");
+	return true;
 }
 
 /* The walk: each component opened with O_PATH | O_NOFOLLOW relative to
@@ -142,20 +150,23 @@ static void create_component(int dirfd, const char *name, bool is_dir,
  * option parser refuses, so the walk cannot climb; a symlink is opened
  * as itself and refused. A single-component lookup this way is what
  * openat2's RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH gives for a whole path,
- * on every kernel. */
-void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
-		 struct target *t)
+ * on every kernel. With pf, hutch check's: the same judgement, nothing
+ * made, a refusal reported and false returned; t not filled in. */
+static bool walk(int rootfd, const char *path, bool is_dir, bool may_create,
+		 struct target *t, struct preflight *pf)
 {
 	char buf[PATH_MAX];
 	char *rest = buf;
 	int dir = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
 
-	if (fmt(buf, sizeof buf, "%s", path) >= sizeof buf)
-		die("mount point /%s: path too long", path);
+	if (fmt(buf, sizeof buf, "%s", path) >= sizeof buf) {
+		close(dir);
+		return preflight_fail(pf, "mount point /%s: path too long", path);
+	}
 	for (;;) {
 		struct stat st;
 		char *name = rest;
-		bool last;
+		bool last, ok = true;
 		int fd;
 
 		while (*name == '/')
@@ -168,28 +179,53 @@ void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 		last = !*rest;
 		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && may_create) {
-			create_component(dir, name, is_dir || !last, path,
-					 (size_t)(name - buf));
+			ok = create_component(dir, name, is_dir || !last, path,
+					      (size_t)(name - buf), pf);
+			if (pf) { /* made at start: nothing below it to judge */
+				close(dir);
+				return ok;
+			}
 			fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (fd < 0 || fstat(fd, &st))
-			die("mount point /%s: %s", path, error_text(errno));
-		if (S_ISLNK(st.st_mode))
-			die("mount point /%s: '%s' is a symlink; hutch mounts only on "
-			    "real directories and files", path, name);
-		if ((!last || is_dir) != !!S_ISDIR(st.st_mode))
-			die("mount point /%s: '%s' is %sa directory", path, name,
-			    S_ISDIR(st.st_mode) ? "" : "not ");
+			ok = preflight_fail(pf, "mount point /%s: %s%s", path,
+					    error_text(errno), may_create ? "" :
+					    " (without --root, it must be there on the host)");
+		else if (S_ISLNK(st.st_mode))
+			ok = preflight_fail(pf, "mount point /%s: '%s' is a symlink; hutch "
+					    "mounts only on real directories and files",
+					    path, name);
+		else if ((!last || is_dir) != !!S_ISDIR(st.st_mode))
+			ok = preflight_fail(pf, "mount point /%s: '%s' is %sa directory", path,
+					    name, S_ISDIR(st.st_mode) ? "" : "not ");
+		if (!ok || (last && !t)) { /* t is NULL for hutch check */
+			if (fd >= 0)
+				close(fd);
+			close(dir);
+			return ok;
+		}
 		if (last) {
 			t->fd = fd;
 			t->dir = dir;
 			t->path = path;
 			fmt(t->name, sizeof t->name, "%s", name);
-			return;
+			return true;
 		}
 		close(dir);
 		dir = fd;
 	}
+}
+
+void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
+		 struct target *t)
+{
+	walk(rootfd, path, is_dir, may_create, t, NULL);
+}
+
+bool mount_point_check(int rootfd, const char *path, bool is_dir, bool may_create,
+		       struct preflight *pf)
+{
+	return walk(rootfd, path, is_dir, may_create, NULL, pf);
 }
 
 void target_close(struct target *t)

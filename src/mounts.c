@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "statedir.h"
 #include "sys.h"
 
 static const char *relative(const char *abs_path)
@@ -199,28 +200,36 @@ static void verify_proc(int proc)
 	}
 }
 
-/* /run/hutch (the state directory) is never visible inside: an empty
- * read-only tmpfs covers it in this namespace before anything is bound,
- * so the host's view (no --root) and a recursive --bind of /run show that
- * instead, and no service reads or forges a state file. PID 1 writes its
- * own through the directory's descriptor, which the cover does not
- * reach. The path is the host's own, taken as the launcher took it:
- * state.c's default, which here, inside a user namespace, would see
- * uid 0. */
-static void mask_state_dir(const struct config *cfg)
+/* The state directories are never visible inside: an empty read-only
+ * tmpfs covers each in this namespace before anything is bound, so the
+ * host's view (no --root) and a recursive --bind of /run show that
+ * instead, and no service reads or forges a state file. Every candidate
+ * that is there, not only this sandbox's: the others' are no business of
+ * this service either. PID 1 writes its own through the directory's
+ * descriptor, which the cover does not reach. The candidates are the
+ * host's, as the launcher saw them: inside a user namespace geteuid()
+ * would say 0, so cfg->rootless decides. */
+static void mask_state_dirs(const struct config *cfg)
 {
-	const char *dir = cfg->state_dir, *xdg = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
+	const char *list[STATEDIR_MAX + 1];
+	size_t n = statedir_candidates(cfg->rootless, list);
+	struct stat st[STATEDIR_MAX + 1];
 
-	if (!dir) {
-		static char xdg_dir[200];
-		dir = cfg->rootless && xdg && fmt(xdg_dir, sizeof xdg_dir, "%s/hutch",
-						    xdg) < sizeof xdg_dir ? xdg_dir :
-		      "/run/hutch";
+	if (cfg->state_dir)
+		list[n++] = cfg->state_dir;
+	/* all looked up first: once one is covered, a second name of it
+	 * (/var/run/hutch through /var/run -> /run) would look different */
+	for (size_t i = 0; i < n; i++)
+		if (stat_at(AT_FDCWD, list[i], &st[i], 0))
+			st[i].st_ino = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool again = !st[i].st_ino;
+		for (size_t j = 0; j < i; j++)
+			again |= st[j].st_ino == st[i].st_ino && st[j].st_dev == st[i].st_dev;
+		if (!again)
+			mount_at(list[i], "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID |
+				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", list[i] + 1);
 	}
-	if (!stat_at(AT_FDCWD, dir, &st, 0))
-		mount_at(dir, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
-			 MS_NOEXEC, "size=4k,mode=0", dir + 1);
 }
 
 static void switch_root(const struct config *cfg)
@@ -263,7 +272,7 @@ void mounts_setup(const struct config *cfg)
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
 	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
-	mask_state_dir(cfg);
+	mask_state_dirs(cfg);
 	if (own_root) {
 		/* DIR itself is the caller's path, taken as given (the
 		 * directories above it are the host's); what is inside it is

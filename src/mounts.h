@@ -47,6 +47,11 @@ struct target {
  * dies on a symlink or a component of the wrong type. */
 void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
 		 struct target *t);
+/* hutch check's: the same walk, nothing made; false after a refusal
+ * reported to pf (preflight.h). */
+struct preflight;
+bool mount_point_check(int rootfd, const char *path, bool is_dir, bool may_create,
+		       struct preflight *pf);
 void target_close(struct target *t);
 /* "/proc/self/fd/N" (one of four rotating buffers). */
 const char *fd_path(int fd);

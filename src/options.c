@@ -401,7 +401,7 @@ const struct option_def option_table[] = {
 	    S_OUTPUT_RATE, 0, 0, OPT_BOTH),
 	OPT("pidfile", "FILE", "write the launcher's pid to FILE, atomically",
 	    S_PATH, FIELD(pidfile), 0, OPT_BOTH),
-	OPT("state-dir", "DIR", "where hutch list/status/stop find the sandbox (default: /run/hutch)",
+	OPT("state-dir", "DIR", "where hutch list/status/stop find the sandbox (default: /run/hutch, else /var/run/hutch ...)",
 	    S_PATH, FIELD(state_dir), 0, OPT_BOTH),
 	OPT("command", "CMD ARG...", "the service's command line (config files only)",
 	    S_COMMAND, 0, 0, OPT_FILE),

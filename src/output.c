@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "preflight.h"
 #include "sys.h"
 #include "trust.h"
 
@@ -52,6 +53,30 @@
 static char in[BLOCK];		      /* what was read, the held line first */
 static char staged[BLOCK + 1024];     /* stamped lines, or one log message */
 
+/* FILE as found: -EPERM a regular file another user could change (owned
+ * by them, or hard-linked elsewhere), -EBADFD neither a regular file nor
+ * a character device. */
+static int judge(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) && (!trust_stat(st, false) || st->st_nlink != 1))
+		return -EPERM;
+	return S_ISREG(st->st_mode) || S_ISCHR(st->st_mode) ? 0 : -EBADFD;
+}
+
+/* The refusal of --output path for err; false (see preflight.h). */
+static bool refused(const char *path, int err, struct preflight *pf)
+{
+	if (err == -EPERM)
+		return preflight_fail(pf, "--output %s: a regular file that another user "
+				      "owns, or with other hard links: remove it, or "
+				      "choose another path", path);
+	if (err == -EBADFD)
+		return preflight_fail(pf, "--output %s: neither a regular file nor a "
+				      "character device (a fifo or socket would stall "
+				      "the output)", path);
+	return preflight_fail(pf, "--output %s: %s", path, error_text(-err));
+}
+
 static int open_file(struct output *out)
 {
 	struct stat st;
@@ -68,10 +93,8 @@ static int open_file(struct output *out)
 	out->size = 0;
 	if (stat_at(out->file, "", &st, AT_EMPTY_PATH))
 		err = -errno;
-	else if (S_ISREG(st.st_mode) && (!trust_stat(&st, false) || st.st_nlink != 1))
-		err = -EPERM;
-	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-		err = -EBADFD;
+	else
+		err = judge(&st);
 	if (err) {
 		close(out->file);
 		out->file = -1;
@@ -141,26 +164,30 @@ static void output_init(struct output *out, struct config *cfg)
  * it. Dies with the reason when either is not safe to use. */
 static int open_host_file(struct output *out)
 {
-	char shown[300];
-	size_t bad;
 	int err;
 
-	out->dir = trust_parent(out->path, &out->file_name, &bad);
-	fmt(shown, sizeof shown, "%s", out->path);
-	shown[bad < sizeof shown ? bad : sizeof shown - 1] = '\0';
-	if (out->dir == -EPERM)
-		die("--output %s: %s is not safe to use: every directory and "
-		    "symlink on the way must be owned by the caller (uid %u) or root, and a "
-		    "directory not writable by group or others (unless sticky)",
-		    out->path, shown, (unsigned)geteuid());
+	out->dir = preflight_trusted_dir("--output", out->path, &out->file_name, NULL);
 	err = out->dir < 0 ? out->dir : open_file(out);
-	if (err == -EPERM)
-		die("--output %s: a regular file that another user owns, or with "
-		    "other hard links: remove it, or choose another path", out->path);
-	if (err == -EBADFD)
-		die("--output %s: neither a regular file nor a character device "
-		    "(a fifo or socket would stall the output)", out->path);
+	if (err)
+		refused(out->path, err, NULL);
 	return err;
+}
+
+bool output_check(const char *path, struct preflight *pf)
+{
+	const char *name;
+	struct stat st;
+	int dir = preflight_trusted_dir("--output", path, &name, pf), err;
+
+	if (dir < 0)
+		return dir == -EPERM ? false : refused(path, dir, pf);
+	/* what open_file would find, without creating FILE */
+	if (stat_at(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		err = S_ISLNK(st.st_mode) ? -ELOOP : judge(&st);
+	else
+		err = errno != ENOENT ? -errno : faccessat(dir, ".", W_OK, 0) ? -errno : 0;
+	close(dir);
+	return err ? refused(path, err, pf) : true;
 }
 
 void output_open(struct output *out, struct config *cfg)

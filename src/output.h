@@ -70,4 +70,10 @@ void output_daemon(struct output *out, struct config *cfg, int caller,
  * caller gets the exit code when the launcher exits). */
 void output_settled(struct output *out);
 
+/* hutch check's: what the start would refuse about --output FILE (its
+ * directory, what is at FILE), nothing created; false after a refusal
+ * reported to pf (preflight.h). */
+struct preflight;
+bool output_check(const char *path, struct preflight *pf);
+
 #endif

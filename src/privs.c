@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "preflight.h"
 #include "sys.h"
 #include "units.h"
 
@@ -114,69 +115,100 @@ static void match_entry(char *line, void *arg)
  * is taken yet. Calls fn on each line; -ENOENT when the file is absent. */
 #define IMAGE_FILE_MAX 65536
 
-static int each_image_line(const char *file, void (*fn)(char *line, void *arg),
-			   void *arg)
+/* file ("/etc/passwd") of the root root: AT_FDCWD in PID 1, whose root
+ * is the sandbox's; hutch check's descriptor of the image. pf: as
+ * preflight.h; -1 after a refusal reported. */
+static int each_image_line(int root, const char *file, void (*fn)(char *line, void *arg),
+			   void *arg, struct preflight *pf)
 {
-	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), err;
+	int fd = openat(root, file + (root != AT_FDCWD), O_RDONLY | O_NOFOLLOW |
+			O_NONBLOCK | O_CLOEXEC), err;
 	struct stat st;
 
 	if (fd < 0 && errno != ELOOP)
 		return -errno;
-	if (fd < 0 || stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode))
-		die("--user: the sandbox's %s is not a regular file (a symlink, "
-		    "fifo or device): hutch reads only a plain file there", file);
+	if (fd < 0 || stat_at(fd, "", &st, AT_EMPTY_PATH) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		preflight_fail(pf, "--user: the sandbox's %s is not a regular file (a "
+			       "symlink, fifo or device): hutch reads only a plain file "
+			       "there", file);
+		return -1;
+	}
 	err = st.st_size > IMAGE_FILE_MAX ? -EFBIG
 					  : each_line_fd(fd, IMAGE_FILE_MAX, fn, arg);
 	close(fd);
-	if (err)
-		die("--user: the sandbox's %s is larger than %d KiB: hutch reads "
-		    "no more of it", file, IMAGE_FILE_MAX / 1024);
+	if (err) {
+		preflight_fail(pf, "--user: the sandbox's %s is larger than %d KiB: hutch "
+			       "reads no more of it", file, IMAGE_FILE_MAX / 1024);
+		return -1;
+	}
 	return 0;
 }
 
 /* A user or group as a number (looked up only for its defaults) or a name
- * (which must be there). */
-static unsigned resolve(const char *spec, size_t len, const char *file,
-			struct lookup *l)
+ * (which must be there). False after a refusal reported to pf. */
+static bool resolve(const char *spec, size_t len, int root, const char *file,
+		    struct lookup *l, struct preflight *pf)
 {
 	char name[40];
+	int err;
 
 	fmt(name, sizeof name, "%s", spec);
 	name[len < sizeof name ? len : sizeof name - 1] = '\0';
 	memset(l, 0, sizeof *l);
-	if (number(name, &l->id)) {
-		each_image_line(file, match_entry, l);
-		return l->id;
-	}
+	if (number(name, &l->id))
+		return each_image_line(root, file, match_entry, l, pf) != -1;
 	l->name = name;
-	if (each_image_line(file, match_entry, l) < 0 || !l->found)
-		die("--user %s: no '%s' in the sandbox's %s (hutch never falls "
-		    "back to root)", spec, name, file);
-	l->name = NULL;
-	return l->found_id;
+	err = each_image_line(root, file, match_entry, l, pf);
+	l->name = NULL; /* name is this function's */
+	if (err == -1)
+		return false;
+	if (err < 0 || !l->found)
+		return preflight_fail(pf, "--user %s: no '%s' in the sandbox's %s (hutch "
+				      "never falls back to root): add it to the root "
+				      "image's %s, or give a number", spec, name, file, file);
+	l->id = l->found_id;
+	return true;
+}
+
+/* --user's ids from the root's passwd and group, into creds; false after
+ * a refusal reported to pf. */
+static bool lookup_user(const struct config *cfg, int root, struct preflight *pf)
+{
+	struct lookup user, group;
+	const char *colon = strchr(cfg->user, ':');
+
+	if (!resolve(cfg->user, colon ? (size_t)(colon - cfg->user) : strlen(cfg->user),
+		     root, "/etc/passwd", &user, pf))
+		return false;
+	creds.uid = user.id;
+	/* No group given: the user's own from passwd, else the uid's number. */
+	creds.gid = user.found ? user.found_gid : creds.uid;
+	if (colon) {
+		if (!resolve(colon + 1, strlen(colon + 1), root, "/etc/group", &group, pf))
+			return false;
+		creds.gid = group.id;
+	}
+	fmt(creds.home, sizeof creds.home, "%s", user.found && user.home[0]
+						     ? user.home : "/");
+	return true;
 }
 
 const char *privs_resolve(const struct config *cfg)
 {
-	struct lookup user, group;
-	const char *colon;
-
 	if (!cfg->user)
 		return "/";
-	colon = strchr(cfg->user, ':');
-	creds.uid = resolve(cfg->user, colon ? (size_t)(colon - cfg->user)
-					     : strlen(cfg->user),
-			    "/etc/passwd", &user);
-	/* No group given: the user's own from passwd, else the uid's number. */
-	creds.gid = user.found ? user.found_gid : creds.uid;
-	if (colon)
-		creds.gid = resolve(colon + 1, strlen(colon + 1), "/etc/group", &group);
+	lookup_user(cfg, AT_FDCWD, NULL);
 	creds.set = true;
-	fmt(creds.home, sizeof creds.home, "%s", user.found && user.home[0]
-						     ? user.home : "/");
 	log_debug("the service runs as uid %u, gid %u, no supplementary groups",
 		  creds.uid, creds.gid);
 	return creds.home;
+}
+
+bool privs_check(const struct config *cfg, int root, struct preflight *pf)
+{
+	return !cfg->user || lookup_user(cfg, root, pf);
 }
 
 /* capset(2) with the version 3 layout (linux/capability.h): two 32-bit

@@ -42,6 +42,11 @@ int rlimit_number(const char *name);
  * directory for the service's HOME ("/" without --user). */
 const char *privs_resolve(const struct config *cfg);
 
+/* hutch check's: the same lookup in the image whose root is the
+ * descriptor root, with its refusals reported to pf (preflight.h). */
+struct preflight;
+bool privs_check(const struct config *cfg, int root, struct preflight *pf);
+
 /* In the service child, before exec: umask, rlimits, capability bounding
  * set, groups, gid, uid, capabilities (ambient ones for a non-root user),
  * no_new_privs. Returns 0, or -errno with *step naming what failed. */

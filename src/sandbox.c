@@ -19,6 +19,7 @@
 #include "launcher.h"
 #include "log.h"
 #include "mounts.h"
+#include "preflight.h"
 #include "privs.h"
 #include "pty.h"
 #include "seccomp.h"
@@ -86,8 +87,7 @@ static void env_put(char **env, size_t *n, char *entry)
  * suits a BusyBox root, HOME, and what --env gives. */
 static char **service_environment(const struct config *cfg, const char *home_dir)
 {
-	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-			     "/usr/bin:/sbin:/bin";
+	static char path[] = "PATH=" SERVICE_PATH;
 	static char home[140];
 	static char term[128];
 	const char *host_term = getenv("TERM");
@@ -162,8 +162,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	mounts_setup(cfg);
 	seccomp_prepare(cfg); /* once, for every start of the service */
 	if (chdir(cfg->workdir) || chdir("/"))
-		die("working directory %s: %s in the sandbox", cfg->workdir,
-		    error_text(errno));
+		die(WORKDIR_MISSING, cfg->workdir, error_text(errno));
 	home = privs_resolve(cfg);
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
 	privs_drop_pid1(cfg);

@@ -17,24 +17,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "statedir.h"
 #include "sys.h"
 #include "trust.h"
 #include "units.h"
 
-const char *state_dir_default(void)
-{
-	static char dir[200];
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() == 0 || !runtime || runtime[0] != '/' ||
-	    fmt(dir, sizeof dir, "%s/hutch", runtime) >= sizeof dir)
-		return "/run/hutch";
-	return dir;
-}
-
 void state_path(const char *dir, const char *name, char *buf, size_t size)
 {
-	fmt(buf, size, "%s/%s", dir ? dir : STATE_DIR_DEFAULT, name);
+	fmt(buf, size, "%s/%s", dir, name);
 }
 
 int proc_id_of(long pid, struct proc_id *id)
@@ -130,16 +120,30 @@ bool launcher_alive(int dirfd, struct proc_id *id)
 	return proc_id_of((long)p, &now) == 0 && now.start == start;
 }
 
+void pidfile_remove(const char *path, const char *pid, size_t n)
+{
+	char now[24];
+	const char *name;
+	size_t bad;
+	int at = trust_parent(path, &name, &bad), fd;
+
+	if (at < 0)
+		return;
+	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && read_fd(fd, now, sizeof now) == (ssize_t)n &&
+	    memcmp(now, pid, n) == 0)
+		unlinkat(at, name, 0);
+	if (fd >= 0)
+		close(fd);
+	close(at);
+}
+
 /* A pid file naming a launcher that is gone would have an init script
  * signal whatever process has the pid now: it goes with the state, but
- * only while it names that launcher (another may have taken it over), and
- * only through the checked walk to its directory (trust.h). */
+ * only while it names that launcher (another may have taken it over). */
 static void remove_pidfile(int dirfd)
 {
-	char text[400], pid[24], *path;
-	const char *name;
-	size_t n, bad;
-	int at, fd;
+	char text[400], *path;
 
 	if (state_read(dirfd, "launcher", text, sizeof text) <= 0 ||
 	    strncmp(text, "pid=", 4) != 0)
@@ -149,19 +153,10 @@ static void remove_pidfile(int dirfd)
 		path--;
 	if (path == text)
 		return;
-	n = until_any(text + 4, "\n") + 1; /* "PID\n", as the pid file has it */
 	path += 9;
 	path[until_any(path, "\n")] = '\0';
-	at = trust_parent(path, &name, &bad);
-	if (at < 0)
-		return;
-	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && read_fd(fd, pid, sizeof pid) == (ssize_t)n &&
-	    memcmp(pid, text + 4, n) == 0)
-		unlinkat(at, name, 0);
-	if (fd >= 0)
-		close(fd);
-	close(at);
+	/* "PID\n", as the pid file has it */
+	pidfile_remove(path, text + 4, until_any(text + 4, "\n") + 1);
 }
 
 static void remove_files(int dirfd)
@@ -174,62 +169,119 @@ static void remove_files(int dirfd)
 		unlinkat(dirfd, files[i], 0);
 }
 
-/* The top state directory, checked (trust.h): its descriptor, or -errno
- * with *bad the length of the part of base that failed. */
-static int open_base(const char *base, bool create, size_t *bad)
+int state_open(const char *dir, const char *name, const char **found)
 {
-	const char *name;
-	int at = trust_parent(base, &name, bad), fd;
+	const char *list[STATEDIR_MAX];
+	size_t n = dir ? 1 : statedir_candidates(geteuid() != 0, list);
 
-	if (at < 0)
-		return at;
-	fd = trust_dir(at, name, create);
-	close(at);
-	*bad = strlen(base);
-	return fd;
-}
-
-int state_open(const char *dir, const char *name)
-{
-	const char *base = dir ? dir : STATE_DIR_DEFAULT;
-	size_t bad;
-	int top = open_base(base, false, &bad), fd;
-
-	if (top == -ENOENT)
-		return -ENOENT;
-	if (top < 0)
-		refuse(base, bad, top);
-	fd = trust_dir(top, name, false);
-	close(top);
-	if (fd < 0 && fd != -ENOENT) {
+	if (dir)
+		list[0] = dir;
+	/* the first candidate that holds NAME, in the launcher's order */
+	for (size_t i = 0; i < n; i++) {
 		char path[300];
-		state_path(dir, name, path, sizeof path);
-		refuse(path, sizeof path, fd);
+		size_t bad;
+		int top = statedir_open(list[i], STATEDIR_OPEN, false, &bad), fd;
+
+		if (top < 0 && dir && top != -ENOENT)
+			refuse(list[i], bad, top);
+		if (statedir_untrusted(top)) { /* as the launcher skipped it */
+			char why[200];
+			log_error("state directory %s: skipped",
+				  statedir_why(list[i], top, bad, why, sizeof why));
+		}
+		if (top < 0)
+			continue;
+		fd = trust_dir(top, name, false);
+		close(top);
+		state_path(list[i], name, path, sizeof path);
+		if (fd < 0 && fd != -ENOENT)
+			refuse(path, sizeof path, fd);
+		if (fd >= 0) {
+			*found = list[i];
+			return fd;
+		}
 	}
-	return fd;
+	return -ENOENT;
 }
 
-int state_create(const struct config *cfg)
+/* --state-dir DIR: that directory or none (exit 125). */
+static int given_base(const struct config *cfg, bool *existed)
 {
-	const char *base = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
-	char path[300], text[400];
 	const char *hint = cfg->rootless ? " (as an ordinary user: set "
 					   "XDG_RUNTIME_DIR, or give --state-dir)" : "";
-	struct proc_id self, other;
 	size_t bad;
-	int top, dirfd;
+	int top = statedir_open(cfg->state_dir, STATEDIR_MAKE, false, &bad);
 
-	state_path(cfg->state_dir, cfg->name, path, sizeof path);
-	top = open_base(base, true, &bad);
 	if (top == -EACCES || top == -EROFS || top == -ENOENT)
-		die("cannot create the state directory %s: %s%s", base,
+		die("cannot create the state directory %s: %s: give --state-dir a "
+		    "directory hutch can make or use%s", cfg->state_dir,
 		    error_text(-top), hint);
 	if (top < 0)
-		refuse(base, bad, top);
-	bool existed = mkdirat(top, cfg->name, 0755) != 0;
-
-	if (existed && errno != EEXIST)
+		refuse(cfg->state_dir, bad, top);
+	*existed = mkdirat(top, cfg->name, 0755) != 0;
+	if (*existed && errno != EEXIST) {
+		char path[300];
+		state_path(cfg->state_dir, cfg->name, path, sizeof path);
 		die("cannot create %s: %s%s", path, error_text(errno), hint);
+	}
+	return top;
+}
+
+/* No --state-dir: the first candidate where NAME can be made (-1 when
+ * none can). One that is there but not safe to use is said and skipped;
+ * where none is usable, one line says why for each, and the sandbox runs
+ * without state: the control plane never keeps a service from starting. */
+static int chosen_base(const struct config *cfg, const char **base, bool *existed)
+{
+	const char *list[STATEDIR_MAX];
+	char why[600], one[200], unsafe[STATEDIR_MAX][200];
+	size_t n = statedir_candidates(cfg->rootless, list), len = 0, n_unsafe = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t bad;
+		int top = statedir_open(list[i], STATEDIR_MAKE, true, &bad), err = top;
+
+		*existed = top >= 0 && mkdirat(top, cfg->name, 0755) != 0;
+		if (*existed && errno != EEXIST) {
+			err = -errno;
+			bad = strlen(list[i]);
+			close(top);
+		} else if (top >= 0) {
+			/* said only now: with none usable, the one line below
+			 * says it with the rest */
+			for (size_t u = 0; u < n_unsafe; u++)
+				log_error("state directory %s: skipped", unsafe[u]);
+			*base = list[i];
+			return top;
+		}
+		statedir_why(list[i], err, bad, one, sizeof one);
+		if (statedir_untrusted(err))
+			fmt(unsafe[n_unsafe++], sizeof unsafe[0], "%s", one);
+		len += fmt(why + len, sizeof why - len, "%s%s", len ? "; " : "", one);
+		if (len >= sizeof why)
+			len = sizeof why - 1;
+	}
+	log_error("no state directory is usable (%s): running without one, so hutch "
+		  "list, status and stop will not see this sandbox: give --state-dir "
+		  "DIR%s", why, cfg->rootless ? ", or set XDG_RUNTIME_DIR" : "");
+	return -1;
+}
+
+int state_create(const struct config *cfg, const char **base)
+{
+	char path[300], text[400];
+	struct proc_id self, other;
+	int top, dirfd;
+	bool existed;
+
+	/* before anything is made: a refusal leaves nothing behind */
+	if (proc_id_of((long)getpid(), &self))
+		die("cannot read /proc/self/stat: mount -t proc proc /proc");
+	*base = cfg->state_dir;
+	top = cfg->state_dir ? given_base(cfg, &existed) : chosen_base(cfg, base, &existed);
+	if (top < 0)
+		return -1;
+	state_path(*base, cfg->name, path, sizeof path);
 	/* opened without following a symlink, and checked on the descriptor:
 	 * from here on only the descriptor is used */
 	dirfd = trust_dir(top, cfg->name, false);
@@ -243,8 +295,6 @@ int state_create(const struct config *cfg)
 		    "give this one another --name", cfg->name, other.pid);
 	if (existed)
 		remove_files(dirfd);
-	if (proc_id_of((long)getpid(), &self))
-		die("cannot read /proc/self/stat: is /proc mounted?");
 	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
 	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
 	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
@@ -280,7 +330,7 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size)
 	return -1;
 }
 
-void state_remove(const struct config *cfg, int dirfd)
+void state_remove(const char *base, const char *name, int dirfd)
 {
 	size_t bad;
 	int top;
@@ -290,9 +340,9 @@ void state_remove(const struct config *cfg, int dirfd)
 	remove_files(dirfd);
 	close(dirfd);
 	/* the name again, in the top directory checked again */
-	top = open_base(cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT, false, &bad);
+	top = statedir_open(base, STATEDIR_OPEN, false, &bad);
 	if (top >= 0) {
-		unlinkat(top, cfg->name, AT_REMOVEDIR);
+		unlinkat(top, name, AT_REMOVEDIR);
 		close(top);
 	}
 }

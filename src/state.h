@@ -1,6 +1,7 @@
-/* state.h - each sandbox's state directory, STATE_DIR/NAME (default
- * /run/hutch/web): who runs it and how the service is doing, for `hutch
- * list|status|stop|restart|kill`. Every file is replaced atomically. */
+/* state.h - each sandbox's state directory, STATE_DIR/NAME (/run/hutch/web
+ * where there is a /run; statedir.h chooses STATE_DIR): who runs it and
+ * how the service is doing, for `hutch list|status|stop|restart|kill`.
+ * Every file is replaced atomically. */
 #ifndef HUTCH_STATE_H
 #define HUTCH_STATE_H
 
@@ -9,11 +10,6 @@
 #include <sys/types.h>
 
 #include "config.h"
-
-/* /run/hutch for root; for an ordinary user (--userns) their own
- * $XDG_RUNTIME_DIR/hutch, as /run/hutch is root's. */
-const char *state_dir_default(void);
-#define STATE_DIR_DEFAULT state_dir_default()
 
 /* A process as it was at start: pid and start time (field 22 of
  * /proc/PID/stat), so a pid reused after a crash is not mistaken for it. */
@@ -26,31 +22,37 @@ struct proc_id {
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
- * stop timeout, reload signal, pid file last). Both directories and every file in them must
- * be the caller's or root's, not a symlink, not writable by group or
- * others, else hutch refuses (exit 125). A sandbox of that name already
- * running is refused (exit 125); a directory left by a launcher that died
- * is cleared. Returns the
- * directory's fd, kept open (PID 1 writes "status" through it after the
- * root switch). */
-int state_create(const struct config *cfg);
+ * stop timeout, reload signal, pid file last). Both directories and every
+ * file in them must be the caller's or root's, not a symlink, not
+ * writable by group or others, else hutch refuses (exit 125). A sandbox of
+ * that name already running is refused (exit 125); a directory left by a
+ * launcher that died is cleared. Returns the directory's fd, kept open
+ * (PID 1 writes "status" through it after the root switch), and *base,
+ * STATE_DIR. Without --state-dir, -1 (said in one line) when no candidate
+ * is usable: the sandbox then runs without state. */
+int state_create(const struct config *cfg, const char **base);
 
 /* The status file's text, when a read of it is whole (its seq and end
  * lines agree; retried a few times while PID 1 rewrites it). */
 ssize_t state_read_status(int dirfd, char *buf, size_t size);
 
 /* Control commands: STATE_DIR/NAME opened and checked as state_create
- * does (dies with one line when another user could change it); -ENOENT
- * when there is none. */
-int state_open(const char *dir, const char *name);
+ * does (dies with one line when another user could change it), from dir
+ * or else the first candidate that holds NAME (*found); -ENOENT when
+ * there is none. */
+int state_open(const char *dir, const char *name, const char **found);
 
 /* Whether the launcher recorded in the directory still runs (its pid and
  * start time in *id either way, pid 0 if unreadable). */
 bool launcher_alive(int dirfd, struct proc_id *id);
 
-/* Removes STATE_DIR/NAME and what is in it, and the launcher's --pidfile
+/* Removes base/NAME and what is in it, and the launcher's --pidfile
  * while it still holds that launcher's pid. */
-void state_remove(const struct config *cfg, int dirfd);
+void state_remove(const char *base, const char *name, int dirfd);
+
+/* Removes the pid file path while it holds pid (its n bytes, "PID\n"),
+ * reached through trust.h's checked walk. */
+void pidfile_remove(const char *path, const char *pid, size_t n);
 
 /* Replaces FILE in the directory with text, atomically (write + rename). */
 int state_write(int dirfd, const char *file, const char *text);

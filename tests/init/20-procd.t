@@ -92,8 +92,8 @@ for sh in dash "busybox sh"; do
 	like "$log" "^open web$" "[$sh] an instance named web"
 	is "$(grep -c '^close$' "$tmp/procd.log")" 2 "[$sh] each instance closed"
 	is "$(grep '^param command' "$tmp/procd.log" | sed -n 2p)" \
-		"param command </usr/sbin/hutch> <-f> <$tmp/etc-hutch/web.conf> <--name> <web>" \
-		"[$sh] web: command /usr/sbin/hutch -f .../web.conf --name web, in the foreground"
+		"param command </usr/sbin/hutch> <-f> <$tmp/etc-hutch/web.conf> <--name> <web> <--state-dir> </var/run/hutch>" \
+		"[$sh] web: command /usr/sbin/hutch -f .../web.conf --name web --state-dir /var/run/hutch (OpenWrt has no /run), in the foreground"
 	unlike "$log" "^param command .*--daemon" "[$sh] no --daemon: procd watches hutch's own pid"
 	unlike "$log" "^param respawn" "[$sh] no respawn: hutch restarts the service itself"
 	like "$log" "^param stdout <1>$" "[$sh] stdout to logd"

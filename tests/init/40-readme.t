@@ -34,6 +34,8 @@ like "$procd" 'procd_set_param command /usr/sbin/hutch -f "\$conf" --name "\$nam
 	"procd: the README's command line"
 like "$file" 'procd_set_param command "\$PROG" -f "\$conf" --name "\$name"' "is the file's"
 like "$file" '^PROG=/usr/sbin/hutch$' "with PROG=/usr/sbin/hutch"
+like "$procd" '--state-dir /var/run/hutch' "procd: the README's state directory is OpenWrt's /var/run/hutch"
+like "$file" '^STATE_DIR=/var/run/hutch$' "and the file's"
 unlike "$procd
 $file" '^[[:space:]]*procd_set_param respawn' "no respawn in either"
 

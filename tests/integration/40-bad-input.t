@@ -68,11 +68,38 @@ bad() {
 			diag "new or gone in the root: $(listing | diff <(echo "$root_before") - | grep '^[<>]' | tr '\n' ' ')"
 		}
 	like "$(head -n 1 "$tmp/err")" "^hutch(\[[^]]*\])?: .*($ere)" "$what: the message names it"
+	check_too "$what" "$ere" "$@"
 	# Leave the root copy as it was for the next case.
 	[ "$(listing)" = "$root_before" ] || {
 		rm -rf --one-file-system "$root" && cp -a "$ROOTFS" "$root" &&
 			ln -s "$tmp/outside" "$root/link" && root_before=$(listing)
 	}
+}
+
+# check_too WHAT ERE ARGS...: `hutch check ARGS` sees what the start refused
+# (issue 13.4): a refusal past the parser is a "missing" line naming it and
+# exit 1; a bad option or value is refused by check's own parser just as
+# by the start's (exit 125, the very same line). Nothing changes either.
+# "no command" is the one refusal check does not share: it checks the
+# kernel and host without a command too; nor a mistyped command word, which
+# is refused before any verb runs (`hutch check stauts` would check a
+# sandbox whose program is stauts).
+check_too() {
+	local what=$1 ere=$2 now
+	shift 2
+	[ "$ere" = "no command" ] && return
+	case $ere in *"is not a command of hutch"*) return ;; esac
+	timeout 5 "$HUTCH" check "$@" </dev/null >"$tmp/cout" 2>"$tmp/cerr"
+	crc=$?
+	now="root=$([ "$(listing)" = "$root_before" ] && echo unchanged || echo CHANGED)"
+	now="$now mounts=$([ "$(host_mounts)" = "$mounts_before" ] && echo unchanged || echo CHANGED)"
+	if [ $crc = 125 ]; then
+		is "$(cat "$tmp/cerr")" "$(cat "$tmp/err")" "$what: hutch check refuses it with the same line (exit 125)"
+	else
+		is "$crc $now" "1 root=unchanged mounts=unchanged" "$what: hutch check fails (exit 1), nothing changed" ||
+			diag "hutch check: $(grep -v '^ok\|^info' "$tmp/cout")$(cat "$tmp/cerr")"
+		like "$(grep '^missing' "$tmp/cout")" "($ere)" "$what: hutch check's missing line names it"
+	fi
 }
 
 # --- the command line -------------------------------------------------------------
@@ -185,6 +212,22 @@ bad "a ro-bind source that does not exist" "ro-bind " -r "$root" --ro-bind "$tmp
 bad "a missing bind source after a bind that needs a new mount point" "bind " \
 	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/no-such-dir:/data" -- true
 
+mkdir -m 777 "$tmp/open" && echo x >"$tmp/file" || bail_out "cannot create files in $tmp"
+bad "a --device that is no device node" "--device" -r "$root" --device "$tmp/file" -- true
+bad "a --device that does not exist" "--device" -r "$root" --device "$tmp/no-such-node" -- true
+bad "a --pidfile in a directory others may write" "--pidfile.*not safe" -r "$root" --pidfile "$tmp/open/p" -- true
+bad "a --pidfile in a directory that does not exist" "--pidfile" -r "$root" --pidfile "$tmp/no-such-dir/p" -- true
+bad "a --pidfile that is a directory" "--pidfile" -r "$root" --pidfile "$tmp/open" -- true
+bad "an --output in a directory others may write" "--output.*not safe" -r "$root" --output "$tmp/open/o" -- true
+bad "an --output in a directory that does not exist" "--output" -r "$root" --output "$tmp/no-such-dir/o" -- true
+mkfifo "$tmp/fifo" && touch "$tmp/theirs" && chown 65534 "$tmp/theirs" || bail_out "cannot create files in $tmp"
+bad "an --output that is a fifo" "--output" -r "$root" --output "$tmp/fifo" -- true
+bad "an --output file another user owns" "--output.*another user" -r "$root" --output "$tmp/theirs" -- true
+# (only where there is no syslog socket, as on this test's machines)
+[ -S /dev/log ] || bad "--log syslog without /dev/log" "--log syslog" -r "$root" --log syslog -- true
+bad "a --state-dir others may write" "state dir.*not safe" -r "$root" --state-dir "$tmp/open" -- true
+bad "a --state-dir whose parent does not exist" "state dir.*No such file" -r "$root" --state-dir "$tmp/no-such-dir/state" -- true
+
 # --- the sandbox: refused during setup ---------------------------------------------
 
 bad "a mount point through a symlink in the image" "symlink|link" \
@@ -193,6 +236,27 @@ bad "a symlinked mount point after a bind that needs a new mount point" "symlink
 	-r "$root" --bind "$tmp/data:/newdir" --bind "$tmp/data:/link/x" -- true
 bad "a --workdir missing in the sandbox" "workdir|working directory" \
 	-r "$root" --workdir /no/such/dir -- true
+bad "a --user missing in the sandbox's passwd" "--user t40-nobody.*passwd" \
+	-r "$root" --user t40-nobody -- true
+bad "a --user group missing in the sandbox's group" "--user .*t40-nogroup.*/etc/group" \
+	-r "$root" --user 0:t40-nogroup -- true
+bad "a mount point where the image has a file" "mount point.*not a directory" \
+	-r "$root" --tmpfs /bin/busybox/x -- true
+
+# A command the image lacks is no setup refusal (the start runs PID 1, and
+# exits 127 or 126), but the service would never run: hutch check says so.
+for cmd in /no/such/cmd t40-no-such-cmd /etc/passwd; do
+	timeout 5 "$HUTCH" check -r "$root" -- "$cmd" </dev/null >"$tmp/cout" 2>&1
+	is "$?" 1 "hutch check -- $cmd: exit 1"
+	like "$(grep '^missing' "$tmp/cout")" "^missing +command $cmd: not (found|an executable file) in the sandbox" \
+		"hutch check -- $cmd: names the command"
+done
+for cmd in sh /bin/busybox; do
+	timeout 5 "$HUTCH" check -r "$root" -- "$cmd" </dev/null >"$tmp/cout" 2>&1
+	is "$?:$(grep -c '^missing' "$tmp/cout")" "0:0" "hutch check -- $cmd: found (through PATH for a name)"
+done
+timeout 5 "$HUTCH" check -r "$root" --env PATH=/usr/bin -- sh </dev/null >"$tmp/cout" 2>&1
+is "$?" 1 "hutch check --env PATH=/usr/bin -- sh: the service's PATH is the one searched"
 
 # --- config files: errors ------------------------------------------------------------
 

@@ -255,10 +255,12 @@ refused "--userns --pids 5" "need a cgroup, which only root may make" --userns -
 refused "--userns-base 200000" "--userns-base needs root" --userns-base 200000
 refused "--userns --userns-base 200000" "--userns-base needs root" --userns --userns-base 200000
 
-# Without XDG_RUNTIME_DIR the state directory is /run/hutch, which the user
-# cannot write: in a mount namespace of its own with an empty /run (root's
-# 0755), once without /run/hutch and once with it (as on a machine where
-# root has run hutch).
+# Without XDG_RUNTIME_DIR the state directory is /run/hutch or
+# /var/run/hutch, which the user cannot write: in a mount namespace of its
+# own with an empty /run (root's 0755), once without /run/hutch and once
+# with it (as on a machine where root has run hutch). The sandbox runs all
+# the same (issue 13.1: the control plane never keeps a service from
+# starting), with one line that says why hutch list will not see it.
 for there in absent present; do
 	pre=
 	[ $there = absent ] || pre="mkdir -m 755 /run/hutch &&"
@@ -267,9 +269,10 @@ for there in absent present; do
 		cd /tmp && setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups env -u XDG_RUNTIME_DIR \
 		timeout 20 '$HUTCH' --root '$ROOTFS' --restart no --userns --name t48-noxdg -- /bin/true" 2>&1 </dev/null)
 	rc=$?
-	is "$rc" 125 "rootless $desc: exit 125"
-	is "$(lines)" 1 "rootless $desc: one line"
-	like "$out" "set XDG_RUNTIME_DIR, or give --state-dir" "rootless $desc: says to set XDG_RUNTIME_DIR or give --state-dir"
+	is "$rc" 0 "rootless $desc: the sandbox runs all the same"
+	is "$(grep -c 'no state directory' <<<"$out")" 1 "rootless $desc: one line says it has no state directory"
+	like "$out" "hutch list, status and stop will not see this sandbox: give --state-dir DIR, or set XDG_RUNTIME_DIR" \
+		"rootless $desc: says list/stop will not see it, and to give --state-dir or set XDG_RUNTIME_DIR"
 done
 
 D2=$tmp/state2

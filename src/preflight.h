@@ -1,0 +1,53 @@
+/* preflight.h - the refusals of a start, each one function that the
+ * start and `hutch check` both call: the start with no report (the first
+ * refusal dies: one line, exit 125), check with one (every refusal is a
+ * "missing" line and the check fails). One source of truth: check cannot
+ * pass what a start would refuse. */
+#ifndef HUTCH_PREFLIGHT_H
+#define HUTCH_PREFLIGHT_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "log.h"
+
+/* The service's PATH unless --env gives one: what a BusyBox root has. */
+#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* PID 1's refusal of a --workdir (path, error), said by check alike. */
+#define WORKDIR_MISSING "--workdir %s: %s in the sandbox: create it in the root " \
+			"image, or give another --workdir"
+
+struct preflight {
+	bool failed; /* a refusal was reported */
+};
+
+/* pf NULL: die() with the text. Else "missing  TEXT" on stdout, and
+ * pf->failed. Returns false, for `return preflight_fail(...)`. */
+bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
+
+/* The host's side, before anything is made: --root, the bind sources,
+ * the --device nodes (their numbers filled in), --pidfile and --output
+ * made absolute and not too long. */
+void preflight_host(struct config *cfg, struct preflight *pf);
+
+/* --log kmsg|syslog: the start's descriptor (log_open), check's connect
+ * only; -1 for stderr; -errno after a refusal. */
+int preflight_log(const struct config *cfg, struct preflight *pf);
+
+/* The directory of a host path hutch writes as root (--pidfile,
+ * --output), reached through trust.h's checked walk: its O_PATH
+ * descriptor and *name, or -errno after a refusal naming option. */
+int preflight_trusted_dir(const char *option, const char *path, const char **name,
+			  struct preflight *pf);
+
+/* --pidfile's directory, as preflight_trusted_dir, and -EEXIST after a
+ * refusal when something else than a regular file has the name. */
+int preflight_pidfile(const char *path, const char **name, struct preflight *pf);
+
+/* check only: what PID 1 would refuse in the root image (the mount
+ * points, --workdir, --user, the command), judged from the host without
+ * mounting or making anything. */
+void preflight_image(const struct config *cfg, struct preflight *pf);
+
+#endif
