@@ -53,9 +53,12 @@ int capability_number(const char *name)
 }
 
 /* The service's ids, found by privs_resolve in PID 1; the child uses them. */
+#define GROUPS_MAX 64
 static struct {
 	bool set;
 	unsigned uid, gid;
+	size_t n_groups;
+	unsigned groups[GROUPS_MAX]; /* supplementary: /etc/group, --group-add */
 	char home[128];
 } creds;
 
@@ -66,6 +69,7 @@ struct lookup {
 	bool found;
 	unsigned found_id, found_gid;
 	char home[128];
+	char found_name[40];
 };
 
 static size_t fields(char *line, char **f, size_t max)
@@ -104,6 +108,35 @@ static void match_entry(char *line, void *arg)
 		l->found_gid = id;
 	if (n >= 6)
 		fmt(l->home, sizeof l->home, "%s", f[5]);
+	fmt(l->found_name, sizeof l->found_name, "%s", f[0]);
+}
+
+/* A group line "name:x:GID:user1,user2" that lists the user: its gid is
+ * one of the user's supplementary groups, as login(1) and initgroups(3)
+ * would give it. */
+static void add_group(unsigned gid)
+{
+	for (size_t i = 0; i < creds.n_groups; i++)
+		if (creds.groups[i] == gid)
+			return;
+	if (creds.n_groups == GROUPS_MAX)
+		die("--user: more than %d supplementary groups", GROUPS_MAX);
+	creds.groups[creds.n_groups++] = gid;
+}
+
+static void match_member(char *line, void *arg)
+{
+	const char *user = arg;
+	char *f[4], *members[GROUPS_MAX];
+	size_t n = fields(line, f, 4);
+	unsigned gid;
+
+	if (n < 4 || !number(f[2], &gid))
+		return;
+	n = split_words(f[3], members, GROUPS_MAX, ',');
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(members[i], user) == 0)
+			add_group(gid);
 }
 
 /* passwd and group are the image's: whoever made it chose what they
@@ -136,8 +169,8 @@ static int each_image_line(const char *file, void (*fn)(char *line, void *arg),
 
 /* A user or group as a number (looked up only for its defaults) or a name
  * (which must be there). */
-static unsigned resolve(const char *spec, size_t len, const char *file,
-			struct lookup *l)
+static unsigned resolve(const char *option, const char *spec, size_t len,
+			const char *file, struct lookup *l)
 {
 	char name[40];
 
@@ -150,32 +183,48 @@ static unsigned resolve(const char *spec, size_t len, const char *file,
 	}
 	l->name = name;
 	if (each_image_line(file, match_entry, l) < 0 || !l->found)
-		die("--user %s: no '%s' in the sandbox's %s (hutch never falls "
-		    "back to root)", spec, name, file);
+		die("%s %s: no '%s' in the sandbox's %s (hutch never falls "
+		    "back to root)", option, spec, name, file);
 	l->name = NULL;
 	return l->found_id;
+}
+
+/* The groups: those /etc/group lists the user in (by passwd's name), then
+ * --group-add's, each a name there or a number. */
+static void resolve_groups(const struct config *cfg, struct lookup *user)
+{
+	struct lookup group;
+
+	creds.n_groups = 0;
+	if (user->found)
+		each_image_line("/etc/group", match_member, user->found_name);
+	for (size_t i = 0; i < cfg->n_group_add; i++)
+		add_group(resolve("--group-add", cfg->group_add[i],
+				  strlen(cfg->group_add[i]), "/etc/group", &group));
 }
 
 const char *privs_resolve(const struct config *cfg)
 {
 	struct lookup user, group;
-	const char *colon;
+	const char *colon, *spec = cfg->user ? cfg->user : "0";
 
-	if (!cfg->user)
+	/* --group-add alone: root, with those groups */
+	if (!cfg->user && !cfg->n_group_add)
 		return "/";
-	colon = strchr(cfg->user, ':');
-	creds.uid = resolve(cfg->user, colon ? (size_t)(colon - cfg->user)
-					     : strlen(cfg->user),
-			    "/etc/passwd", &user);
+	colon = strchr(spec, ':');
+	creds.uid = resolve("--user", spec, colon ? (size_t)(colon - spec)
+						  : strlen(spec), "/etc/passwd", &user);
 	/* No group given: the user's own from passwd, else the uid's number. */
 	creds.gid = user.found ? user.found_gid : creds.uid;
 	if (colon)
-		creds.gid = resolve(colon + 1, strlen(colon + 1), "/etc/group", &group);
+		creds.gid = resolve("--user", colon + 1, strlen(colon + 1), "/etc/group",
+				    &group);
+	resolve_groups(cfg, &user);
 	creds.set = true;
 	fmt(creds.home, sizeof creds.home, "%s", user.found && user.home[0]
 						     ? user.home : "/");
-	log_debug("the service runs as uid %u, gid %u, no supplementary groups",
-		  creds.uid, creds.gid);
+	log_debug("the service runs as uid %u, gid %u, %zu supplementary groups",
+		  creds.uid, creds.gid, creds.n_groups);
 	return creds.home;
 }
 
@@ -214,6 +263,14 @@ static int drop_bounding_set(uint64_t keep, uint64_t present)
 	return 0;
 }
 
+static int set_groups(const struct config *cfg)
+{
+	if (!syscall(SYS_GROUPS, creds.n_groups, creds.groups))
+		return 0;
+	/* --group-add asked for, and not possible: said, not skipped */
+	return cfg->rootless && errno == EPERM && !cfg->n_group_add ? 0 : -1;
+}
+
 #define FAIL(what) do { *step = (what); return -errno; } while (0)
 /* An id that the user namespace does not map is EINVAL. */
 #define FAIL_ID(what)                                                         \
@@ -239,9 +296,12 @@ int privs_drop(const struct config *cfg, const char **step)
 	if (drop_bounding_set(keep, PID1_CAPS))
 		FAIL("cannot drop capabilities from the bounding set");
 	if (creds.set) {
-		/* Denied for good in an ordinary user's namespace, where
-		 * the caller's own groups stay (user_namespaces(7)). */
-		if ((syscall(SYS_GROUPS, 0, NULL) && !(cfg->rootless && errno == EPERM)) ||
+		/* While still root, before the uid changes: setgroups
+		 * needs CAP_SETGID. Denied for good in an ordinary user's
+		 * namespace (/proc/PID/setgroups "deny"), where the caller's
+		 * own groups stay (user_namespaces(7)): /etc/group's
+		 * memberships are skipped there, but --group-add fails. */
+		if (set_groups(cfg) ||
 		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
 			FAIL_ID("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
