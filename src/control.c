@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "log.h"
 #include "state.h"
 #include "sys.h"
@@ -281,17 +282,46 @@ static bool list_one(const char *name, void *dir)
 	return false;
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC };
 
 static int verb_of(const char *word)
 {
 	static const char words[][8] = { "list", "status", "stop", "restart", "kill",
-					 "reload" };
+					 "reload", "exec" };
 
 	for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
 		if (strcmp(word, words[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* hutch exec NAME [--] CMD...: the sandbox found as for the other
+ * commands (exit 3 when it does not run), then PID 1, the launcher's one
+ * child. */
+static int exec_command(const char *dir, int argc, char **argv)
+{
+	struct target t = { .dir = dir };
+	struct exec_target e;
+	int found, shift = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+
+	if (argc - shift < 1 || !argv[shift][0]) {
+		log_error("usage: hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]");
+		return CTL_USAGE;
+	}
+	t.name = argv[0];
+	found = find(&t);
+	if (found == CTL_NOT_RUNNING)
+		log_error("%s: no such sandbox running", t.name);
+	if (found != CTL_OK)
+		return found;
+	log_setup(t.name, LOG_INFO); /* from here on, "hutch[NAME]: ..." */
+	e = (struct exec_target){ t.name, t.dirfd, t.pidfd, t.launcher,
+				  child_of(t.launcher, NULL) };
+	if (!e.pid1) {
+		log_error("no such sandbox running (its PID 1 is gone)");
+		return CTL_NOT_RUNNING;
+	}
+	return exec_run(&e, argv + shift);
 }
 
 bool control_command(const char *word)
@@ -313,6 +343,8 @@ int control_run(int argc, char **argv)
 		each_entry(dir ? dir : STATE_DIR_DEFAULT, list_one, &dir);
 		return CTL_OK;
 	}
+	if (verb == EXEC)
+		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
 		log_error("usage: hutch %s [--state-dir DIR] NAME%s", argv[1],
 			  verb == KILL ? " SIGNAL" : "");

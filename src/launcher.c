@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "exec.h"
 #include "log.h"
 #include "output.h"
 #include "state.h"
@@ -393,6 +394,7 @@ int launcher_run(struct config *cfg)
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg);
+	exec_profile_write(state_fd, cfg);
 	fds.state = openat(state_fd, "status", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
 			   O_NOFOLLOW, 0644);
 	if (fds.state < 0)

@@ -1,0 +1,456 @@
+/* exec.c - hutch exec NAME [--] CMD...: runs a command inside a running
+ * sandbox as the service runs: same namespaces, root, cgroup, user and
+ * groups, capabilities, no_new_privs and seccomp filter, each set by the
+ * functions that set the service's (privs.c, seccomp.c, userns.c,
+ * sandbox.c's environment), from the configuration the launcher wrote to
+ * the state directory ("exec"): one source of truth.
+ *
+ * The order, and why:
+ *  1. The caller makes itself non-dumpable before it forks: the child is
+ *     born inside the sandbox's PID namespace (step 2) and holds the
+ *     caller's full privileges until step 7, and a non-dumpable process
+ *     can be neither ptraced nor read through /proc/PID/{mem,fd,environ,
+ *     root} by the sandbox's processes (that needs CAP_SYS_PTRACE over
+ *     it, which no service has). The kernel keeps it so across the id
+ *     changes of step 7 (they reset it to suid_dumpable, 0), and only the
+ *     exec of step 9 makes the command an ordinary process of the sandbox.
+ *  2. setns(CLONE_NEWPID) in the caller: it moves only the children made
+ *     after it (pid_for_children), so the caller stays a host process the
+ *     sandbox cannot see, and its child starts as a process of the
+ *     sandbox, reaped by PID 1 should the caller die.
+ *  3. The child joins PID 1's cgroups while it still sees the host's
+ *     /sys/fs/cgroup and is root there (one write of "0" to each
+ *     hierarchy's cgroup.procs): every later instruction is limited.
+ *  4. It opens what it needs of /proc/PID (the namespace files on kernels
+ *     without setns on a pidfd, PID 1's root) while /proc is the host's,
+ *     then checks that PID 1 still runs, so a reused pid is never entered.
+ *  5. setns: the user namespace first, so that the capabilities checked
+ *     for each following one are those in the sandbox's own namespace
+ *     (the kernel requires CAP_SYS_ADMIN in the namespace that owns the
+ *     one entered); the mount namespace last, as it changes root and
+ *     working directory to that namespace's root. With a pidfd (Linux
+ *     5.8) one setns enters them all at once, in the kernel's order.
+ *  6. fchdir + chroot to PID 1's root: after pivot_root that is the mount
+ *     namespace's root anyway, but after the MS_MOVE + chroot fallback
+ *     only PID 1's root is the sandbox's.
+ *  7. With --userns the ids of root of the namespace, then --user from the
+ *     sandbox's own passwd and group files, the capabilities, the bounding
+ *     set and no_new_privs, as PID 1 and the service child drop them.
+ *  8. Every descriptor but 0, 1 and 2 closed (no host descriptor reaches
+ *     the sandbox), a session of its own (no controlling terminal: the
+ *     caller's terminal, if 0-2 are one, cannot be given keystrokes with
+ *     TIOCSTI, which needs it to be the controlling one or CAP_SYS_ADMIN),
+ *     the signal mask and dispositions reset, the seccomp filter last.
+ *  9. exec. The caller waits and exits with the command's code, passing
+ *     on the signals an init script or a terminal sends it. */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privs.h"
+#include "sandbox.h"
+#include "seccomp.h"
+#include "signals.h"
+#include "state.h"
+#include "sys.h"
+#include "units.h"
+#include "userns.h"
+
+#define EXIT_NOT_RUNNING 3 /* as the other control commands */
+
+/* --- the profile: the state directory's "exec" ------------------------ */
+
+/* The head, then NUL-terminated strings: user, workdir, seccomp list,
+ * the --group-add names, the --env entries. Written and read by the same
+ * binary: the magic and the head's size refuse another build's layout. */
+#define PROFILE_MAGIC 0x31747568u
+struct profile {
+	uint32_t magic, head_size;
+	uint64_t cap_keep;
+	uint32_t umask, n_rlimits, n_group_add, n_env;
+	int32_t seccomp_mode;
+	uint8_t seccomp_kill, userns, rootless, has_user;
+	struct rlimit_spec rlimits[CONFIG_MAX_RLIMITS];
+};
+
+static char profile_buf[sizeof(struct profile) + CONFIG_TEXT_BYTES + 4096];
+
+/* s after at; SIZE_MAX once it does not fit. */
+static size_t put(size_t at, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	if (at > sizeof profile_buf - 1 || len > sizeof profile_buf - 1 - at)
+		return SIZE_MAX;
+	memcpy(profile_buf + at, s, len);
+	return at + len;
+}
+
+void exec_profile_write(int dirfd, const struct config *cfg)
+{
+	struct profile p = {
+		PROFILE_MAGIC, sizeof p, cfg->cap_keep, cfg->umask,
+		(uint32_t)cfg->n_rlimits, (uint32_t)cfg->n_group_add,
+		(uint32_t)cfg->n_env, cfg->seccomp_mode, cfg->seccomp_kill,
+		cfg->userns, cfg->rootless, cfg->user != NULL, { { 0, 0, 0 } },
+	};
+	size_t at = sizeof p;
+	int err;
+
+	memcpy(p.rlimits, cfg->rlimits, sizeof p.rlimits);
+	memcpy(profile_buf, &p, sizeof p);
+	at = put(at, cfg->user ? cfg->user : "");
+	at = put(at, cfg->workdir);
+	at = put(at, cfg->seccomp_list ? cfg->seccomp_list : "");
+	for (size_t i = 0; i < cfg->n_group_add; i++)
+		at = put(at, cfg->group_add[i]);
+	for (size_t i = 0; i < cfg->n_env; i++)
+		at = put(at, cfg->env[i]);
+	err = at == SIZE_MAX ? -EFBIG : state_write_data(dirfd, "exec", profile_buf, at, 0600);
+	if (err)
+		log_error("hutch exec will not enter this sandbox: cannot write its "
+			  "profile to the state directory: %s", error_text(-err));
+}
+
+/* The next string of the profile, or NULL past its end. */
+static const char *take(size_t *at, size_t len)
+{
+	const char *s = profile_buf + *at;
+	size_t n = *at < len ? strlen(s) : 0;
+
+	if (*at >= len || *at + n >= len)
+		return NULL;
+	*at += n + 1;
+	return s;
+}
+
+/* cfg from the profile; dies (exit 125) when it is not one. */
+static void profile_read(int dirfd, struct config *cfg)
+{
+	ssize_t n = state_read(dirfd, "exec", profile_buf, sizeof profile_buf);
+	size_t at = sizeof(struct profile), len = n > 0 ? (size_t)n : 0;
+	struct profile p;
+	const char *user, *list;
+
+	if (n == -ENOENT)
+		die("this sandbox was started by a hutch without exec: restart it");
+	if (len < sizeof p)
+		die("the sandbox's exec profile is unreadable (%s)",
+		    n < 0 ? error_text((int)-n) : "too short");
+	memcpy(&p, profile_buf, sizeof p);
+	if (p.magic != PROFILE_MAGIC || p.head_size != sizeof p ||
+	    p.n_rlimits > CONFIG_MAX_RLIMITS || p.n_group_add > CONFIG_MAX_GROUPS ||
+	    p.n_env > CONFIG_MAX_ENV)
+		die("the sandbox was started by another build of hutch: run "
+		    "hutch exec of that build, or restart the sandbox");
+	cfg->cap_keep = p.cap_keep;
+	cfg->umask = p.umask;
+	cfg->n_rlimits = p.n_rlimits;
+	memcpy(cfg->rlimits, p.rlimits, sizeof p.rlimits);
+	cfg->seccomp_mode = p.seccomp_mode;
+	cfg->seccomp_kill = p.seccomp_kill;
+	cfg->userns = p.userns;
+	cfg->rootless = p.rootless;
+	user = take(&at, len);
+	cfg->workdir = take(&at, len);
+	list = take(&at, len);
+	cfg->user = p.has_user ? user : NULL;
+	cfg->seccomp_list = list && *list ? list : NULL;
+	for (cfg->n_group_add = 0; cfg->n_group_add < p.n_group_add; cfg->n_group_add++)
+		cfg->group_add[cfg->n_group_add] = take(&at, len);
+	for (cfg->n_env = 0; cfg->n_env < p.n_env; cfg->n_env++)
+		cfg->env[cfg->n_env] = (char *)(uintptr_t)take(&at, len);
+	if (!cfg->workdir || (cfg->n_group_add && !cfg->group_add[cfg->n_group_add - 1]) ||
+	    (cfg->n_env && !cfg->env[cfg->n_env - 1]))
+		die("the sandbox's exec profile is cut short: restart the sandbox");
+}
+
+/* --- PID 1 and its namespaces ---------------------------------------- */
+
+/* The namespaces entered, in the order of step 5. */
+static const struct space {
+	char name[8];
+	int flag;
+} spaces[] = {
+	{ "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP },
+	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },
+	{ "net", CLONE_NEWNET },   { "mnt", CLONE_NEWNS },
+};
+#define N_SPACES (sizeof spaces / sizeof spaces[0])
+
+/* Whether PID 1's namespace of this kind is not ours. setns into one's
+ * own user namespace is EINVAL, and the others are no-ops: entered only
+ * when they differ. A kind the kernel lacks (no file) is not entered. */
+static bool differs(long pid, const char *name)
+{
+	char path[48];
+	struct stat mine, theirs;
+
+	fmt(path, sizeof path, "/proc/%ld/ns/%s", pid, name);
+	if (stat_at(AT_FDCWD, path, &theirs, 0)) {
+		if (errno == ENOENT)
+			return false;
+		die("cannot read %s: %s", path, error_text(errno));
+	}
+	fmt(path, sizeof path, "/proc/self/ns/%s", name);
+	return stat_at(AT_FDCWD, path, &mine, 0) || mine.st_ino != theirs.st_ino ||
+	       mine.st_dev != theirs.st_dev;
+}
+
+/* Whether pid's parent (field 4 of its stat) is parent. */
+static bool parent_is(long pid, long parent)
+{
+	char path[32], stat[256], *p, *w[3];
+	uint64_t v;
+
+	fmt(path, sizeof path, "/proc/%ld/stat", pid);
+	return read_small_file(AT_FDCWD, path, stat, sizeof stat) > 0 &&
+	       (p = strrchr(stat, ')')) && split_words(p + 2, w, 3, ' ') >= 2 &&
+	       !parse_uint(w[1], INT32_MAX, &v) && (long)v == parent;
+}
+
+/* PID 1 still runs, and is the one found: the pidfd is not readable
+ * (it becomes so when its process ends), and it is still the launcher's
+ * child (without a pidfd, the launcher's only child is PID 1). */
+static bool still_pid1(const struct exec_target *t, int pidfd)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+
+	if (pidfd >= 0 && poll(&p, 1, 0) != 0)
+		return false;
+	return parent_is(t->pid1, t->launcher);
+}
+
+static _Noreturn void gone(void)
+{
+	log_error("no such sandbox running (its PID 1 ended)");
+	_exit(EXIT_NOT_RUNNING);
+}
+
+/* Steps 4 to 6, in the child. by_pidfd: the kernel takes a pidfd in
+ * setns (the caller found that out with the PID namespace). */
+static void enter(const struct exec_target *t, int pidfd, bool by_pidfd)
+{
+	int fds[N_SPACES], flags = 0, root;
+	char path[48];
+
+	for (size_t i = 0; i < N_SPACES; i++) {
+		fds[i] = -1;
+		if (!differs(t->pid1, spaces[i].name))
+			continue;
+		flags |= spaces[i].flag;
+		fmt(path, sizeof path, "/proc/%ld/ns/%s", t->pid1, spaces[i].name);
+		if (!by_pidfd && (fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			die("cannot open %s: %s", path, error_text(errno));
+	}
+	fmt(path, sizeof path, "/proc/%ld/root", t->pid1);
+	root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die("cannot open %s: %s", path, error_text(errno));
+	if (!still_pid1(t, pidfd))
+		gone();
+	if (by_pidfd && flags && setns(pidfd, flags))
+		die("cannot enter the sandbox's namespaces: %s", error_text(errno));
+	for (size_t i = 0; i < N_SPACES; i++)
+		if (fds[i] >= 0 && setns(fds[i], spaces[i].flag))
+			die("cannot enter the sandbox's %s namespace: %s",
+			    spaces[i].name, error_text(errno));
+	if (fchdir(root) || chroot("."))
+		die("cannot enter the sandbox's root: %s", error_text(errno));
+	close(root);
+	for (size_t i = 0; i < N_SPACES; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* --- cgroups: step 3 ------------------------------------------------- */
+
+struct hierarchy {
+	const char *ctrls; /* "cpu,cpuacct", "name=systemd", "" for v2 */
+	char mount[128];
+};
+
+/* Whether every word of ctrls is among the super options of a v1 mount. */
+static bool has_all(char *opts, const char *ctrls)
+{
+	char *w[24];
+	size_t n = split_words(opts, w, 24, ','), i;
+
+	for (const char *c = ctrls; *c; c += until_any(c, ",") + (c[until_any(c, ",")] != 0)) {
+		size_t len = until_any(c, ",");
+		for (i = 0; i < n && (strlen(w[i]) != len || memcmp(w[i], c, len)); i++)
+			;
+		if (i == n)
+			return false;
+	}
+	return true;
+}
+
+/* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE
+ * SUPEROPTIONS"; a hierarchy's root mounted (ROOT "/"), the first one. */
+static void find_mount(char *line, void *arg)
+{
+	struct hierarchy *h = arg;
+	char *w[24];
+	size_t n = split_words(line, w, 24, ' '), dash;
+
+	for (dash = 6; dash < n && strcmp(w[dash], "-") != 0; dash++)
+		;
+	if (h->mount[0] || dash + 3 >= n || strcmp(w[3], "/") != 0)
+		return;
+	if (!*h->ctrls ? strcmp(w[dash + 1], "cgroup2") == 0
+		       : strcmp(w[dash + 1], "cgroup") == 0 && has_all(w[dash + 3], h->ctrls))
+		fmt(h->mount, sizeof h->mount, "%s", w[4]);
+}
+
+/* One line of /proc/PID/cgroup, "ID:CONTROLLERS:PATH": joins PATH in that
+ * hierarchy, found where the host mounts it. */
+static void join_line(char *line, void *arg)
+{
+	const struct config *cfg = arg;
+	char *f[3], path[400];
+	struct hierarchy h = { "", "" };
+	int err;
+
+	if (split_words(line, f, 3, ':') < 3)
+		return;
+	h.ctrls = f[1];
+	each_line("/proc/self/mountinfo", find_mount, &h);
+	if (!h.mount[0])
+		return; /* not mounted on the host: nothing limits there */
+	if (fmt(path, sizeof path, "%s%s/cgroup.procs", h.mount, f[2]) >= sizeof path)
+		die("cgroup path too long: %s%s", h.mount, f[2]);
+	err = write_knob(AT_FDCWD, path, "0");
+	/* an ordinary user's sandbox has no group of its own: it is in the
+	 * caller's, where the caller may not move processes */
+	if (err && !(cfg->rootless && (err == -EACCES || err == -EPERM)))
+		die("cannot join %s: %s", path, error_text(-err));
+}
+
+/* --- the child: steps 3 to 9 ----------------------------------------- */
+
+static _Noreturn void child(const struct exec_target *t, struct config *cfg,
+			    int pidfd, bool by_pidfd, char **argv)
+{
+	char path[32];
+	const char *home, *step = NULL;
+	const int none[] = { -1 };
+	sigset_t all;
+	bool exists;
+	int err;
+
+	fmt(path, sizeof path, "/proc/%ld/cgroup", t->pid1);
+	if (each_line(path, join_line, cfg))
+		gone();
+	enter(t, pidfd, by_pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (cfg->userns)
+		userns_become_root(cfg->rootless);
+	home = privs_resolve(cfg); /* the sandbox's passwd and group */
+	seccomp_prepare(cfg);
+	/* PID 1's bounding set first (privs_drop takes away the rest of
+	 * what PID 1 kept for itself), then the service's. */
+	privs_drop_pid1(cfg);
+	if (chdir(cfg->workdir))
+		die("working directory %s: %s in the sandbox", cfg->workdir,
+		    error_text(errno));
+	close_fds_except(none, 1);
+	setsid();
+	err = privs_drop(cfg, &step);
+	if (err)
+		die("%s: %s", step, error_text(-err));
+	signals_default();
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	err = seccomp_install();
+	if (err)
+		die("cannot install the seccomp filter: %s", error_text(-err));
+	err = -exec_search(argv[0], argv, sandbox_environment(cfg, home), &exists);
+	log_error("%s: %s in the sandbox", argv[0], err == ENOENT && !exists
+		  ? "not found" : error_text(err));
+	_exit(err == ENOENT && !exists ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* Step 2: into the PID namespace for the children; true when by the
+ * pidfd, which then serves for the rest. */
+static bool enter_pid_namespace(const struct exec_target *t, int pidfd)
+{
+	char path[48];
+	int fd;
+
+	if (pidfd >= 0 && setns(pidfd, CLONE_NEWPID) == 0)
+		return true;
+	if (pidfd >= 0 && errno != EINVAL) /* EINVAL: not a namespace fd */
+		die("cannot enter the sandbox's PID namespace: %s", error_text(errno));
+	fmt(path, sizeof path, "/proc/%ld/ns/pid", t->pid1);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !still_pid1(t, pidfd))
+		gone();
+	if (setns(fd, CLONE_NEWPID))
+		die("cannot enter the sandbox's PID namespace: %s", error_text(errno));
+	close(fd);
+	return false;
+}
+
+/* The caller's terminal on 0-2 stays the command's (there is no pty
+ * relay for exec): refused where the command would keep CAP_SYS_ADMIN in
+ * the host's user namespace, with which TIOCSTI could type into it. */
+static void check_terminal(const struct config *cfg)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && !cfg->userns && (cfg->cap_keep & (1ULL << 21)))
+			die("this sandbox keeps sys_admin: hutch exec does not give "
+			    "it your terminal (redirect 0, 1 and 2 from files or "
+			    "pipes)");
+}
+
+int exec_run(const struct exec_target *t, char **argv)
+{
+	static struct config cfg;
+	sigset_t set;
+	bool by_pidfd;
+	int pidfd, status;
+	pid_t pid;
+
+	cfg.name = t->name;
+	profile_read(t->dirfd, &cfg);
+	check_terminal(&cfg);
+	/* PID 1's pidfd, checked: opened, then still the launcher's child */
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)t->pid1, 0);
+	if (!still_pid1(t, pidfd))
+		gone();
+	privs_lock_self(); /* step 1: inherited by the child */
+	by_pidfd = enter_pid_namespace(t, pidfd);
+	/* Blocked before the fork, so none is lost; the child unblocks. */
+	sigemptyset(&set);
+	for (int sig = 1; sig < SIGRTMIN; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV &&
+		    sig != SIGBUS && sig != SIGILL && sig != SIGFPE)
+			sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pid = fork_process();
+	if (pid < 0)
+		die("cannot fork: %s", error_text(errno));
+	if (pid == 0)
+		child(t, &cfg, pidfd, by_pidfd, argv);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGCHLD && waitpid(pid, &status, WNOHANG) == pid)
+			return status_to_code(status);
+		if (sig > 0 && sig != SIGCHLD && sig != SIGTSTP && sig != SIGTTIN &&
+		    sig != SIGTTOU)
+			kill(pid, sig);
+	}
+}
