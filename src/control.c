@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "log.h"
 #include "state.h"
@@ -247,21 +248,32 @@ static int restart(struct target *t)
 	return CTL_FAILED;
 }
 
+/* The host's view beside the sandbox's: PID 1 and the service by their
+ * host pids (the service found as signal_service finds it), the restarts,
+ * and what the sandbox's own groups count now. */
 static int status(struct target *t)
 {
-	char text[800], v[4][64];
-	uint64_t since = 0;
+	char text[1100], usage[300], v[4][64];
+	uint64_t since = 0, starts = 0;
 	unsigned long long up;
+	long pid1 = child_of(t->launcher, NULL), service = 0;
 
 	parse_uint(value_of(t->status, "since_ms", v[0], sizeof v[0]), UINT64_MAX,
 		   &since);
 	up = since ? (monotonic_ms() - since) / 1000 : 0;
-	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\nservice: %s\n"
-	    "up: %llu s\nstarts: %s\nlast: %s\n", t->name,
-	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher,
-	    value_of(t->status, "pid", v[1], sizeof v[1]), up,
-	    value_of(t->status, "starts", v[2], sizeof v[2]),
-	    value_of(t->status, "last", v[3], sizeof v[3]));
+	value_of(t->status, "pid", v[1], sizeof v[1]);
+	if (pid1 && v[1][0] >= '1' && v[1][0] <= '9')
+		service = child_of(pid1, v[1]);
+	parse_uint(value_of(t->status, "starts", v[2], sizeof v[2]), UINT64_MAX, &starts);
+	usage[0] = '\0';
+	if (pid1)
+		cgroup_usage(pid1, t->name, usage, sizeof usage);
+	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\npid1: %ld\n"
+	    "service: %s\nservice host pid: %ld\nup: %llu s\nstarts: %s\n"
+	    "restarts: %llu\nlast: %s\n%s", t->name,
+	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher, pid1, v[1],
+	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
+	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
 	return CTL_OK;
 }

@@ -57,6 +57,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "privs.h"
 #include "sandbox.h"
@@ -276,61 +277,20 @@ static void enter(const struct exec_target *t, int pidfd, bool by_pidfd)
 
 /* --- cgroups: step 3 ------------------------------------------------- */
 
-struct hierarchy {
-	const char *ctrls; /* "cpu,cpuacct", "name=systemd", "" for v2 */
-	char mount[128];
-};
-
-/* Whether every word of ctrls is among the super options of a v1 mount. */
-static bool has_all(char *opts, const char *ctrls)
-{
-	char *w[24];
-	size_t n = split_words(opts, w, 24, ','), i;
-
-	for (const char *c = ctrls; *c; c += until_any(c, ",") + (c[until_any(c, ",")] != 0)) {
-		size_t len = until_any(c, ",");
-		for (i = 0; i < n && (strlen(w[i]) != len || memcmp(w[i], c, len)); i++)
-			;
-		if (i == n)
-			return false;
-	}
-	return true;
-}
-
-/* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE
- * SUPEROPTIONS"; a hierarchy's root mounted (ROOT "/"), the first one. */
-static void find_mount(char *line, void *arg)
-{
-	struct hierarchy *h = arg;
-	char *w[24];
-	size_t n = split_words(line, w, 24, ' '), dash;
-
-	for (dash = 6; dash < n && strcmp(w[dash], "-") != 0; dash++)
-		;
-	if (h->mount[0] || dash + 3 >= n || strcmp(w[3], "/") != 0)
-		return;
-	if (!*h->ctrls ? strcmp(w[dash + 1], "cgroup2") == 0
-		       : strcmp(w[dash + 1], "cgroup") == 0 && has_all(w[dash + 3], h->ctrls))
-		fmt(h->mount, sizeof h->mount, "%s", w[4]);
-}
-
 /* One line of /proc/PID/cgroup, "ID:CONTROLLERS:PATH": joins PATH in that
  * hierarchy, found where the host mounts it. */
 static void join_line(char *line, void *arg)
 {
 	const struct config *cfg = arg;
-	char *f[3], path[400];
-	struct hierarchy h = { "", "" };
+	char *f[3], path[400], mount[128];
 	int err;
 
 	if (split_words(line, f, 3, ':') < 3)
 		return;
-	h.ctrls = f[1];
-	each_line("/proc/self/mountinfo", find_mount, &h);
-	if (!h.mount[0])
+	if (!cgroup_mount_of(f[1], mount, sizeof mount))
 		return; /* not mounted on the host: nothing limits there */
-	if (fmt(path, sizeof path, "%s%s/cgroup.procs", h.mount, f[2]) >= sizeof path)
-		die("cgroup path too long: %s%s", h.mount, f[2]);
+	if (fmt(path, sizeof path, "%s%s/cgroup.procs", mount, f[2]) >= sizeof path)
+		die("cgroup path too long: %s%s", mount, f[2]);
 	err = write_knob(AT_FDCWD, path, "0");
 	/* an ordinary user's sandbox has no group of its own: it is in the
 	 * caller's, where the caller may not move processes */

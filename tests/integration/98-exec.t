@@ -66,9 +66,9 @@ compare() { # NAME WHAT
 }
 
 h --daemon --state-dir "$S" --name hutch-t98-exec --root "$tmp/root" --user service \
-	--group-add nogroup --cap-keep net_bind_service --pids 64 --workdir /tmp \
+	--group-add nogroup --cap-keep net_bind_service --pids 64 --cpu 50% --memory 64M --workdir /tmp \
 	--env GREETING=hello -- sleep 1000
-is "$?" 0 "a sandbox runs (--user service, --group-add, --cap-keep, --pids)"
+is "$?" 0 "a sandbox runs (--user service, --group-add, --cap-keep, --pids, --cpu, --memory)"
 compare hutch-t98-exec "plain"
 
 out=$(HOST_ONLY=leak h exec --state-dir "$S" hutch-t98-exec -- sh -c \
@@ -92,6 +92,23 @@ is "$?" 126 "a file that cannot be executed: 126"
 out=$(h exec --state-dir "$S" hutch-t98-exec -- id 2>&1)
 like "$out" "^uid=1000\(service\) gid=1000\(service\) groups=20\(dialout\),65534\(nogroup\)$" \
 	"id: the user and groups of the service (/etc/group's and --group-add's)"
+
+# hutch status: the host's pids beside the sandbox's, restarts, usage.
+field() { printf '%s\n' "$out" | sed -n "s/^$1: //p"; }
+out=$(h status --state-dir "$S" hutch-t98-exec)
+is "$(field pid1)" "$(pgrep -P "$(launcher_of hutch-t98-exec)")" "status: PID 1's host pid"
+is "$(field 'service host pid')" "$(service_of hutch-t98-exec)" "status: the service's host pid"
+is "$(field service)" 2 "status: and its pid inside"
+is "$(field restarts)" 0 "status: no restart yet"
+is "$(field last)" none "status: no exit yet"
+like "$(field processes)" "^[1-9][0-9]*$" "status: the processes its pids group counts"
+like "$(field cpu)" "^[0-9]+\.[0-9]{3} s$" "status: its CPU time (--cpu: a group of its own)"
+like "$(field memory)" "^[0-9]+\.[0-9]{3} MiB$" "status: its memory (--memory)"
+h kill --state-dir "$S" hutch-t98-exec KILL
+sleep 0.5
+out=$(h status --state-dir "$S" hutch-t98-exec)
+is "$(field restarts)" 1 "status: one restart after the service was killed"
+like "$(field last)" "signal 9" "status: the last exit"
 
 out=$(h exec --state-dir "$S" hutch-t98-nothere -- true 2>&1)
 is "$?" 3 "a sandbox that does not run: exit 3"
@@ -134,5 +151,7 @@ like "$?" "^(143|137)$" "the exec'd command ends with the sandbox, a process of 
 h stop --state-dir "$S" hutch-t98-exec
 is "$?" 0 "stopped"
 ok "nothing left: no state" test -z "$(ls -A "$S")"
-ok "nothing left: no cgroup" test ! -e /sys/fs/cgroup/pids/hutch/hutch-t98-exec
+for c in pids cpu memory; do
+	ok "nothing left: no $c cgroup" test ! -e "/sys/fs/cgroup/$c/hutch/hutch-t98-exec"
+done
 done_testing
