@@ -31,8 +31,12 @@ BIN := $(BUILD)/hutch
 # paths) -> 86,520 bytes (the line-based output copy, --daemon-settle).
 # That is over the 72 KiB issue 11 allowed; the architecture work (issue
 # 14: build-time profiles, generated tables) is what brings it back down.
+# Issue 13's groups, hutch exec and hutch status took it to 96 KiB:
+# 86,520 -> 87,320 (supplementary groups) -> 92,888 (exec) -> 94,248
+# bytes (status's host pids and cgroup usage, the help lines); exec is a
+# candidate for a build-time profile of its own.
 SIZE_GOAL := 40960
-SIZE_BUDGET := 90112
+SIZE_BUDGET := 98304
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
