@@ -281,10 +281,10 @@ static void enter(const struct exec_target *t, int pidfd, bool by_pidfd)
  * hierarchy, found where the host mounts it. */
 static void join_line(char *line, void *arg)
 {
-	const struct config *cfg = arg;
 	char *f[3], path[400], mount[128];
 	int err;
 
+	(void)arg;
 	if (split_words(line, f, 3, ':') < 3)
 		return;
 	if (!cgroup_mount_of(f[1], mount, sizeof mount))
@@ -292,9 +292,7 @@ static void join_line(char *line, void *arg)
 	if (fmt(path, sizeof path, "%s%s/cgroup.procs", mount, f[2]) >= sizeof path)
 		die("cgroup path too long: %s%s", mount, f[2]);
 	err = write_knob(AT_FDCWD, path, "0");
-	/* an ordinary user's sandbox has no group of its own: it is in the
-	 * caller's, where the caller may not move processes */
-	if (err && !(cfg->rootless && (err == -EACCES || err == -EPERM)))
+	if (err)
 		die("cannot join %s: %s", path, error_text(-err));
 }
 
@@ -311,7 +309,7 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	int err;
 
 	fmt(path, sizeof path, "/proc/%ld/cgroup", t->pid1);
-	if (each_line(path, join_line, cfg))
+	if (each_line(path, join_line, NULL))
 		gone();
 	enter(t, pidfd, by_pidfd);
 	if (pidfd >= 0)
@@ -386,6 +384,12 @@ int exec_run(const struct exec_target *t, char **argv)
 
 	cfg.name = t->name;
 	profile_read(t->dirfd, &cfg);
+	/* PID 1 never execs, so its memory belongs to the host's user
+	 * namespace, and it is not dumpable: its namespaces (/proc/PID/ns, a
+	 * pidfd's setns) are root's to open, not the ordinary user's. */
+	if (cfg.rootless)
+		die("an ordinary user's sandbox (--userns without root) cannot be "
+		    "entered: its PID 1's namespaces open to root only");
 	check_terminal(&cfg);
 	/* PID 1's pidfd, checked: opened, then still the launcher's child */
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)t->pid1, 0);

@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp" # --userns: root inside is an unprivileged host uid
 S=$tmp/state
 cleanup() {
-	for d in "$S"/*/; do
+	for d in "$S"/*/ "$tmp"/rl/state/*/; do
 		[ -f "$d/launcher" ] && kill -9 "$(sed -n 's/^pid=//p' "$d/launcher")" 2>/dev/null
 	done
 	sleep 0.2
@@ -138,6 +138,23 @@ compare hutch-t98-userns "without setns on a pidfd"
 like "$(cat "$tmp/strace")" "CLONE_NEWPID\\) += -1 EINVAL .*INJECTED" \
 	"(the pidfd's setns was refused, and /proc/PID/ns/pid taken)"
 wrap=()
+
+# An ordinary user's sandbox: refused, one line.
+if command -v setpriv >/dev/null; then
+	mkdir "$tmp/rl" && cp "$HUTCH" "$tmp/rl/hutch" && chown -R 65534:65534 "$tmp/rl" "$tmp/root"
+	nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
+	nobody timeout 30 "$tmp/rl/hutch" --daemon --state-dir "$tmp/rl/state" --name rl \
+		--root "$tmp/root" --userns -- sleep 100
+	if [ $? = 0 ]; then
+		out=$(nobody timeout 30 "$tmp/rl/hutch" exec --state-dir "$tmp/rl/state" rl -- id 2>&1)
+		is "$?" 125 "an ordinary user's sandbox: exec refused, 125"
+		like "$out" "cannot be entered" "says so"
+		nobody timeout 30 "$tmp/rl/hutch" stop --state-dir "$tmp/rl/state" rl
+	else
+		diag "rootless sandboxes do not start here: not checked"
+	fi
+	chown -R 0:0 "$tmp/root"
+fi
 
 # A sandbox whose PID 1 ends while exec waits: the command ends with it.
 "$HUTCH" exec --state-dir "$S" hutch-t98-userns -- sleep 30 &
