@@ -124,7 +124,7 @@ static bool has_all(char *opts, const char *ctrls)
 
 	for (const char *c = ctrls; *c; c += until_any(c, ",") + (c[until_any(c, ",")] != 0)) {
 		size_t len = until_any(c, ",");
-		for (i = 0; i < n && (strlen(w[i]) != len || memcmp(w[i], c, len)); i++)
+		for (i = 0; i < n && (strlen(w[i]) != len || memcmp(w[i], c, len) != 0); i++)
 			;
 		if (i == n)
 			return false;

@@ -29,25 +29,33 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
-/* "KEY: VALUE UNIT" from the first number of dir/file (after "key " in a
- * flat-keyed file such as cpu.stat), divided by div; nothing if absent. */
+/* The text after "key" at the start of a line of a flat-keyed file such
+ * as cpu.stat, or NULL. */
+static char *after_key(char *text, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, len) == 0)
+			return p + len;
+	return NULL;
+}
+
+/* "LABEL: VALUE UNIT" from the number in dir/file (after key, if given),
+ * divided by div; nothing if absent. */
 static void add(struct usage *u, const char *dir, const char *file, const char *key,
 		const char *label, uint64_t div, const char *unit)
 {
-	char path[400], text[512], num[8], *p = text;
+	char path[400], text[512], num[8], *p;
 	uint64_t v, frac;
 	size_t used = strlen(u->text);
 
 	if (fmt(path, sizeof path, "%s/%s", dir, file) >= sizeof path ||
 	    read_small_file(AT_FDCWD, path, text, sizeof text) <= 0)
 		return;
-	if (key) {
-		for (; p && strncmp(p, key, strlen(key)) != 0; p = strchr(p, '\n'), p = p ? p + 1 : p)
-			;
-		if (!p)
-			return;
-		p += strlen(key);
-	}
+	p = key ? after_key(text, key) : text;
+	if (!p)
+		return;
 	p[until_any(p, "\n")] = '\0';
 	if (parse_uint(p, UINT64_MAX, &v))
 		return;

@@ -125,9 +125,9 @@ void exec_profile_write(int dirfd, const struct config *cfg)
 }
 
 /* The next string of the profile, or NULL past its end. */
-static const char *take(size_t *at, size_t len)
+static char *take(size_t *at, size_t len)
 {
-	const char *s = profile_buf + *at;
+	char *s = profile_buf + *at;
 	size_t n = *at < len ? strlen(s) : 0;
 
 	if (*at >= len || *at + n >= len)
@@ -171,7 +171,7 @@ static void profile_read(int dirfd, struct config *cfg)
 	for (cfg->n_group_add = 0; cfg->n_group_add < p.n_group_add; cfg->n_group_add++)
 		cfg->group_add[cfg->n_group_add] = take(&at, len);
 	for (cfg->n_env = 0; cfg->n_env < p.n_env; cfg->n_env++)
-		cfg->env[cfg->n_env] = (char *)(uintptr_t)take(&at, len);
+		cfg->env[cfg->n_env] = take(&at, len);
 	if (!cfg->workdir || (cfg->n_group_add && !cfg->group_add[cfg->n_group_add - 1]) ||
 	    (cfg->n_env && !cfg->env[cfg->n_env - 1]))
 		die("the sandbox's exec profile is cut short: restart the sandbox");
