@@ -129,6 +129,18 @@ out=$(h exec --state-dir "$S" hutch-t98-userns -- sh -c 'id; cat /proc/self/uid_
 like "$out" "^uid=1000\(service\) gid=1000\(service\)" "--userns: id inside is the service's"
 like "$out" "^ +0 +100000 +65536$" "in the sandbox's user namespace"
 
+# The MS_MOVE + chroot fallback: the mount namespace's root is not the
+# sandbox's, PID 1's root is; and a network namespace of its own.
+h --daemon --state-dir "$S" --name hutch-t98-chroot --root "$tmp/root" --chroot \
+	--net none --read-only -- sleep 1000
+is "$?" 0 "a --chroot --net none --read-only sandbox runs"
+compare hutch-t98-chroot "--chroot --net none"
+out=$(h exec --state-dir "$S" hutch-t98-chroot -- sh -c 'cat /marker-t98; touch /x' 2>&1)
+like "$out" "^sandbox-root$" "--chroot: the sandbox's root"
+like "$out" "Read-only file system" "--read-only: the view is read-only for the command too"
+h stop --state-dir "$S" hutch-t98-chroot
+is "$?" 0 "stopped"
+
 # A kernel before 5.8 cannot setns on a pidfd (EINVAL): hutch exec then
 # opens /proc/PID/ns/* and enters them one by one. strace makes the first
 # setns of hutch exec (the pidfd's, into the PID namespace) fail so, and
