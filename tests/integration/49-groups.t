@@ -62,6 +62,20 @@ run --userns --user service --group-add gpio -- /bin/sh -c "$groups; cat /srv/gp
 like "$out" "^Groups:[[:space:]]*20 997 *$" "--userns (root launcher): the groups are set inside the namespace"
 like "$out" "^secret$" "and they open the file"
 
+# README's serial recipe with a node that exists everywhere: a character
+# device like /dev/ttyUSB0 (root:dialout 0660), made here with /dev/null's
+# numbers, passed with --device, opened only through --group-add dialout.
+mknod "$tmp/ttyT49" c 1 3 && chgrp 20 "$tmp/ttyT49" && chmod 660 "$tmp/ttyT49" ||
+	bail_out "cannot make the test node"
+dev='ls -l /dev/ttyT49; echo x >/dev/ttyT49 && echo written; cat /dev/ttyT49 && echo read'
+run --user nobody --device "$tmp/ttyT49" -- /bin/sh -c "$dev"
+like "$out" "^crw-rw---- +1 root +dialout +1, +3 " "--device: the node is in /dev, root:dialout 0660"
+like "$out" "Permission denied" "a user without dialout cannot open it"
+run --user nobody --device "$tmp/ttyT49" --group-add dialout -- /bin/sh -c "$dev"
+is "$rc" 0 "--group-add dialout: runs"
+like "$out" "^written$" "it writes the device"
+like "$out" "^read$" "and reads it"
+
 # Bad input: one line, exit 125, nothing made.
 run --user service --group-add nosuchgroup -- /bin/true
 is "$rc" 125 "--group-add nosuchgroup: exit 125"

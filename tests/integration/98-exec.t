@@ -155,9 +155,8 @@ wrap=()
 if command -v setpriv >/dev/null; then
 	mkdir "$tmp/rl" && cp "$HUTCH" "$tmp/rl/hutch" && chown -R 65534:65534 "$tmp/rl" "$tmp/root"
 	nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
-	nobody timeout 30 "$tmp/rl/hutch" --daemon --state-dir "$tmp/rl/state" --name rl \
-		--root "$tmp/root" --userns -- sleep 100
-	if [ $? = 0 ]; then
+	if nobody timeout 30 "$tmp/rl/hutch" --daemon --state-dir "$tmp/rl/state" --name rl \
+		--root "$tmp/root" --userns -- sleep 100; then
 		out=$(nobody timeout 30 "$tmp/rl/hutch" exec --state-dir "$tmp/rl/state" rl -- id 2>&1)
 		is "$?" 125 "an ordinary user's sandbox: exec refused, 125"
 		like "$out" "cannot be entered" "says so"
