@@ -11,9 +11,10 @@
  *     caller's full privileges until step 7, and a non-dumpable process
  *     can be neither ptraced nor read through /proc/PID/{mem,fd,environ,
  *     root} by the sandbox's processes (that needs CAP_SYS_PTRACE over
- *     it, which no service has). The kernel keeps it so across the id
- *     changes of step 7 (they reset it to suid_dumpable, 0), and only the
- *     exec of step 9 makes the command an ordinary process of the sandbox.
+ *     it, which no service has). The id changes of step 7 reset it to
+ *     fs.suid_dumpable (0 by default), so it is set again after them; only
+ *     the exec of step 9 makes the command an ordinary process of the
+ *     sandbox.
  *  2. setns(CLONE_NEWPID) in the caller: it moves only the children made
  *     after it (pid_for_children), so the caller stays a host process the
  *     sandbox cannot see, and its child starts as a process of the
@@ -329,6 +330,10 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	err = privs_drop(cfg, &step);
 	if (err)
 		die("%s: %s", step, error_text(-err));
+	/* Not dumpable still: an id change left it so only because
+	 * fs.suid_dumpable is 0 by default; the caller's environment is in
+	 * this memory until the exec. */
+	privs_lock_self();
 	signals_default();
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -350,6 +355,8 @@ static bool enter_pid_namespace(const struct exec_target *t, int pidfd)
 
 	if (pidfd >= 0 && setns(pidfd, CLONE_NEWPID) == 0)
 		return true;
+	if (pidfd >= 0 && errno == ESRCH)
+		gone();
 	if (pidfd >= 0 && errno != EINVAL) /* EINVAL: not a namespace fd */
 		die("cannot enter the sandbox's PID namespace: %s", error_text(errno));
 	fmt(path, sizeof path, "/proc/%ld/ns/pid", t->pid1);
