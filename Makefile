@@ -32,8 +32,8 @@ BIN := $(BUILD)/hutch
 # That is over the 72 KiB issue 11 allowed; the architecture work (issue
 # 14: build-time profiles, generated tables) is what brings it back down.
 # Issue 13's groups, hutch exec and hutch status took it to 96 KiB:
-# 86,520 -> 87,320 (supplementary groups) -> 92,888 (exec) -> 94,248
-# bytes (status's host pids and cgroup usage, the help lines); exec is a
+# 86,520 -> 87,320 (supplementary groups) -> 92,888 (exec) -> 94,616
+# bytes (status's host pids and cgroup usage, the help lines, exec's pty); exec is a
 # candidate for a build-time profile of its own.
 SIZE_GOAL := 40960
 SIZE_BUDGET := 98304

@@ -38,10 +38,11 @@
  *     sandbox's own passwd and group files, the capabilities, the bounding
  *     set and no_new_privs, as PID 1 and the service child drop them.
  *  8. Every descriptor but 0, 1 and 2 closed (no host descriptor reaches
- *     the sandbox), a session of its own (no controlling terminal: the
- *     caller's terminal, if 0-2 are one, cannot be given keystrokes with
- *     TIOCSTI, which needs it to be the controlling one or CAP_SYS_ADMIN),
- *     the signal mask and dispositions reset, the seccomp filter last.
+ *     the sandbox), a session of its own whose controlling terminal, when
+ *     0-2 had the caller's, is a pty of the sandbox's devpts in their
+ *     place (the caller relays it: its terminal never reaches the
+ *     sandbox), the signal mask and dispositions reset, the seccomp
+ *     filter last.
  *  9. exec. The caller waits and exits with the command's code, passing
  *     on the signals an init script or a terminal sends it. */
 #include "exec.h"
@@ -54,6 +55,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +63,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "privs.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "signals.h"
@@ -299,12 +302,16 @@ static void join_line(char *line, void *arg)
 
 /* --- the child: steps 3 to 9 ----------------------------------------- */
 
+/* Which of the caller's 0-2 are terminals: the command gets the pty's
+ * slave in their place. */
+static unsigned terminals;
+
 static _Noreturn void child(const struct exec_target *t, struct config *cfg,
-			    int pidfd, bool by_pidfd, char **argv)
+			    int pidfd, bool by_pidfd, int tty, char **argv)
 {
 	char path[32];
 	const char *home, *step = NULL;
-	const int none[] = { -1 };
+	const int keep[] = { tty };
 	sigset_t all;
 	bool exists;
 	int err;
@@ -325,8 +332,14 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	if (chdir(cfg->workdir))
 		die("working directory %s: %s in the sandbox", cfg->workdir,
 		    error_text(errno));
-	close_fds_except(none, 1);
+	close_fds_except(keep, 1);
+	/* A session of its own, whose controlling terminal is a pty of the
+	 * sandbox's devpts (pty.c, as the service's): the caller's terminal
+	 * never reaches the sandbox, its master goes to the caller's relay. */
 	setsid();
+	pty_setup(tty, terminals);
+	if (tty >= 0)
+		close(tty);
 	err = privs_drop(cfg, &step);
 	if (err)
 		die("%s: %s", step, error_text(-err));
@@ -369,24 +382,45 @@ static bool enter_pid_namespace(const struct exec_target *t, int pidfd)
 	return false;
 }
 
-/* The caller's terminal on 0-2 stays the command's (there is no pty
- * relay for exec): refused where the command would keep CAP_SYS_ADMIN in
- * the host's user namespace, with which TIOCSTI could type into it. */
-static void check_terminal(const struct config *cfg)
+/* The caller waits for the command, relaying the pty (pty.c, as the
+ * launcher does for the service) and passing on its signals; a window
+ * change is the relay's. */
+static int wait_relaying(pid_t pid, const sigset_t *set, struct relay *tty)
 {
-	for (int fd = 0; fd <= 2; fd++)
-		if (isatty(fd) && !cfg->userns && (cfg->cap_keep & (1ULL << 21)))
-			die("this sandbox keeps sys_admin: hutch exec does not give "
-			    "it your terminal (redirect 0, 1 and 2 from files or "
-			    "pipes)");
+	struct pollfd fds[4] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 } };
+
+	if (fds[0].fd < 0)
+		die("cannot create a signalfd: %s", error_text(errno));
+	for (;;) {
+		struct signalfd_siginfo si;
+		int status, n = relay_poll_fds(tty, fds + 1), sig;
+
+		if (poll(fds, (nfds_t)n + 1, -1) < 0)
+			continue;
+		relay_events(tty, fds + 1, n);
+		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
+			continue;
+		sig = (int)si.ssi_signo;
+		if (sig == SIGCHLD) {
+			if (waitpid(pid, &status, WNOHANG) != pid)
+				continue;
+			relay_finish(tty);
+			return status_to_code(status);
+		}
+		if (relay_signal(tty, sig))
+			continue;
+		kill(pid, sig);
+		relay_after_forward(tty, sig);
+	}
 }
 
 int exec_run(const struct exec_target *t, char **argv)
 {
 	static struct config cfg;
+	static struct relay tty;
 	sigset_t set;
 	bool by_pidfd;
-	int pidfd, status;
+	int pidfd, tty_end = -1;
 	pid_t pid;
 
 	cfg.name = t->name;
@@ -397,7 +431,6 @@ int exec_run(const struct exec_target *t, char **argv)
 	if (cfg.rootless)
 		die("an ordinary user's sandbox (--userns without root) cannot be "
 		    "entered: its PID 1's namespaces open to root only");
-	check_terminal(&cfg);
 	/* PID 1's pidfd, checked: opened, then still the launcher's child */
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)t->pid1, 0);
 	if (!still_pid1(t, pidfd))
@@ -411,17 +444,19 @@ int exec_run(const struct exec_target *t, char **argv)
 		    sig != SIGBUS && sig != SIGILL && sig != SIGFPE)
 			sigaddset(&set, sig);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	terminals = pty_terminals();
+	relay_init(&tty, terminals, &tty_end);
+	die_cleanup(relay_restore);
 	pid = fork_process();
 	if (pid < 0)
 		die("cannot fork: %s", error_text(errno));
-	if (pid == 0)
-		child(t, &cfg, pidfd, by_pidfd, argv);
-	for (;;) {
-		int sig = sigwaitinfo(&set, NULL);
-		if (sig == SIGCHLD && waitpid(pid, &status, WNOHANG) == pid)
-			return status_to_code(status);
-		if (sig > 0 && sig != SIGCHLD && sig != SIGTSTP && sig != SIGTTIN &&
-		    sig != SIGTTOU)
-			kill(pid, sig);
+	if (pid == 0) {
+		die_cleanup(NULL);
+		if (tty.chan >= 0)
+			close(tty.chan);
+		child(t, &cfg, pidfd, by_pidfd, tty_end, argv);
 	}
+	if (tty_end >= 0)
+		close(tty_end);
+	return wait_relaying(pid, &set, &tty);
 }

@@ -80,6 +80,17 @@ like "$out" "^hello$" "with the service's environment, not the caller's"
 like "$out" "^0 1 2 3 $" "only fds 0-2 (3 is ls's own): the caller's 5 and 7 are closed"
 ok "the host has no such file" test ! -e /marker-t98
 
+# A terminal on 0-2: the command gets a pty of the sandbox's own devpts as
+# its controlling terminal (the service's way), never the caller's.
+require_cmd script=bsdutils
+out=$( (sleep 2) | script -qec "'$HUTCH' exec --state-dir '$S' hutch-t98-exec -- sh -c \
+	'tty; [ \"\$(stat -L -c %d /proc/self/fd/0)\" = \"\$(stat -c %d /dev/pts/ptmx)\" ] && echo own-devpts; exit 6'" /dev/null)
+is "$?" 6 "with a terminal: the command's exit code still"
+like "$out" "^/dev/pts/[0-9]+.$" "with a terminal: the command has a pty"
+like "$out" "^own-devpts.$" "of the sandbox's own devpts instance, not the caller's terminal"
+out=$(echo 'echo typed-$((6*7)); exit 0' | script -qec "'$HUTCH' exec --state-dir '$S' hutch-t98-exec sh" /dev/null)
+like "$out" "typed-42" "what is typed reaches an interactive shell through the relay"
+
 h exec --state-dir "$S" hutch-t98-exec sh -c 'exit 7'
 is "$?" 7 "the command's exit code is hutch exec's"
 h exec --state-dir "$S" hutch-t98-exec sh -c 'kill -9 $$'
