@@ -35,9 +35,13 @@ BIN := $(BUILD)/hutch
 # directory chosen among candidates (86,520 -> 89,800), the start's
 # refusals as shared functions (-> 90,216), hutch check running them
 # all, with the image walk, --output's file, --log and where state goes
-# (-> 94,504 bytes).
+# (-> 94,504 bytes). Issue 13's groups, hutch exec and hutch status
+# (wip/exec) add 8 KiB on their own: 86,520 -> 87,320 (supplementary
+# groups) -> 92,888 (exec) -> 94,616 bytes (status's host pids and
+# cgroup usage, the help lines, exec's pty); exec is a candidate for a
+# build-time profile of its own.
 SIZE_GOAL := 40960
-SIZE_BUDGET := 96256
+SIZE_BUDGET := 106496
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)

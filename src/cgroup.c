@@ -110,6 +110,53 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	}
 }
 
+struct hierarchy {
+	const char *ctrls; /* "cpu,cpuacct", "name=systemd", "" for v2 */
+	char *mount;
+	size_t size;
+};
+
+/* Whether every word of ctrls is among the super options of a v1 mount. */
+static bool has_all(char *opts, const char *ctrls)
+{
+	char *w[24];
+	size_t n = split_words(opts, w, 24, ','), i;
+
+	for (const char *c = ctrls; *c; c += until_any(c, ",") + (c[until_any(c, ",")] != 0)) {
+		size_t len = until_any(c, ",");
+		for (i = 0; i < n && (strlen(w[i]) != len || memcmp(w[i], c, len) != 0); i++)
+			;
+		if (i == n)
+			return false;
+	}
+	return true;
+}
+
+/* A mountinfo line (see note_mount) of the hierarchy's root: the first. */
+static void find_mount(char *line, void *arg)
+{
+	struct hierarchy *h = arg;
+	char *w[24];
+	size_t n = split_words(line, w, 24, ' '), dash;
+
+	for (dash = 6; dash < n && strcmp(w[dash], "-") != 0; dash++)
+		;
+	if (h->mount[0] || dash + 3 >= n || strcmp(w[3], "/") != 0)
+		return;
+	if (!*h->ctrls ? strcmp(w[dash + 1], "cgroup2") == 0
+		       : strcmp(w[dash + 1], "cgroup") == 0 && has_all(w[dash + 3], h->ctrls))
+		copy_path(h->mount, h->size, w[4]);
+}
+
+bool cgroup_mount_of(const char *ctrls, char *mount, size_t size)
+{
+	struct hierarchy h = { ctrls, mount, size };
+
+	mount[0] = '\0';
+	each_line("/proc/self/mountinfo", find_mount, &h);
+	return mount[0] != '\0';
+}
+
 /* The kernel knows a controller but the command line disabled it, as the
  * Raspberry Pi firmware does for memory: /proc/cgroups says enabled 0. */
 static bool disabled_at_boot(const char *name)

@@ -34,6 +34,16 @@ struct cgroup {
  * limit, unless `always` (hutch check). */
 void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always);
 
+/* Where the host mounts the hierarchy that a /proc/PID/cgroup line
+ * names by its controllers ("cpu,cpuacct", "name=systemd"; "" for the
+ * cgroup2 one): its root's mount point into mount, or false. */
+bool cgroup_mount_of(const char *ctrls, char *mount, size_t size);
+
+/* For hutch status: the usage of the groups named name that pid is in
+ * (memory, processes, CPU time) as "key: value" lines into text, for each
+ * that exists. */
+void cgroup_usage(long pid, const char *name, char *text, size_t size);
+
 /* Why controller c cannot be used, with the fix (kernel option, boot
  * argument or mount), into buf. */
 const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,

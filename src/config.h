@@ -36,6 +36,7 @@ struct dev_rule {
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
 #define CONFIG_MAX_RLIMITS 16
 #define CONFIG_MAX_DEVICES 8
+#define CONFIG_MAX_GROUPS 16	    /* --group-add */
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
@@ -79,6 +80,8 @@ struct config {
 
 	/* privileges of the service (privs.c) */
 	const char *user;	   /* --user UID[:GID] or NAME[:GROUP], or NULL */
+	const char *group_add[CONFIG_MAX_GROUPS]; /* --group-add GROUP */
+	size_t n_group_add;
 	uint64_t cap_keep;	   /* bit N: keep capability N */
 	unsigned umask;		   /* default 022 */
 	struct rlimit_spec {

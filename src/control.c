@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
+#include "exec.h"
 #include "log.h"
 #include "state.h"
 #include "statedir.h"
@@ -248,21 +250,32 @@ static int restart(struct target *t)
 	return CTL_FAILED;
 }
 
+/* The host's view beside the sandbox's: PID 1 and the service by their
+ * host pids (the service found as signal_service finds it), the restarts,
+ * and what the sandbox's own groups count now. */
 static int status(struct target *t)
 {
-	char text[800], v[4][64];
-	uint64_t since = 0;
+	char text[1100], usage[300], v[4][64];
+	uint64_t since = 0, starts = 0;
 	unsigned long long up;
+	long pid1 = child_of(t->launcher, NULL), service = 0;
 
 	parse_uint(value_of(t->status, "since_ms", v[0], sizeof v[0]), UINT64_MAX,
 		   &since);
 	up = since ? (monotonic_ms() - since) / 1000 : 0;
-	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\nservice: %s\n"
-	    "up: %llu s\nstarts: %s\nlast: %s\n", t->name,
-	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher,
-	    value_of(t->status, "pid", v[1], sizeof v[1]), up,
-	    value_of(t->status, "starts", v[2], sizeof v[2]),
-	    value_of(t->status, "last", v[3], sizeof v[3]));
+	value_of(t->status, "pid", v[1], sizeof v[1]);
+	if (pid1 && v[1][0] >= '1' && v[1][0] <= '9')
+		service = child_of(pid1, v[1]);
+	parse_uint(value_of(t->status, "starts", v[2], sizeof v[2]), UINT64_MAX, &starts);
+	usage[0] = '\0';
+	if (pid1)
+		cgroup_usage(pid1, t->name, usage, sizeof usage);
+	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\npid1: %ld\n"
+	    "service: %s\nservice host pid: %ld\nup: %llu s\nstarts: %s\n"
+	    "restarts: %llu\nlast: %s\n%s", t->name,
+	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher, pid1, v[1],
+	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
+	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
 	return CTL_OK;
 }
@@ -316,10 +329,10 @@ static void list_all(void)
 	}
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC };
 
 static const char words[][8] = { "list", "status", "stop", "restart", "kill",
-				 "reload" };
+				 "reload", "exec" };
 
 static int verb_of(const char *word)
 {
@@ -327,6 +340,35 @@ static int verb_of(const char *word)
 		if (strcmp(word, words[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* hutch exec NAME [--] CMD...: the sandbox found as for the other
+ * commands (exit 3 when it does not run), then PID 1, the launcher's one
+ * child. */
+static int exec_command(const char *dir, int argc, char **argv)
+{
+	struct target t = { .dir = dir };
+	struct exec_target e;
+	int found, shift = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+
+	if (argc - shift < 1 || !argv[shift][0]) {
+		log_error("usage: hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]");
+		return CTL_USAGE;
+	}
+	t.name = argv[0];
+	found = find(&t);
+	if (found == CTL_NOT_RUNNING)
+		log_error("%s: no such sandbox running", t.name);
+	if (found != CTL_OK)
+		return found;
+	log_setup(t.name, LOG_INFO); /* from here on, "hutch[NAME]: ..." */
+	e = (struct exec_target){ t.name, t.dirfd, t.pidfd, t.launcher,
+				  child_of(t.launcher, NULL) };
+	if (!e.pid1) {
+		log_error("no such sandbox running (its PID 1 is gone)");
+		return CTL_NOT_RUNNING;
+	}
+	return exec_run(&e, argv + shift);
 }
 
 bool control_command(const char *word)
@@ -360,6 +402,8 @@ int control_run(int argc, char **argv)
 			list_all();
 		return CTL_OK;
 	}
+	if (verb == EXEC)
+		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
 		log_error("usage: hutch %s [--state-dir DIR] NAME%s", argv[1],
 			  verb == KILL ? " SIGNAL" : "");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "exec.h"
 #include "log.h"
 #include "output.h"
 #include "preflight.h"
@@ -316,6 +317,8 @@ int launcher_run(struct config *cfg)
 	active = cfg;
 	die_cleanup(clean_up);
 	state_fd = state_create(cfg, &state_base);
+	if (state_fd >= 0)
+		exec_profile_write(state_fd, cfg);
 	fds.state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
 					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fds.state < 0 && state_fd >= 0)

@@ -284,7 +284,7 @@ enum setter_index {
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
-	S_OUTPUT_RATE,
+	S_OUTPUT_RATE, S_GROUP_ADD,
 };
 
 static const option_setter setters[] = {
@@ -300,7 +300,7 @@ static const option_setter setters[] = {
 	[S_SECCOMP] = set_seccomp, [S_SECCOMP_ACTION] = set_seccomp_action,
 	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
 	[S_DEVICE] = set_device,
-	[S_OUTPUT_RATE] = set_output_rate,
+	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -371,6 +371,8 @@ const struct option_def option_table[] = {
 	    S_DEVICE, 0, 0, OPT_BOTH),
 	OPT("user", "USER[:GROUP]", "run the service as USER (a name from the root's /etc/passwd, or a number)",
 	    S_USER, 0, 'u', OPT_BOTH),
+	OPT("group-add", "GROUP", "a supplementary group for the service, from the root's /etc/group or a number (repeatable)",
+	    S_GROUP_ADD, 0, 0, OPT_BOTH),
 	OPT("cap-keep", "CAP,...", "capabilities the service keeps; all others are dropped (default: none)",
 	    S_CAP_KEEP, 0, 0, OPT_BOTH),
 	OPT("rlimit", "NAME=SOFT[:HARD]", "a resource limit for the service, e.g. nofile=1024 (repeatable)",

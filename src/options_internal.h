@@ -88,6 +88,8 @@ int set_env(struct parse_ctx *ctx, const struct option_def *opt, const char *val
 
 /* Setters of the privilege options (options_privs.c). */
 int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_group_add(struct parse_ctx *ctx, const struct option_def *opt,
+		  const char *value);
 int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
 		 const char *value);
 int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,

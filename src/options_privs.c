@@ -27,6 +27,22 @@ int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *va
 	return 0;
 }
 
+/* A group name of the sandbox's /etc/group, or a number; looked up there
+ * by privs.c once the root is switched. */
+int set_group_add(struct parse_ctx *ctx, const struct option_def *opt,
+		  const char *value)
+{
+	struct config *cfg = ctx->cfg;
+
+	if (strlen(value) > 32 || name_span(value, "._-") != strlen(value))
+		return parse_fail(ctx, opt, "'%s' is not a group (a name of the "
+				  "sandbox's /etc/group, or a number)", value);
+	if (cfg->n_group_add == CONFIG_MAX_GROUPS)
+		return parse_fail(ctx, opt, "more than %d groups", CONFIG_MAX_GROUPS);
+	cfg->group_add[cfg->n_group_add++] = value;
+	return 0;
+}
+
 int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
 		 const char *value)
 {

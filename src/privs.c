@@ -54,9 +54,12 @@ int capability_number(const char *name)
 }
 
 /* The service's ids, found by privs_resolve in PID 1; the child uses them. */
+#define GROUPS_MAX 64
 static struct {
 	bool set;
 	unsigned uid, gid;
+	size_t n_groups;
+	unsigned groups[GROUPS_MAX]; /* supplementary: /etc/group, --group-add */
 	char home[128];
 } creds;
 
@@ -67,6 +70,7 @@ struct lookup {
 	bool found;
 	unsigned found_id, found_gid;
 	char home[128];
+	char found_name[40];
 };
 
 static size_t fields(char *line, char **f, size_t max)
@@ -105,6 +109,41 @@ static void match_entry(char *line, void *arg)
 		l->found_gid = id;
 	if (n >= 6)
 		fmt(l->home, sizeof l->home, "%s", f[5]);
+	fmt(l->found_name, sizeof l->found_name, "%s", f[0]);
+}
+
+/* A group line "name:x:GID:user1,user2" that lists the user: its gid is
+ * one of the user's supplementary groups, as login(1) and initgroups(3)
+ * would give it. False when GROUPS_MAX are there already. */
+static bool add_group(unsigned gid)
+{
+	for (size_t i = 0; i < creds.n_groups; i++)
+		if (creds.groups[i] == gid)
+			return true;
+	if (creds.n_groups == GROUPS_MAX)
+		return false;
+	creds.groups[creds.n_groups++] = gid;
+	return true;
+}
+
+struct membership {
+	const char *user;
+	bool too_many;
+};
+
+static void match_member(char *line, void *arg)
+{
+	struct membership *m = arg;
+	char *f[4], *members[GROUPS_MAX];
+	size_t n = fields(line, f, 4);
+	unsigned gid;
+
+	if (n < 4 || !number(f[2], &gid))
+		return;
+	n = split_words(f[3], members, GROUPS_MAX, ',');
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(members[i], m->user) == 0 && !add_group(gid))
+			m->too_many = true;
 }
 
 /* passwd and group are the image's: whoever made it chose what they
@@ -147,9 +186,10 @@ static int each_image_line(int root, const char *file, void (*fn)(char *line, vo
 }
 
 /* A user or group as a number (looked up only for its defaults) or a name
- * (which must be there). False after a refusal reported to pf. */
-static bool resolve(const char *spec, size_t len, int root, const char *file,
-		    struct lookup *l, struct preflight *pf)
+ * (which must be there); option names it in a refusal. False after a
+ * refusal reported to pf. */
+static bool resolve(const char *option, const char *spec, size_t len, int root,
+		    const char *file, struct lookup *l, struct preflight *pf)
 {
 	char name[40];
 	int err;
@@ -165,50 +205,81 @@ static bool resolve(const char *spec, size_t len, int root, const char *file,
 	if (err == -1)
 		return false;
 	if (err < 0 || !l->found)
-		return preflight_fail(pf, "--user %s: no '%s' in the sandbox's %s (hutch "
+		return preflight_fail(pf, "%s %s: no '%s' in the sandbox's %s (hutch "
 				      "never falls back to root): add it to the root "
-				      "image's %s, or give a number", spec, name, file, file);
+				      "image's %s, or give a number", option, spec, name,
+				      file, file);
 	l->id = l->found_id;
 	return true;
 }
 
-/* --user's ids from the root's passwd and group, into creds; false after
- * a refusal reported to pf. */
+/* The groups: those /etc/group lists the user in (by passwd's name), then
+ * --group-add's, each a name there or a number. False after a refusal
+ * reported to pf. */
+static bool resolve_groups(const struct config *cfg, const struct lookup *user, int root,
+			   struct preflight *pf)
+{
+	struct membership m = { user->found_name, false };
+	struct lookup group;
+
+	creds.n_groups = 0;
+	if (user->found && each_image_line(root, "/etc/group", match_member, &m, pf) == -1)
+		return false;
+	if (m.too_many)
+		return preflight_fail(pf, "--user %s: the sandbox's /etc/group lists it in "
+				      "more than %d groups, the most hutch sets: take it "
+				      "out of some", cfg->user ? cfg->user : "0", GROUPS_MAX);
+	for (size_t i = 0; i < cfg->n_group_add; i++) {
+		const char *g = cfg->group_add[i];
+
+		if (!resolve("--group-add", g, strlen(g), root, "/etc/group", &group, pf))
+			return false;
+		if (!add_group(group.id))
+			return preflight_fail(pf, "--group-add %s: more than %d supplementary "
+					      "groups, the most hutch sets", g, GROUPS_MAX);
+	}
+	return true;
+}
+
+/* --user's ids and groups from the root's passwd and group, into creds;
+ * --group-add alone is root's with those groups. False after a refusal
+ * reported to pf. */
 static bool lookup_user(const struct config *cfg, int root, struct preflight *pf)
 {
 	struct lookup user, group;
-	const char *colon = strchr(cfg->user, ':');
+	const char *spec = cfg->user ? cfg->user : "0", *colon = strchr(spec, ':');
 
-	if (!resolve(cfg->user, colon ? (size_t)(colon - cfg->user) : strlen(cfg->user),
-		     root, "/etc/passwd", &user, pf))
+	if (!resolve("--user", spec, colon ? (size_t)(colon - spec) : strlen(spec), root,
+		     "/etc/passwd", &user, pf))
 		return false;
 	creds.uid = user.id;
 	/* No group given: the user's own from passwd, else the uid's number. */
 	creds.gid = user.found ? user.found_gid : creds.uid;
 	if (colon) {
-		if (!resolve(colon + 1, strlen(colon + 1), root, "/etc/group", &group, pf))
+		if (!resolve("--user", colon + 1, strlen(colon + 1), root, "/etc/group",
+			     &group, pf))
 			return false;
 		creds.gid = group.id;
 	}
 	fmt(creds.home, sizeof creds.home, "%s", user.found && user.home[0]
 						     ? user.home : "/");
-	return true;
+	return resolve_groups(cfg, &user, root, pf);
 }
 
 const char *privs_resolve(const struct config *cfg)
 {
-	if (!cfg->user)
+	if (!cfg->user && !cfg->n_group_add)
 		return "/";
 	lookup_user(cfg, AT_FDCWD, NULL);
 	creds.set = true;
-	log_debug("the service runs as uid %u, gid %u, no supplementary groups",
-		  creds.uid, creds.gid);
+	log_debug("the service runs as uid %u, gid %u, %zu supplementary groups",
+		  creds.uid, creds.gid, creds.n_groups);
 	return creds.home;
 }
 
 bool privs_check(const struct config *cfg, int root, struct preflight *pf)
 {
-	return !cfg->user || lookup_user(cfg, root, pf);
+	return (!cfg->user && !cfg->n_group_add) || lookup_user(cfg, root, pf);
 }
 
 /* capset(2) with the version 3 layout (linux/capability.h): two 32-bit
@@ -246,6 +317,14 @@ static int drop_bounding_set(uint64_t keep, uint64_t present)
 	return 0;
 }
 
+static int set_groups(const struct config *cfg)
+{
+	if (!syscall(SYS_GROUPS, creds.n_groups, creds.groups))
+		return 0;
+	/* --group-add asked for, and not possible: said, not skipped */
+	return cfg->rootless && errno == EPERM && !cfg->n_group_add ? 0 : -1;
+}
+
 #define FAIL(what) do { *step = (what); return -errno; } while (0)
 /* An id that the user namespace does not map is EINVAL. */
 #define FAIL_ID(what)                                                         \
@@ -271,9 +350,12 @@ int privs_drop(const struct config *cfg, const char **step)
 	if (drop_bounding_set(keep, PID1_CAPS))
 		FAIL("cannot drop capabilities from the bounding set");
 	if (creds.set) {
-		/* Denied for good in an ordinary user's namespace, where
-		 * the caller's own groups stay (user_namespaces(7)). */
-		if ((syscall(SYS_GROUPS, 0, NULL) && !(cfg->rootless && errno == EPERM)) ||
+		/* While still root, before the uid changes: setgroups
+		 * needs CAP_SETGID. Denied for good in an ordinary user's
+		 * namespace (/proc/PID/setgroups "deny"), where the caller's
+		 * own groups stay (user_namespaces(7)): /etc/group's
+		 * memberships are skipped there, but --group-add fails. */
+		if (set_groups(cfg) ||
 		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
 			FAIL_ID("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))

@@ -364,7 +364,14 @@ static void send_master(int master)
 	struct iovec iov = { &byte, 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.space, .msg_controllen = sizeof u.space };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *c;
+
+	/* Cleared: musl's cmsg_len is 32 bits with padding beside it on
+	 * 64-bit targets, and the bare system call hands the kernel a 64-bit
+	 * length: stack garbage in the padding is EINVAL (musl's sendmsg
+	 * zeroes it; hutch calls the kernel itself). */
+	memset(&u, 0, sizeof u);
+	c = CMSG_FIRSTHDR(&msg);
 
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;

@@ -85,7 +85,7 @@ static void env_put(char **env, size_t *n, char *entry)
 
 /* The service's environment: nothing of hutch's own but TERM, a PATH that
  * suits a BusyBox root, HOME, and what --env gives. */
-static char **service_environment(const struct config *cfg, const char *home_dir)
+char **sandbox_environment(const struct config *cfg, const char *home_dir)
 {
 	static char path[] = "PATH=" SERVICE_PATH;
 	static char home[140];
@@ -166,7 +166,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	home = privs_resolve(cfg);
 	die_cleanup(NULL); /* set up: from here on nothing is undone */
 	privs_drop_pid1(cfg);
-	envp = service_environment(cfg, home);
+	envp = sandbox_environment(cfg, home);
 	pty_setup(fds->tty, fds->terminals);
 	log_nonblocking(); /* fd 2 may be the pty now */
 	keep[5] = fds->tty;

@@ -16,6 +16,11 @@ struct sandbox_fds {
 	unsigned terminals; /* which of fds 0-2 were the caller's terminal */
 };
 
+/* The service's environment (and hutch exec's command's): TERM, a PATH
+ * that suits a BusyBox root, HOME=home_dir, and cfg's --env. Static
+ * storage. */
+char **sandbox_environment(const struct config *cfg, const char *home_dir);
+
 /* Never returns: exits with the service's code, or 125 if setup fails.
  * cg is the group the launcher made, to join. */
 _Noreturn void sandbox_run(const struct config *cfg, const struct cgroup *cg,

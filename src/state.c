@@ -45,23 +45,30 @@ int proc_id_of(long pid, struct proc_id *id)
 	return 0;
 }
 
-int state_write(int dirfd, const char *file, const char *text)
+int state_write_data(int dirfd, const char *file, const void *data, size_t len,
+		     unsigned mode)
 {
 	char tmp[40];
 	int fd, err = 0;
 
 	fmt(tmp, sizeof tmp, ".%s.new", file);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		    0644);
+	unlinkat(dirfd, tmp, 0);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		    mode);
 	if (fd < 0)
 		return -errno;
-	err = write_all(fd, text, strlen(text));
+	err = write_all(fd, data, len);
 	close(fd);
 	if (!err && renameat(dirfd, tmp, dirfd, file))
 		err = -errno;
 	if (err)
 		unlinkat(dirfd, tmp, 0);
 	return err;
+}
+
+int state_write(int dirfd, const char *file, const char *text)
+{
+	return state_write_data(dirfd, file, text, strlen(text), 0644);
 }
 
 /* Dies with one line: path (its first len characters) is not the
@@ -83,7 +90,7 @@ static _Noreturn void refuse(const char *path, size_t len, int err)
 
 /* FILE of the state directory, read only when it is a regular file that
  * only the caller or root can write; dies otherwise. -errno when absent. */
-static ssize_t state_read(int dirfd, const char *file, char *buf, size_t size)
+ssize_t state_read(int dirfd, const char *file, char *buf, size_t size)
 {
 	int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -161,7 +168,8 @@ static void remove_pidfile(int dirfd)
 
 static void remove_files(int dirfd)
 {
-	static const char *const files[] = { "launcher", "status", ".launcher.new" };
+	static const char *const files[] = { "launcher", "status", "exec",
+					      ".launcher.new", ".exec.new" };
 
 	remove_pidfile(dirfd);
 

@@ -56,6 +56,15 @@ void pidfile_remove(const char *path, const char *pid, size_t n);
 
 /* Replaces FILE in the directory with text, atomically (write + rename). */
 int state_write(int dirfd, const char *file, const char *text);
+/* The same with len bytes of data, the file made with mode (0600 for
+ * what only root may read). */
+int state_write_data(int dirfd, const char *file, const void *data, size_t len,
+		     unsigned mode);
+
+/* FILE of the state directory into buf (NUL-terminated; returns its
+ * length), read only when it is a regular file that only the caller or
+ * root can write; dies otherwise. -errno when absent. */
+ssize_t state_read(int dirfd, const char *file, char *buf, size_t size);
 
 /* The state directory of NAME under dir into buf. */
 void state_path(const char *dir, const char *name, char *buf, size_t size);

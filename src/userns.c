@@ -137,15 +137,10 @@ void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
 		die("cannot start PID 1: %s", error_text(errno));
 }
 
-void userns_enter(int go_fd, bool rootless)
+void userns_become_root(bool rootless)
 {
-	char c;
-
-	if (read(go_fd, &c, 1) != 1)
-		_exit(EXIT_SETUP); /* the launcher failed, and said why */
-	close(go_fd);
-	/* Until now PID 1 ran with the host's ids, unmapped here: files it
-	 * made would belong to them. Root of the namespace is the mapped
+	/* Until now the caller ran with the host's ids, unmapped here: files
+	 * it made would belong to them. Root of the namespace is the mapped
 	 * base. A root launcher's supplementary groups are the host's
 	 * (root's own among them): gone, which setgroups may do here since
 	 * the map left it allowed; an ordinary user keeps theirs, as the
@@ -153,4 +148,14 @@ void userns_enter(int go_fd, bool rootless)
 	if (syscall(SYS_RESGID, 0, 0, 0) || (!rootless && syscall(SYS_GROUPS, 0, NULL)) ||
 	    syscall(SYS_RESUID, 0, 0, 0))
 		die("cannot become root of the user namespace: %s", error_text(errno));
+}
+
+void userns_enter(int go_fd, bool rootless)
+{
+	char c;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(EXIT_SETUP); /* the launcher failed, and said why */
+	close(go_fd);
+	userns_become_root(rootless);
 }

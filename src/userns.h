@@ -37,6 +37,11 @@ pid_t userns_clone(void);
  * ready_fd), write its uid and gid maps, then one byte to go_fd. */
 void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd);
 
+/* In PID 1 and hutch exec, once in the namespace: uid and gid 0 of it
+ * and, unless rootless, no supplementary groups of the host. Dies if the
+ * kernel refuses. */
+void userns_become_root(bool rootless);
+
 /* In PID 1: wait for the maps (go_fd), then take uid and gid 0 of the
  * namespace and, unless rootless, no supplementary groups of the host. */
 void userns_enter(int go_fd, bool rootless);

@@ -119,7 +119,7 @@ bad "--help given a value" "--help" --help=1
 # A word first that is none of hutch's commands is a mistyped command, never
 # a program to run in a sandbox (issue 13, item 9): one line naming the
 # commands, exit 125. A program given first is a path or follows --.
-bad "a mistyped command (stauts)" "'stauts' is not a command of hutch \(check, list, status, stop, restart, kill, reload, help\)" stauts web
+bad "a mistyped command (stauts)" "'stauts' is not a command of hutch \(check, list, status, stop, restart, kill, reload, exec, help\)" stauts web
 bad "a mistyped command with nothing after it" "'lsit' is not a command of hutch" lsit
 bad "a program's bare name first (true)" "'true' is not a command of hutch.*hutch -- true" true
 

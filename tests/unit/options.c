@@ -245,6 +245,17 @@ static void limits(void)
 	bad(ARGV("--user", "www data", "x"), "not USER[:GROUP]");
 	bad(ARGV("--user", "a:b:c", "x"), "not USER[:GROUP]");
 	is_num(parse(ARGV("--user", "www-data:1000", "x")), PARSE_RUN, "--user NAME:GID");
+	is_num(parse(ARGV("--group-add", "dialout", "--group-add", "997", "x")), PARSE_RUN,
+	       "--group-add twice");
+	ok(cfg.n_group_add == 2 && !strcmp(cfg.group_add[0], "dialout") &&
+	   !strcmp(cfg.group_add[1], "997"), "--group-add: both kept, in order");
+	bad(ARGV("--group-add", "dial out", "x"), "not a group");
+	bad(ARGV("--group-add", "a:b", "x"), "not a group");
+	bad(ARGV("--group-add", "1", "--group-add", "2", "--group-add", "3", "--group-add", "4",
+		 "--group-add", "5", "--group-add", "6", "--group-add", "7", "--group-add", "8",
+		 "--group-add", "9", "--group-add", "10", "--group-add", "11", "--group-add", "12",
+		 "--group-add", "13", "--group-add", "14", "--group-add", "15", "--group-add", "16",
+		 "--group-add", "17", "x"), "more than 16 groups");
 	bad(ARGV("--env", "A-B=1", "x"), "not KEY=VALUE");
 	is_num(parse(ARGV("--env", "A_b9=1", "x")), PARSE_RUN, "--env A_b9=1");
 }
