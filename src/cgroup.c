@@ -92,7 +92,7 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	 * An ordinary user (--userns) can make no group: no cgroup touched,
 	 * not even looked for (hutch check looks anyway). */
 	cg->need[CG_PIDS] = !cfg->pids_off && !cfg->rootless;
-	cg->need[CG_DEVICES] = !cfg->rootless;
+	cg->need[CG_DEVICES] = HUTCH_DEVICES && !cfg->rootless;
 	if (cfg->rootless && !always)
 		return;
 	each_line("/proc/self/mountinfo", note_mount, &p);

@@ -5,11 +5,13 @@
 #ifndef HUTCH_CGROUP_H
 #define HUTCH_CGROUP_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
+#include "features.h"
 
 /* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
  * program attached to the group (cgroup_devices.c). */
@@ -66,9 +68,13 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
  * kernel.pid_max and kernel.threads-max, as systemd's DefaultTasksMax. */
 uint64_t cgroup_default_pids(void);
 
-/* cgroup_devices.c: the device allow-list into the created group: v1
- * devices.deny "a" and one devices.allow per entry; v2 a
- * BPF_PROG_TYPE_CGROUP_DEVICE program attached to the group. */
+/* cgroup_devices.c (HUTCH_DEVICES): the device allow-list into the
+ * created group: v1 devices.deny "a" and one devices.allow per entry; v2
+ * a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the group. Without
+ * the feature the group has no device rule: the sandbox's /dev still
+ * holds only the nodes hutch binds there, and the service has no
+ * CAP_MKNOD to make others. */
+#if HUTCH_DEVICES
 void cgroup_devices(const struct cgroup *cg, const struct config *cfg);
 
 /* v2: loads the program (for hutch check: then closed, nothing
@@ -77,6 +83,35 @@ int cgroup_devices_load(const struct config *cfg);
 
 /* Why the kernel refused the v2 program (err from cgroup_devices_load). */
 const char *cgroup_devices_missing(int err);
+
+/* In the launcher: each --device PATH's type and numbers, from the node
+ * (stat follows links: /dev/serial/by-id/... names the node). Dies when
+ * PATH is no device node. */
+void devices_resolve(struct config *cfg);
+#else
+static inline void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
+{
+	(void)cg;
+	(void)cfg;
+}
+
+static inline int cgroup_devices_load(const struct config *cfg)
+{
+	(void)cfg;
+	return -ENOSYS;
+}
+
+static inline const char *cgroup_devices_missing(int err)
+{
+	(void)err;
+	return "";
+}
+
+static inline void devices_resolve(struct config *cfg)
+{
+	(void)cfg;
+}
+#endif
 
 /* The fix for a kernel without CFS bandwidth control (cpu) or without
  * swap accounting: kernel option or boot argument. */

@@ -11,9 +11,12 @@
  *   need stay open, and it goes with the group. Attached without flags,
  *   nothing below the group can attach programs of its own. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -186,4 +189,22 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
 		v1_write(cg, cfg, "devices.allow", rule);
 	}
 	log_debug("cgroup v1 devices: %zu entries allowed", i);
+}
+
+/* --device: a node, whose type and numbers the allow-list needs. stat
+ * follows links: /dev/serial/by-id/... names the node. */
+void devices_resolve(struct config *cfg)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		struct dev_rule *d = &cfg->devices[i];
+		if (stat_at(AT_FDCWD, cfg->device_path[i], &st, 0))
+			die("--device %s: %s", cfg->device_path[i], error_text(errno));
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			die("--device %s is not a device node", cfg->device_path[i]);
+		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		d->major = major(st.st_rdev);
+		d->minor = minor(st.st_rdev);
+	}
 }

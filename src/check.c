@@ -124,10 +124,10 @@ static void devices(struct report *r, const struct cgroup *cg)
 	bool needed = !userns_rootless() && !r->cfg->cgroup_warn;
 	const char *why = NULL;
 	char buf[400];
-	int fd;
 
 	if (cg->version == 2) {
-		fd = cgroup_devices_load(NULL);
+		int fd = cgroup_devices_load(NULL);
+
 		if (fd >= 0)
 			close(fd);
 		else
@@ -165,7 +165,8 @@ static void cgroups(struct report *r)
 			     what[c], cgroup_missing(&cg, (enum cg_ctrl)c, why, sizeof why),
 			     needed && !cfg->cgroup_warn);
 	}
-	devices(r, &cg);
+	if (HUTCH_DEVICES)
+		devices(r, &cg);
 	if (cg.have[CG_CPU] && cfg->cpu_milli)
 		feature(r, &cg, "cpu.cfs_quota_us",
 			"/proc/sys/kernel/sched_cfs_bandwidth_slice_us",
@@ -286,7 +287,8 @@ int check_run(const struct config *cfg)
 					   "Linux %s on %s\n", u.release, u.machine));
 	namespaces(&r);
 	rootless(&r);
-	seccomp_support(&r);
+	if (HUTCH_SECCOMP)
+		seccomp_support(&r);
 	cgroups(&r);
 	root(&r);
 	exposures(&r);

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "control.h"
+#include "features.h"
 #include "launcher.h"
 #include "log.h"
 #include "options.h"
@@ -15,7 +16,9 @@
 
 int main(int argc, char **argv)
 {
-	static const char version[] = "hutch " HUTCH_VERSION "\n";
+	/* the second line says what this build has: tests and scripts read
+	 * it (tests/lib/tap.sh, require_feature) */
+	static const char version[] = "hutch " HUTCH_VERSION "\n" FEATURES_LINE;
 	/* Static: the config's text arena is only touched as far as used. */
 	static struct config cfg;
 	struct parse_error err;

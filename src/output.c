@@ -328,11 +328,11 @@ static void lines(struct output *out, const char *buf, size_t len)
 		return;
 	}
 	while (len) {
-		size_t n = 0, line = 0;
+		size_t line = 0;
 		while (buf[line++] != '\n')
 			;
 		if (out->log) { /* "<30>web: text", the daemon facility, info */
-			n = fmt(staged, 80, "<30>%s: ", out->tag);
+			size_t n = fmt(staged, 80, "<30>%s: ", out->tag);
 			memcpy(staged + n, buf, line - (out->log == LOG_SYSLOG));
 			n += line - (out->log == LOG_SYSLOG);
 			note(out, write(out->file, staged, n) < 0 ? -errno : 0,
@@ -463,47 +463,4 @@ void output_copy(struct output *out)
 	if (out->file < 0 && !out->log) /* try again: a lost file may be back */
 		note(out, open_file(out), "cannot open it");
 	take(out, out->held + (size_t)n);
-}
-
-void output_daemon(struct output *out, struct config *cfg, int caller,
-		   int *notify)
-{
-	int fds[2];
-
-	out->caller = caller;
-	if (caller < 0)
-		return;
-	if (pipe_cloexec(fds))
-		die("cannot create a pipe: %s", error_text(errno));
-	out->settled = fds[0];
-	*notify = fds[1];
-	/* Without --output the service's stdout and stderr are /dev/null,
-	 * not the caller's: a caller reading them, out=$(hutch --daemon
-	 * ...) or ssh, would wait for the sandbox to end. */
-	if (cfg->output_fd < 0) {
-		cfg->output_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (cfg->output_fd < 0)
-			die("cannot open /dev/null: %s", error_text(errno));
-	}
-}
-
-void output_settled(struct output *out)
-{
-	char c;
-	ssize_t n = read(out->settled, &c, 1);
-
-	if (n < 0 && errno == EINTR)
-		return;
-	close(out->settled);
-	out->settled = -1;
-	if (n != 1)
-		return; /* PID 1 ended first: the caller gets its code */
-	(void)!write(out->caller, "R", 1);
-	close(out->caller);
-	out->caller = -1;
-	/* The caller is answered: its stderr goes too (stdin and stdout are
-	 * /dev/null since the fork). hutch's later lines reach --log only;
-	 * log.c's non-blocking copy of the old fd 2 goes with it. */
-	dup2(STDOUT_FILENO, STDERR_FILENO);
-	log_nonblocking();
 }
