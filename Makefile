@@ -3,6 +3,8 @@
 #   make            build build/$(ARCH)/hutch and print its size
 #   make ARCH=aarch64   armhf, armv6, mipsel, mips, riscv64, s390x, ... (toolchain.mk)
 #   make BOARD=rpi4     build/rpi4/hutch, with the flags of board/rpi4/board.mk
+#   make PROFILE=tiny   build/$(ARCH)-tiny/hutch: the features of configs/tiny.config
+#                       (full, router, tiny; HUTCH_CONFIG=path for your own)
 #   make boards     every board, each binary checked, and a size table
 #   make toolchain  install the compiler of ARCH (toolchains: every ARCH)
 #   make check      build and run every test (installs what it needs, as root)
@@ -77,6 +79,10 @@ BIN := $(BUILD)/hutch
 # measured when the profiles came (docs/design.md, "Profiles") and have a
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
 SIZE_BUDGET.full.x86_64 := 90112
+SIZE_BUDGET.router.x86_64 := 71680
+SIZE_BUDGET.tiny.x86_64 := 59392
+SIZE_BUDGET.router.aarch64 := 79872
+SIZE_BUDGET.tiny.aarch64 := 65536
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
 ALL_SRCS := $(wildcard src/*.c)
@@ -155,6 +161,25 @@ check-size:
 	$(Q)for p in $(PROFILES); do \
 	  $(MAKE) --no-print-directory HUTCH_CONFIG=configs/$$p.config all size-budget || exit 1; done
 
+# The smaller profiles, as CI builds them: router and tiny for x86_64 and
+# aarch64, each within its budget, each with its unit tests (aarch64's
+# under qemu-user, as check-qemu-user runs them), then the seed's job
+# done for real by the tiny and the router binary of this machine
+# (tests/profiles: a config file, the root switch into the test rootfs, a
+# CPU limit, respawn with backoff, a clean stop). Needs root.
+PROFILE_CHECK_ARCHS := x86_64 aarch64
+check-profiles:
+	$(Q)tools/deps.sh qemu-user-static binutils
+	$(Q)$(MAKE) --no-print-directory BOARD= ARCH=$(HOST_ARCH) HUTCH_CONFIG=configs/full.config rootfs
+	$(Q)for a in $(PROFILE_CHECK_ARCHS); do \
+	  $(MAKE) --no-print-directory BOARD= ARCH=$$a toolchain >/dev/null || exit 1; \
+	  for p in tiny router; do \
+	    $(MAKE) --no-print-directory BOARD= ARCH=$$a HUTCH_CONFIG=configs/$$p.config \
+	      all size-budget check-unit || exit 1; done; done
+	$(Q)for p in tiny router; do \
+	  HUTCH=$(CURDIR)/build/$(HOST_ARCH)-$$p/hutch ROOTFS=$(CURDIR)/build/$(HOST_ARCH)/rootfs \
+	    prove tests/profiles/*.t || exit 1; done
+
 $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $@")
@@ -192,7 +217,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit-tests rootfs
 	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration \
 		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init \
-		check-compilers
+		check-compilers check-profiles
 
 unit-tests: $(UNIT_BINS)
 
