@@ -58,15 +58,47 @@ void cgroup_join(const struct cgroup *cg);
 /* Removes the group, retrying while the kernel still reports it busy. */
 void cgroup_remove(struct cgroup *cg);
 
-/* The OOM killer's count for the group, read from events_fd; 0 if none. */
-unsigned long long cgroup_oom_kills(int events_fd);
-
 /* cgroup_limits.c: writes every limit of cfg into the created group. */
 void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
+
+/* One value into a limit file of the group, read back for -v. Returns
+ * false when the file is missing and --cgroup-missing warn lets hutch
+ * run without that limit; dies on any other failure. */
+bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
+		const char *file, unsigned long long value, const char *extra);
+
+/* cgroup_memory_pids.c (HUTCH_LIMITS): the limits beyond the CPU.
+ * Without the feature --memory, --memory-swap and --pids are refused by
+ * the parser, and no memory or pids group is made. */
+#if HUTCH_LIMITS
+/* --memory, --memory-swap and --pids (or its default) into the group;
+ * keeps the memory events file open for PID 1 (cg->events_fd). */
+void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg);
 
 /* The --pids hutch sets when none is given: 15% of the smaller of
  * kernel.pid_max and kernel.threads-max, as systemd's DefaultTasksMax. */
 uint64_t cgroup_default_pids(void);
+
+/* The OOM killer's count for the group, read from events_fd; 0 if none. */
+unsigned long long cgroup_oom_kills(int events_fd);
+#else
+static inline void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg)
+{
+	(void)cg;
+	(void)cfg;
+}
+
+static inline uint64_t cgroup_default_pids(void)
+{
+	return 0;
+}
+
+static inline unsigned long long cgroup_oom_kills(int events_fd)
+{
+	(void)events_fd;
+	return 0;
+}
+#endif
 
 /* cgroup_devices.c (HUTCH_DEVICES): the device allow-list into the
  * created group: v1 devices.deny "a" and one devices.allow per entry; v2

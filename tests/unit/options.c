@@ -161,16 +161,12 @@ static void limits(void)
 	ok(!cfg.cgroup_warn, "cgroup-missing defaults to fail");
 
 	is_num(parse(ARGV("--cpu", "20%", "--cpu-period", "50000", "--cpu-weight",
-			  "500", "--memory", "32M", "--memory-swap", "0", "--pids",
-			  "64", "--cgroup-parent", "services/hutch",
+			  "500", "--cgroup-parent", "services/hutch",
 			  "--cgroup-missing", "warn", "x")),
-	       PARSE_RUN, "every limit option parses");
+	       PARSE_RUN, "every CPU limit option parses");
 	is_num(cfg.cpu_milli, 200, "--cpu 20%%");
 	is_num(cfg.cpu_period_us, 50000, "--cpu-period");
 	is_num(cfg.cpu_weight, 500, "--cpu-weight");
-	is_num(cfg.memory_max, 32 << 20, "--memory");
-	ok(cfg.memory_swap_set && cfg.memory_swap_max == 0, "--memory-swap 0");
-	is_num(cfg.pids_max, 64, "--pids");
 	is_str(cfg.cgroup_parent, "services/hutch", "--cgroup-parent");
 	ok(cfg.cgroup_warn, "--cgroup-missing warn");
 	is_num(parse(ARGV("--cpu", "1.5", "x")), PARSE_RUN, "--cpu in CPUs");
@@ -185,18 +181,6 @@ static void limits(void)
 	bad(ARGV("--cpu-period", "1000001", "x"), "not a number from 1000");
 	bad(ARGV("--cpu-weight", "0", "x"), "not a number from 1 to 10000");
 	bad(ARGV("--cpu-weight", "10001", "x"), "not a number from 1 to 10000");
-	bad(ARGV("--memory", "10", "x"), "below 1M");
-	bad(ARGV("--memory", "16Q", "x"), "not a size");
-	bad(ARGV("--memory-swap", "1G", "x"), "--memory-swap needs --memory");
-	bad(ARGV("--pids", "4194305", "x"), "not a number from 1 to 4194304");
-	is_num(parse(ARGV("--pids", "0", "x")), PARSE_RUN, "--pids 0 parses");
-	ok(cfg.pids_off && !cfg.pids_max, "--pids 0: no pids limit at all");
-	is_num(parse(ARGV("--pids", "max", "--cpu-period", "5000", "x")), PARSE_RUN,
-	       "--pids max parses");
-	ok(cfg.pids_off, "--pids max: no limit, and a later --cpu-period keeps it so");
-	is_num(parse(ARGV("--pids", "max", "--pids", "9", "x")), PARSE_RUN, "--pids max then 9");
-	ok(!cfg.pids_off && cfg.pids_max == 9, "the later --pids 9 wins");
-	bad(ARGV("--pids", "-5", "x"), "not a number from 1");
 	bad(ARGV("--cgroup-parent", "../escape", "x"), "each part must be a name");
 	bad(ARGV("--cgroup-parent", "a/../../b", "x"), "each part must be a name");
 	bad(ARGV("--cgroup-parent", "/sys/fs/cgroup", "x"), "must be a relative path");
@@ -227,12 +211,12 @@ static void limits(void)
 
 static void probe_mode(void)
 {
-	static char *argv[] = { "hutch", "--memory", "16M", NULL };
+	static char *argv[] = { "hutch", "--cpu", "20%", NULL };
 
 	is_num(options_parse(&cfg, 3, argv, &err, false), PARSE_RUN,
 	       "hutch check needs no command");
 	ok(cfg.argv == NULL, "no command: argv is NULL");
-	is_num(cfg.memory_max, 16 << 20, "its options still parse");
+	is_num(cfg.cpu_milli, 200, "its options still parse");
 }
 
 static void bad_options(void)
@@ -369,6 +353,27 @@ static void devices(void)
 	bad(ARGV("--device", "/dev/", "x"), "must be an absolute path");
 }
 
+static void memory_pids(void)
+{
+	is_num(parse(ARGV("--memory", "32M", "--memory-swap", "0", "--pids", "64", "x")),
+	       PARSE_RUN, "every memory and pids option parses");
+	is_num(cfg.memory_max, 32 << 20, "--memory");
+	ok(cfg.memory_swap_set && cfg.memory_swap_max == 0, "--memory-swap 0");
+	is_num(cfg.pids_max, 64, "--pids");
+	bad(ARGV("--memory", "10", "x"), "below 1M");
+	bad(ARGV("--memory", "16Q", "x"), "not a size");
+	bad(ARGV("--memory-swap", "1G", "x"), "--memory-swap needs --memory");
+	bad(ARGV("--pids", "4194305", "x"), "not a number from 1 to 4194304");
+	is_num(parse(ARGV("--pids", "0", "x")), PARSE_RUN, "--pids 0 parses");
+	ok(cfg.pids_off && !cfg.pids_max, "--pids 0: no pids limit at all");
+	is_num(parse(ARGV("--pids", "max", "--cpu-period", "5000", "x")), PARSE_RUN,
+	       "--pids max parses");
+	ok(cfg.pids_off, "--pids max: no limit, and a later --cpu-period keeps it so");
+	is_num(parse(ARGV("--pids", "max", "--pids", "9", "x")), PARSE_RUN, "--pids max then 9");
+	ok(!cfg.pids_off && cfg.pids_max == 9, "the later --pids 9 wins");
+	bad(ARGV("--pids", "-5", "x"), "not a number from 1");
+}
+
 static void userns(void)
 {
 	is_num(parse(ARGV("--userns-base", "200000", "x")), PARSE_RUN, "--userns-base");
@@ -409,6 +414,10 @@ static void optional(void)
 		devices();
 	else
 		not_built("--device", "/dev/ttyUSB0", F_DEVICES);
+	if (HUTCH_LIMITS)
+		memory_pids();
+	else
+		not_built("--memory", "32M", F_LIMITS);
 	if (HUTCH_USERNS)
 		userns();
 	else
