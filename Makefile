@@ -41,8 +41,8 @@ SIZE_GOAL := 40960
 # out of the link when off; its header then gives static inline stubs,
 # chosen by the -DHUTCH_<FEATURE>=0|1 flags made here (src/features.h), so
 # no caller carries an #if. A profile builds in a directory of its own,
-# build/<arch or board>-<profile> (full: build/<arch or board>), so
-# objects of two profiles never mix.
+# build/<arch or board>-<profile>, so objects of two profiles never mix;
+# the default one (full, or the board's) keeps build/<arch or board>.
 ifeq ($(origin HUTCH_CONFIG),undefined)
 HUTCH_CONFIG := configs/$(or $(PROFILE),$(BOARD_PROFILE),full).config
 endif
@@ -70,7 +70,7 @@ feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
 FEATURES_OFF := $(foreach f,$(FEATURES),$(if $(call feature_off,$(f)),$(f)))
 FEATURE_CFLAGS := -DHUTCH_PROFILE='"$(PROFILE)"' \
 	$(foreach f,$(FEATURES),-DHUTCH_$(f)=$(if $(call feature_off,$(f)),0,1))
-ifneq ($(PROFILE),full)
+ifneq ($(PROFILE),$(or $(BOARD_PROFILE),full))
 BUILD := $(BUILD)-$(PROFILE)
 endif
 BIN := $(BUILD)/hutch
