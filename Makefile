@@ -76,14 +76,15 @@ endif
 BIN := $(BUILD)/hutch
 
 # Size budgets per profile and ARCH, checked by check-size and
-# check-profiles: full has the ceiling above; router and tiny were
+# check-profiles: full x86_64 has the ceiling above; the others were
 # measured when the profiles came (docs/design.md, "Profiles") and have a
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
 SIZE_BUDGET.full.x86_64 := 90112
 SIZE_BUDGET.router.x86_64 := 71680
-SIZE_BUDGET.tiny.x86_64 := 59392
-SIZE_BUDGET.router.aarch64 := 79872
-SIZE_BUDGET.tiny.aarch64 := 65536
+SIZE_BUDGET.tiny.x86_64 := 58368
+SIZE_BUDGET.full.aarch64 := 97280
+SIZE_BUDGET.router.aarch64 := 79360
+SIZE_BUDGET.tiny.aarch64 := 64512
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
 ALL_SRCS := $(wildcard src/*.c)

@@ -396,7 +396,7 @@ const struct option_def option_table[] = {
 	    S_FLAG, FIELD(verbosity), 'q', OPT_BOTH),
 	OPT("help", "", "show this help and exit",
 	    S_ACTION, 0, 'h', OPT_ARGV),
-	OPT("version", "", "show the version and exit",
+	OPT("version", "", "show the version and the features built in, and exit",
 	    S_ACTION, 0, 'V', OPT_ARGV),
 };
 const size_t option_count = sizeof option_table / sizeof option_table[0];
