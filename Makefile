@@ -68,6 +68,12 @@ $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
 FEATURES_OFF := $(foreach f,$(FEATURES),$(if $(call feature_off,$(f)),$(f)))
+# A feature set on the command line (Buildroot's options, make
+# HUTCH_SECCOMP=n) makes another build than the file's: its name says so,
+# in the refusals, --version and the build directory.
+ifneq ($(strip $(foreach f,$(FEATURES),$(filter command line,$(origin HUTCH_$(f))))),)
+override PROFILE := $(PROFILE)-custom
+endif
 FEATURE_CFLAGS := -DHUTCH_PROFILE='"$(PROFILE)"' \
 	$(foreach f,$(FEATURES),-DHUTCH_$(f)=$(if $(call feature_off,$(f)),0,1))
 ifneq ($(PROFILE),$(or $(BOARD_PROFILE),full))

@@ -92,4 +92,14 @@ is "$?" 0 "and is init/procd/hutch"
 diag "$(readelf -h "$bin" | grep -E 'Flags|Machine')"
 diag "size: $(stat -c %s "$bin") bytes"
 
+# --- menuconfig's profile choice reaches hutch's make ------------------------------
+like "$mk" 'config HUTCH_PROFILE_ROUTER' "menuconfig offers hutch's profiles (full, router, tiny)"
+like "$mk" '^PKG_CONFIG_DEPENDS:=CONFIG_HUTCH_PROFILE_FULL' "and a change of profile rebuilds the package"
+make -C "$pkg" TOPDIR="$top/tests/packaging/openwrt-sdk" BUILD_DIR="$tmp/build-router" \
+	TARGET_CC="$cc" TARGET_CFLAGS="$cflags" TARGET_LDFLAGS="$ldflags" \
+	CONFIG_HUTCH_PROFILE_ROUTER=y >>"$tmp/build.log" 2>&1
+is "$?" 0 "CONFIG_HUTCH_PROFILE_ROUTER=y builds" || tail -n 30 "$tmp/build.log" >&2
+like "$(qemu-mipsel-static -cpu 24Kc "$tmp/build-router/ipkg-hutch/usr/sbin/hutch" --version)" \
+	'^features: .* \(profile router\)$' "a router hutch, as --version says"
+
 done_testing
