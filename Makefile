@@ -39,7 +39,7 @@ SIZE_GOAL := 40960
 # may name one in its board.mk (BOARD_PROFILE := router). The default is
 # full, every feature. Each feature is its own files (FEATURE_SRCS), left
 # out of the link when off; its header then gives static inline stubs,
-# chosen by the -DHUTCH_<FEATURE>=0|1 flags made here (src/features.h), so
+# chosen by the -DHUTCH_<FEATURE>=0|1 flags made here (src/profile.h), so
 # no caller carries an #if. A profile builds in a directory of its own,
 # build/<arch or board>-<profile>, so objects of two profiles never mix;
 # the default one (full, or the board's) keeps build/<arch or board>.

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "features.h"
+#include "profile.h"
 
 /* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
  * program attached to the group (cgroup_devices.c). */

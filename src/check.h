@@ -3,7 +3,7 @@
 #define HUTCH_CHECK_H
 
 #include "config.h"
-#include "features.h"
+#include "profile.h"
 
 #if HUTCH_CHECK
 /* Prints one line per feature; returns 0 when the configuration can run

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "features.h"
+#include "profile.h"
 
 /* The signal the launcher passes to PID 1 to restart the service (the
  * sandbox stays): SIGRTMAX, 64 (127 on MIPS), the one real-time signal

@@ -5,8 +5,8 @@
 #define HUTCH_DAEMON_H
 
 #include "config.h"
-#include "features.h"
 #include "output.h"
+#include "profile.h"
 
 #if HUTCH_DAEMON
 /* --log kmsg|syslog opened (before the root switch: /dev/log and

@@ -4,10 +4,10 @@
 
 #include "check.h"
 #include "control.h"
-#include "features.h"
 #include "launcher.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 #include "sys.h"
 
 #ifndef HUTCH_VERSION

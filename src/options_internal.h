@@ -3,9 +3,9 @@
 #ifndef HUTCH_OPTIONS_INTERNAL_H
 #define HUTCH_OPTIONS_INTERNAL_H
 
-#include "features.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 
 struct parse_ctx {
 	struct config *cfg;

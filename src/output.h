@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "features.h"
+#include "profile.h"
 
 struct output {
 	const char *path; /* NULL: no --output */

@@ -8,7 +8,7 @@
 #include <sys/types.h>
 #include <termios.h>
 
-#include "features.h"
+#include "profile.h"
 
 /* --- launcher: the relay's state (HUTCH_TTY: pty.c) ------------------- */
 struct relay {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "features.h"
+#include "profile.h"
 
 /* struct sock_filter and struct sock_fprog of <linux/filter.h>: that
  * header is not on musl's include path on every cross route, and the

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "features.h"
+#include "profile.h"
 
 /* How many ids a root launcher maps, from --userns-base: 0..65535 inside,
  * enough for every uid and gid a BusyBox root file system knows. */

@@ -8,8 +8,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "features.h"
 #include "options.h"
+#include "profile.h"
 #include "tap.h"
 
 static struct config cfg;

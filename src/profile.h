@@ -1,12 +1,12 @@
-/* features.h - which optional parts this hutch is built with: the
+/* profile.h - which optional parts this hutch is built with: the
  * profile's HUTCH_<FEATURE>=y|n (configs/NAME.config) come in as -D flags
  * (Makefile). A feature's header chooses its static inline stubs from
  * these, so callers never carry an #if; inside a .c file, `if (HUTCH_X)`
  * keeps disabled code compiled and type-checked, and the compiler drops
  * it. Built without the Makefile (the sanitizer and fuzz builds), hutch
  * is the full profile. */
-#ifndef HUTCH_FEATURES_H
-#define HUTCH_FEATURES_H
+#ifndef HUTCH_PROFILE_H
+#define HUTCH_PROFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,7 +45,7 @@
 #define HUTCH_LIMITS 1
 #endif
 
-/* One bit each; F_CORE is always there. features.c's names and
+/* One bit each; F_CORE is always there. profile.c's names and
  * FEATURES_LINE follow this order. */
 enum feature {
 	F_CORE, F_SECCOMP, F_USERNS, F_OUTPUT, F_TTY, F_CONTROL, F_CHECK,

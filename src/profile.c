@@ -1,6 +1,6 @@
-/* features.c - the names of the optional parts, for refusing what this
- * build lacks (features.h; --version's line is a constant there). */
-#include "features.h"
+/* profile.c - the names of the optional parts, for refusing what this
+ * build lacks (profile.h; --version's line is a constant there). */
+#include "profile.h"
 
 #include "log.h"
 
