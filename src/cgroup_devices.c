@@ -105,11 +105,11 @@ static void build_program(const struct config *cfg)
 	emit(LDX_W, 5, 1, 8, 0);			   /* r5 = minor */
 	for (size_t i = 0; (r = rule_at(cfg, i)); i++) {
 		__s16 len = r->minor == DEV_ANY ? 7 : 8; /* to the next entry */
-		emit(JNE_K, 3, 0, len - 1, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
+		emit(JNE_K, 3, 0, (__s16)(len - 1), r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
 							   : BPF_DEVCG_DEV_CHAR);
-		emit(JNE_K, 4, 0, len - 2, (__s32)r->major);
+		emit(JNE_K, 4, 0, (__s16)(len - 2), (__s32)r->major);
 		if (len == 8)
-			emit(JNE_K, 5, 0, len - 3, (__s32)r->minor);
+			emit(JNE_K, 5, 0, (__s16)(len - 3), (__s32)r->minor);
 		emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 2, 0, 0);
 		emit(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, ~(__s32)r->access);
 		emit(JNE_K, 0, 0, 2, 0); /* asks for more than allowed */

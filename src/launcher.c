@@ -135,7 +135,7 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
 		n = relay_poll_fds(tty, fds + 3);
-		if (poll(fds, (nfds_t)(3 + n), pause) < 0)
+		if (poll(fds, 3 + (nfds_t)n, pause) < 0)
 			continue;
 		relay_events(tty, fds + 3, n);
 		if (fds[1].revents)

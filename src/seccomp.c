@@ -356,7 +356,7 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	emit(RET, SECCOMP_RET_KILL_PROCESS);
 	section(cfg, list.deny_default, ABI_NATIVE);
 	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
-		prog[2 * abi].k = fprog.len - 2u * abi - 1u;
+		prog[(size_t)2 * (size_t)abi].k = fprog.len - 2u * abi - 1u;
 		section(cfg, list.deny_default, abi);
 	}
 	return &fprog;
