@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h> /* rename(2)'s declaration only */
 #include <string.h>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -27,7 +26,6 @@
 #include "sandbox.h"
 #include "signals.h"
 #include "sys.h"
-#include "trust.h"
 #include "userns.h"
 
 /* A host path made absolute: PID 1 changes directory before it mounts
