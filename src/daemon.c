@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "signals.h"
 #include "sys.h"
 #include "trust.h"
 
