@@ -87,12 +87,12 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	cg->parent_path = cfg->cgroup_parent;
 	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
-	cg->need[CG_MEMORY] = cfg->memory_max != 0;
+	cg->need[CG_MEMORY] = HUTCH_LIMITS && cfg->memory_max != 0;
 	/* By default, as root: a --pids limit and the device allow-list.
 	 * An ordinary user (--userns) can make no group: no cgroup touched,
 	 * not even looked for (hutch check looks anyway). */
-	cg->need[CG_PIDS] = !cfg->pids_off && !cfg->rootless;
-	cg->need[CG_DEVICES] = !cfg->rootless;
+	cg->need[CG_PIDS] = HUTCH_LIMITS && !cfg->pids_off && !cfg->rootless;
+	cg->need[CG_DEVICES] = HUTCH_DEVICES && !cfg->rootless;
 	if (cfg->rootless && !always)
 		return;
 	each_line("/proc/self/mountinfo", note_mount, &p);
@@ -396,28 +396,6 @@ void cgroup_remove(struct cgroup *cg)
 	if (cg->events_fd >= 0)
 		close(cg->events_fd);
 	cg->events_fd = -1;
-}
-
-unsigned long long cgroup_oom_kills(int events_fd)
-{
-	char text[512], *p;
-	unsigned long long count = 0;
-	ssize_t n;
-
-	if (events_fd < 0)
-		return 0;
-	/* Both files are "key value" lines, regenerated at each read from
-	 * offset 0: memory.events (v2), memory.oom_control (v1, Linux 4.13+). */
-	n = pread(events_fd, text, sizeof text - 1, 0);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
-	for (p = text; (p = strchr(p, 'o')); p++)
-		if (strncmp(p, "oom_kill ", 9) == 0 && (p == text || p[-1] == '\n'))
-			break;
-	for (p = p ? p + 9 : text + n; *p >= '0' && *p <= '9'; p++)
-		count = count * 10 + (unsigned long long)(*p - '0');
-	return count;
 }
 
 unsigned cpus_online(void)

@@ -5,11 +5,13 @@
 #ifndef HUTCH_CGROUP_H
 #define HUTCH_CGROUP_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
+#include "profile.h"
 
 /* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
  * program attached to the group (cgroup_devices.c). */
@@ -66,19 +68,55 @@ void cgroup_join(const struct cgroup *cg);
 /* Removes the group, retrying while the kernel still reports it busy. */
 void cgroup_remove(struct cgroup *cg);
 
-/* The OOM killer's count for the group, read from events_fd; 0 if none. */
-unsigned long long cgroup_oom_kills(int events_fd);
-
 /* cgroup_limits.c: writes every limit of cfg into the created group. */
 void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
+
+/* One value into a limit file of the group, read back for -v. Returns
+ * false when the file is missing and --cgroup-missing warn lets hutch
+ * run without that limit; dies on any other failure. */
+bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
+		const char *file, unsigned long long value, const char *extra);
+
+/* cgroup_memory_pids.c (HUTCH_LIMITS): the limits beyond the CPU.
+ * Without the feature --memory, --memory-swap and --pids are refused by
+ * the parser, and no memory or pids group is made. */
+#if HUTCH_LIMITS
+/* --memory, --memory-swap and --pids (or its default) into the group;
+ * keeps the memory events file open for PID 1 (cg->events_fd). */
+void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg);
 
 /* The --pids hutch sets when none is given: 15% of the smaller of
  * kernel.pid_max and kernel.threads-max, as systemd's DefaultTasksMax. */
 uint64_t cgroup_default_pids(void);
 
-/* cgroup_devices.c: the device allow-list into the created group: v1
- * devices.deny "a" and one devices.allow per entry; v2 a
- * BPF_PROG_TYPE_CGROUP_DEVICE program attached to the group. */
+/* The OOM killer's count for the group, read from events_fd; 0 if none. */
+unsigned long long cgroup_oom_kills(int events_fd);
+#else
+static inline void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg)
+{
+	(void)cg;
+	(void)cfg;
+}
+
+static inline uint64_t cgroup_default_pids(void)
+{
+	return 0;
+}
+
+static inline unsigned long long cgroup_oom_kills(int events_fd)
+{
+	(void)events_fd;
+	return 0;
+}
+#endif
+
+/* cgroup_devices.c (HUTCH_DEVICES): the device allow-list into the
+ * created group: v1 devices.deny "a" and one devices.allow per entry; v2
+ * a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the group. Without
+ * the feature the group has no device rule: the sandbox's /dev still
+ * holds only the nodes hutch binds there, and the service has no
+ * CAP_MKNOD to make others. */
+#if HUTCH_DEVICES
 void cgroup_devices(const struct cgroup *cg, const struct config *cfg);
 
 /* v2: loads the program (for hutch check: then closed, nothing
@@ -87,6 +125,26 @@ int cgroup_devices_load(const struct config *cfg);
 
 /* Why the kernel refused the v2 program (err from cgroup_devices_load). */
 const char *cgroup_devices_missing(int err);
+
+#else
+static inline void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
+{
+	(void)cg;
+	(void)cfg;
+}
+
+static inline int cgroup_devices_load(const struct config *cfg)
+{
+	(void)cfg;
+	return -ENOSYS;
+}
+
+static inline const char *cgroup_devices_missing(int err)
+{
+	(void)err;
+	return "";
+}
+#endif
 
 /* The fix for a kernel without CFS bandwidth control (cpu) or without
  * swap accounting: kernel option or boot argument. */

@@ -11,9 +11,12 @@
  *   need stay open, and it goes with the group. Attached without flags,
  *   nothing below the group can attach programs of its own. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -187,3 +190,4 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
 	}
 	log_debug("cgroup v1 devices: %zu entries allowed", i);
 }
+

@@ -331,8 +331,7 @@ static void list_all(void)
 
 enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC };
 
-static const char words[][8] = { "list", "status", "stop", "restart", "kill",
-				 "reload", "exec" };
+static const char words[][8] = { CONTROL_VERBS };
 
 static int verb_of(const char *word)
 {

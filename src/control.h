@@ -1,4 +1,4 @@
-/* control.h - hutch list | status | stop | restart | kill | reload:
+/* control.h - hutch list | status | stop | restart | kill | reload | exec:
  * commands for sandboxes that run, through their state directories. */
 #ifndef HUTCH_CONTROL_H
 #define HUTCH_CONTROL_H
@@ -6,6 +6,10 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+
+#include "profile.h"
+#include "log.h"
 
 /* The signal the launcher passes to PID 1 to restart the service (the
  * sandbox stays): SIGRTMAX, 64 (127 on MIPS), the one real-time signal
@@ -13,6 +17,11 @@
  * is 34+N for a glibc program and 35+N for musl (docs/design.md). */
 #define SIGNAL_RESTART (_NSIG - 1)
 
+/* The command words, in control.c's enum verb order; known in every
+ * profile. */
+#define CONTROL_VERBS "list", "status", "stop", "restart", "kill", "reload", "exec"
+
+#if HUTCH_CONTROL
 /* Whether argv[1] is one of the commands. */
 bool control_command(const char *word);
 
@@ -24,5 +33,34 @@ size_t control_verbs(char *buf, size_t size);
  * 0 done or running, 1 failed or stale state found (and removed), 3 no such
  * sandbox running, 125 bad usage. */
 int control_run(int argc, char **argv);
+
+#else
+/* Built without them, the words are still known, so that `hutch stop
+ * web` is refused in one line instead of run as a command. */
+static const char control_words[][8] = { CONTROL_VERBS };
+
+static inline bool control_command(const char *word)
+{
+	for (size_t i = 0; i < sizeof control_words / sizeof control_words[0]; i++)
+		if (strcmp(control_words[i], word) == 0)
+			return true;
+	return false;
+}
+
+static inline size_t control_verbs(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof control_words / sizeof control_words[0] && n < size; i++)
+		n += fmt(buf + n, size - n, ", %s", control_words[i]);
+	return n;
+}
+
+static inline int control_run(int argc, char **argv)
+{
+	(void)argc;
+	return feature_refuse(argv[1], F_CONTROL);
+}
+#endif
 
 #endif

@@ -18,7 +18,10 @@ static const char usage[] =
 	"       hutch kill [--state-dir DIR] NAME SIGNAL\n"
 	"       hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]   run COMMAND\n"
 	"                                       inside the running sandbox NAME\n"
-	"       hutch help                      this help\n"
+	"       hutch help                      this help\n";
+
+/* The prose around the table: HUTCH_HELP=n leaves it to the README. */
+static const char about[] =
 	"\n"
 	"Runs COMMAND as a supervised service in new PID, mount, UTS and IPC\n"
 	"namespaces: hutch is PID 1 inside, switches to the --root file system,\n"
@@ -28,6 +31,9 @@ static const char usage[] =
 	"hutch's own commands).\n"
 	"\n"
 	"Options (every long option is also a config file key: restart = always):\n";
+
+static const char terse[] =
+	"\nOptions (README.md and hutch(8) say what each does):\n";
 
 static const char footer[] =
 	"\n"
@@ -69,12 +75,13 @@ static void option_lines(int fd, const struct option_def *o)
 	size_t n = option_synopsis(o, line, sizeof line);
 	const char *word = option_help(o);
 
-	if (n + 2 > HELP_COLUMN) {
+	/* a terse build's rows have no text: the synopsis alone */
+	if (*word && n + 2 > HELP_COLUMN) {
 		line[n++] = '\n';
 		write_all(fd, line, n);
 		n = 0;
 	}
-	n = pad(line, n, HELP_COLUMN);
+	n = pad(line, n, *word ? HELP_COLUMN : 0);
 	while (*word) {
 		size_t len = until_any(word, " ");
 		if (n > HELP_COLUMN && n + 1 + len > HELP_WIDTH) {
@@ -95,7 +102,12 @@ static void option_lines(int fd, const struct option_def *o)
 void options_help(int fd)
 {
 	write_all(fd, usage, sizeof usage - 1);
+	if (HUTCH_HELP)
+		write_all(fd, about, sizeof about - 1);
+	else
+		write_all(fd, terse, sizeof terse - 1);
 	for (size_t i = 0; i < option_count; i++)
 		option_lines(fd, &option_table[i]);
-	write_all(fd, footer, sizeof footer - 1);
+	if (HUTCH_HELP)
+		write_all(fd, footer, sizeof footer - 1);
 }

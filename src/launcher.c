@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h> /* rename(2)'s declaration only */
 #include <string.h>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "daemon.h"
 #include "exec.h"
 #include "log.h"
 #include "output.h"
@@ -84,7 +84,7 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
-			output_settled(out);
+			daemon_settled(out);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -150,82 +150,6 @@ static void clean_up(void)
 	state_fd = -1;
 }
 
-/* --pidfile: written next to FILE and renamed over it, so a reader never
- * sees it half written. Its directory is reached through names only the
- * caller or root own (trust.h), and used through its descriptor: an init
- * script will signal whatever pid the file holds, so nobody else may get
- * to write it. FILE.new is made anew (O_EXCL), never one found there. */
-static void write_pidfile(const struct config *cfg)
-{
-	char tmp[300], text[24];
-	const char *name;
-	int dir, fd, err = 0;
-
-	if (!cfg->pidfile)
-		return;
-	dir = preflight_pidfile(cfg->pidfile, &name, NULL);
-	if (dir < 0)
-		die("--pidfile %s: %s", cfg->pidfile, error_text(-dir));
-	fmt(tmp, sizeof tmp, "%s.new", name);
-	fmt(text, sizeof text, "%d\n", (int)getpid());
-	unlinkat(dir, tmp, 0);
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
-		    O_NONBLOCK, 0644);
-	if (fd < 0 || write_all(fd, text, strlen(text)) || close(fd) ||
-	    renameat(dir, tmp, dir, name))
-		err = errno;
-	close(dir);
-	if (err)
-		die("--pidfile %s: %s", cfg->pidfile, error_text(err));
-}
-
-/* --daemon: the caller waits here until the launcher reports that the
- * service has run for --daemon-settle (one byte on the pipe) and exits 0;
- * if the sandbox ends before that, it exits with the launcher's code, so
- * an init script sees a setup error or a crash loop. The launcher goes on
- * in a session of its own. Returns the pipe's write end. */
-static int daemonize(const struct config *cfg, int log_fd)
-{
-	int notify[2], status;
-	pid_t pid;
-	char c;
-
-	if (pipe_cloexec(notify))
-		die("cannot create a pipe: %s", error_text(errno));
-	pid = fork_process();
-	if (pid < 0)
-		die("cannot fork: %s", error_text(errno));
-	if (pid > 0) {
-		ssize_t n;
-		close(notify[1]);
-		do
-			n = read(notify[0], &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 1)
-			_exit(0);
-		waitpid(pid, &status, 0);
-		_exit(status_to_code(status));
-	}
-	close(notify[0]);
-	setsid();
-	/* Let go of the caller's terminal and pipes (a caller reading them,
-	 * out=$(hutch --daemon ...), would wait for the sandbox to end):
-	 * stdin and stdout now (the service's output is --output's or
-	 * /dev/null's); stderr when hutch logs elsewhere, else once the start
-	 * is reported (output_settled). No other descriptor of its either. */
-	{
-		const int keep[] = { notify[1], log_fd, log_descriptor() };
-		close_fds_except(keep, sizeof keep / sizeof keep[0]);
-	}
-	status = open("/dev/null", O_RDWR | O_CLOEXEC);
-	for (int fd = 0; status > STDERR_FILENO && fd <= STDERR_FILENO; fd++)
-		if (fd != STDERR_FILENO || cfg->log_target != LOG_STDERR)
-			dup2(status, fd);
-	if (status > STDERR_FILENO)
-		close(status);
-	return notify[1];
-}
-
 /* PID 1, in its new namespaces: forked after unshare(CLONE_NEWPID), or
  * with --userns cloned into new user and PID namespaces and given its id
  * maps. Returns in the launcher only. */
@@ -283,7 +207,7 @@ int launcher_run(struct config *cfg)
 	int code;
 
 	privs_lock_self();
-	fds.log = preflight_log(cfg, NULL);
+	fds.log = daemon_log_open(cfg);
 	log_nonblocking();
 	cfg->rootless = userns_rootless();
 	refusal = userns_refusal(cfg);
@@ -304,7 +228,7 @@ int launcher_run(struct config *cfg)
 	/* Before daemonize: its waiting parent needs SIGCHLD too. */
 	supervised_signals(&set);
 	if (cfg->daemon) {
-		fds.notify = daemonize(cfg, fds.log);
+		fds.notify = daemon_detach(cfg, fds.log);
 		log_nonblocking(); /* fd 2 may be /dev/null now */
 	}
 	/* Blocked before anything is made on the system (state directory,
@@ -323,9 +247,9 @@ int launcher_run(struct config *cfg)
 					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fds.state < 0 && state_fd >= 0)
 		die("cannot create the status file: %s", error_text(errno));
-	write_pidfile(cfg);
+	daemon_pidfile(cfg);
 	output_open(&out, cfg);
-	output_daemon(&out, cfg, fds.notify, &fds.notify);
+	daemon_caller(&out, cfg, fds.notify, &fds.notify);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds.terminals = pty_terminals();
 	cfg->tty_foreground = fds.terminals & 1;

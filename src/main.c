@@ -7,6 +7,7 @@
 #include "launcher.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 #include "sys.h"
 
 #ifndef HUTCH_VERSION
@@ -31,7 +32,9 @@ static bool unknown_command(const char *word)
 
 int main(int argc, char **argv)
 {
-	static const char version[] = "hutch " HUTCH_VERSION "\n";
+	/* the second line says what this build has: tests and scripts read
+	 * it (tests/lib/tap.sh, require_feature) */
+	static const char version[] = "hutch " HUTCH_VERSION "\n" FEATURES_LINE;
 	/* Static: the config's text arena is only touched as far as used. */
 	static struct config cfg;
 	struct parse_error err;

@@ -199,29 +199,6 @@ static int set_start_limit(struct parse_ctx *ctx, const struct option_def *opt,
 			  "STARTS/INTERVAL, e.g. 5/10s, or none", value);
 }
 
-/* --output-rate BYTES/TIME: at least 4K (a line must fit the bucket) and
- * at most 1G per at most a day, so BYTES x milliseconds fits 64 bits. */
-static int set_output_rate(struct parse_ctx *ctx, const struct option_def *opt,
-			   const char *value)
-{
-	struct config *cfg = ctx->cfg;
-	char bytes[24];
-	const char *slash = strchr(value, '/');
-	size_t n = slash ? (size_t)(slash - value) : 0;
-
-	if (n && n < sizeof bytes) {
-		memcpy(bytes, value, n);
-		bytes[n] = '\0';
-		if (!parse_size(bytes, &cfg->output_rate_bytes) &&
-		    cfg->output_rate_bytes >= 4096 && cfg->output_rate_bytes <= 1u << 30 &&
-		    !parse_duration_ms(slash + 1, &cfg->output_rate_ms) &&
-		    cfg->output_rate_ms > 0 && cfg->output_rate_ms <= 86400000)
-			return 0;
-	}
-	return parse_fail(ctx, opt, "'%s' is not a rate: use BYTES/TIME, e.g. "
-			  "64k/10s, with 4K to 1G per at most a day", value);
-}
-
 static int set_log(struct parse_ctx *ctx, const struct option_def *opt,
 		   const char *value)
 {
@@ -230,6 +207,10 @@ static int set_log(struct parse_ctx *ctx, const struct option_def *opt,
 
 	if (i < 0)
 		return parse_fail(ctx, opt, "'%s' is not stderr, kmsg or syslog", value);
+	/* stderr is always there: a portable file may say so */
+	if (i && !HUTCH_DAEMON)
+		return parse_fail(ctx, opt, "%s: " NOT_BUILT_FMT, value,
+				  feature_name(F_DAEMON));
 	ctx->cfg->log_target = i;
 	return 0;
 }
@@ -306,7 +287,11 @@ static const option_setter setters[] = {
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
  * (ARG empty for a flag), one pointer per row instead of three. */
 #define OPT(name, arg, help, setter, field, short_name, where) \
-	{ name "\0" arg "\0" help, field, setter, short_name, where }
+	{ name "\0" arg "\0" HELP_TEXT(help), field, setter, short_name, where, F_CORE }
+/* The row of an optional feature's option: known to every build, refused
+ * by those without the feature. */
+#define FOPT(feature, name, arg, help, setter, field, short_name, where) \
+	{ name "\0" arg "\0" HELP_TEXT(help), field, setter, short_name, where, feature }
 
 const struct option_def option_table[] = {
 	OPT("config", "FILE", "read options from FILE: key = value lines, # comments",
@@ -357,17 +342,17 @@ const struct option_def option_table[] = {
 	    S_LIMIT, FIELD(cpu_period_us), 0, OPT_BOTH),
 	OPT("cpu-weight", "N", "relative CPU weight, 1..10000 (kernel default: 100)",
 	    S_LIMIT, FIELD(cpu_weight), 0, OPT_BOTH),
-	OPT("memory", "SIZE", "memory limit; the OOM killer acts beyond it",
+	FOPT(F_LIMITS, "memory", "SIZE", "memory limit; the OOM killer acts beyond it",
 	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
-	OPT("memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
+	FOPT(F_LIMITS, "memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
 	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
-	OPT("pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
+	FOPT(F_LIMITS, "pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
 	    S_LIMIT, FIELD(pids_max), 0, OPT_BOTH),
 	OPT("cgroup-parent", "PATH", "the group is PATH/NAME in each hierarchy (default: hutch)",
 	    S_CGROUP_PARENT, 0, 0, OPT_BOTH),
 	OPT("cgroup-missing", "fail|warn", "a limit the kernel cannot apply: fail, or run without it",
 	    S_CGROUP_MISSING, 0, 0, OPT_BOTH),
-	OPT("device", "PATH[:rwm]", "the host's device node PATH as /dev/NAME, allowed in the cgroup (repeatable)",
+	FOPT(F_DEVICES, "device", "PATH[:rwm]", "the host's device node PATH as /dev/NAME, allowed in the cgroup (repeatable)",
 	    S_DEVICE, 0, 0, OPT_BOTH),
 	OPT("user", "USER[:GROUP]", "run the service as USER (a name from the root's /etc/passwd, or a number)",
 	    S_USER, 0, 'u', OPT_BOTH),
@@ -379,29 +364,29 @@ const struct option_def option_table[] = {
 	    S_RLIMIT, 0, 0, OPT_BOTH),
 	OPT("umask", "MODE", "the service's umask (default: 022)",
 	    S_UMASK, 0, 0, OPT_BOTH),
-	OPT("seccomp", "off|default|FILE", "the system call filter: default (a built-in deny list), FILE's list, or none",
+	FOPT(F_SECCOMP, "seccomp", "off|default|FILE", "the system call filter: default (a built-in deny list), FILE's list, or none",
 	    S_SECCOMP, 0, 0, OPT_BOTH),
-	OPT("seccomp-action", "eperm|kill", "a denied call fails with EPERM, or kills the process (default: eperm)",
+	FOPT(F_SECCOMP, "seccomp-action", "eperm|kill", "a denied call fails with EPERM, or kills the process (default: eperm)",
 	    S_SECCOMP_ACTION, 0, 0, OPT_BOTH),
-	OPT("userns", "", "a user namespace: root inside is the caller, or as root an unprivileged range",
+	FOPT(F_USERNS, "userns", "", "a user namespace: root inside is the caller, or as root an unprivileged range",
 	    S_FLAG, FIELD(userns), 0, OPT_BOTH),
-	OPT("userns-base", "UID", "as root: host uid and gid of the sandbox's root; implies --userns (default: 100000)",
+	FOPT(F_USERNS, "userns-base", "UID", "as root: host uid and gid of the sandbox's root; implies --userns (default: 100000)",
 	    S_LIMIT, FIELD(userns_base), 0, OPT_BOTH),
 	OPT("log", "stderr|kmsg|syslog", "where hutch's messages go: syslog with the name as ident (default: stderr)",
 	    S_LOG, 0, 0, OPT_BOTH),
-	OPT("daemon", "", "go to the background once the service has run for --daemon-settle; else fail",
+	FOPT(F_DAEMON, "daemon", "", "go to the background once the service has run for --daemon-settle; else fail",
 	    S_FLAG, FIELD(daemon), 0, OPT_BOTH),
-	OPT("daemon-settle", "TIME", "how long the service must stay up for --daemon to succeed; 0: exec (default: 1s)",
+	FOPT(F_DAEMON, "daemon-settle", "TIME", "how long the service must stay up for --daemon to succeed; 0: exec (default: 1s)",
 	    S_DURATION, FIELD(daemon_settle_ms), 0, OPT_BOTH),
-	OPT("output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
+	FOPT(F_OUTPUT, "output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
 	    S_PATH, FIELD(output), 0, OPT_BOTH),
-	OPT("output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",
+	FOPT(F_OUTPUT, "output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",
 	    S_MEMORY, FIELD(output_max), 0, OPT_BOTH),
-	OPT("output-timestamps", "", "start each line in FILE with its UTC time, 2026-12-03T00:15:42.123Z",
+	FOPT(F_OUTPUT, "output-timestamps", "", "start each line in FILE with its UTC time, 2026-12-03T00:15:42.123Z",
 	    S_FLAG, FIELD(output_timestamps), 0, OPT_BOTH),
-	OPT("output-rate", "BYTES/TIME", "keep at most BYTES of output per TIME; the rest is dropped and counted",
+	FOPT(F_OUTPUT, "output-rate", "BYTES/TIME", "keep at most BYTES of output per TIME; the rest is dropped and counted",
 	    S_OUTPUT_RATE, 0, 0, OPT_BOTH),
-	OPT("pidfile", "FILE", "write the launcher's pid to FILE, atomically",
+	FOPT(F_DAEMON, "pidfile", "FILE", "write the launcher's pid to FILE, atomically",
 	    S_PATH, FIELD(pidfile), 0, OPT_BOTH),
 	OPT("state-dir", "DIR", "where hutch list/status/stop find the sandbox (default: /run/hutch, else /var/run/hutch ...)",
 	    S_PATH, FIELD(state_dir), 0, OPT_BOTH),
@@ -413,7 +398,7 @@ const struct option_def option_table[] = {
 	    S_FLAG, FIELD(verbosity), 'q', OPT_BOTH),
 	OPT("help", "", "show this help and exit",
 	    S_ACTION, 0, 'h', OPT_ARGV),
-	OPT("version", "", "show the version and exit",
+	OPT("version", "", "show the version and the features built in, and exit",
 	    S_ACTION, 0, 'V', OPT_ARGV),
 };
 const size_t option_count = sizeof option_table / sizeof option_table[0];
@@ -446,6 +431,8 @@ int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 {
 	const char *arg = option_arg(opt);
 
+	if (!feature_built(opt->feature))
+		return parse_fail(ctx, opt, NOT_BUILT_FMT, feature_name(opt->feature));
 	if (arg && !value)
 		return parse_fail(ctx, opt, "needs a value (%s)", arg);
 	if (arg && !*value && opt->setter != S_COMMAND)

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 
 struct parse_ctx {
 	struct config *cfg;
@@ -21,6 +22,14 @@ typedef int (*option_setter)(struct parse_ctx *ctx, const struct option_def *opt
 
 enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
 
+/* A row's help text: HUTCH_HELP=n (terse) keeps the synopsis column of
+ * --help and drops the texts, which the README and hutch(8) carry. */
+#if HUTCH_HELP
+#define HELP_TEXT(text) text
+#else
+#define HELP_TEXT(text) ""
+#endif
+
 struct option_def {
 	/* "NAME\0ARG\0HELP": --NAME on the command line, NAME = in files;
 	 * ARG names the value in --help, empty for a flag. Read them with
@@ -30,6 +39,7 @@ struct option_def {
 	unsigned char setter; /* which setter (options.c) checks the value */
 	char short_name;      /* -x, or 0 */
 	unsigned char where;  /* OPT_ARGV, OPT_FILE or both */
+	unsigned char feature; /* enum feature: refused when not built */
 };
 
 /* The value's name ("FILE"), or NULL when the option is a flag. */
@@ -72,7 +82,6 @@ int word_index(const char *s, const char *const *list);
 int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_memory(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
-int set_device(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value);
 int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
@@ -96,11 +105,42 @@ int set_rlimit(struct parse_ctx *ctx, const struct option_def *opt,
 	       const char *value);
 int set_umask(struct parse_ctx *ctx, const struct option_def *opt,
 	      const char *value);
+/* The setters of optional features: their rows are refused before a
+ * setter runs when the feature is not built (option_apply), so the stubs
+ * only fill the setter table. */
+#define NOT_BUILT_SETTER(name)                                              \
+	static inline int name(struct parse_ctx *ctx,                       \
+			       const struct option_def *opt, const char *value) \
+	{                                                                    \
+		(void)ctx;                                                   \
+		(void)opt;                                                   \
+		(void)value;                                                 \
+		return -1;                                                   \
+	}
+
 /* Setters of the system call filter options (options_seccomp.c). */
+#if HUTCH_SECCOMP
 int set_seccomp(struct parse_ctx *ctx, const struct option_def *opt,
 		const char *value);
 int set_seccomp_action(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *value);
+#else
+NOT_BUILT_SETTER(set_seccomp)
+NOT_BUILT_SETTER(set_seccomp_action)
+#endif
+/* --device (options_devices.c). */
+#if HUTCH_DEVICES
+int set_device(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+#else
+NOT_BUILT_SETTER(set_device)
+#endif
+/* --output-rate (options_output.c). */
+#if HUTCH_OUTPUT
+int set_output_rate(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value);
+#else
+NOT_BUILT_SETTER(set_output_rate)
+#endif
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

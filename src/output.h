@@ -1,7 +1,7 @@
 /* output.h - --output FILE|syslog|kmsg: the service's stdout and stderr,
  * through a pipe, copied by the launcher in whole lines: appended to a
- * host file with a size cap, or one message a line to hutch's log. And
- * --daemon's answer to its caller, which waits for the service to settle. */
+ * host file with a size cap, or one message a line to hutch's log. The
+ * struct also holds --daemon's pipes (daemon.c), which the same loop polls. */
 #ifndef HUTCH_OUTPUT_H
 #define HUTCH_OUTPUT_H
 
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "profile.h"
 
 struct output {
 	const char *path; /* NULL: no --output */
@@ -33,11 +34,12 @@ struct output {
 	bool can_pause;	   /* the pipe is large enough to wait */
 	uint64_t read_at, resume_at;
 	uint64_t cpu_milli, cpu_mark; /* --cpu; the launcher's CPU (ms) then */
-	/* --daemon */
+	/* --daemon (daemon.c) */
 	int settled;	  /* PID 1 writes a byte once the service settled */
 	int caller;	  /* the waiting caller: a byte, then closed */
 };
 
+#if HUTCH_OUTPUT
 /* LOG_SYSLOG or LOG_KMSG for --output syslog|kmsg; 0 for a FILE (or
  * none): a file named so is ./syslog. */
 int output_log_target(const char *path);
@@ -58,22 +60,44 @@ void output_copy(struct output *out);
  * the pipe to fill, so a 4 KiB write is not a wakeup of the launcher. */
 int output_pause(struct output *out);
 
-/* --daemon, in the launcher: caller is the pipe the caller waits on. Sets
- * *notify to the pipe for PID 1 (a byte once the service has run for
- * --daemon-settle) and, without --output, gives the service /dev/null:
- * nothing of the sandbox keeps the caller's descriptors. */
-void output_daemon(struct output *out, struct config *cfg, int caller,
-		   int *notify);
-
-/* out->settled is readable: the service settled (the caller is told, and
- * the launcher lets go of the caller's stderr), or PID 1 ended first (the
- * caller gets the exit code when the launcher exits). */
-void output_settled(struct output *out);
-
 /* hutch check's: what the start would refuse about --output FILE (its
  * directory, what is at FILE), nothing created; false after a refusal
  * reported to pf (preflight.h). */
 struct preflight;
 bool output_check(const char *path, struct preflight *pf);
+#else
+/* Built without --output (refused by the parser): the service writes to
+ * hutch's own stdout and stderr, and there is no pipe to copy. */
+static inline int output_log_target(const char *path)
+{
+	(void)path;
+	return 0;
+}
+
+static inline void output_open(struct output *out, struct config *cfg)
+{
+	out->path = NULL;
+	out->pipe = cfg->output_fd = out->settled = out->caller = -1;
+}
+
+static inline void output_copy(struct output *out)
+{
+	out->pipe = -1;
+}
+
+static inline int output_pause(struct output *out)
+{
+	(void)out;
+	return -1;
+}
+
+struct preflight;
+static inline bool output_check(const char *path, struct preflight *pf)
+{
+	(void)path;
+	(void)pf;
+	return true;
+}
+#endif
 
 #endif

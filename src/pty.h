@@ -8,12 +8,9 @@
 #include <sys/types.h>
 #include <termios.h>
 
-/* Which of fds 0, 1, 2 are terminals (bit N for fd N): those the service
- * gets the pty for. 0: no terminal at all. */
-unsigned pty_terminals(void);
+#include "profile.h"
 
-/* --- launcher ---------------------------------------------------------- */
-
+/* --- launcher: the relay's state (HUTCH_TTY: pty.c) ------------------- */
 struct relay {
 	int chan;     /* socket to PID 1: the master arrives here, then stops */
 	int master;   /* the pty's master, non-blocking; -1 until it arrives */
@@ -26,6 +23,12 @@ struct relay {
 	char ibuf[1024], obuf[4096];
 };
 
+#if HUTCH_TTY
+/* Which of fds 0, 1, 2 are terminals (bit N for fd N): those the service
+ * gets the pty for. 0: no terminal at all. */
+unsigned pty_terminals(void);
+
+/* --- launcher ---------------------------------------------------------- */
 /* The launcher's end of the channel; PID 1 gets *pid1_end. */
 void relay_init(struct relay *r, unsigned terminals, int *pid1_end);
 
@@ -61,5 +64,73 @@ void pty_setup(int chan, unsigned terminals);
  * its prompt back. */
 void pty_forwarded(int sig);
 void pty_service_stopped(int sig);
+
+#else
+/* Built without the relay: the service gets the caller's descriptors
+ * themselves, terminal or not, as a plain `exec` would; no job control. */
+static inline unsigned pty_terminals(void)
+{
+	return 0;
+}
+
+static inline void relay_init(struct relay *r, unsigned terminals, int *pid1_end)
+{
+	(void)terminals;
+	r->chan = r->master = r->in = r->out = -1;
+	*pid1_end = -1;
+}
+
+static inline int relay_poll_fds(struct relay *r, struct pollfd *p)
+{
+	(void)r;
+	(void)p;
+	return 0;
+}
+
+static inline void relay_events(struct relay *r, const struct pollfd *p, int n)
+{
+	(void)r;
+	(void)p;
+	(void)n;
+}
+
+static inline bool relay_signal(struct relay *r, int sig)
+{
+	(void)r;
+	(void)sig;
+	return false;
+}
+
+static inline void relay_after_forward(struct relay *r, int sig)
+{
+	(void)r;
+	(void)sig;
+}
+
+static inline void relay_finish(struct relay *r)
+{
+	(void)r;
+}
+
+static inline void relay_restore(void)
+{
+}
+
+static inline void pty_setup(int chan, unsigned terminals)
+{
+	(void)chan;
+	(void)terminals;
+}
+
+static inline void pty_forwarded(int sig)
+{
+	(void)sig;
+}
+
+static inline void pty_service_stopped(int sig)
+{
+	(void)sig;
+}
+#endif
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "profile.h"
 
 /* struct sock_filter and struct sock_fprog of <linux/filter.h>: that
  * header is not on musl's include path on every cross route, and the
@@ -30,6 +31,7 @@ enum { SECCOMP_DEFAULT, SECCOMP_OFF, SECCOMP_LIST };
 /* Rules in one list, @default counting as all of its names. */
 #define SECCOMP_MAX_RULES 200
 
+#if HUTCH_SECCOMP
 /* Checks the text of a --seccomp FILE. Returns 0 when it is good, else the
  * number of the first bad line, with the reason in msg. */
 unsigned seccomp_check(const char *text, char *msg, size_t size);
@@ -45,5 +47,19 @@ int seccomp_install(void);
 /* seccomp_prepare without the kernel probe, for the unit tests: the
  * program (len 0 for --seccomp off). */
 const struct sock_fprog *seccomp_build(const struct config *cfg);
+
+#else
+/* Built without the filter: --seccomp is refused by the parser, and the
+ * service runs with no_new_privs and without capabilities, unfiltered. */
+static inline void seccomp_prepare(const struct config *cfg)
+{
+	(void)cfg;
+}
+
+static inline int seccomp_install(void)
+{
+	return 0;
+}
+#endif
 
 #endif

@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "profile.h"
 
 /* How many ids a root launcher maps, from --userns-base: 0..65535 inside,
  * enough for every uid and gid a BusyBox root file system knows. */
@@ -15,6 +17,7 @@
  * by every sandbox that does not give its own (hutch check says so). */
 #define USERNS_BASE_DEFAULT 100000
 
+#if HUTCH_USERNS
 /* hutch runs without root: only a user namespace makes a sandbox then,
  * with one id (the caller's own) to map. */
 bool userns_rootless(void);
@@ -45,5 +48,51 @@ void userns_become_root(bool rootless);
 /* In PID 1: wait for the maps (go_fd), then take uid and gid 0 of the
  * namespace and, unless rootless, no supplementary groups of the host. */
 void userns_enter(int go_fd, bool rootless);
+
+#else
+/* Built without user namespaces: root runs every sandbox, and an
+ * ordinary user is told so; --userns itself is refused by the parser. */
+static inline bool userns_rootless(void)
+{
+	return geteuid() != 0;
+}
+
+static inline const char *userns_refusal(const struct config *cfg)
+{
+	(void)cfg;
+	return userns_rootless() ? "an ordinary user cannot make namespaces: "
+				   "run hutch as root" : NULL;
+}
+
+static inline const char *userns_forbidden(void)
+{
+	return NULL;
+}
+
+static inline pid_t userns_clone(void)
+{
+	return -1;
+}
+
+static inline void userns_map(const struct config *cfg, pid_t child, int ready_fd,
+			      int go_fd)
+{
+	(void)cfg;
+	(void)child;
+	(void)ready_fd;
+	(void)go_fd;
+}
+
+static inline void userns_enter(int go_fd, bool rootless)
+{
+	(void)go_fd;
+	(void)rootless;
+}
+
+static inline void userns_become_root(bool rootless)
+{
+	(void)rootless;
+}
+#endif
 
 #endif

@@ -19,3 +19,8 @@ BOARD_ARCH := mips
 BOARD_CFLAGS := -mtune=24kc
 BOARD_QEMU_CPU := 24Kc
 BOARD_PAGES := 4K
+# A router's hutch: configs/router.config (seccomp, syslog, hutch stop and
+# check; no pty relay, user namespaces, --output or device allow-list),
+# built in build/ath79 (another, PROFILE= or HUTCH_CONFIG= on the command
+# line, in build/ath79-NAME).
+BOARD_PROFILE := router

@@ -16,3 +16,8 @@ BOARD_ARCH := mipsel
 BOARD_CFLAGS := -mtune=1004kc
 BOARD_QEMU_CPU := 24Kc
 BOARD_PAGES := 4K
+# A router's hutch: configs/router.config (seccomp, syslog, hutch stop and
+# check; no pty relay, user namespaces, --output or device allow-list),
+# built in build/mt7621 (another, PROFILE= or HUTCH_CONFIG= on the command
+# line, in build/mt7621-NAME).
+BOARD_PROFILE := router

@@ -11,6 +11,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature seccomp limits
 
 # --- --chroot: MS_MOVE + chroot instead of pivot_root ---------------------------
 

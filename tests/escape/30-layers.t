@@ -17,6 +17,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature seccomp
 
 host_dev=$(stat -c '%Hd:%Ld' /)
 host_uts=$(readlink /proc/self/ns/uts)

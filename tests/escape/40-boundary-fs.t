@@ -14,6 +14,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature limits
 
 require_cmd mknod mount umount gcc
 submount=

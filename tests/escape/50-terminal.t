@@ -17,6 +17,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature tty
 require_cmd script=bsdutils mkfifo
 
 export HUTCH root tmp

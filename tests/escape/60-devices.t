@@ -19,6 +19,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature devices seccomp
 require_cmd mknod
 
 name=dv-$$

@@ -9,6 +9,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature userns limits
 require_cmd pgrep
 
 name=lim-$$

@@ -22,6 +22,7 @@
 
 # shellcheck source=tests/escape/lib.sh
 source "$(dirname "$0")/lib.sh"
+require_feature output daemon control
 
 require_cmd setpriv unshare strace mkfifo truncate
 as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)

@@ -415,8 +415,10 @@ is "$rc:$(head -n 1 <<<"$out")" "0:$(head -n 1 <<<"$(timeout 10 "$HUTCH" --help)
 for flag in --version -V; do
 	run_hutch "$flag"
 	is "$rc" 0 "$flag exits 0"
-	like "$out" '^hutch [0-9]+\.[0-9]+\.[0-9]+$' "$flag prints 'hutch X.Y.Z'"
-	is "$(wc -l <<<"$out")" 1 "$flag prints one line"
+	like "$(head -n 1 <<<"$out")" '^hutch [0-9]+\.[0-9]+\.[0-9]+$' "$flag prints 'hutch X.Y.Z'"
+	like "$(sed -n 2p <<<"$out")" '^features:( [+-][a-z]+)+ \(profile [a-z0-9_.-]+\)$' \
+		"$flag prints the features line second"
+	is "$(wc -l <<<"$out")" 2 "$flag prints two lines"
 	is "$err" "" "$flag writes nothing to stderr"
 done
 

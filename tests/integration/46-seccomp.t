@@ -11,6 +11,7 @@
 # Needs root. HUTCH and ROOTFS come from `make check-integration`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+require_feature seccomp
 
 require_root
 require_cmd timeout mktemp

@@ -9,6 +9,7 @@
 # refused before anything is made. Last, the escape probe's attacks
 # (tests/escape) again with --userns.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature userns daemon control limits
 require_root
 require_cmd timeout pgrep setpriv stat unshare mount
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

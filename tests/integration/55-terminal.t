@@ -3,6 +3,7 @@
 # service gets a terminal (the sandbox's pty, relayed: an interactive shell
 # works), PID 1 takes it back between runs, and Ctrl-C stops the sandbox.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature tty
 require_root
 require_cmd script=bsdutils
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

@@ -12,6 +12,7 @@
 #     (dumb-init; tini leaves its child's), and its modes are as before on
 #     every way out.
 source "$(dirname "$0")/../lib/tap.sh"
+require_feature tty control
 require_root
 require_cmd script=bsdutils dumb-init=dumb-init tini=tini setsid=util-linux mkfifo stty
 . "$(dirname "$0")/../lib/sandbox.sh"

@@ -7,6 +7,7 @@
 # values refused before anything is made, a full disk that neither blocks
 # nor kills the service (and one line about it), and --daemon.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature output
 require_root
 require_cmd timeout pgrep stat mount umount mountpoint=util-linux
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

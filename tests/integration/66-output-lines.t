@@ -6,6 +6,7 @@
 # line tagged with the name; --output-rate drops and counts the excess and
 # keeps the rest in whole lines; a character device is fed by splice(2).
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature output
 require_root
 require_cmd timeout seq dmesg unshare busybox strace od stat awk pgrep
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

@@ -6,6 +6,7 @@
 # makes --daemon fail with its code and its exit line, and leaves nothing
 # running; --daemon-settle 0 reports at the exec.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature daemon output control
 . "$(dirname "$0")/../lib/sandbox.sh"
 require_root
 require_cmd timeout pgrep readlink

@@ -4,6 +4,7 @@
 # whatever way hutch ends. cgroup v2 is tested in a QEMU guest
 # (tests/qemu), since this machine runs v1.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature limits
 require_root
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
 CG=/sys/fs/cgroup

@@ -4,6 +4,7 @@
 # produced for real: hierarchies unmounted in a private mount namespace,
 # namespaces switched off by sysctl inside a user namespace.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature check limits
 require_root
 require_cmd unshare=util-linux
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

@@ -5,6 +5,7 @@
 # service runs; setup errors still fail), --pidfile, and --log kmsg and
 # syslog read back.
 . "$(dirname "$0")/../lib/tap.sh"
+require_feature control daemon
 require_root
 require_cmd busybox=busybox-static dmesg=util-linux
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"

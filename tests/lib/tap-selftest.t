@@ -95,6 +95,30 @@ is "$rc" 255 "require_cmd bails out on a missing command"
 like "$out" '^Bail out! missing commands: hutch-no-such-cmd \(Debian package unknown\), unshare-no-such \(Debian package util-linux\)' \
 	"require_cmd names each missing command and its package"
 
+# require_feature: a stand-in hutch whose --version names its features
+printf '#!/bin/sh\necho "hutch 0.1.0"\necho "features: +seccomp -userns (profile tiny)"\n' \
+	>"$tmp/hutch"
+chmod +x "$tmp/hutch"
+run_t sh "HUTCH=$tmp/hutch
+require_feature seccomp
+ok 'seccomp is there' true
+done_testing"
+is "$rc:$out" "0:ok 1 - seccomp is there
+1..1" "require_feature goes on when the feature is built"
+run_t sh "HUTCH=$tmp/hutch
+require_feature seccomp userns
+ok 'never reached' false"
+is "$rc:$out" "0:1..0 # SKIP this hutch is built without userns (profile tiny)" \
+	"require_feature skips the file, naming the feature and the profile"
+run_t sh "HUTCH=$tmp/hutch
+has_feature seccomp && ok 'has +seccomp' true
+has_feature userns || ok 'has not -userns' true
+done_testing"
+is "$rc" 0 "has_feature tells + from -"
+run_t sh "HUTCH=$tmp/hutch
+has_feature seccom"
+is "$rc" 255 "has_feature bails out on a name the build does not know"
+
 run_t sh 'ok $? "status first"'
 is "$rc" 255 "ok STATUS DESC (the wrong form) bails out"
 

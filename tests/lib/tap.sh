@@ -34,10 +34,17 @@
 #             require_root         bail out unless uid 0
 #             require_cmd CMD[=PKG]...  bail out naming each missing command
 #                                  and the Debian package that brings it
+#             has_feature NAME     0 when $HUTCH is built with feature NAME
+#                                  (its --version line: +seccomp), else 1
+#             require_feature NAME...  skip the whole file ("1..0 # SKIP
+#                                  this hutch is built without NAME (profile
+#                                  P)") unless $HUTCH has every NAME
 #
-# Deliberately absent: skip and skip_all. A test that cannot run is a
-# failure the machine's owner must fix (tools/deps.sh installs what is
-# missing), not a silent pass.
+# The one skip there is: a feature the build left out (configs/*.config).
+# Otherwise a test that cannot run is a failure the machine's owner must
+# fix (tools/deps.sh installs what is missing), not a silent pass; and the
+# full profile, which make check builds, has every feature, so nothing is
+# skipped there.
 #
 # Everything here is POSIX sh (no `local`): the globals are _tap_-prefixed,
 # one set per function, so `ok DESC wait_for ...` does not clobber itself.
@@ -190,6 +197,38 @@ wait_for() {
 		"$@" >/dev/null 2>&1 && return 0
 		[ "$(date +%s)" -le "$_tap_wf_end" ] || return 1
 		sleep 0.1
+	done
+}
+
+# _tap_features: $HUTCH's "features: +a -b ... (profile P)" line, once.
+_tap_features() {
+	[ -n "${_tap_features-}" ] && return 0
+	if [ -z "${HUTCH-}" ] || [ ! -x "$HUTCH" ]; then
+		bail_out "has_feature: HUTCH must name the hutch binary"
+	fi
+	_tap_features=$(${RUN-} "$HUTCH" --version 2>/dev/null | sed -n 's/^features: //p')
+	[ -n "$_tap_features" ] ||
+		bail_out "has_feature: $HUTCH --version prints no features line"
+}
+
+has_feature() {
+	_tap_features
+	case " $_tap_features " in
+	*" +$1 "*) return 0 ;;
+	*" -$1 "*) return 1 ;;
+	esac
+	bail_out "has_feature: $HUTCH knows no feature '$1' ($_tap_features)"
+}
+
+require_feature() {
+	for _tap_rf in "$@"; do
+		has_feature "$_tap_rf" && continue
+		if [ "$_tap_run" -ne 0 ] || [ -n "$_tap_plan" ]; then
+			bail_out "require_feature: must come before the first test"
+		fi
+		printf '1..0 # SKIP this hutch is built without %s %s\n' "$_tap_rf" \
+			"$(printf '%s\n' "$_tap_features" | sed -n 's/.*(\(profile [^)]*\)).*/(\1)/p')"
+		exit 0
 	done
 }
 

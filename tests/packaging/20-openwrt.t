@@ -84,12 +84,22 @@ is "$(cat "$ipkg/lib/upgrade/keep.d/hutch")" /etc/hutch/ "sysupgrade keeps /etc/
 ok "/etc/hutch exists for the configs" test -d "$ipkg/etc/hutch"
 ok "MIPS, 64 KiB-aligned (tools/elfcheck.sh)" "$top/tools/elfcheck.sh" "$bin" R3000
 like "$(readelf -S "$bin")" '\.symtab' "not stripped (NOSTRIP=1): OpenWrt strips the package"
-is "$(qemu-mipsel-static -cpu 24Kc "$bin" --version)" "hutch 0.1.0" \
+is "$(qemu-mipsel-static -cpu 24Kc "$bin" --version | head -n 1)" "hutch 0.1.0" \
 	"it runs (qemu-mipsel on a 24Kc, no FPU): hutch --version"
 ok "/etc/init.d/hutch is executable" test -x "$ipkg/etc/init.d/hutch"
 cmp -s "$ipkg/etc/init.d/hutch" "$top/init/procd/hutch"
 is "$?" 0 "and is init/procd/hutch"
 diag "$(readelf -h "$bin" | grep -E 'Flags|Machine')"
 diag "size: $(stat -c %s "$bin") bytes"
+
+# --- menuconfig's profile choice reaches hutch's make ------------------------------
+like "$mk" 'config HUTCH_PROFILE_ROUTER' "menuconfig offers hutch's profiles (full, router, tiny)"
+like "$mk" '^PKG_CONFIG_DEPENDS:=CONFIG_HUTCH_PROFILE_FULL' "and a change of profile rebuilds the package"
+make -C "$pkg" TOPDIR="$top/tests/packaging/openwrt-sdk" BUILD_DIR="$tmp/build-router" \
+	TARGET_CC="$cc" TARGET_CFLAGS="$cflags" TARGET_LDFLAGS="$ldflags" \
+	CONFIG_HUTCH_PROFILE_ROUTER=y >>"$tmp/build.log" 2>&1
+is "$?" 0 "CONFIG_HUTCH_PROFILE_ROUTER=y builds" || tail -n 30 "$tmp/build.log" >&2
+like "$(qemu-mipsel-static -cpu 24Kc "$tmp/build-router/ipkg-hutch/usr/sbin/hutch" --version)" \
+	'^features: .* \(profile router\)$' "a router hutch, as --version says"
 
 done_testing

@@ -27,6 +27,18 @@ HUTCH_MAKE_OPTS = \
 	LDFLAGS="$(TARGET_LDFLAGS)" \
 	ARCH= BOARD= CROSS_COMPILE= NOSTRIP=1
 
+# The features (Config.in): a profile of hutch's configs/, or each one
+# given as HUTCH_<FEATURE>=y|n over the full profile (hutch names that
+# build "full-custom").
+HUTCH_PROFILE = $(if $(BR2_PACKAGE_HUTCH_PROFILE_ROUTER),router,$(if \
+	$(BR2_PACKAGE_HUTCH_PROFILE_TINY),tiny,full))
+HUTCH_MAKE_OPTS += PROFILE=$(HUTCH_PROFILE)
+ifeq ($(BR2_PACKAGE_HUTCH_PROFILE_CUSTOM),y)
+HUTCH_FEATURES = SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS HELP
+HUTCH_MAKE_OPTS += $(foreach f,$(HUTCH_FEATURES),\
+	HUTCH_$(f)=$(if $(BR2_PACKAGE_HUTCH_$(f)),y,n))
+endif
+
 define HUTCH_BUILD_CMDS
 	$(TARGET_MAKE_ENV) $(MAKE) $(HUTCH_MAKE_OPTS) -C $(@D)
 endef

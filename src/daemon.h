@@ -1,0 +1,71 @@
+/* daemon.h - --log kmsg|syslog, --pidfile and --daemon (HUTCH_DAEMON):
+ * what an init system that expects a daemon needs. Without the feature
+ * the parser refuses them, and these are stubs. */
+#ifndef HUTCH_DAEMON_H
+#define HUTCH_DAEMON_H
+
+#include "config.h"
+#include "output.h"
+#include "profile.h"
+
+#if HUTCH_DAEMON
+/* --log kmsg|syslog opened (before the root switch: /dev/log and
+ * /dev/kmsg are the host's), its descriptor; -1 for stderr. Dies when the
+ * target cannot be opened. */
+int daemon_log_open(const struct config *cfg);
+
+/* --pidfile: the launcher's pid, written next to FILE and renamed over
+ * it, through a directory only the caller or root own (trust.h). */
+void daemon_pidfile(const struct config *cfg);
+
+/* --daemon: the caller waits in this call (and exits there) until the
+ * launcher reports that the service has settled; the launcher goes on in
+ * a session of its own. Returns the pipe to report on. */
+int daemon_detach(const struct config *cfg, int log_fd);
+
+/* In the launcher: caller is the pipe the caller waits on. Sets *notify
+ * to the pipe for PID 1 (a byte once the service has run for
+ * --daemon-settle) and, without --output, gives the service /dev/null:
+ * nothing of the sandbox keeps the caller's descriptors. */
+void daemon_caller(struct output *out, struct config *cfg, int caller,
+		   int *notify);
+
+/* out->settled is readable: the service settled (the caller is told, and
+ * the launcher lets go of the caller's stderr), or PID 1 ended first (the
+ * caller gets the exit code when the launcher exits). */
+void daemon_settled(struct output *out);
+#else
+static inline int daemon_log_open(const struct config *cfg)
+{
+	(void)cfg;
+	return -1;
+}
+
+static inline void daemon_pidfile(const struct config *cfg)
+{
+	(void)cfg;
+}
+
+static inline int daemon_detach(const struct config *cfg, int log_fd)
+{
+	(void)cfg;
+	(void)log_fd;
+	return -1;
+}
+
+static inline void daemon_caller(struct output *out, struct config *cfg,
+				 int caller, int *notify)
+{
+	(void)out;
+	(void)cfg;
+	(void)caller;
+	(void)notify;
+}
+
+static inline void daemon_settled(struct output *out)
+{
+	(void)out;
+}
+#endif
+
+#endif
