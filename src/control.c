@@ -59,21 +59,25 @@ static const char *value_of(const char *text, const char *key, char *buf, size_t
 	return buf;
 }
 
-/* A pidfd of the launcher, or -1 (errno ENOSYS: a kernel before 5.3,
- * where only the racy kill(2) by pid is left). A pidfd stays with the
+/* A pidfd of the launcher, or -1: errno ESRCH when it is gone; ENOSYS
+ * on a kernel before 5.3, EMFILE and the like when none can be had now,
+ * where only the racy kill(2) by pid is left. A pidfd stays with the
  * process it was opened for; its start time, read again after the open,
  * tells that this is the launcher and not a process that got its pid. */
 static int launcher_pidfd(const struct proc_id *id)
 {
-	int fd = (int)syscall(SYS_pidfd_open, (pid_t)id->pid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)id->pid, 0), known;
 	struct proc_id now;
 
-	if (fd >= 0 && (proc_id_of(id->pid, &now) || now.start != id->start)) {
-		close(fd);
-		errno = ESRCH;
+	if (fd < 0)
 		return -1;
-	}
-	return fd;
+	known = proc_id_of(id->pid, &now);
+	if (known == 0 && now.start == id->start)
+		return fd;
+	close(fd);
+	/* gone, or another process with its pid; else unknown for now */
+	errno = known == 0 || known == -ESRCH ? ESRCH : -known;
+	return -1;
 }
 
 /* CTL_OK when NAME runs; CTL_NOT_RUNNING when there is no such sandbox;
@@ -89,8 +93,11 @@ static int find(struct target *t)
 	if (t->dirfd < 0)
 		return CTL_NOT_RUNNING;
 	state_path(t->base, t->name, path, sizeof path);
+	/* Stale only when the launcher is known to be gone: a pidfd_open
+	 * that fails for want of descriptors (EMFILE) or on an old kernel
+	 * (ENOSYS) leaves the pid and start time check alone. */
 	if (!launcher_alive(t->dirfd, &id) ||
-	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno != ENOSYS)) {
+	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno == ESRCH)) {
 		log_error("%s: stale state (launcher %ld is gone): removed %s", t->name,
 			  id.pid, path);
 		state_remove(t->base, t->name, t->dirfd);
@@ -211,7 +218,7 @@ static bool launcher_gone(struct target *t)
 {
 	struct proc_id id;
 
-	return proc_id_of(t->launcher, &id) != 0;
+	return proc_id_of(t->launcher, &id) == -ESRCH;
 }
 
 static int stop(struct target *t)

@@ -33,13 +33,18 @@ int proc_id_of(long pid, struct proc_id *id)
 	uint64_t start;
 
 	fmt(path, sizeof path, "/proc/%ld/stat", pid);
+	errno = 0;
 	if (pid <= 0 || read_small_file(AT_FDCWD, path, stat, sizeof stat) <= 0)
-		return -1;
+		/* No such file: the process is gone. Out of descriptors or
+		 * memory says nothing about it, and must not make a running
+		 * sandbox look stale (its record would be removed). */
+		return pid > 0 && errno && errno != ENOENT && errno != ESRCH ? -errno
+									 : -ESRCH;
 	/* "PID (COMM) STATE PPID ...": COMM may hold blanks and ')' */
 	p = strrchr(stat, ')');
 	if (!p || split_words(p + 2, fields, 24, ' ') < 20 ||
 	    parse_uint(fields[19], UINT64_MAX, &start) || fields[0][0] == 'Z')
-		return -1;
+		return -ESRCH;
 	id->pid = pid;
 	id->start = start;
 	return 0;
@@ -124,7 +129,14 @@ bool launcher_alive(int dirfd, struct proc_id *id)
 		return false;
 	id->pid = (long)p;
 	id->start = start;
-	return proc_id_of((long)p, &now) == 0 && now.start == start;
+	switch (proc_id_of((long)p, &now)) {
+	case 0:
+		return now.start == start;
+	case -ESRCH:
+		return false;
+	default:
+		return true; /* cannot tell now: never call a sandbox stale then */
+	}
 }
 
 void pidfile_remove(const char *path, const char *pid, size_t n)

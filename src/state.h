@@ -18,7 +18,9 @@ struct proc_id {
 	unsigned long long start;
 };
 
-/* 0 and *id filled when pid runs; -1 when it does not. */
+/* 0 and *id filled when pid runs; -ESRCH when it does not (gone, or a
+ * zombie); another -errno when /proc could not be read (EMFILE, ENOMEM):
+ * then nothing is known. */
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
@@ -43,7 +45,8 @@ ssize_t state_read_status(int dirfd, char *buf, size_t size);
 int state_open(const char *dir, const char *name, const char **found);
 
 /* Whether the launcher recorded in the directory still runs (its pid and
- * start time in *id either way, pid 0 if unreadable). */
+ * start time in *id either way, pid 0 if unreadable); true when /proc
+ * cannot tell right now (a transient error never makes a record stale). */
 bool launcher_alive(int dirfd, struct proc_id *id);
 
 /* Removes base/NAME and what is in it, and the launcher's --pidfile

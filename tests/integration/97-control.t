@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 require_feature control daemon
 require_root
-require_cmd busybox=busybox-static dmesg=util-linux
+require_cmd busybox=busybox-static dmesg=util-linux strace
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
 tmp=$(mktemp -d)
 S=$tmp/state
@@ -55,6 +55,20 @@ is "$(field launcher)" "$(launcher_of one)" "status: the launcher's pid"
 is "$(field service)" 2 "status: the service is PID 2 in the sandbox"
 is "$(field starts)" 1 "status: one start so far"
 is "$(field last)" none "status: no exit yet"
+
+# A transient error is not a stale sandbox: with pidfd_open failing for
+# want of descriptors (EMFILE), or the launcher's /proc/PID/stat unreadable
+# for the same reason, the control commands must not remove the record of
+# a launcher that runs (they did: "stale state ... removed").
+out=$(strace -f -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:error=EMFILE \
+	-- timeout 30 "$HUTCH" status --state-dir "$S" one 2>&1)
+is "$?" 0 "hutch status with pidfd_open failing (EMFILE): still running, exit 0" ||
+	diag "$out"
+ok "and the state is kept" test -f "$S/one/launcher"
+out=$(strace -f -qq -o /dev/null -P "/proc/$(launcher_of one)/stat" -e trace=openat \
+	-e inject=openat:error=EMFILE -- timeout 30 "$HUTCH" status --state-dir "$S" one 2>&1)
+ok "hutch status with the launcher's /proc/PID/stat unreadable (EMFILE) does not call it stale" \
+	test -f "$S/one/launcher" || diag "$out"
 
 out=$(h --state-dir "$S" --name one --root "$ROOTFS" -- /bin/true 2>&1)
 is "$?" 125 "a third start with a running sandbox's name: exit 125"
