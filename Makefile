@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hutch - a tiny static init and sandbox for services on small Linux devices.
 #
 #   make            build build/$(ARCH)/hutch and print its size

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # toolchain.mk - ARCH / BOARD / CROSS_COMPILE -> CC and the flags of a
 # static musl build. Included by the Makefile.
 #

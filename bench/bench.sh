@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/bench.sh - hutch against its peers and against the lower bound, in
 # one run: prints one table and writes bench/results.md. Run it through
 # `make bench` (which installs the peers and builds hutch, the BusyBox

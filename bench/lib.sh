@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/lib.sh - helpers for bench/bench.sh and its sections (sourced).
 #
 # Directories (absolute): B=build/bench, RAW=$B/raw (one file per series,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lowerbound - the fewest system calls that run a command the way hutch
  * does, as a floor for the start-to-exit benchmark (bench/bench.sh).
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/memory.sh - sections 3 and 5: memory of the supervising processes
 # while a service runs, and their idle cost. Sourced by bench/bench.sh.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/output.sh - 5c. the cost of --output: a flooding service (`yes`)
 # held to --cpu 10%, its output copied by the launcher to a file.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/profile.sh - where hutch's start-to-exit time goes: system calls
 # (strace -c over many runs, strace -T of one), the kernel's CPU profile
 # (perf record over many runs), and hutch's own instructions (callgrind on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/report.sh - the leak check, the goals, the table on stdout and
 # bench/results.md. Sourced by bench/bench.sh.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/restart-outage.sh - section 2b: the outage per crash under several
 # --restart-reset values (the run length that resets the backoff), for a
 # service that crashes now and then and for crash loops. Sourced by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/restart.sh - section 2: restart latency, from the service's exit to
 # its next exec; and 5b: hutch's CPU while a service crash-loops. Sourced
 # by bench/bench.sh.

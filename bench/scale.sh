@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/scale.sh - section 6: N sandboxes started at once, each running
 # sleep: time until all run, their memory, how both grow with N; all
 # stopped and checked gone. Sourced by bench/bench.sh.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/size.sh - section 4: binary size per board target against the
 # peers' static binaries, and what the bytes are. Sourced by bench/bench.sh.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stamp - a service for the restart benchmark (bench/bench.sh).
  *
  *   stamp [FILE [CODE]]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/start.sh - section 1: start-to-exit latency of /bin/true in a
 # sandbox (new PID, mount, UTS, IPC namespaces, root switched, proc
 # mounted), sourced by bench/bench.sh.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.c - finds the hierarchies, creates and removes the sandbox's
  * group, and moves PID 1 into it. The limits are in cgroup_limits.c. */
 #include "cgroup.h"

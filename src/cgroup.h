@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.h - cgroup v1 and v2 behind one small interface. The launcher
  * probes and creates the group and writes the limits; PID 1 joins it
  * before anything runs, so the service is limited from its first

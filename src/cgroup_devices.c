@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_devices.c - the device allow-list: the service opens the nodes
  * hutch put in its /dev and nothing else, whatever node it finds (one
  * shipped in the image, one on a bind). The check is the kernel's, at

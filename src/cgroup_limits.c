@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_limits.c - writes the limits, one checked write(2) per value,
  * and reads each back: what -v reports is what the kernel holds.
  *

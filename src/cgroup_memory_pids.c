@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_memory_pids.c - the limits beyond the CPU (HUTCH_LIMITS):
  * --memory and --memory-swap, --pids and its default, and the OOM
  * killer's count that PID 1 reports. Written through cgroup_set

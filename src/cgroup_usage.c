@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_usage.c - what a running sandbox's groups count now, for hutch
  * status: memory, processes and CPU time, read from the groups its PID 1
  * is in (its /proc/PID/cgroup, so --cgroup-parent and v1 or v2 need no

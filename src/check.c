@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c - `hutch check [OPTIONS]`: what the running kernel offers to the
  * given configuration, feature by feature, with the fix for what is
  * missing; then every refusal a start would make (preflight.h, the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h - `hutch check`: the kernel probe. */
 #ifndef HUTCH_CHECK_H
 #define HUTCH_CHECK_H

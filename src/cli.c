@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c - the command line: options (long, short, clustered flags), -f
  * FILE read in place, then the service's command. Later options override
  * earlier ones (a file's values included); repeatable ones accumulate. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h - what a sandbox is made of, as parsed from argv and -f FILE. */
 #ifndef HUTCH_CONFIG_H
 #define HUTCH_CONFIG_H

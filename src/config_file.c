@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_file.c - `-f FILE`: one `key = value` per line, the same keys as
  * the long options. A line whose first non-blank is '#' is a comment. A
  * value runs to the end of the line, blanks trimmed, quotes kept, except

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* control.c - the control commands. They trust a state directory only
  * while its launcher runs (pid and start time both match); a stale one
  * is removed and reported. Stop and restart wait for the outcome, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* control.h - hutch list | status | stop | restart | kill | reload | exec:
  * commands for sandboxes that run, through their state directories. */
 #ifndef HUTCH_CONTROL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* daemon.c - hutch beside an init system that expects a daemon
  * (HUTCH_DAEMON): --log kmsg|syslog, --pidfile, and --daemon with its
  * answer to the caller once the service has settled. */

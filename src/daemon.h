@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* daemon.h - --log kmsg|syslog, --pidfile and --daemon (HUTCH_DAEMON):
  * what an init system that expects a daemon needs. Without the feature
  * the parser refuses them, and these are stubs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev.c - a minimal /dev: a small tmpfs holding only the host's harmless
  * character devices (bind-mounted, so no mknod is needed and nothing new
  * reaches the hardware), a private devpts and a /dev/shm. Everything is

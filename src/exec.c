@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec.c - hutch exec NAME [--] CMD...: runs a command inside a running
  * sandbox as the service runs: same namespaces, root, cgroup, user and
  * groups, capabilities, no_new_privs and seccomp filter, each set by the

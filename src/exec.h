@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec.h - hutch exec NAME [--] CMD... (HUTCH_CONTROL): a command inside a running
  * sandbox, with everything the service has (namespaces, root, cgroup,
  * user and groups, capabilities, no_new_privs, seccomp filter). */

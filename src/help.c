@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* help.c - `hutch --help`, generated from the option table so that it
  * cannot drift from what the parser accepts. */
 #include "options_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* launcher.c - runs in the host's namespaces: validates against the host,
  * creates the PID namespace, forwards signals to PID 1 and reports how the
  * sandbox ended. It changes nothing on the system before its checks pass. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* launcher.h - the host side of a sandbox. */
 #ifndef HUTCH_LAUNCHER_H
 #define HUTCH_LAUNCHER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.c - messages to fd 2 with one write(2) each, so lines from the
  * launcher, PID 1 and the service never interleave mid-line. */
 #include "log.h"

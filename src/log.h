@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h - one-line messages on stderr, and a tiny printf-like formatter.
  *
  * hutch avoids stdio: a static binary with fprintf is about twice the size

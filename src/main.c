@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - entry point: parse everything first, then launch. */
 #include <string.h>
 #include <unistd.h>

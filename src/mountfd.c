@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mountfd.c - mounting onto descriptors. The root image may be writable by
  * someone else while hutch starts (its owner, another sandbox with it
  * bound in), who can swap a directory for a symlink or an empty one

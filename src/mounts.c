@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mounts.c - builds the sandbox's root and switches into it. The sequence
  * follows pivot_root(2): make / private, bind the new root onto itself (a
  * mount point, as pivot_root requires), mount inside it, pivot_root(".",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mounts.h - the sandbox's file system view. */
 #ifndef HUTCH_MOUNTS_H
 #define HUTCH_MOUNTS_H

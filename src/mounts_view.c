@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mounts_view.c - after the root switch: the view made read-only where it
  * must be, and checked from inside before the service runs. Mounts are
  * told apart by their mount id (mountinfo's first field; a descriptor's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c - the option table and the setters that validate each value.
  * Every value is checked here, before anything on the system is touched,
  * so a bad one costs one line and exit 125 (see main.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h - one table drives argv, config files and --help. */
 #ifndef HUTCH_OPTIONS_H
 #define HUTCH_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_devices.c - --device, the option of the device allow-list
  * (HUTCH_DEVICES: cgroup_devices.c). */
 #include "options_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_internal.h - shared by the option table (options.c), the config
  * file reader (config_file.c) and --help (help.c). Not for other parts. */
 #ifndef HUTCH_OPTIONS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_limits.c - the cgroup limit options: --cpu, --cpu-period,
  * --cpu-weight, --memory, --memory-swap, --pids, --cgroup-parent and
  * --cgroup-missing. Ranges are the kernel's own, so a value that passes

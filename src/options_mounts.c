@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_mounts.c - the options that shape the sandbox's file system and
  * environment: --bind, --ro-bind, --tmpfs, --env. Paths inside the
  * sandbox are absolute and never climb with "..". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_output.c - the option of --output beyond the generic setters
  * (HUTCH_OUTPUT: output.c). */
 #include "options_internal.h"

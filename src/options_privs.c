@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_privs.c - the options that say what the service may do: --user,
  * --cap-keep, --rlimit, --umask. Names are checked here; --user's names
  * are looked up later, in the sandbox's own /etc/passwd (privs.c). */

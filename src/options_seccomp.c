@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_seccomp.c - --seccomp off|default|FILE and --seccomp-action.
  * A FILE is read and checked here, like a config file, so that a bad one
  * costs one line naming FILE:LINE and exit 125 before anything is done;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c - --output FILE|syslog|kmsg. The launcher copies, not PID 1:
  * it is in the host's mount namespace, where FILE and FILE.1 live and can
  * be renamed, and it sleeps in poll(2) anyway. FILE grows to --output-max,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h - --output FILE|syslog|kmsg: the service's stdout and stderr,
  * through a pipe, copied by the launcher in whole lines: appended to a
  * host file with a size cap, or one message a line to hutch's log. The

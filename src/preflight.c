@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* preflight.c - the refusals a start makes on the host before it changes
  * anything, and hutch check's look at the root image, both through
  * preflight_fail: a start dies at the first, a check lists them all. */

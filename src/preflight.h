@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* preflight.h - the refusals of a start, each one function that the
  * start and `hutch check` both call: the start with no report (the first
  * refusal dies: one line, exit 125), check with one (every refusal is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* privs.c - the service's privileges. The order of the drop is the
  * kernel's: the bounding set needs CAP_SETPCAP, so it goes while still
  * root; setresuid to a non-root user clears the capabilities unless

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* privs.h - who the service runs as and what it may do: user and groups,
  * capabilities (bounding set included), no_new_privs, rlimits, umask. */
 #ifndef HUTCH_PRIVS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.c - the names of the optional parts, for refusing what this
  * build lacks (profile.h; --version's line is a constant there). */
 #include "profile.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.h - which optional parts this hutch is built with: the
  * profile's HUTCH_<FEATURE>=y|n (configs/NAME.config) come in as -D flags
  * (Makefile). A feature's header chooses its static inline stubs from

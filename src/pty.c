@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pty.c - the service's terminal. The service never gets the caller's
  * terminal: a terminal descriptor is a way to push input into it
  * (TIOCSTI), to take its foreground and read the user's next line, or to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pty.h - the service's terminal: a pty of the sandbox's own devpts, and
  * the launcher's relay between it and the caller's terminal. */
 #ifndef HUTCH_PTY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* respawn.c - backoff schedule, start limit and restart policy. */
 #include "respawn.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* respawn.h - when and how soon to start the service again. Pure logic, so
  * the schedule is unit-tested on every architecture without a kernel. */
 #ifndef HUTCH_RESPAWN_H

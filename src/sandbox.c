@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sandbox.c - PID 1 of the new PID namespace: enters the other namespaces,
  * builds the root, then supervises. Any setup failure exits 125, and since
  * everything happened inside the new namespaces, it dies with them. */

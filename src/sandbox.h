@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sandbox.h - what the child of the launcher does: PID 1 of the sandbox. */
 #ifndef HUTCH_SANDBOX_H
 #define HUTCH_SANDBOX_H

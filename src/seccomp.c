@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seccomp.c - the service's system call filter, as a classic BPF program
  * that hutch writes itself: no libseccomp, and none of the kernel's UAPI
  * headers, which musl's include path lacks on some cross routes. The few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seccomp.h - the service's system call filter: classic BPF that hutch
  * writes itself (no libseccomp), for the native ABI and, where the kernel
  * runs one beside it, the 32-bit compat ABI. README "Seccomp filter" has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seccomp_abi.h - for seccomp.c: the system call ABIs this build of hutch
  * filters. The numbers and the AUDIT_ARCH values are generated from the
  * kernel's headers (seccomp_table.h, tools/gen/seccomp-tables.sh); what is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* signals.c - signal sets as the kernel sees them: one bit per signal,
  * signal N at bit N-1, _NSIG - 1 signals. libc's helpers leave gaps:
  * musl's sigfillset and sigaddset skip 32, 33 and 34 (glibc's 32 and 33),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* signals.h - the signal sets and dispositions of the launcher, PID 1 and
  * the service, built as the kernel sees them (every signal from 1 to
  * SIGRTMAX), not with libc's set helpers, which leave gaps. */

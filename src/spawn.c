@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spawn.c - starts the service. The child reports a failed exec through a
  * close-on-exec pipe: a successful exec closes it (read() returns 0), a
  * failure writes the step and errno. PID 1 can so tell "cannot exec" (126)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spawn.h - one start of the service: fork, reset, exec. */
 #ifndef HUTCH_SPAWN_H
 #define HUTCH_SPAWN_H

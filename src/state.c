@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c - the state directory. Written by the launcher (who) and PID 1
  * (how the service is doing), read by the control commands; a launcher
  * killed with SIGKILL leaves it behind, so readers check that the launcher

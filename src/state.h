@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.h - each sandbox's state directory, STATE_DIR/NAME (/run/hutch/web
  * where there is a /run; statedir.h chooses STATE_DIR): who runs it and
  * how the service is doing, for `hutch list|status|stop|restart|kill`.

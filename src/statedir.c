@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* statedir.c - choosing the state directory by what the system has. Not
  * every system has /run: OpenWrt keeps its runtime files in /var/run (on
  * the /tmp tmpfs), an initramfs or early boot may have neither. State

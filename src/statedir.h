@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* statedir.h - where the state directories live when --state-dir is not
  * given: the first usable of a fixed list of places, the same list in the
  * same order for the launcher, the control commands, PID 1's mask and

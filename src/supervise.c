@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* supervise.c - the PID-1 loop. Every signal is blocked; one sigtimedwait()
  * takes them one at a time, with the next deadline (restart backoff or stop
  * timeout) as its timeout, or none: an idle supervisor makes no wakeups.

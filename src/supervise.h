@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* supervise.h - PID 1's loop: start, reap, forward, restart, stop. */
 #ifndef HUTCH_SUPERVISE_H
 #define HUTCH_SUPERVISE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sys.c - the bottom layer: EINTR is retried here, not at call sites. */
 #include "sys.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sys.h - small wrappers over system calls, shared by every part. They
  * return 0 or a negative errno; callers decide whether that is fatal. */
 #ifndef HUTCH_SYS_H

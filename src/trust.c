@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trust.c - checks on the host paths hutch trusts (see trust.h). A name
  * can only be changed by whoever may write its directory: so a directory
  * that only the caller and root can write, entered through names only they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trust.h - the host paths hutch trusts: the state directory and what is
  * in it, --output and --pidfile. Root acts on them; a path that another
  * user can change would let that user choose what root writes, removes or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.c - parsing of sizes and durations, with overflow checks. */
 #include "units.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.h - numbers with units as users write them: sizes (32M), durations
  * (100ms, 1.5s, 2m). Pure functions, unit-tested on every architecture.
  * Each returns 0, -EINVAL (not of that form) or -ERANGE (too large). */

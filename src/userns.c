@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* userns.c - --userns. The launcher clones PID 1 into a new user namespace
  * and a new PID namespace in one call: the kernel makes the user namespace
  * first, so it owns the PID namespace and every namespace PID 1 makes

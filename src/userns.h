@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* userns.h - --userns: PID 1 and the service in a user namespace of their
  * own, so that root inside is an unprivileged uid outside. */
 #ifndef HUTCH_USERNS_H

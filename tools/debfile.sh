@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # debfile.sh PKG:ARCH PATH CACHE_DIR
 #
 # Print the path of one file of a Debian package, unpacked once into

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # demo.sh - a short tour of what hutch does, for someone deciding whether to
 # use it. `make demo` runs it as root with HUTCH (the binary) and ROOTFS (a
 # BusyBox root file system) in the environment:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # deps.sh [-n] PKG[:ARCH]...
 #
 # Make sure Debian packages are installed, so that a build or test step fails

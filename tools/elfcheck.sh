@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # elfcheck.sh FILE [MACHINE [FLAGS]]
 #
 # Check that FILE is what hutch must be on every board: a static executable

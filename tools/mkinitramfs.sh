@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mkinitramfs.sh OUTFILE ARCH HUTCH_BIN BUSYBOX INIT_SCRIPT [EXTRA[:DEST]...]
 #
 # Build the initramfs of the QEMU system tests (a gzip'd newc cpio), without

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mkrootfs.sh OUTDIR BUSYBOX [EMULATOR [ARGS...]]
 #
 # Build a BusyBox root file system for hutch at OUTDIR:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # musl-source.sh TRIPLET PREFIX
 #
 # Build musl from Debian's own source package with Debian's GNU cross

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # qemu-kernel.sh ARCH CACHE_DIR
 #
 # Print the path of a Debian kernel (vmlinuz) for ARCH, fetched once into

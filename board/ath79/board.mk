@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # MIPS routers on the Atheros/Qualcomm ath79 family (OpenWrt target
 # ath79: TP-Link Archer C7 and WR/WDR series, GL.iNet AR150/AR300M,
 # Ubiquiti AirMax, and many more, the largest OpenWrt router family):

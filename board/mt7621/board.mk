@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # MIPS routers on the MediaTek MT7621 (OpenWrt target ramips/mt7621:
 # Ubiquiti EdgeRouter X, Xiaomi, GL.iNet, TP-Link and many more): 2x
 # MIPS 1004Kc, MIPS32r2 little-endian, no FPU, 128-512 MiB.

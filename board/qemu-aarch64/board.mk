@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # QEMU's virt machine with a Cortex-A53 (qemu-system-aarch64 -M virt -cpu
 # cortex-a53) and Debian's arm64 kernel: the machine of the arm64 system
 # tests (tests/qemu).

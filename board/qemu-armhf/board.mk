@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # QEMU's virt machine with a Cortex-A15 (qemu-system-arm -M virt -cpu
 # cortex-a15) and Debian's armmp kernel: the machine of the armhf system
 # tests (tests/qemu). Plain Debian armhf code (ARMv7-A, Thumb-2,

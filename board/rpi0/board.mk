@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi Zero, Zero W and Pi 1 (A, B, A+, B+, CM1): BCM2835, one
 # ARM1176JZF-S (ARMv6 with VFPv2), 512 MiB at most.
 # ARCH armv6 is Debian's armel musl with ARMv6 code and VFP through the

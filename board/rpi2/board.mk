@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi 2 Model B v1.1: BCM2836, 4x Cortex-A7 (ARMv7-A, NEON,
 # VFPv4), 32-bit. (The v1.2 board has the Pi 3's BCM2837 and runs this
 # build too.)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi 3 (B, B+, A+), Zero 2 W and CM3 with a 32-bit userland
 # (Raspberry Pi OS armhf): BCM2837/RP3A0, 4x Cortex-A53 in AArch32 state.
 # Also right for a Pi 4 or 5 running a 32-bit userland: uname -m may say

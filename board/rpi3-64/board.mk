@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi 3 (B, B+, A+), Zero 2 W and CM3 with a 64-bit userland
 # (Raspberry Pi OS arm64, Debian arm64): 4x Cortex-A53, ARMv8.0-A. The
 # baseline of every 64-bit Pi: this build runs on the Pi 4 and 5 too.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi 4 Model B, Pi 400 and CM4: BCM2711, 4x Cortex-A72, 64-bit
 # userland (for a 32-bit one, use rpi3-32).
 # Pages: 4K (kernel8.img).

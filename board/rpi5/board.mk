@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Raspberry Pi 5 and CM5: BCM2712, 4x Cortex-A76 (ARMv8.2-A), 64-bit.
 # Pages: 16K. Raspberry Pi OS boots kernel_2712.img, built with 16K pages;
 # a binary whose segments are aligned to 4K dies there with SIGSEGV. Every

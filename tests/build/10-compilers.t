@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 10-compilers.t: hutch builds with the compilers a board owner or a
 # distribution brings, and what it builds runs a sandbox:
 #   - GCC 12 through musl-gcc (the default route: make check builds it),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2086 # $RUN and $sb are lists of words
 # qemu-user.t: hutch built for another architecture, run on this machine
 # through qemu-user: the options, then real sandboxes. `make check-cross`

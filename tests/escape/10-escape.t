@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 10-escape.t: every attack of the probe, from inside a sandbox that hutch
 # built with its default options (--root COPY --restart no, the service
 # root in the sandbox), must fail; where an attack could leave a trace, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 20-variants.t: the attacks that depend on options, and the ones the host
 # must watch while the sandbox is still running: --chroot, --read-only,
 # --user (setuid binaries, no_new_privs), --cap-keep, a cgroup (--pids) the

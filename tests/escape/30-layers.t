@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 30-layers.t: one defence at a time. Most attacks meet two defences, a
 # dropped capability and the seccomp filter (and the filter stops the call
 # before the kernel checks the capability); 10-escape.t shows that they

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 40-boundary-fs.t: the file-system boundary. Devices come only from
 # /dev's bound nodes (the root and every bind are nodev and nosuid, the
 # nodes read-only); without --root the host's view is read-only, sysfs and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 45-race.t: an ordinary host user who owns the root image races hutch's
 # setup. racer.c renames the image's proc, dev, tmp and mnt (a --ro-bind
 # target) away in a tight loop, puts an empty directory or a symlink (to

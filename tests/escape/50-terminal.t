@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 50-terminal.t: the caller's terminal cannot be reached from inside. hutch
 # runs on a real pty (script(1)) with a shell around it, as a user would
 # start it; the attacker is the probe (probe.c, "the caller's terminal").

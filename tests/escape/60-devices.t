@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 60-devices.t: devices are what hutch gave, nothing else. The service
 # finds device nodes it was not given (shipped in the image, on a host
 # file system reached through an inherited descriptor, made with mknod)

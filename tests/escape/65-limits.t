@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 65-limits.t: limits by default. A fork bomb is stopped by the default
 # --pids (15% of the smaller of kernel.pid_max and kernel.threads-max, as
 # systemd's DefaultTasksMax), and wins, up to a bounded count, with --pids

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 70-trusted-paths.t: the host paths hutch trusts, attacked by an ordinary
 # host user (nobody, through setpriv) racing root's start, and the files
 # of the image that PID 1 reads, attacked by whoever made the image.

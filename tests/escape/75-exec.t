@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 75-exec.t: hutch exec's child is born inside the sandbox's PID namespace
 # with the caller's full privileges, and keeps them until it has entered
 # everything and dropped them before its exec. A process of the sandbox

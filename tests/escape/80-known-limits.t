@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 80-known-limits.t: what the kernel does not isolate, shown to be as
 # README's "Security model" says (known limits), so that the text stays
 # true, and the advice given for each (and by `hutch check`) shown to work:

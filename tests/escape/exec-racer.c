@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec-racer.c - the attacker of 75-exec.t, run as a sandbox's service:
  * root of the sandbox without capabilities, no seccomp filter. For
  * SECONDS it walks /proc again and again, and for every other process

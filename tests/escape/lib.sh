@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the variables set here are the tests' to use
 # tests/escape/lib.sh: what the escape tests share. Sourced by each .t, it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* no-setattr.c - runs a command as on a kernel before 5.12: a seccomp
  * filter answers mount_setattr(2) with ENOSYS for it and everything it
  * starts, so hutch takes its fallbacks (a remount per mount, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe.c - the escape test suite's attacker. A static binary placed at
  * /probe in a copy of the test root; hutch runs it as the service:
  *

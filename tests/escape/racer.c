@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* racer.c - the attacker outside: an ordinary host user who owns a root
  * image swaps its entries while hutch starts from it. In a tight loop,
  * each NAME given is renamed away, replaced by an empty directory, a

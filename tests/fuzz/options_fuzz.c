@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_fuzz.c - libFuzzer harness for hutch's option and config-file
  * parser: options_parse() with src/options.c, cli.c, config_file.c,
  * options_limits.c, options_privs.c, units.c ... linked as they are,

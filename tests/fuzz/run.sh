@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh FUZZER SECONDS WORKDIR: one bounded libFuzzer run of the option
 # parser harness (tests/fuzz/options_fuzz.c), for `make check-fuzz` (60 s)
 # and `make fuzz` (longer).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # init/sysvinit/hutch-web on this machine, against real sandboxes: BusyBox
 # httpd in a sandbox on a free loopback port, driven through the script
 # alone (start, status, restart, stop), under dash and under BusyBox ash

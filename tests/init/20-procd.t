@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # init/procd/hutch, OpenWrt's procd init script, without OpenWrt: a fake
 # /etc/rc.common sources it as the real one does and runs start_service,
 # with procd_open_instance, procd_set_param and procd_close_instance

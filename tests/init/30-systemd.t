@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # init/systemd/hutch-web.service, without a running systemd: what can be
 # checked from the file alone.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The README's section "Starting hutch from an init system" shows parts of
 # the files in init/: they must not drift from the files the tests run.
 . "$(dirname "$0")/../lib/tap.sh"

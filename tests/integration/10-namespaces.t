@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 10-namespaces.t: the namespaces hutch puts a service in, seen from inside
 # and checked from the host: a PID namespace where hutch is PID 1 and the
 # service PID 2, its own hostname (UTS), IPC and mount namespaces, and the

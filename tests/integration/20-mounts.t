@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 20-mounts.t: the sandbox's file system. The root switch (pivot_root, and
 # --chroot), /proc, the minimal /dev, /tmp, the user's --bind, --ro-bind and
 # --tmpfs, --read-only, --workdir, mount points created in (or refused by) a

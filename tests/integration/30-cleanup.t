@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 30-cleanup.t: whatever way a sandbox ends - the service exits (0 or
 # not), SIGTERM or SIGKILL to the launcher, SIGKILL to PID 1, or hutch fails
 # during setup - nothing of it survives: no process of the sandbox, no

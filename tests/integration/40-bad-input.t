@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 40-bad-input.t: every kind of bad input is refused the same way: exit
 # 125, exactly one line on stderr that starts with "hutch" and names the
 # option (or FILE:LINE for a config file), nothing on stdout, and nothing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 45-seccomp-tables.t: src/seccomp_table.h is what
 # tools/gen/seccomp-tables.sh makes of the kernel's headers today
 # (regenerated and compared), and, read independently of the generator,

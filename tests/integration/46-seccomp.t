@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 46-seccomp.t: the system call filter from inside the sandbox. The default
 # list denies mount and unshare with EPERM while what it allows still works
 # (given the capability, so that the filter, not the missing capability,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # What the service may do: no capabilities by default (bounding set too),
 # no_new_privs, --user from the sandbox's own passwd, --cap-keep (ambient
 # for a non-root user), --rlimit, --umask, masked and read-only /proc,

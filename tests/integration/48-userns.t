@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --userns: as root, PID 1 in a new user namespace with the ids 0-65535
 # mapped to --userns-base (default 100000) and up, read from inside and
 # from the host (the service's ids, files it makes in a --bind directory,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Supplementary groups: --user keeps the groups the sandbox's own
 # /etc/group gives the user, --group-add adds more (a name there or a
 # number), and a group-owned file is readable only through them. Without

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 50-signals.t: signals reach the service through the launcher and through
 # PID 1; TERM and INT stop it, with SIGKILL after --stop-timeout; the service
 # starts with an empty signal mask, no ignored signals and only fds 0, 1, 2,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 52-signals-peers.t: hutch's signal semantics beside Debian's tini and
 # dumb-init, run side by side as the oracle (issue 12, items 1, 2, 6, 7,
 # 8): every signal from 1 to SIGRTMAX is forwarded (32-34 and the fault

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hutch in a terminal's foreground (script(1) gives it a real pty): the
 # service gets a terminal (the sandbox's pty, relayed: an interactive shell
 # works), PID 1 takes it back between runs, and Ctrl-C stops the sandbox.

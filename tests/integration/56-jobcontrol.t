@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 56-jobcontrol.t: signals to hutch's process group, job control and the
 # caller's terminal, with Debian's dumb-init (and tini) run side by side as
 # the oracle where they define the behaviour:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 60-respawn.t: restart policies, the backoff schedule, the start limit, a
 # stop during backoff, a sandbox that outlives restarts, and what a crash
 # loop or an idle supervisor costs. No timing is asserted but the generous

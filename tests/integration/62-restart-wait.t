@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 62-restart-wait.t: what happens between two runs. A restart waits until
 # the last run's processes are gone (a leftover holding the service's port
 # would make the new start fail); the leftovers get SIGTERM and

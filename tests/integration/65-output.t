@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --output FILE and --output-max SIZE: the service's stdout and stderr
 # appended to a host file by the launcher (hutch's own messages stay on its
 # stderr), rotated to FILE.1 at whole lines, an oversized FILE rotated at

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --output keeps whole lines: programs whose stdout is buffered (seq, yes)
 # write chunks that do not end at a newline, and FILE.1 must still end
 # with one and hold only whole lines; a line longer than the cap is cut

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --daemon returns the caller's descriptors and reports a crash loop as a
 # failure: x=$(hutch --daemon ...) returns once the service has run for
 # --daemon-settle, with or without --output, and nothing of the sandbox

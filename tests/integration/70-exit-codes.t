@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 70-exit-codes.t: hutch's exit code is the service's own, 128+N when it died
 # of signal N, 127 when the command is not found, 126 when it cannot be
 # executed, 125 when the sandbox could not be set up. An exec failure is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 80-orphans.t: PID 1 reaps every orphan (1,000 of them leave no zombie), and
 # what a service's main process leaves behind is killed before a restart and
 # when hutch ends. Processes of the sandbox are told from the host by their

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cgroup v1 limits on the build machine, for real: values written, limits
 # effective (measured from the group's own accounting), groups removed
 # whatever way hutch ends. cgroup v2 is tested in a QEMU guest

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hutch check: one line per feature, the fix for what is missing, exit 1
 # when the configuration needs something missing. Each missing feature is
 # produced for real: hierarchies unmounted in a private mount namespace,

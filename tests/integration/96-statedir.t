@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 96-statedir.t: the state directory on systems without /run (issue 13.1).
 # Each case runs in a private mount namespace (unshare -m) whose /run,
 # /var, /tmp and /dev/shm are replaced by tmpfs mounts as the case needs:

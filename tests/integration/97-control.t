@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Running alongside an init system: the state directory and the control
 # commands (list, status, stop, restart, kill) with their exit codes, two
 # sandboxes at once, a stale state directory, --daemon (returns once the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hutch exec NAME [--] CMD...: the command runs with everything the
 # service has, checked from outside: its /proc/PID/ns/* are the service's,
 # so are its cgroups, its ids, groups, capabilities, NoNewPrivs and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/lib/sandbox.sh: what the supervision tests (50, 60, 80) share, after
 # tap.sh: the environment check, a work directory, the cleanup of every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Self-test of tests/lib/tap.sh: prove tests/lib/tap-selftest.t
 #
 # Passing assertions are checked directly; failing ones only inside

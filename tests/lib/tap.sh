@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # tests/lib/tap.sh: a small TAP producer for hutch's shell tests, run by prove.
 # Source it from a POSIX sh or bash test script:

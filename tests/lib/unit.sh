@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # tests/lib/unit.sh: read a systemd unit file the way the tests need it.
 #

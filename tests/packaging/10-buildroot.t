@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # packaging/buildroot, the BR2_EXTERNAL tree, without Buildroot:
 #
 #   - Config.in files parse with kconfiglib (a Kconfig implementation)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # packaging/openwrt/hutch/Makefile, without OpenWrt: the Makefile itself is
 # run, as OpenWrt runs a package (make -C the package's directory with
 # TOPDIR set), against a stand-in TOPDIR (tests/packaging/openwrt-sdk:

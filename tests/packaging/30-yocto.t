@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # packaging/yocto/meta-hutch (its layer.conf and hutch_git.bb), without BitBake:
 #
 #   - tests/packaging/recipe.pl reads the recipe: every line a comment, an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/packaging/buildroot.mk: Buildroot's package infrastructure reduced
 # to what packaging/buildroot/package/hutch/hutch.mk uses, with Buildroot's
 # own commands (package/pkg-generic.mk): the rsync of a local site, the

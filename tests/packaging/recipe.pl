@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: MIT
 # tests/packaging/recipe.pl: a small reader for BitBake recipes, enough for
 # packaging/yocto/hutch_git.bb (tests/packaging/30-yocto.t).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/profiles/smoke.t: a smaller profile's hutch (configs/tiny.config,
 # router.config) does the seed's job for real, as root: a config file, the
 # root switch into $ROOTFS, PID 1 of a new PID namespace, a CPU limit in

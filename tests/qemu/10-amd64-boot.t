@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, amd64: Debian's own kernel, an initramfs of BusyBox and
 # hutch, hutch's --root on the initramfs (pivot_root's MS_MOVE + chroot
 # fallback), the cgroup v2 backend and the seccomp filter for real. Three

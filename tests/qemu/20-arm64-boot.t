@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, arm64: Debian's own arm64 kernel on QEMU's virt machine
 # with a Cortex-A53 (qemu-system-aarch64 -M virt -cpu cortex-a53), an
 # initramfs of BusyBox and hutch, hutch's --root on the initramfs

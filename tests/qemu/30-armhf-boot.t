@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, armhf: Debian's own armmp kernel on QEMU's virt machine
 # with a Cortex-A15 (qemu-system-arm -M virt -cpu cortex-a15), an
 # initramfs of BusyBox and the armhf hutch (ARMv7, the rpi2 and rpi3-32

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, armv6: the rpi0 build (ARCH=armv6: ARMv6 code, Debian's
 # armel musl) on QEMU's Raspberry Pi Zero (qemu-system-arm -M raspi0: a
 # BCM2835 with its ARM1176, 512 MiB) with Debian's own Pi kernel

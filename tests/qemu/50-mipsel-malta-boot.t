@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, mipsel: the mipsel build (MIPS32r2 little-endian, o32,
 # the mt7621 router board's ABI) on QEMU's MIPS Malta with a 24Kc, which
 # has no FPU, as routers have none (qemu-system-mipsel -M malta -cpu 24Kc

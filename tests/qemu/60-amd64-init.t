@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # QEMU system test, amd64: the init-system glue of init/ at boot, on
 # Debian's own kernel. Two boots:
 #

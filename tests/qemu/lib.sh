@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # tests/qemu/lib.sh: boot a QEMU guest and turn what its /init reports on
 # the serial console into TAP. Source it after tests/lib/tap.sh:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linked into the sanitizer build of hutch only (make check-sanitize).
  * LeakSanitizer is off: hutch allocates nothing on the heap (config.h),
  * and it cannot run here anyway, since hutch makes itself non-dumpable

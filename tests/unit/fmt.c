@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fmt.c - the formatter behind every message, and wait-status codes. */
 #include <errno.h>
 #include <limits.h>

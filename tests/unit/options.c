@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c - argv and config-file parsing, every default and every
  * bad-input message. Links the real parser (src/options.c, cli.c,
  * config_file.c). */

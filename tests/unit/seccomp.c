@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seccomp.c - the filter hutch builds: its size and shape per
  * architecture, and what it answers, by running it through a small
  * classic-BPF interpreter with the checks the kernel's loader makes. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tap.h - a minimal TAP producer for the C unit tests. Header-only, no
  * stdio (the tests link with the same musl flags as hutch). */
 #ifndef HUTCH_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.c - sizes, durations and plain numbers as users write them. */
 #include <errno.h>
 #include <stdint.h>

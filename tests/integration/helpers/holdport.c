@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* holdport PORT MIB LINGER_MS LOG: a stand-in for a daemon's worker that
  * holds the service's listening port. It binds 127.0.0.1:PORT (with
  * SO_REUSEADDR, as daemons do), listens, then touches MIB MiB of memory and

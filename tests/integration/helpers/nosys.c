@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nosys.c - runs a command as if the kernel were older: the system calls
  * named fail with ENOSYS, for the command and everything it starts.
  *

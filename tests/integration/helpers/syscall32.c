@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* syscall32.c - a probe for tests/integration/46-seccomp.t: one system call
  * made by an x86_64 process through another ABI's door, and what it
  * returned (a negative errno on failure):

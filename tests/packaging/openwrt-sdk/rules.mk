@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/packaging/openwrt-sdk/rules.mk: the part of OpenWrt's rules.mk that
 # packaging/openwrt/hutch/Makefile uses, under OpenWrt's names. The
 # toolchain variables (TARGET_CC, TARGET_CFLAGS, TARGET_LDFLAGS) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # t_rc: set by stop_launcher in /init
 # Scenario hutch_test=cgroupv2, sourced by /init (tests/qemu/guest/init):

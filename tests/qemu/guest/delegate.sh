@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Scenario hutch_test=delegate, sourced by /init: the cgroup arrangement of
 # init/systemd/hutch-web.service on a real cgroup v2 kernel, without

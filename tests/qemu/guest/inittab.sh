@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Scenario hutch_test=inittab: BusyBox init as the guest's PID 1, starting
 # hutch at boot from the line of init/busybox/inittab, as shipped.

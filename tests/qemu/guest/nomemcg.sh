@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Scenario hutch_test=nomemcg, sourced by /init (tests/qemu/guest/init):
 # booted with cgroup_disable=memory, the Raspberry Pi firmware's default.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/packaging/openwrt-sdk/include/package.mk: OpenWrt's package.mk
 # reduced to the steps a package without PKG_SOURCE goes through:
 # Build/Prepare, Build/Compile, Package/NAME/install into ipkg-NAME.

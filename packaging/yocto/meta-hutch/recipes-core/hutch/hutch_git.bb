@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 SUMMARY = "Tiny static init and sandbox for one service on small Linux devices"
 DESCRIPTION = "hutch runs one service in a small sandbox and keeps it running: \
 new PID, mount, UTS and IPC namespaces, its own root file system, cgroup \
