@@ -452,6 +452,9 @@ EXAMPLES_DIR = $(DESTDIR)$(PREFIX)/share/hutch/examples
 INIT_EXAMPLES := init/busybox/inittab init/sysvinit/hutch-web init/systemd/hutch-web.service \
 	init/systemd/hutch@.service \
 	init/procd/hutch
+# and the example configs of the board built for (BOARD=rpi2: cron.conf),
+# this machine's web.conf without one
+EXAMPLE_CONFS = $(wildcard board/$(or $(BOARD),x86_64)/*.conf)
 
 install: install-bin
 	install -D -m 0644 docs/hutch.8 $(DESTDIR)$(PREFIX)/share/man/man8/hutch.8
@@ -459,7 +462,8 @@ install: install-bin
 	  d=$(EXAMPLES_DIR)/$${f#init/}; mode=0644; [ ! -x $$f ] || mode=0755; \
 	  mkdir -p "$$(dirname "$$d")" && sed 's|/usr/sbin/hutch|$(PREFIX)/sbin/hutch|g' $$f >"$$d" && \
 	  chmod $$mode "$$d" || exit 1; done
-	install -D -m 0644 board/x86_64/web.conf $(EXAMPLES_DIR)/web.conf
+	$(Q)for f in $(EXAMPLE_CONFS); do \
+	  install -D -m 0644 $$f $(EXAMPLES_DIR)/$${f##*/} || exit 1; done
 
 install-bin: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hutch

@@ -117,4 +117,10 @@ unlicensed=$(cd "$top" && git ls-files 2>/dev/null | while read -r f; do
 done)
 is "$unlicensed" "" "every source file starts with SPDX-License-Identifier: MIT"
 
+# README: make install BOARD=rpi4 stages that board's binary and example
+# configs (it installed x86_64's web.conf for every board).
+plan_install=$(cd "$top" && make -n --no-print-directory install BOARD=rpi2 DESTDIR=/x 2>/dev/null)
+like "$plan_install" "board/rpi2/cron\.conf" "make install BOARD=rpi2 installs rpi2's example config"
+unlike "$plan_install" "board/x86_64/web\.conf" "and not x86_64's"
+
 done_testing
