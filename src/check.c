@@ -275,8 +275,11 @@ static void exposures(struct report *r)
 
 	if (userns_rootless())
 		return;
-	line(r, INFO, "inotify instances", "charged to host root's "
-	     "fs.inotify.max_user_instances, with --userns too", false);
+	/* Without --userns, a --user other than root is charged as itself:
+	 * the host's count of that uid, not root's. */
+	if (cfg->userns || service_is_root(cfg->user))
+		line(r, INFO, "inotify instances", "charged to host root's "
+		     "fs.inotify.max_user_instances, with --userns too", false);
 	if (cfg->userns && !cfg->userns_base) {
 		char why[160];
 
