@@ -117,8 +117,8 @@ unlike "$out" "ordinary user" "as root, no line about ordinary users"
 # What the kernel does not isolate, said as info lines for what applies.
 out=$("$HUTCH" check 2>&1)
 like "$out" '^info +inotify instances: charged to host root' "inotify: charged to host root"
-out=$("$HUTCH" check --root "$ROOTFS" --user 1000 2>&1)
-unlike "$out" 'inotify instances' "--user 1000 without --userns: its own uid is charged, no line"
+as_user=$("$HUTCH" check --root "$ROOTFS" --user 1000 2>&1)
+unlike "$as_user" 'inotify instances' "--user 1000 without --userns: its own uid is charged, no line"
 like "$out" '^info +host network as uid 0: .*--userns or --net none' \
 	"uid 0 on the host's network: abstract sockets, with the advice"
 unlike "$out" '^info +--userns range' "no --userns: no line about its range"
