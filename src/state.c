@@ -120,7 +120,7 @@ bool launcher_alive(int dirfd, struct proc_id *id)
 {
 	char text[128], *w[4];
 	uint64_t p, start;
-	struct proc_id now;
+	struct proc_id now = { 0, 0 }; /* the analyser cannot see that 0 means filled */
 
 	id->pid = 0;
 	if (state_read(dirfd, "launcher", text, sizeof text) <= 0 ||
@@ -291,7 +291,7 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 int state_create(const struct config *cfg, const char **base)
 {
 	char path[300], text[400];
-	struct proc_id self, other;
+	struct proc_id self = { 0, 0 }, other;
 	int top, dirfd;
 	bool existed;
 
