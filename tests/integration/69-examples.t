@@ -107,7 +107,7 @@ content() {
 # --- start every example -----------------------------------------------------------
 
 ids=()
-declare -A name_of launcher_of conf_of
+declare -A name_of launcher_of
 for conf in "$top"/board/*/*.conf; do
 	board=$(basename "$(dirname "$conf")")
 	id=$board-$(basename "$conf" .conf)
@@ -126,7 +126,6 @@ for conf in "$top"/board/*/*.conf; do
 	launchers+=($!)
 	launcher_of[$id]=$!
 	name_of[$id]=$name
-	conf_of[$id]=$conf
 	ids+=("$id")
 done
 

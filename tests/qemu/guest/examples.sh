@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2154 # t_rc: set by stop_launcher in /init
 # Scenario hutch_test=examples, sourced by /init (tests/qemu/guest/init):
 # two of the board examples on a booted Debian kernel, as shipped but for
 # the root (the initramfs's /rootfs) and their bind sources (under /tmp,
