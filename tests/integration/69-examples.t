@@ -4,8 +4,9 @@
 #   httpd, web, hello  BusyBox httpd answers on the config's port (BusyBox
 #                      wget from the host, in the sandbox's network);
 #                      hello also says hello;
-#   cron               crond runs a job: a file the job writes appears (a
-#                      crontab of this test, every minute: up to 70 s);
+#   cron               crond runs the jobs of root's and of service's
+#                      crontabs (this test's, every minute: up to 70 s):
+#                      the files they write appear;
 #   ntp                the clock's state is read (adjtimex, which the
 #                      filter lets by because sys_time is kept); rdate
 #                      cannot reach a server here, and its failure is the
@@ -85,6 +86,10 @@ content() {
 		# shellcheck disable=SC2016 # the job's shell expands it
 		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran' \
 			>"$d/src/srv/cron/crontabs/root"
+		# shellcheck disable=SC2016
+		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran-service' \
+			>"$d/src/srv/cron/crontabs/service"
+		chmod 1777 "$d/src/srv/cron/log" # for the service user's job
 		;;
 	ntp)
 		mkdir -p "$d/src/etc" && echo 'nameserver 127.0.0.1' >"$d/src/etc/resolv.conf"
@@ -180,6 +185,8 @@ check_cron() {
 	ok "$id: its every-minute job runs within 70 s" wait_for 70 test -s "$ran" ||
 		diag "$(cat "$tmp/$id/log")"
 	like "$(cat "$ran" 2>/dev/null)" '^job ran as root$' "$id: as root, the crontab's user"
+	ok "$id: the job of the service user's crontab runs too" wait_for 5 test -s "$ran-service"
+	like "$(cat "$ran-service" 2>/dev/null)" '^job ran as service$' "$id: as that user"
 	ok "$id: no job failed to switch user" not_logged "$id" "can't set groups|can't change"
 }
 
