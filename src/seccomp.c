@@ -124,6 +124,64 @@ _Static_assert(N_ABIS * (2 * SECCOMP_MAX_RULES + 64 + 2) + 1 <= PROG_MAX,
 static struct sock_filter prog[PROG_MAX];
 static struct sock_fprog fprog = { 0, prog };
 static uint32_t deny_ret; /* ERRNO | EPERM, or KILL_PROCESS */
+static uint64_t caps_kept; /* cfg->cap_keep: what the default list lets by */
+
+/* <linux/capability.h>: the capabilities that govern calls of the default
+ * list. */
+enum {
+	CAP_SYS_MODULE = 16, CAP_SYS_RAWIO = 17, CAP_SYS_PACCT = 20,
+	CAP_SYS_ADMIN = 21, CAP_SYS_BOOT = 22, CAP_SYS_TIME = 25,
+	CAP_SYS_TTY_CONFIG = 26, CAP_SYSLOG = 34, CAP_PERFMON = 38, CAP_BPF = 39
+};
+
+/* The filter follows the capabilities kept: a service given one with
+ * --cap-keep must be able to use it, so the default list lets through the
+ * calls that exist to exercise that capability (the kernel then checks
+ * it, as it would without a filter). Each row names the capability the
+ * kernel asks for (capabilities(7)); stored + 1, so that 0, what every
+ * row not named gets, is "none". Calls that are the sandbox's own walls
+ * get none, whatever is kept: the mount API, pivot_root and chroot (a
+ * chroot with CAP_SYS_CHROOT leaves the MS_MOVE + chroot root of
+ * --chroot), unshare, setns and clone's namespaces (CAP_SYS_ADMIN),
+ * open_by_handle_at (CAP_DAC_READ_SEARCH opens any file of a file system
+ * bound in, past the bind), the ptrace family (CAP_SYS_PTRACE is refused
+ * anyway), kexec_load and kexec_file_load (CAP_SYS_BOOT is kept for
+ * reboot, which in the sandbox's PID namespace ends the sandbox only;
+ * kexec would stage a kernel for the whole machine); and those no capability governs (keyctl, userfaultfd, io_uring,
+ * uselib, personality). */
+#define GOVERNED_BY(cap) ((cap) + 1)
+static const uint8_t governing_cap[DEFAULT_END] = {
+	[SC_settimeofday] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_stime] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_clock_settime] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_clock_settime64] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_clock_adjtime] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_clock_adjtime64] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_adjtimex] = GOVERNED_BY(CAP_SYS_TIME),
+	[SC_init_module] = GOVERNED_BY(CAP_SYS_MODULE),
+	[SC_finit_module] = GOVERNED_BY(CAP_SYS_MODULE),
+	[SC_delete_module] = GOVERNED_BY(CAP_SYS_MODULE),
+	[SC_reboot] = GOVERNED_BY(CAP_SYS_BOOT), /* in a PID namespace: ends it */
+	[SC_iopl] = GOVERNED_BY(CAP_SYS_RAWIO),
+	[SC_ioperm] = GOVERNED_BY(CAP_SYS_RAWIO),
+	[SC_acct] = GOVERNED_BY(CAP_SYS_PACCT),
+	[SC_vhangup] = GOVERNED_BY(CAP_SYS_TTY_CONFIG),
+	[SC_syslog] = GOVERNED_BY(CAP_SYSLOG),
+	[SC_swapon] = GOVERNED_BY(CAP_SYS_ADMIN),
+	[SC_swapoff] = GOVERNED_BY(CAP_SYS_ADMIN),
+	[SC_quotactl] = GOVERNED_BY(CAP_SYS_ADMIN),
+	[SC_lookup_dcookie] = GOVERNED_BY(CAP_SYS_ADMIN),
+	[SC_perf_event_open] = GOVERNED_BY(CAP_PERFMON), /* Linux 5.8+ */
+	[SC_bpf] = GOVERNED_BY(CAP_BPF),		 /* Linux 5.8+ */
+};
+
+/* Whether the default list lets call i by: its capability is kept. */
+static bool capability_kept_for(int i)
+{
+	unsigned cap = governing_cap[i];
+
+	return cap && (caps_kept >> (cap - 1) & 1);
+}
 
 /* An instruction's code and jumps in one word: call sites stay small. */
 #define OP(code, jt, jf) ((code) | (jt) << 16 | (jf) << 24)
@@ -196,10 +254,13 @@ static void personality_rule(int nr)
 	emit(LD_ABS, OFF_NR);
 }
 
+/* The default list: each call denied unless its capability is kept (a
+ * rule that allows it then, so that a list's later rules and its default
+ * deny do not catch it either). */
 static void default_rules(int abi)
 {
 	for (int i = 0; i < SC_personality; i++)
-		named_rule(i, abi, true);
+		named_rule(i, abi, !capability_kept_for(i));
 	personality_rule(number(SC_personality, abi));
 	clone_rule(number(SC_clone, abi));
 	named_rule(SC_clone3, abi, true);
@@ -344,6 +405,7 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 		return &fprog;
 	deny_ret = cfg->seccomp_kill ? SECCOMP_RET_KILL_PROCESS
 				     : SECCOMP_RET_ERRNO | EPERM;
+	caps_kept = cfg->cap_keep;
 	if (cfg->seccomp_mode == SECCOMP_LIST)
 		walk(&list, cfg->seccomp_list); /* checked when parsed */
 	emit(LD_ABS, OFF_ARCH);

@@ -91,6 +91,15 @@ struct data {
 #ifndef COMPAT_GETPID
 #define COMPAT_GETPID 20 /* i386, arm */
 #endif
+/* settimeofday of the compat ABI: 79 on i386, arm, s390, ppc; o32's 4079;
+ * riscv32 has only clock_settime64 (404). */
+#if defined __mips__
+#define COMPAT_SETTIMEOFDAY 4079
+#elif defined __riscv
+#define COMPAT_SETTIMEOFDAY 404
+#else
+#define COMPAT_SETTIMEOFDAY 79
+#endif
 
 static struct config cfg;
 static struct parse_error err;
@@ -167,13 +176,19 @@ static uint32_t call_clone(uint32_t arch, long nr, uint64_t flags)
 	return run(prog, &d);
 }
 
-static void build(int mode, const char *list, bool kill)
+static void build_keeping(int mode, const char *list, bool kill, uint64_t caps)
 {
 	memset(&cfg, 0, offsetof(struct config, text));
 	cfg.seccomp_mode = mode;
 	cfg.seccomp_list = list;
 	cfg.seccomp_kill = kill;
+	cfg.cap_keep = caps;
 	prog = seccomp_build(&cfg);
+}
+
+static void build(int mode, const char *list, bool kill)
+{
+	build_keeping(mode, list, kill, 0);
 }
 
 #define SC(x) { #x, SYS_##x }
@@ -329,6 +344,115 @@ static void default_filter(void)
 	is_num(prog->len, 0, "--seccomp off: no filter");
 }
 
+/* <linux/capability.h> */
+#define CAP(n) (1ULL << (n))
+#define CAP_SYS_MODULE 16
+#define CAP_SYS_RAWIO 17
+#define CAP_SYS_CHROOT 18
+#define CAP_SYS_PACCT 20
+#define CAP_SYS_ADMIN 21
+#define CAP_SYS_BOOT 22
+#define CAP_SYS_TIME 25
+#define CAP_SYS_TTY_CONFIG 26
+#define CAP_SYSLOG 34
+#define CAP_PERFMON 38
+#define CAP_BPF 39
+
+/* musl's 32-bit ports name the kernel's time32 calls so. */
+#ifndef SYS_settimeofday
+#define SYS_settimeofday SYS_settimeofday_time32
+#define SYS_clock_settime SYS_clock_settime32
+#endif
+#ifndef SYS_adjtimex /* rv32: only the time64 calls */
+#define SYS_adjtimex SYS_clock_adjtime64
+#define SYS_clock_adjtime SYS_clock_adjtime64
+#endif
+
+/* Each capability kept lets by the calls it governs, and only those. */
+static const struct {
+	int cap;
+	const char *name;
+	long nr;
+} governed[] = {
+	{ CAP_SYS_TIME, "adjtimex", SYS_adjtimex },
+	{ CAP_SYS_TIME, "clock_adjtime", SYS_clock_adjtime },
+	{ CAP_SYS_TIME, "clock_settime", SYS_clock_settime },
+	{ CAP_SYS_TIME, "settimeofday", SYS_settimeofday },
+#ifdef SYS_clock_settime64
+	{ CAP_SYS_TIME, "clock_settime64", SYS_clock_settime64 },
+	{ CAP_SYS_TIME, "clock_adjtime64", SYS_clock_adjtime64 },
+#endif
+	{ CAP_SYS_MODULE, "init_module", SYS_init_module },
+	{ CAP_SYS_MODULE, "finit_module", SYS_finit_module },
+	{ CAP_SYS_MODULE, "delete_module", SYS_delete_module },
+	{ CAP_SYS_BOOT, "reboot", SYS_reboot },
+#ifdef SYS_iopl
+	{ CAP_SYS_RAWIO, "iopl", SYS_iopl },
+	{ CAP_SYS_RAWIO, "ioperm", SYS_ioperm },
+#endif
+	{ CAP_SYS_PACCT, "acct", SYS_acct },
+	{ CAP_SYS_TTY_CONFIG, "vhangup", SYS_vhangup },
+	{ CAP_SYSLOG, "syslog", SYS_syslog },
+	{ CAP_SYS_ADMIN, "swapon", SYS_swapon },
+	{ CAP_SYS_ADMIN, "quotactl", SYS_quotactl },
+	{ CAP_PERFMON, "perf_event_open", SYS_perf_event_open },
+	{ CAP_BPF, "bpf", SYS_bpf },
+};
+
+static void kept_capabilities(void)
+{
+	size_t n = sizeof governed / sizeof governed[0];
+	size_t plain;
+
+	build(SECCOMP_DEFAULT, NULL, false);
+	plain = prog->len;
+	build_keeping(SECCOMP_DEFAULT, NULL, false, CAP(CAP_SYS_TIME));
+	is_num(prog->len, plain, "a kept capability does not change the filter's size");
+	ok(valid(prog), "and the program is valid");
+	for (size_t i = 0; i < n; i++) {
+		build_keeping(SECCOMP_DEFAULT, NULL, false, CAP(governed[i].cap));
+		is_num(call(NATIVE, governed[i].nr, 0), ALLOW,
+		       "capability %d kept: %s is let by", governed[i].cap, governed[i].name);
+		build_keeping(SECCOMP_DEFAULT, NULL, false, ~CAP(governed[i].cap));
+		is_num(call(NATIVE, governed[i].nr, 0), ERRNO(EPERM),
+		       "every capability but %d kept: %s is denied", governed[i].cap,
+		       governed[i].name);
+	}
+	/* The sandbox's walls stay, whatever is kept. */
+	build_keeping(SECCOMP_DEFAULT, NULL, false, ~0ULL);
+	is_num(call(NATIVE, SYS_mount, 0), ERRNO(EPERM), "all kept: mount is denied");
+	is_num(call(NATIVE, SYS_pivot_root, 0), ERRNO(EPERM), "pivot_root too");
+	is_num(call(NATIVE, SYS_chroot, 0), ERRNO(EPERM), "chroot too (CAP_SYS_CHROOT)");
+	is_num(call(NATIVE, SYS_unshare, 0), ERRNO(EPERM), "unshare too");
+	is_num(call(NATIVE, SYS_setns, 0), ERRNO(EPERM), "setns too");
+	is_num(call(NATIVE, SYS_open_by_handle_at, 0), ERRNO(EPERM),
+	       "open_by_handle_at too (CAP_DAC_READ_SEARCH)");
+	is_num(call(NATIVE, SYS_ptrace, 0), ERRNO(EPERM), "ptrace too");
+	is_num(call(NATIVE, SYS_kexec_load, 0), ERRNO(EPERM),
+	       "kexec_load too (CAP_SYS_BOOT is for reboot, which ends the sandbox only)");
+	is_num(call(NATIVE, SYS_keyctl, 0), ERRNO(EPERM), "keyctl too (no capability)");
+	is_num(call(NATIVE, SYS_io_uring_setup, 0), ERRNO(EPERM), "io_uring_setup too");
+	is_num(call_clone(NATIVE, SYS_clone, 0x40000000 | 17), ERRNO(EPERM),
+	       "clone(CLONE_NEWNET) too");
+	is_num(call(NATIVE, SYS_clone3, 0), ERRNO(ENOSYS), "clone3 stays ENOSYS");
+#ifdef COMPAT
+	build_keeping(SECCOMP_DEFAULT, NULL, false, CAP(CAP_SYS_TIME));
+	is_num(call(COMPAT, COMPAT_SETTIMEOFDAY, 0), ALLOW,
+	       "CAP_SYS_TIME kept: the compat ABI's settimeofday is let by too");
+	build(SECCOMP_DEFAULT, NULL, false);
+	is_num(call(COMPAT, COMPAT_SETTIMEOFDAY, 0), ERRNO(EPERM), "and denied without it");
+#endif
+	/* In a list, @default follows them too; a rule of the list's own wins. */
+	build_keeping(SECCOMP_LIST, "default deny\ndeny @default\n", false, CAP(CAP_SYS_TIME));
+	is_num(call(NATIVE, SYS_adjtimex, 0), ALLOW,
+	       "'deny @default' with CAP_SYS_TIME kept: adjtimex passes, default deny or not");
+	is_num(call(NATIVE, SYS_read, 0), ERRNO(EPERM), "while the list's default denies read");
+	build_keeping(SECCOMP_LIST, "deny adjtimex\ndeny @default\n", false, CAP(CAP_SYS_TIME));
+	is_num(call(NATIVE, SYS_adjtimex, 0), ERRNO(EPERM),
+	       "'deny adjtimex' before @default: the list's own rule wins over the capability");
+	is_num(call(NATIVE, SYS_clock_settime, 0), ALLOW, "clock_settime still passes");
+}
+
 static void lists(void)
 {
 	build(SECCOMP_LIST, "# a comment\n\n  \t\ndeny mkdirat\r\nallow mount\n"
@@ -466,6 +590,7 @@ static void options(void)
 int main(void)
 {
 	default_filter();
+	kept_capabilities();
 	lists();
 	bad_lists();
 	options();

@@ -7,9 +7,10 @@
 # machine's this is the only place where the filter's architecture check
 # and system call numbers meet a kernel.
 #
-#   native   the default list denies mount, unshare and setting the clock
-#            with EPERM (the capability kept, so that the filter is what
-#            refuses) while sethostname and mkdir work; --seccomp-action
+#   native   the default list denies mount and unshare with EPERM (the
+#            capability kept, so that the filter is what refuses) while
+#            sethostname and mkdir work, and lets adjtimex by since
+#            CAP_SYS_TIME is kept (the filter follows --cap-keep); --seccomp-action
 #            kill (SIGSYS: 31, or 12 on MIPS); --seccomp off; a FILE list.
 #   compat   when the initramfs has /rootfs/bin/busybox32, a BusyBox of the
 #            kernel's compat ABI (armhf on arm64, i386 on amd64): the same
@@ -45,15 +46,15 @@ sys=$(kill -l SYS)
 killed=$((128 + sys))
 t_diag "SIGSYS is $sys here: a service the filter kills exits $killed"
 
-# probe BB: the script of `BB sh -c`: calls the default list denies, and
-# two it allows. (BusyBox's date -s exits 0 even when the clock is not set:
-# only its message tells.)
+# probe BB: the script of `BB sh -c`: calls the default list denies, two
+# it allows, and adjtimex (a read: modes 0), which it lets by only because
+# CAP_SYS_TIME is kept.
 probe() {
 	cat <<EOF
 $1 grep ^Seccomp /proc/self/status
 $1 mkdir -p /tmp/m && $1 mount -t tmpfs none /tmp/m && echo mounted
 $1 unshare -U $1 true; echo unshare=\$?
-$1 date -s @\$($1 date +%s) >/dev/null
+$1 adjtimex -q; echo adjtimex=\$?
 $1 hostname box2 && $1 hostname
 $1 mkdir /tmp/d && echo made
 EOF
@@ -69,8 +70,8 @@ filtered() {
 	t_like "$out" 'mount: permission denied' "$1: as EPERM"
 	t_like "$out" 'unshare.*Operation not permitted' "$1: unshare is refused with EPERM"
 	t_like "$out" '^unshare=1$' "$1: and the applet fails"
-	t_like "$out" "can't set date: Operation not permitted" \
-		"$1: setting the clock is refused with EPERM, even with CAP_SYS_TIME kept"
+	t_like "$out" '^adjtimex=0$' \
+		"$1: adjtimex passes, CAP_SYS_TIME being kept (the filter follows --cap-keep)"
 	t_like "$out" '^box2$' "$1: sethostname (not on the list) works"
 	t_like "$out" '^made$' "$1: mkdir works"
 }
@@ -97,11 +98,10 @@ t_like "$out" "killed by signal $sys \\(SIGSYS\\)" "and says so"
 run "$H" -n off --seccomp off --cap-keep sys_admin,sys_time -- busybox sh -c "$(probe busybox)"
 t_like "$out" '^Seccomp:[[:space:]]+0$' "--seccomp off: no filter" || t_diag "$out"
 t_like "$out" '^mounted$' "--seccomp off: mount works (CAP_SYS_ADMIN kept)"
-# The call reaches the kernel, which may still refuse the time itself: a
-# machine without an RTC (raspi0) starts in 1970, and "now" is then before
-# the boot time (EINVAL).
-t_unlike "$out" "can't set date: Operation not permitted" \
-	"--seccomp off: setting the clock is not refused (CAP_SYS_TIME kept)"
+t_like "$out" '^adjtimex=0$' "--seccomp off: adjtimex runs"
+run "$H" -n notime -- busybox sh -c 'busybox adjtimex -q; echo adjtimex=$?'
+t_like "$out" '^adjtimex=1$' "without CAP_SYS_TIME kept, the filter refuses adjtimex" ||
+	t_diag "$out"
 
 run "$H" -n list --seccomp "$W/nomkdir" -- busybox sh -c "$(echo "$nomkdir" | sed 's/BB/busybox/g')"
 t_like "$out" '^mkdir=1$' "--seccomp FILE (deny mkdir, mkdirat, @default): mkdir fails" || t_diag "$out"
