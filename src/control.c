@@ -315,7 +315,7 @@ static int rebuild(struct target *t)
 		return CTL_FAILED;
 	}
 	if (t->status[0]) {
-		log_error("%s: not rebuilt, it runs on as it was: %s", t->name, t->status);
+		log_error("%s: not rebuilt, %s", t->name, t->status);
 		return CTL_FAILED;
 	}
 	if (wait_for(t, status_again))

@@ -257,14 +257,16 @@ static void rebuild_request(struct launch *l, int id)
 		rebuild_answer(id, "a rebuild is already under way");
 		return;
 	}
-	if (l->fds.terminals) {
-		rebuild_answer(id, "not with a terminal, which is relayed for one "
-			       "sandbox: stop it and start it again");
-		return;
-	}
-	if (rebuild_load(next, l->cfg, l->argc, l->argv, why, sizeof why)) {
+	if (l->fds.terminals)
+		fmt(why, sizeof why, "not with a terminal, which is relayed for one "
+		    "sandbox: stop it and start it again");
+	else if (!rebuild_load(next, l->cfg, l->argc, l->argv, why, sizeof why))
+		why[0] = '\0';
+	if (why[0]) {
+		char answer[sizeof why + 32];
 		log_error("rebuild refused, the sandbox runs on as it was: %s", why);
-		rebuild_answer(id, why);
+		fmt(answer, sizeof answer, "it runs on as it was: %s", why);
+		rebuild_answer(id, answer);
 		return;
 	}
 	log_info("rebuild: stopping the sandbox, to start it again from the "
@@ -278,7 +280,7 @@ static void rebuild_cancel(struct launch *l)
 {
 	if (!l->request)
 		return;
-	rebuild_answer(l->request, "stopped before the sandbox was rebuilt");
+	rebuild_answer(l->request, "a stop came first");
 	l->request = 0;
 }
 

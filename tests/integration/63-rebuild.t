@@ -116,6 +116,8 @@ for p in $procs; do
 done
 is "$stray" "" "and only the new sandbox's"
 is "$(cat "$tmp/err")" "" "nothing on stderr"
+is "$(h exec --state-dir "$S" rebuild-t1 -- cat /marker 2>&1)" B \
+	"hutch exec enters the new sandbox (its state was written again)"
 
 # --- a rebuild that cannot be: one line, the sandbox runs on ------------------
 echo "bogus-key = 1" >>"$conf"
@@ -190,4 +192,24 @@ ok "its output file has both runs' lines" wait_for 5 sh -c \
 	"[ \"\$(cat '$tmp/t2.log')\" = \"\$(printf 'A\nB')\" ]"
 h stop --state-dir "$S" rebuild-t2
 is "$?" 0 "and it stops"
+
+# --- a stop during a rebuild wins ---------------------------------------------
+# The service ignores SIGTERM: the rebuild's stop takes the stop timeout.
+names="$names rebuild-t3"
+h --daemon --state-dir "$S" --name rebuild-t3 --root "$tmp/current" --stop-timeout 3s \
+	-- /bin/sh -c 'trap "" TERM; while :; do sleep 1; done' </dev/null 2>"$tmp/err"
+is "$?" 0 "a sandbox whose service ignores SIGTERM starts"
+launcher=$(launcher_of rebuild-t3)
+h restart --state-dir "$S" --rebuild rebuild-t3 >"$tmp/t3.out" 2>&1 &
+rebuild_pid=$!
+ok "the rebuild has begun (PID 1 is stopping the service)" wait_for 5 sh -c \
+	"'$HUTCH' status --state-dir '$S' rebuild-t3 | grep -qx 'state: stopping'"
+h stop --state-dir "$S" rebuild-t3
+is "$?" 0 "hutch stop meanwhile: exit 0"
+wait "$rebuild_pid"
+is "$?" 1 "the rebuild exits 1"
+like "$(cat "$tmp/t3.out")" "rebuild-t3: not rebuilt, a stop came first" "and says a stop came first"
+ok "the launcher is gone" wait_for 5 sh -c "! kill -0 $launcher"
+is "$(ls -d /sys/fs/cgroup/*/hutch/rebuild-t3 /sys/fs/cgroup/hutch/rebuild-t3 2>/dev/null)" "" \
+	"no cgroup is left"
 done_testing
