@@ -31,12 +31,14 @@ bool preflight_fail(struct preflight *pf, const char *f, ...)
 	va_end(ap);
 	if (!pf)
 		die("%s", text + 9);
-	if (pf->first && !pf->failed)
-		fmt(pf->first, pf->size, "%s", text + 9);
 	n = n + 9 < sizeof text - 1 ? n + 9 : sizeof text - 2;
-	text[n++] = '\n';
-	if (!pf->first)
+	if (pf->first) { /* a rebuild's: the first refusal, said once by the launcher */
+		if (!pf->failed)
+			fmt(pf->first, pf->size, "%s", text + 9);
+	} else {
+		text[n++] = '\n';
 		write_all(STDOUT_FILENO, text, n);
+	}
 	pf->failed = true;
 	return false;
 }
