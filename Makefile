@@ -46,8 +46,9 @@ PREFIX ?= /usr/local
 # bytes (+3,400: the launcher's second start, the re-parse judged by the
 # start's checks, the queued request and its answer); router 86,888 ->
 # 90,392; aarch64 114,120 -> 117,712, router 95,744 -> 99,584; tiny,
-# without the control commands, 62,104 -> 62,584 (aarch64 68,848 -> 69,296). The budgets below moved
-# by as much, a margin of about 1.5 KiB kept.
+# without the control commands, 62,104 -> 62,584 (aarch64 68,848 ->
+# 69,296). The budgets below moved by as much, a margin of about 1.5 KiB
+# kept.
 SIZE_GOAL := 40960
 
 # --- Profiles: which optional features are built (configs/*.config) -----------
