@@ -42,6 +42,14 @@ PREFIX ?= /usr/local
 # groups) -> 92,888 (exec) -> 94,616 bytes (status's host pids and
 # cgroup usage, the help lines, exec's pty); exec is built with the
 # control commands (HUTCH_CONTROL). All four together: 103,544 bytes.
+# hutch restart --rebuild (issue 13 item 10, wip/rebuild), measured
+# against main (6fda4f5) built from the same path: 103,608 -> 107,008
+# bytes (+3,400: the launcher's second start, the re-parse judged by the
+# start's checks, the queued request and its answer); router 86,888 ->
+# 90,392; aarch64 114,120 -> 117,712, router 95,744 -> 99,584; tiny,
+# without the control commands, 62,104 -> 62,584 (aarch64 68,848 ->
+# 69,296). The budgets below moved by as much, a margin of about 1.5 KiB
+# kept.
 SIZE_GOAL := 40960
 
 # --- Profiles: which optional features are built (configs/*.config) -----------
@@ -67,7 +75,7 @@ FEATURE_SRCS.SECCOMP := src/seccomp.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
 FEATURE_SRCS.TTY := src/pty.c
-FEATURE_SRCS.CONTROL := src/control.c src/exec.c src/cgroup_usage.c
+FEATURE_SRCS.CONTROL := src/control.c src/exec.c src/cgroup_usage.c src/rebuild.c
 FEATURE_SRCS.CHECK := src/check.c
 FEATURE_SRCS.DAEMON := src/daemon.c
 FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
@@ -97,11 +105,11 @@ BIN := $(BUILD)/hutch
 # after the state directory, hutch check's refusals, groups and exec were
 # merged (router 70,120 -> 86,824, tiny 56,488 -> 62,056 on x86_64); a
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
-SIZE_BUDGET.full.x86_64 := 106496
-SIZE_BUDGET.router.x86_64 := 88064
+SIZE_BUDGET.full.x86_64 := 108544
+SIZE_BUDGET.router.x86_64 := 92160
 SIZE_BUDGET.tiny.x86_64 := 63488
-SIZE_BUDGET.full.aarch64 := 115712
-SIZE_BUDGET.router.aarch64 := 97280
+SIZE_BUDGET.full.aarch64 := 119296
+SIZE_BUDGET.router.aarch64 := 101376
 SIZE_BUDGET.tiny.aarch64 := 70656
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 

@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "exec.h"
 #include "log.h"
+#include "rebuild.h"
 #include "state.h"
 #include "statedir.h"
 #include "sys.h"
@@ -258,6 +259,72 @@ static int restart(struct target *t)
 	return CTL_FAILED;
 }
 
+/* hutch restart --rebuild: the request travels in the signal itself,
+ * SIGNAL_RESTART queued with the request's id as its value (rebuild.h),
+ * so no file can be left over to turn a later plain restart into a
+ * rebuild, nor a plain restart swallow this one. The id is our pid. */
+static int send_rebuild(const struct target *t)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof info);
+	info.si_signo = SIGNAL_RESTART;
+	info.si_code = SI_QUEUE;
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	info.si_value.sival_int = (int)getpid();
+	if (t->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, t->pidfd, SIGNAL_RESTART,
+				    &info, 0);
+	return (int)syscall(SYS_rt_sigqueueinfo, (pid_t)t->launcher, SIGNAL_RESTART,
+			    &info);
+}
+
+/* The launcher's answer to our request, "ok" or the refusal, in
+ * t->status (which a rebuild no longer needs); or the launcher ended. */
+static bool answered(struct target *t)
+{
+	char text[600], v[24];
+	uint64_t id;
+
+	if (launcher_gone(t))
+		return true;
+	if (state_read(t->dirfd, REBUILD_ANSWER, text, sizeof text) <= 0 ||
+	    parse_uint(value_of(text, "request", v, sizeof v), INT32_MAX, &id) ||
+	    id != (uint64_t)getpid())
+		return false; /* not yet, or another command's */
+	return value_of(text, "error", t->status, sizeof t->status)[0] ||
+	       strcmp(value_of(text, "result", v, sizeof v), "ok") == 0;
+}
+
+/* The new PID 1 wrote its first status (the launcher emptied it). */
+static bool status_again(struct target *t)
+{
+	char text[512];
+
+	return state_read_status(t->dirfd, text, sizeof text) > 0;
+}
+
+static int rebuild(struct target *t)
+{
+	if (send_rebuild(t))
+		return CTL_NOT_RUNNING;
+	t->status[0] = '\0';
+	if (!wait_for(t, answered) || launcher_gone(t)) {
+		log_error("%s: the launcher %s the rebuild (see its log)", t->name,
+			  launcher_gone(t) ? "ended during" : "did not answer");
+		return CTL_FAILED;
+	}
+	if (t->status[0]) {
+		log_error("%s: not rebuilt, %s", t->name, t->status);
+		return CTL_FAILED;
+	}
+	if (wait_for(t, status_again))
+		return CTL_OK;
+	log_error("%s: rebuilt, but its service did not start", t->name);
+	return CTL_FAILED;
+}
+
 /* The host's view beside the sandbox's: PID 1 and the service by their
  * host pids (the service found as signal_service finds it), the restarts,
  * and what the sandbox's own groups count now. */
@@ -397,10 +464,18 @@ int control_run(int argc, char **argv)
 	const char *dir = NULL;
 	struct target t = { 0 };
 	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
+	bool rebuild_asked = false;
 
-	if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
-		dir = argv[i + 1];
-		i += 2;
+	for (;;) {
+		if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
+			dir = argv[i + 1];
+			i += 2;
+		} else if (verb == RESTART && i < argc && strcmp(argv[i], "--rebuild") == 0) {
+			rebuild_asked = true;
+			i++;
+		} else {
+			break;
+		}
 	}
 	if (verb == LIST && i == argc) {
 		if (dir)
@@ -412,8 +487,8 @@ int control_run(int argc, char **argv)
 	if (verb == EXEC)
 		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
-		log_error("usage: hutch %s [--state-dir DIR] NAME%s", argv[1],
-			  verb == KILL ? " SIGNAL" : "");
+		log_error("usage: hutch %s [--state-dir DIR]%s NAME%s", argv[1],
+			  verb == RESTART ? " [--rebuild]" : "", verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
 	if (argc - i == 2 && (sig = signal_number(argv[i + 1])) <= 0) {
@@ -432,7 +507,7 @@ int control_run(int argc, char **argv)
 	/* hutch list NAME: whether its service runs (signal 0). */
 	found = verb == STATUS	? status(&t)
 	      : verb == STOP	? stop(&t)
-	      : verb == RESTART ? restart(&t)
+	      : verb == RESTART ? (rebuild_asked ? rebuild(&t) : restart(&t))
 	      : verb == RELOAD	? signal_service(&t, t.reload_signal)
 				: signal_service(&t, sig);
 	close(t.dirfd);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "control.h"
 #include "daemon.h"
 #include "exec.h"
 #include "log.h"
@@ -25,22 +26,11 @@
 #include "state.h"
 #include "privs.h"
 #include "pty.h"
+#include "rebuild.h"
 #include "sandbox.h"
 #include "signals.h"
 #include "sys.h"
 #include "userns.h"
-
-/* A CPU limit beyond the machine would be no limit at all. */
-static void check_cpus(const struct config *cfg)
-{
-	unsigned cpus = cpus_online();
-
-	if (cfg->cpu_milli > cpus * 1000ULL)
-		die("--cpu asks for %llu.%llu CPUs, but this machine has %u CPU%s "
-		    "online", (unsigned long long)cfg->cpu_milli / 1000,
-		    (unsigned long long)cfg->cpu_milli % 1000 / 100, cpus,
-		    cpus == 1 ? "" : "s");
-}
 
 static void new_pid_namespace(void)
 {
@@ -58,17 +48,63 @@ static void new_pid_namespace(void)
 	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
+/* The sandbox the launcher runs now. A rebuild (hutch restart
+ * --rebuild) replaces cfg and pid1; the rest is the launcher's own. */
+struct launch {
+	struct config *cfg;
+	pid_t pid1;
+	struct sandbox_fds fds;
+	struct output out;
+	struct relay tty;
+	int argc;
+	char **argv;
+	struct config *next; /* a rebuild's, judged good, while the old PID 1 stops */
+	int request;	     /* that rebuild's id, to answer; 0: none under way */
+};
+
+static void rebuild_request(struct launch *l, int id);
+static void rebuild_cancel(struct launch *l);
+static void rebuild_start(struct launch *l);
+
+/* sigqueue's SIGNAL_RESTART with a positive value: hutch restart
+ * --rebuild (rebuild.h). kill(2)'s, SI_USER, is a plain restart. */
+static bool rebuild_asked(const struct signalfd_siginfo *si)
+{
+	return HUTCH_CONTROL && si->ssi_signo == SIGNAL_RESTART &&
+	       si->ssi_code == SI_QUEUE && si->ssi_int > 0;
+}
+
+/* PID 1 ended: its code, or -1 when a rebuild started the next one. */
+static int pid1_ended(struct launch *l, int status)
+{
+	/* Every process of the namespace is gone with PID 1, and so is
+	 * every writer: read to the end. */
+	while (l->out.pipe >= 0)
+		output_copy(&l->out);
+	relay_finish(&l->tty);
+	if (WIFSIGNALED(status)) {
+		char name[16];
+		log_error("the sandbox's PID 1 was killed by signal %d (%s)",
+			  WTERMSIG(status), signal_name(WTERMSIG(status), name, sizeof name));
+	}
+	if (!HUTCH_CONTROL || !l->request)
+		return status_to_code(status);
+	rebuild_start(l);
+	return -1;
+}
+
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
  * sleeps in poll(2) on a signalfd, with --output the service's pipe, and
  * with a terminal the pty relay's descriptors (pty.c): nothing wakes it
  * but a signal, output or a keystroke. */
-static int forward_until_exit(pid_t child, const sigset_t *set,
-			      struct output *out, struct relay *tty)
+static int forward_until_exit(struct launch *l, const sigset_t *set)
 {
 	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
 				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct output *out = &l->out;
+	struct relay *tty = &l->tty;
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
@@ -89,28 +125,23 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
-			if (waitpid(child, &status, WNOHANG) != child)
+			if (waitpid(l->pid1, &status, WNOHANG) != l->pid1 ||
+			    (status = pid1_ended(l, status)) < 0)
 				continue;
-			/* Every process of the namespace is gone with PID 1,
-			 * and so is every writer: read to the end. */
-			while (out->pipe >= 0)
-				output_copy(out);
-			relay_finish(tty);
-			if (WIFSIGNALED(status)) {
-				char name[16];
-				log_error("the sandbox's PID 1 was killed by signal "
-					  "%d (%s)", WTERMSIG(status),
-					  signal_name(WTERMSIG(status), name,
-						      sizeof name));
-			}
 			close(fds[0].fd);
-			return status_to_code(status);
+			return status;
 		}
 		if (si.ssi_code == SI_USER && si.ssi_pid == (uint32_t)getpid())
 			continue; /* raised by our own write to a closed pipe */
+		if (rebuild_asked(&si)) {
+			rebuild_request(l, si.ssi_int);
+			continue;
+		}
+		if (HUTCH_CONTROL && (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
+			rebuild_cancel(l); /* a stop wins */
 		if (relay_signal(tty, (int)si.ssi_signo))
 			continue;
-		kill(child, (int)si.ssi_signo);
+		kill(l->pid1, (int)si.ssi_signo);
 		relay_after_forward(tty, (int)si.ssi_signo);
 	}
 }
@@ -197,18 +228,131 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 	return child;
 }
 
-int launcher_run(struct config *cfg)
+/* --- hutch restart --rebuild (rebuild.h) ------------------------------ */
+
+/* The answer the control command waits for, in the state directory. */
+static void rebuild_answer(int id, const char *error)
 {
-	struct sandbox_fds fds = { .notify = -1, .log = -1 };
-	static struct relay tty;
-	struct output out;
+	char text[600];
+
+	if (state_fd < 0)
+		return;
+	fmt(text, sizeof text, "request=%d\n%s=%s\n", id, error ? "error" : "result",
+	    error ? error : "ok");
+	state_write(state_fd, REBUILD_ANSWER, text);
+}
+
+/* The configuration is read again and judged before anything stops: a
+ * refusal leaves the sandbox running as it was. Good, PID 1 gets SIGTERM
+ * (the stop of hutch stop: stop timeout, then SIGKILL to what is left),
+ * and pid1_ended starts the next sandbox. The two spare configurations
+ * alternate, so neither the one running nor the first (whose strings the
+ * launcher's own state points to) is parsed over. */
+static void rebuild_request(struct launch *l, int id)
+{
+	static struct config spare[2];
+	struct config *next = l->cfg == &spare[0] ? &spare[1] : &spare[0];
+	char why[400];
+
+	if (l->request) {
+		rebuild_answer(id, "a rebuild is already under way");
+		return;
+	}
+	if (l->fds.terminals)
+		fmt(why, sizeof why, "not with a terminal, which is relayed for one "
+		    "sandbox: stop it and start it again");
+	else if (!rebuild_load(next, l->cfg, l->argc, l->argv, why, sizeof why))
+		why[0] = '\0';
+	if (why[0]) {
+		char answer[sizeof why + 32];
+		log_error("rebuild refused, the sandbox runs on as it was: %s", why);
+		fmt(answer, sizeof answer, "it runs on as it was: %s", why);
+		rebuild_answer(id, answer);
+		return;
+	}
+	log_info("rebuild: stopping the sandbox, to start it again from the "
+		 "configuration read anew");
+	l->next = next;
+	l->request = id;
+	kill(l->pid1, SIGTERM);
+}
+
+static void rebuild_cancel(struct launch *l)
+{
+	if (!l->request)
+		return;
+	rebuild_answer(l->request, "a stop came first");
+	l->request = 0;
+}
+
+/* unshare(CLONE_NEWPID) made the old sandbox's namespace the one of the
+ * launcher's next children; it died with its PID 1 (fork: ENOMEM), and
+ * the kernel makes a new one only below the namespace the caller is in
+ * (unshare: EINVAL while they differ). setns(2) to the launcher's own
+ * namespace first; with --userns, clone() made it and left ours alone. */
+static void own_pid_namespace(const struct config *cfg)
+{
+	int fd;
+
+	if (cfg->userns)
+		return;
+	fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWPID))
+		die("rebuild: cannot make a new PID namespace: %s", error_text(errno));
+	close(fd);
+}
+
+/* The old PID 1 is gone, every process of its namespace and its mount
+ * namespace with it; its cgroup goes here. Then a start as the first
+ * one, from the configuration judged in rebuild_request. A failure now
+ * (a cgroup limit the kernel refuses) ends the launcher as a failed
+ * start does: exit 125, nothing left behind. */
+static void rebuild_start(struct launch *l)
+{
+	int id = l->request;
+
+	l->request = 0;
+	close(l->fds.ready);
+	cgroup_remove(&cg);
+	l->cfg = l->next;
+	cgroup_probe(&cg, l->cfg, false);
+	own_pid_namespace(l->cfg);
+	if (state_fd >= 0) {
+		exec_profile_write(state_fd, l->cfg);
+		state_write_launcher(state_fd, l->cfg);
+		/* empty until the new PID 1 writes it: hutch restart
+		 * --rebuild waits for that */
+		(void)!ftruncate(l->fds.state, 0);
+	}
+	l->cfg->output_fd = -1;
+	if (l->out.path)
+		output_pipe(&l->out, l->cfg);
+	/* --daemon's caller still waiting: the new PID 1 tells it */
+	if (l->out.settled >= 0)
+		close(l->out.settled);
+	l->out.settled = -1;
+	l->fds.notify = -1;
+	daemon_caller(&l->out, l->cfg, l->out.caller, &l->fds.notify);
+	l->pid1 = start_pid1(l->cfg, &l->fds);
+	rebuild_answer(id, NULL);
+	log_info("rebuilt: a new sandbox runs%s%s", l->cfg->root ? " on " : "",
+		 l->cfg->root ? l->cfg->root : "");
+}
+
+int launcher_run(struct config *cfg, int argc, char **argv)
+{
+	static struct launch l;
+	struct sandbox_fds *fds = &l.fds;
 	const char *refusal;
 	sigset_t set;
-	pid_t child;
 	int code;
 
+	l.cfg = cfg;
+	l.argc = argc;
+	l.argv = argv;
+	fds->notify = -1;
 	privs_lock_self();
-	fds.log = daemon_log_open(cfg);
+	fds->log = daemon_log_open(cfg);
 	log_nonblocking();
 	cfg->rootless = userns_rootless();
 	refusal = userns_refusal(cfg);
@@ -217,7 +361,7 @@ int launcher_run(struct config *cfg)
 	/* The host paths must exist before anything starts: a mistyped
 	 * path costs one line and exit 125, and no namespace was made for it. */
 	preflight_host(cfg, NULL);
-	check_cpus(cfg);
+	preflight_cpus(cfg, NULL);
 	/* The caller's OOM score adjustment, for the service (spawn.c); the
 	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
 	 * user cannot lower it: nothing to restore then. */
@@ -229,7 +373,7 @@ int launcher_run(struct config *cfg)
 	/* Before daemonize: its waiting parent needs SIGCHLD too. */
 	supervised_signals(&set);
 	if (cfg->daemon) {
-		fds.notify = daemon_detach(cfg, fds.log);
+		fds->notify = daemon_detach(cfg, fds->log);
 		log_nonblocking(); /* fd 2 may be /dev/null now */
 	}
 	/* Blocked before anything is made on the system (state directory,
@@ -244,25 +388,25 @@ int launcher_run(struct config *cfg)
 	state_fd = state_create(cfg, &state_base);
 	if (state_fd >= 0)
 		exec_profile_write(state_fd, cfg);
-	fds.state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
+	fds->state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
 					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fds.state < 0 && state_fd >= 0)
+	if (fds->state < 0 && state_fd >= 0)
 		die("cannot create the status file: %s", error_text(errno));
 	daemon_pidfile(cfg);
-	output_open(&out, cfg);
-	daemon_caller(&out, cfg, fds.notify, &fds.notify);
+	output_open(&l.out, cfg);
+	daemon_caller(&l.out, cfg, fds->notify, &fds->notify);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
-	fds.terminals = pty_terminals();
-	cfg->tty_foreground = fds.terminals & 1;
-	relay_init(&tty, fds.terminals, &fds.tty);
-	child = start_pid1(cfg, &fds);
+	fds->terminals = pty_terminals();
+	cfg->tty_foreground = fds->terminals & 1;
+	relay_init(&l.tty, fds->terminals, &fds->tty);
+	l.pid1 = start_pid1(cfg, fds);
 	/* After the fork: PID 1 protects itself (sandbox.c) */
 	code = oom_protect(cfg);
 	if (code)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
-	code = forward_until_exit(child, &set, &out, &tty);
-	close(fds.ready);
+	code = forward_until_exit(&l, &set);
+	close(fds->ready);
 	clean_up();
 	return code;
 }

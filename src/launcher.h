@@ -6,8 +6,9 @@
 #include "config.h"
 
 /* Checks what can be checked on the host, starts PID 1 of a new PID
- * namespace, forwards signals to it and returns its exit code. */
-int launcher_run(struct config *cfg);
+ * namespace, forwards signals to it and returns its exit code. argv, as
+ * parsed into cfg, is parsed again for hutch restart --rebuild. */
+int launcher_run(struct config *cfg, int argc, char **argv);
 
 /* Protects the calling process from the OOM killer (oom_score_adj -1000)
  * when cfg->oom_score_adj holds the caller's value (root only). Returns 0 or -errno. */

@@ -64,5 +64,5 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(cfg.name, cfg.verbosity);
-	return probe ? check_run(&cfg) : launcher_run(&cfg);
+	return probe ? check_run(&cfg) : launcher_run(&cfg, argc, argv);
 }

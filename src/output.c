@@ -193,7 +193,7 @@ bool output_check(const char *path, struct preflight *pf)
 
 void output_open(struct output *out, struct config *cfg)
 {
-	int fds[2], err;
+	int err;
 
 	output_init(out, cfg);
 	if (!out->path)
@@ -201,6 +201,13 @@ void output_open(struct output *out, struct config *cfg)
 	err = out->log ? open_log(out) : open_host_file(out);
 	if (err)
 		die("--output %s: %s", out->path, error_text(-err));
+	output_pipe(out, cfg);
+}
+
+void output_pipe(struct output *out, struct config *cfg)
+{
+	int fds[2];
+
 	if (pipe_cloexec(fds))
 		die("cannot create a pipe: %s", error_text(errno));
 	/* Best effort: an ordinary user over fs.pipe-user-pages-soft keeps

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "mounts.h"
 #include "output.h"
 #include "privs.h"
@@ -32,8 +33,13 @@ bool preflight_fail(struct preflight *pf, const char *f, ...)
 	if (!pf)
 		die("%s", text + 9);
 	n = n + 9 < sizeof text - 1 ? n + 9 : sizeof text - 2;
-	text[n++] = '\n';
-	write_all(STDOUT_FILENO, text, n);
+	if (pf->first) { /* a rebuild's: the first refusal, said once by the launcher */
+		if (!pf->failed)
+			fmt(pf->first, pf->size, "%s", text + 9);
+	} else {
+		text[n++] = '\n';
+		write_all(STDOUT_FILENO, text, n);
+	}
 	pf->failed = true;
 	return false;
 }
@@ -118,6 +124,18 @@ void preflight_host(struct config *cfg, struct preflight *pf)
 				       m->kind == MOUNT_BIND ? "bind" : "ro-bind", m->src,
 				       m->src, error_text(errno));
 	}
+}
+
+/* A CPU limit beyond the machine would be no limit at all. */
+void preflight_cpus(const struct config *cfg, struct preflight *pf)
+{
+	unsigned cpus = cpus_online();
+
+	if (cfg->cpu_milli > cpus * 1000ULL)
+		preflight_fail(pf, "--cpu asks for %llu.%llu CPUs, but this machine has "
+			       "%u CPU%s online", (unsigned long long)cfg->cpu_milli / 1000,
+			       (unsigned long long)cfg->cpu_milli % 1000 / 100, cpus,
+			       cpus == 1 ? "" : "s");
 }
 
 int preflight_log(const struct config *cfg, struct preflight *pf)

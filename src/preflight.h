@@ -8,6 +8,7 @@
 #define HUTCH_PREFLIGHT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "log.h"
@@ -21,16 +22,22 @@
 
 struct preflight {
 	bool failed; /* a refusal was reported */
+	char *first; /* a rebuild's: the first refusal's text, not printed */
+	size_t size;
 };
 
-/* pf NULL: die() with the text. Else "missing  TEXT" on stdout, and
- * pf->failed. Returns false, for `return preflight_fail(...)`. */
+/* pf NULL: die() with the text. Else "missing  TEXT" on stdout (with
+ * pf->first, only the first TEXT, into it), and pf->failed. Returns
+ * false, for `return preflight_fail(...)`. */
 bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 
 /* The host's side, before anything is made: --root, the bind sources,
  * the --device nodes (their numbers filled in), --pidfile and --output
  * made absolute and not too long. */
 void preflight_host(struct config *cfg, struct preflight *pf);
+
+/* --cpu within the CPUs online. */
+void preflight_cpus(const struct config *cfg, struct preflight *pf);
 
 /* --log kmsg|syslog: the start's descriptor (log_open), check's connect
  * only; -1 for stderr; -errno after a refusal. */

@@ -181,8 +181,9 @@ static void remove_pidfile(int dirfd)
 
 static void remove_files(int dirfd)
 {
-	static const char *const files[] = { "launcher", "status", "exec",
-					      ".launcher.new", ".exec.new" };
+	static const char *const files[] = { "launcher", "status", "exec", "rebuild",
+					      ".launcher.new", ".exec.new",
+					      ".rebuild.new" };
 
 	remove_pidfile(dirfd);
 
@@ -290,7 +291,7 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 
 int state_create(const struct config *cfg, const char **base)
 {
-	char path[300], text[400];
+	char path[300];
 	struct proc_id self = { 0, 0 }, other;
 	int top, dirfd;
 	bool existed;
@@ -316,15 +317,25 @@ int state_create(const struct config *cfg, const char **base)
 		    "give this one another --name", cfg->name, other.pid);
 	if (existed)
 		remove_files(dirfd);
+	top = state_write_launcher(dirfd, cfg);
+	if (top)
+		die("cannot write %s/launcher: %s", path, error_text(-top));
+	return dirfd;
+}
+
+int state_write_launcher(int dirfd, const struct config *cfg)
+{
+	struct proc_id self;
+	char text[400];
+
+	if (proc_id_of((long)getpid(), &self))
+		return -ESRCH;
 	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
 	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
 	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
 	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
 	    cfg->pidfile ? "\n" : "");
-	top = state_write(dirfd, "launcher", text);
-	if (top)
-		die("cannot write %s/launcher: %s", path, error_text(-top));
-	return dirfd;
+	return state_write(dirfd, "launcher", text);
 }
 
 ssize_t state_read_status(int dirfd, char *buf, size_t size)

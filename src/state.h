@@ -35,6 +35,11 @@ int proc_id_of(long pid, struct proc_id *id);
  * is usable: the sandbox then runs without state. */
 int state_create(const struct config *cfg, const char **base);
 
+/* Launcher: "launcher" written again (state_create's first), with
+ * cfg's stop timeout and reload signal: after a rebuild, the new
+ * configuration's. 0 or -errno. */
+int state_write_launcher(int dirfd, const struct config *cfg);
+
 /* The status file's text, when a read of it is whole (its seq and end
  * lines agree; retried a few times while PID 1 rewrites it). */
 ssize_t state_read_status(int dirfd, char *buf, size_t size);
