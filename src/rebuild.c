@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rebuild.c - the launcher's configuration read again for `hutch restart
  * --rebuild`, and judged before the running sandbox is touched: a bad
  * line or a root that is not there leaves the service running. */

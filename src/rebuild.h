@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rebuild.h - `hutch restart --rebuild NAME`: the launcher reads its
  * configuration again (the same argv, -f FILE re-read) and, once the new
  * one passes a start's checks, stops the sandbox and starts a new one

@@ -325,7 +325,7 @@ int state_create(const struct config *cfg, const char **base)
 
 int state_write_launcher(int dirfd, const struct config *cfg)
 {
-	struct proc_id self;
+	struct proc_id self = { 0, 0 };
 	char text[400];
 
 	if (proc_id_of((long)getpid(), &self))

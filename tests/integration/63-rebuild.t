@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 63-rebuild.t: hutch restart --rebuild NAME, an A/B root swap. Two roots,
 # A and B (copies of the test rootfs with a marker), and a symlink
 # `current` that the config file's root names. A plain restart keeps the
