@@ -23,6 +23,7 @@
 #include "preflight.h"
 #include "state.h"
 #include "privs.h"
+#include "ready.h"
 #include "pty.h"
 #include "sandbox.h"
 #include "signals.h"
@@ -64,10 +65,11 @@ static void new_pid_namespace(void)
  * with a terminal the pty relay's descriptors (pty.c): nothing wakes it
  * but a signal, output or a keystroke. */
 static int forward_until_exit(pid_t child, const sigset_t *set,
-			      struct output *out, struct relay *tty)
+			      struct output *out, struct relay *tty, int upstream)
 {
-	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
-				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct pollfd fds[7] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 },
+				 { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
@@ -77,14 +79,17 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
-		n = relay_poll_fds(tty, fds + 3);
-		if (poll(fds, 3 + (nfds_t)n, pause) < 0)
+		fds[3].fd = upstream; /* --ready: news for systemd */
+		n = relay_poll_fds(tty, fds + 4);
+		if (poll(fds, 4 + (nfds_t)n, pause) < 0)
 			continue;
-		relay_events(tty, fds + 3, n);
+		relay_events(tty, fds + 4, n);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
 			daemon_settled(out);
+		if (fds[3].revents)
+			ready_upstream_forward(&upstream);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -185,6 +190,8 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
 	if (fds->notify >= 0)
 		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
+	if (fds->upstream >= 0)
+		close(fds->upstream);
 	if (fds->tty >= 0)
 		close(fds->tty); /* PID 1's end of the pty channel */
 	if (cfg->userns) {
@@ -199,6 +206,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 int launcher_run(struct config *cfg)
 {
 	struct sandbox_fds fds = { .notify = -1, .log = -1 };
+	int upstream;
 	static struct relay tty;
 	struct output out;
 	const char *refusal;
@@ -250,6 +258,7 @@ int launcher_run(struct config *cfg)
 	daemon_pidfile(cfg);
 	output_open(&out, cfg);
 	daemon_caller(&out, cfg, fds.notify, &fds.notify);
+	upstream = ready_upstream_open(cfg, &fds.upstream);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds.terminals = pty_terminals();
 	cfg->tty_foreground = fds.terminals & 1;
@@ -260,7 +269,7 @@ int launcher_run(struct config *cfg)
 	if (code)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
-	code = forward_until_exit(child, &set, &out, &tty);
+	code = forward_until_exit(child, &set, &out, &tty, upstream);
 	close(fds.ready);
 	clean_up();
 	return code;
