@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -34,7 +35,7 @@ int ready_socket_open(const struct config *cfg)
 
 	if (cfg->ready_mode != READY_NOTIFY)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) ||
 	    bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address) ||
 	    chmod(READY_SOCKET_PATH, 0666))
@@ -111,6 +112,16 @@ int ready_give(const struct config *cfg, int fd, int *report_fd)
 	return dup2(fd, n) < 0 ? -errno : 0;
 }
 
+/* The length of text's first line, up to len (no memchr: smaller). */
+static size_t line_length(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && text[i] != '\n')
+		i++;
+	return i;
+}
+
 /* --ready fd:N: a newline means ready (s6's notification-fd); what comes
  * before it is ignored. EOF without one: this run will not say it. */
 static unsigned receive_pipe(struct ready *r)
@@ -125,7 +136,7 @@ static unsigned receive_pipe(struct ready *r)
 		r->pipe = -1;
 		return 0;
 	}
-	return memchr(buf, '\n', (size_t)n) ? READY_NEWS_READY : 0;
+	return line_length(buf, (size_t)n) < (size_t)n ? READY_NEWS_READY : 0;
 }
 
 /* STATUS= text into r->status: printable ASCII only, cut to fit, since
@@ -146,8 +157,7 @@ static unsigned parse_message(struct ready *r, char *text, size_t len)
 	unsigned news = 0;
 
 	while (len) {
-		char *end = memchr(text, '\n', len);
-		size_t line = end ? (size_t)(end - text) : len;
+		size_t line = line_length(text, len);
 
 		if (line == 7 && !memcmp(text, "READY=1", 7))
 			news |= READY_NEWS_READY;
@@ -155,7 +165,7 @@ static unsigned parse_message(struct ready *r, char *text, size_t len)
 			keep_status(r, text + 7, line - 7);
 			news |= READY_NEWS_STATUS;
 		}
-		line += end != NULL;
+		line += line < len;
 		text += line;
 		len -= line;
 	}
@@ -207,7 +217,8 @@ static unsigned receive_socket(struct ready *r)
 		struct iovec iov = { text, sizeof text };
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 				      .msg_control = &control, .msg_controllen = sizeof control };
-		ssize_t n = recvmsg(r->socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		ssize_t n = syscall(SYS_recvmsg, r->socket, &msg,
+				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 		if (n < 0)
 			break;

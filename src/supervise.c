@@ -58,6 +58,13 @@ struct supervisor {
 	int exit_code;
 };
 
+/* --ready is on: constant false without the feature, so what depends on
+ * it folds away. */
+static bool readiness(const struct supervisor *sv)
+{
+	return HUTCH_READY && sv->ready.mode;
+}
+
 static void finish(struct supervisor *sv, int code)
 {
 	sv->done = true;
@@ -126,11 +133,11 @@ static void start_service(struct supervisor *sv)
 		/* --ready: up once it says so; --ready-timeout is then the one
 		 * deadline of RUNNING. Else, --daemon: the caller returns once
 		 * the service has stayed up for the settle time. */
-		if (sv->ready.mode)
+		if (readiness(sv))
 			schedule(sv, RUNNING, sv->cfg->ready_timeout_ms);
 		else
 			schedule(sv, RUNNING, sv->io.notify >= 0 ? sv->cfg->daemon_settle_ms : 0);
-		if (!sv->ready.mode && !sv->deadline)
+		if (!readiness(sv) && !sv->deadline)
 			settled(sv);
 		log_debug("service started as pid %d (start %u)", (int)pid,
 			  sv->starts);
@@ -189,7 +196,7 @@ static void exited_while_running(struct supervisor *sv)
 	log_exit(sv, up_ms);
 	/* With --ready a run counts as up only once it said so: one that
 	 * never did was a failed start, and does not reset the backoff. */
-	sv->ran_ms = sv->ready.mode && !sv->is_ready ? 0 : up_ms;
+	sv->ran_ms = readiness(sv) && !sv->is_ready ? 0 : up_ms;
 	sv->is_ready = false;
 	end_leftovers(sv);
 	schedule(sv, ENDING, sv->cfg->kill_grace_ms);
@@ -216,7 +223,7 @@ static void run_over(struct supervisor *sv)
 	/* --daemon, not settled yet: a crash loop is a failed start, not a
 	 * service that runs (never 0: it did not stay up). */
 	if (sv->io.notify >= 0) {
-		if (sv->ready.mode)
+		if (readiness(sv))
 			log_error("the service ended before it was ready: the "
 				  "start failed");
 		else
@@ -382,7 +389,7 @@ static void not_ready_in_time(struct supervisor *sv)
  * --daemon-settle. */
 static void running_deadline(struct supervisor *sv)
 {
-	if (sv->ready.mode)
+	if (readiness(sv))
 		not_ready_in_time(sv);
 	else
 		settled(sv);
@@ -416,7 +423,7 @@ static void publish(struct supervisor *sv)
 	if (sv->io.state < 0)
 		return;
 	sv->published++;
-	if (sv->ready.mode)
+	if (readiness(sv))
 		fmt(ready, sizeof ready, "ready=%s\nnotify_status=%s\n",
 		    sv->is_ready ? "ready" : "starting", sv->ready.status);
 	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%d\nsince_ms=%llu\n"
