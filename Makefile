@@ -41,6 +41,11 @@ PREFIX ?= /usr/local
 # groups) -> 92,888 (exec) -> 94,616 bytes (status's host pids and
 # cgroup usage, the help lines, exec's pty); exec is built with the
 # control commands (HUTCH_CONTROL). All four together: 103,544 bytes.
+# Readiness (issue 15.1, HUTCH_READY: the notify socket, --ready fd:N,
+# the forward to systemd, status's lines) took it to 107,912 (+4,368; on
+# aarch64 114,120 -> 118,712): the ceiling rises by 3 KiB to 107 KiB
+# (118 KiB on aarch64). Without the feature PID 1's loop on a signalfd
+# costs tiny +416 and router +496 bytes (docs/design.md, "Readiness").
 SIZE_GOAL := 40960
 
 # --- Profiles: which optional features are built (configs/*.config) -----------
@@ -97,10 +102,10 @@ BIN := $(BUILD)/hutch
 # after the state directory, hutch check's refusals, groups and exec were
 # merged (router 70,120 -> 86,824, tiny 56,488 -> 62,056 on x86_64); a
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
-SIZE_BUDGET.full.x86_64 := 106496
+SIZE_BUDGET.full.x86_64 := 109568
 SIZE_BUDGET.router.x86_64 := 88064
 SIZE_BUDGET.tiny.x86_64 := 63488
-SIZE_BUDGET.full.aarch64 := 115712
+SIZE_BUDGET.full.aarch64 := 120832
 SIZE_BUDGET.router.aarch64 := 97280
 SIZE_BUDGET.tiny.aarch64 := 70656
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
