@@ -242,7 +242,7 @@ int launcher_run(struct config *cfg)
 	/* Blocked before anything is made on the system (state directory,
 	 * pid file, cgroup) and from here on, inherited so: a signal that
 	 * comes during set-up waits, is forwarded once PID 1 runs (which takes
-	 * it with sigtimedwait), and cannot end the launcher half way and
+	 * it from its signalfd), and cannot end the launcher half way and
 	 * leave stale state. Not before daemonize: the caller's side of it
 	 * must still die of Ctrl-C. */
 	signals_block(&set);
