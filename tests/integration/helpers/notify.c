@@ -2,6 +2,9 @@
  * $NOTIFY_SOCKET (a path, or @name for an abstract one), as sd_notify(3)
  * does; exits 0 once sent, 1 otherwise. BusyBox has no such sender.
  *
+ * notify -n COUNT LINE...: the same datagram COUNT times, as fast as the
+ * socket takes them (a flood).
+ *
  * notify -l PATH N: the other side, as systemd's is: binds a datagram
  * socket at PATH and prints the first N datagrams it gets, each followed
  * by a line "--". */
@@ -60,22 +63,30 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	struct sockaddr_un a;
 	socklen_t len;
-	int fd;
+	long count = 1;
+	int fd, first = 1;
 
 	if (argc == 4 && !strcmp(argv[1], "-l"))
 		return listen_and_print(argv[2], atoi(argv[3]));
+	if (argc > 2 && !strcmp(argv[1], "-n")) {
+		count = atol(argv[2]);
+		first = 3;
+	}
 	if (!path) {
 		fputs("notify: NOTIFY_SOCKET is not set\n", stderr);
 		return 1;
 	}
-	for (int i = 1; i < argc; i++)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", i > 1 ? "\n" : "",
-				      argv[i]);
+	for (int i = first; i < argc && n < sizeof text; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
+				      i > first ? "\n" : "", argv[i]);
+	if (n > sizeof text - 1)
+		n = sizeof text - 1;
 	len = address(path, &a);
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (fd < 0 || sendto(fd, text, n, 0, (struct sockaddr *)&a, len) < 0) {
-		perror("notify: sendto");
-		return 1;
-	}
+	for (long i = 0; i < count; i++)
+		if (fd < 0 || sendto(fd, text, n, 0, (struct sockaddr *)&a, len) < 0) {
+			perror("notify: sendto");
+			return 1;
+		}
 	return 0;
 }
