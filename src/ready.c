@@ -145,8 +145,12 @@ static void keep_status(struct ready *r, const char *text, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len && i < sizeof r->status - 1; i++)
-		r->status[i] = text[i] >= ' ' && text[i] < 127 ? text[i] : '?';
+	for (i = 0; i < len && i < sizeof r->status - 1; i++) {
+		char c = text[i];
+		if (c < ' ' || c > '~')
+			c = '?';
+		r->status[i] = c;
+	}
 	r->status[i] = '\0';
 }
 
@@ -210,13 +214,15 @@ static unsigned receive_socket(struct ready *r)
 
 	for (int i = 0; i < BATCH; i++) {
 		union {
-			struct cmsghdr align;
-			char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(8 * sizeof(int))];
-		} control;
+			struct cmsghdr h;
+			char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(8 * sizeof(int))];
+		} u;
 		char text[MESSAGE_MAX];
 		struct iovec iov = { text, sizeof text };
+		/* Designated: musl's padding beside msg_iovlen and
+		 * msg_controllen is zero for the bare call (pty.c). */
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = &control, .msg_controllen = sizeof control };
+				      .msg_control = u.space, .msg_controllen = sizeof u.space };
 		ssize_t n = syscall(SYS_recvmsg, r->socket, &msg,
 				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
