@@ -154,9 +154,9 @@ static void keep_status(struct ready *r, const char *text, size_t len)
 	r->status[i] = '\0';
 }
 
-/* One datagram's lines: READY=1 and STATUS=; the rest of the protocol
- * (WATCHDOG=1, MAINPID=, ...) is not read here. */
-static unsigned parse_message(struct ready *r, char *text, size_t len)
+/* READY=1 and STATUS=; the rest of the protocol (WATCHDOG=1, MAINPID=,
+ * ...) is not read here. */
+unsigned ready_parse(struct ready *r, const char *text, size_t len)
 {
 	unsigned news = 0;
 
@@ -229,7 +229,7 @@ static unsigned receive_socket(struct ready *r)
 		if (n < 0)
 			break;
 		if (accepted(&msg))
-			news |= parse_message(r, text, (size_t)n);
+			news |= ready_parse(r, text, (size_t)n);
 		else
 			log_debug("--ready notify: a message dropped (from outside "
 				  "the sandbox, or too long)");

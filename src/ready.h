@@ -52,6 +52,10 @@ int ready_poll_fd(const struct ready *r);
  * PID 1 from its signals); returns READY_NEWS_* bits. */
 unsigned ready_receive(struct ready *r);
 
+/* One datagram's lines (sd_notify's "KEY=VALUE\n..."): READY_NEWS_*
+ * bits; STATUS='s text kept in r->status. Pure: tests/unit/ready.c. */
+unsigned ready_parse(struct ready *r, const char *text, size_t len);
+
 /* The service's child: fd becomes descriptor N; *report_fd moves away
  * first if it is N. 0 or -errno. */
 int ready_give(const struct config *cfg, int fd, int *report_fd);
