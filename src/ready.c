@@ -24,23 +24,31 @@
 static const struct sockaddr_un notify_address = { AF_UNIX, READY_SOCKET_PATH };
 
 /* Bound after the root switch, by path in /dev: that tmpfs is hutch's
- * own, so nothing can be in the way (dev.c). Mode 0666: connect(2) and
- * sendto(2) on a path socket need write permission on it, and the
- * service may run as any --user; who may send is checked per datagram
- * (accepted), not by the mode. SO_PASSCRED makes the kernel attach the
- * sender's pid to every datagram, as seen from PID 1's namespace. */
+ * own, so nothing can be in the way (dev.c; unless a --bind put a host
+ * directory there, which bind(2) does not follow a symlink into). Mode
+ * 0666: connect(2) and sendto(2) on a path socket need write permission
+ * on it, and the service may run as any --user; who may send is checked
+ * per datagram (accepted), not by the mode. The mode comes from the umask
+ * at bind, not a chmod after it, which would follow whatever the name
+ * became in between. SO_PASSCRED makes the kernel attach the sender's pid
+ * to every datagram, as seen from PID 1's namespace. */
 int ready_socket_open(const struct config *cfg)
 {
-	int fd, on = 1;
+	int fd, on = 1, err;
+	mode_t umask_was;
 
 	if (cfg->ready_mode != READY_NOTIFY)
 		return -1;
 	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) ||
-	    bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address) ||
-	    chmod(READY_SOCKET_PATH, 0666))
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on))
+		die("--ready notify: cannot create a socket: %s", error_text(errno));
+	umask_was = umask(0111);
+	err = bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address)
+		      ? errno : 0;
+	umask(umask_was);
+	if (err)
 		die("--ready notify: cannot make %s: %s", READY_SOCKET_PATH,
-		    error_text(errno));
+		    error_text(err));
 	return fd;
 }
 
