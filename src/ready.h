@@ -39,7 +39,8 @@ int ready_socket_open(const struct config *cfg);
 
 /* PID 1, before each start: what the last run sent is dropped, and for
  * fd:N this run's pipe is made. Returns the descriptor the service gets
- * as N (spawn.c), -1 for none, or -errno. */
+ * as N (spawn.c), -1 for none, or -errno (below -1: pipe(2) fails with
+ * EMFILE or ENFILE, never EPERM). */
 int ready_arm(struct ready *r);
 
 /* After the fork: PID 1 lets go of the service's end of the pipe. */
