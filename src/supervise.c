@@ -500,10 +500,9 @@ static void on_ready_news(struct supervisor *sv)
 {
 	unsigned news = ready_receive(&sv->ready);
 
-	if (news & READY_NEWS_STATUS) {
+	if (news & READY_NEWS_STATUS) { /* "loading ..." shows while it starts */
 		publish(sv);
-		if (sv->is_ready)
-			ready_upstream_send(&sv->ready, false);
+		ready_upstream_send(&sv->ready, false);
 	}
 	if (news & READY_NEWS_READY)
 		dispatch(sv, EV_READY);

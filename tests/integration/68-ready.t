@@ -153,7 +153,7 @@ ok "promptly (${took} ms < 4000): the flooder got SIGTERM like the service" test
 
 # --- systemd: READY=1 and STATUS= on hutch's own NOTIFY_SOCKET ---------------------------------
 
-"$tmp/bin/notify" -l "$tmp/systemd.sock" 2 >"$tmp/systemd.out" &
+"$tmp/bin/notify" -l "$tmp/systemd.sock" 4 >"$tmp/systemd.out" &
 listener=$!
 bg+=($listener)
 ok "a NOTIFY_SOCKET listener (systemd's side) is up" wait_for 5 test -S "$tmp/systemd.sock"
@@ -163,9 +163,10 @@ NOTIFY_SOCKET=$tmp/systemd.sock timeout 20 "$HUTCH" --ready notify --root "$ROOT
 	'/mnt/notify STATUS=loading; sleep 0.3; /mnt/notify READY=1 STATUS=up; sleep 0.3; /mnt/notify STATUS=busy; sleep 0.3' \
 	>/dev/null 2>&1 </dev/null
 is "$?" 0 "hutch under a NOTIFY_SOCKET runs the service to its end"
-ok "systemd's side got its two messages" wait_for 5 sh -c "! kill -0 $listener 2>/dev/null"
-is "$(cat "$tmp/systemd.out")" "$(printf 'READY=1\nSTATUS=up\n--\nSTATUS=busy\n--')" \
-	"READY=1 with the status once the service was ready, then the new status"
+ok "systemd's side got its four messages" wait_for 5 sh -c "! kill -0 $listener 2>/dev/null"
+is "$(cat "$tmp/systemd.out")" \
+	"$(printf 'STATUS=loading\n--\nSTATUS=up\n--\nREADY=1\nSTATUS=up\n--\nSTATUS=busy\n--')" \
+	"each STATUS= as it came, READY=1 (with the status) once the service was ready"
 
 # --- nothing left --------------------------------------------------------------------------------
 stop_all
