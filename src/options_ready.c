@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options_ready.c - --ready and the checks across the readiness options
  * (HUTCH_READY: ready.c). */
 #include "options_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ready.c - PID 1's side of readiness (HUTCH_READY): the notify socket in
  * the sandbox, or each run's pipe for --ready fd:N, and what the service
  * sends on them. */

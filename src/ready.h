@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ready.h - readiness (HUTCH_READY): the service says it is up, the
  * sd_notify way (--ready notify: READY=1 on the datagram socket named by
  * NOTIFY_SOCKET) or the s6 way (--ready fd:N: a newline on descriptor N).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ready_upstream.c - the launcher's side of readiness (HUTCH_READY): under
  * systemd, a Type=notify unit gives hutch NOTIFY_SOCKET, and hutch says
  * READY=1 there once the service inside is ready. The launcher sends it,

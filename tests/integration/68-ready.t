@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 68-ready.t: readiness (issue 15.1). --daemon returns when the service
 # says it is ready, the s6 way (--ready fd:N, a newline) or systemd's
 # (--ready notify, READY=1 on $NOTIFY_SOCKET), not before; it fails when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ready.c - the sd_notify datagram's lines as PID 1 reads them (ready.h):
  * READY=1 and STATUS= found on any line, nothing else taken for them, the
  * text made one printable line of at most 95 characters. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* notify LINE...: sends one datagram, the LINEs joined by newlines, to
  * $NOTIFY_SOCKET (a path, or @name for an abstract one), as sd_notify(3)
  * does; exits 0 once sent, 1 otherwise. BusyBox has no such sender.
