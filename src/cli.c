@@ -85,7 +85,7 @@ static int finish(struct parse_ctx *ctx)
 {
 	struct config *cfg = ctx->cfg;
 
-	if (check_limits(ctx))
+	if (check_limits(ctx) || check_ready(ctx))
 		return -1;
 	if (!cfg->argv && !ctx->command_required)
 		return 0;

@@ -9,6 +9,9 @@
 
 enum restart_policy { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };
 
+/* --ready: how the service says it is up (ready.c) */
+enum ready_mode { READY_NONE, READY_NOTIFY, READY_FD };
+
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
 
 struct mount_spec {
@@ -110,6 +113,9 @@ struct config {
 	uint64_t output_rate_ms;
 	bool daemon;
 	uint64_t daemon_settle_ms; /* up this long: --daemon reports success */
+	int ready_mode;		   /* enum ready_mode */
+	int ready_fd;		   /* --ready fd:N: the service's descriptor N */
+	uint64_t ready_timeout_ms; /* --ready-timeout; 0: wait as long as it runs */
 	int log_target;		   /* enum log_target */
 
 	bool net_none;

@@ -325,6 +325,20 @@ static int rebuild(struct target *t)
 	return CTL_FAILED;
 }
 
+/* --ready: "ready: ready" or "starting", and the service's STATUS= text
+ * (ready.c), when the sandbox runs with it. */
+static void readiness(const struct target *t)
+{
+	char text[200], ready[16], note[100];
+
+	if (!*value_of(t->status, "ready", ready, sizeof ready))
+		return;
+	value_of(t->status, "notify_status", note, sizeof note);
+	fmt(text, sizeof text, "ready: %s\n%s%s%s", ready, *note ? "status text: " : "",
+	    note, *note ? "\n" : "");
+	say(text);
+}
+
 /* The host's view beside the sandbox's: PID 1 and the service by their
  * host pids (the service found as signal_service finds it), the restarts,
  * and what the sandbox's own groups count now. */
@@ -352,6 +366,7 @@ static int status(struct target *t)
 	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
 	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
+	readiness(t);
 	return CTL_OK;
 }
 

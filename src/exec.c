@@ -87,6 +87,7 @@ struct profile {
 	uint32_t umask, n_rlimits, n_group_add, n_env;
 	int32_t seccomp_mode;
 	uint8_t seccomp_kill, userns, rootless, has_user;
+	uint8_t ready_mode; /* --ready notify: the command gets NOTIFY_SOCKET */
 	struct rlimit_spec rlimits[CONFIG_MAX_RLIMITS];
 };
 
@@ -109,7 +110,8 @@ void exec_profile_write(int dirfd, const struct config *cfg)
 		PROFILE_MAGIC, sizeof p, cfg->cap_keep, cfg->umask,
 		(uint32_t)cfg->n_rlimits, (uint32_t)cfg->n_group_add,
 		(uint32_t)cfg->n_env, cfg->seccomp_mode, cfg->seccomp_kill,
-		cfg->userns, cfg->rootless, cfg->user != NULL, { { 0, 0, 0 } },
+		cfg->userns, cfg->rootless, cfg->user != NULL,
+		(uint8_t)cfg->ready_mode, { { 0, 0, 0 } },
 	};
 	size_t at = sizeof p;
 	int err;
@@ -168,6 +170,7 @@ static void profile_read(int dirfd, struct config *cfg)
 	cfg->seccomp_kill = p.seccomp_kill;
 	cfg->userns = p.userns;
 	cfg->rootless = p.rootless;
+	cfg->ready_mode = p.ready_mode;
 	user = take(&at, len);
 	cfg->workdir = take(&at, len);
 	list = take(&at, len);

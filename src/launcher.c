@@ -25,6 +25,7 @@
 #include "preflight.h"
 #include "state.h"
 #include "privs.h"
+#include "ready.h"
 #include "pty.h"
 #include "rebuild.h"
 #include "sandbox.h"
@@ -60,6 +61,7 @@ struct launch {
 	char **argv;
 	struct config *next; /* a rebuild's, judged good, while the old PID 1 stops */
 	int request;	     /* that rebuild's id, to answer; 0: none under way */
+	int upstream;	     /* --ready: what PID 1 tells, for systemd's NOTIFY_SOCKET */
 };
 
 static void rebuild_request(struct launch *l, int id);
@@ -101,8 +103,9 @@ static int pid1_ended(struct launch *l, int status)
  * but a signal, output or a keystroke. */
 static int forward_until_exit(struct launch *l, const sigset_t *set)
 {
-	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
-				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct pollfd fds[7] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 },
+				 { -1, POLLIN, 0 } };
 	struct output *out = &l->out;
 	struct relay *tty = &l->tty;
 
@@ -114,14 +117,17 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
-		n = relay_poll_fds(tty, fds + 3);
-		if (poll(fds, 3 + (nfds_t)n, pause) < 0)
+		fds[3].fd = l->upstream; /* --ready: news for systemd */
+		n = relay_poll_fds(tty, fds + 4);
+		if (poll(fds, 4 + (nfds_t)n, pause) < 0)
 			continue;
-		relay_events(tty, fds + 3, n);
+		relay_events(tty, fds + 4, n);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
 			daemon_settled(out);
+		if (fds[3].revents)
+			ready_upstream_forward(&l->upstream);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -217,6 +223,8 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
 	if (fds->notify >= 0)
 		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
+	if (fds->upstream >= 0)
+		close(fds->upstream);
 	if (fds->tty >= 0)
 		close(fds->tty); /* PID 1's end of the pty channel */
 	if (cfg->userns) {
@@ -379,7 +387,7 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	/* Blocked before anything is made on the system (state directory,
 	 * pid file, cgroup) and from here on, inherited so: a signal that
 	 * comes during set-up waits, is forwarded once PID 1 runs (which takes
-	 * it with sigtimedwait), and cannot end the launcher half way and
+	 * it from its signalfd), and cannot end the launcher half way and
 	 * leave stale state. Not before daemonize: the caller's side of it
 	 * must still die of Ctrl-C. */
 	signals_block(&set);
@@ -395,6 +403,7 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	daemon_pidfile(cfg);
 	output_open(&l.out, cfg);
 	daemon_caller(&l.out, cfg, fds->notify, &fds->notify);
+	l.upstream = ready_upstream_open(cfg, &fds->upstream);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds->terminals = pty_terminals();
 	cfg->tty_foreground = fds->terminals & 1;

@@ -266,7 +266,7 @@ enum setter_index {
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
-	S_OUTPUT_RATE, S_GROUP_ADD,
+	S_OUTPUT_RATE, S_GROUP_ADD, S_READY,
 };
 
 static const option_setter setters[] = {
@@ -283,6 +283,7 @@ static const option_setter setters[] = {
 	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
 	[S_DEVICE] = set_device,
 	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
+	[S_READY] = set_ready,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -379,6 +380,10 @@ const struct option_def option_table[] = {
 	    S_FLAG, FIELD(daemon), 0, OPT_BOTH),
 	FOPT(F_DAEMON, "daemon-settle", "TIME", "how long the service must stay up for --daemon to succeed; 0: exec (default: 1s)",
 	    S_DURATION, FIELD(daemon_settle_ms), 0, OPT_BOTH),
+	FOPT(F_READY, "ready", "notify|fd:N|none", "how the service says it is up: READY=1 on $NOTIFY_SOCKET (sd_notify), or a newline on its fd N (default: none)",
+	    S_READY, 0, 0, OPT_BOTH),
+	FOPT(F_READY, "ready-timeout", "TIME", "a start not ready by then failed: --daemon fails, else the service is killed (default: none)",
+	    S_DURATION, FIELD(ready_timeout_ms), 0, OPT_BOTH),
 	FOPT(F_OUTPUT, "output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
 	    S_PATH, FIELD(output), 0, OPT_BOTH),
 	FOPT(F_OUTPUT, "output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",

@@ -142,6 +142,18 @@ int set_output_rate(struct parse_ctx *ctx, const struct option_def *opt,
 #else
 NOT_BUILT_SETTER(set_output_rate)
 #endif
+/* --ready and its checks across options (options_ready.c). */
+#if HUTCH_READY
+int set_ready(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int check_ready(struct parse_ctx *ctx);
+#else
+NOT_BUILT_SETTER(set_ready)
+static inline int check_ready(struct parse_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+#endif
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

@@ -42,6 +42,9 @@
 #ifndef HUTCH_HELP
 #define HUTCH_HELP 1
 #endif
+#ifndef HUTCH_READY
+#define HUTCH_READY 1
+#endif
 #ifndef HUTCH_LIMITS
 #define HUTCH_LIMITS 1
 #endif
@@ -50,7 +53,7 @@
  * FEATURES_LINE follow this order. */
 enum feature {
 	F_CORE, F_SECCOMP, F_USERNS, F_OUTPUT, F_TTY, F_CONTROL, F_CHECK,
-	F_DAEMON, F_DEVICES, F_LIMITS, F_HELP, F_COUNT
+	F_DAEMON, F_DEVICES, F_LIMITS, F_HELP, F_READY, F_COUNT
 };
 
 #define FEATURES_BUILT                                                        \
@@ -58,7 +61,8 @@ enum feature {
 	 HUTCH_OUTPUT << F_OUTPUT | HUTCH_TTY << F_TTY |                        \
 	 HUTCH_CONTROL << F_CONTROL | HUTCH_CHECK << F_CHECK |                  \
 	 HUTCH_DAEMON << F_DAEMON | HUTCH_DEVICES << F_DEVICES |                \
-	 HUTCH_LIMITS << F_LIMITS | HUTCH_HELP << F_HELP)
+	 HUTCH_LIMITS << F_LIMITS | HUTCH_HELP << F_HELP |                     \
+	 HUTCH_READY << F_READY)
 
 #define FEATURES_ALL ((1u << F_COUNT) - 1)
 
@@ -89,7 +93,7 @@ const char *feature_name(unsigned f);
 	FEATURE_SIGN(HUTCH_TTY) "tty" FEATURE_SIGN(HUTCH_CONTROL) "control"   \
 	FEATURE_SIGN(HUTCH_CHECK) "check" FEATURE_SIGN(HUTCH_DAEMON) "daemon" \
 	FEATURE_SIGN(HUTCH_DEVICES) "devices" FEATURE_SIGN(HUTCH_LIMITS) "limits" \
-	FEATURE_SIGN(HUTCH_HELP) "help"                                       \
+	FEATURE_SIGN(HUTCH_HELP) "help" FEATURE_SIGN(HUTCH_READY) "ready"     \
 	" (profile " HUTCH_PROFILE ")\n"
 
 /* One line "WHAT: this hutch is built without F (PROFILE=P)" on stderr;

@@ -23,6 +23,7 @@
 #include "preflight.h"
 #include "privs.h"
 #include "pty.h"
+#include "ready.h"
 #include "seccomp.h"
 #include "supervise.h"
 #include "sys.h"
@@ -92,7 +93,8 @@ char **sandbox_environment(const struct config *cfg, const char *home_dir)
 	static char home[140];
 	static char term[128];
 	const char *host_term = getenv("TERM");
-	static char *env[CONFIG_MAX_ENV + 4];
+	static char *env[CONFIG_MAX_ENV + 5];
+	char *notify = ready_environment(cfg);
 	size_t n = 0;
 
 	fmt(home, sizeof home, "HOME=%s", home_dir);
@@ -102,6 +104,8 @@ char **sandbox_environment(const struct config *cfg, const char *home_dir)
 		env_put(env, &n, term);
 	for (size_t i = 0; i < cfg->n_env; i++)
 		env_put(env, &n, cfg->env[i]);
+	if (notify) /* after --env: the socket is hutch's to name */
+		env_put(env, &n, notify);
 	return env;
 }
 
@@ -119,8 +123,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 {
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
-	struct supervise_io io = { cg->events_fd, fds->state, fds->notify };
-	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1 };
+	struct supervise_io io = { cg->events_fd, fds->state, fds->notify, -1,
+				   fds->upstream };
+	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
+		       -1, io.upstream };
 	const char *home;
 	char **envp;
 
@@ -161,6 +167,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	enter_namespaces(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
+	io.ready_socket = ready_socket_open(cfg); /* in the new root's /dev */
 	seccomp_prepare(cfg); /* once, for every start of the service */
 	if (chdir(cfg->workdir) || chdir("/"))
 		die(WORKDIR_MISSING, cfg->workdir, error_text(errno));
@@ -172,6 +179,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	log_nonblocking(); /* fd 2 may be the pty now */
 	keep[5] = fds->tty;
 	keep[6] = log_descriptor();
+	keep[7] = io.ready_socket;
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	_exit(supervise(cfg, envp, &io));
 }

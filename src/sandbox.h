@@ -11,6 +11,7 @@ struct sandbox_fds {
 	int ready;  /* PID 1 writes a byte once PR_SET_PDEATHSIG is armed */
 	int go;	    /* --userns: PID 1 reads a byte once its maps are written */
 	int notify; /* --daemon: a byte once the service runs */
+	int upstream; /* --ready under systemd: READY=1 to the launcher */
 	int state;  /* the state directory's "status" file */
 	int log;    /* --log kmsg|syslog */
 	int tty;    /* the pty channel to the launcher (pty.c), or -1 */

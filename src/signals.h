@@ -7,7 +7,7 @@
 
 #include <signal.h>
 
-/* The signals hutch blocks and takes through signalfd/sigtimedwait: every
+/* The signals hutch blocks and takes through a signalfd: every
  * one from 1 to SIGRTMAX (_NSIG - 1: 64, 127 on MIPS) but KILL and STOP
  * (they cannot be caught) and those the caller left ignored, which hutch
  * leaves to the kernel to discard (README, "Signals"). SIGCHLD is

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "privs.h"
+#include "ready.h"
 #include "seccomp.h"
 #include "signals.h"
 #include "sys.h"
@@ -46,7 +47,7 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
  * and exec): dispositions back to default, then an empty signal mask,
  * which fork and exec both inherit. */
 static _Noreturn void exec_service(const struct config *cfg, char **envp,
-				   int report_fd)
+				   int ready_fd, int report_fd)
 {
 	const char *what = NULL;
 	sigset_t none;
@@ -67,6 +68,10 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				    dup2(cfg->output_fd, STDERR_FILENO) < 0))
 		report_and_exit(report_fd, STEP_SETUP, errno,
 				"cannot give the service the --output pipe");
+	err = ready_give(cfg, ready_fd, &report_fd);
+	if (err)
+		report_and_exit(report_fd, STEP_SETUP, -err,
+				"cannot give the service --ready's descriptor");
 	if (chdir(cfg->workdir))
 		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
 	/* The caller's OOM score, not PID 1's -1000; written while the child
@@ -120,7 +125,7 @@ static void describe(const struct report *r, struct spawn_failure *failure)
 		failure->why = "cannot be executed";
 }
 
-pid_t spawn_service(const struct config *cfg, char **envp,
+pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 		    struct spawn_failure *failure)
 {
 	struct report r;
@@ -139,7 +144,7 @@ pid_t spawn_service(const struct config *cfg, char **envp,
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		exec_service(cfg, envp, pipefd[1]);
+		exec_service(cfg, envp, ready_fd, pipefd[1]);
 	}
 	/* Also here: whichever of parent and child runs first, the group
 	 * exists before PID 1 may signal it. */

@@ -13,10 +13,11 @@ struct spawn_failure {
 	const char *why;
 };
 
-/* Starts cfg->argv with envp in its own process group. Returns its pid once
- * exec has succeeded; 0 when exec failed (*failure says why, the child is
- * reaped); -errno when fork itself failed (transient: retry later). */
-pid_t spawn_service(const struct config *cfg, char **envp,
+/* Starts cfg->argv with envp in its own process group; ready_fd (or -1)
+ * becomes its descriptor --ready fd:N. Returns its pid once exec has
+ * succeeded; 0 when exec failed (*failure says why, the child is reaped);
+ * -errno when fork itself failed (transient: retry later). */
+pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 		    struct spawn_failure *failure);
 
 #endif

@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* supervise.c - the PID-1 loop. Every signal is blocked; one sigtimedwait()
- * takes them one at a time, with the next deadline (restart backoff or stop
- * timeout) as its timeout, or none: an idle supervisor makes no wakeups.
+/* supervise.c - the PID-1 loop. Every signal is blocked; one poll() on a
+ * signalfd (and --ready's socket or pipe) takes them one at a time, with
+ * the next deadline (restart backoff, stop timeout, --ready-timeout) as
+ * its timeout, or none: an idle supervisor makes no wakeups.
  * What happens is an explicit state x event table, as in s6-supervise. */
 #include "supervise.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "control.h"
 #include "log.h"
 #include "pty.h"
+#include "ready.h"
 #include "respawn.h"
 #include "signals.h"
 #include "spawn.h"
@@ -27,7 +30,9 @@ enum state { RUNNING, ENDING, BACKOFF, STOPPING, N_STATES };
 /* EV_EXITED: the main process was reaped; EV_EMPTY: PID 1 has no child
  * left. In a PID namespace every orphan is reparented to PID 1 (or to a
  * subreaper below it), so no child left means no process but PID 1. */
-enum event { EV_EXITED, EV_EMPTY, EV_DEADLINE, EV_STOP, EV_RESTART, N_EVENTS };
+/* EV_READY: the service said it is up (--ready). */
+enum event { EV_EXITED, EV_EMPTY, EV_DEADLINE, EV_STOP, EV_RESTART, EV_READY,
+	     N_EVENTS };
 
 struct supervisor {
 	const struct config *cfg;
@@ -45,11 +50,20 @@ struct supervisor {
 	struct supervise_io io;
 	unsigned long long oom_kills;
 	bool restarting;     /* hutch restart: start again once it is down */
+	struct ready ready;  /* --ready: how the service says it is up */
+	bool is_ready;	     /* this run said so */
 	char last[64];	     /* how the last run ended, for "status" */
 	unsigned published;  /* sequence number of the status file */
 	bool done;
 	int exit_code;
 };
+
+/* --ready is on: constant false without the feature, so what depends on
+ * it folds away. */
+static bool readiness(const struct supervisor *sv)
+{
+	return HUTCH_READY && sv->ready.mode;
+}
 
 static void finish(struct supervisor *sv, int code)
 {
@@ -90,13 +104,17 @@ static void settled(struct supervisor *sv)
 static void start_service(struct supervisor *sv)
 {
 	struct spawn_failure failure;
+	int ready_fd;
 	pid_t pid;
 
 	if (start_limit_hit(&sv->limit, monotonic_ms())) {
 		give_up(sv);
 		return;
 	}
-	pid = spawn_service(sv->cfg, sv->envp, &failure);
+	ready_fd = ready_arm(&sv->ready);
+	pid = ready_fd < -1 ? ready_fd : spawn_service(sv->cfg, sv->envp, ready_fd,
+							&failure);
+	ready_started(&sv->ready);
 	if (pid == 0) {
 		log_error("cannot run %s: %s (%s); exit %d", sv->cfg->argv[0],
 			  failure.why, error_text(failure.error), failure.exit_code);
@@ -111,10 +129,15 @@ static void start_service(struct supervisor *sv)
 		sv->service = pid;
 		sv->started_at = monotonic_ms();
 		sv->starts++;
-		/* --daemon: the caller returns once the service has stayed up
-		 * for the settle time, the one deadline of RUNNING. */
-		schedule(sv, RUNNING, sv->io.notify >= 0 ? sv->cfg->daemon_settle_ms : 0);
-		if (!sv->deadline)
+		sv->is_ready = false;
+		/* --ready: up once it says so; --ready-timeout is then the one
+		 * deadline of RUNNING. Else, --daemon: the caller returns once
+		 * the service has stayed up for the settle time. */
+		if (readiness(sv))
+			schedule(sv, RUNNING, sv->cfg->ready_timeout_ms);
+		else
+			schedule(sv, RUNNING, sv->io.notify >= 0 ? sv->cfg->daemon_settle_ms : 0);
+		if (!readiness(sv) && !sv->deadline)
 			settled(sv);
 		log_debug("service started as pid %d (start %u)", (int)pid,
 			  sv->starts);
@@ -168,8 +191,13 @@ static void end_leftovers(struct supervisor *sv)
  * would count toward the backoff and the start limit. */
 static void exited_while_running(struct supervisor *sv)
 {
-	sv->ran_ms = monotonic_ms() - sv->started_at;
-	log_exit(sv, sv->ran_ms);
+	uint64_t up_ms = monotonic_ms() - sv->started_at;
+
+	log_exit(sv, up_ms);
+	/* With --ready a run counts as up only once it said so: one that
+	 * never did was a failed start, and does not reset the backoff. */
+	sv->ran_ms = readiness(sv) && !sv->is_ready ? 0 : up_ms;
+	sv->is_ready = false;
 	end_leftovers(sv);
 	schedule(sv, ENDING, sv->cfg->kill_grace_ms);
 }
@@ -195,9 +223,13 @@ static void run_over(struct supervisor *sv)
 	/* --daemon, not settled yet: a crash loop is a failed start, not a
 	 * service that runs (never 0: it did not stay up). */
 	if (sv->io.notify >= 0) {
-		log_error("the service did not stay up for --daemon-settle "
-			  "(%llu ms): the start failed",
-			  (unsigned long long)sv->cfg->daemon_settle_ms);
+		if (readiness(sv))
+			log_error("the service ended before it was ready: the "
+				  "start failed");
+		else
+			log_error("the service did not stay up for --daemon-settle "
+				  "(%llu ms): the start failed",
+				  (unsigned long long)sv->cfg->daemon_settle_ms);
 		finish(sv, status_to_code(sv->status) ? status_to_code(sv->status) : 1);
 		return;
 	}
@@ -320,17 +352,60 @@ static void ignore(struct supervisor *sv)
 	(void)sv;
 }
 
+/* --ready: this run is up. The timeout is over, a --daemon caller
+ * returns, systemd hears READY=1 (ready_upstream.c). */
+static void became_ready(struct supervisor *sv)
+{
+	if (sv->is_ready)
+		return;
+	sv->is_ready = true;
+	sv->deadline = 0;
+	log_info("service ready after %llu ms",
+		 (unsigned long long)(monotonic_ms() - sv->started_at));
+	ready_upstream_send(&sv->ready, true);
+	settled(sv);
+}
+
+/* --ready-timeout passed: a --daemon caller gets a failure (and the
+ * sandbox ends); otherwise the run is killed, and the restart policy
+ * decides, as after a crash (SIGKILL is a failure to on-failure). */
+static void not_ready_in_time(struct supervisor *sv)
+{
+	unsigned long long ms = sv->cfg->ready_timeout_ms;
+
+	if (sv->io.notify >= 0) {
+		log_error("the service was not ready within --ready-timeout "
+			  "(%llu ms): the start failed", ms);
+		fmt(sv->last, sizeof sv->last, "not ready in %llu ms", ms);
+		finish(sv, 1);
+		return;
+	}
+	log_error("the service was not ready within --ready-timeout (%llu ms): "
+		  "killing it", ms);
+	kill(-sv->service, SIGKILL);
+}
+
+/* RUNNING's one deadline: --ready-timeout with --ready, else
+ * --daemon-settle. */
+static void running_deadline(struct supervisor *sv)
+{
+	if (readiness(sv))
+		not_ready_in_time(sv);
+	else
+		settled(sv);
+}
+
 static void (*const actions[N_STATES][N_EVENTS])(struct supervisor *) = {
 	/*	      EXITED		     EMPTY     DEADLINE
-	 *	      STOP		     RESTART */
-	[RUNNING] = { exited_while_running, ignore, settled,
-		      stop_running, restart_running },
+	 *	      STOP		     RESTART	     READY */
+	[RUNNING] = { exited_while_running, ignore, running_deadline,
+		      stop_running, restart_running, became_ready },
 	[ENDING] = { ignore, run_over, leftovers_timed_out,
-		     stop_ending, restart_ending },
+		     stop_ending, restart_ending, ignore },
 	[BACKOFF] = { ignore, ignore, start_service,
-		      stop_idle, restart_idle },
+		      stop_idle, restart_idle, ignore },
 	[STOPPING] = { exited_while_stopping, stopped, stop_timed_out,
-		       stop_while_stopping, ignore },
+		       stop_while_stopping, ignore, ignore },
 };
 
 /* "status" in the state directory, for hutch status and list, rewritten
@@ -342,16 +417,19 @@ static void publish(struct supervisor *sv)
 {
 	static const char *const names[] = { "running", "ending", "backoff",
 					     "stopping" };
-	char text[256];
+	char text[384], ready[READY_STATUS_MAX + 40] = "";
 	size_t n;
 
 	if (sv->io.state < 0)
 		return;
 	sv->published++;
+	if (readiness(sv))
+		fmt(ready, sizeof ready, "ready=%s\nnotify_status=%s\n",
+		    sv->is_ready ? "ready" : "starting", sv->ready.status);
 	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%d\nsince_ms=%llu\n"
-		"starts=%u\nlast=%s\nend=%u\n", sv->published,
+		"starts=%u\nlast=%s\n%send=%u\n", sv->published,
 		sv->done ? "done" : names[sv->state], (int)sv->service,
-		(unsigned long long)sv->started_at, sv->starts, sv->last,
+		(unsigned long long)sv->started_at, sv->starts, sv->last, ready,
 		sv->published);
 	if (pwrite(sv->io.state, text, n, 0) == (ssize_t)n)
 		(void)!ftruncate(sv->io.state, (off_t)n);
@@ -387,14 +465,14 @@ static void reap(struct supervisor *sv)
 	}
 }
 
-static void on_signal(struct supervisor *sv, const siginfo_t *si)
+static void on_signal(struct supervisor *sv, const struct signalfd_siginfo *si)
 {
-	int sig = si->si_signo;
+	int sig = (int)si->ssi_signo;
 
 	pty_forwarded(sig);
 	if (sig == SIGCHLD) {
 		reap(sv);
-	} else if (si->si_code == SI_USER && si->si_pid == getpid()) {
+	} else if (si->ssi_code == SI_USER && si->ssi_pid == (uint32_t)getpid()) {
 		return; /* raised by our own write to a closed pipe, say */
 	} else if (sig == SIGTERM || sig == SIGINT) {
 		sv->stop_signal = sig;
@@ -406,18 +484,29 @@ static void on_signal(struct supervisor *sv, const siginfo_t *si)
 	}
 }
 
-/* How long sigtimedwait may sleep; NULL: until a signal comes. */
-static const struct timespec *timeout(const struct supervisor *sv,
-				      struct timespec *ts, uint64_t now)
+/* How long poll may sleep (ms); -1: until a signal or a message comes. */
+static int timeout(const struct supervisor *sv, uint64_t now)
 {
 	uint64_t left;
 
 	if (!sv->deadline)
-		return NULL;
+		return -1;
 	left = sv->deadline > now ? sv->deadline - now : 0;
-	ts->tv_sec = (time_t)(left / 1000);
-	ts->tv_nsec = (long)(left % 1000) * 1000000L;
-	return ts;
+	return left > 86400000 ? 86400000 : (int)left;
+}
+
+/* What the service sent on --ready's socket or pipe. STATUS= text is
+ * published (and told to systemd) as it comes; READY=1 is an event. */
+static void on_ready_news(struct supervisor *sv)
+{
+	unsigned news = ready_receive(&sv->ready);
+
+	if (news & READY_NEWS_STATUS) { /* "loading ..." shows while it starts */
+		publish(sv);
+		ready_upstream_send(&sv->ready, false);
+	}
+	if (news & READY_NEWS_READY)
+		dispatch(sv, EV_READY);
 }
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io)
@@ -431,24 +520,35 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms,
 			     cfg->restart_reset_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
+		.ready = { cfg->ready_mode, io->ready_socket, -1, -1, io->upstream, "" },
 	};
+	struct pollfd fds[2] = { { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 	sigset_t set;
 
 	supervised_signals(&set);
+	fds[0].fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fds[0].fd < 0)
+		die("cannot create a signalfd: %s", error_text(errno));
 	start_service(&sv);
 	publish(&sv);
 	while (!sv.done) {
-		struct timespec ts;
 		uint64_t now = monotonic_ms();
-		siginfo_t si;
+		struct signalfd_siginfo si;
 
 		if (sv.deadline && now >= sv.deadline) {
 			sv.deadline = 0;
 			dispatch(&sv, EV_DEADLINE);
 			continue;
 		}
-		if (sigtimedwait(&set, &si, timeout(&sv, &ts, now)) > 0)
+		fds[1].fd = ready_poll_fd(&sv.ready);
+		if (poll(fds, 2, timeout(&sv, now)) <= 0)
+			continue;
+		/* Signals first: a service flooding --ready's socket must not
+		 * keep PID 1 from a stop or from reaping. */
+		if (read(fds[0].fd, &si, sizeof si) == sizeof si)
 			on_signal(&sv, &si);
+		else if (fds[1].revents && !sv.done)
+			on_ready_news(&sv);
 	}
 	kill(-1, SIGKILL);
 	return sv.exit_code;

@@ -12,6 +12,8 @@ struct supervise_io {
 	int oom;    /* the cgroup's OOM event file, to tell an OOM kill */
 	int state;  /* the state directory's "status" file */
 	int notify; /* --daemon: one byte after the first exec, then closed */
+	int ready_socket; /* --ready notify: the socket in the sandbox's /dev */
+	int upstream;	  /* --ready under systemd: the launcher forwards */
 };
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);

@@ -8,7 +8,7 @@
 #
 # The sandboxes use this machine's own rootfs: the service's binaries are
 # then run by the kernel natively, while hutch's own system calls
-# (unshare, mount, pivot_root, cgroup writes, sigtimedwait, wait) all go
+# (unshare, mount, pivot_root, cgroup writes, signalfd and poll, wait) all go
 # through qemu-user's translation for the foreign ABI: MIPS signal and
 # errno numbers, 32-bit time_t structures, other system call numbers.
 # Under qemu-user, PID 1 of the sandbox is the emulator running hutch, and
@@ -86,7 +86,7 @@ is $? 127 "a command missing from the root gives 127"
 like "$err" 'not found' "and says so"
 
 # Fails twice, then exits 0: the first restart is at once, the second
-# after the backoff delay, a deadline in PID 1's sigtimedwait loop.
+# after the backoff delay, a deadline in PID 1's poll loop.
 mkdir "$tmp/state"
 err=$(hutch $sb --root "$ROOTFS" --name "$name" --restart on-failure --restart-delay 10ms \
 	--bind "$tmp/state:/state" -- /bin/sh -c \

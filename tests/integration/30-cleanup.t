@@ -239,18 +239,21 @@ is "$(cd "$root" && find . | grep -v '^\./scratch$' | sort)" "$root_before" \
 run_hutch --restart no -r "$ROOTFS" -- /bin/sh -c 'ls /proc/$$/fd; echo --; ls /proc/1/fd; :' 9>/dev/null
 is "$(sed '/^--$/,$d' <<<"$out" | tr '\n' ' ')" "0 1 2 " \
 	"with --root the service's shell has only fds 0, 1 and 2"
-# PID 1 keeps one more: its status file (/run/hutch/NAME/status, for hutch
-# status), close-on-exec, so the service never has it.
-is "$(sed '1,/^--$/d' <<<"$out" | grep -vxE '0|1|2' | wc -l)" 1 "with --root PID 1 has only fds 0, 1, 2 and one more, its status file"
+# PID 1 keeps two more: its status file (/run/hutch/NAME/status, for hutch
+# status) and the signalfd of its loop, close-on-exec, so the service
+# never has them.
+is "$(sed '1,/^--$/d' <<<"$out" | grep -vxE '0|1|2' | wc -l)" 2 "with --root PID 1 has only fds 0, 1, 2 and two more, its status file and signalfd"
 run_hutch --restart no -- /bin/sh -c 'ls /proc/$$/fd; :' 9>/dev/null
 is "$(tr '\n' ' ' <<<"$out")" "0 1 2 " "without --root the service's shell has only fds 0, 1 and 2"
 
 start_sandbox
 ok "a sandbox for the fd check starts" test -n "$svc"
 extra=$(ls "/proc/$pid1/fd" 2>/dev/null | grep -vxE '0|1|2')
-is "$(printf '%s\n' "$extra" | grep -c .)" 1 \
-	"seen from the host, PID 1 holds only fds 0, 1, 2 and one more while it supervises"
-like "$(readlink "/proc/$pid1/fd/$extra")" "^/run/hutch/[^/]+/status$" "which is its status file (a file, not a directory: no way back to the host tree)"
+is "$(printf '%s\n' "$extra" | grep -c .)" 2 \
+	"seen from the host, PID 1 holds only fds 0, 1, 2 and two more while it supervises"
+like "$(for f in $extra; do readlink "/proc/$pid1/fd/$f"; done | sort | tr '\n' ' ')" \
+	"^/run/hutch/[^/]+/status anon_inode:\[signalfd\] \$" \
+	"which are its status file (a file, not a directory: no way back to the host tree) and its signalfd"
 release 0
 { wait "$bg"; } 2>/dev/null
 check_gone "after the fd check"

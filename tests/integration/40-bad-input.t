@@ -158,6 +158,12 @@ bad "an output rate over more than a day" "--output-rate" -r "$root" --output "$
 bad "an output rate that is not a size" "--output-rate" -r "$root" --output "$tmp/o" --output-rate x/1s -- true
 bad "a daemon settle time that is not a duration" "--daemon-settle" -r "$root" --daemon-settle soon -- true
 bad "a daemon settle time over a year" "--daemon-settle" -r "$root" --daemon-settle 9000h -- true
+bad "a readiness protocol hutch does not know" "--ready: 'systemd' is not a readiness protocol" -r "$root" --ready systemd -- true
+bad "--ready fd:2, the service's stderr" "--ready: 'fd:2' is not a readiness protocol" -r "$root" --ready fd:2 -- true
+bad "--ready fd:N past 1023" "--ready: 'fd:4096'.*N from 3 to 1023" -r "$root" --ready fd:4096 -- true
+bad "--ready notify without --root (no /dev of the sandbox's own)" "--ready notify needs --root" --ready notify -- true
+bad "--ready-timeout without --ready" "--ready-timeout needs --ready" -r "$root" --ready-timeout 5s -- true
+bad "a ready timeout that is not a duration" "--ready-timeout" -r "$root" --ready fd:3 --ready-timeout soon -- true
 bad "--output-timestamps with a value" "--output-timestamps" -r "$root" --output-timestamps=maybe -- true
 
 bad "a name starting with a dot" "--name" -r "$root" --name .hidden -- true
@@ -280,6 +286,8 @@ printf 'version\n' >"$conf/version"
 bad "a version key in a file" "$conf/version:1:.*version" -r "$root" -f "$conf/version" -- true
 printf 'name web\n' >"$conf/noeq"
 bad "a line without =" "$conf/noeq:1:" -r "$root" -f "$conf/noeq" -- true
+printf 'ready = fd:x\n' >"$conf/ready"
+bad "ready = fd:x in a file" "$conf/ready:1: ready: 'fd:x' is not a readiness protocol" -r "$root" -f "$conf/ready" -- true
 printf 'restart = sometimes\n' >"$conf/badvalue"
 bad "a bad value in a file" "$conf/badvalue:1:.*restart" -r "$root" -f "$conf/badvalue" -- true
 printf 'name =\n' >"$conf/empty"

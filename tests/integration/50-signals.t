@@ -149,8 +149,10 @@ wait_for 5 set_child svc "$pid1"
 ok "the sleep service runs" wait_for 5 grep -qx sleep "/proc/$svc/comm"
 is "$(fds "$svc")" "0 1 2 " "the service has only fds 0, 1 and 2"
 extra=$(fds "$pid1" | tr ' ' '\n' | grep -vxE '0|1|2|')
-is "$(printf '%s\n' "$extra" | wc -l)" 1 "PID 1 keeps none of them either: only 0, 1, 2 and one more"
-like "$(readlink "/proc/$pid1/fd/$extra")" "^/run/hutch/sleep/status\$" "which is its status file (the name defaults to the command: sleep)"
+is "$(printf '%s\n' "$extra" | wc -l)" 2 "PID 1 keeps none of them either: only 0, 1, 2 and two more"
+like "$(for f in $extra; do readlink "/proc/$pid1/fd/$f"; done | sort | tr '\n' ' ')" \
+	"^/run/hutch/sleep/status anon_inode:\[signalfd\] \$" \
+	"which are its status file (the name defaults to the command: sleep) and its signalfd"
 kill -TERM "$launcher"
 wait "$tpid"
 

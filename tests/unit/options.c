@@ -408,6 +408,28 @@ static void output(void)
 	bad(ARGV("--output-max", "lots", "x"), "not a size");
 }
 
+static void ready(void)
+{
+	is_num(parse(ARGV("--root", "/r", "--ready", "notify", "x")), PARSE_RUN,
+	       "--ready notify with --root");
+	is_num(cfg.ready_mode, READY_NOTIFY, "--ready notify: the sd_notify socket");
+	is_num(parse(ARGV("--ready", "fd:3", "x")), PARSE_RUN, "--ready fd:3");
+	ok(cfg.ready_mode == READY_FD && cfg.ready_fd == 3, "--ready fd:3: descriptor 3");
+	is_num(cfg.ready_timeout_ms, 0, "no --ready-timeout: none");
+	is_num(parse(ARGV("--ready", "fd:1023", "--ready-timeout", "1.5s", "x")),
+	       PARSE_RUN, "--ready fd:1023 --ready-timeout 1.5s");
+	is_num(cfg.ready_timeout_ms, 1500, "--ready-timeout 1.5s");
+	is_num(parse(ARGV("--ready", "none", "x")), PARSE_RUN, "--ready none");
+	is_num(cfg.ready_mode, READY_NONE, "--ready none: no readiness");
+	bad(ARGV("--ready", "fd:2", "x"), "not a readiness protocol: use notify, fd:N");
+	bad(ARGV("--ready", "fd:1024", "x"), "N from 3 to 1023");
+	bad(ARGV("--ready", "fd:", "x"), "not a readiness protocol");
+	bad(ARGV("--ready", "systemd", "x"), "not a readiness protocol");
+	bad(ARGV("--ready", "notify", "x"), "--ready notify needs --root");
+	bad(ARGV("--ready-timeout", "1s", "x"), "--ready-timeout needs --ready");
+	bad(ARGV("--ready", "fd:3", "--ready-timeout", "soon", "x"), "not a duration");
+}
+
 /* Without its feature, an option is still known: refused in one line
  * that names what is missing and the profile, so a config file written
  * for a full build says why a smaller one cannot run it. */
@@ -440,6 +462,10 @@ static void optional(void)
 		not_built("--output", "/var/log/x", F_OUTPUT);
 	if (!HUTCH_SECCOMP)
 		not_built("--seccomp", "off", F_SECCOMP);
+	if (HUTCH_READY)
+		ready();
+	else
+		not_built("--ready", "fd:3", F_READY);
 	if (!HUTCH_DAEMON) {
 		not_built("--pidfile", "/run/x.pid", F_DAEMON);
 		bad(ARGV("--log", "syslog", "x"), "syslog: this hutch is built without daemon");

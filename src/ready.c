@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/* ready.c - PID 1's side of readiness (HUTCH_READY): the notify socket in
+ * the sandbox, or each run's pipe for --ready fd:N, and what the service
+ * sends on them. */
+#include "ready.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sys.h"
+
+/* A datagram longer than this is dropped whole: sd_notify's messages are
+ * a few short lines (systemd itself takes at most a page). */
+#define MESSAGE_MAX 512
+/* Datagrams taken per wakeup; then PID 1 looks at its signals again. */
+#define BATCH 8
+
+static const struct sockaddr_un notify_address = { AF_UNIX, READY_SOCKET_PATH };
+
+/* Bound after the root switch, by path in /dev: that tmpfs is hutch's
+ * own, so nothing can be in the way (dev.c; unless a --bind put a host
+ * directory there, which bind(2) does not follow a symlink into). Mode
+ * 0666: connect(2) and sendto(2) on a path socket need write permission
+ * on it, and the service may run as any --user; who may send is checked
+ * per datagram (accepted), not by the mode. The mode comes from the umask
+ * at bind, not a chmod after it, which would follow whatever the name
+ * became in between. SO_PASSCRED makes the kernel attach the sender's pid
+ * to every datagram, as seen from PID 1's namespace. */
+int ready_socket_open(const struct config *cfg)
+{
+	int fd, on = 1, err;
+	mode_t umask_was;
+
+	if (cfg->ready_mode != READY_NOTIFY)
+		return -1;
+	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on))
+		die("--ready notify: cannot create a socket: %s", error_text(errno));
+	umask_was = umask(0111);
+	err = bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address)
+		      ? errno : 0;
+	umask(umask_was);
+	if (err)
+		die("--ready notify: cannot make %s: %s", READY_SOCKET_PATH,
+		    error_text(err));
+	return fd;
+}
+
+char *ready_environment(const struct config *cfg)
+{
+	static char env[] = "NOTIFY_SOCKET=" READY_SOCKET_PATH;
+
+	return cfg->ready_mode == READY_NOTIFY ? env : NULL;
+}
+
+/* Everything queued is from the last run, whose processes are all gone
+ * before the next start (supervise.c): a late READY=1 of theirs must not
+ * count for the new one. */
+static void drain(int fd)
+{
+	char c;
+
+	while (recv(fd, &c, 1, MSG_DONTWAIT) >= 0 || errno == EINTR)
+		;
+}
+
+int ready_arm(struct ready *r)
+{
+	int fds[2];
+
+	r->status[0] = '\0';
+	if (r->mode == READY_NOTIFY)
+		drain(r->socket);
+	if (r->mode != READY_FD)
+		return -1;
+	if (r->pipe >= 0)
+		close(r->pipe);
+	r->pipe = -1;
+	if (pipe_cloexec(fds))
+		return -errno;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	r->pipe = fds[0];
+	r->service_end = fds[1];
+	return fds[1];
+}
+
+void ready_started(struct ready *r)
+{
+	if (r->service_end >= 0)
+		close(r->service_end);
+	r->service_end = -1;
+}
+
+int ready_poll_fd(const struct ready *r)
+{
+	return r->mode == READY_NOTIFY ? r->socket : r->pipe;
+}
+
+/* In the child, before exec: dup2 clears close-on-exec on N only. The
+ * exec report pipe may have got number N itself: it moves above first. */
+int ready_give(const struct config *cfg, int fd, int *report_fd)
+{
+	int n = cfg->ready_fd;
+
+	if (fd < 0)
+		return 0;
+	if (*report_fd == n) {
+		*report_fd = fcntl(n, F_DUPFD_CLOEXEC, n + 1);
+		if (*report_fd < 0)
+			return -errno;
+	}
+	if (fd == n)
+		return fcntl(n, F_SETFD, 0) ? -errno : 0;
+	return dup2(fd, n) < 0 ? -errno : 0;
+}
+
+/* The length of text's first line, up to len (no memchr: smaller). */
+static size_t line_length(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && text[i] != '\n')
+		i++;
+	return i;
+}
+
+/* --ready fd:N: a newline means ready (s6's notification-fd); what comes
+ * before it is ignored. EOF without one: this run will not say it. */
+static unsigned receive_pipe(struct ready *r)
+{
+	char buf[64];
+	ssize_t n = read(r->pipe, buf, sizeof buf);
+
+	if (n < 0)
+		return 0;
+	if (n == 0) {
+		close(r->pipe);
+		r->pipe = -1;
+		return 0;
+	}
+	return line_length(buf, (size_t)n) < (size_t)n ? READY_NEWS_READY : 0;
+}
+
+/* STATUS= text into r->status: printable ASCII only, cut to fit, since
+ * it becomes one line of the status file. */
+static void keep_status(struct ready *r, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < sizeof r->status - 1; i++) {
+		char c = text[i];
+		if (c < ' ' || c > '~')
+			c = '?';
+		r->status[i] = c;
+	}
+	r->status[i] = '\0';
+}
+
+/* READY=1 and STATUS=; the rest of the protocol (WATCHDOG=1, MAINPID=,
+ * ...) is not read here. */
+unsigned ready_parse(struct ready *r, const char *text, size_t len)
+{
+	unsigned news = 0;
+
+	while (len) {
+		size_t line = line_length(text, len);
+
+		if (line == 7 && !memcmp(text, "READY=1", 7))
+			news |= READY_NEWS_READY;
+		else if (line >= 7 && !memcmp(text, "STATUS=", 7)) {
+			keep_status(r, text + 7, line - 7);
+			news |= READY_NEWS_STATUS;
+		}
+		line += line < len;
+		text += line;
+		len -= line;
+	}
+	return news;
+}
+
+/* Only a process of the sandbox may speak for the service, as systemd's
+ * NotifyAccess=all: the kernel gives the sender's pid as PID 1's namespace
+ * sees it, which is 0 for a process outside it (one that reached the
+ * socket through /proc/PID/root, say). The credentials cannot be forged
+ * without CAP_SYS_ADMIN over this namespace. Descriptors passed along
+ * (SCM_RIGHTS) were installed in PID 1 by the kernel: closed at once. */
+static bool accepted(struct msghdr *msg)
+{
+	bool from_sandbox = false;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof cred);
+			from_sandbox = cred.pid > 1;
+		} else if (c->cmsg_type == SCM_RIGHTS) {
+			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+				close(fd);
+			}
+		}
+	}
+	return from_sandbox && !(msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+}
+
+/* The queue of a datagram socket is bounded by the kernel (the receiver's
+ * buffer and net.unix.max_dgram_qlen): a flooding sender blocks or gets
+ * EAGAIN, costing PID 1 no memory; BATCH bounds the time. */
+static unsigned receive_socket(struct ready *r)
+{
+	unsigned news = 0;
+
+	for (int i = 0; i < BATCH; i++) {
+		union {
+			struct cmsghdr h;
+			char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(8 * sizeof(int))];
+		} u;
+		char text[MESSAGE_MAX];
+		struct iovec iov = { text, sizeof text };
+		/* Designated: musl's padding beside msg_iovlen and
+		 * msg_controllen is zero for the bare call (pty.c). */
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = u.space, .msg_controllen = sizeof u.space };
+		ssize_t n = syscall(SYS_recvmsg, r->socket, &msg,
+				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+		if (n < 0)
+			break;
+		if (accepted(&msg))
+			news |= ready_parse(r, text, (size_t)n);
+		else
+			log_debug("--ready notify: a message dropped (from outside "
+				  "the sandbox, or too long)");
+	}
+	return news;
+}
+
+unsigned ready_receive(struct ready *r)
+{
+	return r->mode == READY_NOTIFY ? receive_socket(r) : receive_pipe(r);
+}
+
+/* One message, whole: the channel is a SOCK_SEQPACKET pair. */
+void ready_upstream_send(const struct ready *r, bool ready)
+{
+	char text[READY_STATUS_MAX + 24];
+	size_t n;
+
+	if (r->upstream < 0)
+		return;
+	n = fmt(text, sizeof text, "%sSTATUS=%s", ready ? "READY=1\n" : "", r->status);
+	(void)!send(r->upstream, text, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* ready.h - readiness (HUTCH_READY): the service says it is up, the
+ * sd_notify way (--ready notify: READY=1 on the datagram socket named by
+ * NOTIFY_SOCKET) or the s6 way (--ready fd:N: a newline on descriptor N).
+ * PID 1 receives it (ready.c); the supervisor counts a run as up from
+ * then on (--daemon returns, hutch status says "ready"), and the launcher
+ * tells systemd when hutch runs in a Type=notify unit (ready_upstream.c).
+ * Without the feature the parser refuses --ready, and these are stubs. */
+#ifndef HUTCH_READY_H
+#define HUTCH_READY_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "profile.h"
+
+/* The socket's path inside the sandbox: in hutch's own tmpfs /dev, which
+ * nothing but PID 1 writes before the service runs (dev.c), as /dev/log
+ * is syslog's. Not an abstract name: in the host's network namespace
+ * every process of the machine could reach that one. */
+#define READY_SOCKET_PATH "/dev/hutch-notify"
+#define READY_STATUS_MAX 96 /* STATUS= text kept, with its NUL */
+
+struct ready {
+	int mode;	  /* enum ready_mode; READY_NONE: nothing below is used */
+	int socket;	  /* notify: the socket, bound once for every run */
+	int pipe;	  /* fd:N: this run's read end; -1 once it closed it */
+	int service_end;  /* fd:N: the write end for the start under way */
+	int upstream;	  /* the launcher's channel to systemd, or -1 */
+	char status[READY_STATUS_MAX]; /* the last STATUS= text, printable */
+};
+
+/* What ready_receive found: bits. */
+enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2 };
+
+#if HUTCH_READY
+/* PID 1, after the root switch: --ready notify's socket bound at
+ * READY_SOCKET_PATH; -1 for the other modes. Dies when it cannot. */
+int ready_socket_open(const struct config *cfg);
+
+/* PID 1, before each start: what the last run sent is dropped, and for
+ * fd:N this run's pipe is made. Returns the descriptor the service gets
+ * as N (spawn.c), -1 for none, or -errno (below -1: pipe(2) fails with
+ * EMFILE or ENFILE, never EPERM). */
+int ready_arm(struct ready *r);
+
+/* After the fork: PID 1 lets go of the service's end of the pipe. */
+void ready_started(struct ready *r);
+
+/* What PID 1 polls for readiness, or -1. */
+int ready_poll_fd(const struct ready *r);
+
+/* Takes what came (a bounded number of messages: a flood must not keep
+ * PID 1 from its signals); returns READY_NEWS_* bits. */
+unsigned ready_receive(struct ready *r);
+
+/* One datagram's lines (sd_notify's "KEY=VALUE\n..."): READY_NEWS_*
+ * bits; STATUS='s text kept in r->status. Pure: tests/unit/ready.c. */
+unsigned ready_parse(struct ready *r, const char *text, size_t len);
+
+/* The service's child: fd becomes descriptor N; *report_fd moves away
+ * first if it is N. 0 or -errno. */
+int ready_give(const struct config *cfg, int fd, int *report_fd);
+
+/* "NOTIFY_SOCKET=..." for the service's environment, or NULL. */
+char *ready_environment(const struct config *cfg);
+
+/* PID 1: tells the launcher, when it forwards to systemd, that the
+ * service is ready (with its STATUS= text), or its new text. */
+void ready_upstream_send(const struct ready *r, bool ready);
+
+/* Launcher: with --ready and NOTIFY_SOCKET in hutch's own environment (a
+ * Type=notify unit), a socket pair: *pid1_end is PID 1's, the launcher's
+ * is returned. -1 (and *pid1_end -1) otherwise. */
+int ready_upstream_open(const struct config *cfg, int *pid1_end);
+
+/* Launcher: one message from PID 1, sent on to NOTIFY_SOCKET; *fd is
+ * closed and -1 once PID 1 is gone. */
+void ready_upstream_forward(int *fd);
+#else
+static inline int ready_socket_open(const struct config *cfg)
+{
+	(void)cfg;
+	return -1;
+}
+
+static inline int ready_arm(struct ready *r)
+{
+	(void)r;
+	return -1;
+}
+
+static inline void ready_started(struct ready *r)
+{
+	(void)r;
+}
+
+static inline int ready_poll_fd(const struct ready *r)
+{
+	(void)r;
+	return -1;
+}
+
+static inline unsigned ready_receive(struct ready *r)
+{
+	(void)r;
+	return 0;
+}
+
+static inline int ready_give(const struct config *cfg, int fd, int *report_fd)
+{
+	(void)cfg;
+	(void)fd;
+	(void)report_fd;
+	return 0;
+}
+
+static inline char *ready_environment(const struct config *cfg)
+{
+	(void)cfg;
+	return 0;
+}
+
+static inline void ready_upstream_send(const struct ready *r, bool ready)
+{
+	(void)r;
+	(void)ready;
+}
+
+static inline int ready_upstream_open(const struct config *cfg, int *pid1_end)
+{
+	(void)cfg;
+	*pid1_end = -1;
+	return -1;
+}
+
+static inline void ready_upstream_forward(int *fd)
+{
+	*fd = -1;
+}
+#endif
+
+#endif
