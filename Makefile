@@ -70,7 +70,7 @@ FEATURE_SRCS.CONTROL := src/control.c src/exec.c src/cgroup_usage.c
 FEATURE_SRCS.CHECK := src/check.c
 FEATURE_SRCS.DAEMON := src/daemon.c
 FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
-FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c
+FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
