@@ -45,10 +45,31 @@ out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20 -
 is "$?" 0 "with --cgroup-missing warn the same is no failure"
 like "$out" "^info +pids controller" "but still reported"
 
+# CPU placement and block I/O (issue 15.7): there on this machine, and
+# each hierarchy unmounted names its controller and kernel option.
+blk=/dev/$(ls /sys/block | head -n 1)
+out=$("$HUTCH" check --cpuset 0 --io-weight 200 --io-max "$blk:rbps=1M" 2>&1)
+is "$?" 0 "--cpuset, --io-weight and --io-max on this machine: exit 0"
+for f in "cpuset controller \(--cpuset\)" "I/O controller \(--io-weight, --io-max\)" \
+	"proportional I/O weight \(--io-weight\)" "block I/O throttling \(--io-max\)"; do
+	like "$out" "^ok +$f" "ok: $f"
+done
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/cpuset && '$HUTCH' check --cpuset 0" 2>&1)
+is "$?" 1 "cpuset hierarchy missing: exit 1"
+like "$out" "^missing +cpuset controller \(--cpuset\): no cgroup v1 hierarchy has the cpuset controller: mount -t cgroup -o cpuset .*CONFIG_CPUSETS" \
+	"names the cpuset controller, its mount and CONFIG_CPUSETS"
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/cpuset && timeout 10 '$HUTCH' --cpuset 0 -- /bin/true" 2>&1)
+is "$?:$(wc -l <<<"$out")" "125:1" "a start with --cpuset then fails with 125, in one line"
+like "$out" "cannot set the cpuset limit: no cgroup v1 hierarchy has the cpuset controller" "naming why"
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/blkio && '$HUTCH' check --io-max '$blk:wiops=50'" 2>&1)
+is "$?" 1 "blkio hierarchy missing: exit 1"
+like "$out" "^missing +I/O controller .*: no cgroup v1 hierarchy has the blkio controller: .*CONFIG_BLK_CGROUP" \
+	"names the blkio controller and CONFIG_BLK_CGROUP"
+
 # No cgroup file system at all.
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check --memory 16M" 2>&1)
 is "$?" 1 "no cgroups mounted: exit 1"
-like "$out" "^missing +memory controller \(--memory\): no cgroup file system is mounted: mount -t cgroup2 none /sys/fs/cgroup" \
+like "$out" "^missing +memory controller \(--memory, --memory-high\): no cgroup file system is mounted: mount -t cgroup2 none /sys/fs/cgroup" \
 	"says no cgroup file system is mounted, and how to mount one"
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --memory 16M -- /bin/true" 2>&1)
 is "$?" 125 "a start with --memory then fails with 125"
