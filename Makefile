@@ -96,12 +96,18 @@ BIN := $(BUILD)/hutch
 # after the state directory, hutch check's refusals, groups and exec were
 # merged (router 70,120 -> 86,824, tiny 56,488 -> 62,056 on x86_64); a
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
-SIZE_BUDGET.full.x86_64 := 106496
-SIZE_BUDGET.router.x86_64 := 88064
-SIZE_BUDGET.tiny.x86_64 := 63488
-SIZE_BUDGET.full.aarch64 := 115712
-SIZE_BUDGET.router.aarch64 := 97280
-SIZE_BUDGET.tiny.aarch64 := 70656
+# Raised for --cpuset, --io-weight, --io-max and --memory-high (issue
+# 15.6/15.7, wip/cgknobs), measured before -> after: x86_64 full 103,608
+# -> 109,112, router 86,888 -> 92,056, tiny 62,104 -> 63,048 (the option
+# rows and controller names every profile knows, to refuse them);
+# aarch64 full 114,120 -> 120,000, router 95,744 -> 101,312, tiny 68,848
+# -> 69,824 (docs/design.md, "Size").
+SIZE_BUDGET.full.x86_64 := 111616
+SIZE_BUDGET.router.x86_64 := 94208
+SIZE_BUDGET.tiny.x86_64 := 64512
+SIZE_BUDGET.full.aarch64 := 122880
+SIZE_BUDGET.router.aarch64 := 103424
+SIZE_BUDGET.tiny.aarch64 := 71680
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
 ALL_SRCS := $(wildcard src/*.c)

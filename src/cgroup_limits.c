@@ -42,10 +42,11 @@ static const char *feature_lacking(enum cg_ctrl c, const char *file, char *buf,
 
 	/* the throttle files: blkio.throttle.* (v1), io.max (v2); not
 	 * strstr, which costs 1.5 KiB of musl */
-	if (c == CG_IO && (!strncmp(file, "blkio.t", 7) || !strcmp(file, "io.max")))
+	if (HUTCH_LIMITS && c == CG_IO &&
+	    (!strncmp(file, "blkio.t", 7) || !strcmp(file, "io.max")))
 		return "it needs block I/O throttling: kernel option "
 		       "CONFIG_BLK_DEV_THROTTLING";
-	if (c == CG_IO)
+	if (HUTCH_LIMITS && c == CG_IO)
 		return "it needs a proportional I/O scheduler: BFQ with kernel "
 		       "option CONFIG_BFQ_GROUP_IOSCHED (v1 blkio.bfq.weight), or on "
 		       "cgroup v2 CONFIG_BLK_CGROUP_IOCOST (io.weight)";
@@ -59,7 +60,8 @@ static const char *feature_lacking(enum cg_ctrl c, const char *file, char *buf,
  * own and right: the value is outside what this machine allows. */
 static const char *refusal_hint(enum cg_ctrl c, int err)
 {
-	if (err != -EINVAL && err != -ENODEV && (err != -EACCES || c != CG_CPUSET))
+	if (!HUTCH_LIMITS || (err != -EINVAL && err != -ENODEV &&
+			      (err != -EACCES || c != CG_CPUSET)))
 		return "";
 	return c == CG_CPUSET ? ": the CPUs must be online and within the parent "
 				"group's cpuset.cpus"

@@ -209,7 +209,7 @@ static void cgroups(struct report *r)
 	if (cg.have[CG_MEMORY] && cfg->memory_swap_set)
 		feature(r, &cg, CG_MEMORY, "memory.memsw.limit_in_bytes\0", NULL,
 			"swap accounting (--memory-swap)", cgroup_feature_fix(false));
-	if (cg.have[CG_IO])
+	if (HUTCH_LIMITS && cg.have[CG_IO])
 		io_features(r, &cg);
 	fmt(why, sizeof why, "%u online", cpus_online());
 	line(r, cfg->cpu_milli > cpus_online() * 1000ULL ? MISSING : OK, "CPUs",
