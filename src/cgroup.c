@@ -87,12 +87,13 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	memset(cg, 0, sizeof *cg);
 	for (int c = 0; c < CG_N; c++)
 		cg->parent[c] = cg->dir[c] = -1;
-	cg->events_fd = -1;
+	cg->events_fd = cg->pressure_fd = -1;
 	cg->name = cfg->name;
 	cg->parent_path = cfg->cgroup_parent;
 	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
-	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high);
+	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high ||
+					       cfg->pressure_kind);
 	cg->need[CG_CPUSET] = HUTCH_LIMITS && cfg->cpuset;
 	cg->need[CG_IO] = HUTCH_LIMITS && (cfg->io_weight || cfg->n_io_max);
 	/* By default, as root: a --pids limit and the device allow-list.
@@ -327,7 +328,7 @@ void cgroup_create(struct cgroup *cg, const struct config *cfg)
 	char why[400], what[24];
 	bool asked = cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max ||
 		     cfg->memory_high || cfg->pids_max || cfg->cpuset ||
-		     cfg->io_weight || cfg->n_io_max;
+		     cfg->io_weight || cfg->n_io_max || cfg->pressure_kind;
 
 	for (int c = 0; c < CG_N; c++) {
 		int same;
@@ -411,7 +412,9 @@ void cgroup_remove(struct cgroup *cg)
 		cg->dir[c] = -1;
 	if (cg->events_fd >= 0)
 		close(cg->events_fd);
-	cg->events_fd = -1;
+	if (cg->pressure_fd >= 0)
+		close(cg->pressure_fd);
+	cg->events_fd = cg->pressure_fd = -1;
 }
 
 unsigned cpus_online(void)

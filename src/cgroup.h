@@ -29,6 +29,7 @@ struct cgroup {
 	int parent[CG_N];     /* the directory holding the group, or -1 */
 	int dir[CG_N];	      /* the group itself, or -1 */
 	int events_fd;	      /* memory.events (v2) / memory.oom_control (v1) */
+	int pressure_fd;      /* memory.pressure with the PSI trigger, or -1 */
 	const char *name;
 	const char *parent_path;
 };
@@ -92,8 +93,12 @@ bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
  * --memory-swap, --pids, --cpuset, --io-weight and --io-max are refused
  * by the parser, and no memory, pids, cpuset or blkio group is made. */
 #if HUTCH_LIMITS
-/* --cpuset, --io-weight and --io-max into the group (cgroup_knobs.c). */
+/* --cpuset, --io-weight and --io-max into the group, and the PSI
+ * trigger of --pressure-restart (cg->pressure_fd) (cgroup_knobs.c). */
 void cgroup_knobs(struct cgroup *cg, const struct config *cfg);
+
+/* The fix for a kernel whose PSI is off, for hutch check too. */
+const char *cgroup_psi_fix(void);
 
 /* v1 cpuset: a group made below parent starts with empty cpuset.cpus
  * and cpuset.mems, and no task may join it until both are set: copies
@@ -115,6 +120,11 @@ static inline void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
 {
 	(void)cg;
 	(void)cfg;
+}
+
+static inline const char *cgroup_psi_fix(void)
+{
+	return "";
 }
 
 static inline void cgroup_cpuset_inherit(int parent, int dir, const char *where)

@@ -3,6 +3,7 @@
  * (cgroup_limits.c): one checked write(2) per value, each read back for
  * -v, before the sandbox exists. Why each write is as it is:
  * docs/design.md, "CPU placement and block I/O". */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,8 +104,49 @@ static void io_max_v1(const struct cgroup *cg, const struct config *cfg,
 	}
 }
 
+const char *cgroup_psi_fix(void)
+{
+	return "PSI is off: boot with psi=1 (kernel option CONFIG_PSI; the "
+	       "Raspberry Pi kernels need psi=1 in cmdline.txt)";
+}
+
+/* --pressure-restart: "some|full STALL_US WINDOW_US" written to the
+ * group's memory.pressure makes a PSI trigger, which lives as long as
+ * this open file: the launcher keeps it and polls it for POLLPRI. One
+ * write, as the kernel wants the trigger (a second write on the same
+ * descriptor is EBUSY). Only v2 has PSI per group. */
+static void pressure_trigger(struct cgroup *cg, const struct config *cfg)
+{
+	char text[64];
+	size_t n;
+	int fd;
+
+	if (cg->version != 2) {
+		cgroup_lacks(cfg, "--pressure-restart", "PSI per group needs cgroup "
+			     "v2 (memory.pressure): boot with systemd.unified_cgroup_"
+			     "hierarchy=1, or mount cgroup2 alone");
+		return;
+	}
+	fd = openat(cg->dir[CG_MEMORY], "memory.pressure", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		cgroup_lacks(cfg, "--pressure-restart", cgroup_psi_fix());
+		return;
+	}
+	n = fmt(text, sizeof text, "%s %llu %llu", cfg->pressure_kind == 2 ? "full" : "some",
+		(unsigned long long)cfg->pressure_stall_ms * 1000,
+		(unsigned long long)cfg->pressure_window_ms * 1000);
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n)
+		die("cannot set the PSI trigger \"%s\" in %s/%s/%s/memory.pressure: %s",
+		    text, cg->mount[CG_MEMORY], cg->parent_path, cg->name,
+		    error_text(errno));
+	log_debug("cgroup v2 memory.pressure trigger: %s", text);
+	cg->pressure_fd = fd;
+}
+
 void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
 {
+	if (cfg->pressure_kind && cg->dir[CG_MEMORY] >= 0)
+		pressure_trigger(cg, cfg);
 	if (cg->need[CG_CPUSET])
 		cgroup_set_text(cg, cfg, CG_CPUSET, "cpuset.cpus", cfg->cpuset);
 	if (!cg->need[CG_IO])

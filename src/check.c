@@ -173,6 +173,21 @@ static void io_features(struct report *r, const struct cgroup *cg)
 			"kernel option CONFIG_BLK_DEV_THROTTLING");
 }
 
+/* PSI (--pressure-restart): /proc/pressure exists exactly when the
+ * kernel has it on (CONFIG_PSI, and psi=1 where it is off by default, as
+ * on the Raspberry Pi kernels); per group it is cgroup v2's alone. */
+static void psi(struct report *r, const struct cgroup *cg)
+{
+	bool needed = r->cfg->pressure_kind && !r->cfg->cgroup_warn;
+	const char *why = access("/proc/pressure/memory", F_OK) ? cgroup_psi_fix()
+			: cg->version != 2 ? "PSI per group needs cgroup v2 "
+					     "(memory.pressure); this is v1"
+					   : NULL;
+
+	line(r, !why ? OK : needed ? MISSING : INFO, "PSI (--pressure-restart)", why,
+	     needed);
+}
+
 static void cgroups(struct report *r)
 {
 	static const char *const what[CG_N] = {
@@ -211,6 +226,8 @@ static void cgroups(struct report *r)
 			"swap accounting (--memory-swap)", cgroup_feature_fix(false));
 	if (HUTCH_LIMITS && cg.have[CG_IO])
 		io_features(r, &cg);
+	if (HUTCH_LIMITS && cg.version)
+		psi(r, &cg);
 	fmt(why, sizeof why, "%u online", cpus_online());
 	line(r, cfg->cpu_milli > cpus_online() * 1000ULL ? MISSING : OK, "CPUs",
 	     why, true);

@@ -81,6 +81,10 @@ struct config {
 	uint64_t pids_max;	   /* 0: the default (cgroup_default_pids) */
 	bool pids_off;		   /* --pids 0 or max: no pids limit at all */
 	uint64_t memory_high;	   /* bytes: reclaim and slow down beyond it */
+	/* --pressure-restart some|full:STALL/WINDOW: a PSI trigger on the
+	 * group's memory.pressure (v2); kind 0: none, 1 some, 2 full */
+	int pressure_kind;
+	uint64_t pressure_stall_ms, pressure_window_ms;
 	const char *cpuset;	   /* --cpuset LIST as given, checked */
 	uint64_t io_weight;	   /* 1..10000 */
 	struct io_limit io_max[CONFIG_MAX_IO];

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "control.h"
 #include "daemon.h"
 #include "exec.h"
 #include "log.h"
@@ -57,16 +58,35 @@ static void new_pid_namespace(void)
 	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
+/* --pressure-restart: the PSI trigger fired (at most once per window).
+ * PID 1 kills the service and --restart decides; a trigger whose group
+ * is gone (POLLERR) is dropped. */
+static void pressure_event(const struct config *cfg, pid_t child, short revents,
+			   int *fd)
+{
+	if (revents & (POLLERR | POLLNVAL)) {
+		*fd = -1;
+		return;
+	}
+	log_error("memory pressure reached --pressure-restart %s:%llums/%llums: "
+		  "the service is killed, --restart decides what follows",
+		  cfg->pressure_kind == 2 ? "full" : "some",
+		  (unsigned long long)cfg->pressure_stall_ms,
+		  (unsigned long long)cfg->pressure_window_ms);
+	sigqueue(child, SIGNAL_RESTART, (union sigval){ .sival_int = PRESSURE_KILL });
+}
+
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
  * sleeps in poll(2) on a signalfd, with --output the service's pipe, and
  * with a terminal the pty relay's descriptors (pty.c): nothing wakes it
  * but a signal, output or a keystroke. */
-static int forward_until_exit(pid_t child, const sigset_t *set,
-			      struct output *out, struct relay *tty)
+static int forward_until_exit(const struct config *cfg, pid_t child,
+			      const sigset_t *set, struct output *out,
+			      struct relay *tty, int pressure)
 {
-	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+	struct pollfd fds[7] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
 				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
@@ -78,9 +98,12 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
 		n = relay_poll_fds(tty, fds + 3);
-		if (poll(fds, 3 + (nfds_t)n, pause) < 0)
+		fds[3 + n] = (struct pollfd){ pressure, POLLPRI, 0 };
+		if (poll(fds, 4 + (nfds_t)n, pause) < 0)
 			continue;
 		relay_events(tty, fds + 3, n);
+		if (HUTCH_LIMITS && fds[3 + n].revents)
+			pressure_event(cfg, child, fds[3 + n].revents, &pressure);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
@@ -260,7 +283,7 @@ int launcher_run(struct config *cfg)
 	if (code)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
-	code = forward_until_exit(child, &set, &out, &tty);
+	code = forward_until_exit(cfg, child, &set, &out, &tty, cg.pressure_fd);
 	close(fds.ready);
 	clean_up();
 	return code;

@@ -266,6 +266,7 @@ enum setter_index {
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
 	S_OUTPUT_RATE, S_GROUP_ADD, S_CPUSET, S_IO_MAX,
+	S_PRESSURE,
 };
 
 static const option_setter setters[] = {
@@ -282,7 +283,7 @@ static const option_setter setters[] = {
 	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
 	[S_DEVICE] = set_device,
 	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
-	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max,
+	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max, [S_PRESSURE] = set_pressure,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -347,6 +348,8 @@ const struct option_def option_table[] = {
 	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
 	FOPT(F_LIMITS, "memory-high", "SIZE", "above this the kernel reclaims and slows the service, no OOM kill (v1: soft limit)",
 	    S_MEMORY, FIELD(memory_high), 0, OPT_BOTH),
+	FOPT(F_LIMITS, "pressure-restart", "some|full:STALL/WINDOW", "kill and restart (per --restart) a service stalled on memory that long per WINDOW (PSI, cgroup v2)",
+	    S_PRESSURE, 0, 0, OPT_BOTH),
 	FOPT(F_LIMITS, "memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
 	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
 	FOPT(F_LIMITS, "pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",

@@ -1,5 +1,5 @@
-/* options_knobs.c - the placement and I/O options of the limits feature
- * (HUTCH_LIMITS): --cpuset and --io-max. Checked here against what the
+/* options_knobs.c - the placement, I/O and pressure options of the
+ * limits feature (HUTCH_LIMITS): --cpuset, --io-max, --pressure-restart. Checked here against what the
  * kernel takes, so a value that passes is one cgroup_knobs.c can write;
  * --io-max's device is resolved to its numbers by the launcher
  * (preflight.c), which runs the same refusals for hutch check. */
@@ -91,4 +91,35 @@ int set_io_max(struct parse_ctx *ctx, const struct option_def *opt, const char *
 	io->path = copy;
 	cfg->n_io_max++;
 	return 0;
+}
+
+/* --pressure-restart some|full:STALL/WINDOW: within any WINDOW, tasks of
+ * the group stalled on memory for STALL in all (some: at least one task,
+ * full: all at once). The kernel's bounds: a window of 500ms to 10s, a
+ * stall above 0 and within it. */
+int set_pressure(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+{
+	static const char *const kinds[] = { "some", "full", NULL };
+	struct config *cfg = ctx->cfg;
+	char *copy = ctx_strdup(ctx, value), *colon, *slash;
+	int kind;
+
+	if (!copy)
+		return -1;
+	colon = strchr(copy, ':');
+	slash = strrchr(copy, '/');
+	if (colon && slash && slash > colon) {
+		*colon = *slash = '\0';
+		kind = word_index(copy, kinds);
+		if (kind >= 0 && !parse_duration_ms(colon + 1, &cfg->pressure_stall_ms) &&
+		    !parse_duration_ms(slash + 1, &cfg->pressure_window_ms) &&
+		    cfg->pressure_window_ms >= 500 && cfg->pressure_window_ms <= 10000 &&
+		    cfg->pressure_stall_ms && cfg->pressure_stall_ms <= cfg->pressure_window_ms) {
+			cfg->pressure_kind = kind + 1;
+			return 0;
+		}
+	}
+	return parse_fail(ctx, opt, "'%s' is not some|full:STALL/WINDOW, e.g. "
+			  "some:150ms/1s: WINDOW 500ms..10s, STALL above 0 and "
+			  "within it", value);
 }

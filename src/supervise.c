@@ -386,6 +386,18 @@ static void reap(struct supervisor *sv)
 	}
 }
 
+/* --pressure-restart fired (the launcher polls the trigger): the
+ * service is killed as the OOM killer would, but before it must, and the
+ * exit takes the usual way: --restart, backoff and the start limit. */
+static void pressure_kill(struct supervisor *sv)
+{
+	if (sv->state != RUNNING || !sv->service)
+		return;
+	log_error("killing the service: it stalled on memory beyond "
+		  "--pressure-restart");
+	kill(-sv->service, SIGKILL);
+}
+
 static void on_signal(struct supervisor *sv, const siginfo_t *si)
 {
 	int sig = si->si_signo;
@@ -398,6 +410,9 @@ static void on_signal(struct supervisor *sv, const siginfo_t *si)
 	} else if (sig == SIGTERM || sig == SIGINT) {
 		sv->stop_signal = sig;
 		dispatch(sv, EV_STOP);
+	} else if (HUTCH_LIMITS && sig == SIGNAL_RESTART && si->si_code == SI_QUEUE &&
+		   si->si_value.sival_int == PRESSURE_KILL) {
+		pressure_kill(sv);
 	} else if (sig == SIGNAL_RESTART) {
 		dispatch(sv, EV_RESTART);
 	} else if (sv->service) {

@@ -171,6 +171,31 @@ else
 	t_diag "--io-max not tried: block devices '$(ls /sys/block 2>/dev/null | tr '\n' ' ')', controllers '$(cat $CG/cgroup.controllers)'"
 fi
 
+# --- --pressure-restart: a PSI trigger on memory.pressure (issue 15.6) ----------------
+# A memory hog over its high mark (no swap: nothing to reclaim) is made to
+# sleep by the kernel, which PSI counts as a stall; the trigger fires,
+# the launcher tells PID 1, the service is killed before any OOM kill, and
+# --restart no ends hutch with 137. amd64 boots with psi=1 (Debian's
+# kernel has PSI off by default, as the Raspberry Pi kernels do).
+if [ -e /proc/pressure/memory ]; then
+	out=$("$H" check --pressure-restart some:100ms/1s 2>&1)
+	t_like "$out" '^ok +PSI \(--pressure-restart\)' "hutch check: PSI ok" || t_diag "$out"
+	# shellcheck disable=SC2016 # expanded by the service's shell
+	run -n thrash --memory-high 8M --memory 200M --pressure-restart some:100ms/1s -v \
+		-- sh -c 'x=a; while :; do x="$x$x"; done'
+	t_is "$rc" 137 "a thrashing service is killed: exit 137" || t_diag "$err"
+	t_like "$err" 'memory pressure reached --pressure-restart some:100ms/1000ms' \
+		"the launcher names the trigger"
+	t_like "$err" 'killing the service: it stalled on memory' "PID 1 says why it kills"
+	t_unlike "$err" 'OOM killer' "and no OOM kill came first"
+	t_like "$err" 'memory.pressure trigger: some 100000 1000000' "-v shows the trigger written"
+	t_ok "the group is removed" test ! -e "$CG/hutch/thrash"
+else
+	out=$("$H" check --pressure-restart some:100ms/1s 2>&1)
+	t_like "$out" '^missing +PSI \(--pressure-restart\): PSI is off: boot with psi=1' \
+		"hutch check: PSI off, naming psi=1"
+fi
+
 # --- A stale empty group is replaced; a busy one belongs to a running sandbox ------------
 mkdir -p "$CG/hutch/stale"
 run -n stale --pids 5 -- true
