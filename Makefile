@@ -101,12 +101,15 @@ BIN := $(BUILD)/hutch
 # -> 109,112, router 86,888 -> 92,056, tiny 62,104 -> 63,048 (the option
 # rows and controller names every profile knows, to refuse them);
 # aarch64 full 114,120 -> 120,000, router 95,744 -> 101,312, tiny 68,848
-# -> 69,824 (docs/design.md, "Size").
-SIZE_BUDGET.full.x86_64 := 111616
-SIZE_BUDGET.router.x86_64 := 94208
+# -> 69,824; then --pressure-restart (the PSI trigger, the launcher's
+# poll of it, PID 1's kill): x86_64 full 111,456, router 94,280, tiny
+# 63,176; aarch64 full 122,248, router 103,392, tiny 69,936
+# (docs/design.md, "Size").
+SIZE_BUDGET.full.x86_64 := 113664
+SIZE_BUDGET.router.x86_64 := 96256
 SIZE_BUDGET.tiny.x86_64 := 64512
-SIZE_BUDGET.full.aarch64 := 122880
-SIZE_BUDGET.router.aarch64 := 103424
+SIZE_BUDGET.full.aarch64 := 124928
+SIZE_BUDGET.router.aarch64 := 105472
 SIZE_BUDGET.tiny.aarch64 := 71680
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
