@@ -185,6 +185,16 @@ if has_feature limits; then
 	bad "--memory-high below 1M" "--memory-high: '100K' is below 1M" -r "$root" --memory-high 100K -- true
 	bad "--memory-high not below --memory" "--memory-high must be below --memory" \
 		-r "$root" --memory 32M --memory-high 32M -- true
+	bad "--pressure-restart without a window" "--pressure-restart: 'some:150ms' is not some\|full:STALL/WINDOW" \
+		-r "$root" --pressure-restart some:150ms -- true
+	bad "--pressure-restart of another kind" "--pressure-restart: 'most:1s/2s'" \
+		-r "$root" --pressure-restart most:1s/2s -- true
+	bad "--pressure-restart with a window over 10s" "--pressure-restart: .*WINDOW 500ms..10s" \
+		-r "$root" --pressure-restart full:1s/20s -- true
+	bad "--pressure-restart with a stall longer than its window" "--pressure-restart: 'some:2s/1s'" \
+		-r "$root" --pressure-restart some:2s/1s -- true
+	bad "--pressure-restart with a stall of 0" "--pressure-restart: 'some:0/1s'" \
+		-r "$root" --pressure-restart some:0/1s -- true
 fi
 
 bad "a name starting with a dot" "--name" -r "$root" --name .hidden -- true

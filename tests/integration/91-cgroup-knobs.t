@@ -142,4 +142,17 @@ is "$(cat $CG/memory/hutch/$name-mem/memory.limit_in_bytes)" $((64 << 20)) "--me
 stop
 ok "the memory group is removed" gone memory "$name-mem"
 
+# --- --pressure-restart: PSI per group is cgroup v2's; refused here -----------
+timeout 20 "$HUTCH" --name "$name-psi" --root "$ROOTFS" --pressure-restart some:150ms/1s \
+	-- /bin/sh -c 'echo ran' >"$tmp/psi.out" 2>"$tmp/psi.err"
+is "$?:$(wc -l <"$tmp/psi.err"):$(cat "$tmp/psi.out")" "125:1:" \
+	"--pressure-restart on cgroup v1: exit 125, one line, the service never ran"
+like "$(cat "$tmp/psi.err")" "cannot set --pressure-restart: PSI per group needs cgroup v2" \
+	"the line says it needs cgroup v2"
+ok "no group is left behind" gone memory "$name-psi"
+timeout 20 "$HUTCH" --name "$name-psiw" --root "$ROOTFS" --pressure-restart some:150ms/1s \
+	--cgroup-missing warn --restart no -- /bin/sh -c 'echo ran' >"$tmp/psi.out" 2>"$tmp/psi.err"
+is "$?:$(cat "$tmp/psi.out")" "0:ran" "with --cgroup-missing warn the service runs without it"
+like "$(cat "$tmp/psi.err")" "running without --pressure-restart" "and the log says so"
+
 done_testing

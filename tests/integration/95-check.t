@@ -66,6 +66,15 @@ is "$?" 1 "blkio hierarchy missing: exit 1"
 like "$out" "^missing +I/O controller .*: no cgroup v1 hierarchy has the blkio controller: .*CONFIG_BLK_CGROUP" \
 	"names the blkio controller and CONFIG_BLK_CGROUP"
 
+# PSI (issue 15.6): v1 has no memory.pressure per group; a line says so,
+# for information unless --pressure-restart asks for it.
+out=$("$HUTCH" check 2>&1)
+like "$out" "^(info +PSI \(--pressure-restart\): PSI per group needs cgroup v2|info +PSI \(--pressure-restart\): PSI is off: boot with psi=1)" \
+	"without --pressure-restart the PSI line is information"
+out=$("$HUTCH" check --pressure-restart some:150ms/1s 2>&1)
+is "$?" 1 "--pressure-restart on this cgroup v1 machine: exit 1"
+like "$out" "^missing +PSI \(--pressure-restart\): " "the PSI line is missing, with why"
+
 # No cgroup file system at all.
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check --memory 16M" 2>&1)
 is "$?" 1 "no cgroups mounted: exit 1"
