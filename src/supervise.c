@@ -43,6 +43,7 @@ struct supervisor {
 	struct start_limit limit;
 	struct supervise_io io;
 	unsigned long long oom_kills;
+	bool pressure_killed; /* this run ended by --pressure-restart */
 	bool restarting;     /* hutch restart: start again once it is down */
 	char last[64];	     /* how the last run ended, for "status" */
 	unsigned published;  /* sequence number of the status file */
@@ -140,8 +141,11 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 	log_info("service %s %s after %llu ms", WIFSIGNALED(st) ? "killed by"
 			: "exited with", sv->last, (unsigned long long)up_ms);
 	if (oom > sv->oom_kills && n < sizeof sv->last)
-		fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
+		n += fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
+	if (sv->pressure_killed && n < sizeof sv->last)
+		fmt(sv->last + n, sizeof sv->last - n, ", memory pressure");
 	sv->oom_kills = oom;
+	sv->pressure_killed = false;
 }
 
 /* The main process is gone; what it started may still run: children it
@@ -395,6 +399,7 @@ static void pressure_kill(struct supervisor *sv)
 		return;
 	log_error("killing the service: it stalled on memory beyond "
 		  "--pressure-restart");
+	sv->pressure_killed = true;
 	kill(-sv->service, SIGKILL);
 }
 

@@ -138,7 +138,7 @@ is "$?" 0 "with --userns: exit 0 (this kernel lets ordinary users make user name
 like "$out" "^ok +ordinary user \(--userns\)$" "and says so"
 out=$(user_check --userns --pids 10)
 is "$?" 1 "with --userns and a cgroup limit: exit 1"
-like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --memory and --pids need a cgroup, which only root may make" \
+like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --cpuset, --memory, --memory-high, --pressure-restart, --pids and --io-\* need a cgroup, which only root may make" \
 	"says that only root may make a cgroup"
 out=$("$HUTCH" check 2>&1)
 unlike "$out" "ordinary user" "as root, no line about ordinary users"
