@@ -15,7 +15,12 @@
 #include "sys.h"
 
 static const char *const ctrl_names[CG_N] = { "cpu", "cpuacct", "memory", "pids",
-						"devices" };
+						"devices", "cpuset", "blkio" };
+
+const char *cgroup_ctrl_name(int version, enum cg_ctrl c)
+{
+	return version == 2 && c == CG_IO ? "io" : ctrl_names[c];
+}
 
 struct probe {
 	struct cgroup *cg;
@@ -67,7 +72,7 @@ static void probe_v2(struct cgroup *cg, const char *mount)
 	for (int c = 0; c < CG_N; c++) {
 		copy_path(cg->mount[c], sizeof cg->mount[c], mount);
 		for (size_t i = 0; i < n; i++)
-			if (strcmp(words[i], ctrl_names[c]) == 0)
+			if (strcmp(words[i], cgroup_ctrl_name(2, (enum cg_ctrl)c)) == 0)
 				cg->have[c] = true;
 	}
 	cg->have[CG_CPUACCT] = false; /* v2 accounts in cpu.stat */
@@ -83,12 +88,15 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	memset(cg, 0, sizeof *cg);
 	for (int c = 0; c < CG_N; c++)
 		cg->parent[c] = cg->dir[c] = -1;
-	cg->events_fd = -1;
+	cg->events_fd = cg->pressure_fd = -1;
 	cg->name = cfg->name;
 	cg->parent_path = cfg->cgroup_parent;
 	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
-	cg->need[CG_MEMORY] = HUTCH_LIMITS && cfg->memory_max != 0;
+	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high ||
+					       cfg->pressure_kind);
+	cg->need[CG_CPUSET] = HUTCH_LIMITS && cfg->cpuset;
+	cg->need[CG_IO] = HUTCH_LIMITS && (cfg->io_weight || cfg->n_io_max);
 	/* By default, as root: a --pids limit and the device allow-list.
 	 * An ordinary user (--userns) can make no group: no cgroup touched,
 	 * not even looked for (hutch check looks anyway). */
@@ -182,7 +190,7 @@ const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 	static const char *const options[CG_N] = {
 		"CONFIG_CGROUP_SCHED and CONFIG_FAIR_GROUP_SCHED",
 		"CONFIG_CGROUP_CPUACCT", "CONFIG_MEMCG", "CONFIG_CGROUP_PIDS",
-		"CONFIG_CGROUP_DEVICE"
+		"CONFIG_CGROUP_DEVICE", "CONFIG_CPUSETS", "CONFIG_BLK_CGROUP"
 	};
 
 	if (!cg->version)
@@ -199,9 +207,13 @@ const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 		    "mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s (kernel "
 		    "option %s)", ctrl_names[c], ctrl_names[c], ctrl_names[c],
 		    options[c]);
+	else if (disabled_at_boot(ctrl_names[c]))
+		fmt(buf, size, "the %s controller is disabled at boot: remove "
+		    "cgroup_disable=%s from the kernel command line, or add "
+		    "cgroup_enable=%s", ctrl_names[c], ctrl_names[c], ctrl_names[c]);
 	else
 		fmt(buf, size, "the kernel has no %s controller (kernel option %s)",
-		    ctrl_names[c], options[c]);
+		    cgroup_ctrl_name(cg->version, c), options[c]);
 	return buf;
 }
 
@@ -241,7 +253,7 @@ static void enable_controllers(struct cgroup *cg, int dirfd, const char *where,
 		int err;
 		if (!cg->need[c] || !cg->have[c] || c == CG_DEVICES)
 			continue;
-		fmt(word, sizeof word, "+%s", ctrl_names[c]);
+		fmt(word, sizeof word, "+%s", cgroup_ctrl_name(2, (enum cg_ctrl)c));
 		err = write_knob(dirfd, "cgroup.subtree_control", word);
 		if (err)
 			die("cannot enable the %s controller in %s/cgroup."
@@ -273,6 +285,8 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		else
 			next = open_dir(fd, parts[i]);
 		err = errno;
+		if (next >= 0 && c == CG_CPUSET && cg->version == 1)
+			cgroup_cpuset_inherit(fd, next, parent_path);
 		close(fd);
 		fd = next;
 	}
@@ -306,13 +320,16 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		die("cannot create cgroup %s/%s/%s: %s", cg->mount[c], parent_path,
 		    cg->name, error_text(errno));
 	cg->parent[c] = parent; /* ours now: removed whatever happens next */
+	if (c == CG_CPUSET && cg->version == 1)
+		cgroup_cpuset_inherit(parent, cg->dir[c], cg->name);
 }
 
 void cgroup_create(struct cgroup *cg, const struct config *cfg)
 {
 	char why[400], what[24];
 	bool asked = cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max ||
-		     cfg->pids_max;
+		     cfg->memory_high || cfg->pids_max || cfg->cpuset ||
+		     cfg->io_weight || cfg->n_io_max || cfg->pressure_kind;
 
 	for (int c = 0; c < CG_N; c++) {
 		int same;
@@ -396,7 +413,9 @@ void cgroup_remove(struct cgroup *cg)
 		cg->dir[c] = -1;
 	if (cg->events_fd >= 0)
 		close(cg->events_fd);
-	cg->events_fd = -1;
+	if (cg->pressure_fd >= 0)
+		close(cg->pressure_fd);
+	cg->events_fd = cg->pressure_fd = -1;
 }
 
 unsigned cpus_online(void)

@@ -15,8 +15,10 @@
 #include "profile.h"
 
 /* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
- * program attached to the group (cgroup_devices.c). */
-enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_DEVICES, CG_N };
+ * program attached to the group (cgroup_devices.c). CG_IO is v1's blkio,
+ * named io on v2. */
+enum cg_ctrl { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_DEVICES, CG_CPUSET,
+	       CG_IO, CG_N };
 
 
 struct cgroup {
@@ -28,6 +30,7 @@ struct cgroup {
 	int parent[CG_N];     /* the directory holding the group, or -1 */
 	int dir[CG_N];	      /* the group itself, or -1 */
 	int events_fd;	      /* memory.events (v2) / memory.oom_control (v1) */
+	int pressure_fd;      /* memory.pressure with the PSI trigger, or -1 */
 	const char *name;
 	const char *parent_path;
 };
@@ -46,6 +49,10 @@ bool cgroup_mount_of(const char *ctrls, char *mount, size_t size);
  * (memory, processes, CPU time) as "key: value" lines into text, for each
  * that exists. */
 void cgroup_usage(long pid, const char *name, char *text, size_t size);
+
+/* The controller's name: v1's in mount options and /proc/cgroups, v2's
+ * in cgroup.controllers ("blkio" is "io" there). */
+const char *cgroup_ctrl_name(int version, enum cg_ctrl c);
 
 /* Why controller c cannot be used, with the fix (kernel option, boot
  * argument or mount), into buf. */
@@ -75,13 +82,30 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
 /* One value into a limit file of the group, read back for -v. Returns
  * false when the file is missing and --cgroup-missing warn lets hutch
  * run without that limit; dies on any other failure. */
+bool cgroup_set_text(const struct cgroup *cg, const struct config *cfg,
+		     enum cg_ctrl c, const char *file, const char *text);
+
+/* The same for a number, with extra after it (" 100000" for cpu.max). */
 bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
 		const char *file, unsigned long long value, const char *extra);
 
-/* cgroup_memory_pids.c (HUTCH_LIMITS): the limits beyond the CPU.
- * Without the feature --memory, --memory-swap and --pids are refused by
- * the parser, and no memory or pids group is made. */
+/* cgroup_memory_pids.c and cgroup_knobs.c (HUTCH_LIMITS): the limits
+ * beyond the CPU. Without the feature --memory, --memory-high,
+ * --memory-swap, --pids, --cpuset, --io-weight and --io-max are refused
+ * by the parser, and no memory, pids, cpuset or blkio group is made. */
 #if HUTCH_LIMITS
+/* --cpuset, --io-weight and --io-max into the group, and the PSI
+ * trigger of --pressure-restart (cg->pressure_fd) (cgroup_knobs.c). */
+void cgroup_knobs(struct cgroup *cg, const struct config *cfg);
+
+/* The fix for a kernel whose PSI is off, for hutch check too. */
+const char *cgroup_psi_fix(void);
+
+/* v1 cpuset: a group made below parent starts with empty cpuset.cpus
+ * and cpuset.mems, and no task may join it until both are set: copies
+ * the parent's into dir where dir's are empty. Dies on failure. */
+void cgroup_cpuset_inherit(int parent, int dir, const char *where);
+
 /* --memory, --memory-swap and --pids (or its default) into the group;
  * keeps the memory events file open for PID 1 (cg->events_fd). */
 void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg);
@@ -93,6 +117,24 @@ uint64_t cgroup_default_pids(void);
 /* The OOM killer's count for the group, read from events_fd; 0 if none. */
 unsigned long long cgroup_oom_kills(int events_fd);
 #else
+static inline void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
+{
+	(void)cg;
+	(void)cfg;
+}
+
+static inline const char *cgroup_psi_fix(void)
+{
+	return "";
+}
+
+static inline void cgroup_cpuset_inherit(int parent, int dir, const char *where)
+{
+	(void)parent;
+	(void)dir;
+	(void)where;
+}
+
 static inline void cgroup_memory_pids(struct cgroup *cg, const struct config *cfg)
 {
 	(void)cg;

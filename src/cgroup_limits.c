@@ -6,9 +6,14 @@
  *   --cpu        cpu.max "QUOTA PERIOD"     cpu.cfs_period_us, cpu.cfs_quota_us
  *   --cpu-weight cpu.weight                 cpu.shares (systemd's mapping)
  *   --memory     memory.max                 memory.limit_in_bytes
+ *   --memory-high memory.high               memory.soft_limit_in_bytes
  *   --memory-swap memory.swap.max           memory.memsw.limit_in_bytes (+memory)
  *   --pids       pids.max                   pids.max
- *                (those three: cgroup_memory_pids.c)
+ *                (those four: cgroup_memory_pids.c)
+ *   --cpuset     cpuset.cpus                cpuset.mems (copied), cpuset.cpus
+ *   --io-weight  io.weight "default N"      blkio.bfq.weight, or blkio.weight
+ *   --io-max     io.max "MAJ:MIN rbps=N.."  blkio.throttle.*_device "MAJ:MIN N"
+ *                (those three: cgroup_knobs.c)
  *   (devices)    BPF program                devices.deny, devices.allow
  *                (cgroup_devices.c)
  */
@@ -30,32 +35,72 @@ const char *cgroup_feature_fix(bool cpu)
 }
 
 
-bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
-		const char *file, unsigned long long value, const char *extra)
+/* A file the kernel makes only with a feature: which, and its fix. */
+static const char *feature_lacking(enum cg_ctrl c, const char *file, char *buf,
+				   size_t size)
 {
-	char text[48], back[128];
-	int err;
+	bool cpu = c == CG_CPU;
 
-	fmt(text, sizeof text, "%llu%s", value, extra);
-	err = write_knob(cg->dir[c], file, text);
-	if (err == -ENOENT) { /* a file the kernel makes only with a feature */
-		bool cpu = c == CG_CPU; /* else memory.*swap* */
-		fmt(back, sizeof back, "it needs %s: %s",
-		    cpu ? "CFS bandwidth control" : "swap accounting",
-		    cgroup_feature_fix(cpu));
-		cgroup_lacks(cfg, file, back);
+	/* the throttle files: blkio.throttle.* (v1), io.max (v2); not
+	 * strstr, which costs 1.5 KiB of musl */
+	if (HUTCH_LIMITS && c == CG_IO &&
+	    (!strncmp(file, "blkio.t", 7) || !strcmp(file, "io.max")))
+		return "it needs block I/O throttling: kernel option "
+		       "CONFIG_BLK_DEV_THROTTLING";
+	if (HUTCH_LIMITS && c == CG_IO)
+		return "it needs a proportional I/O scheduler: BFQ with kernel "
+		       "option CONFIG_BFQ_GROUP_IOSCHED (v1 blkio.bfq.weight), or on "
+		       "cgroup v2 CONFIG_BLK_CGROUP_IOCOST (io.weight)";
+	fmt(buf, size, "it needs %s: %s", cpu ? "CFS bandwidth control" : "swap accounting",
+	    cgroup_feature_fix(cpu));
+	return buf;
+}
+
+/* What the kernel's EINVAL (ENODEV for a device; EACCES from a v1
+ * cpuset whose parent lacks the CPUs) means where the syntax is hutch's
+ * own and right: the value is outside what this machine allows. */
+static const char *refusal_hint(enum cg_ctrl c, int err)
+{
+	if (!HUTCH_LIMITS || (err != -EINVAL && err != -ENODEV &&
+			      (err != -EACCES || c != CG_CPUSET)))
+		return "";
+	return c == CG_CPUSET ? ": the CPUs must be online and within the parent "
+				"group's cpuset.cpus"
+	     : c == CG_IO ? ": the device must be a whole disk (not a partition) "
+			    "with a request queue"
+			  : "";
+}
+
+bool cgroup_set_text(const struct cgroup *cg, const struct config *cfg,
+		     enum cg_ctrl c, const char *file, const char *text)
+{
+	char back[160];
+	int err = write_knob(cg->dir[c], file, text);
+
+	if (err == -ENOENT) {
+		cgroup_lacks(cfg, file, feature_lacking(c, file, back, sizeof back));
 		return false;
 	}
 	if (err == -EBUSY && c == CG_MEMORY)
 		die("cannot set %s to %s: the group already uses more", file, text);
 	if (err)
-		die("cannot write %s to %s/%s/%s/%s: %s", text, cg->mount[c],
-		    cg->parent_path, cg->name, file, error_text(-err));
+		die("cannot write %s to %s/%s/%s/%s: %s%s", text, cg->mount[c],
+		    cg->parent_path, cg->name, file, error_text(-err),
+		    refusal_hint(c, err));
 	if (read_small_file(cg->dir[c], file, back, sizeof back) >= 0) {
 		back[until_any(back, "\n")] = '\0';
 		log_debug("cgroup v%d %s = %s", cg->version, file, back);
 	}
 	return true;
+}
+
+bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
+		const char *file, unsigned long long value, const char *extra)
+{
+	char text[48];
+
+	fmt(text, sizeof text, "%llu%s", value, extra);
+	return cgroup_set_text(cg, cfg, c, file, text);
 }
 
 static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
@@ -87,6 +132,7 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg)
 	if (cg->need[CG_CPU])
 		cpu_limits(cg, cfg);
 	cgroup_memory_pids(cg, cfg);
+	cgroup_knobs(cg, cfg);
 	if (cg->need[CG_DEVICES])
 		cgroup_devices(cg, cfg);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cgroup_memory_pids.c - the limits beyond the CPU (HUTCH_LIMITS):
- * --memory and --memory-swap, --pids and its default, and the OOM
+ * --memory, --memory-high and --memory-swap, --pids and its default, and the OOM
  * killer's count that PID 1 reports. Written through cgroup_set
  * (cgroup_limits.c), one checked write(2) per value, each read back. */
 #include <fcntl.h>
@@ -15,8 +15,14 @@ static void memory_limits(struct cgroup *cg, const struct config *cfg)
 {
 	bool v2 = cg->version == 2;
 
-	cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.max" : "memory.limit_in_bytes",
-	    cfg->memory_max, "");
+	if (cfg->memory_max)
+		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.max" : "memory.limit_in_bytes",
+			   cfg->memory_max, "");
+	/* Beyond it v2 throttles the group and reclaims its pages, with no
+	 * OOM kill; v1's soft limit acts only when the host runs short. */
+	if (cfg->memory_high)
+		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.high" : "memory.soft_limit_in_bytes",
+			   cfg->memory_high, "");
 	/* v1 limits memory+swap together; v2 limits swap alone. */
 	if (cfg->memory_swap_set)
 		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",

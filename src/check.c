@@ -107,21 +107,24 @@ static void namespaces(struct report *r)
 	}
 }
 
-/* Whether the kernel has a knob file, seen in the hierarchy's root (v1)
- * or through a sysctl that exists exactly when the feature does (v2
- * shows cpu.max and memory.swap.max only in child groups). */
-static void feature(struct report *r, const struct cgroup *cg, const char *v1_file,
-		    const char *v2_probe, const char *what, const char *why)
+/* Whether the kernel has a knob file, seen in controller c's hierarchy
+ * root (v1: any of v1_files, NUL-separated, ending in an empty one) or
+ * through a sysctl that exists exactly when the feature does (v2 shows
+ * cpu.max, memory.swap.max, io.max and io.weight only in child groups). */
+static void feature(struct report *r, const struct cgroup *cg, enum cg_ctrl c,
+		    const char *v1_files, const char *v2_probe, const char *what,
+		    const char *why)
 {
 	enum status status = OK;
 
 	if (cg->version == 1) {
 		char path[160];
-		/* "cpu.*" in the cpu hierarchy, "memory.*" in memory's */
-		fmt(path, sizeof path, "%s/%s",
-		    cg->mount[v1_file[0] == 'c' ? CG_CPU : CG_MEMORY], v1_file);
-		if (access(path, F_OK))
-			status = MISSING;
+		status = MISSING;
+		for (const char *f = v1_files; *f; f += strlen(f) + 1) {
+			fmt(path, sizeof path, "%s/%s", cg->mount[c], f);
+			if (!access(path, F_OK))
+				status = OK;
+		}
 	} else if (!v2_probe) {
 		status = INFO;
 		why = "seen only in the sandbox's own group: checked at start";
@@ -155,11 +158,44 @@ static void devices(struct report *r, const struct cgroup *cg)
 			      : "device allow-list (devices controller)", why, needed);
 }
 
+/* Block I/O: the weight needs a proportional scheduler's files (BFQ's
+ * statistics stand in for its weight, which v1 shows only below the
+ * root; CFQ's blkio.weight before Linux 5.0), the limits throttling. */
+static void io_features(struct report *r, const struct cgroup *cg)
+{
+	if (r->cfg->io_weight)
+		feature(r, cg, CG_IO, "blkio.bfq.io_serviced\0blkio.weight\0", NULL,
+			"proportional I/O weight (--io-weight)",
+			"the I/O scheduler BFQ with kernel option "
+			"CONFIG_BFQ_GROUP_IOSCHED");
+	if (r->cfg->n_io_max)
+		feature(r, cg, CG_IO, "blkio.throttle.read_bps_device\0", NULL,
+			"block I/O throttling (--io-max)",
+			"kernel option CONFIG_BLK_DEV_THROTTLING");
+}
+
+/* PSI (--pressure-restart): /proc/pressure exists exactly when the
+ * kernel has it on (CONFIG_PSI, and psi=1 where it is off by default, as
+ * on the Raspberry Pi kernels); per group it is cgroup v2's alone. */
+static void psi(struct report *r, const struct cgroup *cg)
+{
+	bool needed = r->cfg->pressure_kind && !r->cfg->cgroup_warn;
+	const char *why = access("/proc/pressure/memory", F_OK) ? cgroup_psi_fix()
+			: cg->version != 2 ? "PSI per group needs cgroup v2 "
+					     "(memory.pressure); this is v1"
+					   : NULL;
+
+	line(r, !why ? OK : needed ? MISSING : INFO, "PSI (--pressure-restart)", why,
+	     needed);
+}
+
 static void cgroups(struct report *r)
 {
-	static const char *const what[CG_DEVICES] = {
+	static const char *const what[CG_N] = {
 		"cpu controller (--cpu, --cpu-weight)", "cpuacct controller",
-		"memory controller (--memory)", "pids controller (--pids)" };
+		"memory controller (--memory, --memory-high)", "pids controller (--pids)",
+		NULL, "cpuset controller (--cpuset)",
+		"I/O controller (--io-weight, --io-max)" };
 	const struct config *cfg = r->cfg;
 	struct cgroup cg;
 	char why[400];
@@ -168,10 +204,10 @@ static void cgroups(struct report *r)
 	fmt(why, sizeof why, "cgroup v%d at %s", cg.version, cg.mount[CG_CPU]);
 	line(r, cg.version ? OK : INFO, cg.version ? why : "cgroups",
 	     cg.version ? NULL : cgroup_missing(&cg, CG_CPU, why, sizeof why), false);
-	for (int c = 0; c < CG_DEVICES; c++) {
+	for (int c = 0; c < CG_N; c++) {
 		/* the default --pids only where the controller is */
 		bool needed = cg.need[c] && (c != CG_PIDS || cfg->pids_max);
-		if (c == CG_CPUACCT || (!needed && !cg.have[c]))
+		if (c == CG_CPUACCT || c == CG_DEVICES || (!needed && !cg.have[c]))
 			continue;
 		if (cg.have[c])
 			line(r, OK, what[c], NULL, needed);
@@ -183,12 +219,16 @@ static void cgroups(struct report *r)
 	if (HUTCH_DEVICES)
 		devices(r, &cg);
 	if (cg.have[CG_CPU] && cfg->cpu_milli)
-		feature(r, &cg, "cpu.cfs_quota_us",
+		feature(r, &cg, CG_CPU, "cpu.cfs_quota_us\0",
 			"/proc/sys/kernel/sched_cfs_bandwidth_slice_us",
 			"CFS bandwidth control (--cpu)", cgroup_feature_fix(true));
 	if (cg.have[CG_MEMORY] && cfg->memory_swap_set)
-		feature(r, &cg, "memory.memsw.limit_in_bytes", NULL,
+		feature(r, &cg, CG_MEMORY, "memory.memsw.limit_in_bytes\0", NULL,
 			"swap accounting (--memory-swap)", cgroup_feature_fix(false));
+	if (HUTCH_LIMITS && cg.have[CG_IO])
+		io_features(r, &cg);
+	if (HUTCH_LIMITS && cg.version)
+		psi(r, &cg);
 	fmt(why, sizeof why, "%u online", cpus_online());
 	line(r, cfg->cpu_milli > cpus_online() * 1000ULL ? MISSING : OK, "CPUs",
 	     why, true);

@@ -41,6 +41,16 @@ struct dev_rule {
 #define CONFIG_MAX_RLIMITS 16
 #define CONFIG_MAX_DEVICES 8
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
+#define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
+
+/* --io-max DEV:KEY=N,...: the throttle of one block device; the launcher
+ * fills the numbers from DEV (preflight.c). 0: that direction unlimited. */
+enum io_key { IO_RBPS, IO_WBPS, IO_RIOPS, IO_WIOPS, IO_KEYS };
+struct io_limit {
+	const char *path;
+	unsigned major, minor;
+	uint64_t max[IO_KEYS];
+};
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
@@ -74,6 +84,15 @@ struct config {
 	bool memory_swap_set;
 	uint64_t pids_max;	   /* 0: the default (cgroup_default_pids) */
 	bool pids_off;		   /* --pids 0 or max: no pids limit at all */
+	uint64_t memory_high;	   /* bytes: reclaim and slow down beyond it */
+	/* --pressure-restart some|full:STALL/WINDOW: a PSI trigger on the
+	 * group's memory.pressure (v2); kind 0: none, 1 some, 2 full */
+	int pressure_kind;
+	uint64_t pressure_stall_ms, pressure_window_ms;
+	const char *cpuset;	   /* --cpuset LIST as given, checked */
+	uint64_t io_weight;	   /* 1..10000 */
+	struct io_limit io_max[CONFIG_MAX_IO];
+	size_t n_io_max;
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
 	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; the
 	 * launcher fills type and numbers from PATH */

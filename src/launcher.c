@@ -49,6 +49,12 @@ static void new_pid_namespace(void)
 	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
+/* What die() removes: the cgroup, the state directory, the pid file. */
+static struct cgroup cg;
+static int state_fd = -1;
+static const char *state_base;
+static const struct config *active;
+
 /* The sandbox the launcher runs now. A rebuild (hutch restart
  * --rebuild) replaces cfg and pid1; the rest is the launcher's own. */
 struct launch {
@@ -95,6 +101,26 @@ static int pid1_ended(struct launch *l, int status)
 	return -1;
 }
 
+/* --pressure-restart: the PSI trigger fired (at most once per window).
+ * PID 1 kills the service and --restart decides; a trigger whose group
+ * is gone (POLLERR) is dropped. */
+static void pressure_event(struct launch *l, short revents)
+{
+	const struct config *cfg = l->cfg;
+
+	if (revents & (POLLERR | POLLNVAL)) {
+		close(cg.pressure_fd);
+		cg.pressure_fd = -1;
+		return;
+	}
+	log_error("memory pressure reached --pressure-restart %s:%llums/%llums: "
+		  "the service is killed, --restart decides what follows",
+		  cfg->pressure_kind == 2 ? "full" : "some",
+		  (unsigned long long)cfg->pressure_stall_ms,
+		  (unsigned long long)cfg->pressure_window_ms);
+	sigqueue(l->pid1, SIGNAL_RESTART, (union sigval){ .sival_int = PRESSURE_KILL });
+}
+
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
@@ -103,7 +129,7 @@ static int pid1_ended(struct launch *l, int status)
  * but a signal, output or a keystroke. */
 static int forward_until_exit(struct launch *l, const sigset_t *set)
 {
-	struct pollfd fds[7] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+	struct pollfd fds[8] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
 				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 },
 				 { -1, POLLIN, 0 } };
 	struct output *out = &l->out;
@@ -119,9 +145,13 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		fds[2].fd = out->settled; /* --daemon: the service is up */
 		fds[3].fd = l->upstream; /* --ready: news for systemd */
 		n = relay_poll_fds(tty, fds + 4);
-		if (poll(fds, 4 + (nfds_t)n, pause) < 0)
+		/* --pressure-restart: the group's trigger (a rebuild's new one) */
+		fds[4 + n] = (struct pollfd){ cg.pressure_fd, POLLPRI, 0 };
+		if (poll(fds, 5 + (nfds_t)n, pause) < 0)
 			continue;
 		relay_events(tty, fds + 4, n);
+		if (HUTCH_LIMITS && fds[4 + n].revents)
+			pressure_event(l, fds[4 + n].revents);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
@@ -166,12 +196,6 @@ int oom_protect(const struct config *cfg)
 		return 0;
 	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
 }
-
-/* What die() removes: the cgroup, the state directory, the pid file. */
-static struct cgroup cg;
-static int state_fd = -1;
-static const char *state_base;
-static const struct config *active;
 
 static void clean_up(void)
 {

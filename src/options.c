@@ -266,7 +266,8 @@ enum setter_index {
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
-	S_OUTPUT_RATE, S_GROUP_ADD, S_READY,
+	S_OUTPUT_RATE, S_GROUP_ADD, S_READY, S_CPUSET, S_IO_MAX,
+	S_PRESSURE,
 };
 
 static const option_setter setters[] = {
@@ -284,6 +285,7 @@ static const option_setter setters[] = {
 	[S_DEVICE] = set_device,
 	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
 	[S_READY] = set_ready,
+	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max, [S_PRESSURE] = set_pressure,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -346,10 +348,20 @@ const struct option_def option_table[] = {
 	    S_LIMIT, FIELD(cpu_weight), 0, OPT_BOTH),
 	FOPT(F_LIMITS, "memory", "SIZE", "memory limit; the OOM killer acts beyond it",
 	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
+	FOPT(F_LIMITS, "memory-high", "SIZE", "above this the kernel reclaims and slows the service, no OOM kill (v1: soft limit)",
+	    S_MEMORY, FIELD(memory_high), 0, OPT_BOTH),
+	FOPT(F_LIMITS, "pressure-restart", "some|full:STALL/WINDOW", "kill and restart (per --restart) a service stalled on memory that long per WINDOW (PSI, cgroup v2)",
+	    S_PRESSURE, 0, 0, OPT_BOTH),
 	FOPT(F_LIMITS, "memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
 	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
 	FOPT(F_LIMITS, "pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
 	    S_LIMIT, FIELD(pids_max), 0, OPT_BOTH),
+	FOPT(F_LIMITS, "cpuset", "LIST", "the CPUs the service may run on, e.g. 2-3 or 0,2 (cgroup cpuset)",
+	    S_CPUSET, 0, 0, OPT_BOTH),
+	FOPT(F_LIMITS, "io-weight", "N", "relative block I/O weight, 1..10000 (kernel default: 100; v1: 1..1000)",
+	    S_LIMIT, FIELD(io_weight), 0, OPT_BOTH),
+	FOPT(F_LIMITS, "io-max", "DEV:KEY=N,...", "throttle block device DEV: rbps=SIZE, wbps=SIZE per second, riops=N, wiops=N (repeatable)",
+	    S_IO_MAX, 0, 0, OPT_BOTH),
 	OPT("cgroup-parent", "PATH", "the group is PATH/NAME in each hierarchy (default: hutch)",
 	    S_CGROUP_PARENT, 0, 0, OPT_BOTH),
 	OPT("cgroup-missing", "fail|warn", "a limit the kernel cannot apply: fail, or run without it",

@@ -154,6 +154,17 @@ static inline int check_ready(struct parse_ctx *ctx)
 	return 0;
 }
 #endif
+
+/* --cpuset, --io-max and --pressure-restart (options_knobs.c). */
+#if HUTCH_LIMITS
+int set_cpuset(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_io_max(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int set_pressure(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+#else
+NOT_BUILT_SETTER(set_cpuset)
+NOT_BUILT_SETTER(set_io_max)
+NOT_BUILT_SETTER(set_pressure)
+#endif
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

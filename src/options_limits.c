@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* options_limits.c - the cgroup limit options: --cpu, --cpu-period,
- * --cpu-weight, --memory, --memory-swap, --pids, --cgroup-parent and
- * --cgroup-missing. Ranges are the kernel's own, so a value that passes
+ * --cpu-weight, --memory, --memory-high, --memory-swap, --pids,
+ * --io-weight, --cgroup-parent and --cgroup-missing (--cpuset and
+ * --io-max: options_knobs.c). Ranges are the kernel's own, so a value that passes
  * here is one the kernel takes. */
 #include "options_internal.h"
 
@@ -31,6 +32,8 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 		{ FIELD(cpu_period_us), 1000, 1000000, "microseconds" },
 		{ FIELD(cpu_weight), 1, 10000, "" },
 		{ FIELD(pids_max), 1, 4194304, "processes" },
+		/* v2's io.weight range; v1's 1..1000 is judged at start */
+		{ FIELD(io_weight), 1, 10000, "" },
 		/* 65536 ids from the base, all below the invalid uid -1 */
 		{ FIELD(userns_base), 1, 4294901759U, "" },
 	};
@@ -87,12 +90,9 @@ int set_memory(struct parse_ctx *ctx, const struct option_def *opt,
 	if (!swap && bytes < MEMORY_MIN)
 		return parse_fail(ctx, opt, "'%s' is below 1M, too little for any "
 				  "service to start (examples: 16M, 256M)", value);
-	if (swap) {
-		cfg->memory_swap_max = bytes;
-		cfg->memory_swap_set = true;
-	} else {
-		cfg->memory_max = bytes;
-	}
+	cfg->memory_swap_set |= swap;
+	/* void *: an aligned offsetof field (-Wcast-align on ARM, MIPS) */
+	*(uint64_t *)(void *)((char *)cfg + opt->field) = bytes;
 	return 0;
 }
 
@@ -143,6 +143,11 @@ int check_limits(struct parse_ctx *ctx)
 	if (cfg->memory_swap_set && !cfg->memory_max)
 		return parse_fail(ctx, NULL, "--memory-swap needs --memory: swap is "
 				  "limited on top of a memory limit");
+	/* The kernel takes it, but a high mark above the hard limit never
+	 * acts: the OOM killer comes first. */
+	if (cfg->memory_high && cfg->memory_max && cfg->memory_high >= cfg->memory_max)
+		return parse_fail(ctx, NULL, "--memory-high must be below --memory: "
+				  "above the limit it never acts");
 	/* The kernel refuses a CFS quota under 1 ms per period. */
 	if (cfg->cpu_milli && cfg->cpu_milli * cfg->cpu_period_us / 1000 < 1000)
 		return parse_fail(ctx, NULL, "--cpu %llu.%llu%% with --cpu-period "

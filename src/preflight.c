@@ -102,6 +102,26 @@ static void devices(struct config *cfg, struct preflight *pf)
 	}
 }
 
+/* --io-max: the block device's numbers, which the throttle files take.
+ * stat follows links: /dev/disk/by-id/... names the disk. */
+static void io_devices(struct config *cfg, struct preflight *pf)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < cfg->n_io_max; i++) {
+		struct io_limit *io = &cfg->io_max[i];
+		if (stat_at(AT_FDCWD, io->path, &st, 0)) {
+			preflight_fail(pf, "--io-max %s: %s", io->path, error_text(errno));
+			continue;
+		}
+		if (!S_ISBLK(st.st_mode))
+			preflight_fail(pf, "--io-max %s is not a block device: give a "
+				       "disk's node, e.g. /dev/mmcblk0 or /dev/sda", io->path);
+		io->major = major(st.st_rdev);
+		io->minor = minor(st.st_rdev);
+	}
+}
+
 void preflight_host(struct config *cfg, struct preflight *pf)
 {
 	struct stat st;
@@ -117,6 +137,7 @@ void preflight_host(struct config *cfg, struct preflight *pf)
 	if (cfg->output && strlen(cfg->output) > 250)
 		preflight_fail(pf, "--output %s: longer than 250 characters", cfg->output);
 	devices(cfg, pf);
+	io_devices(cfg, pf);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))

@@ -32,7 +32,7 @@ struct preflight {
 bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 
 /* The host's side, before anything is made: --root, the bind sources,
- * the --device nodes (their numbers filled in), --pidfile and --output
+ * the --device and --io-max nodes (their numbers filled in), --pidfile and --output
  * made absolute and not too long. */
 void preflight_host(struct config *cfg, struct preflight *pf);
 

@@ -49,6 +49,7 @@ struct supervisor {
 	struct start_limit limit;
 	struct supervise_io io;
 	unsigned long long oom_kills;
+	bool pressure_killed; /* this run ended by --pressure-restart */
 	bool restarting;     /* hutch restart: start again once it is down */
 	struct ready ready;  /* --ready: how the service says it is up */
 	bool is_ready;	     /* this run said so */
@@ -164,8 +165,11 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 	log_info("service %s %s after %llu ms", WIFSIGNALED(st) ? "killed by"
 			: "exited with", sv->last, (unsigned long long)up_ms);
 	if (oom > sv->oom_kills && n < sizeof sv->last)
-		fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
+		n += fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
+	if (sv->pressure_killed && n < sizeof sv->last)
+		fmt(sv->last + n, sizeof sv->last - n, ", memory pressure");
 	sv->oom_kills = oom;
+	sv->pressure_killed = false;
 }
 
 /* The main process is gone; what it started may still run: children it
@@ -465,6 +469,19 @@ static void reap(struct supervisor *sv)
 	}
 }
 
+/* --pressure-restart fired (the launcher polls the trigger): the
+ * service is killed as the OOM killer would, but before it must, and the
+ * exit takes the usual way: --restart, backoff and the start limit. */
+static void pressure_kill(struct supervisor *sv)
+{
+	if (sv->state != RUNNING || !sv->service)
+		return;
+	log_error("killing the service: it stalled on memory beyond "
+		  "--pressure-restart");
+	sv->pressure_killed = true;
+	kill(-sv->service, SIGKILL);
+}
+
 static void on_signal(struct supervisor *sv, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
@@ -477,6 +494,9 @@ static void on_signal(struct supervisor *sv, const struct signalfd_siginfo *si)
 	} else if (sig == SIGTERM || sig == SIGINT) {
 		sv->stop_signal = sig;
 		dispatch(sv, EV_STOP);
+	} else if (HUTCH_LIMITS && sig == SIGNAL_RESTART && si->ssi_code == SI_QUEUE &&
+		   si->ssi_int == PRESSURE_KILL) {
+		pressure_kill(sv);
 	} else if (sig == SIGNAL_RESTART) {
 		dispatch(sv, EV_RESTART);
 	} else if (sv->service) {

@@ -34,6 +34,30 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return *s ? -EINVAL : 0;
 }
 
+int parse_cpu_list(const char *s, uint64_t *mask, size_t words)
+{
+	uint64_t first, last;
+	int err;
+
+	memset(mask, 0, words * sizeof *mask);
+	do {
+		err = take_digits(&s, words * 64 - 1, &first);
+		last = first;
+		if (!err && *s == '-') {
+			s++;
+			err = take_digits(&s, words * 64 - 1, &last);
+		}
+		if (err)
+			return err;
+		/* "3-2" is no range the kernel takes */
+		if (last < first)
+			return -EINVAL;
+		for (uint64_t cpu = first; cpu <= last; cpu++)
+			mask[cpu / 64] |= (uint64_t)1 << (cpu % 64);
+	} while (*s == ',' && ++s);
+	return *s && strcmp(s, "\n") ? -EINVAL : 0;
+}
+
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;

@@ -23,6 +23,13 @@ int parse_duration_ms(const char *s, uint64_t *ms);
  * (CPUs) is 1500, "12.5%" is 125. At most three decimals count. */
 int parse_cpu(const char *s, uint64_t *milli);
 
+/* A CPU list in the kernel's syntax (cpuset.cpus, /sys/devices/system/
+ * cpu/online): "2-3", "0,2", "0-1,3\n". Sets bit N of mask[N / 64] for each
+ * CPU, after clearing words words of mask; CPUs from words * 64 up are
+ * -ERANGE. A trailing newline is allowed, as the kernel's files end. */
+#define CPU_LIST_WORDS 16 /* CPUs 0..1023: the default NR_CPUS of arm64, x86_64 */
+int parse_cpu_list(const char *s, uint64_t *mask, size_t words);
+
 /* How many leading characters of s are ASCII letters, digits or in extra:
  * strspn over a name's alphabet, without musl's strspn (200 bytes). */
 size_t name_span(const char *s, const char *extra);

@@ -34,10 +34,14 @@ const char *userns_refusal(const struct config *cfg)
 	if (cfg->userns_base)
 		return "--userns-base needs root: an ordinary user can map only "
 		       "their own uid, which --userns makes root inside";
-	if (cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max || cfg->pids_max)
-		return "--cpu, --cpu-weight, --memory and --pids need a cgroup, "
-		       "which only root may make: run hutch as root (with --userns "
-		       "the service is still unprivileged), or leave them out";
+	/* without a group they would be left out in silence */
+	if (cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max || cfg->pids_max ||
+	    cfg->cpuset || cfg->memory_high || cfg->pressure_kind || cfg->io_weight ||
+	    cfg->n_io_max)
+		return "--cpu, --cpu-weight, --cpuset, --memory, --memory-high, "
+		       "--pressure-restart, --pids and --io-* need a cgroup, which "
+		       "only root may make: run hutch as root (with --userns the "
+		       "service is still unprivileged), or leave them out";
 	return NULL;
 }
 

@@ -166,6 +166,44 @@ bad "--ready-timeout without --ready" "--ready-timeout needs --ready" -r "$root"
 bad "a ready timeout that is not a duration" "--ready-timeout" -r "$root" --ready fd:3 --ready-timeout soon -- true
 bad "--output-timestamps with a value" "--output-timestamps" -r "$root" --output-timestamps=maybe -- true
 
+# CPU placement, block I/O, the memory high mark (issue 15.6/15.7): values
+# the parser refuses, and an --io-max device the launcher refuses before
+# any group is made.
+if has_feature limits; then
+	bad "--cpuset outside the online CPUs" "--cpuset: '1023' names a CPU that is not online: this machine has CPUs" \
+		-r "$root" --cpuset 1023 -- true
+	bad "a --cpuset range without its end" "--cpuset: '2-' is not a CPU list" -r "$root" --cpuset 2- -- true
+	bad "a --cpuset range backwards" "--cpuset: '1-0' is not a CPU list" -r "$root" --cpuset 1-0 -- true
+	bad "a --cpuset of names" "--cpuset: 'all' is not a CPU list" -r "$root" --cpuset all -- true
+	bad "--io-weight 0" "--io-weight: '0' is not a number from 1 to 10000" -r "$root" --io-weight 0 -- true
+	bad "--io-weight above 10000" "--io-weight: '10001'" -r "$root" --io-weight 10001 -- true
+	bad "--io-max on a character device" "--io-max /dev/null is not a block device" \
+		-r "$root" --io-max /dev/null:rbps=1M -- true
+	bad "--io-max on a regular file" "--io-max $tmp/data/hello is not a block device" \
+		-r "$root" --io-max "$tmp/data/hello:wiops=10" -- true
+	bad "--io-max on a missing device" "--io-max /dev/hutch-no-such-disk: No such file" \
+		-r "$root" --io-max /dev/hutch-no-such-disk:rbps=1M -- true
+	bad "--io-max without a device" "--io-max: 'rbps=1M' is not DEV:KEY=N" -r "$root" --io-max rbps=1M -- true
+	bad "--io-max with an unknown key" "--io-max: .*each limit is rbps=SIZE" \
+		-r "$root" --io-max /dev/null:rbps=1M,speed=3 -- true
+	bad "--io-max with a limit of 0" "--io-max: .*above 0" -r "$root" --io-max /dev/null:wbps=0 -- true
+	bad "--io-max with an iops size" "--io-max: .*riops=N" -r "$root" --io-max /dev/null:riops=1M -- true
+	bad "--io-max with no limit" "--io-max: '/dev/null:' sets no limit" -r "$root" --io-max /dev/null: -- true
+	bad "--memory-high below 1M" "--memory-high: '100K' is below 1M" -r "$root" --memory-high 100K -- true
+	bad "--memory-high not below --memory" "--memory-high must be below --memory" \
+		-r "$root" --memory 32M --memory-high 32M -- true
+	bad "--pressure-restart without a window" "--pressure-restart: 'some:150ms' is not some\|full:STALL/WINDOW" \
+		-r "$root" --pressure-restart some:150ms -- true
+	bad "--pressure-restart of another kind" "--pressure-restart: 'most:1s/2s'" \
+		-r "$root" --pressure-restart most:1s/2s -- true
+	bad "--pressure-restart with a window over 10s" "--pressure-restart: .*WINDOW 500ms..10s" \
+		-r "$root" --pressure-restart full:1s/20s -- true
+	bad "--pressure-restart with a stall longer than its window" "--pressure-restart: 'some:2s/1s'" \
+		-r "$root" --pressure-restart some:2s/1s -- true
+	bad "--pressure-restart with a stall of 0" "--pressure-restart: 'some:0/1s'" \
+		-r "$root" --pressure-restart some:0/1s -- true
+fi
+
 bad "a name starting with a dot" "--name" -r "$root" --name .hidden -- true
 bad "a name starting with a dash" "--name" -r "$root" --name -x -- true
 bad "a name with a slash" "--name" -r "$root" --name a/b -- true

@@ -254,6 +254,13 @@ refused "without --userns" "an ordinary user cannot make namespaces: run hutch a
 refused "--userns --cpu 20%" "need a cgroup, which only root may make" --userns --cpu 20%
 refused "--userns --memory 16M" "need a cgroup, which only root may make" --userns --memory 16M
 refused "--userns --pids 5" "need a cgroup, which only root may make" --userns --pids 5
+if has_feature limits; then
+	refused "--userns --cpuset 0" "--cpuset.* need a cgroup, which only root may make" --userns --cpuset 0
+	refused "--userns --memory-high 16M" "--memory-high.* need a cgroup, which only root may make" \
+		--userns --memory-high 16M
+	refused "--userns --io-weight 200" "--io-\* need a cgroup, which only root may make" \
+		--userns --io-weight 200
+fi
 refused "--userns-base 200000" "--userns-base needs root" --userns-base 200000
 refused "--userns --userns-base 200000" "--userns-base needs root" --userns --userns-base 200000
 

@@ -46,10 +46,40 @@ out=$(unshare -m sh -c "umount /sys/fs/cgroup/pids && '$HUTCH' check --pids 20 -
 is "$?" 0 "with --cgroup-missing warn the same is no failure"
 like "$out" "^info +pids controller" "but still reported"
 
+# CPU placement and block I/O (issue 15.7): there on this machine, and
+# each hierarchy unmounted names its controller and kernel option.
+blk=/dev/$(ls /sys/block | head -n 1)
+out=$("$HUTCH" check --cpuset 0 --io-weight 200 --io-max "$blk:rbps=1M" 2>&1)
+is "$?" 0 "--cpuset, --io-weight and --io-max on this machine: exit 0"
+for f in "cpuset controller \(--cpuset\)" "I/O controller \(--io-weight, --io-max\)" \
+	"proportional I/O weight \(--io-weight\)" "block I/O throttling \(--io-max\)"; do
+	like "$out" "^ok +$f" "ok: $f"
+done
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/cpuset && '$HUTCH' check --cpuset 0" 2>&1)
+is "$?" 1 "cpuset hierarchy missing: exit 1"
+like "$out" "^missing +cpuset controller \(--cpuset\): no cgroup v1 hierarchy has the cpuset controller: mount -t cgroup -o cpuset .*CONFIG_CPUSETS" \
+	"names the cpuset controller, its mount and CONFIG_CPUSETS"
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/cpuset && timeout 10 '$HUTCH' --cpuset 0 -- /bin/true" 2>&1)
+is "$?:$(wc -l <<<"$out")" "125:1" "a start with --cpuset then fails with 125, in one line"
+like "$out" "cannot set the cpuset limit: no cgroup v1 hierarchy has the cpuset controller" "naming why"
+out=$(unshare -m sh -c "umount /sys/fs/cgroup/blkio && '$HUTCH' check --io-max '$blk:wiops=50'" 2>&1)
+is "$?" 1 "blkio hierarchy missing: exit 1"
+like "$out" "^missing +I/O controller .*: no cgroup v1 hierarchy has the blkio controller: .*CONFIG_BLK_CGROUP" \
+	"names the blkio controller and CONFIG_BLK_CGROUP"
+
+# PSI (issue 15.6): v1 has no memory.pressure per group; a line says so,
+# for information unless --pressure-restart asks for it.
+out=$("$HUTCH" check 2>&1)
+like "$out" "^(info +PSI \(--pressure-restart\): PSI per group needs cgroup v2|info +PSI \(--pressure-restart\): PSI is off: boot with psi=1)" \
+	"without --pressure-restart the PSI line is information"
+out=$("$HUTCH" check --pressure-restart some:150ms/1s 2>&1)
+is "$?" 1 "--pressure-restart on this cgroup v1 machine: exit 1"
+like "$out" "^missing +PSI \(--pressure-restart\): " "the PSI line is missing, with why"
+
 # No cgroup file system at all.
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && '$HUTCH' check --memory 16M" 2>&1)
 is "$?" 1 "no cgroups mounted: exit 1"
-like "$out" "^missing +memory controller \(--memory\): no cgroup file system is mounted: mount -t cgroup2 none /sys/fs/cgroup" \
+like "$out" "^missing +memory controller \(--memory, --memory-high\): no cgroup file system is mounted: mount -t cgroup2 none /sys/fs/cgroup" \
 	"says no cgroup file system is mounted, and how to mount one"
 out=$(unshare -m sh -c "umount -R /sys/fs/cgroup && timeout 10 '$HUTCH' --memory 16M -- /bin/true" 2>&1)
 is "$?" 125 "a start with --memory then fails with 125"
@@ -109,7 +139,7 @@ is "$?" 0 "with --userns: exit 0 (this kernel lets ordinary users make user name
 like "$out" "^ok +ordinary user \(--userns\)$" "and says so"
 out=$(user_check --userns --pids 10)
 is "$?" 1 "with --userns and a cgroup limit: exit 1"
-like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --memory and --pids need a cgroup, which only root may make" \
+like "$out" "^missing +ordinary user \(--userns\): --cpu, --cpu-weight, --cpuset, --memory, --memory-high, --pressure-restart, --pids and --io-\* need a cgroup, which only root may make" \
 	"says that only root may make a cgroup"
 out=$("$HUTCH" check 2>&1)
 unlike "$out" "ordinary user" "as root, no line about ordinary users"

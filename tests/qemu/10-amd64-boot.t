@@ -5,7 +5,7 @@
 # fallback), the cgroup v2 backend and the seccomp filter for real. Three
 # boots:
 #
-#   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
+#   hutch_test=cgroupv2 psi=1                   tests/qemu/guest/cgroupv2.sh
 #   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
 #   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
 #
@@ -50,7 +50,7 @@ qemu_file "$busybox32" "static i386 BusyBox (BUSYBOX_I386)" "make ARCH=i386 root
 # hung run under 3 minutes with KVM and 4 minutes without.
 qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" cgroupv2 nomemcg seccomp -- \
 	"$busybox32:/rootfs/bin/busybox32" "$hutch32:/bin/hutch32"
-qemu_scenario cgroupv2 "" 60 120
+qemu_scenario cgroupv2 "psi=1" 60 120
 qemu_scenario nomemcg "cgroup_disable=memory" 40 60
 qemu_scenario seccomp "" 40 60
 

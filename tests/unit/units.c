@@ -106,6 +106,26 @@ int main(void)
 			   bad_cpus[i]);
 	}
 
+	{
+		uint64_t mask[CPU_LIST_WORDS];
+		static const char *const bad_lists[] = { "", ",", "0,", ",0", "3-2",
+							 "1-", "-1", "a", "0 1",
+							 "1024", "0-1024" };
+
+		is_num(parse_cpu_list("2-3", mask, CPU_LIST_WORDS), 0, "cpu list 2-3");
+		is_num(mask[0], 0xc, "cpu list 2-3 is CPUs 2 and 3");
+		is_num(parse_cpu_list("0,2\n", mask, CPU_LIST_WORDS), 0,
+		       "cpu list 0,2 with the kernel's newline");
+		is_num(mask[0], 0x5, "cpu list 0,2 is CPUs 0 and 2");
+		is_num(parse_cpu_list("0-1,64,1023", mask, CPU_LIST_WORDS), 0,
+		       "cpu list across words");
+		ok(mask[0] == 3 && mask[1] == 1 && mask[15] == 1ULL << 63,
+		   "cpu list 0-1,64,1023 sets the bits of each word");
+		for (size_t i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++)
+			ok(parse_cpu_list(bad_lists[i], mask, CPU_LIST_WORDS) != 0,
+			   "cpu list '%s' rejected", bad_lists[i]);
+	}
+
 	is_num(parse_uint("42", 100, &v), 0, "uint 42 accepted");
 	is_num(v, 42, "uint 42 value");
 	is_num(-parse_uint("101", 100, &v), ERANGE, "uint above max rejected");
