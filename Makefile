@@ -61,7 +61,7 @@ endif
 include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
-FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS HELP
+FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP
 FEATURE_SRCS.SECCOMP := src/seccomp.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
@@ -71,6 +71,7 @@ FEATURE_SRCS.CHECK := src/check.c
 FEATURE_SRCS.DAEMON := src/daemon.c
 FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c
+FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\

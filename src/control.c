@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "exec.h"
 #include "log.h"
@@ -36,7 +37,9 @@ struct target {
 	long launcher;
 	uint64_t stop_timeout_ms;
 	int reload_signal;
+	const char *persist;	/* --persist-dir, or NULL */
 	char status[512];
+	char launcher_persist[256]; /* the launcher's --boot-limit record */
 };
 
 static void say(const char *text)
@@ -84,7 +87,7 @@ static int launcher_pidfd(const struct proc_id *id)
  * CTL_FAILED when its state was stale (and is now removed). */
 static int find(struct target *t)
 {
-	char path[300], launcher[128], v[24];
+	char path[300], launcher[512], v[24];
 	struct proc_id id;
 	uint64_t n;
 
@@ -110,6 +113,7 @@ static int find(struct target *t)
 	/* --reload-signal, which the launcher wrote down for hutch reload */
 	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
 					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
+	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -284,7 +288,39 @@ static int status(struct target *t)
 	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
 	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
+	/* --boot-limit's record, when the launcher keeps one */
+	if (t->persist || t->launcher_persist[0]) {
+		bootlimit_describe(t->persist ? t->persist : t->launcher_persist,
+				   t->name, text, sizeof text);
+		say(text);
+	}
 	return CTL_OK;
+}
+
+/* hutch status of a sandbox that does not run: whether --boot-limit
+ * keeps it from starting, when there is a record (else false, and the
+ * caller says "no such sandbox running"). */
+static bool status_not_running(const struct target *t)
+{
+	char text[400], record[300];
+
+	bootlimit_describe(t->persist, t->name, record, sizeof record);
+	if (!record[0])
+		return false;
+	fmt(text, sizeof text, "name: %s\nstate: not running\n%s", t->name, record);
+	say(text);
+	return true;
+}
+
+/* hutch reset NAME: NAME is a file name in the persist directory, so
+ * never a path. */
+static int reset(const char *dir, const char *name)
+{
+	if (!name[0] || name[0] == '.' || strchr(name, '/')) {
+		log_error("hutch reset: '%s' is not a sandbox name", name);
+		return CTL_USAGE;
+	}
+	return bootlimit_reset(dir, name);
 }
 
 /* hutch list: "NAME STATE" for a sandbox of the state directory. */
@@ -336,7 +372,7 @@ static void list_all(void)
 	}
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC, RESET };
 
 static const char words[][8] = { CONTROL_VERBS };
 
@@ -397,10 +433,10 @@ int control_run(int argc, char **argv)
 	struct target t = { 0 };
 	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
 
-	if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
-		dir = argv[i + 1];
-		i += 2;
-	}
+	/* --persist-dir: where status and reset find --boot-limit's record */
+	for (; i + 1 < argc && (strcmp(argv[i], "--state-dir") == 0 ||
+				strcmp(argv[i], "--persist-dir") == 0); i += 2)
+		*(argv[i][2] == 's' ? &dir : &t.persist) = argv[i + 1];
 	if (verb == LIST && i == argc) {
 		if (dir)
 			each_entry(dir, list_one, &dir);
@@ -411,10 +447,12 @@ int control_run(int argc, char **argv)
 	if (verb == EXEC)
 		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
-		log_error("usage: hutch %s [--state-dir DIR] NAME%s", argv[1],
-			  verb == KILL ? " SIGNAL" : "");
+		log_error("usage: hutch %s [--%s-dir DIR] NAME%s", argv[1],
+			  verb == RESET ? "persist" : "state", verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
+	if (verb == RESET)
+		return reset(t.persist, argv[i]);
 	if (argc - i == 2 && (sig = signal_number(argv[i + 1])) <= 0) {
 		log_error("hutch kill: '%s' is not a signal (TERM, HUP, USR1, 9 ...)",
 			  argv[i + 1]);
@@ -424,7 +462,8 @@ int control_run(int argc, char **argv)
 	t.name = argv[i];
 	found = find(&t);
 	if (found != CTL_OK) {
-		if (found == CTL_NOT_RUNNING && verb != STOP)
+		if (found == CTL_NOT_RUNNING && verb != STOP &&
+		    !(verb == STATUS && status_not_running(&t)))
 			log_error("%s: no such sandbox running", t.name);
 		return verb == STOP ? CTL_OK : found;
 	}

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "daemon.h"
 #include "exec.h"
@@ -57,6 +58,12 @@ static void new_pid_namespace(void)
 	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
+/* The sooner of two poll(2) timeouts, -1 being none. */
+static int earliest(int a, int b)
+{
+	return a < 0 ? b : b < 0 || a < b ? a : b;
+}
+
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
@@ -66,8 +73,9 @@ static void new_pid_namespace(void)
 static int forward_until_exit(pid_t child, const sigset_t *set,
 			      struct output *out, struct relay *tty)
 {
-	struct pollfd fds[6] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
-				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct pollfd fds[7] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 },
+				 { -1, POLLIN, 0 } };
 
 	if (fds[0].fd < 0)
 		die("cannot create a signalfd: %s", error_text(errno));
@@ -77,10 +85,12 @@ static int forward_until_exit(pid_t child, const sigset_t *set,
 
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
-		n = relay_poll_fds(tty, fds + 3);
-		if (poll(fds, 3 + (nfds_t)n, pause) < 0)
+		fds[3].fd = bootlimit_fd();
+		n = relay_poll_fds(tty, fds + 4);
+		if (poll(fds, 4 + (nfds_t)n, earliest(pause, bootlimit_timeout())) < 0)
 			continue;
-		relay_events(tty, fds + 3, n);
+		bootlimit_poll(fds[3].revents);
+		relay_events(tty, fds + 4, n);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
@@ -187,6 +197,8 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
 	if (fds->tty >= 0)
 		close(fds->tty); /* PID 1's end of the pty channel */
+	if (fds->boot >= 0)
+		close(fds->boot); /* PID 1's: it alone tells */
 	if (cfg->userns) {
 		close(go[0]);
 		userns_map(cfg, child, ready[0], go[1]);
@@ -198,7 +210,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 
 int launcher_run(struct config *cfg)
 {
-	struct sandbox_fds fds = { .notify = -1, .log = -1 };
+	struct sandbox_fds fds = { .notify = -1, .log = -1, .boot = -1 };
 	static struct relay tty;
 	struct output out;
 	const char *refusal;
@@ -217,6 +229,10 @@ int launcher_run(struct config *cfg)
 	 * path costs one line and exit 125, and no namespace was made for it. */
 	preflight_host(cfg, NULL);
 	check_cpus(cfg);
+	/* Before anything is made on the system, or the caller of --daemon
+	 * let go: the refusal's exit code is the caller's. */
+	if (bootlimit_reached(cfg, &fds.boot))
+		return EXIT_BOOT_LIMIT;
 	/* The caller's OOM score adjustment, for the service (spawn.c); the
 	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
 	 * user cannot lower it: nothing to restore then. */
@@ -261,6 +277,7 @@ int launcher_run(struct config *cfg)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
 	code = forward_until_exit(child, &set, &out, &tty);
+	bootlimit_end();
 	close(fds.ready);
 	clean_up();
 	return code;

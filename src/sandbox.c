@@ -118,8 +118,9 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 {
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
-	struct supervise_io io = { cg->events_fd, fds->state, fds->notify };
-	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1 };
+	struct supervise_io io = { cg->events_fd, fds->state, fds->notify, fds->boot };
+	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
+		       io.boot };
 	const char *home;
 	char **envp;
 

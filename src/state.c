@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "log.h"
 #include "statedir.h"
 #include "sys.h"
@@ -289,9 +290,10 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 
 int state_create(const struct config *cfg, const char **base)
 {
-	char path[300], text[400];
+	char path[300], text[700];
 	struct proc_id self, other;
 	int top, dirfd;
+	size_t n;
 	bool existed;
 
 	/* before anything is made: a refusal leaves nothing behind */
@@ -315,11 +317,15 @@ int state_create(const struct config *cfg, const char **base)
 		    "give this one another --name", cfg->name, other.pid);
 	if (existed)
 		remove_files(dirfd);
-	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
-	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
-	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
-	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
-	    cfg->pidfile ? "\n" : "");
+	n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
+		"reload_signal=%d\n%s%s%s", self.pid, self.start,
+		(unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
+		cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
+		cfg->pidfile ? "\n" : "");
+	/* where hutch status finds the crash loop record */
+	if (cfg->boot_limit && n < sizeof text)
+		fmt(text + n, sizeof text - n, "persist_dir=%s\n", cfg->persist_dir ?
+		    cfg->persist_dir : PERSIST_DIR_DEFAULT);
 	top = state_write(dirfd, "launcher", text);
 	if (top)
 		die("cannot write %s/launcher: %s", path, error_text(-top));

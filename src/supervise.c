@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "control.h"
 #include "log.h"
@@ -62,8 +63,18 @@ static void schedule(struct supervisor *sv, enum state state, uint64_t in_ms)
 	sv->deadline = in_ms ? monotonic_ms() + in_ms : 0;
 }
 
+/* --boot-limit: one byte for the launcher, which counts crash loops
+ * across reboots (bootlimit.h). The pipe never blocks; a byte it cannot
+ * take costs the record, never the service. */
+static void tell_launcher(const struct supervisor *sv, char what)
+{
+	if (sv->io.boot >= 0)
+		(void)!write(sv->io.boot, &what, 1);
+}
+
 static void give_up(struct supervisor *sv)
 {
+	tell_launcher(sv, BOOT_GAVE_UP);
 	log_error("start limit reached: %llu starts within %llu ms; giving up",
 		  (unsigned long long)sv->limit.burst,
 		  (unsigned long long)sv->limit.interval_ms);
@@ -109,6 +120,7 @@ static void start_service(struct supervisor *sv)
 	} else {
 		sv->service = pid;
 		sv->started_at = monotonic_ms();
+		tell_launcher(sv, BOOT_STARTED);
 		sv->starts++;
 		/* --daemon: the caller returns once the service has stayed up
 		 * for the settle time, the one deadline of RUNNING. */
@@ -168,6 +180,7 @@ static void end_leftovers(struct supervisor *sv)
 static void exited_while_running(struct supervisor *sv)
 {
 	sv->ran_ms = monotonic_ms() - sv->started_at;
+	tell_launcher(sv, BOOT_EXITED);
 	log_exit(sv, sv->ran_ms);
 	end_leftovers(sv);
 	schedule(sv, ENDING, sv->cfg->kill_grace_ms);
@@ -259,6 +272,7 @@ static void stop_ending(struct supervisor *sv)
  * as after any run, and hutch ends (or restarts) once they are gone. */
 static void exited_while_stopping(struct supervisor *sv)
 {
+	tell_launcher(sv, BOOT_EXITED);
 	log_exit(sv, monotonic_ms() - sv->started_at);
 	end_leftovers(sv);
 }

@@ -11,6 +11,7 @@ struct supervise_io {
 	int oom;    /* the cgroup's OOM event file, to tell an OOM kill */
 	int state;  /* the state directory's "status" file */
 	int notify; /* --daemon: one byte after the first exec, then closed */
+	int boot;   /* --boot-limit: starts, exits and giving up (bootlimit.h) */
 };
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);
