@@ -81,12 +81,14 @@ static const char *field(const char *text, const char *key, uint64_t *n)
  * with (0 if unknown). A missing record is 0: none yet. One that is cut
  * short, garbled or not a plain file of root's (a disk that lost a
  * write; the rename makes that unlikely, not impossible) reads as 0 too,
- * said in one line: a record hutch cannot read never keeps a service
- * from starting. */
+ * said in one line (once: the launcher reads it again after a crash
+ * loop): a record hutch cannot read never keeps a service from
+ * starting. */
 static unsigned record_read(int dir, const char *path, const char *name,
 			    uint64_t *limit)
 {
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	static bool said;
 	const char *rest = NULL;
 	char text[64];
 	uint64_t count = 0;
@@ -101,11 +103,13 @@ static unsigned record_read(int dir, const char *path, const char *name,
 		rest = field(text, "crashloops=", &count);
 	if (fd >= 0)
 		close(fd);
-	if (!rest) {
+	if (!rest && !said) {
+		said = true;
 		log_error("crash loop record %s/%s is unreadable or cut short: "
 			  "counted as 0", path, name);
-		return 0;
 	}
+	if (!rest)
+		return 0;
 	field(rest, "limit=", limit);
 	return (unsigned)count;
 }

@@ -1,0 +1,174 @@
+#!/bin/bash
+# 64-boot-limit.t: --boot-limit across simulated boots (hutch started again
+# with the same --persist-dir): crash loops counted, the start refused at
+# the limit (exit 124, one line, the service never run), hutch status and
+# hutch reset, a run that stays up clearing the record, and what the disk
+# may do: a write cut short by a power loss, a read-only or full disk, a
+# directory others may write. Sandbox names are bootlimit-t*: unique on
+# this machine, where other tests may run at the same time.
+. "$(dirname "$0")/../lib/tap.sh"
+require_feature bootlimit control
+require_root
+[ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
+tmp=$(mktemp -d)
+S=$tmp/state
+P=$tmp/persist
+mounts=()
+bg=()
+cleanup() {
+	for p in "${bg[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
+	rm -rf --one-file-system "$tmp"
+}
+trap cleanup EXIT
+mkdir -p "$S" "$P" "$tmp/marks"
+chmod 755 "$tmp" "$P"
+
+# A service that always fails, counting its runs in a host file.
+fail='echo run >>/marks/runs; exit 1'
+runs() { if [ -f "$tmp/marks/runs" ]; then wc -l <"$tmp/marks/runs"; else echo 0; fi; }
+
+# boot NAME PERSIST-DIR [HUTCH-ARGS...] -- COMMAND: one boot of the device,
+# as its init line would start hutch; sets rc, its stderr in $tmp/err.
+boot() {
+	local name=$1 dir=$2
+	shift 2
+	timeout -k 5 30 "$HUTCH" --name "$name" --root "$ROOTFS" --state-dir "$S" \
+		--bind "$tmp/marks:/marks" --restart on-failure --restart-delay 10ms \
+		--start-limit 3/10s --boot-limit 2 --persist-dir "$dir" "$@" \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+record() { cat "$1" 2>/dev/null | tr '\n' ' '; }
+
+# --- boots in a row that end in a crash loop ------------------------------------
+boot bootlimit-t1 "$P" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 3" "boot 1: three starts, the start limit, the service's exit code 1"
+is "$(record "$P/bootlimit-t1")" "crashloops=1 limit=2 " "boot 1: one crash loop recorded in PERSIST_DIR/NAME"
+like "$(cat "$tmp/err")" "crash loop recorded: 1 of 2 starts in a row \\($P/bootlimit-t1\\)$" \
+	"boot 1: the log says so"
+ok "no temporary file is left" test ! -e "$P/.bootlimit-t1.new"
+
+boot bootlimit-t1 "$P" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 6" "boot 2: the service ran again, and looped again"
+is "$(record "$P/bootlimit-t1")" "crashloops=2 limit=2 " "boot 2: two in a row"
+like "$(cat "$tmp/err")" "2 of 2 starts in a row.*the next start will not start the service; after a fix, hutch reset bootlimit-t1" \
+	"boot 2: the log says the next boot will not start it"
+
+boot bootlimit-t1 "$P" -- /bin/sh -c "$fail"
+is "$rc" 124 "boot 3: refused with exit 124"
+is "$(runs)" 6 "boot 3: the service never ran"
+is "$(wc -l <"$tmp/err")" 1 "boot 3: one line"
+like "$(cat "$tmp/err")" "^hutch\\[bootlimit-t1\\]: not starting the service: its last 2 starts ended in a crash loop \\(the start limit reached; --boot-limit 2, recorded in $P/bootlimit-t1\\): once it is fixed, hutch reset bootlimit-t1; exit 124$" \
+	"boot 3: the line says why and how to undo it"
+ok "boot 3: no state directory was made" test ! -e "$S/bootlimit-t1"
+
+out=$("$HUTCH" status --persist-dir "$P" bootlimit-t1 2>&1)
+is "$?" 3 "hutch status of the refused sandbox: exit 3 (not running)"
+is "$out" "$(printf 'name: bootlimit-t1\nstate: not running\ncrash loops: 2 of 2 starts in a row: not started; hutch reset bootlimit-t1')" \
+	"hutch status says why it is not running"
+
+"$HUTCH" reset --persist-dir "$P" bootlimit-t1
+is "$?" 0 "hutch reset: exit 0"
+ok "hutch reset removed the record" test ! -e "$P/bootlimit-t1"
+out=$("$HUTCH" status --persist-dir "$P" bootlimit-t1 2>&1)
+is "$? $out" "3 hutch: bootlimit-t1: no such sandbox running" "hutch status: no record, not running"
+"$HUTCH" reset --persist-dir "$P" bootlimit-t1
+is "$?" 0 "hutch reset with nothing recorded: exit 0"
+"$HUTCH" reset --persist-dir "$P" ../bootlimit-t1 2>/dev/null
+is "$?" 125 "hutch reset of a path, not a name: exit 125"
+
+boot bootlimit-t1 "$P" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 9" "boot 4, after hutch reset: the service starts again"
+is "$(record "$P/bootlimit-t1")" "crashloops=1 limit=2 " "boot 4: one crash loop in a row"
+
+# --- a successful run clears the record -------------------------------------------
+# It stays up for the start-limit window (1 s here), then exits 0.
+timeout -k 5 30 "$HUTCH" --name bootlimit-t1 --root "$ROOTFS" --state-dir "$S" \
+	--start-limit 3/1s --boot-limit 2 --persist-dir "$P" -- /bin/sleep 2 \
+	</dev/null >/dev/null 2>"$tmp/err" &
+up=$!
+bg+=("$up")
+ok "a boot with a healthy service runs" wait_for 5 test -f "$S/bootlimit-t1/status"
+out=$("$HUTCH" status --state-dir "$S" bootlimit-t1)
+like "$out" "^crash loops: 1 of 2 starts in a row$" "hutch status of the running sandbox shows the record"
+wait "$up"
+is "$?" 0 "the healthy run ends with its exit code 0"
+ok "the run that stayed up for the start-limit window cleared the record" test ! -e "$P/bootlimit-t1"
+like "$(cat "$tmp/err")" "stayed up for 1000 ms: crash loop record $P/bootlimit-t1 cleared" "the log says so"
+
+# --- a power loss during a write -------------------------------------------------
+# The write is NAME.new, fsync, rename, fsync: a power loss leaves the last
+# good record and, at worst, a .new file that the next write replaces.
+printf 'crashloops=1\nlimit=2\n' >"$P/bootlimit-t2"
+printf 'crashlo\0\0\0garbage' >"$P/.bootlimit-t2.new"
+boot bootlimit-t2 "$P" -- /bin/sh -c "$fail"
+is "$(record "$P/bootlimit-t2")" "crashloops=2 limit=2 " \
+	"a .new file left by a power loss is ignored: the last good record counts"
+ok "and is gone after the next write" test ! -e "$P/.bootlimit-t2.new"
+unlike "$(cat "$tmp/err")" "unreadable" "no complaint about it"
+
+# A record cut short (a file system that lost the data the rename
+# promised): read as 0, said once; the service starts.
+printf 'crashloops=' >"$P/bootlimit-t3"
+boot bootlimit-t3 "$P" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 15" "a record cut short: the service starts"
+is "$(grep -c 'unreadable or cut short: counted as 0' "$tmp/err")" 1 "said in one line"
+is "$(record "$P/bootlimit-t3")" "crashloops=1 limit=2 " "and counted from 0"
+printf 'crashloops=2' >"$P/bootlimit-t3"
+boot bootlimit-t3 "$P" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 18" "a last line without its newline is cut short too: read as 0"
+
+# --- a read-only disk -----------------------------------------------------------
+mkdir "$tmp/ro"
+mount -t tmpfs -o size=64k,mode=755 tmpfs "$tmp/ro" && mounts+=("$tmp/ro")
+mount -o remount,ro "$tmp/ro"
+boot bootlimit-t4 "$tmp/ro" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 21" "a read-only persist directory: the service still starts"
+is "$(grep -c 'persist' "$tmp/err")" 1 "with one line about it"
+like "$(cat "$tmp/err")" "persist directory $tmp/ro is on a read-only file system: crash loops of this start are not recorded" \
+	"which says why"
+mount -o remount,rw "$tmp/ro"
+printf 'crashloops=2\nlimit=2\n' >"$tmp/ro/bootlimit-t4"
+mount -o remount,ro "$tmp/ro"
+boot bootlimit-t4 "$tmp/ro" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "124 21" "a record at the limit on a read-only disk still keeps it from starting"
+
+# --- a full disk ------------------------------------------------------------------
+mkdir "$tmp/full"
+mount -t tmpfs -o size=8k,mode=755 tmpfs "$tmp/full" && mounts+=("$tmp/full")
+dd if=/dev/zero of="$tmp/full/fill" bs=4k count=16 2>/dev/null
+boot bootlimit-t5 "$tmp/full" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 24" "a full persist directory: the service starts and loops as ever"
+like "$(cat "$tmp/err")" "cannot record the crash loop in $tmp/full/bootlimit-t5: No space left on device" \
+	"one line says the crash loop was not recorded"
+ok "no temporary file is left" test ! -e "$tmp/full/.bootlimit-t5.new"
+
+# --- a persist directory others may write -------------------------------------
+mkdir "$tmp/open"
+printf 'crashloops=9\nlimit=2\n' >"$tmp/open/bootlimit-t6"
+chmod 777 "$tmp/open"
+boot bootlimit-t6 "$tmp/open" -- /bin/sh -c "$fail"
+is "$rc $(runs)" "1 27" "a persist directory others may write is not trusted: the service starts"
+is "$(grep -c persist "$tmp/err")" 1 "with one line"
+like "$(cat "$tmp/err")" "persist directory $tmp/open is not safe to use: .*--boot-limit is off for this start" \
+	"which says why"
+is "$(record "$tmp/open/bootlimit-t6")" "crashloops=9 limit=2 " "nothing is written there"
+"$HUTCH" reset --persist-dir "$tmp/open" bootlimit-t6 2>/dev/null
+is "$?" 125 "hutch reset refuses it too (exit 125)"
+
+# --- idle: a record of 0 sets no timer ------------------------------------------
+vcsw() { awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status"; }
+timeout -k 5 30 "$HUTCH" --name bootlimit-t7 --root "$ROOTFS" --state-dir "$S" \
+	--start-limit 3/1s --boot-limit 2 --persist-dir "$P" -- /bin/sleep 20 \
+	</dev/null >/dev/null 2>&1 &
+bg+=("$!")
+ok "a sandbox with --boot-limit runs" wait_for 5 test -f "$S/bootlimit-t7/status"
+launcher=$(sed -n 's/^pid=//p' "$S/bootlimit-t7/launcher")
+sleep 1.2 # past the start-limit window
+before=$(vcsw "$launcher")
+sleep 1.5
+is "$(vcsw "$launcher")" "$before" "its launcher makes no wakeups while the service runs"
+"$HUTCH" stop --state-dir "$S" bootlimit-t7 >/dev/null 2>&1
+
+done_testing
