@@ -145,7 +145,7 @@ int check_limits(struct parse_ctx *ctx)
 				  "limited on top of a memory limit");
 	/* A crash loop is a start that ends at the start limit: without one,
 	 * a crash loop never ends and there is nothing to count. */
-	if (cfg->boot_limit && !cfg->start_limit_burst)
+	if (HUTCH_BOOTLIMIT && cfg->boot_limit && !cfg->start_limit_burst)
 		return parse_fail(ctx, NULL, "--boot-limit needs --start-limit: a "
 				  "crash loop is a start that ends at the start limit");
 	/* The kernel refuses a CFS quota under 1 ms per period. */

@@ -323,7 +323,7 @@ int state_create(const struct config *cfg, const char **base)
 		cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
 		cfg->pidfile ? "\n" : "");
 	/* where hutch status finds the crash loop record */
-	if (cfg->boot_limit && n < sizeof text)
+	if (HUTCH_BOOTLIMIT && cfg->boot_limit && n < sizeof text)
 		fmt(text + n, sizeof text - n, "persist_dir=%s\n", cfg->persist_dir ?
 		    cfg->persist_dir : PERSIST_DIR_DEFAULT);
 	top = state_write(dirfd, "launcher", text);

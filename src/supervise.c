@@ -68,7 +68,7 @@ static void schedule(struct supervisor *sv, enum state state, uint64_t in_ms)
  * take costs the record, never the service. */
 static void tell_launcher(const struct supervisor *sv, char what)
 {
-	if (sv->io.boot >= 0)
+	if (HUTCH_BOOTLIMIT && sv->io.boot >= 0)
 		(void)!write(sv->io.boot, &what, 1);
 }
 
