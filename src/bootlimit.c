@@ -176,16 +176,15 @@ static bool at_limit(const struct config *cfg, unsigned count)
 
 /* Can the record be written? A read-only file system is known now; a
  * full disk only at the write, which says so then. */
-static bool writable(int dir, const char *path)
+static bool read_only(int dir)
 {
 	struct statfs fs;
 
-	if (fstatfs(dir, &fs) || !(fs.f_flags & ST_RDONLY))
-		return true;
-	log_error("persist directory %s is on a read-only file system: crash "
-		  "loops of this start are not recorded", path);
-	return false;
+	return !fstatfs(dir, &fs) && (fs.f_flags & ST_RDONLY);
 }
+
+#define READ_ONLY_FMT "persist directory %s is on a read-only file system: " \
+		      "crash loops of this start are not recorded"
 
 bool bootlimit_reached(const struct config *cfg, int *pid1_end)
 {
@@ -208,8 +207,11 @@ bool bootlimit_reached(const struct config *cfg, int *pid1_end)
 		return true;
 	/* non-blocking: PID 1 never waits on it, the launcher never sleeps
 	 * in a read (the bare call: musl's fcntl is 400 bytes) */
-	if (!writable(boot.dir, boot.path) ||
-	    syscall(SYS_pipe2, fds, O_CLOEXEC | O_NONBLOCK))
+	if (read_only(boot.dir)) {
+		log_error(READ_ONLY_FMT, boot.path);
+		return false;
+	}
+	if (syscall(SYS_pipe2, fds, O_CLOEXEC | O_NONBLOCK))
 		return false;
 	boot.pipe = fds[0];
 	/* with no crash loop on record there is nothing to clear: no timer */
@@ -340,4 +342,45 @@ bool bootlimit_describe(const char *dir, const char *name, char *buf, size_t siz
 	    (unsigned long long)limit, reached ? ": not started; hutch reset " : "",
 	    reached ? name : "");
 	return reached;
+}
+
+int bootlimit_check(const struct config *cfg, char *text, size_t size)
+{
+	const char *path = persist_path(cfg);
+	int fd = persist_open(path, false);
+	uint64_t limit;
+	unsigned count;
+
+	text[0] = '\0';
+	if (!cfg->name) { /* hutch check without a command or --name */
+		if (fd >= 0)
+			close(fd);
+		fmt(text, size, "the count is %s/NAME: give --name", path);
+		return 1;
+	}
+	if (fd == -ENOENT) {
+		fmt(text, size, "%s is made at the first start", path);
+		return 0;
+	}
+	if (fd < 0) {
+		fmt(text, size, "persist directory %s: %s: the limit is off", path,
+		    fd == -EPERM || fd == -ELOOP || fd == -ENOTDIR ? "not safe to use "
+		    "(not a directory of root's or the caller's alone)" : error_text(-fd));
+		return 1;
+	}
+	count = record_read(fd, path, cfg->name, &limit);
+	if (read_only(fd))
+		fmt(text, size, READ_ONLY_FMT, path);
+	close(fd);
+	if (count >= cfg->boot_limit) {
+		fmt(text, size, "the last %u starts ended in a crash loop (%s/%s): "
+		    "the start is refused until hutch reset %s", count, path,
+		    cfg->name, cfg->name);
+		return 2;
+	}
+	if (text[0])
+		return 1;
+	fmt(text, size, "%u crash loops in a row on record in %s/%s", count, path,
+	    cfg->name);
+	return 0;
 }

@@ -49,6 +49,10 @@ void bootlimit_poll(short revents);
 /* PID 1 has ended: a crash loop adds one to the record. */
 void bootlimit_end(void);
 
+/* hutch check: what a start would find, in text; 0 fine, 1 a warning
+ * (the limit off, or nothing recorded), 2 the start would be refused. */
+int bootlimit_check(const struct config *cfg, char *text, size_t size);
+
 /* hutch reset [--persist-dir DIR] NAME: removes the record. 0, 1 when it
  * cannot, 125 on an unsafe directory. */
 int bootlimit_reset(const char *dir, const char *name);
@@ -81,6 +85,15 @@ static inline void bootlimit_poll(short revents)
 
 static inline void bootlimit_end(void)
 {
+}
+
+static inline int bootlimit_check(const struct config *cfg, char *text,
+				  size_t size)
+{
+	(void)cfg;
+	(void)text;
+	(void)size;
+	return 0;
 }
 
 static inline int bootlimit_reset(const char *dir, const char *name)

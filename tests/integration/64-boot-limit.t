@@ -63,6 +63,17 @@ like "$(cat "$tmp/err")" "^hutch\\[bootlimit-t1\\]: not starting the service: it
 	"boot 3: the line says why and how to undo it"
 ok "boot 3: no state directory was made" test ! -e "$S/bootlimit-t1"
 
+# hutch check ARGS: what a start with ARGS would find; sets out and rc.
+check() {
+	out=$(timeout 30 "$HUTCH" check --name bootlimit-t1 --root "$ROOTFS" --state-dir "$S" \
+		--start-limit 3/10s --boot-limit 2 "$@" -- /bin/true 2>&1)
+	rc=$?
+}
+check --persist-dir "$P"
+is "$rc" 1 "hutch check fails where the start is refused (exit 1)"
+like "$out" "^missing  boot limit \(--boot-limit\): the last 2 starts ended in a crash loop \($P/bootlimit-t1\): the start is refused until hutch reset bootlimit-t1$" \
+	"and its missing line says why"
+
 out=$("$HUTCH" status --persist-dir "$P" bootlimit-t1 2>&1)
 is "$?" 3 "hutch status of the refused sandbox: exit 3 (not running)"
 is "$out" "$(printf 'name: bootlimit-t1\nstate: not running\ncrash loops: 2 of 2 starts in a row: not started; hutch reset bootlimit-t1')" \
@@ -71,6 +82,9 @@ is "$out" "$(printf 'name: bootlimit-t1\nstate: not running\ncrash loops: 2 of 2
 "$HUTCH" reset --persist-dir "$P" bootlimit-t1
 is "$?" 0 "hutch reset: exit 0"
 ok "hutch reset removed the record" test ! -e "$P/bootlimit-t1"
+check --persist-dir "$P"
+like "$out" "^ok       boot limit \(--boot-limit\): 0 crash loops in a row on record in $P/bootlimit-t1$" \
+	"hutch check: nothing on record now"
 out=$("$HUTCH" status --persist-dir "$P" bootlimit-t1 2>&1)
 is "$? $out" "3 hutch: bootlimit-t1: no such sandbox running" "hutch status: no record, not running"
 "$HUTCH" reset --persist-dir "$P" bootlimit-t1
@@ -123,6 +137,9 @@ is "$rc $(runs)" "1 18" "a last line without its newline is cut short too: read 
 mkdir "$tmp/ro"
 mount -t tmpfs -o size=64k,mode=755 tmpfs "$tmp/ro" && mounts+=("$tmp/ro")
 mount -o remount,ro "$tmp/ro"
+check --persist-dir "$tmp/ro"
+like "$out" "^warning  boot limit \(--boot-limit\): persist directory $tmp/ro is on a read-only file system" \
+	"hutch check warns of a read-only persist directory"
 boot bootlimit-t4 "$tmp/ro" -- /bin/sh -c "$fail"
 is "$rc $(runs)" "1 21" "a read-only persist directory: the service still starts"
 is "$(grep -c 'persist' "$tmp/err")" 1 "with one line about it"
@@ -156,6 +173,9 @@ like "$(cat "$tmp/err")" "persist directory $tmp/open is not safe to use: .*--bo
 is "$(record "$tmp/open/bootlimit-t6")" "crashloops=9 limit=2 " "nothing is written there"
 "$HUTCH" reset --persist-dir "$tmp/open" bootlimit-t6 2>/dev/null
 is "$?" 125 "hutch reset refuses it too (exit 125)"
+check --persist-dir "$tmp/open"
+like "$out" "^warning  boot limit \(--boot-limit\): persist directory $tmp/open: not safe to use .*: the limit is off$" \
+	"hutch check warns of it"
 
 # --- idle: a record of 0 sets no timer ------------------------------------------
 vcsw() { awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status"; }
