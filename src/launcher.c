@@ -229,10 +229,6 @@ int launcher_run(struct config *cfg)
 	 * path costs one line and exit 125, and no namespace was made for it. */
 	preflight_host(cfg, NULL);
 	check_cpus(cfg);
-	/* Before anything is made on the system, or the caller of --daemon
-	 * let go: the refusal's exit code is the caller's. */
-	if (bootlimit_reached(cfg, &fds.boot))
-		return EXIT_BOOT_LIMIT;
 	/* The caller's OOM score adjustment, for the service (spawn.c); the
 	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
 	 * user cannot lower it: nothing to restore then. */
@@ -247,6 +243,12 @@ int launcher_run(struct config *cfg)
 		fds.notify = daemon_detach(cfg, fds.log);
 		log_nonblocking(); /* fd 2 may be /dev/null now */
 	}
+	/* Before anything is made on the system: a refusal leaves nothing
+	 * behind. After --daemon's detach, which closes every descriptor
+	 * but its own (the record's directory and pipe are kept from here
+	 * on); its caller, still waiting, exits with our 124. */
+	if (bootlimit_reached(cfg, &fds.boot))
+		return EXIT_BOOT_LIMIT;
 	/* Blocked before anything is made on the system (state directory,
 	 * pid file, cgroup) and from here on, inherited so: a signal that
 	 * comes during set-up waits, is forwarded once PID 1 runs (which takes

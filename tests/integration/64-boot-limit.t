@@ -111,6 +111,26 @@ is "$?" 0 "the healthy run ends with its exit code 0"
 ok "the run that stayed up for the start-limit window cleared the record" test ! -e "$P/bootlimit-t1"
 like "$(cat "$tmp/err")" "stayed up for 1000 ms: crash loop record $P/bootlimit-t1 cleared" "the log says so"
 
+# --- --daemon: the detach closes every descriptor but its own ------------------
+# The record is counted by the detached launcher; at the limit the caller,
+# still waiting for the service to settle, exits with the refusal's 124.
+daemon() {
+	timeout -k 5 30 "$HUTCH" --daemon --daemon-settle 200ms --name bootlimit-t8 \
+		--root "$ROOTFS" --state-dir "$S" --restart-delay 10ms --start-limit 3/20s \
+		--boot-limit 2 --persist-dir "$P" -- /bin/sh -c 'sleep 0.4; exit 2' \
+		</dev/null >/dev/null 2>"$tmp/err"
+	rc=$?
+}
+daemon
+is "$rc" 0 "--daemon: the service settles, the caller returns 0"
+ok "the detached launcher ends at the start limit" wait_for 15 test ! -e "$S/bootlimit-t8"
+is "$(record "$P/bootlimit-t8")" "crashloops=1 limit=2 " "--daemon: the crash loop is recorded"
+printf 'crashloops=2\nlimit=2\n' >"$P/bootlimit-t8"
+daemon
+is "$rc" 124 "--daemon at the limit: the caller exits 124"
+like "$(cat "$tmp/err")" "^hutch\[bootlimit-t8\]: not starting the service: its last 2 starts ended in a crash loop" \
+	"and gets the line"
+
 # --- a power loss during a write -------------------------------------------------
 # The write is NAME.new, fsync, rename, fsync: a power loss leaves the last
 # good record and, at worst, a .new file that the next write replaces.
