@@ -96,6 +96,16 @@ boot bootlimit-t1 "$P" -- /bin/sh -c "$fail"
 is "$rc $(runs)" "1 9" "boot 4, after hutch reset: the service starts again"
 is "$(record "$P/bootlimit-t1")" "crashloops=1 limit=2 " "boot 4: one crash loop in a row"
 
+# --- the records are not the service's -------------------------------------------
+# Covered inside like the state directories: a service as uid 0 (their
+# owner) must not clear its own count or forge another's, even with the
+# directory bound in.
+boot bootlimit-t1 "$P" --restart no --bind "$P:/persist" -- /bin/sh -c \
+	'ls -A /persist >/marks/seen 2>/dev/null; echo x >/persist/bootlimit-t1 && echo wrote >>/marks/seen; exit 0'
+is "$rc" 0 "a service with the persist directory bound in runs"
+is "$(cat "$tmp/marks/seen")" "" "and can neither list nor write the records: they are covered"
+is "$(record "$P/bootlimit-t1")" "crashloops=1 limit=2 " "the record is unchanged"
+
 # --- a successful run clears the record -------------------------------------------
 # It stays up for the start-limit window (1 s here), then exits 0.
 timeout -k 5 30 "$HUTCH" --name bootlimit-t1 --root "$ROOTFS" --state-dir "$S" \
