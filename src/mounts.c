@@ -231,9 +231,12 @@ static void mask_state_dirs(const struct config *cfg)
 			st[i].st_ino = 0; /* not there, or no directory to cover */
 	for (size_t i = 0; i < n; i++) {
 		bool again = !st[i].st_ino;
+		struct stat now;
 		for (size_t j = 0; j < i; j++)
 			again |= st[j].st_ino == st[i].st_ino && st[j].st_dev == st[i].st_dev;
-		if (!again)
+		/* one below an earlier cover (a --persist-dir inside the state
+		 * directory) is gone from this view already */
+		if (!again && stat_at(AT_FDCWD, list[i], &now, 0) == 0)
 			mount_at(list[i], "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID |
 				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", list[i] + 1);
 	}

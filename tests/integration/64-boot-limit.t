@@ -106,6 +106,17 @@ is "$rc" 0 "a service with the persist directory bound in runs"
 is "$(cat "$tmp/marks/seen")" "" "and can neither list nor write the records: they are covered"
 is "$(record "$P/bootlimit-t1")" "crashloops=1 limit=2 " "the record is unchanged"
 
+# A config file's keys, and a persist directory inside the state directory
+# (whose cover hides it already: no second cover, no failed start).
+mkdir -m 755 "$S/persist"
+printf 'name = bootlimit-t9\nroot = %s\nstart-limit = 2/10s\nrestart-delay = 10ms\nboot-limit = 1\npersist-dir = %s\ncommand = /bin/false\n' \
+	"$ROOTFS" "$S/persist" >"$tmp/t9.conf"
+timeout -k 5 30 "$HUTCH" -f "$tmp/t9.conf" --state-dir "$S" </dev/null >/dev/null 2>"$tmp/err"
+is "$?" 1 "config file keys boot-limit and persist-dir: the crash loop runs its course"
+is "$(record "$S/persist/bootlimit-t9")" "crashloops=1 limit=1 " "and is recorded in the persist directory inside the state directory"
+timeout -k 5 30 "$HUTCH" -f "$tmp/t9.conf" --state-dir "$S" </dev/null >/dev/null 2>&1
+is "$?" 124 "at --boot-limit 1 the next start is refused"
+
 # --- a successful run clears the record -------------------------------------------
 # It stays up for the start-limit window (1 s here), then exits 0.
 timeout -k 5 30 "$HUTCH" --name bootlimit-t1 --root "$ROOTFS" --state-dir "$S" \
