@@ -35,7 +35,9 @@ static struct {
  * it at boot, so a directory another user could change would let that
  * user decide whether the service starts, or plant a symlink for root's
  * write. With create, its last name is made (0755) when missing:
- * /var/lib/hutch on a fresh device. A descriptor or -errno. */
+ * /var/lib/hutch on a fresh device, its parent flushed as a rename's
+ * directory is (else a power loss could take the new directory, and the
+ * first record in it, away). A descriptor or -errno. */
 static int persist_open(const char *path, bool create)
 {
 	const char *name;
@@ -44,7 +46,15 @@ static int persist_open(const char *path, bool create)
 
 	if (parent < 0)
 		return parent;
-	fd = trust_dir(parent, name, create);
+	if (create && mkdirat(parent, name, 0755) == 0) {
+		/* the walk's descriptor is O_PATH, which fsync refuses */
+		int flush = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (flush >= 0) {
+			fsync(flush);
+			close(flush);
+		}
+	}
+	fd = trust_dir(parent, name, false);
 	close(parent);
 	return fd;
 }

@@ -9,6 +9,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 require_feature bootlimit control
 require_root
+require_cmd strace
 [ -n "${HUTCH:-}" ] && [ -n "${ROOTFS:-}" ] || bail_out "HUTCH and ROOTFS must be set"
 tmp=$(mktemp -d)
 S=$tmp/state
@@ -162,6 +163,27 @@ is "$(record "$P/bootlimit-t2")" "crashloops=2 limit=2 " \
 	"a .new file left by a power loss is ignored: the last good record counts"
 ok "and is gone after the next write" test ! -e "$P/.bootlimit-t2.new"
 unlike "$(cat "$tmp/err")" "unreadable" "no complaint about it"
+
+# The steps of a write, in order, as the kernel saw them: .NAME.new made
+# and flushed, renamed over NAME, the directory flushed; and a new persist
+# directory's parent flushed after the mkdir.
+steps() {
+	sed -E 's/^[0-9]+ +//' "$tmp/strace" | awk -v n=bootlimit-t10 '
+		/^mkdirat/ && index($0, "\"new-dir\"") { print "mkdir" }
+		/^openat/ && index($0, "\"." n ".new\"") && /O_CREAT/ { print "create" }
+		/^fsync/ && !/= -1/ { print "fsync" }
+		/^rename/ && index($0, "\"" n "\"") { print "rename" }' | tr '\n' ' '
+}
+strace -f -o "$tmp/strace" -e trace=mkdirat,openat,fsync,renameat,renameat2 \
+	"$HUTCH" --name bootlimit-t10 --root "$ROOTFS" --state-dir "$S" --restart-delay 10ms \
+	--start-limit 2/10s --boot-limit 2 --persist-dir "$P" -- /bin/false >/dev/null 2>&1
+is "$(steps)" "create fsync rename fsync " \
+	"a write: .NAME.new made, fsync, rename over NAME, fsync of the directory"
+strace -f -o "$tmp/strace" -e trace=mkdirat,openat,fsync,renameat,renameat2 \
+	"$HUTCH" --name bootlimit-t10 --root "$ROOTFS" --state-dir "$S" --restart-delay 10ms \
+	--start-limit 2/10s --boot-limit 2 --persist-dir "$P/new-dir" -- /bin/false >/dev/null 2>&1
+is "$(steps)" "mkdir fsync create fsync rename fsync " \
+	"a new persist directory: its parent flushed after the mkdir"
 
 # A record cut short (a file system that lost the data the rename
 # promised): read as 0, said once; the service starts.
