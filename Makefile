@@ -74,6 +74,7 @@ FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
+FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))

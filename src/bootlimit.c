@@ -87,6 +87,17 @@ static const char *field(const char *text, const char *key, uint64_t *n)
 	return parse_uint(digits, 1000000, n) ? NULL : text + end + 1;
 }
 
+bool bootlimit_parse(const char *text, uint64_t *count, uint64_t *limit)
+{
+	const char *rest = field(text, "crashloops=", count);
+
+	*limit = 0;
+	if (!rest)
+		return false;
+	field(rest, "limit=", limit);
+	return true;
+}
+
 /* NAME's record: the crash loops in a row, and the limit it was written
  * with (0 if unknown). A missing record is 0: none yet. One that is cut
  * short, garbled or not a plain file of root's (a disk that lost a
@@ -99,7 +110,7 @@ static unsigned record_read(int dir, const char *path, const char *name,
 {
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	static bool said;
-	const char *rest = NULL;
+	bool whole = false;
 	char text[64];
 	uint64_t count = 0;
 	struct stat st;
@@ -110,18 +121,15 @@ static unsigned record_read(int dir, const char *path, const char *name,
 	if (fd >= 0 && !stat_at(fd, "", &st, AT_EMPTY_PATH) && S_ISREG(st.st_mode) &&
 	    trust_stat(&st, false) && !(st.st_mode & 022) &&
 	    read_fd(fd, text, sizeof text) > 0)
-		rest = field(text, "crashloops=", &count);
+		whole = bootlimit_parse(text, &count, limit);
 	if (fd >= 0)
 		close(fd);
-	if (!rest && !said) {
+	if (!whole && !said) {
 		said = true;
 		log_error("crash loop record %s/%s is unreadable or cut short: "
 			  "counted as 0", path, name);
 	}
-	if (!rest)
-		return 0;
-	field(rest, "limit=", limit);
-	return (unsigned)count;
+	return whole ? (unsigned)count : 0;
 }
 
 /* Replaces NAME's record durably: .NAME.new (no sandbox name starts

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "profile.h"
@@ -29,6 +30,11 @@
 #define BOOT_GAVE_UP 'L' /* the start limit was reached: a crash loop */
 
 #if HUTCH_BOOTLIMIT
+/* A record's text, "crashloops=N\nlimit=M\n": false when its first
+ * line is not whole (cut short, garbled); *limit is 0 without a whole
+ * second line. Pure, for the unit tests. */
+bool bootlimit_parse(const char *text, uint64_t *count, uint64_t *limit);
+
 /* Launcher, before it makes anything: with --boot-limit, NAME's record is
  * read from the persist directory; true at the limit, said in one line
  * (the launcher exits EXIT_BOOT_LIMIT). Otherwise *pid1_end is the write
