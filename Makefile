@@ -100,17 +100,17 @@ BIN := $(BUILD)/hutch
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
 # --boot-limit (issue 15.3, HUTCH_BOOTLIMIT, in full and router) raised
 # full and router, measured against the branch's base on 2026-12-03:
-# x86_64 full 103,608 -> 108,160 -> 108,992 with hutch check's line,
-# router 86,888 -> 92,032; aarch64 full 114,120 -> 119,856, router
-# 95,744 -> 101,224 (the record's read and durable write, the
-# launcher's pipe and timer, hutch reset, status's and check's lines,
-# and 1.6 KiB of messages); tiny, without it, +336 (the usage lines and
-# the option rows that refuse it).
+# x86_64 full 103,608 -> 109,184, router 86,888 -> 92,208; aarch64 full
+# 114,120 -> 120,048, router 95,744 -> 101,376 (the record's parse, read
+# and durable write, the launcher's pipe and timer, the records covered
+# inside, hutch reset, status's and check's lines, and 1.7 KiB of
+# messages); tiny, without it, +368 (the usage lines and the option rows
+# that refuse it).
 SIZE_BUDGET.full.x86_64 := 110592
-SIZE_BUDGET.router.x86_64 := 93184
+SIZE_BUDGET.router.x86_64 := 94208
 SIZE_BUDGET.tiny.x86_64 := 63488
 SIZE_BUDGET.full.aarch64 := 121856
-SIZE_BUDGET.router.aarch64 := 102400
+SIZE_BUDGET.router.aarch64 := 103424
 SIZE_BUDGET.tiny.aarch64 := 70656
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 

@@ -184,11 +184,11 @@ static bool at_limit(const struct config *cfg, unsigned count)
 {
 	if (count < cfg->boot_limit)
 		return false;
-	log_error("not starting the service: its last %u starts ended in a "
+	log_error("not starting the service: its last %u start%s ended in a "
 		  "crash loop (the start limit reached; --boot-limit %llu, "
 		  "recorded in %s/%s): once it is fixed, hutch reset %s; exit %d",
-		  count, (unsigned long long)cfg->boot_limit, boot.path, cfg->name,
-		  cfg->name, EXIT_BOOT_LIMIT);
+		  count, count == 1 ? "" : "s", (unsigned long long)cfg->boot_limit,
+		  boot.path, cfg->name, cfg->name, EXIT_BOOT_LIMIT);
 	return true;
 }
 
@@ -391,9 +391,9 @@ int bootlimit_check(const struct config *cfg, char *text, size_t size)
 		fmt(text, size, READ_ONLY_FMT, path);
 	close(fd);
 	if (count >= cfg->boot_limit) {
-		fmt(text, size, "the last %u starts ended in a crash loop (%s/%s): "
-		    "the start is refused until hutch reset %s", count, path,
-		    cfg->name, cfg->name);
+		fmt(text, size, "the last %u start%s ended in a crash loop (%s/%s): "
+		    "the start is refused until hutch reset %s", count,
+		    count == 1 ? "" : "s", path, cfg->name, cfg->name);
 		return 2;
 	}
 	if (text[0])
