@@ -318,14 +318,14 @@ int state_create(const struct config *cfg, const char **base)
 	if (existed)
 		remove_files(dirfd);
 	n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
-		"reload_signal=%d\n%s%s%s", self.pid, self.start,
-		(unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
-		cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
-		cfg->pidfile ? "\n" : "");
+		"reload_signal=%d\n", self.pid, self.start,
+		(unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal);
 	/* where hutch status finds the crash loop record */
 	if (HUTCH_BOOTLIMIT && cfg->boot_limit && n < sizeof text)
-		fmt(text + n, sizeof text - n, "persist_dir=%s\n", cfg->persist_dir ?
-		    cfg->persist_dir : PERSIST_DIR_DEFAULT);
+		n += fmt(text + n, sizeof text - n, "persist_dir=%s\n",
+			 cfg->persist_dir ? cfg->persist_dir : PERSIST_DIR_DEFAULT);
+	if (cfg->pidfile && n < sizeof text) /* last: remove_pidfile's */
+		fmt(text + n, sizeof text - n, "pidfile=%s\n", cfg->pidfile);
 	top = state_write(dirfd, "launcher", text);
 	if (top)
 		die("cannot write %s/launcher: %s", path, error_text(-top));
