@@ -223,12 +223,14 @@ bool bootlimit_reached(const struct config *cfg, int *pid1_end)
 	count = record_read(boot.dir, boot.path, cfg->name, &limit);
 	if (at_limit(cfg, count))
 		return true;
-	/* non-blocking: PID 1 never waits on it, the launcher never sleeps
-	 * in a read (the bare call: musl's fcntl is 400 bytes) */
+	/* a record at the limit is obeyed on a read-only disk too (above);
+	 * only what this start would add is lost */
 	if (read_only(boot.dir)) {
 		log_error(READ_ONLY_FMT, boot.path);
 		return false;
 	}
+	/* non-blocking: PID 1 never waits on it, the launcher never sleeps
+	 * in a read (the bare call: musl's fcntl is 400 bytes) */
 	if (syscall(SYS_pipe2, fds, O_CLOEXEC | O_NONBLOCK))
 		return false;
 	boot.pipe = fds[0];
