@@ -100,11 +100,11 @@ BIN := $(BUILD)/hutch
 # margin of about 1.5 KiB. Another (profile, ARCH) is reported, not held.
 # --boot-limit (issue 15.3, HUTCH_BOOTLIMIT, in full and router) raised
 # full and router, measured against the branch's base on 2026-12-03:
-# x86_64 full 103,608 -> 109,184, router 86,888 -> 92,208; aarch64 full
+# x86_64 full 103,608 -> 109,184, router 86,888 -> 92,240; aarch64 full
 # 114,120 -> 120,048, router 95,744 -> 101,376 (the record's parse, read
 # and durable write, the launcher's pipe and timer, the records covered
 # inside, hutch reset, status's and check's lines, and 1.7 KiB of
-# messages); tiny, without it, +368 (the usage lines and the option rows
+# messages); tiny, without it, +384 (the usage lines and the option rows
 # that refuse it).
 SIZE_BUDGET.full.x86_64 := 110592
 SIZE_BUDGET.router.x86_64 := 94208
