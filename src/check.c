@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "log.h"
 #include "output.h"
@@ -390,6 +391,20 @@ static void state_dir(struct report *r)
 	}
 }
 
+/* --boot-limit: the record a start would read, and whether the start
+ * would be refused for it (exit 124). */
+static void boot_limit(struct report *r)
+{
+	static const enum status as[] = { OK, WARNING, MISSING };
+	char text[400];
+	int verdict;
+
+	if (!HUTCH_BOOTLIMIT || !r->cfg->boot_limit)
+		return;
+	verdict = bootlimit_check(r->cfg, text, sizeof text);
+	line(r, as[verdict], "boot limit (--boot-limit)", text, true);
+}
+
 /* What a start refuses on the host and in the image: the same functions
  * (preflight.h), each refusal a "missing" line. */
 static void refusals(struct report *r)
@@ -437,6 +452,7 @@ int check_run(struct config *cfg)
 		cgroups(&r);
 	root(&r);
 	state_dir(&r);
+	boot_limit(&r);
 	refusals(&r);
 	exposures(&r);
 	return r.failed ? 1 : 0;

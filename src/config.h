@@ -74,6 +74,8 @@ struct config {
 	int reload_signal;	    /* hutch reload NAME (default SIGHUP) */
 	uint64_t start_limit_burst; /* 0: no start limit */
 	uint64_t start_limit_interval_ms;
+	uint64_t boot_limit;	    /* --boot-limit; 0: none */
+	const char *persist_dir;    /* its record; NULL: /var/lib/hutch */
 
 	/* cgroup limits (cgroup.c); 0 means "not set" unless noted */
 	uint64_t cpu_milli;	   /* thousandths of one CPU: 20% is 200 */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "exec.h"
 #include "log.h"
@@ -38,7 +39,9 @@ struct target {
 	long launcher;
 	uint64_t stop_timeout_ms;
 	int reload_signal;
+	const char *persist;	/* --persist-dir, or NULL */
 	char status[512];
+	char launcher_persist[256]; /* the launcher's --boot-limit record */
 };
 
 static void say(const char *text)
@@ -86,7 +89,7 @@ static int launcher_pidfd(const struct proc_id *id)
  * CTL_FAILED when its state was stale (and is now removed). */
 static int find(struct target *t)
 {
-	char path[300], launcher[128], v[24];
+	char path[300], launcher[512], v[24];
 	struct proc_id id;
 	uint64_t n;
 
@@ -112,6 +115,7 @@ static int find(struct target *t)
 	/* --reload-signal, which the launcher wrote down for hutch reload */
 	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
 					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
+	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -367,7 +371,39 @@ static int status(struct target *t)
 	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
 	readiness(t);
+	/* --boot-limit's record, when the launcher keeps one */
+	if (t->persist || t->launcher_persist[0]) {
+		bootlimit_describe(t->persist ? t->persist : t->launcher_persist,
+				   t->name, text, sizeof text);
+		say(text);
+	}
 	return CTL_OK;
+}
+
+/* hutch status of a sandbox that does not run: whether --boot-limit
+ * keeps it from starting, when there is a record (else false, and the
+ * caller says "no such sandbox running"). */
+static bool status_not_running(const struct target *t)
+{
+	char text[400], record[300];
+
+	bootlimit_describe(t->persist, t->name, record, sizeof record);
+	if (!record[0])
+		return false;
+	fmt(text, sizeof text, "name: %s\nstate: not running\n%s", t->name, record);
+	say(text);
+	return true;
+}
+
+/* hutch reset NAME: NAME is a file name in the persist directory, so
+ * never a path. */
+static int reset(const char *dir, const char *name)
+{
+	if (!name[0] || name[0] == '.' || strchr(name, '/')) {
+		log_error("hutch reset: '%s' is not a sandbox name", name);
+		return CTL_USAGE;
+	}
+	return bootlimit_reset(dir, name);
 }
 
 /* hutch list: "NAME STATE" for a sandbox of the state directory. */
@@ -419,7 +455,7 @@ static void list_all(void)
 	}
 }
 
-enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC };
+enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC, RESET };
 
 static const char words[][8] = { CONTROL_VERBS };
 
@@ -481,9 +517,11 @@ int control_run(int argc, char **argv)
 	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
 	bool rebuild_asked = false;
 
+	/* --persist-dir: where status and reset find --boot-limit's record */
 	for (;;) {
-		if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0) {
-			dir = argv[i + 1];
+		if (i + 1 < argc && (strcmp(argv[i], "--state-dir") == 0 ||
+				     strcmp(argv[i], "--persist-dir") == 0)) {
+			*(argv[i][2] == 's' ? &dir : &t.persist) = argv[i + 1];
 			i += 2;
 		} else if (verb == RESTART && i < argc && strcmp(argv[i], "--rebuild") == 0) {
 			rebuild_asked = true;
@@ -502,10 +540,13 @@ int control_run(int argc, char **argv)
 	if (verb == EXEC)
 		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
-		log_error("usage: hutch %s [--state-dir DIR]%s NAME%s", argv[1],
+		log_error("usage: hutch %s [--%s-dir DIR]%s NAME%s", argv[1],
+			  verb == RESET ? "persist" : "state",
 			  verb == RESTART ? " [--rebuild]" : "", verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
+	if (verb == RESET)
+		return reset(t.persist, argv[i]);
 	if (argc - i == 2 && (sig = signal_number(argv[i + 1])) <= 0) {
 		log_error("hutch kill: '%s' is not a signal (TERM, HUP, USR1, 9 ...)",
 			  argv[i + 1]);
@@ -515,7 +556,8 @@ int control_run(int argc, char **argv)
 	t.name = argv[i];
 	found = find(&t);
 	if (found != CTL_OK) {
-		if (found == CTL_NOT_RUNNING && verb != STOP)
+		if (found == CTL_NOT_RUNNING && verb != STOP &&
+		    !(verb == STATUS && status_not_running(&t)))
 			log_error("%s: no such sandbox running", t.name);
 		return verb == STOP ? CTL_OK : found;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* control.h - hutch list | status | stop | restart | kill | reload | exec:
- * commands for sandboxes that run, through their state directories. */
+ * commands for sandboxes that run, through their state directories;
+ * hutch reset, for the crash loop record of --boot-limit (bootlimit.h). */
 #ifndef HUTCH_CONTROL_H
 #define HUTCH_CONTROL_H
 
@@ -26,7 +27,8 @@
 
 /* The command words, in control.c's enum verb order; known in every
  * profile. */
-#define CONTROL_VERBS "list", "status", "stop", "restart", "kill", "reload", "exec"
+#define CONTROL_VERBS "list", "status", "stop", "restart", "kill", "reload", "exec", \
+	"reset"
 
 #if HUTCH_CONTROL
 /* Whether argv[1] is one of the commands. */

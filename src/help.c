@@ -13,14 +13,16 @@ static const char usage[] =
 	"       hutch -f FILE [OPTIONS] [-- COMMAND [ARG...]]\n"
 	"       hutch check [OPTIONS]           what this kernel offers to OPTIONS\n"
 	"       hutch list [--state-dir DIR]    the running sandboxes\n"
-	"       hutch status [--state-dir DIR] NAME   its state, host pids, restarts,\n"
-	"                                       usage\n"
+	"       hutch status [--state-dir DIR] [--persist-dir DIR] NAME   its state,\n"
+	"                                       host pids, restarts, usage, crash loops\n"
 	"       hutch stop|reload [--state-dir DIR] NAME\n"
 	"       hutch restart [--state-dir DIR] [--rebuild] NAME   --rebuild: the\n"
 	"                                       config read again, a new sandbox\n"
 	"       hutch kill [--state-dir DIR] NAME SIGNAL\n"
 	"       hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]   run COMMAND\n"
 	"                                       inside the running sandbox NAME\n"
+	"       hutch reset [--persist-dir DIR] NAME   forget NAME's crash loops\n"
+	"                                       (--boot-limit): it starts again\n"
 	"       hutch help                      this help\n";
 
 /* The prose around the table: HUTCH_HELP=n leaves it to the README. */
@@ -43,9 +45,9 @@ static const char footer[] =
 	"TIME is 500ms, 10s (a bare number is seconds), 1.5s, 2m or 1h; SIZE is\n"
 	"bytes or 512k, 16M, 1G.\n"
 	"\n"
-	"Exit status: the service's own; 128+N when it died of signal N; 125 when\n"
-	"hutch could not set up; 126 when the command cannot be executed; 127\n"
-	"when it is not found.\n";
+	"Exit status: the service's own; 128+N when it died of signal N; 124 when\n"
+	"--boot-limit kept it from starting; 125 when hutch could not set up; 126\n"
+	"when the command cannot be executed; 127 when it is not found.\n";
 
 /* "  -f, --config FILE" or "      --hostname NAME" into buf; its length. */
 static size_t option_synopsis(const struct option_def *o, char *buf, size_t size)

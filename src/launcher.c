@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "control.h"
 #include "daemon.h"
@@ -121,6 +122,12 @@ static void pressure_event(struct launch *l, short revents)
 	sigqueue(l->pid1, SIGNAL_RESTART, (union sigval){ .sival_int = PRESSURE_KILL });
 }
 
+/* The sooner of two poll(2) timeouts, -1 being none. */
+static int earliest(int a, int b)
+{
+	return a < 0 ? b : b < 0 || a < b ? a : b;
+}
+
 /* Signals for hutch go to PID 1, which decides (stop, or forward to the
  * service). PID 1 of a namespace only gets signals from outside for which
  * it has a handler or that it blocks; it blocks them all. The launcher
@@ -129,9 +136,9 @@ static void pressure_event(struct launch *l, short revents)
  * but a signal, output or a keystroke. */
 static int forward_until_exit(struct launch *l, const sigset_t *set)
 {
-	struct pollfd fds[8] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
+	struct pollfd fds[9] = { { signalfd(-1, set, SFD_CLOEXEC), POLLIN, 0 },
 				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 },
-				 { -1, POLLIN, 0 } };
+				 { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 	struct output *out = &l->out;
 	struct relay *tty = &l->tty;
 
@@ -144,14 +151,16 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		fds[1].fd = pause < 0 ? out->pipe : -1;
 		fds[2].fd = out->settled; /* --daemon: the service is up */
 		fds[3].fd = l->upstream; /* --ready: news for systemd */
-		n = relay_poll_fds(tty, fds + 4);
+		fds[4].fd = bootlimit_fd(); /* --boot-limit: PID 1's events */
+		n = relay_poll_fds(tty, fds + 5);
 		/* --pressure-restart: the group's trigger (a rebuild's new one) */
-		fds[4 + n] = (struct pollfd){ cg.pressure_fd, POLLPRI, 0 };
-		if (poll(fds, 5 + (nfds_t)n, pause) < 0)
+		fds[5 + n] = (struct pollfd){ cg.pressure_fd, POLLPRI, 0 };
+		if (poll(fds, 6 + (nfds_t)n, earliest(pause, bootlimit_timeout())) < 0)
 			continue;
-		relay_events(tty, fds + 4, n);
-		if (HUTCH_LIMITS && fds[4 + n].revents)
-			pressure_event(l, fds[4 + n].revents);
+		bootlimit_poll(fds[4].revents);
+		relay_events(tty, fds + 5, n);
+		if (HUTCH_LIMITS && fds[5 + n].revents)
+			pressure_event(l, fds[5 + n].revents);
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
@@ -251,6 +260,11 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		close(fds->upstream);
 	if (fds->tty >= 0)
 		close(fds->tty); /* PID 1's end of the pty channel */
+	if (fds->boot >= 0)
+		close(fds->boot); /* PID 1's: it alone tells */
+	/* A rebuild's new PID 1 gets none: the count is the first's (the
+	 * launcher's one start at boot) */
+	fds->boot = -1;
 	if (cfg->userns) {
 		close(go[0]);
 		userns_map(cfg, child, ready[0], go[1]);
@@ -382,7 +396,7 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	l.cfg = cfg;
 	l.argc = argc;
 	l.argv = argv;
-	fds->notify = -1;
+	fds->notify = fds->boot = -1;
 	privs_lock_self();
 	fds->log = daemon_log_open(cfg);
 	log_nonblocking();
@@ -408,6 +422,12 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 		fds->notify = daemon_detach(cfg, fds->log);
 		log_nonblocking(); /* fd 2 may be /dev/null now */
 	}
+	/* Before anything is made on the system: a refusal leaves nothing
+	 * behind. After --daemon's detach, which closes every descriptor
+	 * but its own (the record's directory and pipe are kept from here
+	 * on); its caller, still waiting, exits with our 124. */
+	if (bootlimit_reached(cfg, &fds->boot))
+		return EXIT_BOOT_LIMIT;
 	/* Blocked before anything is made on the system (state directory,
 	 * pid file, cgroup) and from here on, inherited so: a signal that
 	 * comes during set-up waits, is forwarded once PID 1 runs (which takes
@@ -439,6 +459,7 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
 	code = forward_until_exit(&l, &set);
+	bootlimit_end();
 	close(fds->ready);
 	clean_up();
 	return code;

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "log.h"
 #include "statedir.h"
 #include "sys.h"
@@ -209,25 +210,34 @@ static void verify_proc(int proc)
  * this service either. PID 1 writes its own through the directory's
  * descriptor, which the cover does not reach. The candidates are the
  * host's, as the launcher saw them: inside a user namespace geteuid()
- * would say 0, so cfg->rootless decides. */
+ * would say 0, so cfg->rootless decides. --boot-limit's records too (the
+ * default directory and --persist-dir): a service as uid 0, which owns
+ * them, must not clear its own count or forge another's. */
 static void mask_state_dirs(const struct config *cfg)
 {
-	const char *list[STATEDIR_MAX + 1];
+	const char *list[STATEDIR_MAX + 3];
 	size_t n = statedir_candidates(cfg->rootless, list);
-	struct stat st[STATEDIR_MAX + 1];
+	struct stat st[STATEDIR_MAX + 3];
 
 	if (cfg->state_dir)
 		list[n++] = cfg->state_dir;
+	if (HUTCH_BOOTLIMIT)
+		list[n++] = PERSIST_DIR_DEFAULT;
+	if (HUTCH_BOOTLIMIT && cfg->persist_dir)
+		list[n++] = cfg->persist_dir;
 	/* all looked up first: once one is covered, a second name of it
 	 * (/var/run/hutch through /var/run -> /run) would look different */
 	for (size_t i = 0; i < n; i++)
-		if (stat_at(AT_FDCWD, list[i], &st[i], 0))
-			st[i].st_ino = 0;
+		if (stat_at(AT_FDCWD, list[i], &st[i], 0) || !S_ISDIR(st[i].st_mode))
+			st[i].st_ino = 0; /* not there, or no directory to cover */
 	for (size_t i = 0; i < n; i++) {
 		bool again = !st[i].st_ino;
+		struct stat now;
 		for (size_t j = 0; j < i; j++)
 			again |= st[j].st_ino == st[i].st_ino && st[j].st_dev == st[i].st_dev;
-		if (!again)
+		/* one below an earlier cover (a --persist-dir inside the state
+		 * directory) is gone from this view already */
+		if (!again && stat_at(AT_FDCWD, list[i], &now, 0) == 0)
 			mount_at(list[i], "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID |
 				 MS_NODEV | MS_NOEXEC, "size=4k,mode=0", list[i] + 1);
 	}

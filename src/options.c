@@ -111,7 +111,8 @@ static int set_path(struct parse_ctx *ctx, const struct option_def *opt,
 {
 	if (!*value)
 		return parse_fail(ctx, opt, "needs a path");
-	if ((opt->field == FIELD(workdir) || opt->field == FIELD(state_dir)) &&
+	if ((opt->field == FIELD(workdir) || opt->field == FIELD(state_dir) ||
+	     opt->field == FIELD(persist_dir)) &&
 	    check_sandbox_path(ctx, opt, value, "directory"))
 		return -1;
 	*AT(ctx, opt, const char *) = value;
@@ -332,6 +333,10 @@ const struct option_def option_table[] = {
 	    S_DURATION, FIELD(restart_reset_ms), 0, OPT_BOTH),
 	OPT("start-limit", "N/TIME", "give up after N starts within TIME (default: none)",
 	    S_START_LIMIT, 0, 0, OPT_BOTH),
+	FOPT(F_BOOTLIMIT, "boot-limit", "N", "after N starts in a row ended at the start limit, do not start (exit 124) until hutch reset NAME",
+	    S_LIMIT, FIELD(boot_limit), 0, OPT_BOTH),
+	FOPT(F_BOOTLIMIT, "persist-dir", "DIR", "where --boot-limit keeps its count, DIR/NAME (default: /var/lib/hutch)",
+	    S_PATH, FIELD(persist_dir), 0, OPT_BOTH),
 	OPT("stop-timeout", "TIME", "wait this long after SIGTERM, then SIGKILL (default: 10s)",
 	    S_DURATION, FIELD(stop_timeout_ms), 0, OPT_BOTH),
 	OPT("stop-signal", "SIG", "what a stop sends the service (default: the SIGTERM or SIGINT hutch got)",

@@ -36,6 +36,7 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 		{ FIELD(io_weight), 1, 10000, "" },
 		/* 65536 ids from the base, all below the invalid uid -1 */
 		{ FIELD(userns_base), 1, 4294901759U, "" },
+		{ FIELD(boot_limit), 1, 1000, "starts" },
 	};
 	uint64_t v;
 
@@ -148,6 +149,11 @@ int check_limits(struct parse_ctx *ctx)
 	if (cfg->memory_high && cfg->memory_max && cfg->memory_high >= cfg->memory_max)
 		return parse_fail(ctx, NULL, "--memory-high must be below --memory: "
 				  "above the limit it never acts");
+	/* A crash loop is a start that ends at the start limit: without one,
+	 * a crash loop never ends and there is nothing to count. */
+	if (HUTCH_BOOTLIMIT && cfg->boot_limit && !cfg->start_limit_burst)
+		return parse_fail(ctx, NULL, "--boot-limit needs --start-limit: a "
+				  "crash loop is a start that ends at the start limit");
 	/* The kernel refuses a CFS quota under 1 ms per period. */
 	if (cfg->cpu_milli && cfg->cpu_milli * cfg->cpu_period_us / 1000 < 1000)
 		return parse_fail(ctx, NULL, "--cpu %llu.%llu%% with --cpu-period "

@@ -39,6 +39,9 @@
 #ifndef HUTCH_DEVICES
 #define HUTCH_DEVICES 1
 #endif
+#ifndef HUTCH_BOOTLIMIT
+#define HUTCH_BOOTLIMIT 1
+#endif
 #ifndef HUTCH_HELP
 #define HUTCH_HELP 1
 #endif
@@ -53,7 +56,7 @@
  * FEATURES_LINE follow this order. */
 enum feature {
 	F_CORE, F_SECCOMP, F_USERNS, F_OUTPUT, F_TTY, F_CONTROL, F_CHECK,
-	F_DAEMON, F_DEVICES, F_LIMITS, F_HELP, F_READY, F_COUNT
+	F_DAEMON, F_DEVICES, F_LIMITS, F_BOOTLIMIT, F_HELP, F_READY, F_COUNT
 };
 
 #define FEATURES_BUILT                                                        \
@@ -61,8 +64,8 @@ enum feature {
 	 HUTCH_OUTPUT << F_OUTPUT | HUTCH_TTY << F_TTY |                        \
 	 HUTCH_CONTROL << F_CONTROL | HUTCH_CHECK << F_CHECK |                  \
 	 HUTCH_DAEMON << F_DAEMON | HUTCH_DEVICES << F_DEVICES |                \
-	 HUTCH_LIMITS << F_LIMITS | HUTCH_HELP << F_HELP |                     \
-	 HUTCH_READY << F_READY)
+	 HUTCH_LIMITS << F_LIMITS | HUTCH_BOOTLIMIT << F_BOOTLIMIT |            \
+	 HUTCH_HELP << F_HELP | HUTCH_READY << F_READY)
 
 #define FEATURES_ALL ((1u << F_COUNT) - 1)
 
@@ -93,6 +96,7 @@ const char *feature_name(unsigned f);
 	FEATURE_SIGN(HUTCH_TTY) "tty" FEATURE_SIGN(HUTCH_CONTROL) "control"   \
 	FEATURE_SIGN(HUTCH_CHECK) "check" FEATURE_SIGN(HUTCH_DAEMON) "daemon" \
 	FEATURE_SIGN(HUTCH_DEVICES) "devices" FEATURE_SIGN(HUTCH_LIMITS) "limits" \
+	FEATURE_SIGN(HUTCH_BOOTLIMIT) "bootlimit"                             \
 	FEATURE_SIGN(HUTCH_HELP) "help" FEATURE_SIGN(HUTCH_READY) "ready"     \
 	" (profile " HUTCH_PROFILE ")\n"
 

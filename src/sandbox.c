@@ -123,10 +123,11 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 {
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
-	struct supervise_io io = { cg->events_fd, fds->state, fds->notify, -1,
-				   fds->upstream };
+	struct supervise_io io = { .oom = cg->events_fd, .state = fds->state,
+				   .notify = fds->notify, .ready_socket = -1,
+				   .upstream = fds->upstream, .boot = fds->boot };
 	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
-		       -1, io.upstream };
+		       -1, io.upstream, io.boot };
 	const char *home;
 	char **envp;
 

@@ -15,6 +15,7 @@ struct sandbox_fds {
 	int state;  /* the state directory's "status" file */
 	int log;    /* --log kmsg|syslog */
 	int tty;    /* the pty channel to the launcher (pty.c), or -1 */
+	int boot;   /* --boot-limit: what PID 1 tells the launcher */
 	unsigned terminals; /* which of fds 0-2 were the caller's terminal */
 };
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "log.h"
 #include "statedir.h"
 #include "sys.h"
@@ -326,15 +327,20 @@ int state_create(const struct config *cfg, const char **base)
 int state_write_launcher(int dirfd, const struct config *cfg)
 {
 	struct proc_id self = { 0, 0 };
-	char text[400];
+	char text[700];
+	size_t n;
 
 	if (proc_id_of((long)getpid(), &self))
 		return -ESRCH;
-	fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
-	    "reload_signal=%d\n%s%s%s", self.pid, self.start,
-	    (unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal,
-	    cfg->pidfile ? "pidfile=" : "", cfg->pidfile ? cfg->pidfile : "",
-	    cfg->pidfile ? "\n" : "");
+	n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
+		"reload_signal=%d\n", self.pid, self.start,
+		(unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal);
+	/* where hutch status finds the crash loop record */
+	if (HUTCH_BOOTLIMIT && cfg->boot_limit && n < sizeof text)
+		n += fmt(text + n, sizeof text - n, "persist_dir=%s\n",
+			 cfg->persist_dir ? cfg->persist_dir : PERSIST_DIR_DEFAULT);
+	if (cfg->pidfile && n < sizeof text) /* last: remove_pidfile's */
+		fmt(text + n, sizeof text - n, "pidfile=%s\n", cfg->pidfile);
 	return state_write(dirfd, "launcher", text);
 }
 

@@ -25,7 +25,8 @@ struct proc_id {
 int proc_id_of(long pid, struct proc_id *id);
 
 /* Launcher: makes STATE_DIR/NAME and writes "launcher" (pid, start time,
- * stop timeout, reload signal, pid file last). Both directories and every
+ * stop timeout, reload signal, --boot-limit's persist directory, pid
+ * file last). Both directories and every
  * file in them must be the caller's or root's, not a symlink, not
  * writable by group or others, else hutch refuses (exit 125). A sandbox of
  * that name already running is refused (exit 125); a directory left by a

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bootlimit.h"
 #include "cgroup.h"
 #include "control.h"
 #include "log.h"
@@ -78,8 +79,18 @@ static void schedule(struct supervisor *sv, enum state state, uint64_t in_ms)
 	sv->deadline = in_ms ? monotonic_ms() + in_ms : 0;
 }
 
+/* --boot-limit: one byte for the launcher, which counts crash loops
+ * across reboots (bootlimit.h). The pipe never blocks; a byte it cannot
+ * take costs the record, never the service. */
+static void tell_launcher(const struct supervisor *sv, char what)
+{
+	if (HUTCH_BOOTLIMIT && sv->io.boot >= 0)
+		(void)!write(sv->io.boot, &what, 1);
+}
+
 static void give_up(struct supervisor *sv)
 {
+	tell_launcher(sv, BOOT_GAVE_UP);
 	log_error("start limit reached: %llu starts within %llu ms; giving up",
 		  (unsigned long long)sv->limit.burst,
 		  (unsigned long long)sv->limit.interval_ms);
@@ -129,6 +140,7 @@ static void start_service(struct supervisor *sv)
 	} else {
 		sv->service = pid;
 		sv->started_at = monotonic_ms();
+		tell_launcher(sv, BOOT_STARTED);
 		sv->starts++;
 		sv->is_ready = false;
 		/* --ready: up once it says so; --ready-timeout is then the one
@@ -197,6 +209,7 @@ static void exited_while_running(struct supervisor *sv)
 {
 	uint64_t up_ms = monotonic_ms() - sv->started_at;
 
+	tell_launcher(sv, BOOT_EXITED);
 	log_exit(sv, up_ms);
 	/* With --ready a run counts as up only once it said so: one that
 	 * never did was a failed start, and does not reset the backoff. */
@@ -296,6 +309,7 @@ static void stop_ending(struct supervisor *sv)
  * as after any run, and hutch ends (or restarts) once they are gone. */
 static void exited_while_stopping(struct supervisor *sv)
 {
+	tell_launcher(sv, BOOT_EXITED);
 	log_exit(sv, monotonic_ms() - sv->started_at);
 	end_leftovers(sv);
 }

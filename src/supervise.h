@@ -14,6 +14,7 @@ struct supervise_io {
 	int notify; /* --daemon: one byte after the first exec, then closed */
 	int ready_socket; /* --ready notify: the socket in the sandbox's /dev */
 	int upstream;	  /* --ready under systemd: the launcher forwards */
+	int boot;   /* --boot-limit: starts, exits and giving up (bootlimit.h) */
 };
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);

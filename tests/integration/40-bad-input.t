@@ -120,7 +120,7 @@ bad "--help given a value" "--help" --help=1
 # A word first that is none of hutch's commands is a mistyped command, never
 # a program to run in a sandbox (issue 13, item 9): one line naming the
 # commands, exit 125. A program given first is a path or follows --.
-bad "a mistyped command (stauts)" "'stauts' is not a command of hutch \(check, list, status, stop, restart, kill, reload, exec, help\)" stauts web
+bad "a mistyped command (stauts)" "'stauts' is not a command of hutch \(check, list, status, stop, restart, kill, reload, exec, reset, help\)" stauts web
 bad "a mistyped command with nothing after it" "'lsit' is not a command of hutch" lsit
 bad "a program's bare name first (true)" "'true' is not a command of hutch.*hutch -- true" true
 
@@ -150,6 +150,14 @@ bad "a start limit of 0" "--start-limit" -r "$root" --start-limit 0/10s -- true
 bad "a start limit without an interval" "--start-limit" -r "$root" --start-limit 5 -- true
 bad "a start limit with a zero interval" "--start-limit" -r "$root" --start-limit 5/0 -- true
 bad "a start limit that is not a number" "--start-limit" -r "$root" --start-limit x/1s -- true
+if has_feature bootlimit; then
+	bad "a boot limit of 0" "--boot-limit.*from 1 to 1000" -r "$root" --start-limit 3/10s --boot-limit 0 -- true
+	bad "a boot limit that is not a number" "--boot-limit.*from 1 to 1000" -r "$root" --start-limit 3/10s --boot-limit x -- true
+	bad "a boot limit over 1000" "--boot-limit.*from 1 to 1000" -r "$root" --start-limit 3/10s --boot-limit 1001 -- true
+	bad "a boot limit without a start limit" "--boot-limit needs --start-limit" -r "$root" --boot-limit 2 -- true
+	bad "a relative --persist-dir" "--persist-dir.*absolute" -r "$root" --start-limit 3/10s --boot-limit 2 --persist-dir persist -- true
+	bad "a --persist-dir with .." "--persist-dir.*'\.\.'" -r "$root" --start-limit 3/10s --boot-limit 2 --persist-dir /var/../tmp -- true
+fi
 bad "an output rate without a time" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 64k -- true
 bad "an output rate below 4K" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 100/1s -- true
 bad "an output rate over 1G" "--output-rate" -r "$root" --output "$tmp/o" --output-rate 2G/1s -- true
