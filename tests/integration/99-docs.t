@@ -123,4 +123,15 @@ plan_install=$(cd "$top" && make -n --no-print-directory install BOARD=rpi2 DEST
 like "$plan_install" "board/rpi2/cron\.conf" "make install BOARD=rpi2 installs rpi2's example config"
 unlike "$plan_install" "board/x86_64/web\.conf" "and not x86_64's"
 
+# Every board's examples boot in a QEMU guest (issue 13.3): each board with
+# a config is named on a qemu_example_confs line of a tests/qemu/*.t (the
+# examples scenario) and in tests/qemu/README.md's table of who boots what.
+unbooted=$(cd "$top" && for d in board/*/; do
+	b=$(basename "$d")
+	compgen -G "$d*.conf" >/dev/null || continue
+	grep -Eq "^qemu_example_confs( [^ ]+)* $b( |\$)" tests/qemu/*.t || echo "$b: in no guest"
+	grep -q "board/$b/" tests/qemu/README.md || echo "$b: not in tests/qemu/README.md"
+done)
+is "$unbooted" "" "every board's examples boot in a QEMU guest, and tests/qemu/README.md says which"
+
 done_testing

@@ -5,11 +5,14 @@
 # initramfs of BusyBox and the armhf hutch (ARMv7, the rpi2 and rpi3-32
 # boards' ABI), hutch's --root on the initramfs (pivot_root's MS_MOVE +
 # chroot fallback), the cgroup v2 backend and the seccomp filter for
-# real, on a 32-bit ARM kernel. Three boots:
+# real, on a 32-bit ARM kernel. Four boots:
 #
 #   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
 #   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
 #   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
+#   hutch_test=examples                         tests/qemu/guest/examples.sh:
+#       the examples of the 32-bit ARMv7 boards (board/rpi2/cron.conf,
+#       board/rpi3-32/ntp.conf, board/qemu-armhf/hello.conf)
 #
 # Environment: HUTCH_ARMHF (default build/armhf/hutch), BUSYBOX_ARMHF (a
 # static armhf BusyBox, default build/armhf/rootfs/bin/busybox); `make
@@ -36,9 +39,12 @@ qemu_file "$busybox" "static armhf BusyBox (BUSYBOX_ARMHF)" "make ARCH=armhf roo
 
 # Timeouts (KVM, TCG): with TCG the boots take about 14 s (cgroupv2),
 # 3 s (nomemcg) and 5 s (seccomp).
-qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp
+qemu_example_confs rpi2 rpi3-32 qemu-armhf
+# shellcheck disable=SC2086 # EXTRA:DEST words, without blanks
+qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp examples -- $qemu_examples
 qemu_scenario cgroupv2 "" 60 90
 qemu_scenario nomemcg "cgroup_disable=memory" 40 45
 qemu_scenario seccomp "" 40 60
+qemu_scenario examples "" 60 120
 
 done_testing

@@ -7,12 +7,14 @@
 # BusyBox (Debian's armel, ARMv5) and hutch: the root on the initramfs
 # (MS_MOVE + chroot), the cgroup v2 backend and the seccomp filter for
 # real, on the CPU of a Pi Zero or Pi 1, so an ARMv7 instruction in hutch
-# dies with SIGILL here. Three boots:
+# dies with SIGILL here. Four boots:
 #
 #   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
 #   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
 #                                               (the Pi firmware's default)
 #   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
+#   hutch_test=examples                         tests/qemu/guest/examples.sh:
+#       board/rpi0/web.conf on the Pi Zero it is written for
 #
 # QEMU 7.2 does not model the BCM2835's power management block: lib.sh
 # boots this machine with initcall_blacklist=bcm2835_power_driver_init,
@@ -44,9 +46,12 @@ qemu_file "$busybox" "static armel BusyBox (BUSYBOX_ARMV6)" "make ARCH=armv6 roo
 
 # Timeouts (TCG only: no host runs an ARMv6 guest under KVM): the boots
 # take about 13 s (cgroupv2), 4 s (nomemcg) and 6 s (seccomp).
-qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp
+qemu_example_confs rpi0
+# shellcheck disable=SC2086 # EXTRA:DEST words, without blanks
+qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp examples -- $qemu_examples
 qemu_scenario cgroupv2 "" 90 90
 qemu_scenario nomemcg "cgroup_disable=memory" 45 45
 qemu_scenario seccomp "" 60 60
+qemu_scenario examples "" 60 120
 
 done_testing

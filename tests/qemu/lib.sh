@@ -49,6 +49,13 @@
 #     applies), its log at qemu_work/NAME.log, then qemu_tap with the
 #     prefix "ARCH NAME"; the boot's duration as a diagnostic.
 #
+# qemu_example_confs BOARD...
+#     Sets qemu_examples to the board examples for the `examples` scenario
+#     (tests/qemu/guest/examples.sh), as EXTRA:DEST words for qemu_prepare:
+#     board/BOARD/NAME.conf:/tests/examples/BOARD-NAME.conf for each of
+#     BOARD's configs. Bails out when a BOARD has none (a board renamed or
+#     removed: say which guest runs its successor).
+#
 # qemu_report WHAT SECS
 #     Appends "TEST WHAT SECS s" to HUTCH_QEMU_REPORT, when that is set:
 #     qemu_prepare reports the kernel (downloaded or cached) and the
@@ -297,6 +304,23 @@ qemu_scenario() {
 	[ "$_qs_rc" -eq 0 ] || _qs_verdict=FAILED
 	qemu_report "boot $1 ($(qemu_accel "$qemu_arch"), $_qs_verdict)" "$_qs_secs"
 	return "$_qs_rc"
+}
+
+qemu_example_confs() {
+	qemu_examples=
+	for _qe_board in "$@"; do
+		_qe_n=0
+		for _qe_conf in "$qemu_top/board/$_qe_board"/*.conf; do
+			[ -f "$_qe_conf" ] || continue
+			case $_qe_conf in
+			*[[:space:]]*) bail_out "a blank in '$_qe_conf': move the repository" ;;
+			esac
+			_qe_name=${_qe_conf##*/}
+			qemu_examples="$qemu_examples $_qe_conf:/tests/examples/$_qe_board-$_qe_name"
+			_qe_n=$((_qe_n + 1))
+		done
+		[ "$_qe_n" -gt 0 ] || bail_out "no example config in board/$_qe_board"
+	done
 }
 
 # qemu_report WHAT SECS: one line of the runtime report, "TEST WHAT SECS
