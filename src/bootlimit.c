@@ -292,8 +292,10 @@ void bootlimit_poll(short revents)
 		for (ssize_t i = 0; i < n; i++)
 			heard(buf[i]);
 	/* PID 1 is gone (EOF): all it said is read, and a pipe at its end
-	 * would wake poll again and again */
-	if (revents && n == 0 && boot.pipe >= 0) {
+	 * would wake poll again and again; so would one that fails (POLLERR,
+	 * POLLNVAL) */
+	if (revents && boot.pipe >= 0 &&
+	    (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))) {
 		close(boot.pipe);
 		boot.pipe = -1;
 	}
