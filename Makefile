@@ -350,10 +350,11 @@ toolchains:
 
 # Every other ARCH under qemu-user: its toolchain, its unit tests, and hutch
 # itself (tests/cross: options, and real sandboxes on this machine's rootfs),
-# then every board.
-# Not yet those whose musl is built from source first (a minute or three
-# each): `make check-qemu-user ARCH=mips` (or riscv64) runs one.
-CROSS_ARCHS := $(filter-out $(HOST_ARCH) $(MUSL_SOURCE_ARCHS),$(ARCHS))
+# then every board. Those whose musl is built from Debian's source first
+# (mips, riscv64: tools/musl-source.sh) come too, the build about a
+# minute each on this machine (issue 13 item 2: every new architecture
+# in make check).
+CROSS_ARCHS := $(filter-out $(HOST_ARCH),$(ARCHS))
 # Escape tests (tests/escape): a static attacker, placed in a copy of the
 # test root, tries each way out and must be stopped. Non-PIE: its int $0x80
 # calls take 32-bit pointers. Native ARCH only.

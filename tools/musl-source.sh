@@ -79,6 +79,10 @@ dpkg-source -x "$dsc" "$src/musl" >"$src/unpack.log" 2>&1 ||
 cflags=-Os
 case $triplet in powerpc*) cflags="$cflags -mlong-double-64" ;; esac
 cd "$src/musl"
+# hutch's make passes ARCH (and the rest of its command line) down in
+# MAKEFLAGS: musl's make would take hutch's ARCH name over its own
+# config.mak's (mips64el for mips64, powerpc64le for powerpc64)
+unset MAKEFLAGS MFLAGS MAKELEVEL ARCH
 ./configure --prefix="$prefix" --target="$triplet" CROSS_COMPILE="$triplet-" \
 	--disable-shared --enable-wrapper=gcc CFLAGS="$cflags" >"$src/configure.log" 2>&1 ||
 	die "musl's configure failed for $triplet (see $src/configure.log)"
