@@ -198,7 +198,13 @@ if [ -e /proc/pressure/memory ]; then
 	t_like "$err" 'memory pressure reached --pressure-restart some:100ms/1000ms' \
 		"the launcher names the trigger"
 	t_like "$err" 'killing the service: it stalled on memory' "PID 1 says why it kills"
-	t_unlike "$err" 'OOM killer' "and no OOM kill came first"
+	# On a slow guest (armv6 under TCG) the pressure kill and an OOM kill
+	# can both come, the service being at its limit as SIGKILL lands: the
+	# trigger's line must come first, or alone.
+	psi_at=$(printf '%s\n' "$err" | grep -n 'memory pressure reached' | head -n 1 | cut -d: -f1)
+	oom_at=$(printf '%s\n' "$err" | grep -n 'OOM killer' | head -n 1 | cut -d: -f1)
+	t_ok "and no OOM kill came first (pressure line ${psi_at:-none}, OOM line ${oom_at:-none})" \
+		test -n "$psi_at" -a "${oom_at:-999999}" -gt "${psi_at:-0}"
 	t_like "$err" 'memory.pressure trigger: some 100000 1000000' "-v shows the trigger written"
 	t_ok "the group is removed" test ! -e "$CG/hutch/thrash"
 else
