@@ -52,9 +52,10 @@ static void io_weight(const struct cgroup *cg, const struct config *cfg)
 	bool v2 = cg->version == 2;
 	const char *bfq = v2 ? "io.bfq.weight" : "blkio.bfq.weight";
 	unsigned long long w = cfg->io_weight;
-	char text[32];
 
 	if (v2 && faccessat(dir, "io.weight", F_OK, 0) == 0) {
+		char text[32];
+
 		fmt(text, sizeof text, "default %llu", w);
 		cgroup_set_text(cg, cfg, CG_IO, "io.weight", text);
 		return;

@@ -521,7 +521,10 @@ int control_run(int argc, char **argv)
 	for (;;) {
 		if (i + 1 < argc && (strcmp(argv[i], "--state-dir") == 0 ||
 				     strcmp(argv[i], "--persist-dir") == 0)) {
-			*(argv[i][2] == 's' ? &dir : &t.persist) = argv[i + 1];
+			if (argv[i][2] == 's')
+				dir = argv[i + 1];
+			else
+				t.persist = argv[i + 1];
 			i += 2;
 		} else if (verb == RESTART && i < argc && strcmp(argv[i], "--rebuild") == 0) {
 			rebuild_asked = true;

@@ -103,13 +103,14 @@ int set_pressure(struct parse_ctx *ctx, const struct option_def *opt, const char
 	static const char *const kinds[] = { "some", "full", NULL };
 	struct config *cfg = ctx->cfg;
 	char *copy = ctx_strdup(ctx, value), *colon, *slash;
-	int kind;
 
 	if (!copy)
 		return -1;
 	colon = strchr(copy, ':');
 	slash = strrchr(copy, '/');
 	if (colon && slash && slash > colon) {
+		int kind;
+
 		*colon = *slash = '\0';
 		kind = word_index(copy, kinds);
 		if (kind >= 0 && !parse_duration_ms(colon + 1, &cfg->pressure_stall_ms) &&

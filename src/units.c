@@ -37,11 +37,10 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out)
 int parse_cpu_list(const char *s, uint64_t *mask, size_t words)
 {
 	uint64_t first, last;
-	int err;
 
 	memset(mask, 0, words * sizeof *mask);
 	do {
-		err = take_digits(&s, words * 64 - 1, &first);
+		int err = take_digits(&s, words * 64 - 1, &first);
 		last = first;
 		if (!err && *s == '-') {
 			s++;
@@ -55,7 +54,7 @@ int parse_cpu_list(const char *s, uint64_t *mask, size_t words)
 		for (uint64_t cpu = first; cpu <= last; cpu++)
 			mask[cpu / 64] |= (uint64_t)1 << (cpu % 64);
 	} while (*s == ',' && ++s);
-	return *s && strcmp(s, "\n") ? -EINVAL : 0;
+	return *s && strcmp(s, "\n") != 0 ? -EINVAL : 0;
 }
 
 static int lower(int c)
