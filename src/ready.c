@@ -191,6 +191,12 @@ unsigned ready_parse(struct ready *r, const char *text, size_t len)
  * socket through /proc/PID/root, say). The credentials cannot be forged
  * without CAP_SYS_ADMIN over this namespace. Descriptors passed along
  * (SCM_RIGHTS) were installed in PID 1 by the kernel: closed at once. */
+/* musl's CMSG_NXTHDR casts a byte pointer and compares a size with a
+ * pointer difference: clang's -Wcast-align and -Wsign-compare fire inside
+ * the macro (the buffer is aligned: ready.c's union with struct cmsghdr) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
+#pragma GCC diagnostic ignored "-Wsign-compare"
 static bool accepted(struct msghdr *msg)
 {
 	bool from_sandbox = false;
@@ -213,6 +219,7 @@ static bool accepted(struct msghdr *msg)
 	}
 	return from_sandbox && !(msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC));
 }
+#pragma GCC diagnostic pop
 
 /* The queue of a datagram socket is bounded by the kernel (the receiver's
  * buffer and net.unix.max_dgram_qlen): a flooding sender blocks or gets
