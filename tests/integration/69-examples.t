@@ -73,41 +73,12 @@ rest() {
 	grep -Ev '^[[:space:]]*(root|bind|ro-bind)[[:space:]]*=' "$1"
 }
 
-# The services' host-side content, by the example's name.
+# The services' host-side content, by the example's name (shared with the
+# QEMU guests).
+# shellcheck source=tests/lib/example-sources.sh
+. "$top/tests/lib/example-sources.sh"
 content() {
-	local d=$tmp/$1 name=$2
-	case $name in
-	web | httpd)
-		mkdir -p "$d/src/srv/web/htdocs" "$d/src/www/status"
-		echo "page of $1" >"$d/src/srv/web/htdocs/index.html"
-		echo "page of $1" >"$d/src/www/status/index.html"
-		;;
-	cron)
-		mkdir -p "$d/src/srv/cron/crontabs" "$d/src/srv/cron/log"
-		# shellcheck disable=SC2016 # the job's shell expands it
-		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran' \
-			>"$d/src/srv/cron/crontabs/root"
-		# shellcheck disable=SC2016
-		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran-service' \
-			>"$d/src/srv/cron/crontabs/service"
-		chmod 1777 "$d/src/srv/cron/log" # for the service user's job
-		;;
-	ntp)
-		mkdir -p "$d/src/etc" && echo 'nameserver 127.0.0.1' >"$d/src/etc/resolv.conf"
-		;;
-	temp-log)
-		mkdir -p "$d/src/sys/class/thermal/thermal_zone0" "$d/src/srv/temp-log/data"
-		echo 42000 >"$d/src/sys/class/thermal/thermal_zone0/temp"
-		chown 1000:1000 "$d/src/srv/temp-log/data" # as the config's comment says
-		;;
-	dhcp)
-		mkdir -p "$d/src/etc" "$d/src/srv/dhcp/leases"
-		printf '%s\n' 'interface lo' 'start 127.0.0.100' 'end 127.0.0.110' \
-			>"$d/src/etc/udhcpd.conf"
-		;;
-	hello) ;;
-	*) return 1 ;;
-	esac
+	example_sources "$tmp/$1/src" "$2" "$1"
 }
 
 # --- start every example -----------------------------------------------------------

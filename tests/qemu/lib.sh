@@ -307,7 +307,7 @@ qemu_scenario() {
 }
 
 qemu_example_confs() {
-	qemu_examples=
+	qemu_examples="$qemu_top/tests/lib/example-sources.sh:/tests/example-sources.sh"
 	for _qe_board in "$@"; do
 		_qe_n=0
 		for _qe_conf in "$qemu_top/board/$_qe_board"/*.conf; do

@@ -46,41 +46,12 @@ rest() {
 	grep -Ev '^[[:space:]]*(root|bind|ro-bind)[[:space:]]*=' "$1"
 }
 
-# content ID NAME: what the board would hold at the bind sources.
+# content ID NAME: what the board would hold at the bind sources (the
+# same as on the build machine: tests/lib/example-sources.sh).
+# shellcheck source=tests/lib/example-sources.sh
+. /tests/example-sources.sh
 content() {
-	c_src=$W/$1/src
-	case $2 in
-	web | httpd)
-		mkdir -p "$c_src/srv/web/htdocs" "$c_src/www/status"
-		echo "page of $1" >"$c_src/srv/web/htdocs/index.html"
-		echo "page of $1" >"$c_src/www/status/index.html"
-		;;
-	cron)
-		mkdir -p "$c_src/srv/cron/crontabs" "$c_src/srv/cron/log"
-		# shellcheck disable=SC2016 # the job's shell expands it
-		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran' \
-			>"$c_src/srv/cron/crontabs/root"
-		# shellcheck disable=SC2016
-		echo '* * * * * echo "job ran as $(id -un)" >>/var/log/ran-service' \
-			>"$c_src/srv/cron/crontabs/service"
-		chmod 1777 "$c_src/srv/cron/log" # for the service user's job
-		;;
-	ntp)
-		mkdir -p "$c_src/etc" && echo 'nameserver 127.0.0.1' >"$c_src/etc/resolv.conf"
-		;;
-	temp-log)
-		mkdir -p "$c_src/sys/class/thermal/thermal_zone0" "$c_src/srv/temp-log/data"
-		echo 42000 >"$c_src/sys/class/thermal/thermal_zone0/temp"
-		chown 1000:1000 "$c_src/srv/temp-log/data" # as the config's comment says
-		;;
-	dhcp)
-		mkdir -p "$c_src/etc" "$c_src/srv/dhcp/leases"
-		printf '%s\n' 'interface lo' 'start 127.0.0.100' 'end 127.0.0.110' \
-			>"$c_src/etc/udhcpd.conf"
-		;;
-	hello) ;;
-	*) return 1 ;;
-	esac
+	example_sources "$W/$1/src" "$2" "$1"
 }
 
 # start ID: hutch -f $W/ID/conf in the background; $W/ID/pid, $W/ID/log.
