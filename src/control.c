@@ -38,6 +38,8 @@ struct target {
 	int pidfd;	/* the launcher's; -1 on a kernel before 5.3 */
 	long launcher;
 	uint64_t stop_timeout_ms;
+	bool ready;		   /* the sandbox runs with --ready */
+	uint64_t ready_timeout_ms; /* --ready-timeout; 0: none */
 	int reload_signal;
 	const char *persist;	/* --persist-dir, or NULL */
 	char status[512];
@@ -85,13 +87,32 @@ static int launcher_pidfd(const struct proc_id *id)
 	return -1;
 }
 
+/* What the launcher wrote down of its configuration (state.c's
+ * "launcher" file; a rebuild writes it again). */
+static void read_launcher_file(struct target *t)
+{
+	char launcher[512], v[24];
+	uint64_t n;
+
+	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
+	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
+						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
+	/* written only with --ready (0: no timeout) */
+	t->ready = !parse_uint(value_of(launcher, "ready_timeout_ms", v, sizeof v),
+			       UINT64_MAX, &n);
+	t->ready_timeout_ms = t->ready ? n : 0;
+	/* --reload-signal, which the launcher wrote down for hutch reload */
+	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
+					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
+	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
+}
+
 /* CTL_OK when NAME runs; CTL_NOT_RUNNING when there is no such sandbox;
  * CTL_FAILED when its state was stale (and is now removed). */
 static int find(struct target *t)
 {
-	char path[300], launcher[512], v[24];
+	char path[300];
 	struct proc_id id;
-	uint64_t n;
 
 	t->pidfd = -1;
 	t->dirfd = state_open(t->dir, t->name, &t->base);
@@ -109,13 +130,7 @@ static int find(struct target *t)
 		return CTL_FAILED;
 	}
 	t->launcher = id.pid;
-	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
-	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
-						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
-	/* --reload-signal, which the launcher wrote down for hutch reload */
-	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
-					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
-	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
+	read_launcher_file(t);
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -128,20 +143,26 @@ static int signal_launcher(const struct target *t, int sig)
 	return kill((pid_t)t->launcher, sig);
 }
 
-/* Polls every 50 ms until done(t), up to the stop timeout and 5 s more:
+/* Polls every 50 ms until done(t), up to limit_ms (UINT64_MAX: no limit):
  * control commands are not the supervisor, and a short sleep is the
  * portable way to wait for a process that is not our child (pidfd_open
  * needs Linux 5.3). */
-static bool wait_for(struct target *t, bool (*done)(struct target *t))
+static bool wait_up_to(struct target *t, bool (*done)(struct target *t), uint64_t limit_ms)
 {
 	struct timespec ts = { 0, 50 * 1000000L };
 
-	for (uint64_t waited = 0; waited <= t->stop_timeout_ms + 5000; waited += 50) {
+	for (uint64_t waited = 0; waited <= limit_ms; waited += 50) {
 		if (done(t))
 			return true;
 		nanosleep(&ts, NULL);
 	}
 	return false;
+}
+
+/* The usual wait: the stop timeout and 5 s more. */
+static bool wait_for(struct target *t, bool (*done)(struct target *t))
+{
+	return wait_up_to(t, done, t->stop_timeout_ms + 5000);
 }
 
 struct child_of {
@@ -243,23 +264,57 @@ static int stop(struct target *t)
 	return CTL_FAILED;
 }
 
-/* PID 1 counted a new start in "status" (t->status holds the old one). */
+/* Whether a status is up: with --ready, once the service said it is
+ * ready (a start that dies before is followed by another, which must
+ * say so in turn); without, as soon as it is started. */
+static bool with_ready(const char *status)
+{
+	char ready[16];
+
+	return *value_of(status, "ready", ready, sizeof ready) != '\0';
+}
+
+static bool is_up(const char *status)
+{
+	char ready[16];
+
+	value_of(status, "ready", ready, sizeof ready);
+	return !*ready || strcmp(ready, "ready") == 0;
+}
+
+/* How long a restart may take to be up: the old service's stop, the new
+ * one's --ready-timeout (none: as long as the sandbox runs), 5 s more. */
+static uint64_t up_limit_ms(const struct target *t)
+{
+	if (!t->ready)
+		return t->stop_timeout_ms + 5000;
+	return t->ready_timeout_ms ? t->stop_timeout_ms + t->ready_timeout_ms + 5000
+				   : UINT64_MAX;
+}
+
+/* PID 1 counted a new start in "status" (t->status holds the old one)
+ * and it is up; or the sandbox ended meanwhile (the caller tells). */
 static bool restarted(struct target *t)
 {
 	char text[512], before[24], now[24];
 
+	if (launcher_gone(t))
+		return true;
 	return state_read_status(t->dirfd, text, sizeof text) > 0 &&
 	       strcmp(value_of(text, "starts", now, sizeof now),
-		      value_of(t->status, "starts", before, sizeof before)) != 0;
+		      value_of(t->status, "starts", before, sizeof before)) != 0 &&
+	       is_up(text);
 }
 
 static int restart(struct target *t)
 {
 	if (signal_launcher(t, SIGNAL_RESTART))
 		return CTL_NOT_RUNNING;
-	if (wait_for(t, restarted))
+	if (wait_up_to(t, restarted, up_limit_ms(t)) && !launcher_gone(t))
 		return CTL_OK;
-	log_error("%s: the service did not restart", t->name);
+	log_error("%s: the service did not restart%s", t->name,
+		  launcher_gone(t) ? ": the sandbox ended (see its log)"
+		  : with_ready(t->status) ? " and become ready in time" : "");
 	return CTL_FAILED;
 }
 
@@ -301,12 +356,14 @@ static bool answered(struct target *t)
 	       strcmp(value_of(text, "result", v, sizeof v), "ok") == 0;
 }
 
-/* The new PID 1 wrote its first status (the launcher emptied it). */
+/* The new PID 1 wrote its first status (the launcher emptied it) and
+ * the service is up (t->status keeps it); or the sandbox ended. */
 static bool status_again(struct target *t)
 {
-	char text[512];
-
-	return state_read_status(t->dirfd, text, sizeof text) > 0;
+	if (launcher_gone(t))
+		return true;
+	return state_read_status(t->dirfd, t->status, sizeof t->status) > 0 &&
+	       is_up(t->status);
 }
 
 static int rebuild(struct target *t)
@@ -323,9 +380,14 @@ static int rebuild(struct target *t)
 		log_error("%s: not rebuilt, %s", t->name, t->status);
 		return CTL_FAILED;
 	}
-	if (wait_for(t, status_again))
+	/* the new configuration's timeouts (the launcher wrote them anew) */
+	read_launcher_file(t);
+	if (wait_up_to(t, status_again, up_limit_ms(t)) &&
+	    !launcher_gone(t) && t->status[0])
 		return CTL_OK;
-	log_error("%s: rebuilt, but its service did not start", t->name);
+	log_error("%s: rebuilt, but its service did not %s", t->name,
+		  launcher_gone(t) ? "run: the sandbox ended (see its log)"
+		  : with_ready(t->status) ? "become ready in time" : "start");
 	return CTL_FAILED;
 }
 

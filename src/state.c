@@ -335,6 +335,10 @@ int state_write_launcher(int dirfd, const struct config *cfg)
 	n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nstop_timeout_ms=%llu\n"
 		"reload_signal=%d\n", self.pid, self.start,
 		(unsigned long long)cfg->stop_timeout_ms, cfg->reload_signal);
+	/* with --ready, hutch restart waits until the new service is ready */
+	if (HUTCH_READY && cfg->ready_mode != READY_NONE && n < sizeof text)
+		n += fmt(text + n, sizeof text - n, "ready_timeout_ms=%llu\n",
+			 (unsigned long long)cfg->ready_timeout_ms);
 	/* where hutch status finds the crash loop record */
 	if (HUTCH_BOOTLIMIT && cfg->boot_limit && n < sizeof text)
 		n += fmt(text + n, sizeof text - n, "persist_dir=%s\n",

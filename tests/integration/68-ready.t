@@ -116,11 +116,32 @@ ok "the sandbox runs" wait_for 10 sh -c "\"$HUTCH\" status rdy-re 2>/dev/null | 
 is "$(field rdy-re ready)" starting "hutch status says starting until the service says it is ready"
 touch "$tmp/w/go"
 ok "then ready (a newline on descriptor 7)" wait_for 10 is_ready rdy-re
-timeout 20 "$HUTCH" restart rdy-re >/dev/null 2>&1
-is "$(field rdy-re ready)" starting "after hutch restart: starting again"
+# hutch restart returns once the new run is ready, not when it starts
+timeout 60 "$HUTCH" restart rdy-re >"$tmp/restart.out" 2>&1 &
+restarter=$!
+ok "after hutch restart: starting again" wait_for 10 sh -c "[ \"\$(\"$HUTCH\" status rdy-re 2>/dev/null | sed -n 's/^ready: //p')\" = starting ]"
+sleep 1
+ok "hutch restart is still waiting while the new run is starting" kill -0 "$restarter"
 touch "$tmp/w/go"
-ok "and ready once the new run says so" wait_for 10 is_ready rdy-re
+wait "$restarter"
+is "$?" 0 "hutch restart returns 0 once the new run says it is ready" || diag "$(cat "$tmp/restart.out")"
+is "$(field rdy-re ready)" ready "and the status it leaves says ready"
 timeout 20 "$HUTCH" stop rdy-re >/dev/null 2>&1
+
+# A new run that is not ready within --ready-timeout: restart says so.
+names+=(rdy-never)
+timeout 60 "$HUTCH" --ready fd:7 --ready-timeout 1s --start-limit 100/1m --root "$ROOTFS" \
+	--name rdy-never --bind "$tmp/w:/w" -- /bin/sh -c \
+	'if [ -e /w/first ]; then exec sleep 1000; fi; touch /w/first; echo >&7; exec sleep 1000' \
+	>/dev/null 2>&1 </dev/null &
+bg+=($!)
+rm -f "$tmp/w/first"
+ok "a first run that is ready" wait_for 10 is_ready rdy-never
+timeout 60 "$HUTCH" restart rdy-never >"$tmp/restart.out" 2>&1
+is "$?" 1 "hutch restart fails when no new run becomes ready"
+like "$(cat "$tmp/restart.out")" 'rdy-never: the service did not restart and become ready in time' \
+	"and says why"
+timeout 20 "$HUTCH" stop rdy-never >/dev/null 2>&1
 
 # --- only the sandbox is heard -------------------------------------------------------------------
 
