@@ -7,7 +7,9 @@
 # --help, the man page's SYNOPSIS and docs/usage.md's Usage; no SIGRTMIN;
 # the size of the x86_64 binary in README and docs/building.md; the systemd
 # and inittab examples; README's config example is the board's. The man
-# page renders without a groff warning.
+# page renders without a groff warning. Every relative link in README.md
+# and docs/*.md resolves, #anchors included, and README links every
+# docs/*.md (issue 14, item 7).
 . "$(dirname "$0")/../lib/tap.sh"
 require_cmd groff=groff-base perl
 [ -n "${HUTCH:-}" ] || bail_out "HUTCH must be set"
@@ -145,5 +147,36 @@ unbooted=$(cd "$top" && for d in board/*/; do
 	grep -q "board/$b/" tests/qemu/README.md || echo "$b: not in tests/qemu/README.md"
 done)
 is "$unbooted" "" "every board's examples boot in a QEMU guest, and tests/qemu/README.md says which"
+
+# Links (issue 14, item 7): every relative link of README.md and
+# docs/*.md names a file that exists, and an #anchor names a heading of
+# that Markdown file, slugged as GitHub does (lower case, punctuation but
+# '-' and '_' dropped, blanks to '-', a repeated heading gets -1, -2 ...).
+# Fenced code blocks are not Markdown and are skipped.
+broken=$(cd "$top" && perl -e '
+	use strict; use warnings; use File::Basename qw(dirname);
+	my %slugs;
+	sub slugs { my ($f) = @_; return $slugs{$f} if $slugs{$f};
+		local $_; my (%s, %n, $fence); open(my $h, "<", $f) or return {};
+		while (<$h>) { if (/^```/) { $fence = !$fence; next } next if $fence;
+			next unless /^#{1,6} +(.*?)\s*$/;
+			(my $s = lc $1) =~ s/[^\w\- ]//g; $s =~ tr/ /-/;
+			my $k = $n{$s}++ ? "$s-" . ($n{$s} - 1) : $s; $s{$k} = 1 }
+		return $slugs{$f} = \%s }
+	for my $f (@ARGV) { open(my $h, "<", $f) or die "$f: $!"; my $fence;
+		while (<$h>) { if (/^```/) { $fence = !$fence; next } next if $fence; my $ln = $.;
+			while (/\[[^\]]*\]\(([^)\s]+)\)/g) { my $l = $1;
+				next if $l =~ m{^[a-z]+:};
+				my ($p, $a) = split /#/, $l, 2;
+				my $t = $p eq "" ? $f : dirname($f) . "/$p";
+				if (!-e $t) { print "$f:$ln: $l: no such file\n"; next }
+				next unless defined $a && $t =~ /\.md$/;
+				print "$f:$ln: $l: no heading #$a in $t\n" unless slugs($t)->{$a} } } }
+	' README.md docs/*.md)
+is "$broken" "" "every relative link in README.md and docs/*.md resolves, with its anchor"
+unlinked=$(cd "$top" && for f in docs/*.md; do
+	grep -q "](\(\./\)\?$f\(#[^)]*\)\?)" README.md || echo "$f"
+done)
+is "$unlinked" "" "README.md links every docs/*.md"
 
 done_testing
