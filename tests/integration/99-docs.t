@@ -148,6 +148,58 @@ unbooted=$(cd "$top" && for d in board/*/; do
 done)
 is "$unbooted" "" "every board's examples boot in a QEMU guest, and tests/qemu/README.md says which"
 
+# The examples (issue 14, item 7): each hutch command line in a code block
+# of README.md and docs/*.md (but design.md's), each config file block (a
+# fenced block of key = value lines) and the --seccomp FILE example are
+# judged by hutch check as a start would judge them. Exit 0 or 1 (the
+# root, a device or /dev/log may be missing here) is fine; 125 is an
+# option refused: the example went stale. A --cpuset naming CPUs this
+# machine lacks (the quad-core Pi's "2-3" on a 2-CPU builder) is this
+# machine's refusal, not the example's.
+ex=${TMPDIR:-/tmp}/docs-ex-$$
+mkdir -p "$ex" || bail_out "cannot make $ex"
+(cd "$top" && perl -e '
+	use strict; use warnings;
+	my ($n, $dir) = (0, shift);
+	for my $f (@ARGV) { open(my $h, "<", $f) or die "$f: $!";
+		my ($cur, $at, $fence, @conf, $seccomp);
+		while (my $l = <$h>) { chomp $l;
+			if ($l =~ /^```(\S*)$/) {
+				if (!defined $fence) { $fence = $1; @conf = (); next }
+				my @kv = grep { !/^\s*(#|$)/ } @conf;
+				if ($fence eq "" && @kv && !grep { !/^[a-z][a-z-]*( = .*)?$/ } @kv) {
+					$n++; open(my $o, ">", "$dir/$n.conf") or die;
+					print $o map { "$_\n" } @conf; close $o;
+					print "$f:$.\t-f $dir/$n.conf\n" }
+				undef $fence; next }
+			push @conf, $l if defined $fence;
+			if (defined $seccomp) {
+				if ($l =~ /^    (.*)$/) { print $seccomp "$1\n"; next }
+				close $seccomp; undef $seccomp;
+				print "$f:$at\t--seccomp $dir/$n.seccomp\n" }
+			if ($l =~ m{^    # /etc/hutch/\S+\.seccomp}) {
+				$n++; $at = $.; open($seccomp, ">", "$dir/$n.seccomp") or die; next }
+			if (defined $cur) { $cur .= " $l" }
+			elsif ($l =~ /^\s*(?:#\s+)?hutch\s+(-[-a-zA-Z].*)$/ && $l !~ /\[/) { $cur = $1; $at = $. }
+			else { next }
+			next if $cur =~ s/\\\s*$//;
+			$cur =~ s/\s--\s.*//; $cur =~ s/\s+/ /g;
+			print "$f:$at\t$cur\n"; undef $cur } }
+	' "$ex" README.md $(ls docs/*.md | grep -v '^docs/design\.md$')) >"$ex/list" ||
+	bail_out "cannot read the examples"
+n=$(grep -c . "$ex/list")
+while IFS=$'\t' read -r where args; do
+	# shellcheck disable=SC2086 # the example's words, split as a shell would
+	out=$("$HUTCH" check $args 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" != 125 ] && continue
+	grep -q -- "--cpuset: .* names a CPU that is not online" <<<"$out" && continue
+	echo "$where: hutch check $args: $out"
+done <"$ex/list" >"$ex/refused"
+ok "the docs' examples are found ($n)" test "$n" -ge 10
+is "$(cat "$ex/refused")" "" "hutch check refuses no option of the docs' command lines, config files and seccomp list"
+rm -rf "$ex"
+
 # Links (issue 14, item 7): every relative link of README.md and
 # docs/*.md names a file that exists, and an #anchor names a heading of
 # that Markdown file, slugged as GitHub does (lower case, punctuation but
