@@ -158,6 +158,8 @@ is "$unbooted" "" "every board's examples boot in a QEMU guest, and tests/qemu/R
 # machine's refusal, not the example's.
 ex=${TMPDIR:-/tmp}/docs-ex-$$
 mkdir -p "$ex" || bail_out "cannot make $ex"
+md=()
+for f in "$top"/docs/*.md; do [ "${f##*/}" = design.md ] || md+=("docs/${f##*/}"); done
 (cd "$top" && perl -e '
 	use strict; use warnings;
 	my ($n, $dir) = (0, shift);
@@ -185,7 +187,7 @@ mkdir -p "$ex" || bail_out "cannot make $ex"
 			next if $cur =~ s/\\\s*$//;
 			$cur =~ s/\s--\s.*//; $cur =~ s/\s+/ /g;
 			print "$f:$at\t$cur\n"; undef $cur } }
-	' "$ex" README.md $(ls docs/*.md | grep -v '^docs/design\.md$')) >"$ex/list" ||
+	' "$ex" README.md "${md[@]}") >"$ex/list" ||
 	bail_out "cannot read the examples"
 n=$(grep -c . "$ex/list")
 while IFS=$'\t' read -r where args; do
