@@ -487,8 +487,8 @@ demo:
 	$(Q)HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs tools/demo.sh
 
 # make install: the binary, the man page, and the init-system glue of init/
-# as examples in $(PREFIX)/share/hutch/examples (README, "Starting hutch
-# from an init system"), with /usr/sbin/hutch in them made $(PREFIX)/sbin/hutch.
+# as examples in $(PREFIX)/share/hutch/examples (docs/init-systems.md),
+# with /usr/sbin/hutch in them made $(PREFIX)/sbin/hutch.
 # Packages that want the binary alone: make install-bin (Buildroot, OpenWrt).
 EXAMPLES_DIR = $(DESTDIR)$(PREFIX)/share/hutch/examples
 INIT_EXAMPLES := init/busybox/inittab init/sysvinit/hutch-web init/systemd/hutch-web.service \

@@ -4,8 +4,8 @@
  * to a small record, PERSIST_DIR/NAME; once N starts in a row ended so,
  * hutch does not start the service (exit EXIT_BOOT_LIMIT) until `hutch
  * reset NAME` or a run that stays up for the --start-limit window. What
- * keeps a bad update from boot-looping a device forever (README "A
- * router whose update boot-loops", docs/design.md "Boot limit"). */
+ * keeps a bad update from boot-looping a device forever (docs/limits.md,
+ * "A router whose update boot-loops", docs/design.md "Boot limit"). */
 #ifndef HUTCH_BOOTLIMIT_H
 #define HUTCH_BOOTLIMIT_H
 

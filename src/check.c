@@ -306,10 +306,10 @@ static bool service_is_root(const char *user)
 }
 
 /* What the kernel does not isolate and this configuration leaves open
- * (README, "Security model", known limits): said, never failed. A root
- * launcher owns the user namespace it makes, so the kernel charges the
- * sandbox's inotify instances to host root at that level, --userns or
- * not; an ordinary user's run charges its own. */
+ * (docs/security.md, "Security model", known limits): said, never
+ * failed. A root launcher owns the user namespace it makes, so the kernel
+ * charges the sandbox's inotify instances to host root at that level,
+ * --userns or not; an ordinary user's run charges its own. */
 static void exposures(struct report *r)
 {
 	const struct config *cfg = r->cfg;

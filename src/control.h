@@ -38,7 +38,7 @@ bool control_command(const char *word);
  * command); its length. */
 size_t control_verbs(char *buf, size_t size);
 
-/* Runs it; returns the exit code (README "Controlling a running sandbox"):
+/* Runs it; returns the exit code (docs/control.md):
  * 0 done or running, 1 failed or stale state found (and removed), 3 no such
  * sandbox running, 125 bad usage. */
 int control_run(int argc, char **argv);

@@ -25,7 +25,7 @@ static const char usage[] =
 	"                                       (--boot-limit): it starts again\n"
 	"       hutch help                      this help\n";
 
-/* The prose around the table: HUTCH_HELP=n leaves it to the README. */
+/* The prose around the table: HUTCH_HELP=n leaves it to hutch(8) and docs/. */
 static const char about[] =
 	"\n"
 	"Runs COMMAND as a supervised service in new PID, mount, UTS and IPC\n"
@@ -38,7 +38,7 @@ static const char about[] =
 	"Options (every long option is also a config file key: restart = always):\n";
 
 static const char terse[] =
-	"\nOptions (README.md and hutch(8) say what each does):\n";
+	"\nOptions (hutch(8) says what each does):\n";
 
 static const char footer[] =
 	"\n"

@@ -19,7 +19,7 @@ enum log_level { LOG_ERROR, LOG_INFO, LOG_DEBUG };
  * syslog daemon yet); syslog through /dev/log, the name as ident. */
 enum log_target { LOG_STDERR, LOG_KMSG, LOG_SYSLOG };
 
-/* Exit codes, shared by every part of hutch (see README "Exit codes"). */
+/* Exit codes, shared by every part of hutch (docs/usage.md, "Exit codes"). */
 enum {
 	EXIT_SETUP = 125,	/* hutch could not set up */
 	EXIT_CANNOT_EXEC = 126, /* the command exists but cannot be run */

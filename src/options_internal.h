@@ -24,7 +24,7 @@ typedef int (*option_setter)(struct parse_ctx *ctx, const struct option_def *opt
 enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
 
 /* A row's help text: HUTCH_HELP=n (terse) keeps the synopsis column of
- * --help and drops the texts, which the README and hutch(8) carry. */
+ * --help and drops the texts, which docs/options.md and hutch(8) carry. */
 #if HUTCH_HELP
 #define HELP_TEXT(text) text
 #else
@@ -67,8 +67,8 @@ int config_file_read(struct parse_ctx *ctx, const char *path);
 char *file_text(struct parse_ctx *ctx, const char *path, const char *what);
 
 /* Splits a config file's command line into words, in place, into
- * cfg->words and points cfg->argv at them; see README "Config files" for
- * the quoting rules. */
+ * cfg->words and points cfg->argv at them; see docs/options.md, "Config
+ * files", for the quoting rules. */
 int command_split(struct parse_ctx *ctx, const struct option_def *opt,
 		  char *line);
 

@@ -266,7 +266,7 @@ static void default_rules(int abi)
 	named_rule(SC_clone3, abi, true);
 }
 
-/* --- --seccomp FILE: one rule a line, see README "Seccomp filter" --- */
+/* --- --seccomp FILE: one rule a line (docs/security.md, "Seccomp") --- */
 
 struct walk {
 	int abi;	   /* ABI_CHECK: only read, emit nothing */

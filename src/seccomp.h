@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* seccomp.h - the service's system call filter: classic BPF that hutch
  * writes itself (no libseccomp), for the native ABI and, where the kernel
- * runs one beside it, the 32-bit compat ABI. README "Seccomp filter" has
- * the default list and the syntax of a --seccomp FILE. */
+ * runs one beside it, the 32-bit compat ABI. docs/security.md, "Seccomp
+ * filter", has the default list and the syntax of a --seccomp FILE. */
 #ifndef HUTCH_SECCOMP_H
 #define HUTCH_SECCOMP_H
 

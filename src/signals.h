@@ -10,7 +10,7 @@
 /* The signals hutch blocks and takes through a signalfd: every
  * one from 1 to SIGRTMAX (_NSIG - 1: 64, 127 on MIPS) but KILL and STOP
  * (they cannot be caught) and those the caller left ignored, which hutch
- * leaves to the kernel to discard (README, "Signals"). SIGCHLD is
+ * leaves to the kernel to discard (docs/usage.md, "Signals"). SIGCHLD is
  * hutch's own whatever the caller did: it is set back to its default
  * here, before the set is built. Terminal job control (TSTP, TTIN, TTOU)
  * is taken too: the launcher forwards it and then stops itself, as

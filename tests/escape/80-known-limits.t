@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 80-known-limits.t: what the kernel does not isolate, shown to be as
-# README's "Security model" says (known limits), so that the text stays
-# true, and the advice given for each (and by `hutch check`) shown to work:
+# docs/security.md's "Security model" says (known limits), so that the
+# text stays true, and the advice given for each (and by `hutch check`)
+# shown to work:
 #   - inotify instances are counted per host uid: a root launcher's
 #     sandboxes, --userns ones too (root owns the user namespace it makes),
 #     share host root's fs.inotify.max_user_instances; --user gives the

@@ -1207,8 +1207,9 @@ static int by_handle(int argc, char **argv)
 
 /* inotify-hold: makes inotify instances until the kernel refuses, prints
  * how many ("inotify-hold: N instances") and holds them until killed. Two
- * sandboxes that share a quota share that number: README's known limit
- * (a root launcher's sandboxes are charged to host root, --userns too). */
+ * sandboxes that share a quota share that number: docs/security.md's
+ * known limit (a root launcher's sandboxes are charged to host root,
+ * --userns too). */
 static int inotify_hold(int argc, char **argv)
 {
 	int n = 0;

@@ -17,11 +17,11 @@
  * the command line what comes after (a seccomp list and the options that
  * name it); without one, both get the whole input.
  *
- * Beyond crashes, the harness checks what the parser promises (README,
- * "Options" and "Config files"): on an error a one-line message; on
- * success a command (when required), a valid name, absolute sandbox paths
- * without "..", capacities held, delays in order. A broken promise is an
- * abort(), which libFuzzer reports like a crash. */
+ * Beyond crashes, the harness checks what the parser promises
+ * (docs/options.md, "Options" and "Config files"): on an error a one-line
+ * message; on success a command (when required), a valid name, absolute
+ * sandbox paths without "..", capacities held, delays in order. A broken
+ * promise is an abort(), which libFuzzer reports like a crash. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -55,8 +55,8 @@ static void require(int cond, const char *promise)
 		broken(promise);
 }
 
-/* The README's rule for names: 1..64 letters, digits, '.', '_', '-', not
- * starting with '.' or '-'. */
+/* docs/options.md's rule for names: 1..64 letters, digits, '.', '_',
+ * '-', not starting with '.' or '-'. */
 /* 1..64 letters, digits, '.', '_', '-' and the extra characters, not
  * starting with '.' or '-'. */
 static int name_with(const char *s, const char *extra)
@@ -230,9 +230,9 @@ static uint32_t run_filter(const struct sock_fprog *p, uint32_t arch, long nr,
 	return 0;
 }
 
-/* README "Seccomp filter": whatever the list, a foreign ABI and x32 calls
- * are killed; the default list denies what it names, natively and for
- * i386, and lets ordinary calls through. */
+/* docs/security.md, "Seccomp filter": whatever the list, a foreign ABI
+ * and x32 calls are killed; the default list denies what it names,
+ * natively and for i386, and lets ordinary calls through. */
 static void check_filter(void)
 {
 	const struct sock_fprog *p = seccomp_build(&cfg);

@@ -63,7 +63,7 @@ run --userns --user service --group-add gpio -- /bin/sh -c "$groups; cat /srv/gp
 like "$out" "^Groups:[[:space:]]*20 997 *$" "--userns (root launcher): the groups are set inside the namespace"
 like "$out" "^secret$" "and they open the file"
 
-# README's serial recipe with a node that exists everywhere: a character
+# docs/usage.md's serial recipe with a node that exists everywhere: a character
 # device like /dev/ttyUSB0 (root:dialout 0660), made here with /dev/null's
 # numbers, passed with --device, opened only through --group-add dialout.
 mknod "$tmp/ttyT49" c 1 3 && chgrp 20 "$tmp/ttyT49" && chmod 660 "$tmp/ttyT49" ||

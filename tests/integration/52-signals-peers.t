@@ -18,7 +18,7 @@ DINIT=(dumb-init)
 
 # GNU make runs its commands with 32 and 33 ignored (glibc's own signals),
 # and an ignored signal stays ignored across exec: under `make check`,
-# hutch (as README says it should) and its peers all found them ignored,
+# hutch (as docs/usage.md says it should) and its peers all found them ignored,
 # and none passed them on. Each run here starts from default dispositions,
 # as from a login shell: the bare rt_sigaction (x86_64's 13), because
 # glibc's sigaction refuses 32 and 33.
@@ -85,7 +85,7 @@ ok "no service left running by any of them" gone "sleep 5252"
 
 # tini and dumb-init (glibc) die of 32 and 33, tini of the fault signals
 # too, and leave their child running: hutch's deliberate difference
-# (README, "Signals").
+# (docs/usage.md, "Signals").
 for peer in tini dumb; do
 	if [ $peer = tini ]; then
 		launch $peer-32 "${TINI[@]}" sh -c "$svc"

@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# --help, the README's option table and the man page list the same options,
-# with the same argument names: they are written by hand from one table
-# (src/options.c), so this is where drift is caught. The same for what
-# else the documents must agree on (issue 13, item 9): the commands in
-# --help, the man page's SYNOPSIS and README's Usage; no SIGRTMIN;
-# README's size of the x86_64 binary; the systemd and inittab examples.
-# The man page renders without a groff warning.
+# --help, docs/options.md's option table and the man page list the same
+# options, with the same argument names: they are written by hand from one
+# table (src/options.c), so this is where drift is caught. The same for
+# what else the documents must agree on (issue 13, item 9): the commands in
+# --help, the man page's SYNOPSIS and docs/usage.md's Usage; no SIGRTMIN;
+# the size of the x86_64 binary in README and docs/building.md; the systemd
+# and inittab examples; README's config example is the board's. The man
+# page renders without a groff warning. Every relative link in README.md
+# and docs/*.md resolves, #anchors included, and README links every
+# docs/*.md (issue 14, item 7).
 . "$(dirname "$0")/../lib/tap.sh"
 require_cmd groff=groff-base perl
 [ -n "${HUTCH:-}" ] || bail_out "HUTCH must be set"
@@ -17,8 +20,8 @@ help() {
 	"$HUTCH" --help | grep -E '^  (-[[:alnum:]], |    )(--[a-z]|[a-z][a-z-]* = )' |
 		sed -E 's/^ +//; s/  .*//'
 }
-readme() {
-	sed -n '/^## Options$/,/^## [^O]/p' "$top/README.md" |
+options_md() {
+	sed -n '/^## Options$/,/^## [^O]/p' "$top/docs/options.md" |
 		grep -E '^\| `(-|[a-z][a-z-]* = )' |
 		sed -E 's/^\| `([^`]*)`.*/\1/; s/\\\|/|/g'
 }
@@ -29,7 +32,7 @@ man8() {
 
 n=$(help | wc -l)
 ok "--help lists the options ($n)" test "$n" -ge 30
-is "$(readme)" "$(help)" "README's option table lists what --help lists, in the same order"
+is "$(options_md)" "$(help)" "docs/options.md's option table lists what --help lists, in the same order"
 is "$(man8)" "$(help)" "the man page's OPTIONS list what --help lists, in the same order"
 
 # Every option the parser knows is in --help: each long option of the table
@@ -42,7 +45,7 @@ rm -f "${TMPDIR:-/tmp}/docs-$$"
 
 # The commands (issue 13, item 9): hutch names them in the line that refuses
 # a word it does not know, from the table it dispatches by; each is in
-# --help's usage, the man page's SYNOPSIS and README's Usage.
+# --help's usage, the man page's SYNOPSIS and docs/usage.md's Usage.
 refusal=$("$HUTCH" no-such-command-99 2>&1 >/dev/null)
 rc=$?
 is "$rc" 125 "a word first that is no command of hutch's is refused with 125"
@@ -50,29 +53,31 @@ verbs=$(sed -nE 's/.*is not a command of hutch \(([^)]*)\).*/\1/p' <<<"$refusal"
 ok "the refusal names the commands ($verbs)" test -n "$verbs"
 usage=$("$HUTCH" --help | sed -n '1,/^$/p')
 synopsis=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$top/docs/hutch.8" | sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g')
-readme_usage=$(sed -n '/^## Usage$/,/^Options come first/p' "$top/README.md")
+usage_md=$(sed -n '/^## Usage$/,/^Options come first/p' "$top/docs/usage.md")
 for v in $verbs; do
 	grep -Eq "(^|[ |])$v([ |]|$)" <<<"$usage" || echo "--help's usage lacks $v"
 	grep -Eq "(^|[ |])$v([ |]|$)" <<<"$synopsis" || echo "hutch(8)'s SYNOPSIS lacks $v"
-	grep -Eq "^    hutch( [a-z|]*)*[ |]$v([ |]|$)" <<<"$readme_usage" || echo "README's Usage lacks $v"
+	grep -Eq "^    hutch( [a-z|]*)*[ |]$v([ |]|$)" <<<"$usage_md" || echo "docs/usage.md's Usage lacks $v"
 done >"${TMPDIR:-/tmp}/docs-$$"
-is "$(cat "${TMPDIR:-/tmp}/docs-$$")" "" "every command is in --help, the man page's SYNOPSIS and README's Usage"
+is "$(cat "${TMPDIR:-/tmp}/docs-$$")" "" "every command is in --help, the man page's SYNOPSIS and docs/usage.md's Usage"
 rm -f "${TMPDIR:-/tmp}/docs-$$"
 is "$("$HUTCH" help 2>&1)" "$("$HUTCH" --help 2>&1)" "hutch help is --help"
 
 # hutch restart is SIGRTMAX: SIGRTMIN+N differs between glibc and musl, and
-# no document may name it again.
-is "$(cd "$top" && grep -n 'RTMIN' README.md docs/hutch.8; "$HUTCH" --help | grep -n RTMIN)" "" \
-	"README, the man page and --help never name SIGRTMIN"
+# no user document may name it again (docs/design.md tells the history).
+is "$(cd "$top" && grep -n 'RTMIN' README.md docs/*.md docs/hutch.8 | grep -v '^docs/design\.md:'
+	"$HUTCH" --help | grep -n RTMIN)" "" \
+	"README, docs/, the man page and --help never name SIGRTMIN"
 
-# The x86_64 binary's size as README states it ("about 87 KB on x86_64",
-# the SIZE line of make, "87,144 bytes on x86_64"): each within 10% of the
-# stripped default build, which make check has built (HUTCH may be another
-# build: check-sanitize's). No number at all passes too.
+# The x86_64 binary's size as README and docs/building.md state it ("about
+# 87 KB on x86_64", the SIZE line of make, "87,144 bytes on x86_64"): each
+# within 10% of the stripped default build, which make check has built
+# (HUTCH may be another build: check-sanitize's). No number at all passes
+# too.
 bin=$top/build/x86_64/hutch
 ok "build/x86_64/hutch is built (make)" test -f "$bin"
 size=$(stat -c %s "$bin" 2>/dev/null || echo 0)
-claims=$(tr '\n' ' ' <"$top/README.md" | perl -ne '
+claims=$(cat "$top/README.md" "$top/docs/building.md" | tr '\n' ' ' | perl -ne '
 	while (/(?:about\s+)?([0-9][0-9,.]*)\s*(KB|KiB|bytes)\b(?:[^.|]{0,40}?)\bon\s+x86_64/g) {
 		my ($n, $u) = ($1, $2); $n =~ s/,//g;
 		print $n * ($u eq "KB" ? 1000 : $u eq "KiB" ? 1024 : 1), " $n $u\n" }
@@ -80,23 +85,32 @@ claims=$(tr '\n' ' ' <"$top/README.md" | perl -ne '
 while read -r bytes n unit; do
 	[ -n "$bytes" ] || continue
 	[ $((bytes * 100)) -ge $((size * 90)) ] && [ $((bytes * 100)) -le $((size * 110)) ] ||
-		echo "README says $n $unit, the binary is $size bytes"
+		echo "README or docs/building.md says $n $unit, the binary is $size bytes"
 done <<<"$claims" >"${TMPDIR:-/tmp}/docs-$$"
-is "$(cat "${TMPDIR:-/tmp}/docs-$$")" "" "README's sizes on x86_64 are within 10% of the binary ($size bytes; $(grep -c . <<<"$claims") claims)"
+is "$(cat "${TMPDIR:-/tmp}/docs-$$")" "" "the sizes on x86_64 in README and docs/building.md are within 10% of the binary ($size bytes; $(grep -c . <<<"$claims") claims)"
 rm -f "${TMPDIR:-/tmp}/docs-$$"
 
 # The systemd unit and the inittab line: the man page's examples are
-# README's, which are the shipped files'.
-readme_unit=$(sed -n '/^```ini$/,/^```$/p' "$top/README.md" | sed -n '/^\[Service\]/,/^```/p' | grep -v '^```')
+# docs/init-systems.md's, which are the shipped files'; README's inittab
+# line is the same.
+doc_unit=$(sed -n '/^```ini$/,/^```$/p' "$top/docs/init-systems.md" | sed -n '/^\[Service\]/,/^```/p' | grep -v '^```')
 man_unit=$(sed -n '/^\[Service\]/,/^\.fi/p' "$top/docs/hutch.8" | grep -v '^\.fi' |
 	sed -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' -e 's/\\e/\\/g')
-is "$man_unit" "$readme_unit" "the man page's systemd unit is README's"
+is "$man_unit" "$doc_unit" "the man page's systemd unit is docs/init-systems.md's"
 shipped=$(sed -n '/^\[Service\]/,/^\[Install\]/p' "$top/init/systemd/hutch-web.service" | grep -Ev '^(#|\[Install\]|$)')
-is "$readme_unit" "$shipped" "README's systemd unit is init/systemd/hutch-web.service's"
-readme_inittab=$(grep -m1 '^::once:' "$top/README.md")
+is "$doc_unit" "$shipped" "docs/init-systems.md's systemd unit is init/systemd/hutch-web.service's"
+doc_inittab=$(grep -m1 '^::once:' "$top/docs/init-systems.md")
 man_inittab=$(grep -m1 '^::once:' "$top/docs/hutch.8" | sed -e 's/\\-/-/g')
-is "$man_inittab" "$readme_inittab" "the man page's inittab line is README's"
-like "$(cat "$top/init/busybox/inittab")" "^${readme_inittab//./\\.}\$" "and the shipped inittab's"
+is "$man_inittab" "$doc_inittab" "the man page's inittab line is docs/init-systems.md's"
+is "$(grep -m1 '^::once:' "$top/README.md")" "$doc_inittab" "and README's"
+like "$(cat "$top/init/busybox/inittab")" "^${doc_inittab//./\\.}\$" "and the shipped inittab's"
+
+# README's config example is board/x86_64/web.conf, which make install
+# ships and tests/integration/69-examples.t runs: the first code block
+# after "A service and its config file" holds the file's lines.
+readme_conf=$(awk '/^\*\*A service and its config file/ { s = 1 } s && /^```$/ { if (in_) exit; in_ = 1; next }
+	in_ { print }' "$top/README.md")
+is "$readme_conf" "$(grep -v '^#' "$top/board/x86_64/web.conf")" "README's config example is board/x86_64/web.conf"
 
 warnings=$(groff -man -ww -z "$top/docs/hutch.8" 2>&1)
 is "$warnings" "" "the man page renders without a groff warning"
@@ -117,7 +131,7 @@ unlicensed=$(cd "$top" && git ls-files 2>/dev/null | while read -r f; do
 done)
 is "$unlicensed" "" "every source file starts with SPDX-License-Identifier: MIT"
 
-# README: make install BOARD=rpi4 stages that board's binary and example
+# docs/building.md: make install BOARD=rpi4 stages that board's binary and example
 # configs (it installed x86_64's web.conf for every board).
 plan_install=$(cd "$top" && make -n --no-print-directory install BOARD=rpi2 DESTDIR=/x 2>/dev/null)
 like "$plan_install" "board/rpi2/cron\.conf" "make install BOARD=rpi2 installs rpi2's example config"
@@ -133,5 +147,90 @@ unbooted=$(cd "$top" && for d in board/*/; do
 	grep -q "board/$b/" tests/qemu/README.md || echo "$b: not in tests/qemu/README.md"
 done)
 is "$unbooted" "" "every board's examples boot in a QEMU guest, and tests/qemu/README.md says which"
+
+# The examples (issue 14, item 7): each hutch command line in a code block
+# of README.md and docs/*.md (but design.md's), each config file block (a
+# fenced block of key = value lines) and the --seccomp FILE example are
+# judged by hutch check as a start would judge them. Exit 0 or 1 (the
+# root, a device or /dev/log may be missing here) is fine; 125 is an
+# option refused: the example went stale. A --cpuset naming CPUs this
+# machine lacks (the quad-core Pi's "2-3" on a 2-CPU builder) is this
+# machine's refusal, not the example's.
+ex=${TMPDIR:-/tmp}/docs-ex-$$
+mkdir -p "$ex" || bail_out "cannot make $ex"
+md=()
+for f in "$top"/docs/*.md; do [ "${f##*/}" = design.md ] || md+=("docs/${f##*/}"); done
+(cd "$top" && perl -e '
+	use strict; use warnings;
+	my ($n, $dir) = (0, shift);
+	for my $f (@ARGV) { open(my $h, "<", $f) or die "$f: $!";
+		my ($cur, $at, $fence, @conf, $seccomp);
+		while (my $l = <$h>) { chomp $l;
+			if ($l =~ /^```(\S*)$/) {
+				if (!defined $fence) { $fence = $1; @conf = (); next }
+				my @kv = grep { !/^\s*(#|$)/ } @conf;
+				if ($fence eq "" && @kv && !grep { !/^[a-z][a-z-]*( = .*)?$/ } @kv) {
+					$n++; open(my $o, ">", "$dir/$n.conf") or die;
+					print $o map { "$_\n" } @conf; close $o;
+					print "$f:$.\t-f $dir/$n.conf\n" }
+				undef $fence; next }
+			push @conf, $l if defined $fence;
+			if (defined $seccomp) {
+				if ($l =~ /^    (.*)$/) { print $seccomp "$1\n"; next }
+				close $seccomp; undef $seccomp;
+				print "$f:$at\t--seccomp $dir/$n.seccomp\n" }
+			if ($l =~ m{^    # /etc/hutch/\S+\.seccomp}) {
+				$n++; $at = $.; open($seccomp, ">", "$dir/$n.seccomp") or die; next }
+			if (defined $cur) { $cur .= " $l" }
+			elsif ($l =~ /^\s*(?:#\s+)?hutch\s+(-[-a-zA-Z].*)$/ && $l !~ /\[/) { $cur = $1; $at = $. }
+			else { next }
+			next if $cur =~ s/\\\s*$//;
+			$cur =~ s/\s--\s.*//; $cur =~ s/\s+/ /g;
+			print "$f:$at\t$cur\n"; undef $cur } }
+	' "$ex" README.md "${md[@]}") >"$ex/list" ||
+	bail_out "cannot read the examples"
+n=$(grep -c . "$ex/list")
+while IFS=$'\t' read -r where args; do
+	# shellcheck disable=SC2086 # the example's words, split as a shell would
+	out=$("$HUTCH" check $args 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" != 125 ] && continue
+	grep -q -- "--cpuset: .* names a CPU that is not online" <<<"$out" && continue
+	echo "$where: hutch check $args: $out"
+done <"$ex/list" >"$ex/refused"
+ok "the docs' examples are found ($n)" test "$n" -ge 10
+is "$(cat "$ex/refused")" "" "hutch check refuses no option of the docs' command lines, config files and seccomp list"
+rm -rf "$ex"
+
+# Links (issue 14, item 7): every relative link of README.md and
+# docs/*.md names a file that exists, and an #anchor names a heading of
+# that Markdown file, slugged as GitHub does (lower case, punctuation but
+# '-' and '_' dropped, blanks to '-', a repeated heading gets -1, -2 ...).
+# Fenced code blocks are not Markdown and are skipped.
+broken=$(cd "$top" && perl -e '
+	use strict; use warnings; use File::Basename qw(dirname);
+	my %slugs;
+	sub slugs { my ($f) = @_; return $slugs{$f} if $slugs{$f};
+		local $_; my (%s, %n, $fence); open(my $h, "<", $f) or return {};
+		while (<$h>) { if (/^```/) { $fence = !$fence; next } next if $fence;
+			next unless /^#{1,6} +(.*?)\s*$/;
+			(my $s = lc $1) =~ s/[^\w\- ]//g; $s =~ tr/ /-/;
+			my $k = $n{$s}++ ? "$s-" . ($n{$s} - 1) : $s; $s{$k} = 1 }
+		return $slugs{$f} = \%s }
+	for my $f (@ARGV) { open(my $h, "<", $f) or die "$f: $!"; my $fence;
+		while (<$h>) { if (/^```/) { $fence = !$fence; next } next if $fence; my $ln = $.;
+			while (/\[[^\]]*\]\(([^)\s]+)\)/g) { my $l = $1;
+				next if $l =~ m{^[a-z]+:};
+				my ($p, $a) = split /#/, $l, 2;
+				my $t = $p eq "" ? $f : dirname($f) . "/$p";
+				if (!-e $t) { print "$f:$ln: $l: no such file\n"; next }
+				next unless defined $a && $t =~ /\.md$/;
+				print "$f:$ln: $l: no heading #$a in $t\n" unless slugs($t)->{$a} } } }
+	' README.md docs/*.md)
+is "$broken" "" "every relative link in README.md and docs/*.md resolves, with its anchor"
+unlinked=$(cd "$top" && for f in docs/*.md; do
+	grep -q "](\(\./\)\?$f\(#[^)]*\)\?)" README.md || echo "$f"
+done)
+is "$unlinked" "" "README.md links every docs/*.md"
 
 done_testing

@@ -324,8 +324,8 @@ t_like "$out" '^ *0 +100000 +65536$' "--userns: uid_map 0 100000 65536"
 t_like "$out" '^0$' "--userns: root inside"
 t_like "$out" '^0::/hutch/uns$' "--userns: the service is in its group hutch/uns"
 t_ok "/sys/fs/cgroup/hutch/uns is removed" test ! -e "$CG/hutch/uns"
-# The directory given to the sandbox's root, as README says to; /tmp is
-# a mount point the image has.
+# The directory given to the sandbox's root, as docs/security.md says to;
+# /tmp is a mount point the image has.
 mkdir -p "$W/unsdata" && chown 200000:200000 "$W/unsdata"
 run -n uns2 --userns-base 200000 --bind "$W/unsdata:/tmp" -- sh -c 'echo x > /tmp/f'
 t_is "$rc:$(stat -c %u:%g "$W/unsdata/f" 2>&1)" "0:200000:200000" \
