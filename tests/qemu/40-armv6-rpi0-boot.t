@@ -7,7 +7,7 @@
 # BusyBox (Debian's armel, ARMv5) and hutch: the root on the initramfs
 # (MS_MOVE + chroot), the cgroup v2 backend and the seccomp filter for
 # real, on the CPU of a Pi Zero or Pi 1, so an ARMv7 instruction in hutch
-# dies with SIGILL here. Four boots:
+# dies with SIGILL here. Five boots:
 #
 #   hutch_test=cgroupv2                         tests/qemu/guest/cgroupv2.sh
 #   hutch_test=nomemcg cgroup_disable=memory    tests/qemu/guest/nomemcg.sh
@@ -15,6 +15,8 @@
 #   hutch_test=seccomp                          tests/qemu/guest/seccomp.sh
 #   hutch_test=examples                         tests/qemu/guest/examples.sh:
 #       board/rpi0/web.conf on the Pi Zero it is written for
+#   hutch_test=iothrottle                       tests/qemu/guest/iothrottle.sh:
+#       --io-max on the Pi's SD card (/dev/mmcblk0), after 300 s of uptime
 #
 # QEMU 7.2 does not model the BCM2835's power management block: lib.sh
 # boots this machine with initcall_blacklist=bcm2835_power_driver_init,
@@ -48,10 +50,12 @@ qemu_file "$busybox" "static armel BusyBox (BUSYBOX_ARMV6)" "make ARCH=armv6 roo
 # take about 13 s (cgroupv2), 4 s (nomemcg) and 6 s (seccomp).
 qemu_example_confs rpi0
 # shellcheck disable=SC2086 # EXTRA:DEST words, without blanks
-qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp examples -- $qemu_examples
+qemu_prepare "$arch" "$hutch" "$busybox" cgroupv2 nomemcg seccomp examples iothrottle -- $qemu_examples
 qemu_scenario cgroupv2 "" 90 90
 qemu_scenario nomemcg "cgroup_disable=memory" 45 45
 qemu_scenario seccomp "" 60 60
 qemu_scenario examples "" 60 120
+# 305 s of the guest's idle wait (see the scenario), then a few seconds
+qemu_scenario iothrottle "" 400 200
 
 done_testing

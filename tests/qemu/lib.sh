@@ -29,8 +29,9 @@
 #     then one more test: "PREFIX: the guest finished". It fails when
 #     HUTCH-DONE is missing (a timeout, a panic, /init died), when COUNT is
 #     not the number of markers read (lines lost or mangled on the
-#     console), or when QEMU ran into its timeout; its diagnostics are the
-#     last 30 lines of the console. QEMU's own messages, if any, become
+#     console); its diagnostics are the last 30 lines of the console. A
+#     guest that reported every test but did not power off (QEMU stopped
+#     at its timeout) passes with a diagnostic. QEMU's own messages, if any, become
 #     diagnostics. Returns 0 when every test passed.
 #
 # qemu_prepare ARCH HUTCH_BIN BUSYBOX SCENARIO... [-- EXTRA:DEST...]
@@ -108,6 +109,19 @@ qemu_machine_append() {
 	esac
 }
 
+# qemu_sd_card ARCH: the size of the machine's own SD card, where it has
+# one the kernel drives without a module: raspi0's (the BCM2835's sdhost,
+# built into Debian's rpi kernel: CONFIG_MMC_BCM2835=y) becomes
+# /dev/mmcblk0, the disk a Pi boots from, so the io controller's limits
+# (--io-max) are tried on a real block device. The other kernels build
+# their disk drivers as modules, which the initramfs does not carry.
+# Prints nothing for those. QEMU wants a power of two.
+qemu_sd_card() {
+	case $1 in
+	armel) echo 64M ;;
+	esac
+}
+
 qemu_accel() {
 	case ${HUTCH_QEMU_ACCEL-} in
 	tcg | kvm)
@@ -170,6 +184,12 @@ qemu_boot() {
 		set -- "$@" -accel tcg
 	fi
 	[ -z "$_qb_dtb" ] || set -- "$@" -dtb "$_qb_dtb"
+	_qb_sd=$(qemu_sd_card "$_qb_arch")
+	if [ -n "$_qb_sd" ]; then
+		rm -f "$_qb_log.sd"
+		truncate -s "$_qb_sd" "$_qb_log.sd" || bail_out "cannot make the SD card image $_qb_log.sd"
+		set -- "$@" -drive "if=sd,format=raw,file=$_qb_log.sd"
+	fi
 	: >"$_qb_log" || bail_out "cannot write $_qb_log"
 	# -nodefaults: no VGA, NIC or default serial; the one serial port goes
 	# to the log file, the monitor nowhere, stdin is not read.
@@ -228,7 +248,11 @@ EOF
 	elif [ "$_qt_done" != "$_qt_seen" ]; then
 		_qt_why="the guest ran $_qt_done tests but $_qt_seen reached the console intact"
 	elif [ "$_qt_rc" = 124 ] || [ "$_qt_rc" = 137 ]; then
-		_qt_why="the guest printed HUTCH-DONE but did not power off before the timeout"
+		# Every test reported: the verdict stands. QEMU's raspi0 now and
+		# then never ends the machine after poweroff -f (seen with
+		# Debian's rpi kernel, booted with cgroup_disable=memory): only
+		# the timeout's seconds are lost, which the report shows.
+		diag "$_qt_prefix: the guest printed HUTCH-DONE but did not power off: QEMU was stopped at the timeout"
 	fi
 	# QEMU says nothing when all is well: whatever it said is worth reading.
 	if [ -s "$_qt_log.qemu" ]; then

@@ -168,6 +168,7 @@ if [ -n "$blk" ] && grep -qw io $CG/cgroup.controllers; then
 		cat /cg/hutch/ioknob/io.max
 	t_is "$rc" 0 "--io-max /dev/$blk: the service runs" || t_diag "$err"
 	t_is "$out" "$dev rbps=1048576 wbps=max riops=max wiops=50" "io.max holds rbps and wiops for $dev"
+	# the limit's effect on a read: tests/qemu/guest/iothrottle.sh (armv6)
 	# io.weight needs io.cost (or BFQ's file): set, or refused naming it
 	run -n ioweight --io-weight 300 --ro-bind /sys/fs/cgroup:/cg -- \
 		sh -c 'cat /cg/hutch/ioweight/io.weight 2>/dev/null || cat /cg/hutch/ioweight/io.bfq.weight'
@@ -178,7 +179,8 @@ if [ -n "$blk" ] && grep -qw io $CG/cgroup.controllers; then
 	fi
 else
 	# Debian's kernels build the disk drivers as modules, which this
-	# initramfs does not carry: usually no disk at all.
+	# initramfs does not carry: no disk but the raspi0's SD card
+	# (tests/qemu/lib.sh, qemu_sd_card).
 	t_diag "--io-max not tried: block devices '$(ls /sys/block 2>/dev/null | tr '\n' ' ')', controllers '$(cat $CG/cgroup.controllers)'"
 fi
 
