@@ -78,7 +78,7 @@ endif
 include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
-FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY
+FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS
 FEATURE_SRCS.SECCOMP := src/seccomp.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
@@ -90,10 +90,12 @@ FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
+FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 FEATURE_UNITS.READY := tests/unit/ready.c
+FEATURE_UNITS.LIVENESS := tests/unit/liveness.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
