@@ -140,10 +140,15 @@ BIN := $(BUILD)/hutch
 # All of this session's merges together (readiness, --rebuild, the
 # cgroup knobs and PSI, --boot-limit): x86_64 full 125,088, router
 # 103,888, tiny 64,712; aarch64 full 136,608, router 113,576, tiny 71,280.
-SIZE_BUDGET.full.x86_64 := 126976
+# Liveness (issue 15.2, HUTCH_LIVENESS, full only: --watchdog's keys on
+# the notify socket, --health's check, the deadlines, status's line):
+# x86_64 full 125,088 -> 129,856 (+4,768), aarch64 136,608 -> 141,336
+# (+4,728): full's ceilings rise by 4.5 KiB. Router (+528) and tiny
+# (+272) pay the option rows they refuse and the notify socket's poll.
+SIZE_BUDGET.full.x86_64 := 131584
 SIZE_BUDGET.router.x86_64 := 105472
 SIZE_BUDGET.tiny.x86_64 := 66560
-SIZE_BUDGET.full.aarch64 := 138240
+SIZE_BUDGET.full.aarch64 := 142848
 SIZE_BUDGET.router.aarch64 := 115200
 SIZE_BUDGET.tiny.aarch64 := 72704
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
