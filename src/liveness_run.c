@@ -32,8 +32,6 @@
  * check can say why. */
 static pid_t check_spawn(const struct config *cfg, char **envp)
 {
-	static char sh[] = "sh", dash_c[] = "-c";
-	char *argv[] = { sh, dash_c, cfg->health, NULL };
 	const char *what = "cannot open /dev/null";
 	pid_t pid = fork_process();
 	int null, err;
@@ -55,6 +53,9 @@ static pid_t check_spawn(const struct config *cfg, char **envp)
 	if (!err)
 		err = spawn_harden(cfg, &what);
 	if (!err) {
+		static char sh[] = "sh", dash_c[] = "-c";
+		char *argv[] = { sh, dash_c, cfg->health, NULL };
+
 		execve("/bin/sh", argv, envp);
 		err = -errno;
 		what = "cannot run /bin/sh in the sandbox";
