@@ -43,7 +43,12 @@ run() {
 	timeout 120 "$HUTCH" --root "$ROOTFS" --name "$name" --ro-bind "$tmp/bin:/mnt" \
 		--bind "$tmp/w:/w" "$@" >"$tmp/$name.out" 2>&1 </dev/null &
 	bg+=($!)
-	wait_for 10 sh -c "\"$HUTCH\" status $name 2>/dev/null | grep -q '^state: running'"
+	# Not hutch status before the launcher wrote its file: status takes
+	# a directory without one for stale and removes it (control.c's
+	# find(), a race of its own, reported), and the start then fails.
+	wait_for 10 test -s "/run/hutch/$name/launcher"
+	wait_for 10 sh -c "\"$HUTCH\" status $name 2>/dev/null | grep -q '^state: running'" ||
+		diag "$name did not start: $(cat "$tmp/$name.out")"
 }
 cd /tmp || bail_out "cd /tmp"
 
@@ -206,18 +211,34 @@ grep -q '^Seccomp:[[:space:]]*2' "$tmp/w/check.txt"
 ok "the check runs under the seccomp filter (Seccomp: 2)" test $? -eq 0
 timeout 20 "$HUTCH" stop wd-hin >/dev/null 2>&1
 
-# --- no timer while not running ----------------------------------------------------------------------
-# A service in its backoff has no watchdog: a long --restart-delay after a
-# watchdog kill, and PID 1 sleeps (no wakeup) until the restart.
-run wd-idle --watchdog 300ms --restart-delay 30s --restart-reset 1h -- /bin/sh -c 'exec sleep 1000'
-# The first restart is at once, the second waits --restart-delay.
-ok "killed by the watchdog twice, then in its backoff" wait_for 20 sh -c "\"$HUTCH\" status wd-idle | grep -q '^state: backoff'"
+# --- no timer while not running ------------------------------------------------------------------
+# PID 1's context switches over 2 s, from the host's /proc.
+switches() { awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }' "/proc/$1/status"; }
+# A service in its backoff has no watchdog or check armed: it exits after
+# 0.3 s, its health check is due 1.5 s after each start; the first
+# restart is at once, the second waits --restart-delay 30s, and PID 1
+# must sleep through the check that would have been due.
+run wd-idle --watchdog 1500ms --health true --health-interval 1500ms --restart-delay 30s \
+	--restart-reset 1h -- /bin/sh -c 'sleep 0.3; exit 1'
+ok "the service exits twice, then waits in its backoff" \
+	wait_for 20 sh -c "\"$HUTCH\" status wd-idle | grep -q '^state: backoff'"
 pid1=$(field wd-idle pid1)
-switches() { awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }' "/proc/$pid1/status"; }
-before=$(switches)
+before=$(switches "$pid1")
 sleep 2
-is "$(switches)" "$before" "PID 1 made no wakeup in 2 s of backoff (no watchdog timer armed)"
+is "$(switches "$pid1")" "$before" "PID 1 made no wakeup in 2 s of backoff (no watchdog or check armed)"
 timeout 20 "$HUTCH" stop wd-idle >/dev/null 2>&1
+
+# Nor while it stops: a service that ignores SIGTERM, --stop-timeout 30s.
+run wd-stop --watchdog 1500ms --health true --health-interval 1500ms --stop-timeout 30s \
+	-- /bin/sh -c 'trap "" TERM; exec sleep 1000'
+timeout 60 "$HUTCH" stop wd-stop >/dev/null 2>&1 &
+ok "stopping" wait_for 20 sh -c "\"$HUTCH\" status wd-stop | grep -q '^state: stopping'"
+pid1=$(field wd-stop pid1)
+before=$(switches "$pid1")
+sleep 2
+is "$(switches "$pid1")" "$before" "PID 1 made no wakeup in 2 s of stopping (no watchdog or check armed)"
+timeout 20 "$HUTCH" kill wd-stop KILL >/dev/null 2>&1
+ok "then killed" wait_for 20 test ! -e /run/hutch/wd-stop
 
 # --- nothing left ----------------------------------------------------------------------------------
 stop_all
