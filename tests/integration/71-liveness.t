@@ -15,7 +15,7 @@
 # seccomp). Bad values: one line, exit 125. Everything is checked from
 # outside (/proc, hutch status). Sandbox names start with wd-.
 . "$(dirname "$0")/../lib/tap.sh"
-require_feature liveness ready daemon control
+require_feature liveness ready daemon control check
 . "$(dirname "$0")/../lib/sandbox.sh"
 require_root
 require_cmd timeout pgrep musl-gcc=musl-tools
@@ -72,6 +72,14 @@ bad "--health-interval without --health" --health-interval 1s
 is "$?" 125 "--watchdog without --root: exit 125"
 like "$(cat "$tmp/bad.out")" "--watchdog needs --root" "and says so"
 is "$(ls -d /run/hutch/wd-bad 2>/dev/null)" "" "nothing was made for them"
+# hutch check judges --health's shell in the root image.
+mkdir -p "$tmp/nosh/bin"
+cp "$ROOTFS/bin/busybox" "$tmp/nosh/bin/true"
+out=$("$HUTCH" check --root "$tmp/nosh" --health true -- /bin/true 2>&1)
+isnt "$?" 0 "hutch check: --health in a root without /bin/sh fails"
+like "$out" '--health: no /bin/sh in the sandbox' "and says why"
+out=$("$HUTCH" check --root "$ROOTFS" --health true -- /bin/true 2>&1)
+unlike "$out" '--health' "with /bin/sh there, no line about it"
 
 # --- the watchdog ----------------------------------------------------------------------------------
 
