@@ -404,7 +404,10 @@ static void became_ready(struct supervisor *sv)
 		 (unsigned long long)(monotonic_ms() - sv->started_at));
 	ready_upstream_send(&sv->ready, true);
 	settled(sv);
-	liveness_arm(&sv->live, sv->cfg, monotonic_ms());
+	/* Not for a run WATCHDOG=trigger is killing already: its SIGKILL
+	 * and its cause stay. */
+	if (!sv->live.cause)
+		liveness_arm(&sv->live, sv->cfg, monotonic_ms());
 }
 
 /* --ready-timeout passed: a --daemon caller gets a failure (and the

@@ -133,6 +133,12 @@ timeout 30 "$HUTCH" --root "$ROOTFS" --name wd-trig --ro-bind "$tmp/bin:/mnt" --
 	>"$tmp/trig.out" 2>&1 </dev/null
 is "$?" 134 "WATCHDOG=trigger with --ready notify alone: SIGABRT (128+6), --restart no ends hutch"
 like "$(cat "$tmp/trig.out")" 'the service sent WATCHDOG=trigger' "the log says why"
+# A READY=1 after the trigger does not cancel the kill under way.
+timeout 30 "$HUTCH" --root "$ROOTFS" --name wd-trig2 --ro-bind "$tmp/bin:/mnt" --ready notify \
+	--restart no --stop-timeout 1s -- /bin/sh -c \
+	'trap "" ABRT; /mnt/notify WATCHDOG=trigger; sleep 0.3; /mnt/notify READY=1; exec sleep 1000' \
+	>"$tmp/trig2.out" 2>&1 </dev/null
+is "$?" 137 "WATCHDOG=trigger, SIGABRT ignored, then READY=1: still SIGKILL after the stop timeout"
 
 # WATCHDOG_USEC= from the service shortens this run's timeout.
 run wd-usec --watchdog 1h -- /bin/sh -c \
