@@ -27,6 +27,9 @@ static void set_defaults(struct config *cfg)
 	cfg->umask = 022;
 	cfg->output_max = 1 << 20;
 	cfg->daemon_settle_ms = 1000;
+	cfg->health_interval_ms = HEALTH_INTERVAL_DEFAULT_MS;
+	cfg->health_timeout_ms = HEALTH_TIMEOUT_DEFAULT_MS;
+	cfg->health_retries = HEALTH_RETRIES_DEFAULT;
 	cfg->output_fd = -1; /* the launcher's to set, with --output */
 	cfg->verbosity = LOG_INFO;
 }
@@ -85,7 +88,7 @@ static int finish(struct parse_ctx *ctx)
 {
 	struct config *cfg = ctx->cfg;
 
-	if (check_limits(ctx) || check_ready(ctx))
+	if (check_limits(ctx) || check_ready(ctx) || check_liveness(ctx))
 		return -1;
 	if (!cfg->argv && !ctx->command_required)
 		return 0;

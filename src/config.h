@@ -11,6 +11,11 @@ enum restart_policy { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };
 
 /* --ready: how the service says it is up (ready.c) */
 enum ready_mode { READY_NONE, READY_NOTIFY, READY_FD };
+/* --health-interval, --health-timeout, --health-retries: Docker's
+ * HEALTHCHECK defaults, so a check written for one behaves the same. */
+#define HEALTH_INTERVAL_DEFAULT_MS 30000u
+#define HEALTH_TIMEOUT_DEFAULT_MS 30000u
+#define HEALTH_RETRIES_DEFAULT 3u
 
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
 
@@ -137,6 +142,11 @@ struct config {
 	int ready_mode;		   /* enum ready_mode */
 	int ready_fd;		   /* --ready fd:N: the service's descriptor N */
 	uint64_t ready_timeout_ms; /* --ready-timeout; 0: wait as long as it runs */
+	/* liveness (liveness.h) */
+	uint64_t watchdog_ms;	   /* --watchdog; 0: none */
+	char *health;		   /* --health CMD, run by /bin/sh -c; NULL: none */
+	uint64_t health_interval_ms, health_timeout_ms;
+	uint64_t health_retries;   /* failures in a row that restart the service */
 	int log_target;		   /* enum log_target */
 
 	bool net_none;

@@ -405,6 +405,20 @@ static void readiness(const struct target *t)
 	say(text);
 }
 
+/* --health: "health: healthy (failures in a row: 0, last check: exit
+ * 0)" (liveness.c writes the lines), when the sandbox runs with it. */
+static void health(const struct target *t)
+{
+	char text[120], v[3][16];
+
+	if (!*value_of(t->status, "health", v[0], sizeof v[0]))
+		return;
+	fmt(text, sizeof text, "health: %s (failures in a row: %s, last check: %s)\n",
+	    v[0], value_of(t->status, "health_failures", v[1], sizeof v[1]),
+	    value_of(t->status, "health_last", v[2], sizeof v[2]));
+	say(text);
+}
+
 /* The host's view beside the sandbox's: PID 1 and the service by their
  * host pids (the service found as signal_service finds it), the restarts,
  * and what the sandbox's own groups count now. */
@@ -433,6 +447,7 @@ static int status(struct target *t)
 	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
 	say(text);
 	readiness(t);
+	health(t);
 	/* --boot-limit's record, when the launcher keeps one */
 	if (t->persist || t->launcher_persist[0]) {
 		bootlimit_describe(t->persist ? t->persist : t->launcher_persist,

@@ -268,7 +268,7 @@ enum setter_index {
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
 	S_OUTPUT_RATE, S_GROUP_ADD, S_READY, S_CPUSET, S_IO_MAX,
-	S_PRESSURE,
+	S_PRESSURE, S_HEALTH,
 };
 
 static const option_setter setters[] = {
@@ -287,6 +287,7 @@ static const option_setter setters[] = {
 	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
 	[S_READY] = set_ready,
 	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max, [S_PRESSURE] = set_pressure,
+	[S_HEALTH] = set_health,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -401,6 +402,16 @@ const struct option_def option_table[] = {
 	    S_READY, 0, 0, OPT_BOTH),
 	FOPT(F_READY, "ready-timeout", "TIME", "a start not ready by then failed: --daemon fails, else the service is killed (default: none)",
 	    S_DURATION, FIELD(ready_timeout_ms), 0, OPT_BOTH),
+	FOPT(F_LIVENESS, "watchdog", "TIME", "the service must send WATCHDOG=1 on $NOTIFY_SOCKET this often, else SIGABRT and a restart (default: none)",
+	    S_DURATION, FIELD(watchdog_ms), 0, OPT_BOTH),
+	FOPT(F_LIVENESS, "health", "CMD", "run /bin/sh -c CMD in the sandbox every --health-interval; --health-retries failures in a row restart the service",
+	    S_HEALTH, 0, 0, OPT_BOTH),
+	FOPT(F_LIVENESS, "health-interval", "TIME", "time between two health checks, and before the first (default: 30s)",
+	    S_DURATION, FIELD(health_interval_ms), 0, OPT_BOTH),
+	FOPT(F_LIVENESS, "health-timeout", "TIME", "a check still running this long is killed and failed (default: 30s)",
+	    S_DURATION, FIELD(health_timeout_ms), 0, OPT_BOTH),
+	FOPT(F_LIVENESS, "health-retries", "N", "failed checks in a row that restart the service, 1..1000 (default: 3)",
+	    S_LIMIT, FIELD(health_retries), 0, OPT_BOTH),
 	FOPT(F_OUTPUT, "output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
 	    S_PATH, FIELD(output), 0, OPT_BOTH),
 	FOPT(F_OUTPUT, "output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",

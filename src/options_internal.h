@@ -155,6 +155,20 @@ static inline int check_ready(struct parse_ctx *ctx)
 }
 #endif
 
+/* --health and the checks across the liveness options
+ * (options_liveness.c). */
+#if HUTCH_LIVENESS
+int set_health(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int check_liveness(struct parse_ctx *ctx);
+#else
+NOT_BUILT_SETTER(set_health)
+static inline int check_liveness(struct parse_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+#endif
+
 /* --cpuset, --io-max and --pressure-restart (options_knobs.c). */
 #if HUTCH_LIMITS
 int set_cpuset(struct parse_ctx *ctx, const struct option_def *opt, const char *value);

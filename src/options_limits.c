@@ -37,6 +37,7 @@ int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *v
 		/* 65536 ids from the base, all below the invalid uid -1 */
 		{ FIELD(userns_base), 1, 4294901759U, "" },
 		{ FIELD(boot_limit), 1, 1000, "starts" },
+		{ FIELD(health_retries), 1, 1000, "failures" },
 	};
 	uint64_t v;
 

@@ -372,5 +372,12 @@ void preflight_image(const struct config *cfg, struct preflight *pf)
 		privs_check(cfg, rootfd, pf);
 	if (cfg->argv && cfg->argv[0])
 		command(cfg, rootfd, pf);
+	/* --health runs /bin/sh -c CMD (liveness_run.c): without it every
+	 * check fails, and the service is restarted for nothing. */
+	if (HUTCH_LIVENESS && cfg->health && !covered(cfg, cfg->n_mounts, "/bin/sh") &&
+	    executable(rootfd, "/bin/sh"))
+		preflight_fail(pf, "--health: no /bin/sh in the sandbox to run the "
+			       "check (every check would fail, exit 127): install "
+			       "one in the root image");
 	close(rootfd);
 }

@@ -54,7 +54,7 @@ int preflight_trusted_dir(const char *option, const char *path, const char **nam
 int preflight_pidfile(const char *path, const char **name, struct preflight *pf);
 
 /* check only: what PID 1 would refuse in the root image (the mount
- * points, --workdir, --user, the command), judged from the host without
+ * points, --workdir, --user, the command, --health's /bin/sh), judged from the host without
  * mounting or making anything. */
 void preflight_image(const struct config *cfg, struct preflight *pf);
 

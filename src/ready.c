@@ -38,17 +38,17 @@ int ready_socket_open(const struct config *cfg)
 	int fd, on = 1, err;
 	mode_t umask_was;
 
-	if (cfg->ready_mode != READY_NOTIFY)
+	if (!ready_socket_wanted(cfg))
 		return -1;
 	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on))
-		die("--ready notify: cannot create a socket: %s", error_text(errno));
+		die("the notify socket: cannot create it: %s", error_text(errno));
 	umask_was = umask(0111);
 	err = bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address)
 		      ? errno : 0;
 	umask(umask_was);
 	if (err)
-		die("--ready notify: cannot make %s: %s", READY_SOCKET_PATH,
+		die("the notify socket: cannot make %s: %s", READY_SOCKET_PATH,
 		    error_text(err));
 	return fd;
 }
@@ -57,7 +57,7 @@ char *ready_environment(const struct config *cfg)
 {
 	static char env[] = "NOTIFY_SOCKET=" READY_SOCKET_PATH;
 
-	return cfg->ready_mode == READY_NOTIFY ? env : NULL;
+	return ready_socket_wanted(cfg) ? env : NULL;
 }
 
 /* Everything queued is from the last run, whose processes are all gone
@@ -76,7 +76,7 @@ int ready_arm(struct ready *r)
 	int fds[2];
 
 	r->status[0] = '\0';
-	if (r->mode == READY_NOTIFY)
+	if (r->socket >= 0)
 		drain(r->socket);
 	if (r->mode != READY_FD)
 		return -1;
@@ -96,11 +96,6 @@ void ready_started(struct ready *r)
 	if (r->service_end >= 0)
 		close(r->service_end);
 	r->service_end = -1;
-}
-
-int ready_poll_fd(const struct ready *r)
-{
-	return r->mode == READY_NOTIFY ? r->socket : r->pipe;
 }
 
 /* In the child, before exec: dup2 clears close-on-exec on N only. The
@@ -163,8 +158,38 @@ static void keep_status(struct ready *r, const char *text, size_t len)
 	r->status[i] = '\0';
 }
 
-/* READY=1 and STATUS=; the rest of the protocol (WATCHDOG=1, MAINPID=,
- * ...) is not read here. */
+/* WATCHDOG_USEC='s value: decimal digits only, as systemd's
+ * safe_atou64 takes them, at most 19 (no overflow); else ignored. */
+static bool parse_usec(const char *text, size_t len, uint64_t *usec)
+{
+	uint64_t v = 0;
+
+	if (!len || len > 19)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	*usec = v;
+	return true;
+}
+
+/* The watchdog's keys (HUTCH_LIVENESS; liveness.h acts on them). */
+static unsigned watchdog_line(struct ready *r, const char *text, size_t line)
+{
+	if (line == 10 && !memcmp(text, "WATCHDOG=1", 10))
+		return READY_NEWS_WATCHDOG;
+	if (line == 16 && !memcmp(text, "WATCHDOG=trigger", 16))
+		return READY_NEWS_TRIGGER;
+	if (line > 14 && !memcmp(text, "WATCHDOG_USEC=", 14) &&
+	    parse_usec(text + 14, line - 14, &r->watchdog_usec))
+		return READY_NEWS_WATCHDOG_USEC;
+	return 0;
+}
+
+/* READY=1, STATUS= and the watchdog's keys; the rest of the protocol
+ * (MAINPID=, RELOADING=1, ...) is not read here. */
 unsigned ready_parse(struct ready *r, const char *text, size_t len)
 {
 	unsigned news = 0;
@@ -177,7 +202,8 @@ unsigned ready_parse(struct ready *r, const char *text, size_t len)
 		else if (line >= 7 && !memcmp(text, "STATUS=", 7)) {
 			keep_status(r, text + 7, line - 7);
 			news |= READY_NEWS_STATUS;
-		}
+		} else if (HUTCH_LIVENESS)
+			news |= watchdog_line(r, text, line);
 		line += line < len;
 		text += line;
 		len -= line;
@@ -247,15 +273,22 @@ static unsigned receive_socket(struct ready *r)
 		if (accepted(&msg))
 			news |= ready_parse(r, text, (size_t)n);
 		else
-			log_debug("--ready notify: a message dropped (from outside "
+			log_debug("notify socket: a message dropped (from outside "
 				  "the sandbox, or too long)");
 	}
+	/* There for --watchdog alone: READY=1 and STATUS= mean nothing
+	 * unless --ready notify asked for them. */
+	if (r->mode != READY_NOTIFY)
+		news &= ~(unsigned)(READY_NEWS_READY | READY_NEWS_STATUS);
 	return news;
 }
 
+/* The socket and fd:N's pipe may both be there (--watchdog with --ready
+ * fd:N): each is read without blocking. */
 unsigned ready_receive(struct ready *r)
 {
-	return r->mode == READY_NOTIFY ? receive_socket(r) : receive_pipe(r);
+	return (r->socket >= 0 ? receive_socket(r) : 0) |
+	       (r->pipe >= 0 ? receive_pipe(r) : 0);
 }
 
 /* One message, whole: the channel is a SOCK_SEQPACKET pair. */

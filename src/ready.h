@@ -28,14 +28,25 @@ struct ready {
 	int service_end;  /* fd:N: the write end for the start under way */
 	int upstream;	  /* the launcher's channel to systemd, or -1 */
 	char status[READY_STATUS_MAX]; /* the last STATUS= text, printable */
+	uint64_t watchdog_usec;	/* the last WATCHDOG_USEC= (liveness.h) */
 };
 
-/* What ready_receive found: bits. */
-enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2 };
+/* What ready_receive found: bits. The WATCHDOG ones only with
+ * HUTCH_LIVENESS: WATCHDOG=1, WATCHDOG=trigger, WATCHDOG_USEC=N. */
+enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2, READY_NEWS_WATCHDOG = 4,
+       READY_NEWS_TRIGGER = 8, READY_NEWS_WATCHDOG_USEC = 16 };
+
+/* The notify socket is made for --ready notify, and for --watchdog with
+ * any --ready (as systemd gives WatchdogSec= services one whatever their
+ * Type=): false without a config that asks for it. */
+static inline bool ready_socket_wanted(const struct config *cfg)
+{
+	return cfg->ready_mode == READY_NOTIFY || cfg->watchdog_ms;
+}
 
 #if HUTCH_READY
-/* PID 1, after the root switch: --ready notify's socket bound at
- * READY_SOCKET_PATH; -1 for the other modes. Dies when it cannot. */
+/* PID 1, after the root switch: the notify socket bound at
+ * READY_SOCKET_PATH (ready_socket_wanted); else -1. Dies when it cannot. */
 int ready_socket_open(const struct config *cfg);
 
 /* PID 1, before each start: what the last run sent is dropped, and for
@@ -47,15 +58,13 @@ int ready_arm(struct ready *r);
 /* After the fork: PID 1 lets go of the service's end of the pipe. */
 void ready_started(struct ready *r);
 
-/* What PID 1 polls for readiness, or -1. */
-int ready_poll_fd(const struct ready *r);
-
 /* Takes what came (a bounded number of messages: a flood must not keep
  * PID 1 from its signals); returns READY_NEWS_* bits. */
 unsigned ready_receive(struct ready *r);
 
 /* One datagram's lines (sd_notify's "KEY=VALUE\n..."): READY_NEWS_*
- * bits; STATUS='s text kept in r->status. Pure: tests/unit/ready.c. */
+ * bits; STATUS='s text kept in r->status, WATCHDOG_USEC='s number in
+ * r->watchdog_usec. Pure: tests/unit/ready.c. */
 unsigned ready_parse(struct ready *r, const char *text, size_t len);
 
 /* The service's child: fd becomes descriptor N; *report_fd moves away
@@ -93,12 +102,6 @@ static inline int ready_arm(struct ready *r)
 static inline void ready_started(struct ready *r)
 {
 	(void)r;
-}
-
-static inline int ready_poll_fd(const struct ready *r)
-{
-	(void)r;
-	return -1;
 }
 
 static inline unsigned ready_receive(struct ready *r)

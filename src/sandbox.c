@@ -93,7 +93,9 @@ char **sandbox_environment(const struct config *cfg, const char *home_dir)
 	static char home[140];
 	static char term[128];
 	const char *host_term = getenv("TERM");
-	static char *env[CONFIG_MAX_ENV + 5];
+	/* PATH, HOME, TERM, --env, NOTIFY_SOCKET, and in the service's
+	 * child WATCHDOG_USEC and WATCHDOG_PID (liveness.h), then NULL */
+	static char *env[CONFIG_MAX_ENV + 7];
 	char *notify = ready_environment(cfg);
 	size_t n = 0;
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "liveness.h"
 #include "log.h"
 #include "privs.h"
 #include "ready.h"
@@ -46,11 +47,36 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
  * handlers, but keeps what the caller left ignored (SIG_IGN survives fork
  * and exec): dispositions back to default, then an empty signal mask,
  * which fork and exec both inherit. */
+int spawn_harden(const struct config *cfg, const char **what)
+{
+	sigset_t none;
+	int err;
+
+	/* The caller's OOM score, not PID 1's -1000; written while the child
+	 * still has CAP_SYS_RESOURCE, which also raises the floor back, so
+	 * that the service cannot lower itself to -1000 again. */
+	if (cfg->oom_score_adj[0] && !cfg->userns &&
+	    (err = write_knob(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj))) {
+		*what = "cannot reset the service's oom_score_adj";
+		return err;
+	}
+	err = privs_drop(cfg, what);
+	if (err)
+		return err;
+	signals_default();
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Last, so that the filter judges the service's calls and hutch's
+	 * exec only, not the set-up above (with "default deny", a list
+	 * would otherwise have to allow hutch's own calls). */
+	*what = "cannot install the seccomp filter";
+	return seccomp_install();
+}
+
 static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				   int ready_fd, int report_fd)
 {
 	const char *what = NULL;
-	sigset_t none;
 	bool exists;
 	int err;
 
@@ -74,26 +100,10 @@ static _Noreturn void exec_service(const struct config *cfg, char **envp,
 				"cannot give the service --ready's descriptor");
 	if (chdir(cfg->workdir))
 		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
-	/* The caller's OOM score, not PID 1's -1000; written while the child
-	 * still has CAP_SYS_RESOURCE, which also raises the floor back, so
-	 * that the service cannot lower itself to -1000 again. */
-	if (cfg->oom_score_adj[0] && !cfg->userns &&
-	    (err = write_knob(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj)))
-		report_and_exit(report_fd, STEP_SETUP, -err,
-				"cannot reset the service's oom_score_adj");
-	err = privs_drop(cfg, &what);
+	liveness_environment(cfg, envp); /* --watchdog: its pid, known now */
+	err = spawn_harden(cfg, &what);
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err, what);
-	signals_default();
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Last, so that the filter judges the service's calls and hutch's
-	 * exec only, not the set-up above (with "default deny", a list
-	 * would otherwise have to allow hutch's own calls). */
-	err = seccomp_install();
-	if (err)
-		report_and_exit(report_fd, STEP_SETUP, -err,
-				"cannot install the seccomp filter");
 	errno = -exec_search(cfg->argv[0], cfg->argv, envp, &exists);
 	/* The file is there but exec says ENOENT: its ELF interpreter (a
 	 * dynamically linked binary) or its #! interpreter is missing. */

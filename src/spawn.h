@@ -20,4 +20,11 @@ struct spawn_failure {
 pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 		    struct spawn_failure *failure);
 
+/* In a child of PID 1 that runs as the service (the service itself, a
+ * --health check), after its descriptors and working directory: the
+ * caller's OOM score, --user, --rlimit, the capabilities and
+ * no_new_privs, default signal dispositions and an empty mask, and the
+ * seccomp filter last. 0, or -errno with *what naming the step. */
+int spawn_harden(const struct config *cfg, const char **what);
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* supervise.c - the PID-1 loop. Every signal is blocked; one poll() on a
- * signalfd (and --ready's socket or pipe) takes them one at a time, with
- * the next deadline (restart backoff, stop timeout, --ready-timeout) as
+ * signalfd (and the notify socket, --ready fd:N's pipe) takes them one at
+ * a time, with the next deadline (restart backoff, stop timeout,
+ * --ready-timeout, and --watchdog's and --health's while a run is up) as
  * its timeout, or none: an idle supervisor makes no wakeups.
  * What happens is an explicit state x event table, as in s6-supervise. */
 #include "supervise.h"
@@ -17,6 +18,7 @@
 #include "bootlimit.h"
 #include "cgroup.h"
 #include "control.h"
+#include "liveness.h"
 #include "log.h"
 #include "pty.h"
 #include "ready.h"
@@ -54,6 +56,7 @@ struct supervisor {
 	bool restarting;     /* hutch restart: start again once it is down */
 	struct ready ready;  /* --ready: how the service says it is up */
 	bool is_ready;	     /* this run said so */
+	struct liveness live; /* --watchdog, --health (liveness.h) */
 	char last[64];	     /* how the last run ended, for "status" */
 	unsigned published;  /* sequence number of the status file */
 	bool done;
@@ -143,6 +146,14 @@ static void start_service(struct supervisor *sv)
 		tell_launcher(sv, BOOT_STARTED);
 		sv->starts++;
 		sv->is_ready = false;
+		/* --watchdog and --health count from when the start-up is
+		 * complete, as systemd's WatchdogSec=: at the exec, or with
+		 * --ready once the service says so (--ready-timeout guards
+		 * the start). Armed, then off until then: this run's cause
+		 * and health start clean either way. */
+		liveness_arm(&sv->live, sv->cfg, sv->started_at);
+		if (readiness(sv))
+			liveness_end(&sv->live);
 		/* --ready: up once it says so; --ready-timeout is then the one
 		 * deadline of RUNNING. Else, --daemon: the caller returns once
 		 * the service has stayed up for the settle time. */
@@ -162,6 +173,7 @@ static void start_service(struct supervisor *sv)
 static void log_exit(struct supervisor *sv, uint64_t up_ms)
 {
 	unsigned long long oom = cgroup_oom_kills(sv->io.oom);
+	const char *why = liveness_cause_name(sv->live.cause);
 	int st = sv->status;
 	char name[16];
 	size_t n;
@@ -174,12 +186,15 @@ static void log_exit(struct supervisor *sv, uint64_t up_ms)
 	n = WIFSIGNALED(st) ? fmt(sv->last, sizeof sv->last, "signal %d (%s)", WTERMSIG(st),
 				  signal_name(WTERMSIG(st), name, sizeof name))
 			    : fmt(sv->last, sizeof sv->last, "code %d", status_to_code(st));
-	log_info("service %s %s after %llu ms", WIFSIGNALED(st) ? "killed by"
-			: "exited with", sv->last, (unsigned long long)up_ms);
+	log_info("service %s %s after %llu ms%s%s%s", WIFSIGNALED(st) ? "killed by"
+			: "exited with", sv->last, (unsigned long long)up_ms,
+		 *why ? " (" : "", why, *why ? ")" : "");
 	if (oom > sv->oom_kills && n < sizeof sv->last)
 		n += fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
 	if (sv->pressure_killed && n < sizeof sv->last)
-		fmt(sv->last + n, sizeof sv->last - n, ", memory pressure");
+		n += fmt(sv->last + n, sizeof sv->last - n, ", memory pressure");
+	if (*why && n < sizeof sv->last)
+		fmt(sv->last + n, sizeof sv->last - n, ", %s", why);
 	sv->oom_kills = oom;
 	sv->pressure_killed = false;
 }
@@ -210,6 +225,7 @@ static void exited_while_running(struct supervisor *sv)
 	uint64_t up_ms = monotonic_ms() - sv->started_at;
 
 	tell_launcher(sv, BOOT_EXITED);
+	liveness_end(&sv->live);
 	log_exit(sv, up_ms);
 	/* With --ready a run counts as up only once it said so: one that
 	 * never did was a failed start, and does not reset the backoff. */
@@ -250,7 +266,12 @@ static void run_over(struct supervisor *sv)
 		finish(sv, status_to_code(sv->status) ? status_to_code(sv->status) : 1);
 		return;
 	}
-	if (!restart_wanted(sv->cfg->restart, sv->status)) {
+	/* A run killed by --watchdog or --health failed, whatever signal
+	 * ended it (a health kill is the stop signal, which on-failure
+	 * would take for a clean stop): restarted unless --restart no, as
+	 * systemd's on-failure restarts on a watchdog timeout. */
+	if (!restart_wanted(sv->cfg->restart, sv->status) &&
+	    !(HUTCH_LIVENESS && sv->live.cause && sv->cfg->restart != RESTART_NO)) {
 		finish(sv, status_to_code(sv->status));
 		return;
 	}
@@ -278,6 +299,7 @@ static void stop_running(struct supervisor *sv)
 	int sig = stop_signal_of(sv);
 	char name[16];
 
+	liveness_end(&sv->live); /* no watchdog or check while it stops */
 	log_info("stopping: %s sent to the service, SIGKILL in %llu ms",
 		 signal_name(sig, name, sizeof name),
 		 (unsigned long long)sv->cfg->stop_timeout_ms);
@@ -382,6 +404,10 @@ static void became_ready(struct supervisor *sv)
 		 (unsigned long long)(monotonic_ms() - sv->started_at));
 	ready_upstream_send(&sv->ready, true);
 	settled(sv);
+	/* Not for a run WATCHDOG=trigger is killing already: its SIGKILL
+	 * and its cause stay. */
+	if (!sv->live.cause)
+		liveness_arm(&sv->live, sv->cfg, monotonic_ms());
 }
 
 /* --ready-timeout passed: a --daemon caller gets a failure (and the
@@ -435,7 +461,7 @@ static void publish(struct supervisor *sv)
 {
 	static const char *const names[] = { "running", "ending", "backoff",
 					     "stopping" };
-	char text[384], ready[READY_STATUS_MAX + 40] = "";
+	char text[512], ready[READY_STATUS_MAX + 40] = "", health[96];
 	size_t n;
 
 	if (sv->io.state < 0)
@@ -444,11 +470,12 @@ static void publish(struct supervisor *sv)
 	if (readiness(sv))
 		fmt(ready, sizeof ready, "ready=%s\nnotify_status=%s\n",
 		    sv->is_ready ? "ready" : "starting", sv->ready.status);
+	liveness_describe(&sv->live, sv->cfg, health, sizeof health);
 	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%d\nsince_ms=%llu\n"
-		"starts=%u\nlast=%s\n%send=%u\n", sv->published,
+		"starts=%u\nlast=%s\n%s%send=%u\n", sv->published,
 		sv->done ? "done" : names[sv->state], (int)sv->service,
 		(unsigned long long)sv->started_at, sv->starts, sv->last, ready,
-		sv->published);
+		health, sv->published);
 	if (pwrite(sv->io.state, text, n, 0) == (ssize_t)n)
 		(void)!ftruncate(sv->io.state, (off_t)n);
 }
@@ -471,8 +498,12 @@ static void reap(struct supervisor *sv)
 			dispatch(sv, EV_EMPTY);
 			return;
 		}
-		if (pid != sv->service)
+		if (pid != sv->service) { /* an orphan, or --health's check */
+			if (liveness_reaped(&sv->live, sv->cfg, pid, status,
+					    sv->service, monotonic_ms()))
+				publish(sv);
 			continue;
+		}
 		if (WIFSTOPPED(status)) { /* Ctrl-Z on the pty, say */
 			pty_service_stopped(WSTOPSIG(status));
 			continue;
@@ -521,11 +552,12 @@ static void on_signal(struct supervisor *sv, const struct signalfd_siginfo *si)
 /* How long poll may sleep (ms); -1: until a signal or a message comes. */
 static int timeout(const struct supervisor *sv, uint64_t now)
 {
-	uint64_t left;
+	uint64_t left, live = liveness_next(&sv->live);
+	uint64_t at = !sv->deadline || (live && live < sv->deadline) ? live : sv->deadline;
 
-	if (!sv->deadline)
+	if (!at)
 		return -1;
-	left = sv->deadline > now ? sv->deadline - now : 0;
+	left = at > now ? at - now : 0;
 	return left > 86400000 ? 86400000 : (int)left;
 }
 
@@ -541,6 +573,23 @@ static void on_ready_news(struct supervisor *sv)
 	}
 	if (news & READY_NEWS_READY)
 		dispatch(sv, EV_READY);
+	/* The watchdog's keys count from a run that is up, not from one
+	 * that ends or stops (its deadlines are off then anyway). */
+	if (news & (READY_NEWS_WATCHDOG | READY_NEWS_TRIGGER | READY_NEWS_WATCHDOG_USEC) &&
+	    sv->state == RUNNING && sv->service)
+		liveness_news(&sv->live, sv->cfg, news, sv->ready.watchdog_usec,
+			      sv->service, monotonic_ms());
+}
+
+/* --watchdog's or --health's deadline passed. Armed only while a run is
+ * up; anything else left armed is cleared, never spun on. */
+static void liveness_due_now(struct supervisor *sv, uint64_t now)
+{
+	if (sv->state == RUNNING && sv->service)
+		liveness_tick(&sv->live, sv->cfg, sv->envp, sv->service, now);
+	else
+		liveness_end(&sv->live);
+	publish(sv);
 }
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io)
@@ -556,7 +605,8 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
 		.ready = { cfg->ready_mode, io->ready_socket, -1, -1, io->upstream, "" },
 	};
-	struct pollfd fds[2] = { { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct pollfd fds[3] = { { -1, POLLIN, 0 }, { io->ready_socket, POLLIN, 0 },
+				 { -1, POLLIN, 0 } };
 	sigset_t set;
 
 	supervised_signals(&set);
@@ -569,19 +619,25 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		uint64_t now = monotonic_ms();
 		struct signalfd_siginfo si;
 
+		uint64_t live = liveness_next(&sv.live);
+
 		if (sv.deadline && now >= sv.deadline) {
 			sv.deadline = 0;
 			dispatch(&sv, EV_DEADLINE);
 			continue;
 		}
-		fds[1].fd = ready_poll_fd(&sv.ready);
-		if (poll(fds, 2, timeout(&sv, now)) <= 0)
+		if (live && now >= live) {
+			liveness_due_now(&sv, now);
+			continue;
+		}
+		fds[2].fd = sv.ready.pipe; /* --ready fd:N: this run's */
+		if (poll(fds, 3, timeout(&sv, now)) <= 0)
 			continue;
 		/* Signals first: a service flooding --ready's socket must not
 		 * keep PID 1 from a stop or from reaping. */
 		if (read(fds[0].fd, &si, sizeof si) == sizeof si)
 			on_signal(&sv, &si);
-		else if (fds[1].revents && !sv.done)
+		else if ((fds[1].revents || fds[2].revents) && !sv.done)
 			on_ready_news(&sv);
 	}
 	kill(-1, SIGKILL);
