@@ -28,6 +28,7 @@ static void set_defaults(struct config *cfg)
 	cfg->output_max = 1 << 20;
 	cfg->daemon_settle_ms = 1000;
 	cfg->output_fd = -1; /* the launcher's to set, with --output */
+	cfg->image_fd = cfg->overlay_fd = -1; /* and these, with --root IMAGE, --overlay DIR */
 	cfg->verbosity = LOG_INFO;
 }
 
@@ -85,7 +86,7 @@ static int finish(struct parse_ctx *ctx)
 {
 	struct config *cfg = ctx->cfg;
 
-	if (check_limits(ctx) || check_ready(ctx))
+	if (check_limits(ctx) || check_ready(ctx) || check_overlay(ctx))
 		return -1;
 	if (!cfg->argv && !ctx->command_required)
 		return 0;
