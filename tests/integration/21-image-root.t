@@ -22,7 +22,7 @@ tmp=$(mktemp -d /tmp/hutch-21.XXXXXX) || bail_out "mktemp -d failed"
 tmp=$(realpath "$tmp")
 chmod 755 "$tmp"
 S=$tmp/state
-names="img-t1 img-t2 img-t3 img-t4 img-t5"
+names="img-t1 img-t2 img-t3 img-t4 img-t5 img-c1 img-c2 img-c3 img-c4 img-c5 img-c6"
 cleanup() {
 	local n p
 	for n in $names; do
@@ -81,6 +81,18 @@ for t in sqfs:squashfs erofs:erofs ext4:ext4; do
 	is "$(loops)" "" "no loop device left after the ${t#*:} sandbox ended"
 done
 is "$(cgroups_of img-t1)" "" "and no cgroup"
+
+# --- six at once: each takes a free loop device (EBUSY when another was first) ---
+for i in 1 2 3 4 5 6; do
+	h --name "img-c$i" --restart no --root "$tmp/a.sqfs" -- /bin/cat /marker \
+		>"$tmp/c$i.out" 2>"$tmp/c$i.err" &
+done
+wait
+for i in 1 2 3 4 5 6; do
+	[ "$(cat "$tmp/c$i.out")" = A ] || diag "img-c$i: $(cat "$tmp/c$i.out" "$tmp/c$i.err")"
+done
+is "$(cat "$tmp"/c[1-6].out | tr -d '\n')" AAAAAA "six sandboxes started at once on one image all run"
+ok "and no loop device is left" wait_for 5 no_loops
 
 # --- while it runs: a loop device, and nothing on the host's mount table ----------
 h --daemon --state-dir "$S" --name img-t2 --root "$tmp/a.sqfs" -- /bin/sleep 1000 </dev/null
