@@ -429,14 +429,16 @@ fuzz:
 # armhf on virt/Cortex-A15, the armv6 (rpi0) build on QEMU's raspi0 and
 # mipsel on the Malta with a 24Kc. Each is cgroup v2 for real, the root on
 # the initramfs (MS_MOVE + chroot), cgroup_disable=memory and the seccomp
-# filter. The first run downloads the kernels into build/qemu/kernels.
+# filter; on amd64, image roots and overlays (70-amd64-image.t, with the
+# kernel package's loop, squashfs, erofs and overlay modules). The first
+# run downloads the kernels into build/qemu/kernels.
 # The hutch binaries and BusyBox roots of the other ARCHs are built here
 # (toolchains installed as root, as check-cross does). A runtime report
 # (build, kernels, initramfs, each boot) ends the output. On an x86_64
 # build machine only: there every guest but amd64 runs under TCG.
 QEMU_ARCHS := i386 aarch64 armhf armv6 mipsel
 QEMU_PKGS := qemu-system-x86 qemu-system-arm qemu-system-mips qemu-user-static cpio gzip \
-	binutils busybox-static perl
+	binutils busybox-static perl squashfs-tools erofs-utils
 QEMU_REPORT := build/qemu/report.txt
 
 check-qemu: $(BIN) rootfs
