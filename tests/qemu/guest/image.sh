@@ -13,9 +13,34 @@
 H=/bin/hutch
 W=/tmp/hutch-img
 mkdir -p "$W"
+load() {
+	insmod "/modules/$1.ko" 2>"$W/insmod" || t_diag "insmod $1: $(cat "$W/insmod")"
+}
+# refused NAME CONFIG ARGS...: hutch ARGS exits 125 with one line naming CONFIG
+refused() {
+	r_what=$1 r_config=$2
+	shift 2
+	out=$("$H" --name img-no --restart no "$@" -- /bin/true </dev/null 2>&1)
+	t_is "$?" 125 "without $r_what: exit 125"
+	t_like "$out" "$r_config" "without $r_what: the line names $r_config"
+	t_is "$(printf '%s\n' "$out" | wc -l)" 1 "without $r_what: one line"
+}
+
+# --- a kernel without them: refused before anything starts ----------------
+refused "the loop driver" CONFIG_BLK_DEV_LOOP --root /images/a.sqfs
+out=$("$H" check --root /images/a.sqfs 2>&1)
+t_is "$?" 1 "hutch check without the loop driver: 1"
+t_like "$out" '^info +loop \(--root IMAGE\): kernel option CONFIG_BLK_DEV_LOOP' \
+	"hutch check: the loop driver's line names its option"
+t_like "$out" '^missing +--root IMAGE needs the loop driver' "and the start's refusal"
+load loop
+refused squashfs CONFIG_SQUASHFS --root /images/a.sqfs
+refused erofs CONFIG_EROFS_FS --root /images/a.erofs
+load squashfs
+refused overlayfs CONFIG_OVERLAY_FS --root /images/a.sqfs --overlay tmpfs
 # (erofs needs libcrc32c, which needs the crc32c algorithm, a module too)
-for m in loop squashfs crc32c_generic libcrc32c erofs overlay; do
-	insmod "/modules/$m.ko" 2>"$W/insmod" || t_diag "insmod $m: $(cat "$W/insmod")"
+for m in crc32c_generic libcrc32c erofs overlay; do
+	load "$m"
 done
 
 loops() { grep -l /images/ /sys/block/loop*/loop/backing_file 2>/dev/null; }
