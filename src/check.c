@@ -301,7 +301,7 @@ static void images(struct report *r)
 
 		fmt(what, sizeof what, "%s (--%s)", image_part_name(p),
 		    p == IMAGE_PART_OVERLAY ? "overlay" : "root IMAGE");
-		fmt(why, sizeof why, "kernel option %s", image_part_config(p));
+		fmt(why, sizeof why, "kernel option CONFIG_%s", image_part_config(p));
 		line(r, has ? OK : INFO, what, has ? NULL : why, false);
 	}
 }

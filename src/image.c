@@ -36,10 +36,7 @@ int set_overlay(struct parse_ctx *ctx, const struct option_def *opt,
 					  "512k, 16M, 1G)", value + 6);
 		return 0;
 	}
-	if (strchr(value, ',') || strchr(value, ':'))
-		return parse_fail(ctx, opt, "'%s': the overlay's options cannot "
-				  "name a path with ',' or ':'; give tmpfs[:SIZE] or a "
-				  "directory", value);
+	/* any name: the overlay's options get /proc/self/fd/N, not DIR */
 	cfg->overlay_dir = value;
 	return 0;
 }
@@ -52,32 +49,38 @@ int check_overlay(struct parse_ctx *ctx)
 		return 0;
 	if (!cfg->root)
 		return parse_fail(ctx, NULL, "--overlay needs --root: it is a layer "
-				  "over the sandbox's own root, not over the host's");
+				  "over the sandbox's own root");
 	if (cfg->userns)
-		return parse_fail(ctx, NULL, "--overlay and --userns: an overlay "
-				  "made in a user namespace keeps its whiteouts in "
-				  "user.* xattrs, which hutch does not do; leave one out");
+		return parse_fail(ctx, NULL, "--overlay and --userns: hutch makes "
+				  "overlays in the host's user namespace only");
 	if (cfg->read_only)
 		return parse_fail(ctx, NULL, "--overlay and --read-only: the "
-				  "overlay is there to be written; leave one out");
+				  "overlay is there to be written");
 	return 0;
 }
 
-/* Per part (image.h): its name and its kernel option. */
-static const char parts[][2][20] = {
-	{ "loop", "CONFIG_BLK_DEV_LOOP" }, { "squashfs", "CONFIG_SQUASHFS" },
-	{ "erofs", "CONFIG_EROFS_FS" }, { "ext4", "CONFIG_EXT4_FS" },
-	{ "overlay", "CONFIG_OVERLAY_FS" },
-};
+/* Per part (image.h): its name and its kernel option, NUL-separated. */
+static const char parts[] = "loop\0BLK_DEV_LOOP\0squashfs\0SQUASHFS\0erofs\0"
+			    "EROFS_FS\0ext4\0EXT4_FS\0overlay\0OVERLAY_FS";
+
+static const char *nth(unsigned i)
+{
+	const char *p = parts;
+
+	while (i--)
+		p += strlen(p) + 1;
+	return p;
+}
 
 const char *image_part_name(int part)
 {
-	return parts[part][0];
+	return nth(2 * (unsigned)part);
 }
 
+/* "CONFIG_" is in the callers' formats */
 const char *image_part_config(int part)
 {
-	return parts[part][1];
+	return nth(2 * (unsigned)part + 1);
 }
 
 /* A file system in /proc/filesystems ("nodev\tproc", "\text4"). */
@@ -105,10 +108,10 @@ static bool kernel_has(int part, const char *option, struct preflight *pf)
 		return true;
 	if (part == IMAGE_PART_LOOP)
 		return preflight_fail(pf, "%s needs the loop driver: no /dev/loop-control "
-				      "(kernel option %s, or modprobe loop)", option,
+				      "(kernel option CONFIG_%s, or modprobe loop)", option,
 				      image_part_config(part));
 	return preflight_fail(pf, "%s needs the %s file system: not in "
-			      "/proc/filesystems (kernel option %s, or modprobe %s)",
+			      "/proc/filesystems (kernel option CONFIG_%s, or modprobe %s)",
 			      option, image_part_name(part), image_part_config(part),
 			      image_part_name(part));
 }
@@ -198,9 +201,8 @@ void image_preflight(struct config *cfg, struct preflight *pf)
 
 	if (cfg->userns)
 		return (void)preflight_fail(pf, "--root %s is an image: not with "
-					    "--userns (the kernel mounts a disk's file "
-					    "system for root of the host's user "
-					    "namespace only)", cfg->root);
+					    "--userns (a disk's file system mounts in "
+					    "the host's user namespace only)", cfg->root);
 	fd = image_open(cfg->root, pf);
 	if (fd < 0)
 		return;

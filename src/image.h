@@ -39,7 +39,7 @@ void overlay_preflight(struct config *cfg, struct preflight *pf);
 
 /* Whether the kernel has part (the loop driver: /dev/loop-control; a
  * file system: in /proc/filesystems); its name ("squashfs") and kernel
- * option ("CONFIG_SQUASHFS"), for hutch check and the refusals. */
+ * option without "CONFIG_" ("SQUASHFS"), for hutch check and the refusals. */
 bool image_kernel_has(int part);
 const char *image_part_name(int part);
 const char *image_part_config(int part);

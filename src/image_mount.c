@@ -90,7 +90,7 @@ static int loop_attach(const struct config *cfg, char *dev, size_t size)
 			die("--root %s: cannot attach it to %s: %s", cfg->root, dev,
 			    error_text(err));
 	}
-	die("--root %s: other processes took every free loop device first", cfg->root);
+	die("--root %s: no free loop device (others took them first)", cfg->root);
 }
 
 /* A directory of the stage, made and opened as t (mounts.h). */
@@ -142,7 +142,7 @@ static int image_mount(const struct config *cfg, int stage, const char *name)
 	if (mount(dev, fd_path(t.fd), type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL)) {
 		if (errno == ENODEV)
 			die("--root %s: this kernel has no %s file system (kernel "
-			    "option %s)", cfg->root, type,
+			    "option CONFIG_%s)", cfg->root, type,
 			    image_part_config(cfg->image_type));
 		die("--root %s: the kernel refused the %s image on %s: %s (cut short "
 		    "or corrupt? dmesg says why)", cfg->root, type, dev,
@@ -231,9 +231,7 @@ static int overlay_mount(const struct config *cfg, int stage, int lower)
 			    "CONFIG_OVERLAY_FS)");
 		die("--overlay %s: the kernel refused the overlay: %s%s", cfg->overlay_dir ?
 		    cfg->overlay_dir : "tmpfs", error_text(err), err == ELOOP ?
-		    " (its layers overlap: one inside another)" :
-		    " (its upper layer's file system must have xattrs and d_type; "
-		    "a root on an overlay of an overlay is too deep; dmesg says why)");
+		    " (its layers overlap)" : " (dmesg says why)");
 	}
 	root = mounted_root(&t, OVERLAYFS_MAGIC, NULL);
 	target_close(&t);
