@@ -15,7 +15,7 @@
 require_feature image daemon control
 require_root
 require_cmd timeout mksquashfs=squashfs-tools mkfs.erofs=erofs-utils mke2fs=e2fsprogs \
-	losetup=util-linux unshare mount umount
+	losetup=util-linux unshare mount umount strace
 [ -n "${HUTCH:-}" ] && [ -x "$HUTCH" ] || bail_out "HUTCH must name the hutch binary"
 [ -n "${ROOTFS:-}" ] && [ -x "$ROOTFS/bin/busybox" ] || bail_out "ROOTFS must name the test rootfs"
 tmp=$(mktemp -d /tmp/hutch-21.XXXXXX) || bail_out "mktemp -d failed"
@@ -93,6 +93,29 @@ for i in 1 2 3 4 5 6; do
 done
 is "$(cat "$tmp"/c[1-6].out | tr -d '\n')" AAAAAA "six sandboxes started at once on one image all run"
 ok "and no loop device is left" wait_for 5 no_loops
+
+# --- the kernel's answers hutch must handle, injected by strace into PID 1's
+# second ioctl (after LOOP_CTL_GET_FREE): ENOTTY and EINVAL, a kernel
+# before 5.8 without LOOP_CONFIGURE (LOOP_SET_FD + LOOP_SET_STATUS64, and
+# autoclear still detaches the device); EBUSY, another process was first
+# (LOOP_CTL_GET_FREE asked again).
+for e in ENOTTY EINVAL EBUSY; do
+	out=$(timeout 30 strace -f -qq -e trace=ioctl -e inject=ioctl:error=$e:when=2 \
+		-o "$tmp/strace.$e" "$HUTCH" --name img-t1 --restart no --root "$tmp/a.sqfs" \
+		-- /bin/cat /marker </dev/null 2>"$tmp/err")
+	is "$out" A "LOOP_CONFIGURE failing with $e: the service runs from the image"
+	calls=$(grep -o 'LOOP_[A-Z_0-9]*' "$tmp/strace.$e" | tr '\n' ' ')
+	if [ "$e" = EBUSY ]; then
+		like "$calls" "^LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_CTL_GET_FREE LOOP_CONFIGURE $" \
+			"$e: a free device asked for again, and configured"
+	else
+		like "$calls" "^LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD LOOP_SET_STATUS64 $" \
+			"$e: the pre-5.8 ioctls"
+		like "$(grep LOOP_SET_STATUS64 "$tmp/strace.$e")" "LO_FLAGS_AUTOCLEAR" \
+			"$e: the status sets autoclear"
+	fi
+	ok "$e: no loop device left" wait_for 5 no_loops
+done
 
 # --- while it runs: a loop device, and nothing on the host's mount table ----------
 h --daemon --state-dir "$S" --name img-t2 --root "$tmp/a.sqfs" -- /bin/sleep 1000 </dev/null
