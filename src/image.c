@@ -247,11 +247,18 @@ static const char *upper_refused(unsigned long type)
 	}
 }
 
+/* path at or below dir */
+static bool inside(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len]);
+}
+
 void overlay_preflight(struct config *cfg, struct preflight *pf)
 {
 	const char *dir = cfg->overlay_dir, *name, *bad;
 	struct statfs sf;
-	size_t len;
 	int parent, fd;
 
 	if (!cfg->overlay_tmpfs && !dir)
@@ -259,14 +266,14 @@ void overlay_preflight(struct config *cfg, struct preflight *pf)
 	if (!kernel_has(IMAGE_PART_OVERLAY, "--overlay", pf) || !dir)
 		return;
 	dir = cfg->overlay_dir = preflight_absolute(cfg, dir);
-	len = strlen(cfg->root);
-	/* upper in lower: the kernel takes it (5.12+), but the service
-	 * would see its own upper layer in its root */
-	if (!cfg->image_type && !strncmp(dir, cfg->root, len) &&
-	    (dir[len] == '/' || !dir[len]))
-		return (void)preflight_fail(pf, "--overlay %s is inside --root %s: "
-					    "give a directory outside the root", dir,
-					    cfg->root);
+	/* Overlapping layers (overlayfs.rst): upper in lower the kernel
+	 * takes (5.12+), but the service would see its own upper layer in
+	 * its root; lower in upper it refuses (ELOOP). Both said here by
+	 * path; what a symlink hides, the kernel still refuses. */
+	if (!cfg->image_type && (inside(dir, cfg->root) || inside(cfg->root, dir)))
+		return (void)preflight_fail(pf, "--overlay %s and --root %s overlap: "
+					    "give a directory outside the root, and "
+					    "the root outside it", dir, cfg->root);
 	parent = preflight_trusted_dir("--overlay", dir, &name, pf);
 	if (parent < 0) {
 		if (parent != -EPERM)

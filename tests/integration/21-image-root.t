@@ -294,7 +294,21 @@ like "$out" "'lots' is not a size" "says why"
 mkdir "$src/ov"
 out=$(h --name img-t5 --root "$src" --overlay "$src/ov" -- /bin/true 2>&1)
 is "$?" 125 "--overlay DIR inside the root directory: 125"
-like "$out" "--overlay $src/ov is inside --root $src" "says why"
+like "$out" "--overlay $src/ov and --root $src overlap" "says why"
+mkdir -p "$tmp/ovx/upper"
+cp -a "$ROOTFS" "$tmp/ovx/upper/r"
+out=$(h --name img-t5 --root "$tmp/ovx/upper/r" --overlay "$tmp/ovx" -- /bin/true 2>&1)
+is "$?" 125 "--root inside --overlay DIR's upper layer: 125"
+like "$out" "--overlay $tmp/ovx and --root $tmp/ovx/upper/r overlap" "says why"
+ln -s ovx/upper/r "$tmp/hidden"
+out=$(h --name img-t5 --root "$tmp/hidden" --overlay "$tmp/ovx" -- /bin/true 2>&1)
+is "$?" 125 "the same through a symlink: 125 (the kernel's ELOOP)"
+like "$out" "--overlay $tmp/ovx: the kernel refused the overlay: .* \\(its layers overlap\\)" \
+	"said as the layers overlapping"
+mkdir "$tmp/ovs"
+out=$(h --name img-t5 --restart no --root "$src" --overlay "$tmp/ovs" -- /bin/sh -c 'echo s >/s' 2>&1)
+is "$?" 0 "--overlay DIR on the same file system as a directory root, apart: allowed"
+is "$(cat "$tmp/ovs/upper/s")" s "the write in DIR/upper"
 out=$(h --name img-t5 --root "$tmp/a.sqfs" --overlay "$tmp/nosuch" -- /bin/true 2>&1)
 is "$?" 125 "--overlay DIR that is not there: 125"
 # An upper layer on an overlay: the kernel refuses it ("not supported as
