@@ -78,7 +78,7 @@ endif
 include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
-FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS
+FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS IMAGE
 FEATURE_SRCS.SECCOMP := src/seccomp.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
@@ -91,6 +91,7 @@ FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_k
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
 FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
+FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -145,11 +146,23 @@ BIN := $(BUILD)/hutch
 # check's /bin/sh line): x86_64 full 125,088 -> 130,064 (+4,976), aarch64
 # 136,608 -> 141,528 (+4,920): full's ceilings rise by 4.5 KiB. Router (+544) and tiny
 # (+272) pay the option rows they refuse and the notify socket's poll.
-SIZE_BUDGET.full.x86_64 := 131584
-SIZE_BUDGET.router.x86_64 := 105472
+# Image roots and the overlay (issue 15.4, HUTCH_IMAGE, in full and
+# router: squashfs images are a router's way of shipping a service),
+# measured against that: x86_64 full 125,088 -> 132,768 (+7,680), router
+# 103,888 -> 111,480 (+7,592), tiny (without it) +272; aarch64 full
+# 136,608 -> 144,600, router 113,576 -> 121,512, tiny 71,280 -> 71,568
+# (the magic and superblock checks, the trusted open with its symlink
+# hops, the loop device with its pre-5.8 fallback, the stage, the
+# overlay's layers and lock, the refusals naming CONFIG_ options, check's
+# lines); the budgets rose by 7.5 KiB (full) and 8 KiB (router), the
+# usual margin of about 1.5 KiB kept.
+# Both together (liveness and the image roots) measured after the merge:
+# see the budgets' commit message.
+SIZE_BUDGET.full.x86_64 := 139264
+SIZE_BUDGET.router.x86_64 := 113664
 SIZE_BUDGET.tiny.x86_64 := 66560
-SIZE_BUDGET.full.aarch64 := 142848
-SIZE_BUDGET.router.aarch64 := 115200
+SIZE_BUDGET.full.aarch64 := 151552
+SIZE_BUDGET.router.aarch64 := 123392
 SIZE_BUDGET.tiny.aarch64 := 72704
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
@@ -169,12 +182,13 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.t)
 # (SECCOMP_HDR_PKGS); tini and dumb-init, the oracles of the signal tests
 # (52-signals-peers.t), of the leftovers' SIGTERM (62-restart-wait.t) and
 # of job control; strace, which holds hutch stop in its signal call
-# (70-trusted-paths.t).
+# (70-trusted-paths.t); squashfs-tools, erofs-utils and e2fsprogs, which
+# build the image roots of 21-image-root.t from the BusyBox rootfs.
 SECCOMP_HDR_PKGS := $(foreach a,amd64 arm64 armhf mips powerpc s390x riscv64 m68k sh4,linux-libc-dev-$(a)-cross)
 CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	libasan8 libubsan1 valgrind procps util-linux bsdutils groff-base binutils \
 	linux-libc-dev $(SECCOMP_HDR_PKGS) clang libclang-rt-14-dev tini dumb-init \
-	strace
+	strace squashfs-tools erofs-utils e2fsprogs
 
 # src/seccomp_table.h, generated from the kernel's UAPI headers of every
 # architecture musl supports (tools/gen/seccomp-tables.sh; the output is
@@ -425,14 +439,16 @@ fuzz:
 # armhf on virt/Cortex-A15, the armv6 (rpi0) build on QEMU's raspi0 and
 # mipsel on the Malta with a 24Kc. Each is cgroup v2 for real, the root on
 # the initramfs (MS_MOVE + chroot), cgroup_disable=memory and the seccomp
-# filter. The first run downloads the kernels into build/qemu/kernels.
+# filter; on amd64, image roots and overlays (70-amd64-image.t, with the
+# kernel package's loop, squashfs, erofs and overlay modules). The first
+# run downloads the kernels into build/qemu/kernels.
 # The hutch binaries and BusyBox roots of the other ARCHs are built here
 # (toolchains installed as root, as check-cross does). A runtime report
 # (build, kernels, initramfs, each boot) ends the output. On an x86_64
 # build machine only: there every guest but amd64 runs under TCG.
 QEMU_ARCHS := i386 aarch64 armhf armv6 mipsel
 QEMU_PKGS := qemu-system-x86 qemu-system-arm qemu-system-mips qemu-user-static cpio gzip \
-	binutils busybox-static perl
+	binutils busybox-static perl squashfs-tools erofs-utils
 QEMU_REPORT := build/qemu/report.txt
 
 check-qemu: $(BIN) rootfs

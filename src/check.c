@@ -16,6 +16,7 @@
 
 #include "bootlimit.h"
 #include "cgroup.h"
+#include "image.h"
 #include "log.h"
 #include "output.h"
 #include "preflight.h"
@@ -270,8 +271,13 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	if (stat_at(AT_FDCWD, cfg->root, &st, 0) == 0 && S_ISDIR(st.st_mode))
+	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode))
 		line(r, OK, "root directory", cfg->root, true);
+	else if (S_ISREG(st.st_mode))
+		line(r, INFO, "root image", "judged below; what is inside it is "
+		     "judged only by a start, which mounts it", false);
 	each_line("/proc/self/mountinfo", note_root, &initramfs);
 	if (initramfs || cfg->force_chroot)
 		line(r, FALLBACK, "pivot_root",
@@ -282,6 +288,22 @@ static void root(struct report *r)
 	line(r, access("/dev/null", F_OK) ? MISSING : OK, "host /dev",
 	     access("/dev/null", F_OK) ? "mount devtmpfs on /dev "
 					 "(kernel option CONFIG_DEVTMPFS)" : NULL, true);
+}
+
+/* Image roots and the overlay: the loop driver and the file systems,
+ * for information; what the configuration needs is judged with the
+ * start's refusals (image.c), a "missing" line there. */
+static void images(struct report *r)
+{
+	for (int p = IMAGE_PART_LOOP; p <= IMAGE_PART_OVERLAY; p++) {
+		char what[48], why[48];
+		bool has = image_kernel_has(p);
+
+		fmt(what, sizeof what, "%s (--%s)", image_part_name(p),
+		    p == IMAGE_PART_OVERLAY ? "overlay" : "root IMAGE");
+		fmt(why, sizeof why, "kernel option CONFIG_%s", image_part_config(p));
+		line(r, has ? OK : INFO, what, has ? NULL : why, false);
+	}
 }
 
 /* An ordinary user: only with --userns, without cgroup limits, and where
@@ -451,6 +473,8 @@ int check_run(struct config *cfg)
 	else
 		cgroups(&r);
 	root(&r);
+	if (HUTCH_IMAGE)
+		images(&r);
 	state_dir(&r);
 	boot_limit(&r);
 	refusals(&r);

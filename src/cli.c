@@ -31,6 +31,7 @@ static void set_defaults(struct config *cfg)
 	cfg->health_timeout_ms = HEALTH_TIMEOUT_DEFAULT_MS;
 	cfg->health_retries = HEALTH_RETRIES_DEFAULT;
 	cfg->output_fd = -1; /* the launcher's to set, with --output */
+	cfg->image_fd = cfg->overlay_fd = -1; /* and these, with --root IMAGE, --overlay DIR */
 	cfg->verbosity = LOG_INFO;
 }
 
@@ -88,7 +89,7 @@ static int finish(struct parse_ctx *ctx)
 {
 	struct config *cfg = ctx->cfg;
 
-	if (check_limits(ctx) || check_ready(ctx) || check_liveness(ctx))
+	if (check_limits(ctx) || check_ready(ctx) || check_liveness(ctx) || check_overlay(ctx))
 		return -1;
 	if (!cfg->argv && !ctx->command_required)
 		return 0;

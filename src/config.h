@@ -149,6 +149,11 @@ struct config {
 	uint64_t health_retries;   /* failures in a row that restart the service */
 	int log_target;		   /* enum log_target */
 
+	/* --overlay tmpfs[:SIZE]|DIR over the root (image.h) */
+	bool overlay_tmpfs;
+	uint64_t overlay_size;	   /* tmpfs:SIZE; 0: a tenth of RAM */
+	const char *overlay_dir;   /* DIR: upper and work kept there */
+
 	bool net_none;
 	bool read_only;
 	bool force_chroot;
@@ -159,6 +164,9 @@ struct config {
 	int output_fd;	     /* --output: the pipe's write end, else -1 */
 	bool rootless;	     /* not root: --userns maps the caller's ids */
 	char oom_score_adj[8]; /* the caller's, for the service; "": leave */
+	int image_fd;	     /* --root IMAGE: the file, opened by the trusted walk */
+	int image_type;	     /* enum image_type (image.h); 0: a directory root */
+	int overlay_fd;	     /* --overlay DIR: DIR, opened by the trusted walk */
 
 	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
 	size_t text_used;

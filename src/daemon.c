@@ -83,9 +83,11 @@ int daemon_detach(const struct config *cfg, int log_fd)
 	 * out=$(hutch --daemon ...), would wait for the sandbox to end):
 	 * stdin and stdout now (the service's output is --output's or
 	 * /dev/null's); stderr when hutch logs elsewhere, else once the start
-	 * is reported (daemon_settled). No other descriptor of its either. */
+	 * is reported (daemon_settled). No other descriptor of its either,
+	 * but the image and --overlay's DIR the checks opened (image.h). */
 	{
-		const int keep[] = { notify[1], log_fd, log_descriptor() };
+		const int keep[] = { notify[1], log_fd, log_descriptor(), cfg->image_fd,
+				     cfg->overlay_fd };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);

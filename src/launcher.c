@@ -21,6 +21,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "exec.h"
+#include "image.h"
 #include "log.h"
 #include "output.h"
 #include "preflight.h"
@@ -252,6 +253,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 		sandbox_run(cfg, &cg, fds);
 	}
 	close(ready[1]);
+	image_release(cfg); /* PID 1 has the image and DIR now */
 	if (cfg->output_fd >= 0)
 		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
 	if (fds->notify >= 0)
@@ -311,6 +313,7 @@ static void rebuild_request(struct launch *l, int id)
 		why[0] = '\0';
 	if (why[0]) {
 		char answer[sizeof why + 32];
+		image_release(next); /* opened by the refused start's checks */
 		log_error("rebuild refused, the sandbox runs on as it was: %s", why);
 		fmt(answer, sizeof answer, "it runs on as it was: %s", why);
 		rebuild_answer(id, answer);

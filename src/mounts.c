@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bootlimit.h"
+#include "image.h"
 #include "log.h"
 #include "statedir.h"
 #include "sys.h"
@@ -243,13 +244,15 @@ static void mask_state_dirs(const struct config *cfg)
 	}
 }
 
-static void switch_root(const struct config *cfg)
+/* staged: the root is a mount on image.h's stage, a tmpfs stacked on the
+ * old root's top, which pivot_root brings along: detached first. */
+static void switch_root(const struct config *cfg, bool staged)
 {
 	if (!cfg->force_chroot) {
 		if (syscall(SYS_pivot_root, ".", ".") == 0) {
 			/* The old root now sits on top of the new one, at "/" and
 			 * at "."; detaching it leaves only the new root. */
-			if (umount2(".", MNT_DETACH))
+			if ((staged && umount2(".", MNT_DETACH)) || umount2(".", MNT_DETACH))
 				die("cannot detach the old root: %s", error_text(errno));
 			if (chdir("/"))
 				die("cannot enter the new root: %s", error_text(errno));
@@ -274,7 +277,7 @@ static void switch_root(const struct config *cfg)
 void mounts_setup(const struct config *cfg)
 {
 	static struct view v;
-	bool own_root = cfg->root != NULL;
+	bool own_root = cfg->root != NULL, staged;
 	int rootfd, proc;
 
 	if (chdir("/"))
@@ -284,7 +287,10 @@ void mounts_setup(const struct config *cfg)
 	 * shared): without this, the mounts below would appear on the host. */
 	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
 	mask_state_dirs(cfg);
-	if (own_root) {
+	/* An image, or an overlay: the root is a mount of its own (image.h) */
+	rootfd = own_root ? image_root(cfg) : -1;
+	staged = rootfd >= 0;
+	if (own_root && rootfd < 0) {
 		/* DIR itself is the caller's path, taken as given (the
 		 * directories above it are the host's); what is inside it is
 		 * looked up through descriptors from here on. */
@@ -292,7 +298,8 @@ void mounts_setup(const struct config *cfg)
 		if (chdir(cfg->root))
 			die("cannot enter %s: %s", cfg->root, error_text(errno));
 	}
-	rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die("cannot enter %s: %s", cfg->root, error_text(errno));
 	/* A device node or setuid file shipped in the image does nothing;
@@ -313,7 +320,7 @@ void mounts_setup(const struct config *cfg)
 		user_mount(rootfd, &cfg->mounts[i], own_root, &v);
 	close(rootfd);
 	if (own_root)
-		switch_root(cfg);
+		switch_root(cfg, staged);
 	/* Without --root the view is the host's: read-only, always. */
 	v.read_only = cfg->read_only || !own_root;
 	view_read_only(&v);

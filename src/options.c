@@ -267,7 +267,7 @@ enum setter_index {
 	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
 	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
 	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
-	S_OUTPUT_RATE, S_GROUP_ADD, S_READY, S_CPUSET, S_IO_MAX,
+	S_OUTPUT_RATE, S_GROUP_ADD, S_READY, S_CPUSET, S_IO_MAX, S_OVERLAY,
 	S_PRESSURE, S_HEALTH,
 };
 
@@ -288,6 +288,7 @@ static const option_setter setters[] = {
 	[S_READY] = set_ready,
 	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max, [S_PRESSURE] = set_pressure,
 	[S_HEALTH] = set_health,
+	[S_OVERLAY] = set_overlay,
 };
 
 /* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
@@ -304,8 +305,10 @@ const struct option_def option_table[] = {
 	    S_CONFIG, 0, 'f', OPT_ARGV),
 	OPT("name", "NAME", "the sandbox's name (default: the command's base name)",
 	    S_NAME, 0, 'n', OPT_BOTH),
-	OPT("root", "DIR", "root file system of the sandbox (default: keep the host's)",
+	OPT("root", "DIR|IMAGE", "root file system of the sandbox: a directory, or a squashfs, erofs or ext4 image, mounted read-only (default: keep the host's)",
 	    S_PATH, FIELD(root), 'r', OPT_BOTH),
+	FOPT(F_IMAGE, "overlay", "tmpfs[:SIZE]|DIR", "a writable layer over the root (overlayfs): on a tmpfs, discarded at stop, or kept in DIR/upper",
+	    S_OVERLAY, 0, 0, OPT_BOTH),
 	OPT("hostname", "NAME", "hostname in the sandbox (default: the name)",
 	    S_HOSTNAME, 0, 0, OPT_BOTH),
 	OPT("workdir", "DIR", "the service's working directory (default: /)",

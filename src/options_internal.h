@@ -179,6 +179,18 @@ NOT_BUILT_SETTER(set_cpuset)
 NOT_BUILT_SETTER(set_io_max)
 NOT_BUILT_SETTER(set_pressure)
 #endif
+/* --overlay and its checks across options (image.c). */
+#if HUTCH_IMAGE
+int set_overlay(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+int check_overlay(struct parse_ctx *ctx);
+#else
+NOT_BUILT_SETTER(set_overlay)
+static inline int check_overlay(struct parse_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+#endif
 /* Checks across the limit options, once all are read. */
 int check_limits(struct parse_ctx *ctx);
 

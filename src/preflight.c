@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "image.h"
 #include "mounts.h"
 #include "output.h"
 #include "privs.h"
@@ -47,7 +48,7 @@ bool preflight_fail(struct preflight *pf, const char *f, ...)
 /* A host path made absolute: PID 1 changes directory before it mounts
  * the root, and `hutch status` run elsewhere removes a stale pid file.
  * Symlinks in it are the host's own and are followed. */
-static const char *absolute(struct config *cfg, const char *path)
+const char *preflight_absolute(struct config *cfg, const char *path)
 {
 	char cwd[PATH_MAX], *abs;
 	size_t len;
@@ -71,13 +72,16 @@ static void root_dir(struct config *cfg, struct preflight *pf)
 
 	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
 		preflight_fail(pf, "root %s: %s", cfg->root, error_text(errno));
-	else if (!S_ISDIR(st.st_mode))
+	else if (S_ISREG(st.st_mode)) {
+		cfg->root = preflight_absolute(cfg, cfg->root);
+		image_preflight(cfg, pf); /* an image (image.h) */
+	} else if (!S_ISDIR(st.st_mode))
 		preflight_fail(pf, "root %s is not a directory", cfg->root);
 	else if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 &&
 		 st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)
 		preflight_fail(pf, "root %s is the host's own root: leave --root out "
 			       "to keep it", cfg->root);
-	cfg->root = absolute(cfg, cfg->root);
+	cfg->root = preflight_absolute(cfg, cfg->root);
 }
 
 /* --device: a node, whose type and numbers the allow-list needs. stat
@@ -128,9 +132,11 @@ void preflight_host(struct config *cfg, struct preflight *pf)
 
 	if (cfg->root)
 		root_dir(cfg, pf);
-	cfg->pidfile = absolute(cfg, cfg->pidfile);
+	if (cfg->root)
+		overlay_preflight(cfg, pf);
+	cfg->pidfile = preflight_absolute(cfg, cfg->pidfile);
 	if (!output_log_target(cfg->output))
-		cfg->output = absolute(cfg, cfg->output);
+		cfg->output = preflight_absolute(cfg, cfg->output);
 	/* with ".new" or ".1" added, they still fit hutch's path buffers */
 	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
 		preflight_fail(pf, "--pidfile %s: longer than 250 characters", cfg->pidfile);

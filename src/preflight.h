@@ -31,6 +31,9 @@ struct preflight {
  * false, for `return preflight_fail(...)`. */
 bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 
+/* path made absolute (from the working directory), in cfg's text. */
+const char *preflight_absolute(struct config *cfg, const char *path);
+
 /* The host's side, before anything is made: --root, the bind sources,
  * the --device and --io-max nodes (their numbers filled in), --pidfile and --output
  * made absolute and not too long. */

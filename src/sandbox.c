@@ -128,8 +128,9 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	struct supervise_io io = { .oom = cg->events_fd, .state = fds->state,
 				   .notify = fds->notify, .ready_socket = -1,
 				   .upstream = fds->upstream, .boot = fds->boot };
+	/* (--overlay DIR's descriptor holds its lock: image_mount.c) */
 	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
-		       -1, io.upstream, io.boot };
+		       -1, io.upstream, io.boot, cfg->overlay_fd };
 	const char *home;
 	char **envp;
 
@@ -142,8 +143,13 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	tie_to_launcher(fds->ready);
 	/* First: the service and everything PID 1 forks are in the group.
 	 * With --userns, still with the host's root ids: a kernel before
-	 * 5.16 checks the writer's ids, not the opener's. */
-	cgroup_join(cg);
+	 * 5.16 checks the writer's ids, not the opener's. An image root
+	 * (never with --userns) comes from a loop device, which the group's
+	 * device list (v1 devices, v2's BPF program) denies to its members,
+	 * PID 1 too: then PID 1 joins once the root is built, having forked
+	 * nothing before. */
+	if (!cfg->image_type)
+		cgroup_join(cg);
 	/* New ids clear the death signal: armed again, and checked again. */
 	if (cfg->userns) {
 		userns_enter(fds->go, cfg->rootless);
@@ -170,6 +176,8 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	enter_namespaces(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
+	if (cfg->image_type)
+		cgroup_join(cg);
 	io.ready_socket = ready_socket_open(cfg); /* in the new root's /dev */
 	seccomp_prepare(cfg); /* once, for every start of the service */
 	if (chdir(cfg->workdir) || chdir("/"))

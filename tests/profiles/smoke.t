@@ -37,6 +37,16 @@ if ! has_feature seccomp; then
 		"a config file's seccomp line is refused, naming the profile"
 fi
 
+if ! has_feature image; then
+	err=$("$HUTCH" --root "$ROOTFS" --overlay tmpfs -- /bin/true 2>&1)
+	is "$?:$err" "125:hutch: option --overlay: this hutch is built without image (PROFILE=$profile)" \
+		"--overlay is refused, naming the profile"
+	: >"$tmp/root.img"
+	err=$("$HUTCH" --name "$name" --root "$tmp/root.img" -- /bin/true 2>&1)
+	is "$?:$err" "125:hutch[$name]: --root $tmp/root.img is a file, not a directory: image roots: this hutch is built without image (PROFILE=$profile)" \
+		"a --root that is a file is refused, naming the profile"
+fi
+
 # --- the seed's job ----------------------------------------------------------
 # Each start prints what it sees: PID 1's name, its own view of / (no
 # /work: the root switched), then fails after a moment; --restart always
