@@ -408,6 +408,9 @@ static void state_dir(struct report *r)
 			preflight_fail(&pf, "a sandbox named %s is already running (launcher "
 				       "pid %ld): give this one another --name", cfg->name,
 				       id.pid);
+		else if (state_locked(fd))
+			preflight_fail(&pf, "a sandbox named %s is starting or ending: give "
+				       "this one another --name", cfg->name);
 		close(fd);
 		r->failed |= pf.failed;
 	}

@@ -124,6 +124,14 @@ static int find(struct target *t)
 	 * (ENOSYS) leaves the pid and start time check alone. */
 	if (!launcher_alive(t->dirfd, &id) ||
 	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno == ESRCH)) {
+		if (state_locked(t->dirfd)) { /* its launcher starts or ends */
+			log_error("%s: starting or ending (no launcher pid to act on yet)",
+				  t->name);
+			if (t->pidfd >= 0)
+				close(t->pidfd);
+			close(t->dirfd);
+			return CTL_NOT_RUNNING;
+		}
 		log_error("%s: stale state (launcher %ld is gone): removed %s", t->name,
 			  id.pid, path);
 		state_remove(t->base, t->name, t->dirfd);

@@ -13,6 +13,7 @@
 #include <stdio.h> /* renameat(2)'s declaration only */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +140,37 @@ bool launcher_alive(int dirfd, struct proc_id *id)
 	default:
 		return true; /* cannot tell now: never call a sandbox stale then */
 	}
+}
+
+/* Each launcher holds an exclusive flock(2) on its state directory as
+ * long as it lives (the lock goes with the last descriptor of that open
+ * file description: the launcher's and PID 1's inherited copy). Between
+ * the directory's mkdir and the launcher file a reader finds a directory
+ * without a launcher: the lock tells it that one is starting, not that
+ * the directory is stale; and two launchers of one name cannot both go
+ * on. A control command's test (state_locked) holds a shared lock for
+ * microseconds: the launcher tries again for up to half a second. */
+static int lock_dir(int dirfd)
+{
+	struct timespec pause = { 0, 10 * 1000000L };
+
+	for (int i = 0; i < 50; i++) {
+		if (flock(dirfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return 0; /* a file system without flock: as before */
+		nanosleep(&pause, NULL);
+	}
+	return -EWOULDBLOCK;
+}
+
+bool state_locked(int dirfd)
+{
+	if (flock(dirfd, LOCK_SH | LOCK_NB) == 0) {
+		flock(dirfd, LOCK_UN);
+		return false;
+	}
+	return errno == EWOULDBLOCK;
 }
 
 void pidfile_remove(const char *path, const char *pid, size_t n)
@@ -316,6 +348,9 @@ int state_create(const struct config *cfg, const char **base)
 	if (existed && launcher_alive(dirfd, &other))
 		die("a sandbox named %s is already running (launcher pid %ld): "
 		    "give this one another --name", cfg->name, other.pid);
+	if (lock_dir(dirfd))
+		die("a sandbox named %s is starting or ending (%s is locked by its "
+		    "launcher): give this one another --name", cfg->name, path);
 	if (existed)
 		remove_files(dirfd);
 	top = state_write_launcher(dirfd, cfg);

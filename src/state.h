@@ -55,6 +55,9 @@ int state_open(const char *dir, const char *name, const char **found);
  * start time in *id either way, pid 0 if unreadable); true when /proc
  * cannot tell right now (a transient error never makes a record stale). */
 bool launcher_alive(int dirfd, struct proc_id *id);
+/* Whether a launcher holds the sandbox's state directory (starting,
+ * running or ending), though its launcher file may not be written yet. */
+bool state_locked(int dirfd);
 
 /* Removes base/NAME and what is in it, and the launcher's --pidfile
  * while it still holds that launcher's pid. */

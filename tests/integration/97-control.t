@@ -119,6 +119,30 @@ out=$(h status --state-dir "$S" two 2>&1)
 is "$?" 1 "hutch status finds it stale: 1"
 like "$out" "stale state \(launcher $l2 is gone\): removed" "says so"
 ok "and removes it" test ! -e "$S/two"
+# A directory without a launcher file, held by a launcher (its flock):
+# one that is starting (between the mkdir and the launcher file) or
+# ending. Control commands leave it alone, a second start is refused;
+# once the lock goes, it is stale like any other. util-linux's flock on
+# a descriptor of the directory holds the lock as a launcher does.
+mkdir -p "$S/five"
+(exec 9<"$S/five" && flock -x 9 && exec sleep 30) &
+holder=$!
+ok "the lock is held" wait_for 5 sh -c "! flock -n -s '$S/five' true"
+out=$(h status --state-dir "$S" five 2>&1)
+is "$?" 3 "hutch status of a starting sandbox (locked, no launcher file): 3"
+like "$out" "five: starting or ending" "says it is starting or ending"
+ok "and leaves its directory" test -d "$S/five"
+out=$(h --state-dir "$S" --name five --root "$ROOTFS" -- /bin/true 2>&1)
+is "$?" 125 "a second start of that name is refused: 125"
+like "$out" "a sandbox named five is starting or ending" "naming why"
+ok "the directory is still there" test -d "$S/five"
+out=$(h check --state-dir "$S" --name five --root "$ROOTFS" 2>&1)
+like "$out" "missing .*a sandbox named five is starting or ending" "hutch check says so too"
+kill "$holder"; wait "$holder" 2>/dev/null
+out=$(h status --state-dir "$S" five 2>&1)
+is "$?" 1 "unlocked and without a launcher file, it is stale: 1"
+ok "and removed" test ! -e "$S/five"
+
 # A stale --pidfile goes with the state, only while it holds the dead
 # launcher's pid; a relative path was made absolute at start.
 (cd "$tmp" && h --daemon --state-dir "$S" --name four --root "$ROOTFS" \
