@@ -142,35 +142,48 @@ bool launcher_alive(int dirfd, struct proc_id *id)
 	}
 }
 
-/* Each launcher holds an exclusive flock(2) on its state directory as
- * long as it lives (the lock goes with the last descriptor of that open
- * file description: the launcher's and PID 1's inherited copy). Between
- * the directory's mkdir and the launcher file a reader finds a directory
- * without a launcher: the lock tells it that one is starting, not that
- * the directory is stale; and two launchers of one name cannot both go
- * on. A control command's test (state_locked) holds a shared lock for
+/* Each launcher holds an exclusive flock(2) on its state directory's
+ * "lock" file as long as it lives (the lock goes with the last descriptor
+ * of that open file description: the launcher's and PID 1's inherited
+ * copy). A reader that finds a directory without a launcher file (the
+ * launcher has made it but not written it yet, or is gone while its PID 1
+ * ends) learns from the lock that it is not stale; and two launchers of
+ * one name cannot both go on. The file is 0600: a lock on the directory
+ * itself (0755) would let any local user hold it and stop a start. A
+ * control command's test (state_locked) holds a shared lock for
  * microseconds: the launcher tries again for up to half a second. */
-static int lock_dir(int dirfd)
+#define LOCK_FILE "lock"
+
+static int lock_state(int dirfd)
 {
 	struct timespec pause = { 0, 10 * 1000000L };
+	int fd = openat(dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
+	if (fd < 0)
+		return 0; /* not lockable here: as before the lock existed */
 	for (int i = 0; i < 50; i++) {
-		if (flock(dirfd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return 0; /* a file system without flock: as before */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0; /* kept open, and locked, for the launcher's life */
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return 0; /* no flock on this file system: as before */
+		}
 		nanosleep(&pause, NULL);
 	}
+	close(fd);
 	return -EWOULDBLOCK;
 }
 
 bool state_locked(int dirfd)
 {
-	if (flock(dirfd, LOCK_SH | LOCK_NB) == 0) {
-		flock(dirfd, LOCK_UN);
-		return false;
-	}
-	return errno == EWOULDBLOCK;
+	int fd = openat(dirfd, LOCK_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	bool held;
+
+	if (fd < 0)
+		return errno == EACCES; /* another user's: cannot tell, so held */
+	held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd); /* a shared lock, if it was had, goes with it */
+	return held;
 }
 
 void pidfile_remove(const char *path, const char *pid, size_t n)
@@ -348,9 +361,9 @@ int state_create(const struct config *cfg, const char **base)
 	if (existed && launcher_alive(dirfd, &other))
 		die("a sandbox named %s is already running (launcher pid %ld): "
 		    "give this one another --name", cfg->name, other.pid);
-	if (lock_dir(dirfd))
-		die("a sandbox named %s is starting or ending (%s is locked by its "
-		    "launcher): give this one another --name", cfg->name, path);
+	if (lock_state(dirfd))
+		die("a sandbox named %s is starting or ending (%s/" LOCK_FILE " is locked "
+		    "by its launcher): give this one another --name", cfg->name, path);
 	if (existed)
 		remove_files(dirfd);
 	top = state_write_launcher(dirfd, cfg);
@@ -415,6 +428,7 @@ void state_remove(const char *base, const char *name, int dirfd)
 	if (dirfd < 0)
 		return;
 	remove_files(dirfd);
+	unlinkat(dirfd, LOCK_FILE, 0); /* last: held to the end */
 	close(dirfd);
 	/* the name again, in the top directory checked again */
 	top = statedir_open(base, STATEDIR_OPEN, false, &bad);

@@ -97,6 +97,11 @@ out=$(h status --state-dir "$S" 2>&1)
 is "$?" 125 "hutch status without a name: 125"
 like "$out" "usage: hutch status" "with the usage"
 
+# The lock file (state.c): the launcher's, 0600, so no other user can
+# open it and hold a start back; held while the sandbox runs.
+is "$(stat -c '%a %U' "$S/one/lock" 2>&1)" "600 root" "a running sandbox's lock file is 0600, root's"
+ok "and its launcher holds it" sh -c "! flock -n -s '$S/one/lock' true"
+
 # --- stop -------------------------------------------------------------------------
 l1=$(launcher_of one)
 h stop --state-dir "$S" one
@@ -123,11 +128,11 @@ ok "and removes it" test ! -e "$S/two"
 # one that is starting (between the mkdir and the launcher file) or
 # ending. Control commands leave it alone, a second start is refused;
 # once the lock goes, it is stale like any other. util-linux's flock on
-# a descriptor of the directory holds the lock as a launcher does.
+# the directory's lock file holds the lock as a launcher does.
 mkdir -p "$S/five"
-(exec 9<"$S/five" && flock -x 9 && exec sleep 30) &
+(exec 9>"$S/five/lock" && flock -x 9 && exec sleep 30) &
 holder=$!
-ok "the lock is held" wait_for 5 sh -c "! flock -n -s '$S/five' true"
+ok "the lock is held" wait_for 5 sh -c "! flock -n -s '$S/five/lock' true"
 out=$(h status --state-dir "$S" five 2>&1)
 is "$?" 3 "hutch status of a starting sandbox (locked, no launcher file): 3"
 like "$out" "five: starting or ending" "says it is starting or ending"
