@@ -21,6 +21,7 @@
 #include "bootlimit.h"
 #include "cgroup.h"
 #include "exec.h"
+#include "json.h"
 #include "log.h"
 #include "rebuild.h"
 #include "state.h"
@@ -40,28 +41,13 @@ struct target {
 	uint64_t stop_timeout_ms;
 	int reload_signal;
 	const char *persist;	/* --persist-dir, or NULL */
-	char status[512];
+	char status[STATE_STATUS_MAX];
 	char launcher_persist[256]; /* the launcher's --boot-limit record */
 };
 
 static void say(const char *text)
 {
 	write_all(STDOUT_FILENO, text, strlen(text));
-}
-
-/* "key=value" of a state file's text, copied into buf; "" if absent. */
-static const char *value_of(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t len = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, key, len) == 0 && p[len] == '=') {
-			fmt(buf, size, "%s", p + len + 1);
-			buf[until_any(buf, "\n")] = '\0';
-			return buf;
-		}
-	buf[0] = '\0';
-	return buf;
 }
 
 /* A pidfd of the launcher, or -1: errno ESRCH when it is gone; ENOSYS
@@ -110,12 +96,12 @@ static int find(struct target *t)
 	}
 	t->launcher = id.pid;
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
-	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
+	t->stop_timeout_ms = parse_uint(state_value(launcher, "stop_timeout_ms", v,
 						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
 	/* --reload-signal, which the launcher wrote down for hutch reload */
-	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
+	t->reload_signal = parse_uint(state_value(launcher, "reload_signal", v,
 					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
-	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
+	state_value(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
 	state_read_status(t->dirfd, t->status, sizeof t->status);
 	return CTL_OK;
 }
@@ -210,7 +196,7 @@ static int signal_service(const struct target *t, int sig)
 	char nspid[24];
 	long pid1 = child_of(t->launcher, NULL), service = 0;
 
-	value_of(t->status, "pid", nspid, sizeof nspid);
+	state_value(t->status, "pid", nspid, sizeof nspid);
 	if (pid1 && nspid[0] >= '1' && nspid[0] <= '9')
 		service = child_of(pid1, nspid);
 	if (!service) {
@@ -246,11 +232,11 @@ static int stop(struct target *t)
 /* PID 1 counted a new start in "status" (t->status holds the old one). */
 static bool restarted(struct target *t)
 {
-	char text[512], before[24], now[24];
+	char text[STATE_STATUS_MAX], before[24], now[24];
 
 	return state_read_status(t->dirfd, text, sizeof text) > 0 &&
-	       strcmp(value_of(text, "starts", now, sizeof now),
-		      value_of(t->status, "starts", before, sizeof before)) != 0;
+	       strcmp(state_value(text, "starts", now, sizeof now),
+		      state_value(t->status, "starts", before, sizeof before)) != 0;
 }
 
 static int restart(struct target *t)
@@ -294,17 +280,17 @@ static bool answered(struct target *t)
 	if (launcher_gone(t))
 		return true;
 	if (state_read(t->dirfd, REBUILD_ANSWER, text, sizeof text) <= 0 ||
-	    parse_uint(value_of(text, "request", v, sizeof v), INT32_MAX, &id) ||
+	    parse_uint(state_value(text, "request", v, sizeof v), INT32_MAX, &id) ||
 	    id != (uint64_t)getpid())
 		return false; /* not yet, or another command's */
-	return value_of(text, "error", t->status, sizeof t->status)[0] ||
-	       strcmp(value_of(text, "result", v, sizeof v), "ok") == 0;
+	return state_value(text, "error", t->status, sizeof t->status)[0] ||
+	       strcmp(state_value(text, "result", v, sizeof v), "ok") == 0;
 }
 
 /* The new PID 1 wrote its first status (the launcher emptied it). */
 static bool status_again(struct target *t)
 {
-	char text[512];
+	char text[STATE_STATUS_MAX];
 
 	return state_read_status(t->dirfd, text, sizeof text) > 0;
 }
@@ -335,40 +321,77 @@ static void readiness(const struct target *t)
 {
 	char text[200], ready[16], note[100];
 
-	if (!*value_of(t->status, "ready", ready, sizeof ready))
+	if (!*state_value(t->status, "ready", ready, sizeof ready))
 		return;
-	value_of(t->status, "notify_status", note, sizeof note);
+	state_value(t->status, "notify_status", note, sizeof note);
 	fmt(text, sizeof text, "ready: %s\n%s%s%s", ready, *note ? "status text: " : "",
 	    note, *note ? "\n" : "");
 	say(text);
 }
 
 /* The host's view beside the sandbox's: PID 1 and the service by their
- * host pids (the service found as signal_service finds it), the restarts,
- * and what the sandbox's own groups count now. */
+ * host pids (the service found as signal_service finds it), how long
+ * the run is up, and what the sandbox's own groups count now. */
+struct view {
+	long pid1, service;
+	unsigned long long up_s, starts;
+	char usage[300];
+};
+
+static void view_of(const struct target *t, struct view *w)
+{
+	char v[24];
+	uint64_t since = 0, starts = 0;
+
+	w->pid1 = child_of(t->launcher, NULL);
+	w->service = 0;
+	parse_uint(state_value(t->status, "since_ms", v, sizeof v), UINT64_MAX, &since);
+	w->up_s = since ? (monotonic_ms() - since) / 1000 : 0;
+	state_value(t->status, "pid", v, sizeof v);
+	if (w->pid1 && v[0] >= '1' && v[0] <= '9')
+		w->service = child_of(w->pid1, v);
+	parse_uint(state_value(t->status, "starts", v, sizeof v), UINT64_MAX, &starts);
+	w->starts = starts;
+	w->usage[0] = '\0';
+	if (w->pid1)
+		cgroup_usage(w->pid1, t->name, w->usage, sizeof w->usage);
+}
+
+/* A number of the status file; -1 when absent or negative (none). */
+static long long number_of(const char *text, const char *key)
+{
+	char v[24];
+	uint64_t n;
+
+	if (parse_uint(state_value(text, key, v, sizeof v), INT64_MAX, &n))
+		return -1;
+	return (long long)n;
+}
+
+/* Seconds since the last exit, by the monotonic clock. */
+static long long exit_ago_s(const char *text)
+{
+	long long at = number_of(text, "exit_at_ms");
+	uint64_t now = monotonic_ms();
+
+	return at < 0 || (uint64_t)at > now ? 0 : (long long)(now - (uint64_t)at) / 1000;
+}
+
 static int status(struct target *t)
 {
-	char text[1100], usage[300], v[4][64];
-	uint64_t since = 0, starts = 0;
-	unsigned long long up;
-	long pid1 = child_of(t->launcher, NULL), service = 0;
+	char text[1400], v[5][128];
+	struct view w;
 
-	parse_uint(value_of(t->status, "since_ms", v[0], sizeof v[0]), UINT64_MAX,
-		   &since);
-	up = since ? (monotonic_ms() - since) / 1000 : 0;
-	value_of(t->status, "pid", v[1], sizeof v[1]);
-	if (pid1 && v[1][0] >= '1' && v[1][0] <= '9')
-		service = child_of(pid1, v[1]);
-	parse_uint(value_of(t->status, "starts", v[2], sizeof v[2]), UINT64_MAX, &starts);
-	usage[0] = '\0';
-	if (pid1)
-		cgroup_usage(pid1, t->name, usage, sizeof usage);
+	view_of(t, &w);
+	state_value(t->status, "exit_cause", v[3], sizeof v[3]);
+	fmt(v[2], sizeof v[2], " (cause: %s, %lld s ago)", v[3], exit_ago_s(t->status));
 	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\npid1: %ld\n"
-	    "service: %s\nservice host pid: %ld\nup: %llu s\nstarts: %s\n"
-	    "restarts: %llu\nlast: %s\n%s", t->name,
-	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher, pid1, v[1],
-	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
-	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
+	    "service: %s\nservice host pid: %ld\nup: %llu s\nstarts: %llu\n"
+	    "restarts: %llu\nlast: %s%s\n%s", t->name,
+	    state_value(t->status, "state", v[0], sizeof v[0]), t->launcher, w.pid1,
+	    state_value(t->status, "pid", v[1], sizeof v[1]), w.service, w.up_s, w.starts,
+	    w.starts ? w.starts - 1 : 0, state_value(t->status, "last", v[4], sizeof v[4]),
+	    v[3][0] && strcmp(v[3], "none") != 0 ? v[2] : "", w.usage);
 	say(text);
 	readiness(t);
 	/* --boot-limit's record, when the launcher keeps one */
@@ -380,18 +403,163 @@ static int status(struct target *t)
 	return CTL_OK;
 }
 
+/* A number, or null for none (-1, or 0 where 0 means none). */
+static void json_maybe(struct json *j, const char *key, long long n, long long none)
+{
+	if (n == none || n < 0)
+		json_null(j, key);
+	else
+		json_num(j, key, n);
+}
+
+/* "last_exit": how the last run ended, null before any did. */
+static void json_last_exit(struct json *j, const char *text)
+{
+	char v[128];
+	long long sig = number_of(text, "exit_signal");
+
+	if (!*state_value(text, "exit_cause", v, sizeof v) || strcmp(v, "none") == 0) {
+		json_null(j, "last_exit");
+		return;
+	}
+	json_open(j, "last_exit", '{');
+	json_str(j, "cause", v);
+	json_maybe(j, "code", number_of(text, "exit_code"), -1);
+	json_maybe(j, "signal", sig, 0);
+	if (sig > 0) {
+		char name[16];
+		json_str(j, "signal_name", signal_name((int)sig, name, sizeof name));
+	} else
+		json_null(j, "signal_name");
+	if (*state_value(text, "exit_syscall_name", v, sizeof v))
+		json_str(j, "syscall", v);
+	else
+		json_null(j, "syscall");
+	json_maybe(j, "syscall_nr", number_of(text, "exit_syscall"), -1);
+	json_num(j, "oom_kills", number_of(text, "exit_oom_kills"));
+	json_maybe(j, "at", number_of(text, "exit_at"), -1);
+	json_num(j, "ago_s", exit_ago_s(text));
+	json_str(j, "text", state_value(text, "last", v, sizeof v));
+	json_close(j, '}');
+}
+
+/* "usage": status's "memory: 1.500 MiB" lines as members. */
+static void json_usage(struct json *j, char *usage)
+{
+	json_open(j, "usage", '{');
+	for (char *line = usage, *next; *line; line = next) {
+		size_t end = until_any(line, "\n"), colon = until_any(line, ":");
+		next = line + end + (line[end] != 0);
+		line[end] = '\0';
+		if (colon < end) {
+			line[colon] = '\0';
+			json_str(j, line, line + colon + 1 + (line[colon + 1] == ' '));
+		}
+	}
+	json_close(j, '}');
+}
+
+/* "boot_limit": --boot-limit's record, null without one. */
+static void json_boot_limit(struct json *j, const char *dir, const char *name)
+{
+	uint64_t limit;
+	unsigned count = dir ? bootlimit_record(dir, name, &limit) : 0;
+
+	if (!count) {
+		json_null(j, "boot_limit");
+		return;
+	}
+	json_open(j, "boot_limit", '{');
+	json_num(j, "crash_loops", count);
+	json_num(j, "limit", (long long)limit);
+	json_close(j, '}');
+}
+
+/* The state word for an agent: a run not yet ready is "starting", one
+ * that said so "ready"; "done" is "stopped" (docs/exit-causes.md). */
+static const char *json_state(const char *text, char *buf, size_t size)
+{
+	char ready[16];
+
+	state_value(text, "state", buf, size);
+	if (strcmp(buf, "running") == 0 && *state_value(text, "ready", ready, sizeof ready))
+		fmt(buf, size, "%s", ready);
+	else if (strcmp(buf, "done") == 0)
+		fmt(buf, size, "stopped");
+	return buf;
+}
+
+/* hutch status --json: one object per sandbox, each written whole. */
+static void status_json(struct target *t)
+{
+	char text[4096], v[128];
+	const char *persist = t->persist ? t->persist
+			    : t->launcher_persist[0] ? t->launcher_persist : NULL;
+	struct json j;
+	struct view w;
+
+	view_of(t, &w);
+	json_init(&j, text, sizeof text);
+	json_open(&j, NULL, '{');
+	json_str(&j, "name", t->name);
+	json_str(&j, "state", json_state(t->status, v, sizeof v));
+	json_open(&j, "pids", '{');
+	json_num(&j, "launcher", t->launcher);
+	json_maybe(&j, "pid1", w.pid1, 0);
+	json_maybe(&j, "service", w.service, 0);
+	json_maybe(&j, "service_in_sandbox", number_of(t->status, "pid"), 0);
+	json_close(&j, '}');
+	json_num(&j, "up_s", (long long)w.up_s);
+	json_num(&j, "starts", (long long)w.starts);
+	json_num(&j, "restarts", (long long)(w.starts ? w.starts - 1 : 0));
+	if (*state_value(t->status, "ready", v, sizeof v))
+		json_str(&j, "status_text", state_value(t->status, "notify_status", v,
+							sizeof v));
+	else
+		json_null(&j, "status_text");
+	json_last_exit(&j, t->status);
+	json_usage(&j, w.usage);
+	json_boot_limit(&j, persist, t->name);
+	json_close(&j, '}');
+	if (j.over)
+		log_error("%s: status too long for --json", t->name);
+	else
+		say(text);
+}
+
 /* hutch status of a sandbox that does not run: whether --boot-limit
  * keeps it from starting, when there is a record (else false, and the
  * caller says "no such sandbox running"). */
-static bool status_not_running(const struct target *t)
+static bool status_not_running(const struct target *t, bool json)
 {
-	char text[400], record[300];
+	char text[600], record[300];
+	bool reached = bootlimit_describe(t->persist, t->name, record, sizeof record);
+	struct json j;
 
-	bootlimit_describe(t->persist, t->name, record, sizeof record);
 	if (!record[0])
 		return false;
-	fmt(text, sizeof text, "name: %s\nstate: not running\n%s", t->name, record);
+	if (!json) {
+		fmt(text, sizeof text, "name: %s\nstate: not running\n%s", t->name, record);
+		say(text);
+		return true;
+	}
+	json_init(&j, text, sizeof text);
+	json_open(&j, NULL, '{');
+	json_str(&j, "name", t->name);
+	json_str(&j, "state", reached ? "refused" : "not running");
+	json_null(&j, "pids");
+	if (reached) { /* the launcher's exit 124: no run, so no code */
+		json_open(&j, "last_exit", '{');
+		json_str(&j, "cause", exit_cause_word(CAUSE_BOOT_LIMIT));
+		json_str(&j, "text", exit_cause_text(CAUSE_BOOT_LIMIT));
+		json_close(&j, '}');
+	} else {
+		json_null(&j, "last_exit");
+	}
+	json_boot_limit(&j, t->persist ? t->persist : PERSIST_DIR_DEFAULT, t->name);
+	json_close(&j, '}');
 	say(text);
+	say("\n");
 	return true;
 }
 
@@ -406,16 +574,32 @@ static int reset(const char *dir, const char *name)
 	return bootlimit_reset(dir, name);
 }
 
-/* hutch list: "NAME STATE" for a sandbox of the state directory. */
-static bool list_one(const char *name, void *dir)
+/* hutch list, hutch status --json: each sandbox of a state directory. */
+struct listing {
+	const char *dir;
+	bool json;
+	unsigned *shown;
+};
+
+/* hutch list: "NAME STATE"; hutch status --json: its object, after a
+ * comma but for the first. */
+static bool list_one(const char *name, void *arg)
 {
-	struct target t = { .dir = *(const char **)dir, .name = name };
-	char line[200], v[24];
+	const struct listing *l = arg;
+	struct target t = { .dir = l->dir, .name = name };
 
 	if (name[0] == '.' || find(&t) != CTL_OK)
 		return false;
-	fmt(line, sizeof line, "%s %s\n", name, value_of(t.status, "state", v, sizeof v));
-	say(line);
+	if (l->json) {
+		say(*l->shown ? ",\n" : "\n");
+		status_json(&t);
+	} else {
+		char line[200], v[24];
+		fmt(line, sizeof line, "%s %s\n", name,
+		    state_value(t.status, "state", v, sizeof v));
+		say(line);
+	}
+	++*l->shown;
 	close(t.dirfd);
 	if (t.pidfd >= 0)
 		close(t.pidfd);
@@ -425,7 +609,7 @@ static bool list_one(const char *name, void *dir)
 /* hutch list without --state-dir: every candidate, in the launcher's
  * order, each directory once (/var/run is often a link to /run); one that
  * is not safe to use is said and skipped, as the launcher skips it. */
-static void list_all(void)
+static void list_all(bool json, unsigned *shown)
 {
 	const char *list[STATEDIR_MAX];
 	size_t n = statedir_candidates(geteuid() != 0, list);
@@ -433,6 +617,7 @@ static void list_all(void)
 
 	for (size_t i = 0, bad; i < n; i++) {
 		int fd = statedir_open(list[i], STATEDIR_OPEN, false, &bad);
+		struct listing l = { list[i], json, shown };
 		bool again = false;
 
 		if (statedir_untrusted(fd)) {
@@ -451,8 +636,25 @@ static void list_all(void)
 			again |= seen[j].st_ino == seen[i].st_ino &&
 				 seen[j].st_dev == seen[i].st_dev;
 		if (!again)
-			each_entry(list[i], list_one, &list[i]);
+			each_entry(list[i], list_one, &l);
 	}
+}
+
+/* hutch list, and hutch status --json without a name: a JSON array. */
+static int list_sandboxes(const char *dir, bool json)
+{
+	unsigned shown = 0;
+	struct listing l = { dir, json, &shown };
+
+	if (json)
+		say("[");
+	if (dir)
+		each_entry(dir, list_one, &l);
+	else
+		list_all(json, &shown);
+	if (json)
+		say(shown ? "\n]\n" : "]\n");
+	return CTL_OK;
 }
 
 enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC, RESET };
@@ -515,7 +717,7 @@ int control_run(int argc, char **argv)
 	const char *dir = NULL;
 	struct target t = { 0 };
 	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
-	bool rebuild_asked = false;
+	bool rebuild_asked = false, json = false;
 
 	/* --persist-dir: where status and reset find --boot-limit's record */
 	for (;;) {
@@ -529,23 +731,22 @@ int control_run(int argc, char **argv)
 		} else if (verb == RESTART && i < argc && strcmp(argv[i], "--rebuild") == 0) {
 			rebuild_asked = true;
 			i++;
+		} else if (verb == STATUS && i < argc && strcmp(argv[i], "--json") == 0) {
+			json = true;
+			i++;
 		} else {
 			break;
 		}
 	}
-	if (verb == LIST && i == argc) {
-		if (dir)
-			each_entry(dir, list_one, &dir);
-		else
-			list_all();
-		return CTL_OK;
-	}
+	if ((verb == LIST || (verb == STATUS && json)) && i == argc)
+		return list_sandboxes(dir, json);
 	if (verb == EXEC)
 		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
 		log_error("usage: hutch %s [--%s-dir DIR]%s NAME%s", argv[1],
 			  verb == RESET ? "persist" : "state",
-			  verb == RESTART ? " [--rebuild]" : "", verb == KILL ? " SIGNAL" : "");
+			  verb == RESTART ? " [--rebuild]" : verb == STATUS ? " [--json]" : "",
+			  verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
 	if (verb == RESET)
@@ -560,12 +761,16 @@ int control_run(int argc, char **argv)
 	found = find(&t);
 	if (found != CTL_OK) {
 		if (found == CTL_NOT_RUNNING && verb != STOP &&
-		    !(verb == STATUS && status_not_running(&t)))
+		    !(verb == STATUS && status_not_running(&t, json)))
 			log_error("%s: no such sandbox running", t.name);
 		return verb == STOP ? CTL_OK : found;
 	}
 	/* hutch list NAME: whether its service runs (signal 0). */
-	found = verb == STATUS	? status(&t)
+	if (verb == STATUS && json) {
+		status_json(&t);
+		say("\n");
+	}
+	found = verb == STATUS	? (json ? CTL_OK : status(&t))
 	      : verb == STOP	? stop(&t)
 	      : verb == RESTART ? (rebuild_asked ? rebuild(&t) : restart(&t))
 	      : verb == RELOAD	? signal_service(&t, t.reload_signal)

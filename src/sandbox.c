@@ -125,9 +125,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * runs; these are close-on-exec, so the service never sees them. */
 	struct supervise_io io = { .oom = cg->events_fd, .state = fds->state,
 				   .notify = fds->notify, .ready_socket = -1,
-				   .upstream = fds->upstream, .boot = fds->boot };
+				   .upstream = fds->upstream, .boot = fds->boot,
+				   .audit = -1 };
 	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
-		       -1, io.upstream, io.boot };
+		       -1, io.upstream, io.boot, -1 };
 	const char *home;
 	char **envp;
 
@@ -141,6 +142,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	/* First: the service and everything PID 1 forks are in the group.
 	 * With --userns, still with the host's root ids: a kernel before
 	 * 5.16 checks the writer's ids, not the opener's. */
+	/* For a seccomp kill's audit record: /dev/kmsg of the host's /dev,
+	 * before the group's device allow-list (which has no kmsg) applies to
+	 * PID 1 and while it still has CAP_SYSLOG (dmesg_restrict). */
+	io.audit = seccomp_audit_open(cfg);
 	cgroup_join(cg);
 	/* New ids clear the death signal: armed again, and checked again. */
 	if (cfg->userns) {
@@ -181,6 +186,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	keep[5] = fds->tty;
 	keep[6] = log_descriptor();
 	keep[7] = io.ready_socket;
+	keep[10] = io.audit;
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	_exit(supervise(cfg, envp, &io));
 }
