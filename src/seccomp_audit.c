@@ -11,10 +11,12 @@
  * daemon listening the kernel prints it to its log,
  *   audit: type=1326 audit(...): ... pid=8800 comm="unshare"
  *   exe="/bin/busybox" sig=31 arch=c000003e syscall=272 compat=0 ...
- * written by the dying process before its parent hears of it. So PID 1
- * opens /dev/kmsg before the root switch (reading needs CAP_SYSLOG under
- * dmesg_restrict), moves to the log's end at each start, and after a
- * SIGSYS reads what came since.
+ * queued by the dying process and printed by the kauditd thread: often
+ * after its parent has reaped it. So PID 1 opens /dev/kmsg before the
+ * root switch (reading needs CAP_SYSLOG under dmesg_restrict), moves to
+ * the log's end at each start, and after a SIGSYS reads what came since,
+ * waiting in poll(2) for the record up to AUDIT_WAIT_MS: a bounded wait,
+ * only after a seccomp kill, never while the service runs.
  *
  * The record's pid is the host's, which PID 1 cannot map to its own
  * namespace's; the match is the process name (comm, read from the
@@ -26,11 +28,17 @@
  * unknown", never a guess. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "seccomp.h"
 #include "log.h"
+#include "sys.h"
+
+/* kauditd prints within microseconds unless the machine is loaded; a
+ * loaded one costs a later restart by at most this. */
+#define AUDIT_WAIT_MS 250
 
 int seccomp_audit_open(const struct config *cfg)
 {
@@ -92,18 +100,25 @@ long seccomp_audit_find(int fd, const char *comm, char *name, size_t size)
 	long nr = -1, found;
 	uint32_t arch = 0, a;
 	const char *known;
+	uint64_t until = monotonic_ms() + AUDIT_WAIT_MS, now;
 
 	name[0] = '\0';
 	for (int i = 0; fd >= 0 && comm[0] && i < 4096; i++) {
 		ssize_t n = read(fd, rec, sizeof rec - 1);
+		struct pollfd more = { fd, POLLIN, 0 };
 
 		if (n < 0 && errno == EPIPE)
 			continue; /* overwritten before we read them: go on */
-		if (n <= 0)
-			break; /* EAGAIN: nothing newer */
-		rec[n] = '\0';
-		if (kill_of(rec, comm, &found, &a))
-			nr = found, arch = a;
+		if (n > 0) {
+			rec[n] = '\0';
+			if (kill_of(rec, comm, &found, &a))
+				nr = found, arch = a;
+			continue;
+		}
+		/* EAGAIN: nothing newer yet; the record may be on its way */
+		if (nr >= 0 || n == 0 || errno != EAGAIN || (now = monotonic_ms()) >= until ||
+		    poll(&more, 1, (int)(until - now)) <= 0)
+			break;
 	}
 	if (nr >= 0 && (known = seccomp_syscall_name(arch, nr)))
 		fmt(name, size, "%s", known);

@@ -54,6 +54,7 @@ struct supervisor {
 	struct start_limit limit;
 	struct supervise_io io;
 	unsigned long long oom_at_start; /* the cgroup's OOM kills at this start */
+	unsigned long long oom_seen; /* and at the last count, exit or start */
 	enum exit_cause pending; /* what PID 1 killed this run for, if it did */
 	struct exit_info exit;	 /* how the last run ended, for "status" */
 	char comm[16];	     /* a SIGSYS-killed service's name, for its audit record */
@@ -170,6 +171,12 @@ static void start_service(struct supervisor *sv)
 		/* what the cgroup and the kernel's log held before this run is
 		 * not this run's: an OOM kill of an earlier one is not its cause */
 		sv->oom_at_start = cgroup_oom_kills(sv->io.oom);
+		if (sv->oom_at_start > sv->oom_seen) /* a leftover of the last run */
+			log_error("the kernel's OOM killer killed %llu process%s in the "
+				  "sandbox between two runs",
+				  sv->oom_at_start - sv->oom_seen,
+				  sv->oom_at_start - sv->oom_seen == 1 ? "" : "es");
+		sv->oom_seen = sv->oom_at_start;
 		seccomp_audit_mark(sv->io.audit);
 		sv->pending = CAUSE_NONE;
 		sv->comm[0] = '\0';
@@ -195,11 +202,12 @@ static void start_service(struct supervisor *sv)
  * words of hutch status's "last:", and the machine word of --json. */
 static void record_exit(struct supervisor *sv, uint64_t up_ms)
 {
-	unsigned long long oom = cgroup_oom_kills(sv->io.oom) - sv->oom_at_start;
+	unsigned long long now = cgroup_oom_kills(sv->io.oom), oom = now - sv->oom_at_start;
 	struct exit_info *e = &sv->exit;
 	int st = sv->status;
 	char after[40], text[200];
 
+	sv->oom_seen = now;
 	if (oom)
 		log_error("the kernel's OOM killer killed %llu process%s in the "
 			  "sandbox: the memory limit of %llu bytes was reached",
@@ -604,6 +612,7 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.envp = envp,
 		.io = *io,
 		.exit = { .cause = CAUSE_NONE, .code = -1, .syscall = -1 },
+		.oom_seen = cgroup_oom_kills(io->oom),
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms,
 			     cfg->restart_reset_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
