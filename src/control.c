@@ -509,7 +509,7 @@ static void status_json(struct target *t)
 	json_maybe(&j, "service", w.service, 0);
 	json_maybe(&j, "service_in_sandbox", number_of(t->status, "pid"), 0);
 	json_close(&j, '}');
-	json_num(&j, "up_s", (long long)w.up_s);
+	json_maybe(&j, "up_s", number_of(t->status, "pid") > 0 ? (long long)w.up_s : -1, -1);
 	json_num(&j, "starts", (long long)w.starts);
 	json_num(&j, "restarts", (long long)(w.starts ? w.starts - 1 : 0));
 	if (*state_value(t->status, "ready", v, sizeof v))
