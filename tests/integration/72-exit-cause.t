@@ -48,6 +48,10 @@ start() {
 	shift
 	timeout -k 5 120 "$HUTCH" --state-dir "$S" --name "$name" --root "$ROOTFS" "$@" \
 		</dev/null >/dev/null 2>"$tmp/$name.err" &
+	# Not before its launcher file is there: a control command that
+	# finds the directory without it calls the sandbox stale and removes
+	# it, and the start then fails (an older race of state.c, reported).
+	wait_for 10 test -s "$S/$name/launcher"
 }
 # json NAME: its status --json, checked by jq as it is read
 json() { h status --state-dir "$S" --json "$1" | jq -c . ; }
