@@ -198,6 +198,8 @@ if [ -e /proc/pressure/memory ]; then
 	t_like "$err" 'memory pressure reached --pressure-restart some:100ms/1000ms' \
 		"the launcher names the trigger"
 	t_like "$err" 'killing the service: it stalled on memory' "PID 1 says why it kills"
+	t_like "$err" 'SIGKILL\) after [0-9]+ ms: memory pressure \(--pressure-restart\) \(cause: pressure\)' \
+		"the exit line's cause is the pressure (issue 15.5), even if an OOM kill came too"
 	# On a slow guest (armv6 under TCG) the pressure kill and an OOM kill
 	# can both come, the service being at its limit as SIGKILL lands: the
 	# trigger's line must come first, or alone.
@@ -255,6 +257,8 @@ wait "$B" 2>/dev/null
 run -n hog --memory 16M -- dd if=/dev/zero of=/dev/null bs=64M count=1
 t_is "$rc" 137 "a 64 MB dd under --memory 16M is killed (exit 137)" || t_diag "$err"
 t_like "$err" "OOM killer" "hutch's log names the OOM killer"
+t_like "$err" 'SIGKILL\) after [0-9]+ ms: OOM kill \(cause: oom\)' \
+	"the exit line's cause: oom, from memory.events' oom_kill (issue 15.5)"
 t_diag "$(printf '%s\n' "$err" | grep -i oom)"
 t_ok "/sys/fs/cgroup/hutch/hog is removed" test ! -e "$CG/hutch/hog"
 
