@@ -84,6 +84,15 @@ static int find(struct target *t)
 	if (t->dirfd < 0)
 		return CTL_NOT_RUNNING;
 	state_path(t->base, t->name, path, sizeof path);
+	/* No launcher file yet: a launcher between its mkdir and its first
+	 * write (state_create), not a dead one. Removing the directory then
+	 * failed that start; an agent polling hutch status --json at boot
+	 * would hit it. A launcher that died just there leaves an empty
+	 * directory, which the next start of NAME clears. */
+	if (faccessat(t->dirfd, "launcher", F_OK, AT_SYMLINK_NOFOLLOW) && errno == ENOENT) {
+		close(t->dirfd);
+		return CTL_NOT_RUNNING;
+	}
 	/* Stale only when the launcher is known to be gone: a pidfd_open
 	 * that fails for want of descriptors (EMFILE) or on an old kernel
 	 * (ENOSYS) leaves the pid and start time check alone. */

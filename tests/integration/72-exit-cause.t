@@ -48,10 +48,6 @@ start() {
 	shift
 	timeout -k 5 120 "$HUTCH" --state-dir "$S" --name "$name" --root "$ROOTFS" "$@" \
 		</dev/null >/dev/null 2>"$tmp/$name.err" &
-	# Not before its launcher file is there: a control command that
-	# finds the directory without it calls the sandbox stale and removes
-	# it, and the start then fails (an older race of state.c, reported).
-	wait_for 10 test -s "$S/$name/launcher"
 }
 # json NAME: its status --json, checked by jq as it is read
 json() { h status --state-dir "$S" --json "$1" | jq -c . ; }
@@ -207,6 +203,18 @@ j=$(h status --state-dir "$S" --persist-dir "$P" --json ec-boot | jq -c .)
 is "$(q '.state') $(q '.last_exit.cause') $(q '.boot_limit.crash_loops') $(q '.boot_limit.limit')" \
 	"refused boot-limit 1 1" "json of a sandbox the boot limit keeps from starting"
 h reset --persist-dir "$P" ec-boot
+
+# An agent polling while a sandbox starts: the state directory exists, its
+# launcher file not yet (between state_create's mkdir and its write). It
+# is not stale: removed, the start failed ("cannot write .../launcher").
+mkdir -m 0755 "$S/ec-young"
+out=$(h status --state-dir "$S" --json 2>&1)
+is "$out" "[]" "status --json skips a sandbox whose launcher file is not written yet"
+h status --state-dir "$S" --json ec-young >/dev/null 2>&1
+is "$?" 3 "status --json NAME: not running (3)"
+ok "and leaves its directory alone" test -d "$S/ec-young"
+out=$(h --state-dir "$S" --name ec-young --root "$ROOTFS" -- /bin/true 2>&1 </dev/null)
+is "$?" 0 "the start of that name, that left no launcher file, still runs" || diag "$out"
 
 ok "no state directory is left" sh -c "! ls '$S'/*/launcher 2>/dev/null"
 done_testing
