@@ -53,9 +53,9 @@ const struct sock_fprog *seccomp_build(const struct config *cfg);
  * (AUDIT_ARCH_*), when hutch's table has it; else NULL. */
 const char *seccomp_syscall_name(uint32_t arch, long nr);
 
-/* PID 1, before the root switch: /dev/kmsg for reading, when the filter
- * may kill (-1 otherwise, or when the kernel's log is not ours to read:
- * dmesg_restrict without CAP_SYSLOG, --userns). */
+/* PID 1, before the root switch: /dev/kmsg for reading, with
+ * --seccomp-action kill (-1 otherwise, or when the kernel's log is not
+ * ours to read: dmesg_restrict without CAP_SYSLOG, --userns). */
 int seccomp_audit_open(const struct config *cfg);
 
 /* At each start: what the log holds so far is not this run's. */

@@ -44,7 +44,10 @@ int seccomp_audit_open(const struct config *cfg)
 {
 	int fd;
 
-	if (cfg->seccomp_mode == SECCOMP_OFF)
+	/* Only where kills are the filter's answer: with the default EPERM,
+	 * only a call of a foreign ABI is killed, and PID 1 keeps no
+	 * descriptor of the host's log for that (its call is then unknown). */
+	if (cfg->seccomp_mode == SECCOMP_OFF || !cfg->seccomp_kill)
 		return -1;
 	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	seccomp_audit_mark(fd);

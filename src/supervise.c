@@ -136,6 +136,23 @@ static void settled(struct supervisor *sv)
 	log_nonblocking(); /* and the copy of the caller's fd 2 (log.c) */
 }
 
+/* What the cgroup and the kernel's log held before this run is not this
+ * run's: an OOM kill of an earlier one is not its cause. Read before the
+ * fork: a service that dies at once is counted and logged before the
+ * parent returns from it. */
+static void run_begins(struct supervisor *sv)
+{
+	sv->oom_at_start = cgroup_oom_kills(sv->io.oom);
+	if (sv->oom_at_start > sv->oom_seen) /* a leftover of the last run */
+		log_error("the kernel's OOM killer killed %llu process%s in the "
+			  "sandbox between two runs", sv->oom_at_start - sv->oom_seen,
+			  sv->oom_at_start - sv->oom_seen == 1 ? "" : "es");
+	sv->oom_seen = sv->oom_at_start;
+	seccomp_audit_mark(sv->io.audit);
+	sv->pending = CAUSE_NONE;
+	sv->comm[0] = '\0';
+}
+
 /* A fork failure (EAGAIN under a pids limit, ENOMEM) is transient: the
  * service is not lost to it, the start is retried on the backoff schedule. */
 static void start_service(struct supervisor *sv)
@@ -148,6 +165,7 @@ static void start_service(struct supervisor *sv)
 		give_up(sv);
 		return;
 	}
+	run_begins(sv);
 	ready_fd = ready_arm(&sv->ready);
 	pid = ready_fd < -1 ? ready_fd : spawn_service(sv->cfg, sv->envp, ready_fd,
 							&failure);
@@ -168,18 +186,6 @@ static void start_service(struct supervisor *sv)
 	} else {
 		sv->service = pid;
 		sv->started_at = monotonic_ms();
-		/* what the cgroup and the kernel's log held before this run is
-		 * not this run's: an OOM kill of an earlier one is not its cause */
-		sv->oom_at_start = cgroup_oom_kills(sv->io.oom);
-		if (sv->oom_at_start > sv->oom_seen) /* a leftover of the last run */
-			log_error("the kernel's OOM killer killed %llu process%s in the "
-				  "sandbox between two runs",
-				  sv->oom_at_start - sv->oom_seen,
-				  sv->oom_at_start - sv->oom_seen == 1 ? "" : "es");
-		sv->oom_seen = sv->oom_at_start;
-		seccomp_audit_mark(sv->io.audit);
-		sv->pending = CAUSE_NONE;
-		sv->comm[0] = '\0';
 		tell_launcher(sv, BOOT_STARTED);
 		sv->starts++;
 		sv->is_ready = false;
