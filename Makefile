@@ -140,8 +140,8 @@ BIN := $(BUILD)/hutch
 # cgroup knobs and PSI, --boot-limit): x86_64 full 125,088, router
 # 103,888, tiny 64,712; aarch64 full 136,608, router 113,576, tiny 71,280.
 # Exit causes and status --json (issue 15.5, core; --json in control):
-# x86_64 full 125,088 -> 132,192, router 103,904 -> 110,968, tiny 64,712
-# -> 66,888; aarch64 full 136,664 -> 144,024, router 113,640 -> 121,064,
+# x86_64 full 125,088 -> 132,080, router 103,904 -> 111,032, tiny 64,712
+# -> 66,888; aarch64 full 136,664 -> 144,088, router 113,640 -> 121,128,
 # tiny 71,280 -> 73,408 (the cause table and words, the status file's new
 # keys, the per-run OOM count, the kmsg audit lookup, the JSON writer).
 SIZE_BUDGET.full.x86_64 := 133120
