@@ -345,18 +345,26 @@ int bootlimit_reset(const char *dir, const char *name)
 	return err ? 1 : 0;
 }
 
-bool bootlimit_describe(const char *dir, const char *name, char *buf, size_t size)
+unsigned bootlimit_record(const char *dir, const char *name, uint64_t *limit)
 {
 	const char *path = dir ? dir : PERSIST_DIR_DEFAULT;
 	int fd = persist_open(path, false);
-	uint64_t limit = 0;
 	unsigned count = 0;
-	bool reached;
 
+	*limit = 0;
 	if (fd >= 0) {
-		count = record_read(fd, path, name, &limit);
+		count = record_read(fd, path, name, limit);
 		close(fd);
 	}
+	return count;
+}
+
+bool bootlimit_describe(const char *dir, const char *name, char *buf, size_t size)
+{
+	uint64_t limit = 0;
+	unsigned count = bootlimit_record(dir, name, &limit);
+	bool reached;
+
 	buf[0] = '\0';
 	if (!count)
 		return false;

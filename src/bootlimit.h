@@ -67,6 +67,10 @@ int bootlimit_reset(const char *dir, const char *name);
 /* "crash loops: 1 of 2 starts in a row\n" for hutch status, into buf
  * ("" without a record); whether the limit is reached. */
 bool bootlimit_describe(const char *dir, const char *name, char *buf, size_t size);
+
+/* The record's count of crash loops in a row (0: none) and its limit in
+ * *limit, for hutch status --json. */
+unsigned bootlimit_record(const char *dir, const char *name, uint64_t *limit);
 #else
 static inline bool bootlimit_reached(const struct config *cfg, int *pid1_end)
 {
@@ -108,6 +112,15 @@ static inline int bootlimit_reset(const char *dir, const char *name)
 	(void)dir;
 	(void)name;
 	return feature_refuse("reset", F_BOOTLIMIT);
+}
+
+static inline unsigned bootlimit_record(const char *dir, const char *name,
+					uint64_t *limit)
+{
+	(void)dir;
+	(void)name;
+	*limit = 0;
+	return 0;
 }
 
 static inline bool bootlimit_describe(const char *dir, const char *name,

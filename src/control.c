@@ -20,6 +20,7 @@
 
 #include "bootlimit.h"
 #include "cgroup.h"
+#include "control_internal.h"
 #include "exec.h"
 #include "log.h"
 #include "rebuild.h"
@@ -28,42 +29,9 @@
 #include "sys.h"
 #include "units.h"
 
-enum { CTL_OK = 0, CTL_FAILED = 1, CTL_NOT_RUNNING = 3, CTL_USAGE = 125 };
-
-struct target {
-	const char *dir;	/* --state-dir, or NULL: the candidates */
-	const char *base;	/* where NAME was found */
-	const char *name;
-	int dirfd;
-	int pidfd;	/* the launcher's; -1 on a kernel before 5.3 */
-	long launcher;
-	uint64_t stop_timeout_ms;
-	bool ready;		   /* the sandbox runs with --ready */
-	uint64_t ready_timeout_ms; /* --ready-timeout; 0: none */
-	int reload_signal;
-	const char *persist;	/* --persist-dir, or NULL */
-	char status[512];
-	char launcher_persist[256]; /* the launcher's --boot-limit record */
-};
-
-static void say(const char *text)
+void control_say(const char *text)
 {
 	write_all(STDOUT_FILENO, text, strlen(text));
-}
-
-/* "key=value" of a state file's text, copied into buf; "" if absent. */
-static const char *value_of(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t len = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, key, len) == 0 && p[len] == '=') {
-			fmt(buf, size, "%s", p + len + 1);
-			buf[until_any(buf, "\n")] = '\0';
-			return buf;
-		}
-	buf[0] = '\0';
-	return buf;
 }
 
 /* A pidfd of the launcher, or -1: errno ESRCH when it is gone; ENOSYS
@@ -95,16 +63,16 @@ static void read_launcher_file(struct target *t)
 	uint64_t n;
 
 	read_small_file(t->dirfd, "launcher", launcher, sizeof launcher);
-	t->stop_timeout_ms = parse_uint(value_of(launcher, "stop_timeout_ms", v,
-						 sizeof v), UINT64_MAX, &n) ? 10000 : n;
+	t->stop_timeout_ms = parse_uint(state_value(launcher, "stop_timeout_ms", v,
+						    sizeof v), UINT64_MAX, &n) ? 10000 : n;
 	/* written only with --ready (0: no timeout) */
-	t->ready = !parse_uint(value_of(launcher, "ready_timeout_ms", v, sizeof v),
+	t->ready = !parse_uint(state_value(launcher, "ready_timeout_ms", v, sizeof v),
 			       UINT64_MAX, &n);
 	t->ready_timeout_ms = t->ready ? n : 0;
 	/* --reload-signal, which the launcher wrote down for hutch reload */
-	t->reload_signal = parse_uint(value_of(launcher, "reload_signal", v,
-					       sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
-	value_of(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
+	t->reload_signal = parse_uint(state_value(launcher, "reload_signal", v,
+						  sizeof v), 64, &n) || !n ? SIGHUP : (int)n;
+	state_value(launcher, "persist_dir", t->launcher_persist, sizeof t->launcher_persist);
 }
 
 /* CTL_OK when NAME runs; CTL_NOT_RUNNING when there is no such sandbox;
@@ -121,12 +89,15 @@ static int find(struct target *t)
 	state_path(t->base, t->name, path, sizeof path);
 	/* Stale only when the launcher is known to be gone: a pidfd_open
 	 * that fails for want of descriptors (EMFILE) or on an old kernel
-	 * (ENOSYS) leaves the pid and start time check alone. */
+	 * (ENOSYS) leaves the pid and start time check alone. A launcher
+	 * holds its directory's lock from before its launcher file is
+	 * written (state.c): such a directory is starting, or ending, and
+	 * removing it failed that start (an agent polling hutch status
+	 * --json at boot hit it). */
 	if (!launcher_alive(t->dirfd, &id) ||
 	    ((t->pidfd = launcher_pidfd(&id)) < 0 && errno == ESRCH)) {
-		if (state_locked(t->dirfd)) { /* its launcher starts or ends */
-			log_error("%s: starting or ending (no launcher pid to act on yet)",
-				  t->name);
+		if (state_locked(t->dirfd)) {
+			t->starting = true; /* the caller says so, or skips it */
 			if (t->pidfd >= 0)
 				close(t->pidfd);
 			close(t->dirfd);
@@ -222,7 +193,7 @@ static bool is_child(const char *name, void *arg)
 }
 
 /* The first child of pid (that is nspid in the sandbox, if not NULL). */
-static long child_of(long parent, const char *nspid)
+long control_child_of(long parent, const char *nspid)
 {
 	struct child_of c = { parent, 0, nspid };
 
@@ -237,11 +208,11 @@ static long child_of(long parent, const char *nspid)
 static int signal_service(const struct target *t, int sig)
 {
 	char nspid[24];
-	long pid1 = child_of(t->launcher, NULL), service = 0;
+	long pid1 = control_child_of(t->launcher, NULL), service = 0;
 
-	value_of(t->status, "pid", nspid, sizeof nspid);
+	state_value(t->status, "pid", nspid, sizeof nspid);
 	if (pid1 && nspid[0] >= '1' && nspid[0] <= '9')
-		service = child_of(pid1, nspid);
+		service = control_child_of(pid1, nspid);
 	if (!service) {
 		log_error("%s: the service is not running now", t->name);
 		return CTL_FAILED;
@@ -279,14 +250,14 @@ static bool with_ready(const char *status)
 {
 	char ready[16];
 
-	return *value_of(status, "ready", ready, sizeof ready) != '\0';
+	return *state_value(status, "ready", ready, sizeof ready) != '\0';
 }
 
 static bool is_up(const char *status)
 {
 	char ready[16];
 
-	value_of(status, "ready", ready, sizeof ready);
+	state_value(status, "ready", ready, sizeof ready);
 	return !*ready || strcmp(ready, "ready") == 0;
 }
 
@@ -304,13 +275,13 @@ static uint64_t up_limit_ms(const struct target *t)
  * and it is up; or the sandbox ended meanwhile (the caller tells). */
 static bool restarted(struct target *t)
 {
-	char text[512], before[24], now[24];
+	char text[STATE_STATUS_MAX], before[24], now[24];
 
 	if (launcher_gone(t))
 		return true;
 	return state_read_status(t->dirfd, text, sizeof text) > 0 &&
-	       strcmp(value_of(text, "starts", now, sizeof now),
-		      value_of(t->status, "starts", before, sizeof before)) != 0 &&
+	       strcmp(state_value(text, "starts", now, sizeof now),
+		      state_value(t->status, "starts", before, sizeof before)) != 0 &&
 	       is_up(text);
 }
 
@@ -357,11 +328,11 @@ static bool answered(struct target *t)
 	if (launcher_gone(t))
 		return true;
 	if (state_read(t->dirfd, REBUILD_ANSWER, text, sizeof text) <= 0 ||
-	    parse_uint(value_of(text, "request", v, sizeof v), INT32_MAX, &id) ||
+	    parse_uint(state_value(text, "request", v, sizeof v), INT32_MAX, &id) ||
 	    id != (uint64_t)getpid())
 		return false; /* not yet, or another command's */
-	return value_of(text, "error", t->status, sizeof t->status)[0] ||
-	       strcmp(value_of(text, "result", v, sizeof v), "ok") == 0;
+	return state_value(text, "error", t->status, sizeof t->status)[0] ||
+	       strcmp(state_value(text, "result", v, sizeof v), "ok") == 0;
 }
 
 /* The new PID 1 wrote its first status (the launcher emptied it) and
@@ -390,94 +361,12 @@ static int rebuild(struct target *t)
 	}
 	/* the new configuration's timeouts (the launcher wrote them anew) */
 	read_launcher_file(t);
-	if (wait_up_to(t, status_again, up_limit_ms(t)) &&
-	    !launcher_gone(t) && t->status[0])
+	if (wait_up_to(t, status_again, up_limit_ms(t)) && !launcher_gone(t) && t->status[0])
 		return CTL_OK;
 	log_error("%s: rebuilt, but its service did not %s", t->name,
 		  launcher_gone(t) ? "run: the sandbox ended (see its log)"
 		  : with_ready(t->status) ? "become ready in time" : "start");
 	return CTL_FAILED;
-}
-
-/* --ready: "ready: ready" or "starting", and the service's STATUS= text
- * (ready.c), when the sandbox runs with it. */
-static void readiness(const struct target *t)
-{
-	char text[200], ready[16], note[100];
-
-	if (!*value_of(t->status, "ready", ready, sizeof ready))
-		return;
-	value_of(t->status, "notify_status", note, sizeof note);
-	fmt(text, sizeof text, "ready: %s\n%s%s%s", ready, *note ? "status text: " : "",
-	    note, *note ? "\n" : "");
-	say(text);
-}
-
-/* --health: "health: healthy (failures in a row: 0, last check: exit
- * 0)" (liveness.c writes the lines), when the sandbox runs with it. */
-static void health(const struct target *t)
-{
-	char text[120], v[3][16];
-
-	if (!*value_of(t->status, "health", v[0], sizeof v[0]))
-		return;
-	fmt(text, sizeof text, "health: %s (failures in a row: %s, last check: %s)\n",
-	    v[0], value_of(t->status, "health_failures", v[1], sizeof v[1]),
-	    value_of(t->status, "health_last", v[2], sizeof v[2]));
-	say(text);
-}
-
-/* The host's view beside the sandbox's: PID 1 and the service by their
- * host pids (the service found as signal_service finds it), the restarts,
- * and what the sandbox's own groups count now. */
-static int status(struct target *t)
-{
-	char text[1100], usage[300], v[4][64];
-	uint64_t since = 0, starts = 0;
-	unsigned long long up;
-	long pid1 = child_of(t->launcher, NULL), service = 0;
-
-	parse_uint(value_of(t->status, "since_ms", v[0], sizeof v[0]), UINT64_MAX,
-		   &since);
-	up = since ? (monotonic_ms() - since) / 1000 : 0;
-	value_of(t->status, "pid", v[1], sizeof v[1]);
-	if (pid1 && v[1][0] >= '1' && v[1][0] <= '9')
-		service = child_of(pid1, v[1]);
-	parse_uint(value_of(t->status, "starts", v[2], sizeof v[2]), UINT64_MAX, &starts);
-	usage[0] = '\0';
-	if (pid1)
-		cgroup_usage(pid1, t->name, usage, sizeof usage);
-	fmt(text, sizeof text, "name: %s\nstate: %s\nlauncher: %ld\npid1: %ld\n"
-	    "service: %s\nservice host pid: %ld\nup: %llu s\nstarts: %s\n"
-	    "restarts: %llu\nlast: %s\n%s", t->name,
-	    value_of(t->status, "state", v[0], sizeof v[0]), t->launcher, pid1, v[1],
-	    service, up, v[2], (unsigned long long)(starts ? starts - 1 : 0),
-	    value_of(t->status, "last", v[3], sizeof v[3]), usage);
-	say(text);
-	readiness(t);
-	health(t);
-	/* --boot-limit's record, when the launcher keeps one */
-	if (t->persist || t->launcher_persist[0]) {
-		bootlimit_describe(t->persist ? t->persist : t->launcher_persist,
-				   t->name, text, sizeof text);
-		say(text);
-	}
-	return CTL_OK;
-}
-
-/* hutch status of a sandbox that does not run: whether --boot-limit
- * keeps it from starting, when there is a record (else false, and the
- * caller says "no such sandbox running"). */
-static bool status_not_running(const struct target *t)
-{
-	char text[400], record[300];
-
-	bootlimit_describe(t->persist, t->name, record, sizeof record);
-	if (!record[0])
-		return false;
-	fmt(text, sizeof text, "name: %s\nstate: not running\n%s", t->name, record);
-	say(text);
-	return true;
 }
 
 /* hutch reset NAME: NAME is a file name in the persist directory, so
@@ -491,16 +380,32 @@ static int reset(const char *dir, const char *name)
 	return bootlimit_reset(dir, name);
 }
 
-/* hutch list: "NAME STATE" for a sandbox of the state directory. */
-static bool list_one(const char *name, void *dir)
+/* hutch list, hutch status --json: each sandbox of a state directory. */
+struct listing {
+	const char *dir;
+	bool json;
+	unsigned *shown;
+};
+
+/* hutch list: "NAME STATE"; hutch status --json: its object, after a
+ * comma but for the first. */
+static bool list_one(const char *name, void *arg)
 {
-	struct target t = { .dir = *(const char **)dir, .name = name };
-	char line[200], v[24];
+	const struct listing *l = arg;
+	struct target t = { .dir = l->dir, .name = name };
 
 	if (name[0] == '.' || find(&t) != CTL_OK)
 		return false;
-	fmt(line, sizeof line, "%s %s\n", name, value_of(t.status, "state", v, sizeof v));
-	say(line);
+	if (l->json) {
+		control_say(*l->shown ? ",\n" : "\n");
+		control_status_json(&t);
+	} else {
+		char line[200], v[24];
+		fmt(line, sizeof line, "%s %s\n", name,
+		    state_value(t.status, "state", v, sizeof v));
+		control_say(line);
+	}
+	++*l->shown;
 	close(t.dirfd);
 	if (t.pidfd >= 0)
 		close(t.pidfd);
@@ -510,7 +415,7 @@ static bool list_one(const char *name, void *dir)
 /* hutch list without --state-dir: every candidate, in the launcher's
  * order, each directory once (/var/run is often a link to /run); one that
  * is not safe to use is said and skipped, as the launcher skips it. */
-static void list_all(void)
+static void list_all(bool json, unsigned *shown)
 {
 	const char *list[STATEDIR_MAX];
 	size_t n = statedir_candidates(geteuid() != 0, list);
@@ -518,6 +423,7 @@ static void list_all(void)
 
 	for (size_t i = 0, bad; i < n; i++) {
 		int fd = statedir_open(list[i], STATEDIR_OPEN, false, &bad);
+		struct listing l = { list[i], json, shown };
 		bool again = false;
 
 		if (statedir_untrusted(fd)) {
@@ -536,8 +442,25 @@ static void list_all(void)
 			again |= seen[j].st_ino == seen[i].st_ino &&
 				 seen[j].st_dev == seen[i].st_dev;
 		if (!again)
-			each_entry(list[i], list_one, &list[i]);
+			each_entry(list[i], list_one, &l);
 	}
+}
+
+/* hutch list, and hutch status --json without a name: a JSON array. */
+static int list_sandboxes(const char *dir, bool json)
+{
+	unsigned shown = 0;
+	struct listing l = { dir, json, &shown };
+
+	if (json)
+		control_say("[");
+	if (dir)
+		each_entry(dir, list_one, &l);
+	else
+		list_all(json, &shown);
+	if (json)
+		control_say(shown ? "\n]\n" : "]\n");
+	return CTL_OK;
 }
 
 enum verb { LIST, STATUS, STOP, RESTART, KILL, RELOAD, EXEC, RESET };
@@ -568,12 +491,13 @@ static int exec_command(const char *dir, int argc, char **argv)
 	t.name = argv[0];
 	found = find(&t);
 	if (found == CTL_NOT_RUNNING)
-		log_error("%s: no such sandbox running", t.name);
+		log_error("%s: %s", t.name, t.starting ? "starting or ending: try again"
+						      : "no such sandbox running");
 	if (found != CTL_OK)
 		return found;
 	log_setup(t.name, LOG_INFO); /* from here on, "hutch[NAME]: ..." */
 	e = (struct exec_target){ t.name, t.dirfd, t.pidfd, t.launcher,
-				  child_of(t.launcher, NULL) };
+				  control_child_of(t.launcher, NULL) };
 	if (!e.pid1) {
 		log_error("no such sandbox running (its PID 1 is gone)");
 		return CTL_NOT_RUNNING;
@@ -600,7 +524,7 @@ int control_run(int argc, char **argv)
 	const char *dir = NULL;
 	struct target t = { 0 };
 	int verb = verb_of(argv[1]), i = 2, sig = 0, found;
-	bool rebuild_asked = false;
+	bool rebuild_asked = false, json = false;
 
 	/* --persist-dir: where status and reset find --boot-limit's record */
 	for (;;) {
@@ -614,23 +538,22 @@ int control_run(int argc, char **argv)
 		} else if (verb == RESTART && i < argc && strcmp(argv[i], "--rebuild") == 0) {
 			rebuild_asked = true;
 			i++;
+		} else if (verb == STATUS && i < argc && strcmp(argv[i], "--json") == 0) {
+			json = true;
+			i++;
 		} else {
 			break;
 		}
 	}
-	if (verb == LIST && i == argc) {
-		if (dir)
-			each_entry(dir, list_one, &dir);
-		else
-			list_all();
-		return CTL_OK;
-	}
+	if ((verb == LIST || (verb == STATUS && json)) && i == argc)
+		return list_sandboxes(dir, json);
 	if (verb == EXEC)
 		return exec_command(dir, argc - i, argv + i);
 	if (i >= argc || argc - i != (verb == KILL ? 2 : 1)) {
 		log_error("usage: hutch %s [--%s-dir DIR]%s NAME%s", argv[1],
 			  verb == RESET ? "persist" : "state",
-			  verb == RESTART ? " [--rebuild]" : "", verb == KILL ? " SIGNAL" : "");
+			  verb == RESTART ? " [--rebuild]" : verb == STATUS ? " [--json]" : "",
+			  verb == KILL ? " SIGNAL" : "");
 		return CTL_USAGE;
 	}
 	if (verb == RESET)
@@ -643,14 +566,23 @@ int control_run(int argc, char **argv)
 	t.dir = dir;
 	t.name = argv[i];
 	found = find(&t);
+	if (t.starting) { /* no launcher pid to act on yet, nor any more */
+		log_error("%s: starting or ending (its launcher holds it, but has no "
+			  "pid recorded): try again", t.name);
+		return verb == STOP ? CTL_FAILED : CTL_NOT_RUNNING;
+	}
 	if (found != CTL_OK) {
 		if (found == CTL_NOT_RUNNING && verb != STOP &&
-		    !(verb == STATUS && status_not_running(&t)))
+		    !(verb == STATUS && control_status_not_running(&t, json)))
 			log_error("%s: no such sandbox running", t.name);
 		return verb == STOP ? CTL_OK : found;
 	}
 	/* hutch list NAME: whether its service runs (signal 0). */
-	found = verb == STATUS	? status(&t)
+	if (verb == STATUS && json) {
+		control_status_json(&t);
+		control_say("\n");
+	}
+	found = verb == STATUS	? (json ? CTL_OK : control_status(&t))
 	      : verb == STOP	? stop(&t)
 	      : verb == RESTART ? (rebuild_asked ? rebuild(&t) : restart(&t))
 	      : verb == RELOAD	? signal_service(&t, t.reload_signal)

@@ -127,10 +127,14 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * runs; these are close-on-exec, so the service never sees them. */
 	struct supervise_io io = { .oom = cg->events_fd, .state = fds->state,
 				   .notify = fds->notify, .ready_socket = -1,
-				   .upstream = fds->upstream, .boot = fds->boot };
-	/* (--overlay DIR's descriptor holds its lock: image_mount.c) */
-	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd, -1, -1,
-		       -1, io.upstream, io.boot, cfg->overlay_fd };
+				   .upstream = fds->upstream, .boot = fds->boot,
+				   .audit = -1 };
+	/* What PID 1 keeps open; the slots filled later are named below
+	 * (--overlay DIR's descriptor holds its lock: image_mount.c). */
+	enum { KEEP_TTY = 5, KEEP_LOG, KEEP_READY, KEEP_AUDIT = 11 };
+	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd,
+		       -1 /* KEEP_TTY */, -1 /* KEEP_LOG */, -1 /* KEEP_READY */,
+		       io.upstream, io.boot, cfg->overlay_fd, -1 /* KEEP_AUDIT */ };
 	const char *home;
 	char **envp;
 
@@ -148,6 +152,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * device list (v1 devices, v2's BPF program) denies to its members,
 	 * PID 1 too: then PID 1 joins once the root is built, having forked
 	 * nothing before. */
+	/* For a seccomp kill's audit record: /dev/kmsg of the host's /dev,
+	 * before the group's device allow-list (which has no kmsg) applies to
+	 * PID 1 and while it still has CAP_SYSLOG (dmesg_restrict). */
+	io.audit = seccomp_audit_open(cfg);
 	if (!cfg->image_type)
 		cgroup_join(cg);
 	/* New ids clear the death signal: armed again, and checked again. */
@@ -188,9 +196,10 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	envp = sandbox_environment(cfg, home);
 	pty_setup(fds->tty, fds->terminals);
 	log_nonblocking(); /* fd 2 may be the pty now */
-	keep[5] = fds->tty;
-	keep[6] = log_descriptor();
-	keep[7] = io.ready_socket;
+	keep[KEEP_TTY] = fds->tty;
+	keep[KEEP_LOG] = log_descriptor();
+	keep[KEEP_READY] = io.ready_socket;
+	keep[KEEP_AUDIT] = io.audit;
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	_exit(supervise(cfg, envp, &io));
 }

@@ -447,3 +447,17 @@ int seccomp_install(void)
 		return -errno;
 	return 0;
 }
+
+const char *seccomp_syscall_name(uint32_t arch, long nr)
+{
+	for (int abi = 0; abi < N_ABIS; abi++) {
+		const char *name = names;
+
+		if (abi_arch[abi] != arch)
+			continue;
+		for (int i = 0; i < N_NAMES; i++, name += strlen(name) + 1)
+			if (numbers[abi][i] != NO && numbers[abi][i] == nr)
+				return name;
+	}
+	return NULL;
+}

@@ -49,6 +49,23 @@ int seccomp_install(void);
  * program (len 0 for --seccomp off). */
 const struct sock_fprog *seccomp_build(const struct config *cfg);
 
+/* The name of system call nr of the ABI the kernel calls arch
+ * (AUDIT_ARCH_*), when hutch's table has it; else NULL. */
+const char *seccomp_syscall_name(uint32_t arch, long nr);
+
+/* PID 1, before the root switch: /dev/kmsg for reading, with
+ * --seccomp-action kill (-1 otherwise, or when the kernel's log is not
+ * ours to read: dmesg_restrict without CAP_SYSLOG, --userns). */
+int seccomp_audit_open(const struct config *cfg);
+
+/* At each start: what the log holds so far is not this run's. */
+void seccomp_audit_mark(int fd);
+
+/* The system call of the newest seccomp kill record (audit type 1326,
+ * sig=31) logged since the mark by a process named comm; its name into
+ * name (or ""). -1 when there is none. */
+long seccomp_audit_find(int fd, const char *comm, char *name, size_t size);
+
 #else
 /* Built without the filter: --seccomp is refused by the parser, and the
  * service runs with no_new_privs and without capabilities, unfiltered. */
@@ -60,6 +77,24 @@ static inline void seccomp_prepare(const struct config *cfg)
 static inline int seccomp_install(void)
 {
 	return 0;
+}
+
+static inline int seccomp_audit_open(const struct config *cfg)
+{
+	(void)cfg;
+	return -1;
+}
+
+static inline void seccomp_audit_mark(int fd)
+{
+	(void)fd;
+}
+
+static inline long seccomp_audit_find(int fd, const char *comm, char *name,
+				      size_t size)
+{
+	(void)fd, (void)comm, (void)name, (void)size;
+	return -1;
 }
 #endif
 

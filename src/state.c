@@ -437,3 +437,45 @@ void state_remove(const char *base, const char *name, int dirfd)
 		close(top);
 	}
 }
+
+/* Keys are an interface (docs/exit-causes.md): add, never rename. */
+void state_publish(int fd, unsigned seq, const struct run_state *rs)
+{
+	const struct exit_info *e = rs->exit;
+	char text[STATE_STATUS_MAX], last[128];
+	size_t n;
+
+	if (fd < 0)
+		return;
+	exit_describe(e, "", last, sizeof last);
+	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%ld\nsince_ms=%llu\n"
+		"starts=%u\nlast=%s\nexit_cause=%s\nexit_code=%d\nexit_signal=%d\n"
+		"exit_syscall=%ld\nexit_syscall_name=%s\nexit_oom_kills=%llu\n"
+		"exit_at_ms=%llu\nexit_at=%lld\n", seq, rs->state, rs->pid,
+		rs->since_ms, rs->starts, last, exit_cause_word(e->cause), e->code,
+		e->sig, e->syscall, e->syscall_name, e->oom_kills,
+		(unsigned long long)e->at_ms, e->at_s);
+	if (rs->ready && n < sizeof text)
+		n += fmt(text + n, sizeof text - n, "ready=%s\nnotify_status=%s\n",
+			 rs->ready, rs->notify_status);
+	if (rs->health && n < sizeof text)
+		n += fmt(text + n, sizeof text - n, "%s", rs->health);
+	if (n < sizeof text)
+		n += fmt(text + n, sizeof text - n, "end=%u\n", seq);
+	if (n < sizeof text && pwrite(fd, text, n, 0) == (ssize_t)n)
+		(void)!ftruncate(fd, (off_t)n);
+}
+
+const char *state_value(const char *text, const char *key, char *buf, size_t size)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, len) == 0 && p[len] == '=') {
+			fmt(buf, size, "%s", p + len + 1);
+			buf[until_any(buf, "\n")] = '\0';
+			return buf;
+		}
+	buf[0] = '\0';
+	return buf;
+}

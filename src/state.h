@@ -11,6 +11,10 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "exit_cause.h"
+
+/* The status file's largest text. */
+#define STATE_STATUS_MAX 1024
 
 /* A process as it was at start: pid and start time (field 22 of
  * /proc/PID/stat), so a pid reused after a crash is not mistaken for it. */
@@ -40,6 +44,28 @@ int state_create(const struct config *cfg, const char **base);
  * cfg's stop timeout and reload signal: after a rebuild, the new
  * configuration's. 0 or -errno. */
 int state_write_launcher(int dirfd, const struct config *cfg);
+
+/* PID 1's view of the service: what the status file says. */
+struct run_state {
+	const char *state;	/* running, ending, backoff, stopping, done */
+	long pid;		/* in the sandbox; 0 while none runs */
+	unsigned long long since_ms; /* CLOCK_MONOTONIC ms of the run's start */
+	unsigned starts;
+	const struct exit_info *exit; /* the last run's end */
+	const char *ready;	/* "ready" or "starting"; NULL without --ready */
+	const char *notify_status; /* the service's STATUS= text */
+	const char *health;	/* --health's key=value lines (liveness.c), or "" */
+};
+
+/* PID 1: the status file (fd, held open: no directory descriptor in the
+ * sandbox) rewritten in place, "seq=N" its first line and "end=N" its
+ * last, so a reader can tell a read torn by a write. This function is the
+ * file's one writer; readers take its keys with state_value. */
+void state_publish(int fd, unsigned seq, const struct run_state *rs);
+
+/* The value of "key=value" in a state file's text, copied into buf; ""
+ * when absent. */
+const char *state_value(const char *text, const char *key, char *buf, size_t size);
 
 /* The status file's text, when a read of it is whole (its seq and end
  * lines agree; retried a few times while PID 1 rewrites it). */

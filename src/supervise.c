@@ -13,18 +13,22 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bootlimit.h"
 #include "cgroup.h"
 #include "control.h"
+#include "exit_cause.h"
 #include "liveness.h"
 #include "log.h"
 #include "pty.h"
 #include "ready.h"
 #include "respawn.h"
+#include "seccomp.h"
 #include "signals.h"
 #include "spawn.h"
+#include "state.h"
 #include "sys.h"
 
 /* ENDING: the main process exited; the rest of its run is given SIGTERM
@@ -51,13 +55,15 @@ struct supervisor {
 	struct backoff backoff;
 	struct start_limit limit;
 	struct supervise_io io;
-	unsigned long long oom_kills;
-	bool pressure_killed; /* this run ended by --pressure-restart */
+	unsigned long long oom_at_start; /* the cgroup's OOM kills at this start */
+	unsigned long long oom_seen; /* and at the last count, exit or start */
+	enum exit_cause pending; /* what PID 1 killed this run for, if it did */
+	struct exit_info exit;	 /* how the last run ended, for "status" */
+	char comm[16];	     /* a SIGSYS-killed service's name, for its audit record */
 	bool restarting;     /* hutch restart: start again once it is down */
 	struct ready ready;  /* --ready: how the service says it is up */
 	bool is_ready;	     /* this run said so */
 	struct liveness live; /* --watchdog, --health (liveness.h) */
-	char last[64];	     /* how the last run ended, for "status" */
 	unsigned published;  /* sequence number of the status file */
 	bool done;
 	int exit_code;
@@ -91,10 +97,29 @@ static void tell_launcher(const struct supervisor *sv, char what)
 		(void)!write(sv->io.boot, &what, 1);
 }
 
+/* The exit's times: the monotonic clock for "N s ago" (a board without
+ * an RTC jumps when NTP sets the clock), the wall clock for an agent. */
+static void stamp(struct exit_info *e)
+{
+	e->at_s = (long long)(clock_ms(CLOCK_REALTIME) / 1000);
+	e->at_ms = monotonic_ms();
+}
+
+/* PID 1 ends the run for a reason of its own (--pressure-restart,
+ * --ready-timeout, and the watchdog and health checks of issue 15.2):
+ * the reason is the run's exit cause, whatever the signal does. */
+static void kill_for(struct supervisor *sv, enum exit_cause why, int sig)
+{
+	sv->pending = why;
+	kill(-sv->service, sig);
+}
+
 static void give_up(struct supervisor *sv)
 {
 	tell_launcher(sv, BOOT_GAVE_UP);
-	log_error("start limit reached: %llu starts within %llu ms; giving up",
+	sv->exit.cause = CAUSE_START_LIMIT;
+	log_error("start limit reached: %llu starts within %llu ms; giving up "
+		  "(cause: start-limit)",
 		  (unsigned long long)sv->limit.burst,
 		  (unsigned long long)sv->limit.interval_ms);
 	finish(sv, status_to_code(sv->status));
@@ -114,6 +139,23 @@ static void settled(struct supervisor *sv)
 	log_nonblocking(); /* and the copy of the caller's fd 2 (log.c) */
 }
 
+/* What the cgroup and the kernel's log held before this run is not this
+ * run's: an OOM kill of an earlier one is not its cause. Read before the
+ * fork: a service that dies at once is counted and logged before the
+ * parent returns from it. */
+static void run_begins(struct supervisor *sv)
+{
+	sv->oom_at_start = cgroup_oom_kills(sv->io.oom);
+	if (sv->oom_at_start > sv->oom_seen) /* a leftover of the last run */
+		log_error("the kernel's OOM killer killed %llu process%s in the "
+			  "sandbox between two runs", sv->oom_at_start - sv->oom_seen,
+			  sv->oom_at_start - sv->oom_seen == 1 ? "" : "es");
+	sv->oom_seen = sv->oom_at_start;
+	seccomp_audit_mark(sv->io.audit);
+	sv->pending = CAUSE_NONE;
+	sv->comm[0] = '\0';
+}
+
 /* A fork failure (EAGAIN under a pids limit, ENOMEM) is transient: the
  * service is not lost to it, the start is retried on the backoff schedule. */
 static void start_service(struct supervisor *sv)
@@ -126,14 +168,18 @@ static void start_service(struct supervisor *sv)
 		give_up(sv);
 		return;
 	}
+	run_begins(sv);
 	ready_fd = ready_arm(&sv->ready);
 	pid = ready_fd < -1 ? ready_fd : spawn_service(sv->cfg, sv->envp, ready_fd,
 							&failure);
 	ready_started(&sv->ready);
 	if (pid == 0) {
-		log_error("cannot run %s: %s (%s); exit %d", sv->cfg->argv[0],
-			  failure.why, error_text(failure.error), failure.exit_code);
-		fmt(sv->last, sizeof sv->last, "cannot run: exit %d", failure.exit_code);
+		log_error("cannot run %s: %s (%s); exit %d (cause: exec)",
+			  sv->cfg->argv[0], failure.why, error_text(failure.error),
+			  failure.exit_code);
+		sv->exit = (struct exit_info){ .cause = CAUSE_EXEC,
+					       .code = failure.exit_code, .syscall = -1 };
+		stamp(&sv->exit);
 		finish(sv, failure.exit_code);
 	} else if (pid < 0) {
 		uint64_t delay = backoff_next(&sv->backoff);
@@ -168,35 +214,39 @@ static void start_service(struct supervisor *sv)
 	}
 }
 
-/* "service exited with code 3 after ..." or "service killed by signal 9
- * (SIGKILL) after ...": the same words as the "last" line of status. */
-static void log_exit(struct supervisor *sv, uint64_t up_ms)
+/* "service exited with code 3 after 12 ms (cause: exited)", "service
+ * killed by signal 9 (SIGKILL) after 12 ms: OOM kill (cause: oom)": the
+ * words of hutch status's "last:", and the machine word of --json. */
+static void record_exit(struct supervisor *sv, uint64_t up_ms)
 {
-	unsigned long long oom = cgroup_oom_kills(sv->io.oom);
-	const char *why = liveness_cause_name(sv->live.cause);
+	unsigned long long now = cgroup_oom_kills(sv->io.oom), oom = now - sv->oom_at_start;
+	struct exit_info *e = &sv->exit;
 	int st = sv->status;
-	char name[16];
-	size_t n;
+	char after[40], text[200];
 
-	if (oom > sv->oom_kills)
+	sv->oom_seen = now;
+	if (oom)
 		log_error("the kernel's OOM killer killed %llu process%s in the "
 			  "sandbox: the memory limit of %llu bytes was reached",
-			  oom - sv->oom_kills, oom - sv->oom_kills == 1 ? "" : "es",
+			  oom, oom == 1 ? "" : "es",
 			  (unsigned long long)sv->cfg->memory_max);
-	n = WIFSIGNALED(st) ? fmt(sv->last, sizeof sv->last, "signal %d (%s)", WTERMSIG(st),
-				  signal_name(WTERMSIG(st), name, sizeof name))
-			    : fmt(sv->last, sizeof sv->last, "code %d", status_to_code(st));
-	log_info("service %s %s after %llu ms%s%s%s", WIFSIGNALED(st) ? "killed by"
-			: "exited with", sv->last, (unsigned long long)up_ms,
-		 *why ? " (" : "", why, *why ? ")" : "");
-	if (oom > sv->oom_kills && n < sizeof sv->last)
-		n += fmt(sv->last + n, sizeof sv->last - n, ", OOM kill");
-	if (sv->pressure_killed && n < sizeof sv->last)
-		n += fmt(sv->last + n, sizeof sv->last - n, ", memory pressure");
-	if (*why && n < sizeof sv->last)
-		fmt(sv->last + n, sizeof sv->last - n, ", %s", why);
-	sv->oom_kills = oom;
-	sv->pressure_killed = false;
+	/* --watchdog's or --health's kill (liveness_run.c) */
+	if (sv->pending == CAUSE_NONE && HUTCH_LIVENESS && sv->live.cause)
+		sv->pending = sv->live.cause == LIVE_WATCHDOG ? CAUSE_WATCHDOG : CAUSE_HEALTH;
+	e->cause = exit_cause_of(st, sv->pending, oom > 0,
+				 HUTCH_SECCOMP && sv->cfg->seccomp_mode != SECCOMP_OFF);
+	e->code = WIFSIGNALED(st) ? -1 : status_to_code(st);
+	e->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	e->syscall_name[0] = '\0';
+	e->syscall = e->cause != CAUSE_SECCOMP ? -1
+		     : seccomp_audit_find(sv->io.audit, sv->comm, e->syscall_name,
+					  sizeof e->syscall_name);
+	e->oom_kills = oom;
+	stamp(e);
+	fmt(after, sizeof after, " after %llu ms", (unsigned long long)up_ms);
+	exit_describe(e, after, text, sizeof text);
+	log_info("service %s (cause: %s)", text, exit_cause_word(e->cause));
+	sv->pending = CAUSE_NONE;
 }
 
 /* The main process is gone; what it started may still run: children it
@@ -226,7 +276,7 @@ static void exited_while_running(struct supervisor *sv)
 
 	tell_launcher(sv, BOOT_EXITED);
 	liveness_end(&sv->live);
-	log_exit(sv, up_ms);
+	record_exit(sv, up_ms);
 	/* With --ready a run counts as up only once it said so: one that
 	 * never did was a failed start, and does not reset the backoff. */
 	sv->ran_ms = readiness(sv) && !sv->is_ready ? 0 : up_ms;
@@ -303,7 +353,7 @@ static void stop_running(struct supervisor *sv)
 	log_info("stopping: %s sent to the service, SIGKILL in %llu ms",
 		 signal_name(sig, name, sizeof name),
 		 (unsigned long long)sv->cfg->stop_timeout_ms);
-	kill(-sv->service, sig);
+	kill_for(sv, sv->restarting ? CAUSE_RESTART : CAUSE_STOP, sig);
 	schedule(sv, STOPPING, sv->cfg->stop_timeout_ms ? sv->cfg->stop_timeout_ms
 							: 1);
 }
@@ -332,7 +382,7 @@ static void stop_ending(struct supervisor *sv)
 static void exited_while_stopping(struct supervisor *sv)
 {
 	tell_launcher(sv, BOOT_EXITED);
-	log_exit(sv, monotonic_ms() - sv->started_at);
+	record_exit(sv, monotonic_ms() - sv->started_at);
 	end_leftovers(sv);
 }
 
@@ -419,14 +469,17 @@ static void not_ready_in_time(struct supervisor *sv)
 
 	if (sv->io.notify >= 0) {
 		log_error("the service was not ready within --ready-timeout "
-			  "(%llu ms): the start failed", ms);
-		fmt(sv->last, sizeof sv->last, "not ready in %llu ms", ms);
+			  "(%llu ms): the start failed (cause: ready-timeout)", ms);
+		/* it dies of the SIGKILL that ends the sandbox */
+		sv->exit = (struct exit_info){ .cause = CAUSE_READY_TIMEOUT, .code = -1,
+					       .sig = SIGKILL, .syscall = -1 };
+		stamp(&sv->exit);
 		finish(sv, 1);
 		return;
 	}
 	log_error("the service was not ready within --ready-timeout (%llu ms): "
 		  "killing it", ms);
-	kill(-sv->service, SIGKILL);
+	kill_for(sv, CAUSE_READY_TIMEOUT, SIGKILL);
 }
 
 /* RUNNING's one deadline: --ready-timeout with --ready, else
@@ -461,23 +514,22 @@ static void publish(struct supervisor *sv)
 {
 	static const char *const names[] = { "running", "ending", "backoff",
 					     "stopping" };
-	char text[512], ready[READY_STATUS_MAX + 40] = "", health[96];
-	size_t n;
+	char health[96];
+	struct run_state rs = {
+		.state = sv->done ? "done" : names[sv->state],
+		.pid = sv->service,
+		.since_ms = sv->started_at,
+		.starts = sv->starts,
+		.exit = &sv->exit,
+		.ready = !readiness(sv) ? NULL : sv->is_ready ? "ready" : "starting",
+		.notify_status = sv->ready.status,
+		.health = health,
+	};
 
 	if (sv->io.state < 0)
 		return;
-	sv->published++;
-	if (readiness(sv))
-		fmt(ready, sizeof ready, "ready=%s\nnotify_status=%s\n",
-		    sv->is_ready ? "ready" : "starting", sv->ready.status);
 	liveness_describe(&sv->live, sv->cfg, health, sizeof health);
-	n = fmt(text, sizeof text, "seq=%u\nstate=%s\npid=%d\nsince_ms=%llu\n"
-		"starts=%u\nlast=%s\n%s%send=%u\n", sv->published,
-		sv->done ? "done" : names[sv->state], (int)sv->service,
-		(unsigned long long)sv->started_at, sv->starts, sv->last, ready,
-		health, sv->published);
-	if (pwrite(sv->io.state, text, n, 0) == (ssize_t)n)
-		(void)!ftruncate(sv->io.state, (off_t)n);
+	state_publish(sv->io.state, ++sv->published, &rs);
 }
 
 static void dispatch(struct supervisor *sv, enum event ev)
@@ -486,12 +538,32 @@ static void dispatch(struct supervisor *sv, enum event ev)
 	publish(sv);
 }
 
+/* A service the filter may have killed: its name, read while it is a
+ * zombie (WNOWAIT leaves it so), is what finds its audit record. */
+static void peek_sigsys(struct supervisor *sv)
+{
+	siginfo_t si;
+	char path[32];
+
+	memset(&si, 0, sizeof si);
+	if (sv->io.audit < 0 || !sv->service ||
+	    waitid(P_PID, (id_t)sv->service, &si, WEXITED | WNOHANG | WNOWAIT) ||
+	    si.si_pid != sv->service || si.si_code == CLD_EXITED || si.si_status != SIGSYS)
+		return;
+	fmt(path, sizeof path, "/proc/%d/comm", (int)sv->service);
+	if (read_small_file(AT_FDCWD, path, sv->comm, sizeof sv->comm) <= 0)
+		sv->comm[0] = '\0';
+	sv->comm[until_any(sv->comm, "\n")] = '\0';
+}
+
 /* Reaps every child: the service, and orphans reparented to PID 1; then
  * tells when none is left (ECHILD). */
 static void reap(struct supervisor *sv)
 {
 	int status;
 	pid_t pid;
+
+	peek_sigsys(sv);
 
 	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) != 0) {
 		if (pid < 0) {
@@ -523,8 +595,7 @@ static void pressure_kill(struct supervisor *sv)
 		return;
 	log_error("killing the service: it stalled on memory beyond "
 		  "--pressure-restart");
-	sv->pressure_killed = true;
-	kill(-sv->service, SIGKILL);
+	kill_for(sv, CAUSE_PRESSURE, SIGKILL);
 }
 
 static void on_signal(struct supervisor *sv, const struct signalfd_siginfo *si)
@@ -598,8 +669,8 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.cfg = cfg,
 		.envp = envp,
 		.io = *io,
-		.oom_kills = cgroup_oom_kills(io->oom),
-		.last = "none",
+		.exit = { .cause = CAUSE_NONE, .code = -1, .syscall = -1 },
+		.oom_seen = cgroup_oom_kills(io->oom),
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms,
 			     cfg->restart_reset_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },

@@ -15,6 +15,7 @@ struct supervise_io {
 	int ready_socket; /* --ready notify: the socket in the sandbox's /dev */
 	int upstream;	  /* --ready under systemd: the launcher forwards */
 	int boot;   /* --boot-limit: starts, exits and giving up (bootlimit.h) */
+	int audit;  /* /dev/kmsg, for a seccomp kill's system call (seccomp.h) */
 };
 
 int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);

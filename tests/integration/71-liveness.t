@@ -111,10 +111,11 @@ ok "the first run (host pid $svc) is running" test -d "/proc/$svc"
 ok "a service that stops sending WATCHDOG=1 is restarted" wait_for 20 starts_at_least wd-miss 2
 ok "its first process is gone (from the host's /proc)" wait_for 10 test ! -d "/proc/$svc"
 isnt "$(field wd-miss 'service host pid')" "$svc" "the new run is another process"
-like "$(field wd-miss last)" '^signal 6 \(SIGABRT\), watchdog$' "hutch status: last: SIGABRT, watchdog"
+like "$(field wd-miss last)" '^killed by signal 6 \(SIGABRT\): watchdog timeout \(cause: watchdog, ' \
+	"hutch status: last: SIGABRT, watchdog"
 like "$(cat "$tmp/wd-miss.out")" 'watchdog: no WATCHDOG=1 from the service in 500 ms' \
 	"the log says the watchdog missed"
-like "$(cat "$tmp/wd-miss.out")" 'service killed by signal 6 \(SIGABRT\) after [0-9]+ ms \(watchdog\)' \
+like "$(cat "$tmp/wd-miss.out")" 'service killed by signal 6 \(SIGABRT\) after [0-9]+ ms: watchdog timeout \(cause: watchdog\)' \
 	"and the exit line names the watchdog as the cause"
 timeout 20 "$HUTCH" stop wd-miss >/dev/null 2>&1
 
@@ -122,7 +123,8 @@ timeout 20 "$HUTCH" stop wd-miss >/dev/null 2>&1
 run wd-abrt --watchdog 300ms --stop-timeout 500ms -- /bin/sh -c \
 	'trap "" ABRT; exec sleep 1000'
 ok "one that ignores SIGABRT is restarted too" wait_for 20 starts_at_least wd-abrt 2
-is "$(field wd-abrt last)" "signal 9 (SIGKILL), watchdog" "by SIGKILL after the stop timeout"
+like "$(field wd-abrt last)" '^killed by signal 9 \(SIGKILL\): watchdog timeout \(cause: watchdog, ' \
+	"by SIGKILL after the stop timeout"
 like "$(cat "$tmp/wd-abrt.out")" 'did not end in 500 ms: SIGKILL' "the log says so"
 timeout 20 "$HUTCH" stop wd-abrt >/dev/null 2>&1
 
@@ -179,11 +181,12 @@ run wd-hfail --health 'exit 3' --health-interval 200ms --health-retries 3 --rest
 svc=$(field wd-hfail 'service host pid')
 ok "a check that fails 3 times in a row restarts the service" wait_for 20 starts_at_least wd-hfail 2
 ok "the first run's process is gone" wait_for 10 test ! -d "/proc/$svc"
-is "$(field wd-hfail last)" "signal 15 (SIGTERM), health check" "by the stop signal; status names the health check"
+like "$(field wd-hfail last)" '^killed by signal 15 \(SIGTERM\): health check failed \(cause: health, ' \
+	"by the stop signal; status names the health check"
 like "$(cat "$tmp/wd-hfail.out")" 'health check failed 3 times in a row \(the last: exit 3\)' \
 	"the log counts the failures"
 like "$(cat "$tmp/wd-hfail.out")" 'health check failed \(exit 3\), 2 of 3 in a row' "one by one"
-like "$(cat "$tmp/wd-hfail.out")" 'after [0-9]+ ms \(health check\)' "the exit line names the cause"
+like "$(cat "$tmp/wd-hfail.out")" 'after [0-9]+ ms: health check failed \(cause: health\)' "the exit line names the cause"
 timeout 20 "$HUTCH" stop wd-hfail >/dev/null 2>&1
 
 : >"$tmp/w/checks"

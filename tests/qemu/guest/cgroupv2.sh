@@ -207,6 +207,8 @@ if [ -e /proc/pressure/memory ]; then
 	t_like "$err" 'memory pressure reached --pressure-restart some:10ms/1000ms' \
 		"the launcher names the trigger"
 	t_like "$err" 'killing the service: it stalled on memory' "PID 1 says why it kills"
+	t_like "$err" 'SIGKILL\) after [0-9]+ ms: memory pressure \(--pressure-restart\) \(cause: pressure\)' \
+		"the exit line's cause is the pressure (issue 15.5)"
 	# the trigger's line, and no OOM kill's before it
 	psi_at=$(printf '%s\n' "$err" | grep -n 'memory pressure reached' | head -n 1 | cut -d: -f1)
 	oom_at=$(printf '%s\n' "$err" | grep -n 'OOM killer' | head -n 1 | cut -d: -f1)
@@ -262,6 +264,8 @@ wait "$B" 2>/dev/null
 run -n hog --memory 16M -- dd if=/dev/zero of=/dev/null bs=64M count=1
 t_is "$rc" 137 "a 64 MB dd under --memory 16M is killed (exit 137)" || t_diag "$err"
 t_like "$err" "OOM killer" "hutch's log names the OOM killer"
+t_like "$err" 'SIGKILL\) after [0-9]+ ms: OOM kill \(cause: oom\)' \
+	"the exit line's cause: oom, from memory.events' oom_kill (issue 15.5)"
 t_diag "$(printf '%s\n' "$err" | grep -i oom)"
 t_ok "/sys/fs/cgroup/hutch/hog is removed" test ! -e "$CG/hutch/hog"
 
