@@ -389,10 +389,13 @@ check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/integration/*.t tests/escape/*.t
 
-# Fuzzing the option and config-file parser (tests/fuzz): libFuzzer with
-# ASan, UBSan and LeakSanitizer, on glibc. check-fuzz: 60 s; fuzz: FUZZ_TIME.
+# Fuzzing the option and config-file parser and the JSON reader
+# (tests/fuzz): libFuzzer with ASan, UBSan and LeakSanitizer, on glibc.
+# check-fuzz: 60 s for the options, 30 s for JSON; fuzz: FUZZ_TIME each.
 FUZZ_DIR := build/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/options_fuzz
+JSON_FUZZ_DIR := build/fuzz-json
+JSON_FUZZ_BIN := $(JSON_FUZZ_DIR)/json_fuzz
 FUZZ_SRCS := $(filter-out src/main.c,$(ALL_SRCS))
 FUZZ_TIME ?= 1800
 FUZZ_PKGS := clang libclang-rt-14-dev
@@ -404,13 +407,23 @@ $(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(wildcard src/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(FUZZ_SRCS)
 
-check-fuzz: $(FUZZ_BIN)
+# The JSON reader alone: config.json is hostile input.
+$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/json.c src/json.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< src/json.c
+
+check-fuzz: $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) 60 $(FUZZ_DIR)
+	$(Q)tests/fuzz/run.sh $(JSON_FUZZ_BIN) 30 $(JSON_FUZZ_DIR)
 
 fuzz:
 	$(Q)tools/deps.sh $(FUZZ_PKGS)
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(FUZZ_DIR)
+	$(Q)tests/fuzz/run.sh $(JSON_FUZZ_BIN) $(FUZZ_TIME) $(JSON_FUZZ_DIR)
 
 # QEMU system tests (tests/qemu/README.md): Debian's own kernels booted with
 # an initramfs of BusyBox and hutch: amd64 (with the i386 hutch and BusyBox
