@@ -9,6 +9,7 @@
 #   make boards     every board, each binary checked, and a size table
 #   make toolchain  install the compiler of ARCH (toolchains: every ARCH)
 #   make check      build and run every test (installs what it needs, as root)
+#   make check-oci  hutch oci against runc (tests/oci), as root
 #   make demo       show what hutch does, in a bounded run
 #   make rootfs     build/$(ARCH)/rootfs: rootfs-skel + BusyBox (BUSYBOX=path)
 #   make initramfs  build/$(ARCH)/initramfs.cpio.gz: hutch, BusyBox, an /init
@@ -78,7 +79,7 @@ endif
 include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
-FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY
+FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY OCI
 FEATURE_SRCS.SECCOMP := src/seccomp.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
@@ -90,6 +91,7 @@ FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
+FEATURE_SRCS.OCI := src/oci.c src/oci_config.c src/oci_init.c src/oci_state.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -138,10 +140,16 @@ BIN := $(BUILD)/hutch
 # All of this session's merges together (readiness, --rebuild, the
 # cgroup knobs and PSI, --boot-limit): x86_64 full 125,088, router
 # 103,888, tiny 64,712; aarch64 full 136,608, router 113,576, tiny 71,280.
-SIZE_BUDGET.full.x86_64 := 126976
+# hutch oci (issue 16, HUTCH_OCI, full only: config.json's reader and
+# mapping with a refusal naming each field it cannot map, create/start/
+# state/kill/delete/list/features, the container's init), measured
+# against its base: x86_64 full 125,088 -> 153,264 (+28,176; 125,792
+# with HUTCH_OCI=n: the shared hooks cost 704), aarch64 136,608 ->
+# 168,224; the full budgets rise by 28 KiB and 31 KiB.
+SIZE_BUDGET.full.x86_64 := 155648
 SIZE_BUDGET.router.x86_64 := 105472
 SIZE_BUDGET.tiny.x86_64 := 66560
-SIZE_BUDGET.full.aarch64 := 138240
+SIZE_BUDGET.full.aarch64 := 169984
 SIZE_BUDGET.router.aarch64 := 115200
 SIZE_BUDGET.tiny.aarch64 := 72704
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
@@ -279,7 +287,7 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration \
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration check-oci \
 		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init \
 		check-compilers check-profiles
 
@@ -318,6 +326,15 @@ check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
 
 check-integration: $(BIN) rootfs
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
+
+# hutch oci against runc, the oracle (tests/oci): the same bundles under
+# both, state, exit status, pid file, kill, delete, the view inside, and
+# hutch's refusals. Debian's runc; perl's JSON::PP edits and reads the
+# JSON. Root.
+OCI_PKGS := runc perl
+check-oci: $(BIN) rootfs
+	$(Q)tools/deps.sh $(OCI_PKGS)
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t
 
 # --- Boards and other architectures ----------------------------------------------
 # check-build: what every binary must be (tools/elfcheck.sh: static, 64 KiB

@@ -51,12 +51,15 @@
 #ifndef HUTCH_LIMITS
 #define HUTCH_LIMITS 1
 #endif
+#ifndef HUTCH_OCI
+#define HUTCH_OCI 1
+#endif
 
 /* One bit each; F_CORE is always there. profile.c's names and
  * FEATURES_LINE follow this order. */
 enum feature {
 	F_CORE, F_SECCOMP, F_USERNS, F_OUTPUT, F_TTY, F_CONTROL, F_CHECK,
-	F_DAEMON, F_DEVICES, F_LIMITS, F_BOOTLIMIT, F_HELP, F_READY, F_COUNT
+	F_DAEMON, F_DEVICES, F_LIMITS, F_BOOTLIMIT, F_HELP, F_READY, F_OCI, F_COUNT
 };
 
 #define FEATURES_BUILT                                                        \
@@ -65,7 +68,7 @@ enum feature {
 	 HUTCH_CONTROL << F_CONTROL | HUTCH_CHECK << F_CHECK |                  \
 	 HUTCH_DAEMON << F_DAEMON | HUTCH_DEVICES << F_DEVICES |                \
 	 HUTCH_LIMITS << F_LIMITS | HUTCH_BOOTLIMIT << F_BOOTLIMIT |            \
-	 HUTCH_HELP << F_HELP | HUTCH_READY << F_READY)
+	 HUTCH_HELP << F_HELP | HUTCH_READY << F_READY | HUTCH_OCI << F_OCI)
 
 #define FEATURES_ALL ((1u << F_COUNT) - 1)
 
@@ -98,6 +101,7 @@ const char *feature_name(unsigned f);
 	FEATURE_SIGN(HUTCH_DEVICES) "devices" FEATURE_SIGN(HUTCH_LIMITS) "limits" \
 	FEATURE_SIGN(HUTCH_BOOTLIMIT) "bootlimit"                             \
 	FEATURE_SIGN(HUTCH_HELP) "help" FEATURE_SIGN(HUTCH_READY) "ready"     \
+	FEATURE_SIGN(HUTCH_OCI) "oci"                                         \
 	" (profile " HUTCH_PROFILE ")\n"
 
 /* One line "WHAT: this hutch is built without F (PROFILE=P)" on stderr;

@@ -46,8 +46,8 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
  * handlers, but keeps what the caller left ignored (SIG_IGN survives fork
  * and exec): dispositions back to default, then an empty signal mask,
  * which fork and exec both inherit. */
-static _Noreturn void exec_service(const struct config *cfg, char **envp,
-				   int ready_fd, int report_fd)
+_Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
+			  int report_fd)
 {
 	const char *what = NULL;
 	sigset_t none;
@@ -144,7 +144,7 @@ pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		exec_service(cfg, envp, ready_fd, pipefd[1]);
+		spawn_exec(cfg, envp, ready_fd, pipefd[1]);
 	}
 	/* Also here: whichever of parent and child runs first, the group
 	 * exists before PID 1 may signal it. */

@@ -1,0 +1,258 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 10-runc.t: hutch oci against runc, the oracle. The same bundle (runc
+# spec's config.json on the test rootfs, read-only, with a script as the
+# process) is run by both, each through create, state, start, kill and
+# delete, and what each says and does is compared: the state JSON's
+# fields, the pid file, the status at each step, the exit status the
+# container's process leaves (this script's perl is the subreaper that
+# collects it, as containerd's shim is), what the process sees inside
+# (PID 1, hostname, capabilities, ids, the mount points and their types,
+# the masked paths), and that delete leaves nothing: no record, no
+# cgroup, no mount. Then hutch's own refusals: a field it cannot map is
+# named, the JSON reader's faults are said, and nothing is left behind;
+# --log-format json writes the error as a JSON line; the binary called
+# runc is the OCI runtime.
+#
+# Needs root, runc (Debian's runc package) and perl's JSON::PP (perl).
+# HUTCH and ROOTFS come from `make check-oci`.
+
+source "$(dirname "$0")/../lib/tap.sh"
+
+require_root
+require_cmd runc=runc perl timeout mktemp
+require_feature oci
+[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
+[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+
+tmp=$(mktemp -d /tmp/oci-t10.XXXXXX) || bail_out "cannot create a temporary directory"
+ids=()
+cleanup() {
+	for id in "${ids[@]}"; do
+		runc --root "$tmp/root-runc" delete --force "$id" >/dev/null 2>&1
+		"$HUTCH" oci --root "$tmp/root-hutch" delete --force "$id" >/dev/null 2>&1
+	done
+	rm -rf --one-file-system -- "$tmp"
+}
+trap cleanup EXIT
+
+# The script inside: what the container's process sees, one fact a line,
+# then it waits for a byte on its stdin (a fifo the test holds) and exits
+# with that code.
+cat >"$tmp/inside.sh" <<'EOF'
+echo "pid=$$"
+echo "hostname=$(hostname)"
+grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status | tr -d '\t' | sed 's/:/=/'
+echo "id=$(id)"
+echo "cwd=$(pwd)"
+echo "env=$(env | sort | tr '\n' ' ')"
+# the mount points and their types, hutch's and runc's masks of /proc and
+# /sys left out (hutch masks a few more: docs/oci.md)
+awk '$5 !~ "^/proc/" && $5 !~ "^/sys/firmware" { print "mount=" $5, $(NF-2) }' \
+	/proc/self/mountinfo | sort
+for p in /proc/kcore /proc/keys /proc/timer_list /sys/firmware; do
+	[ ! -e "$p" ] || echo "masked $p: $(wc -c <"$p" 2>/dev/null || echo unreadable)"
+done
+echo "ro /proc/sys: $(touch /proc/sys/kernel/hostname 2>&1 | grep -c 'Read-only')"
+echo "nofile=$(ulimit -n)"
+echo READY
+read -r code
+exit "$code"
+EOF
+
+# bundle NAME [PERL EXPR on $c]: runc spec's config.json, made for the test
+bundle() {
+	local dir=$tmp/$1
+	mkdir -p "$dir" && cp "$tmp/inside.sh" "$dir/" || return 1
+	(cd "$dir" && runc spec) || return 1
+	perl -MJSON::PP -e '
+		my ($file, $rootfs, $dir, $expr) = @ARGV;
+		local $/; open my $f, "<", $file or die; my $c = decode_json(<$f>);
+		$c->{root} = { path => $rootfs, readonly => JSON::PP::true };
+		$c->{process}{terminal} = JSON::PP::false;
+		$c->{process}{args} = ["sh", "/mnt/inside.sh"];
+		$c->{hostname} = "oci-host";
+		push @{$c->{mounts}}, { destination => "/mnt", type => "bind",
+			source => $dir, options => ["rbind", "rw"] };
+		# cgroup v1 hierarchies inside: not supported by hutch oci yet
+		$c->{mounts} = [ grep { $_->{type} ne "cgroup" } @{$c->{mounts}} ];
+		eval $expr if defined $expr; die $@ if $@;
+		open $f, ">", $file or die; print $f JSON::PP->new->pretty->encode($c);
+	' "$dir/config.json" "$ROOTFS" "$dir" "${2-}"
+}
+
+bundle b || bail_out "cannot make the bundle (runc spec)"
+
+# run R ID: the whole life of one container under runtime R (runc or
+# hutch), its facts in $tmp/R.*. perl is the subreaper: the container's
+# process is re-parented to it once create exits, and it collects the
+# exit status, as containerd's shim does.
+runtime() {
+	if [ "$1" = runc ]; then runc --root "$tmp/root-runc" "${@:2}"
+	else "$HUTCH" oci --root "$tmp/root-hutch" "${@:2}"; fi
+}
+
+life() {
+	local r=$1 id=$2 out=$tmp/$1
+	mkfifo "$out.in"
+	RT=$r perl -e '
+		my ($r, $id, $out, $hutch, $tmp) = @ARGV;
+		# PR_SET_CHILD_SUBREAPER (36) by prctl(2), 157 on x86_64
+		syscall(157, 36, 1, 0, 0, 0) == 0 or die "prctl: $!";
+		my @rt = $r eq "runc" ? ("runc", "--root", "$tmp/root-runc")
+				      : ($hutch, "oci", "--root", "$tmp/root-hutch");
+		sub step { my ($name, @cmd) = @_;
+			system("@cmd >$out.$name 2>$out.$name.err"); return $? >> 8 }
+		open my $in, "+<", "$out.in" or die;	# both ends: never blocks
+		open STDIN, "<&", $in or die;
+		open my $ev, ">", "$out.events" or die;
+		$ev->autoflush(1);
+		my $rc = system(join(" ", @rt, "create", "--bundle", "$tmp/b",
+			"--pid-file", "$out.pidfile", $id, ">$out.stdout", "2>$out.create.err"));
+		print $ev "create=", $? >> 8, "\n";
+		print $ev "state-created=", step("state1", @rt, "state", $id), "\n";
+		print $ev "start=", step("start", @rt, "start", $id), "\n";
+		# the process says READY, then waits for its exit code
+		for (1 .. 600) { last if `cat $out.stdout` =~ /READY/; select(undef, undef, undef, 0.05) }
+		print $ev "state-running=", step("state2", @rt, "state", $id), "\n";
+		print $in "7\n"; close $in;
+		open my $pf, "<", "$out.pidfile"; my $pid = <$pf>;
+		while ((my $p = waitpid(-1, 0)) > 0) {
+			print $ev "exit=", $? >> 8, "\n" if $p == $pid;
+		}
+		print $ev "state-stopped=", step("state3", @rt, "state", $id), "\n";
+		print $ev "delete=", step("delete", @rt, "delete", $id), "\n";
+		print $ev "state-deleted=", step("state4", @rt, "state", $id), "\n";
+	' "$r" "$id" "$out" "$HUTCH" "$tmp"
+}
+
+# field FILE KEY: a key of a state JSON
+field() {
+	perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
+		my $v = $s->{$ARGV[0]}; print defined $v ? $v : "(none)"' "$2" <"$1"
+}
+
+ids+=(oci-runc-1 oci-hutch-1)
+timeout 120 bash -c "$(declare -f life); tmp=$tmp HUTCH=$HUTCH; life runc oci-runc-1" ||
+	bail_out "runc's run did not finish"
+timeout 120 bash -c "$(declare -f life); tmp=$tmp HUTCH=$HUTCH; life hutch oci-hutch-1" ||
+	fail_hutch=1
+ok "hutch's run finished (create, start, kill by exit, delete)" [ -z "${fail_hutch-}" ]
+
+# state of a deleted container fails with 1 under runc, 125 under hutch
+# (hutch's exit status for a refusal): both not 0
+is "$(sed 's/=[1-9][0-9]*$/=fail/' "$tmp/hutch.events")" "$(sed 's/=[1-9][0-9]*$/=fail/' "$tmp/runc.events")" \
+	"each step succeeds or fails as runc's does"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.events")"
+like "$(cat "$tmp/hutch.events")" "exit=7" "the container's process exited 7, collected by the subreaper"
+
+for f in ociVersion status bundle rootfs owner; do
+	is "$(field "$tmp/hutch.state1" "$f")" "$(field "$tmp/runc.state1" "$f")" \
+		"created: state's $f is runc's ($(field "$tmp/runc.state1" "$f"))"
+done
+is "$(field "$tmp/hutch.state1" id)" oci-hutch-1 "created: state's id"
+is "$(field "$tmp/hutch.state1" pid)" "$(cat "$tmp/hutch.pidfile")" \
+	"created: state's pid is the pid file's"
+like "$(cat "$tmp/hutch.pidfile")" '^[0-9]+$' "the pid file holds the number alone, as runc's"
+like "$(field "$tmp/hutch.state1" created)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]+Z$' \
+	"created: an RFC 3339 time"
+is "$(field "$tmp/hutch.state2" status)" "$(field "$tmp/runc.state2" status)" "after start: running, as runc"
+is "$(field "$tmp/hutch.state3" status)" "$(field "$tmp/runc.state3" status)" "after the exit: stopped, as runc"
+is "$(field "$tmp/hutch.state3" pid)" "$(field "$tmp/runc.state3" pid)" "stopped: pid 0, as runc"
+is "$(cat "$tmp/hutch.state4.err" | wc -l | tr -d ' ')" 1 "after delete: state says it does not exist, in one line"
+
+# what the process saw, line by line against runc's
+# hutch binds the host's device nodes into /dev where runc makes them
+# with mknod (docs/oci.md): those mounts are hutch's alone
+is "$(grep -v '^masked\|^mount=/dev/[a-z]* devtmpfs$' "$tmp/hutch.stdout")" \
+	"$(grep -v '^masked' "$tmp/runc.stdout")" \
+	"inside: pid 1, hostname, capabilities, ids, cwd, env, mounts, rlimit are runc's"
+is "$(sed -n 's/^mount=\(\/dev\/[a-z]*\) devtmpfs$/\1/p' "$tmp/hutch.stdout" | tr '\n' ' ')" \
+	"/dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero " \
+	"inside: hutch's /dev nodes are binds of the host's, runc's six"
+diag "runc inside: $(tr '\n' '|' <"$tmp/runc.stdout")"
+diag "hutch inside: $(tr '\n' '|' <"$tmp/hutch.stdout")"
+is "$(grep '^masked' "$tmp/hutch.stdout")" "$(grep '^masked' "$tmp/runc.stdout")" \
+	"inside: the masked paths read as runc's"
+
+# nothing left
+is "$(ls -A "$tmp/root-hutch")" "" "delete removed the record"
+is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-1 2>/dev/null)" "" "delete left no cgroup"
+is "$(grep -c "$ROOTFS" /proc/self/mountinfo)" 0 "no mount of the rootfs left on the host"
+
+# kill and delete --force on a created container, and kill --all
+ids+=(oci-hutch-2)
+runtime hutch create --bundle "$tmp/b" --pid-file "$tmp/p2" oci-hutch-2 </dev/null >/dev/null 2>"$tmp/c2.err"
+is "$?" 0 "a second create" || diag "$(cat "$tmp/c2.err")"
+is "$(field <(runtime hutch state oci-hutch-2) status)" created "it waits for start"
+runtime hutch delete oci-hutch-2 2>"$tmp/d2.err"
+isnt "$?" 0 "delete without --force refuses a created container"
+like "$(cat "$tmp/d2.err")" "created" "and says it is created"
+runtime hutch kill --all oci-hutch-2 KILL
+is "$?" 0 "kill --all KILL"
+wait_for 30 sh -c "! kill -0 $(cat "$tmp/p2") 2>/dev/null"
+is "$(field <(runtime hutch state oci-hutch-2) status)" stopped "stopped after kill --all"
+runtime hutch kill oci-hutch-2 KILL 2>/dev/null
+isnt "$?" 0 "kill of a stopped container fails, as runc's"
+runtime hutch delete oci-hutch-2
+is "$?" 0 "delete of the stopped container"
+ids+=(oci-hutch-3)
+runtime hutch create --bundle "$tmp/b" --pid-file "$tmp/p3" oci-hutch-3 </dev/null >/dev/null 2>&1
+runtime hutch delete --force oci-hutch-3
+is "$?" 0 "delete --force of a created container"
+p3=$(cat "$tmp/p3")
+# gone, or a zombie its new parent has yet to reap
+ok "its process is gone" sh -c "[ ! -e /proc/$p3 ] || grep -q ') Z' /proc/$p3/stat"
+is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci-hutch-*' 2>/dev/null)" "" "no cgroup left"
+is "$(ls -A "$tmp/root-hutch")" "" "no record left"
+
+# refusals: named, nothing left
+refused() {
+	local name=$1 expr=$2 want=$3
+	rm -rf "$tmp/bad" && bundle bad "$expr" || return 1
+	runtime hutch create --bundle "$tmp/bad" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	local rc=$?
+	isnt "$rc" 0 "refused: $name"
+	like "$(cat "$tmp/bad.err")" "$want" "  and the message names it"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+}
+refused "a terminal" '$c->{process}{terminal} = JSON::PP::true' 'process.terminal'
+refused "a seccomp filter" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW" }' 'linux.seccomp'
+refused "a namespace joined by path" \
+	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
+	'linux.namespaces: type cgroup'
+refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
+refused "a hook" '$c->{hooks} = { prestart => [ { path => "/bin/true" } ] }' 'hooks'
+refused "a capability set that differs" \
+	'$c->{process}{capabilities}{effective} = ["CAP_KILL"]' 'process.capabilities.effective'
+refused "a cgroup mount" \
+	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
+	'/sys/fs/cgroup: type cgroup'
+
+# the JSON reader's faults, with their offset
+mkdir -p "$tmp/badjson"
+printf '{"ociVersion": "1.0.2", "root": {"path": "/x",},}' >"$tmp/badjson/config.json"
+runtime hutch create --bundle "$tmp/badjson" oci-hutch-bad </dev/null 2>"$tmp/bj.err"
+isnt "$?" 0 "a trailing comma in config.json is refused"
+like "$(cat "$tmp/bj.err")" "not valid JSON at byte [0-9]+: trailing comma" "  by the reader, with the offset"
+
+# --log FILE --log-format json: the error as a JSON line
+runtime hutch --log "$tmp/log.json" --log-format json create --bundle "$tmp/badjson" \
+	oci-hutch-bad </dev/null 2>/dev/null
+perl -MJSON::PP -ne 'my $l = decode_json($_); exit 1 unless $l->{level} eq "error" &&
+	$l->{msg} =~ /trailing comma/ && $l->{time} =~ /Z$/; END { exit 1 unless $. }' \
+	"$tmp/log.json"
+ok "--log-format json: the error is a JSON line with level, msg and time" [ $? -eq 0 ]
+diag "$(cat "$tmp/log.json")"
+
+# the binary called runc
+ln -s "$HUTCH" "$tmp/runc"
+like "$("$tmp/runc" --root "$tmp/root-hutch" features)" '"ociVersionMax"' \
+	"called runc, hutch is the OCI runtime (features)"
+"$tmp/runc" --root "$tmp/root-hutch" list >"$tmp/list" 2>&1
+is "$?" 0 "called runc: list"
+
+done_testing
