@@ -113,6 +113,8 @@ life() {
 			"--pid-file", "$out.pidfile", $id, ">$out.stdout", "2>$out.create.err"));
 		print $ev "create=", $? >> 8, "\n";
 		print $ev "state-created=", step("state1", @rt, "state", $id), "\n";
+		# held before its exec until start: nothing printed yet
+		print $ev "output-before-start=", -s "$out.stdout" ? "yes" : "no", "\n";
 		print $ev "start=", step("start", @rt, "start", $id), "\n";
 		# the process says READY, then waits for its exit code
 		for (1 .. 600) { last if `cat $out.stdout` =~ /READY/; select(undef, undef, undef, 0.05) }
@@ -147,6 +149,7 @@ is "$(sed 's/=[1-9][0-9]*$/=fail/' "$tmp/hutch.events")" "$(sed 's/=[1-9][0-9]*$
 	"each step succeeds or fails as runc's does"
 diag "runc: $(tr '\n' ' ' <"$tmp/runc.events")"
 like "$(cat "$tmp/hutch.events")" "exit=7" "the container's process exited 7, collected by the subreaper"
+like "$(cat "$tmp/hutch.events")" "output-before-start=no" "create returns with the process held before its exec"
 
 for f in ociVersion status bundle rootfs owner; do
 	is "$(field "$tmp/hutch.state1" "$f")" "$(field "$tmp/runc.state1" "$f")" \
