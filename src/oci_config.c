@@ -30,7 +30,7 @@ static char arena[OCI_CONFIG_MAX];
 static size_t arena_used;
 static char *args[OCI_ARGS + 1];
 static int n_args;
-static const char *bundle_dir;
+static const char *bundle_dir, *container;
 static uint64_t cap_bits, inherit_bits, ambient_bits;
 
 /* A copy in the arena: the strings must outlive the parse. */
@@ -564,6 +564,22 @@ static void resources(unsigned t)
 	}
 }
 
+/* /PARENT/ID (containerd's "/default/ID", "/k8s.io/ID"): the group is
+ * hutch's PARENT/ID in each hierarchy, --cgroup-parent PARENT; the
+ * container's id must be the last part (hutch names the group after
+ * it). systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
+static void cgroups_path(char *p)
+{
+	char *base = strrchr(p, '/');
+
+	if (p[0] != '/' || !base || base == p || strcmp(base + 1, container) != 0)
+		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/%s "
+		    "(the container's id last; systemd's slice:prefix:name form is "
+		    "not supported yet)", p, container);
+	*base = '\0';
+	arg2("--cgroup-parent", p + 1);
+}
+
 static void linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	unsigned v;
@@ -587,8 +603,7 @@ static void linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
 	v = member(t, "cgroupsPath", "linux");
 	if (!empty(v))
-		die("config.json: linux.cgroupsPath: not supported by hutch oci yet "
-		    "(the group is hutch/ID in each hierarchy)");
+		cgroups_path(str(v, "linux.cgroupsPath"));
 	refuse_unless_empty(t, "uidMappings", "linux");
 	refuse_unless_empty(t, "gidMappings", "linux");
 	refuse_unless_empty(t, "sysctl", "linux");
@@ -654,6 +669,7 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	unsigned v;
 
 	bundle_dir = bundle;
+	container = id;
 	read_config(bundle);
 	only(0, "ociVersion\0root\0process\0hostname\0domainname\0mounts\0linux\0"
 	     "annotations\0hooks\0", "");

@@ -34,6 +34,7 @@ cleanup() {
 		runc --root "$tmp/root-runc" delete --force "$id" >/dev/null 2>&1
 		"$HUTCH" oci --root "$tmp/root-hutch" delete --force "$id" >/dev/null 2>&1
 	done
+	rmdir /sys/fs/cgroup/*/oci-t10 2>/dev/null
 	rm -rf --one-file-system -- "$tmp"
 }
 trap cleanup EXIT
@@ -210,6 +211,42 @@ p3=$(cat "$tmp/p3")
 ok "its process is gone" sh -c "[ ! -e /proc/$p3 ] || grep -q ') Z' /proc/$p3/stat"
 is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci-hutch-*' 2>/dev/null)" "" "no cgroup left"
 is "$(ls -A "$tmp/root-hutch")" "" "no record left"
+
+# linux.cgroupsPath /PARENT/ID and limits: the same groups and values as
+# runc's, on the host's hierarchies; ps --format json lists the pid
+cgroups_of() { # R ID: the container's groups and limits, as the host sees them
+	local pid
+	pid=$(cat "$tmp/$1-cg.pid")
+	grep -E ':(pids|memory):' "/proc/$pid/cgroup" | sed 's/^[0-9]*://'
+	for f in memory/oci-t10/$2/memory.limit_in_bytes pids/oci-t10/$2/pids.max; do
+		echo "$f=$(cat "/sys/fs/cgroup/$f" 2>&1)"
+	done | sed "s/$2/ID/"
+}
+for r in runc hutch; do
+	ids+=("oci-$r-cg")
+	# each bundle names its own id in cgroupsPath
+	CG_ID=oci-$r-cg bundle "cg-$r" '$c->{linux}{cgroupsPath} = "/oci-t10/$ENV{CG_ID}";
+		$c->{linux}{resources}{memory} = { limit => 67108864 };
+		$c->{linux}{resources}{pids} = { limit => 42 }' || bail_out "cannot make the bundle"
+	runtime $r create --bundle "$tmp/cg-$r" --pid-file "$tmp/$r-cg.pid" "oci-$r-cg" \
+		</dev/null >/dev/null 2>"$tmp/$r-cg.err"
+	is "$?" 0 "$r: create with cgroupsPath and memory, pids limits" || diag "$(cat "$tmp/$r-cg.err")"
+done
+is "$(cgroups_of hutch oci-hutch-cg | sed 's/oci-hutch-cg/ID/')" \
+	"$(cgroups_of runc oci-runc-cg | sed 's/oci-runc-cg/ID/')" \
+	"cgroupsPath: the same groups and limit values as runc's"
+diag "$(cgroups_of hutch oci-hutch-cg | tr '\n' ' ')"
+is "$(runtime hutch ps --format json oci-hutch-cg)" "[$(cat "$tmp/hutch-cg.pid")]" \
+	"ps --format json: the container's pid"
+is "$(runtime runc ps --format json oci-runc-cg)" "[$(cat "$tmp/runc-cg.pid")]" \
+	"  (runc's says the same of its own)"
+for r in runc hutch; do
+	runtime $r delete --force "oci-$r-cg"
+	is "$?" 0 "$r: delete --force"
+done
+is "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -type d -path '*oci-t10/*' 2>/dev/null)" "" \
+	"delete removed the groups below the parent, as runc (the parent stays)"
+rmdir /sys/fs/cgroup/*/oci-t10 2>/dev/null
 
 # refusals: named, nothing left
 refused() {
