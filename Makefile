@@ -142,14 +142,16 @@ BIN := $(BUILD)/hutch
 # 103,888, tiny 64,712; aarch64 full 136,608, router 113,576, tiny 71,280.
 # hutch oci (issue 16, HUTCH_OCI, full only: config.json's reader and
 # mapping with a refusal naming each field it cannot map, create/start/
-# state/kill/delete/list/features, the container's init), measured
-# against its base: x86_64 full 125,088 -> 153,264 (+28,176; 125,792
-# with HUTCH_OCI=n: the shared hooks cost 704), aarch64 136,608 ->
-# 168,224; the full budgets rise by 28 KiB and 31 KiB.
-SIZE_BUDGET.full.x86_64 := 155648
+# state/kill/delete/ps/list/features, --console-socket, the container's
+# init), measured against its base: x86_64 full 125,088 -> 155,128
+# (+30,040; 125,792 with HUTCH_OCI=n: the shared hooks cost 704),
+# aarch64 136,608 -> 170,240; router and tiny (without it) +784 and
+# +640 on x86_64 (the usage line, the hooks). The full budgets rise by
+# 30 KiB (x86_64) and 34 KiB (aarch64), about 1.5 KiB of margin kept.
+SIZE_BUDGET.full.x86_64 := 157696
 SIZE_BUDGET.router.x86_64 := 105472
 SIZE_BUDGET.tiny.x86_64 := 66560
-SIZE_BUDGET.full.aarch64 := 169984
+SIZE_BUDGET.full.aarch64 := 172032
 SIZE_BUDGET.router.aarch64 := 115200
 SIZE_BUDGET.tiny.aarch64 := 72704
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
@@ -330,8 +332,9 @@ check-integration: $(BIN) rootfs
 # hutch oci against runc, the oracle (tests/oci): the same bundles under
 # both, state, exit status, pid file, kill, delete, the view inside, and
 # hutch's refusals. Debian's runc; perl's JSON::PP edits and reads the
-# JSON. Root.
-OCI_PKGS := runc perl
+# JSON; python3 is the console socket's other side (tests/oci/helpers).
+# Root.
+OCI_PKGS := runc perl python3
 check-oci: $(BIN) rootfs
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t

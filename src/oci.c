@@ -11,7 +11,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,6 +210,22 @@ static void group_pids(const char *path, void *arg)
 
 /* --- commands ------------------------------------------------------------ */
 
+/* --console-socket: the caller's AF_UNIX socket, where the pty's master
+ * goes (pty.c) */
+static int console_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof a.sun_path)
+		die("--console-socket %s: too long a path", path);
+	memcpy(a.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a))
+		die("--console-socket %s: %s", path, error_text(errno));
+	return fd;
+}
+
 static int create(int argc, char **argv)
 {
 	static struct config cfg;
@@ -215,7 +233,8 @@ static int create(int argc, char **argv)
 	static struct cgroup cg;
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
-	const char *bundle_arg = ".", *pid_file = NULL, *id, *v;
+	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
+	int console = -1;
 	bool no_pivot = false;
 	int i, dir, fifo, sync[2], status;
 	ssize_t n, got = 0;
@@ -227,9 +246,8 @@ static int create(int argc, char **argv)
 			bundle_arg = v;
 		else if ((v = flag_value(argc, argv, &i, "pid-file")))
 			pid_file = v;
-		else if (flag_value(argc, argv, &i, "console-socket"))
-			die("create: --console-socket: not supported by hutch oci yet "
-			    "(process.terminal false only)");
+		else if ((v = flag_value(argc, argv, &i, "console-socket")))
+			console_path = v;
 		else if ((v = flag_value(argc, argv, &i, "preserve-fds"))) {
 			if (strcmp(v, "0") != 0)
 				die("create: --preserve-fds: not supported by hutch oci");
@@ -256,6 +274,12 @@ static int create(int argc, char **argv)
 	}
 	preflight_host(&cfg, NULL);
 	preflight_cpus(&cfg, NULL);
+	if (spec.terminal != !!console_path)
+		die(spec.terminal ? "process.terminal is true: create needs "
+		    "--console-socket" : "--console-socket given, but process.terminal "
+		    "is false");
+	if (console_path)
+		console = console_connect(console_path);
 
 	if (mkdir(root, 0711) && errno != EEXIST)
 		die("--root %s: %s", root, error_text(errno));
@@ -283,9 +307,11 @@ static int create(int argc, char **argv)
 	pid = fork_process();
 	if (pid == 0) {
 		close(sync[0]);
-		oci_init(&cfg, &spec, &cg, sync[1], fifo);
+		oci_init(&cfg, &spec, &cg, sync[1], fifo, console);
 	}
 	close(sync[1]);
+	if (console >= 0)
+		close(console);
 	while (pid > 0 && (n = read(sync[0], reply + got, sizeof reply - 1 - (size_t)got)) != 0)
 		if (n > 0)
 			got += n;
@@ -444,10 +470,11 @@ static int ps(int argc, char **argv)
 {
 	static struct pids p; /* in .bss: an initializer would put 16 KiB in the file */
 	struct oci_state st;
-	const char *id, *v;
+	const char *id;
 	int i = 1;
 
-	for (; i < argc && argv[i][0] == '-'; i++)
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *v;
 		if ((v = flag_value(argc, argv, &i, "format")) ||
 		    (v = flag_value(argc, argv, &i, "f"))) {
 			if (strcmp(v, "json") != 0)
@@ -455,6 +482,7 @@ static int ps(int argc, char **argv)
 		} else {
 			die("ps: unknown flag %s", argv[i]);
 		}
+	}
 	id = container_id(argc, argv, i, "ps");
 	close(open_record(id, &st));
 	p.text[0] = '[';

@@ -27,6 +27,7 @@ struct oci_spec {
 	size_t annotations_len;
 	const char *version;		     /* ociVersion */
 	bool host_hostname;		     /* no hostname: keep the UTS one */
+	bool terminal;			     /* process.terminal: --console-socket's pty */
 };
 
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */
@@ -55,10 +56,11 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 
 /* oci_init.c: in the container's PID 1 (forked in the new PID
  * namespace): the set-up, an answer on sync, the wait on the exec fifo
- * (fifo: its O_PATH descriptor), then the exec of process.args. */
+ * (fifo: its O_PATH descriptor), then the exec of process.args. console:
+ * --console-socket's connection, or -1. */
 struct cgroup;
 _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
-			const struct cgroup *cg, int sync, int fifo);
+			const struct cgroup *cg, int sync, int fifo, int console);
 #else
 static inline int oci_main(int argc, char **argv)
 {

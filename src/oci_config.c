@@ -32,6 +32,7 @@ static char *args[OCI_ARGS + 1];
 static int n_args;
 static const char *bundle_dir, *container;
 static uint64_t cap_bits, inherit_bits, ambient_bits;
+static bool terminal;
 
 /* A copy in the arena: the strings must outlive the parse. */
 static char *keep(const char *s, size_t n)
@@ -269,13 +270,11 @@ static void process(unsigned t, struct config *cfg)
 	unsigned a, v;
 
 	need(t, JSON_OBJECT, "process");
-	only(t, "terminal\0consoleSize\0user\0args\0env\0cwd\0capabilities\0"
+	only(t, "terminal\0user\0args\0env\0cwd\0capabilities\0"
 	     "rlimits\0noNewPrivileges\0oomScoreAdj\0apparmorProfile\0"
 	     "selinuxLabel\0", "process");
 	v = member(t, "terminal", "process");
-	if (v && json_bool(&j, need(v, JSON_TRUE, "process.terminal")) == 1)
-		die("config.json: process.terminal: true is not supported by hutch "
-		    "oci yet (no --console-socket): set it false (docs/oci.md)");
+	terminal = v && json_bool(&j, need(v, JSON_TRUE, "process.terminal")) == 1;
 	refuse_unless_empty(t, "apparmorProfile", "process");
 	refuse_unless_empty(t, "selinuxLabel", "process");
 	v = member(t, "noNewPrivileges", "process");
@@ -572,12 +571,14 @@ static void cgroups_path(char *p)
 {
 	char *base = strrchr(p, '/');
 
-	if (p[0] != '/' || !base || base == p || strcmp(base + 1, container) != 0)
-		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/%s "
-		    "(the container's id last; systemd's slice:prefix:name form is "
-		    "not supported yet)", p, container);
-	*base = '\0';
-	arg2("--cgroup-parent", p + 1);
+	if (p[0] == '/' && base && base != p && strcmp(base + 1, container) == 0) {
+		*base = '\0';
+		arg2("--cgroup-parent", p + 1);
+		return;
+	}
+	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/%s (the "
+	    "container's id last; systemd's slice:prefix:name form is not "
+	    "supported yet)", p, container);
 }
 
 static void linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
@@ -725,5 +726,6 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	cfg->cap_inheritable = inherit_bits;
 	cfg->cap_ambient = ambient_bits;
 	cfg->oci = true;
+	spec->terminal = terminal;
 	cfg->restart = RESTART_NO;
 }

@@ -24,6 +24,7 @@
 #include "cgroup.h"
 #include "mounts.h"
 #include "privs.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -100,7 +101,7 @@ static void wait_for_start(int fifo)
 }
 
 void oci_init(struct config *cfg, const struct oci_spec *spec,
-	      const struct cgroup *cg, int sync, int fifo)
+	      const struct cgroup *cg, int sync, int fifo, int console)
 {
 	int keep[] = { sync, fifo };
 	const char *home;
@@ -120,6 +121,9 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 		mask(spec->masked[i], false);
 	for (size_t i = 0; i < spec->n_readonly; i++)
 		mask(spec->readonly[i], true);
+	/* in the container's own devpts, after the root switch */
+	if (console >= 0)
+		pty_console(console);
 	seccomp_prepare(cfg);
 	if (chdir(cfg->workdir))
 		die("process.cwd %s: %s", cfg->workdir, error_text(errno));

@@ -20,7 +20,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 
 require_root
-require_cmd runc=runc perl timeout mktemp
+require_cmd runc=runc perl timeout mktemp python3=python3
 require_feature oci
 [ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
 	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
@@ -248,6 +248,24 @@ is "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -type d -path '*oci-t10/*' 2>/
 	"delete removed the groups below the parent, as runc (the parent stays)"
 rmdir /sys/fs/cgroup/*/oci-t10 2>/dev/null
 
+# process.terminal with --console-socket: the pty's master over the
+# socket, the process's terminal; helpers/console.py is the shim's side
+bundle tty '$c->{process}{terminal} = JSON::PP::true; $c->{process}{args} = ["sh"]' ||
+	bail_out "cannot make the bundle"
+ids+=(oci-runc-tty oci-hutch-tty)
+console=$(dirname "$0")/helpers/console.py
+timeout 60 python3 "$console" runc --root "$tmp/root-runc" -- "$tmp/tty" oci-runc-tty \
+	>"$tmp/runc.tty" 2>&1
+timeout 60 python3 "$console" "$HUTCH" oci --root "$tmp/root-hutch" -- "$tmp/tty" \
+	oci-hutch-tty >"$tmp/hutch.tty" 2>&1
+is "$(cat "$tmp/hutch.tty")" "$(cat "$tmp/runc.tty")" \
+	"terminal: one fd over the socket, /dev/pts/0 on stdin, PID 1, exit 5, as runc"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.tty")"
+for r in runc hutch; do runtime $r delete oci-$r-tty; done
+runtime hutch create --bundle "$tmp/tty" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/tty.err"
+isnt "$?" 0 "terminal without --console-socket is refused"
+like "$(cat "$tmp/tty.err")" "needs --console-socket" "  and says so"
+
 # refusals: named, nothing left
 refused() {
 	local name=$1 expr=$2 want=$3
@@ -259,7 +277,7 @@ refused() {
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
-refused "a terminal" '$c->{process}{terminal} = JSON::PP::true' 'process.terminal'
+refused "a console size" '$c->{process}{consoleSize} = { height => 24, width => 80 }' 'process.consoleSize'
 refused "a seccomp filter" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW" }' 'linux.seccomp'
 refused "a namespace joined by path" \
 	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
