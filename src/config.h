@@ -147,6 +147,7 @@ struct config {
 
 	bool net_none;
 	bool oci;	/* hutch oci: no /tmp of hutch's own (config.json's mounts only) */
+	bool oci_privs;	/* hutch oci: process.noNewPrivileges false */
 	bool read_only;
 	bool force_chroot;
 	int verbosity; /* enum log_level */

@@ -32,7 +32,7 @@ static char *args[OCI_ARGS + 1];
 static int n_args;
 static const char *bundle_dir, *container;
 static uint64_t cap_bits, inherit_bits, ambient_bits;
-static bool terminal;
+static bool terminal, no_new_privs;
 
 /* A copy in the arena: the strings must outlive the parse. */
 static char *keep(const char *s, size_t n)
@@ -278,9 +278,8 @@ static void process(unsigned t, struct config *cfg)
 	refuse_unless_empty(t, "apparmorProfile", "process");
 	refuse_unless_empty(t, "selinuxLabel", "process");
 	v = member(t, "noNewPrivileges", "process");
-	if (!v || json_bool(&j, need(v, JSON_TRUE, "process.noNewPrivileges")) != 1)
-		die("config.json: process.noNewPrivileges: hutch always sets "
-		    "no_new_privs; say true (docs/oci.md)");
+	no_new_privs = v && json_bool(&j, need(v, JSON_TRUE,
+					       "process.noNewPrivileges")) == 1;
 	v = member(t, "user", "process");
 	if (v)
 		user(v);
@@ -727,5 +726,6 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	cfg->cap_ambient = ambient_bits;
 	cfg->oci = true;
 	spec->terminal = terminal;
+	cfg->oci_privs = !no_new_privs;
 	cfg->restart = RESTART_NO;
 }

@@ -377,7 +377,10 @@ int privs_drop(const struct config *cfg, const char **step)
 		if ((ambient & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
 			FAIL("cannot raise an ambient capability (Linux 4.3+)");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	/* hutch oci: config.json's process.noNewPrivileges false is
+	 * honoured, as runc does (setuid programs in the image then work);
+	 * hutch's own services always get it */
+	if (!cfg->oci_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		FAIL("cannot set no_new_privs (Linux 3.5+)");
 	return 0;
 }

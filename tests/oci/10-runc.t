@@ -45,7 +45,7 @@ trap cleanup EXIT
 cat >"$tmp/inside.sh" <<'EOF'
 echo "pid=$$"
 echo "hostname=$(hostname)"
-grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status | tr -d '\t' | sed 's/:/=/'
+grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs)' /proc/self/status | tr -d '\t' | sed 's/:/=/'
 echo "id=$(id)"
 echo "cwd=$(pwd)"
 echo "env=$(env | sort | tr '\n' ' ')"
@@ -265,6 +265,20 @@ for r in runc hutch; do runtime $r delete oci-$r-tty; done
 runtime hutch create --bundle "$tmp/tty" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/tty.err"
 isnt "$?" 0 "terminal without --console-socket is refused"
 like "$(cat "$tmp/tty.err")" "needs --console-socket" "  and says so"
+
+# process.noNewPrivileges false: honoured, as runc does
+bundle nnp '$c->{process}{noNewPrivileges} = JSON::PP::false;
+	$c->{process}{args} = ["sh", "-c", "grep NoNewPrivs /proc/self/status"]' ||
+	bail_out "cannot make the bundle"
+for r in runc hutch; do
+	ids+=("oci-$r-nnp")
+	runtime $r create --bundle "$tmp/nnp" "oci-$r-nnp" </dev/null >"$tmp/$r.nnp" 2>&1 &&
+		runtime $r start "oci-$r-nnp"
+	wait_for 30 grep -q NoNewPrivs "$tmp/$r.nnp"
+done
+is "$(tr -d '\t' <"$tmp/hutch.nnp")" "$(tr -d '\t' <"$tmp/runc.nnp")" \
+	"noNewPrivileges false: no_new_privs unset, as runc ($(tr -d '\t' <"$tmp/runc.nnp"))"
+for r in runc hutch; do runtime $r delete --force "oci-$r-nnp"; done
 
 # refusals: named, nothing left
 refused() {
