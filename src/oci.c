@@ -342,7 +342,8 @@ static int create(int argc, char **argv)
 	fmt(st.version, sizeof st.version, "%s", spec.version);
 	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s", cfg.cgroup_parent);
 	if (oci_state_write(dir, &st) ||
-	    (spec.annotations && write_knob(dir, "annotations", spec.annotations))) {
+	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
+						 spec.annotations_len))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);

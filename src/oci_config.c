@@ -259,9 +259,11 @@ static void user(unsigned t)
 	}
 	um = member(t, "umask", "process.user");
 	if (um) {
-		fmt(buf, sizeof buf, "%llo", (unsigned long long)unum(um, 0777,
-		    "process.user.umask"));
-		arg2("--umask", keep(buf, strlen(buf)));
+		/* octal by hand: hutch's fmt has no %o */
+		unsigned m = (unsigned)unum(um, 0777, "process.user.umask");
+		char oct[5] = { '0', (char)('0' + (m >> 6)), (char)('0' + (m >> 3 & 7)),
+				(char)('0' + (m & 7)), '\0' };
+		arg2("--umask", keep(oct, 4));
 	}
 }
 

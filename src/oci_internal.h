@@ -23,6 +23,7 @@ struct oci_state {
 
 enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
 
+int oci_record_file(int dir, const char *name, const char *text, size_t len);
 int oci_state_write(int dir, const struct oci_state *st);
 int oci_state_read(int dir, struct oci_state *st);
 /* The pid's start time from /proc/PID/stat, 0 when it is gone (or a zombie). */

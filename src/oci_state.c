@@ -18,6 +18,20 @@
 #define SYS_clock_gettime SYS_clock_gettime32
 #endif
 
+/* A new file of the record holding text (not a kernel knob: created). */
+int oci_record_file(int dir, const char *name, const char *text, size_t len)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+			O_NOFOLLOW, 0600);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, text, len);
+	close(fd);
+	return err;
+}
+
 int oci_state_write(int dir, const struct oci_state *st)
 {
 	static char text[3 * OCI_PATH_MAX];
@@ -25,15 +39,8 @@ int oci_state_write(int dir, const struct oci_state *st)
 		       "created=%s\nversion=%s\ncgroup=%s\n", st->pid, st->start,
 		       st->bundle, st->rootfs, st->created, st->version,
 		       st->cgroup_parent);
-	int fd = openat(dir, "state", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-			O_NOFOLLOW, 0600);
-	int err;
 
-	if (fd < 0)
-		return -errno;
-	err = n < sizeof text ? write_all(fd, text, n) : -ENAMETOOLONG;
-	close(fd);
-	return err;
+	return n < sizeof text ? oci_record_file(dir, "state", text, n) : -ENAMETOOLONG;
 }
 
 static void field(char *line, void *arg)

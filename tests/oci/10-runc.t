@@ -48,6 +48,7 @@ echo "hostname=$(hostname)"
 grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs)' /proc/self/status | tr -d '\t' | sed 's/:/=/'
 echo "id=$(id)"
 echo "cwd=$(pwd)"
+echo "umask=$(umask)"
 echo "env=$(env | sort | tr '\n' ' ')"
 # the mount points and their types, hutch's and runc's masks of /proc and
 # /sys left out (hutch masks a few more: docs/oci.md)
@@ -75,6 +76,8 @@ bundle() {
 		$c->{process}{terminal} = JSON::PP::false;
 		$c->{process}{args} = ["sh", "/mnt/inside.sh"];
 		$c->{hostname} = "oci-host";
+		$c->{annotations} = { "org.example.board" => "pi-zero", "x" => "\"q\"" };
+		$c->{process}{user}{umask} = 23;	# 027
 		push @{$c->{mounts}}, { destination => "/mnt", type => "bind",
 			source => $dir, options => ["rbind", "rw"] };
 		# cgroup v1 hierarchies inside: not supported by hutch oci yet
@@ -152,6 +155,9 @@ diag "runc: $(tr '\n' ' ' <"$tmp/runc.events")"
 like "$(cat "$tmp/hutch.events")" "exit=7" "the container's process exited 7, collected by the subreaper"
 like "$(cat "$tmp/hutch.events")" "output-before-start=no" "create returns with the process held before its exec"
 
+is "$(perl -MJSON::PP -e 'local $/; print JSON::PP->new->canonical->encode(decode_json(<STDIN>)->{annotations})' <"$tmp/hutch.state1")" \
+	"$(perl -MJSON::PP -e 'local $/; print JSON::PP->new->canonical->encode(decode_json(<STDIN>)->{annotations})' <"$tmp/runc.state1")" \
+	"created: state's annotations are runc's"
 for f in ociVersion status bundle rootfs owner; do
 	is "$(field "$tmp/hutch.state1" "$f")" "$(field "$tmp/runc.state1" "$f")" \
 		"created: state's $f is runc's ($(field "$tmp/runc.state1" "$f"))"
