@@ -145,8 +145,9 @@ BIN := $(BUILD)/hutch
 # state/kill/delete/ps/list/features, --console-socket, the container's
 # init), measured against its base: x86_64 full 125,088 -> 155,128
 # (+30,040; 125,792 with HUTCH_OCI=n: the shared hooks cost 704),
-# aarch64 136,608 -> 170,240; router and tiny (without it) +784 and
-# +640 on x86_64 (the usage line, the hooks). The full budgets rise by
+# aarch64 136,608 -> 170,328; router and tiny (without it) +800 and
+# +640 on x86_64, +1,168 and +856 on aarch64 (the usage line, the
+# hooks), within their budgets. The full budgets rise by
 # 30 KiB (x86_64) and 34 KiB (aarch64), about 1.5 KiB of margin kept.
 SIZE_BUDGET.full.x86_64 := 157696
 SIZE_BUDGET.router.x86_64 := 105472
