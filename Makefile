@@ -391,7 +391,7 @@ check-escape: $(BIN) rootfs $(PROBE)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/escape/*.t
 
-# The integration and escape tests again, against hutch itself built with
+# The integration, escape and OCI tests again, against hutch itself built with
 # AddressSanitizer and UBSan (gcc and glibc, dynamically linked: the
 # sanitizers do not run on musl or static). Every real path runs so,
 # launcher, PID 1 and the service's child up to its exec, in real
@@ -407,8 +407,9 @@ $(SAN_HUTCH): $(ALL_SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
 		-o $@ $(ALL_SRCS) tests/sanitize/asan_options.c
 
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
+	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
-		prove tests/integration/*.t tests/escape/*.t
+		prove tests/integration/*.t tests/escape/*.t tests/oci/*.t
 
 # Fuzzing the option and config-file parser and the JSON reader
 # (tests/fuzz): libFuzzer with ASan, UBSan and LeakSanitizer, on glibc.
