@@ -27,7 +27,7 @@
 
 #define OCI_ROOT_DEFAULT "/run/hutch-oci"
 
-static const char *root = OCI_ROOT_DEFAULT;
+const char *oci_root = OCI_ROOT_DEFAULT;
 static int log_file = -1;
 static bool log_json;
 
@@ -57,7 +57,7 @@ static void log_line(int level, const char *msg)
 
 /* "--name VALUE", "--name=VALUE", "-name VALUE" (Go's flag package, which
  * runc's callers may use): the value, or NULL when argv[*i] is not it. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
+const char *oci_flag_value(int argc, char **argv, int *i, const char *name)
 {
 	const char *a = argv[*i];
 	size_t n = strlen(name);
@@ -74,7 +74,7 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
-static bool flag(const char *a, const char *name, const char *short_name)
+bool oci_flag(const char *a, const char *name, const char *short_name)
 {
 	if (!a || a[0] != '-')
 		return false;
@@ -82,7 +82,7 @@ static bool flag(const char *a, const char *name, const char *short_name)
 	return !strcmp(a, name) || (short_name && !strcmp(a, short_name));
 }
 
-static const char *container_id(int argc, char **argv, int i, const char *cmd)
+const char *oci_container_id(int argc, char **argv, int i, const char *cmd)
 {
 	const char *id;
 	if (i >= argc || !argv[i][0])
@@ -97,12 +97,12 @@ static const char *container_id(int argc, char **argv, int i, const char *cmd)
 }
 
 /* The container's record, or death: "does not exist" as runc says it. */
-static int open_record(const char *id, struct oci_state *st)
+int oci_open_record(const char *id, struct oci_state *st)
 {
 	char path[OCI_PATH_MAX];
 	int dir, err;
 
-	fmt(path, sizeof path, "%s/%s", root, id);
+	fmt(path, sizeof path, "%s/%s", oci_root, id);
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dir < 0)
 		die("container %s does not exist (%s: %s)", id, path, error_text(errno));
@@ -122,9 +122,9 @@ static void remove_record(const char *id, int dir)
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		if (unlinkat(dir, files[i], 0) && errno != ENOENT)
-			log_error("cannot remove %s/%s/%s: %s", root, id, files[i],
+			log_error("cannot remove %s/%s/%s: %s", oci_root, id, files[i],
 				  error_text(errno));
-	fmt(path, sizeof path, "%s/%s", root, id);
+	fmt(path, sizeof path, "%s/%s", oci_root, id);
 	if (rmdir(path) && errno != ENOENT)
 		log_error("cannot remove %s: %s", path, error_text(errno));
 }
@@ -133,7 +133,7 @@ static void remove_record(const char *id, int dir)
 
 /* Its groups, found again as create named them: PARENT/ID in each
  * hierarchy. fn gets each directory's path. */
-static void each_group(const char *id, const char *parent,
+void oci_each_group(const char *id, const char *parent,
 		       void (*fn)(const char *path, void *arg), void *arg)
 {
 	static struct config probe_cfg;
@@ -212,7 +212,7 @@ static void group_pids(const char *path, void *arg)
 
 /* --console-socket: the caller's AF_UNIX socket, where the pty's master
  * goes (pty.c) */
-static int console_connect(const char *path)
+int oci_console_connect(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int fd;
@@ -241,22 +241,22 @@ static int create(int argc, char **argv)
 	pid_t pid;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if ((v = flag_value(argc, argv, &i, "bundle")) ||
-		    (v = flag_value(argc, argv, &i, "b")))
+		if ((v = oci_flag_value(argc, argv, &i, "bundle")) ||
+		    (v = oci_flag_value(argc, argv, &i, "b")))
 			bundle_arg = v;
-		else if ((v = flag_value(argc, argv, &i, "pid-file")))
+		else if ((v = oci_flag_value(argc, argv, &i, "pid-file")))
 			pid_file = v;
-		else if ((v = flag_value(argc, argv, &i, "console-socket")))
+		else if ((v = oci_flag_value(argc, argv, &i, "console-socket")))
 			console_path = v;
-		else if ((v = flag_value(argc, argv, &i, "preserve-fds"))) {
+		else if ((v = oci_flag_value(argc, argv, &i, "preserve-fds"))) {
 			if (strcmp(v, "0") != 0)
 				die("create: --preserve-fds: not supported by hutch oci");
-		} else if (flag(argv[i], "no-pivot", NULL))
+		} else if (oci_flag(argv[i], "no-pivot", NULL))
 			no_pivot = true;
-		else if (!flag(argv[i], "no-new-keyring", NULL))
+		else if (!oci_flag(argv[i], "no-new-keyring", NULL))
 			die("create: unknown flag %s", argv[i]);
 	}
-	id = container_id(argc, argv, i, "create");
+	id = oci_container_id(argc, argv, i, "create");
 	if (bundle_arg[0] == '/')
 		fmt(bundle, sizeof bundle, "%s", bundle_arg);
 	/* the system call: musl's getcwd brings strdup and malloc along */
@@ -279,13 +279,13 @@ static int create(int argc, char **argv)
 		    "--console-socket" : "--console-socket given, but process.terminal "
 		    "is false");
 	if (console_path)
-		console = console_connect(console_path);
+		console = oci_console_connect(console_path);
 
-	if (mkdir(root, 0711) && errno != EEXIST)
-		die("--root %s: %s", root, error_text(errno));
+	if (mkdir(oci_root, 0711) && errno != EEXIST)
+		die("--root %s: %s", oci_root, error_text(errno));
 	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
 	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
-	fmt(reply, sizeof reply, "%s/%s", root, id);
+	fmt(reply, sizeof reply, "%s/%s", oci_root, id);
 	if (mkdir(reply, 0711))
 		die("container %s: cannot make %s: %s", id, reply, errno == EEXIST ?
 		    "it exists already" : error_text(errno));
@@ -348,7 +348,7 @@ static int create(int argc, char **argv)
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);
 		remove_record(id, dir);
-		die("cannot write the record in %s/%s", root, id);
+		die("cannot write the record in %s/%s", oci_root, id);
 	}
 	if (pid_file) {
 		char text[24];
@@ -370,9 +370,9 @@ static int pid_fd(long pid)
 
 static int start(int argc, char **argv)
 {
-	const char *id = container_id(argc, argv, 1, "start");
+	const char *id = oci_container_id(argc, argv, 1, "start");
 	struct oci_state st;
-	int dir = open_record(id, &st), fifo;
+	int dir = oci_open_record(id, &st), fifo;
 	struct pollfd fds[2];
 	char c;
 
@@ -397,9 +397,9 @@ static int start(int argc, char **argv)
 
 static int state(int argc, char **argv)
 {
-	const char *id = container_id(argc, argv, 1, "state");
+	const char *id = oci_container_id(argc, argv, 1, "state");
 	struct oci_state st;
-	int dir = open_record(id, &st);
+	int dir = oci_open_record(id, &st);
 
 	oci_state_print(dir, &st);
 	return 0;
@@ -414,18 +414,18 @@ static int kill_cmd(int argc, char **argv)
 	int i = 1, dir;
 
 	for (; i < argc && argv[i][0] == '-'; i++)
-		if (flag(argv[i], "all", "a"))
+		if (oci_flag(argv[i], "all", "a"))
 			all = true;
 		else
 			die("kill: unknown flag %s", argv[i]);
-	id = container_id(argc, argv, i, "kill");
+	id = oci_container_id(argc, argv, i, "kill");
 	if (i + 1 < argc && !(k.sig = signal_number(argv[i + 1])))
 		die("kill: '%s' is not a signal", argv[i + 1]);
-	dir = open_record(id, &st);
+	dir = oci_open_record(id, &st);
 	if (oci_status(dir, &st) == OCI_STOPPED && !all)
 		die("kill: container %s is not running", id);
 	if (all) {
-		each_group(id, st.cgroup_parent, kill_group, &k);
+		oci_each_group(id, st.cgroup_parent, kill_group, &k);
 		if (k.done)
 			return 0;
 	}
@@ -443,12 +443,12 @@ static int delete(int argc, char **argv)
 	enum oci_status s;
 
 	for (; i < argc && argv[i][0] == '-'; i++)
-		if (flag(argv[i], "force", "f"))
+		if (oci_flag(argv[i], "force", "f"))
 			force = true;
 		else
 			die("delete: unknown flag %s", argv[i]);
-	id = container_id(argc, argv, i, "delete");
-	dir = open_record(id, &st);
+	id = oci_container_id(argc, argv, i, "delete");
+	dir = oci_open_record(id, &st);
 	s = oci_status(dir, &st);
 	if (s != OCI_STOPPED && !force)
 		die("cannot delete container %s: it is %s (kill it first, or "
@@ -462,9 +462,14 @@ static int delete(int argc, char **argv)
 		while (p.fd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
 			;
 	}
-	each_group(id, st.cgroup_parent, remove_group, NULL);
+	oci_each_group(id, st.cgroup_parent, remove_group, NULL);
 	remove_record(id, dir);
 	return 0;
+}
+
+static int exec_cmd(int argc, char **argv)
+{
+	return oci_exec(argc, argv, oci_root);
 }
 
 static int ps(int argc, char **argv)
@@ -476,18 +481,18 @@ static int ps(int argc, char **argv)
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *v;
-		if ((v = flag_value(argc, argv, &i, "format")) ||
-		    (v = flag_value(argc, argv, &i, "f"))) {
+		if ((v = oci_flag_value(argc, argv, &i, "format")) ||
+		    (v = oci_flag_value(argc, argv, &i, "f"))) {
 			if (strcmp(v, "json") != 0)
 				die("ps: --format %s: hutch oci has json only", v);
 		} else {
 			die("ps: unknown flag %s", argv[i]);
 		}
 	}
-	id = container_id(argc, argv, i, "ps");
-	close(open_record(id, &st));
+	id = oci_container_id(argc, argv, i, "ps");
+	close(oci_open_record(id, &st));
 	p.text[0] = '[';
-	each_group(id, st.cgroup_parent, group_pids, &p);
+	oci_each_group(id, st.cgroup_parent, group_pids, &p);
 	if (!p.done)
 		die("ps: container %s has no cgroup to list", id);
 	p.text[p.len++] = ']';
@@ -505,7 +510,7 @@ static bool list_one(const char *name, void *arg)
 
 	if (name[0] == '.')
 		return true;
-	fmt(path, sizeof path, "%s/%s", root, name);
+	fmt(path, sizeof path, "%s/%s", oci_root, name);
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	memset(&st, 0, sizeof st);
 	st.id = name;
@@ -527,13 +532,13 @@ static bool list_one(const char *name, void *arg)
 static int list(int argc, char **argv)
 {
 	static const char head[] = "ID           PID      STATUS     BUNDLE CREATED\n";
-	bool quiet = argc > 1 && flag(argv[1], "quiet", "q");
+	bool quiet = argc > 1 && oci_flag(argv[1], "quiet", "q");
 
 	if (argc > 1 + quiet)
 		die("list: only -q is supported (the table)");
 	if (!quiet)
 		write_all(STDOUT_FILENO, head, sizeof head - 1);
-	each_entry(root, list_one, &quiet);
+	each_entry(oci_root, list_one, &quiet);
 	return 0;
 }
 
@@ -564,23 +569,23 @@ static int global_flags(int argc, char **argv)
 	const char *v, *log_path = NULL;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if ((v = flag_value(argc, argv, &i, "root")))
-			root = v;
-		else if ((v = flag_value(argc, argv, &i, "log")))
+		if ((v = oci_flag_value(argc, argv, &i, "root")))
+			oci_root = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "log")))
 			log_path = v;
-		else if ((v = flag_value(argc, argv, &i, "log-format"))) {
+		else if ((v = oci_flag_value(argc, argv, &i, "log-format"))) {
 			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
 				die("--log-format %s: text or json", v);
 			log_json = v[0] == 'j';
-		} else if ((v = flag_value(argc, argv, &i, "rootless"))) {
+		} else if ((v = oci_flag_value(argc, argv, &i, "rootless"))) {
 			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
 				die("--rootless %s: hutch oci runs as root only", v);
-		} else if (!flag(argv[i], "systemd-cgroup", NULL) && !flag(argv[i], "debug", NULL))
+		} else if (!oci_flag(argv[i], "systemd-cgroup", NULL) && !oci_flag(argv[i], "debug", NULL))
 			die("unknown global flag %s (hutch oci [--root DIR] [--log FILE] "
 			    "[--log-format text|json] COMMAND ...)", argv[i]);
 	}
-	if (root[0] != '/')
-		die("--root %s: an absolute path", root);
+	if (oci_root[0] != '/')
+		die("--root %s: an absolute path", oci_root);
 	if (log_path) {
 		log_file = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 				O_NOCTTY, 0644);
@@ -598,15 +603,16 @@ int oci_main(int argc, char **argv)
 		int (*run)(int argc, char **argv);
 	} commands[] = { { "create", create }, { "start", start }, { "state", state },
 			 { "kill", kill_cmd }, { "delete", delete }, { "list", list },
-			 { "features", features }, { "ps", ps } };
+			 { "features", features }, { "ps", ps },
+			 { "exec", exec_cmd } };
 	int i = global_flags(argc, argv);
 
 	if (i >= argc)
 		die("no command (hutch oci [GLOBAL FLAGS] create|start|state|kill|"
-		    "delete|list|ps|features ...; docs/oci.md)");
+		    "delete|list|ps|exec|features ...; docs/oci.md)");
 	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
 		if (!strcmp(argv[i], commands[c].name))
 			return commands[c].run(argc - i, argv + i);
 	die("%s: not a command hutch oci has (create, start, state, kill, delete, "
-	    "list, ps, features; docs/oci.md)", argv[i]);
+	    "list, ps, exec, features; docs/oci.md)", argv[i]);
 }

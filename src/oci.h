@@ -54,6 +54,17 @@ int oci_main(int argc, char **argv);
 void oci_load(const char *bundle, const char *id, struct config *cfg,
 	      struct oci_spec *spec);
 
+/* oci_config.c: an exec's process.json (its top level is a process) */
+void oci_load_process(const char *file, const char *id, struct config *cfg,
+		      bool *tty);
+
+/* oci_exec.c: `exec --process FILE [--detach] [--pid-file F]
+ * [--console-socket S] ID`: a new process in a running container. */
+int oci_exec(int argc, char **argv, const char *root);
+
+/* process.env as given, with HOME when it has none (runc's rule) */
+char **oci_environment(const struct config *cfg, const char *home);
+
 /* oci_init.c: in the container's PID 1 (forked in the new PID
  * namespace): the set-up, an answer on sync, the wait on the exec fifo
  * (fifo: its O_PATH descriptor), then the exec of process.args. console:

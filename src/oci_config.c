@@ -622,16 +622,13 @@ static void linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 
 /* --- the file ---------------------------------------------------------- */
 
-static void read_config(const char *bundle)
+static void read_json(const char *path)
 {
-	char path[4200];
 	size_t where;
 	const char *what;
 	ssize_t n;
 	int fd;
 
-	if (fmt(path, sizeof path, "%s/config.json", bundle) >= sizeof path)
-		die("--bundle %s: too long", bundle);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		die("cannot open %s: %s", path, error_text(errno));
@@ -662,11 +659,51 @@ static void root_section(unsigned t)
 		arg("--read-only");
 }
 
+static void read_config(const char *bundle)
+{
+	char path[4200];
+
+	if (fmt(path, sizeof path, "%s/config.json", bundle) >= sizeof path)
+		die("--bundle %s: too long", bundle);
+	read_json(path);
+}
+
+/* What process() collected, into cfg after the option parse. */
+static void process_done(struct config *cfg, const char *oom)
+{
+	struct parse_error err;
+
+	args[n_args] = NULL;
+	if (options_parse(cfg, n_args, args, &err, true) != PARSE_RUN)
+		die("config.json, as hutch's options: %s", err.msg);
+	memcpy(cfg->oom_score_adj, oom, sizeof cfg->oom_score_adj);
+	cfg->cap_keep = cap_bits;
+	cfg->cap_inheritable = inherit_bits;
+	cfg->cap_ambient = ambient_bits;
+	cfg->oci = true;
+	cfg->oci_privs = !no_new_privs;
+	cfg->restart = RESTART_NO;
+}
+
+void oci_load_process(const char *file, const char *id, struct config *cfg,
+		      bool *tty)
+{
+	static struct config scratch;
+
+	read_json(file);
+	arg("hutch");
+	arg2("--name", id);
+	arg2("--seccomp", "off");
+	arg2("--pids", "0");
+	process(0, &scratch);
+	process_done(cfg, scratch.oom_score_adj);
+	*tty = terminal;
+}
+
 void oci_load(const char *bundle, const char *id, struct config *cfg,
 	      struct oci_spec *spec)
 {
 	static struct config mounts_only; /* the mounts, kept across the parse */
-	struct parse_error err;
 	char oom[sizeof cfg->oom_score_adj] = "";
 	unsigned v;
 
@@ -714,20 +751,11 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 		    "to start one)");
 	process(v, &mounts_only);
 	memcpy(oom, mounts_only.oom_score_adj, sizeof oom);
-	args[n_args] = NULL;
-	if (options_parse(cfg, n_args, args, &err, true) != PARSE_RUN)
-		die("config.json, as hutch's options: %s", err.msg);
+	process_done(cfg, oom);
 	if (cfg->n_mounts + mounts_only.n_mounts > CONFIG_MAX_MOUNTS)
 		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);
 	memcpy(cfg->mounts + cfg->n_mounts, mounts_only.mounts,
 	       mounts_only.n_mounts * sizeof cfg->mounts[0]);
 	cfg->n_mounts += mounts_only.n_mounts;
-	memcpy(cfg->oom_score_adj, oom, sizeof oom);
-	cfg->cap_keep = cap_bits;
-	cfg->cap_inheritable = inherit_bits;
-	cfg->cap_ambient = ambient_bits;
-	cfg->oci = true;
 	spec->terminal = terminal;
-	cfg->oci_privs = !no_new_privs;
-	cfg->restart = RESTART_NO;
 }

@@ -64,7 +64,7 @@ static void mask(const char *path, bool read_only)
 
 /* process.env as given, and HOME when it does not set one (runc's
  * rule: the user's home from the image's /etc/passwd, else /). */
-static char **environment(const struct config *cfg, const char *home)
+char **oci_environment(const struct config *cfg, const char *home)
 {
 	static char *env[CONFIG_MAX_ENV + 2];
 	static char home_var[160];
@@ -132,7 +132,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	/* before the wait, as runc: only PID 1's few capabilities beside
 	 * the container's own while it waits */
 	privs_drop_pid1(cfg);
-	envp = environment(cfg, home);
+	envp = oci_environment(cfg, home);
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	if (write(sync, "\006", 1) != 1)
 		_exit(EXIT_SETUP); /* create is gone: nobody would start it */

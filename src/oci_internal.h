@@ -23,6 +23,16 @@ struct oci_state {
 
 enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
 
+/* oci.c: the command line's pieces, for oci_exec.c too */
+extern const char *oci_root;
+const char *oci_flag_value(int argc, char **argv, int *i, const char *name);
+bool oci_flag(const char *a, const char *name, const char *short_name);
+const char *oci_container_id(int argc, char **argv, int i, const char *cmd);
+int oci_open_record(const char *id, struct oci_state *st);
+int oci_console_connect(const char *path);
+void oci_each_group(const char *id, const char *parent,
+		    void (*fn)(const char *path, void *arg), void *arg);
+
 int oci_record_file(int dir, const char *name, const char *text, size_t len);
 int oci_state_write(int dir, const struct oci_state *st);
 int oci_state_read(int dir, struct oci_state *st);

@@ -272,6 +272,32 @@ runtime hutch create --bundle "$tmp/tty" oci-hutch-bad </dev/null >/dev/null 2>"
 isnt "$?" 0 "terminal without --console-socket is refused"
 like "$(cat "$tmp/tty.err")" "needs --console-socket" "  and says so"
 
+# exec --process FILE: a new process in the running container, its
+# output and exit status as runc's; --detach returns once it runs
+bundle ex '$c->{process}{args} = ["sleep", "1000"];
+	my %p = %{$c->{process}};
+	$p{args} = ["sh", "-c", "hostname; id; grep -E \"^(Cap|NoNewPrivs)\" /proc/self/status; cat /proc/1/cmdline; echo; ls /proc/self/ns/ | wc -l; exit 3"];
+	open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);' ||
+	bail_out "cannot make the bundle"
+for r in runc hutch; do
+	ids+=("oci-$r-ex")
+	runtime $r create --bundle "$tmp/ex" "oci-$r-ex" </dev/null >/dev/null 2>&1 &&
+		runtime $r start "oci-$r-ex"
+	runtime $r exec --process "$tmp/ex/process.json" "oci-$r-ex" </dev/null >"$tmp/$r.ex" 2>&1
+	echo "exit=$?" >>"$tmp/$r.ex"
+	runtime $r exec --detach --pid-file "$tmp/$r.expid" --process "$tmp/ex/process.json" \
+		"oci-$r-ex" </dev/null >/dev/null 2>&1
+	echo "detach=$?" >>"$tmp/$r.ex"
+done
+# /proc/1/cmdline's NULs as spaces
+is "$(tr '\0' ' ' <"$tmp/hutch.ex")" "$(tr '\0' ' ' <"$tmp/runc.ex")" \
+	"exec: hostname, ids, capabilities, PID 1, exit 3 and --detach as runc's"
+diag "runc: $(tr '\0\n' ' |' <"$tmp/runc.ex")"
+like "$(cat "$tmp/hutch.expid")" '^[0-9]+$' "exec --detach: the pid file holds the pid"
+for r in runc hutch; do runtime $r delete --force "oci-$r-ex"; done
+runtime hutch exec --process "$tmp/ex/process.json" oci-hutch-ex </dev/null >/dev/null 2>&1
+isnt "$?" 0 "exec into a deleted container fails"
+
 # process.noNewPrivileges false: honoured, as runc does
 bundle nnp '$c->{process}{noNewPrivileges} = JSON::PP::false;
 	$c->{process}{args} = ["sh", "-c", "grep NoNewPrivs /proc/self/status"]' ||
