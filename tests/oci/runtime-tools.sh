@@ -9,7 +9,8 @@
 # not reachable here, so SRC is an upstream tree of the version Debian
 # packages (commit 0105384, 2022-04-23; later ones need Go 1.21, Debian
 # has 1.19), built offline from its vendor/ with Debian's golang-go.
-# Root; leaves the groups the suite makes (testdir, cgrouptest) removed.
+# Root; removes what the suite leaves: its groups (testdir, cgrouptest),
+# its bundles in /tmp and the mounts one case leaves on the host.
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 SRC HUTCH [OUT]" >&2; exit 2; }
 src=$(cd "$1" && pwd) hutch=$2 out=${3:-$src/results}
@@ -31,6 +32,13 @@ for rt in runc "$out/bin/runc"; do
 	done >"$out/$name"
 	for d in $(find /sys/fs/cgroup -maxdepth 3 -type d \( -name cgrouptest -o -name testdir \) | sort -r); do
 		rmdir "$d"
+	done
+	# the rootfs-propagation case (shared) leaves its container's mounts
+	# on the host under runc: taken down before its bundle is removed
+	for b in /tmp/ocitest*; do
+		[ -d "$b" ] || continue
+		! grep -q " $b " /proc/self/mountinfo || umount -R "$b"
+		grep -q " $b/" /proc/self/mountinfo || rm -rf --one-file-system "$b"
 	done
 done
 printf '%-32s %-22s %s\n' case "runc: rc tests failed" "hutch: rc tests failed"
