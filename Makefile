@@ -91,7 +91,7 @@ FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
-FEATURE_SRCS.OCI := src/oci.c src/oci_config.c src/oci_init.c src/oci_state.c src/oci_exec.c
+FEATURE_SRCS.OCI := src/oci.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
