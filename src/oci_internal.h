@@ -30,6 +30,9 @@ bool oci_flag(const char *a, const char *name, const char *short_name);
 const char *oci_container_id(int argc, char **argv, int i, const char *cmd);
 int oci_open_record(const char *id, struct oci_state *st);
 int oci_console_connect(const char *path);
+void oci_remove_record(const char *id, int dir);
+/* oci_create.c */
+int oci_create(int argc, char **argv);
 void oci_each_group(const char *id, const char *parent,
 		    void (*fn)(const char *path, void *arg), void *arg);
 
