@@ -9,6 +9,7 @@
 #   make boards     every board, each binary checked, and a size table
 #   make toolchain  install the compiler of ARCH (toolchains: every ARCH)
 #   make check      build and run every test (installs what it needs, as root)
+#   make check-oci  hutch oci against runc (tests/oci), as root
 #   make demo       show what hutch does, in a bounded run
 #   make rootfs     build/$(ARCH)/rootfs: rootfs-skel + BusyBox (BUSYBOX=path)
 #   make initramfs  build/$(ARCH)/initramfs.cpio.gz: hutch, BusyBox, an /init
@@ -78,12 +79,12 @@ endif
 include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
-FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS IMAGE
+FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS IMAGE OCI
 FEATURE_SRCS.SECCOMP := src/seccomp.c src/seccomp_audit.c src/options_seccomp.c
 FEATURE_SRCS.USERNS := src/userns.c
 FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
 FEATURE_SRCS.TTY := src/pty.c
-FEATURE_SRCS.CONTROL := src/control.c src/control_status.c src/json.c src/exec.c src/cgroup_usage.c src/rebuild.c
+FEATURE_SRCS.CONTROL := src/control.c src/control_status.c src/json_write.c src/exec.c src/cgroup_usage.c src/rebuild.c
 FEATURE_SRCS.CHECK := src/check.c
 FEATURE_SRCS.DAEMON := src/daemon.c
 FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
@@ -92,12 +93,13 @@ FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
 FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
+FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 FEATURE_UNITS.READY := tests/unit/ready.c
 FEATURE_UNITS.LIVENESS := tests/unit/liveness.c
-FEATURE_UNITS.CONTROL := tests/unit/json.c
+FEATURE_UNITS.CONTROL := tests/unit/json_write.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
@@ -166,12 +168,23 @@ BIN := $(BUILD)/hutch
 # keys, the per-run OOM count, the kmsg audit lookup, the JSON writer).
 # The three together, and the state directory's lock: see the merge's
 # commit message for the sizes.
-SIZE_BUDGET.full.x86_64 := 147456
-SIZE_BUDGET.router.x86_64 := 121856
-SIZE_BUDGET.tiny.x86_64 := 68608
-SIZE_BUDGET.full.aarch64 := 159744
-SIZE_BUDGET.router.aarch64 := 132096
-SIZE_BUDGET.tiny.aarch64 := 74752
+# hutch oci (issue 16, HUTCH_OCI, full only: config.json's reader and
+# mapping with a refusal naming each field it cannot map, create/start/
+# state/kill/delete/exec/ps/list/features, --console-socket, the
+# container's init), measured against its base: x86_64 full 125,088 ->
+# 157,424 (+32,336; 125,792 with HUTCH_OCI=n: the shared hooks cost
+# 704), aarch64 136,608 -> 173,152; router and tiny (without it) +800
+# and +640 on x86_64, +1,168 and +856 on aarch64 (the usage line, the
+# hooks), within their budgets. The full budgets rise by 32 KiB
+# (x86_64) and 37 KiB (aarch64), about 1.5 KiB of margin kept.
+# All of issue 15's merges and hutch oci together: measured after the
+# merge (its commit message has the sizes).
+SIZE_BUDGET.full.x86_64 := 180224
+SIZE_BUDGET.router.x86_64 := 122880
+SIZE_BUDGET.tiny.x86_64 := 69632
+SIZE_BUDGET.full.aarch64 := 196608
+SIZE_BUDGET.router.aarch64 := 133120
+SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
 ALL_SRCS := $(wildcard src/*.c)
@@ -308,7 +321,7 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit-tests rootfs
-	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration \
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration check-oci \
 		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init \
 		check-compilers check-profiles
 
@@ -347,6 +360,16 @@ check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
 
 check-integration: $(BIN) rootfs
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
+
+# hutch oci against runc, the oracle (tests/oci): the same bundles under
+# both, state, exit status, pid file, kill, delete, the view inside, and
+# hutch's refusals. Debian's runc; perl's JSON::PP edits and reads the
+# JSON; python3 is the console socket's other side (tests/oci/helpers).
+# Root.
+OCI_PKGS := runc perl python3
+check-oci: $(BIN) rootfs
+	$(Q)tools/deps.sh $(OCI_PKGS)
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t
 
 # --- Boards and other architectures ----------------------------------------------
 # check-build: what every binary must be (tools/elfcheck.sh: static, 64 KiB
@@ -399,7 +422,7 @@ check-escape: $(BIN) rootfs $(PROBE)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
 		prove tests/escape/*.t
 
-# The integration and escape tests again, against hutch itself built with
+# The integration, escape and OCI tests again, against hutch itself built with
 # AddressSanitizer and UBSan (gcc and glibc, dynamically linked: the
 # sanitizers do not run on musl or static). Every real path runs so,
 # launcher, PID 1 and the service's child up to its exec, in real
@@ -415,13 +438,17 @@ $(SAN_HUTCH): $(ALL_SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
 		-o $@ $(ALL_SRCS) tests/sanitize/asan_options.c
 
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
+	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
-		prove tests/integration/*.t tests/escape/*.t
+		prove tests/integration/*.t tests/escape/*.t tests/oci/*.t
 
-# Fuzzing the option and config-file parser (tests/fuzz): libFuzzer with
-# ASan, UBSan and LeakSanitizer, on glibc. check-fuzz: 60 s; fuzz: FUZZ_TIME.
+# Fuzzing the option and config-file parser and the JSON reader
+# (tests/fuzz): libFuzzer with ASan, UBSan and LeakSanitizer, on glibc.
+# check-fuzz: 60 s for the options, 30 s for JSON; fuzz: FUZZ_TIME each.
 FUZZ_DIR := build/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/options_fuzz
+JSON_FUZZ_DIR := build/fuzz-json
+JSON_FUZZ_BIN := $(JSON_FUZZ_DIR)/json_fuzz
 FUZZ_SRCS := $(filter-out src/main.c,$(ALL_SRCS))
 FUZZ_TIME ?= 1800
 FUZZ_PKGS := clang libclang-rt-14-dev
@@ -433,13 +460,23 @@ $(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(wildcard src/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(FUZZ_SRCS)
 
-check-fuzz: $(FUZZ_BIN)
+# The JSON reader alone: config.json is hostile input.
+$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/json.c src/json.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< src/json.c
+
+check-fuzz: $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) 60 $(FUZZ_DIR)
+	$(Q)tests/fuzz/run.sh $(JSON_FUZZ_BIN) 30 $(JSON_FUZZ_DIR)
 
 fuzz:
 	$(Q)tools/deps.sh $(FUZZ_PKGS)
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(FUZZ_DIR)
+	$(Q)tests/fuzz/run.sh $(JSON_FUZZ_BIN) $(FUZZ_TIME) $(JSON_FUZZ_DIR)
 
 # QEMU system tests (tests/qemu/README.md): Debian's own kernels booted with
 # an initramfs of BusyBox and hutch: amd64 (with the i386 hutch and BusyBox

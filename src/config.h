@@ -17,13 +17,18 @@ enum ready_mode { READY_NONE, READY_NOTIFY, READY_FD };
 #define HEALTH_TIMEOUT_DEFAULT_MS 30000u
 #define HEALTH_RETRIES_DEFAULT 3u
 
-enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
+/* MOUNT_FS: a file system of any type with flags and data as given
+ * (hutch oci: config.json's mounts of mqueue, sysfs, ...) */
+enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS, MOUNT_FS };
 
 struct mount_spec {
 	enum mount_kind kind;
 	const char *src; /* host path; NULL for tmpfs */
 	const char *dst; /* absolute path inside the sandbox */
 	uint64_t size;	 /* tmpfs size in bytes, 0 for the kernel default */
+	const char *type;    /* MOUNT_FS: the file system type */
+	unsigned long flags; /* MOUNT_FS: MS_* */
+	const char *data;    /* MOUNT_FS: the options string, or NULL */
 };
 
 /* One entry of the device allow-list (cgroup_devices.c): what the service
@@ -113,6 +118,7 @@ struct config {
 	const char *group_add[CONFIG_MAX_GROUPS]; /* --group-add GROUP */
 	size_t n_group_add;
 	uint64_t cap_keep;	   /* bit N: keep capability N */
+	uint64_t cap_inheritable, cap_ambient; /* hutch oci: config.json's */
 	unsigned umask;		   /* default 022 */
 	struct rlimit_spec {
 		int resource;
@@ -155,6 +161,8 @@ struct config {
 	const char *overlay_dir;   /* DIR: upper and work kept there */
 
 	bool net_none;
+	bool oci;	/* hutch oci: no /tmp of hutch's own (config.json's mounts only) */
+	bool oci_privs;	/* hutch oci: process.noNewPrivileges false */
 	bool read_only;
 	bool force_chroot;
 	int verbosity; /* enum log_level */

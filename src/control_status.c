@@ -8,7 +8,7 @@
 #include "cgroup.h"
 #include "control_internal.h"
 #include "exit_cause.h"
-#include "json.h"
+#include "json_write.h"
 #include "log.h"
 #include "sys.h"
 #include "units.h"
@@ -117,91 +117,91 @@ int control_status(struct target *t)
 }
 
 /* A number, or null for none (-1, or 0 where 0 means none). */
-static void json_maybe(struct json *j, const char *key, long long n, long long none)
+static void json_maybe(struct jsonw *j, const char *key, long long n, long long none)
 {
 	if (n == none || n < 0)
-		json_null(j, key);
+		jsonw_null(j, key);
 	else
-		json_num(j, key, n);
+		jsonw_num(j, key, n);
 }
 
 /* "last_exit": how the last run ended, null before any did. */
-static void json_last_exit(struct json *j, const char *text)
+static void json_last_exit(struct jsonw *j, const char *text)
 {
 	char v[128];
 	long long sig = number_of(text, "exit_signal");
 
 	if (!*state_value(text, "exit_cause", v, sizeof v) || strcmp(v, "none") == 0) {
-		json_null(j, "last_exit");
+		jsonw_null(j, "last_exit");
 		return;
 	}
-	json_open(j, "last_exit", '{');
-	json_str(j, "cause", v);
+	jsonw_open(j, "last_exit", '{');
+	jsonw_str(j, "cause", v);
 	json_maybe(j, "code", number_of(text, "exit_code"), -1);
 	json_maybe(j, "signal", sig, 0);
 	if (sig > 0) {
 		char name[16];
-		json_str(j, "signal_name", signal_name((int)sig, name, sizeof name));
+		jsonw_str(j, "signal_name", signal_name((int)sig, name, sizeof name));
 	} else
-		json_null(j, "signal_name");
+		jsonw_null(j, "signal_name");
 	if (*state_value(text, "exit_syscall_name", v, sizeof v))
-		json_str(j, "syscall", v);
+		jsonw_str(j, "syscall", v);
 	else
-		json_null(j, "syscall");
+		jsonw_null(j, "syscall");
 	json_maybe(j, "syscall_nr", number_of(text, "exit_syscall"), -1);
-	json_num(j, "oom_kills", number_of(text, "exit_oom_kills"));
+	jsonw_num(j, "oom_kills", number_of(text, "exit_oom_kills"));
 	json_maybe(j, "at", number_of(text, "exit_at"), -1);
-	json_num(j, "ago_s", exit_ago_s(text));
-	json_str(j, "text", state_value(text, "last", v, sizeof v));
-	json_close(j, '}');
+	jsonw_num(j, "ago_s", exit_ago_s(text));
+	jsonw_str(j, "text", state_value(text, "last", v, sizeof v));
+	jsonw_close(j, '}');
 }
 
 /* "health": --health's state, null without it (docs/liveness.md). */
-static void json_health(struct json *j, const char *text)
+static void json_health(struct jsonw *j, const char *text)
 {
 	char v[16];
 
 	if (!*state_value(text, "health", v, sizeof v)) {
-		json_null(j, "health");
+		jsonw_null(j, "health");
 		return;
 	}
-	json_open(j, "health", '{');
-	json_str(j, "state", v);
-	json_num(j, "failures", number_of(text, "health_failures"));
-	json_str(j, "last_check", state_value(text, "health_last", v, sizeof v));
-	json_close(j, '}');
+	jsonw_open(j, "health", '{');
+	jsonw_str(j, "state", v);
+	jsonw_num(j, "failures", number_of(text, "health_failures"));
+	jsonw_str(j, "last_check", state_value(text, "health_last", v, sizeof v));
+	jsonw_close(j, '}');
 }
 
 /* "usage": status's "memory: 1.500 MiB" lines as members. */
-static void json_usage(struct json *j, char *usage)
+static void json_usage(struct jsonw *j, char *usage)
 {
-	json_open(j, "usage", '{');
+	jsonw_open(j, "usage", '{');
 	for (char *line = usage, *next; *line; line = next) {
 		size_t end = until_any(line, "\n"), colon = until_any(line, ":");
 		next = line + end + (line[end] != 0);
 		line[end] = '\0';
 		if (colon < end) {
 			line[colon] = '\0';
-			json_str(j, line, line + colon + 1 + (line[colon + 1] == ' '));
+			jsonw_str(j, line, line + colon + 1 + (line[colon + 1] == ' '));
 		}
 	}
-	json_close(j, '}');
+	jsonw_close(j, '}');
 }
 
 /* "boot_limit": --boot-limit's record, null without one. */
-static void json_boot_limit(struct json *j, const char *dir, const char *name)
+static void json_boot_limit(struct jsonw *j, const char *dir, const char *name)
 {
 	uint64_t limit;
 	unsigned count = dir ? bootlimit_record(dir, name, &limit) : 0;
 
 	if (!count) {
-		json_null(j, "boot_limit");
+		jsonw_null(j, "boot_limit");
 		return;
 	}
-	json_open(j, "boot_limit", '{');
-	json_num(j, "crash_loops", count);
-	json_num(j, "limit", (long long)limit);
-	json_close(j, '}');
+	jsonw_open(j, "boot_limit", '{');
+	jsonw_num(j, "crash_loops", count);
+	jsonw_num(j, "limit", (long long)limit);
+	jsonw_close(j, '}');
 }
 
 /* The state word for an agent: a run not yet ready is "starting", one
@@ -224,33 +224,33 @@ void control_status_json(struct target *t)
 	char text[4096], v[128];
 	const char *persist = t->persist ? t->persist
 			    : t->launcher_persist[0] ? t->launcher_persist : NULL;
-	struct json j;
+	struct jsonw j;
 	struct view w;
 
 	view_of(t, &w);
-	json_init(&j, text, sizeof text);
-	json_open(&j, NULL, '{');
-	json_str(&j, "name", t->name);
-	json_str(&j, "state", json_state(t->status, v, sizeof v));
-	json_open(&j, "pids", '{');
-	json_num(&j, "launcher", t->launcher);
+	jsonw_init(&j, text, sizeof text);
+	jsonw_open(&j, NULL, '{');
+	jsonw_str(&j, "name", t->name);
+	jsonw_str(&j, "state", json_state(t->status, v, sizeof v));
+	jsonw_open(&j, "pids", '{');
+	jsonw_num(&j, "launcher", t->launcher);
 	json_maybe(&j, "pid1", w.pid1, 0);
 	json_maybe(&j, "service", w.service, 0);
 	json_maybe(&j, "service_in_sandbox", number_of(t->status, "pid"), 0);
-	json_close(&j, '}');
+	jsonw_close(&j, '}');
 	json_maybe(&j, "up_s", number_of(t->status, "pid") > 0 ? (long long)w.up_s : -1, -1);
-	json_num(&j, "starts", (long long)w.starts);
-	json_num(&j, "restarts", (long long)(w.starts ? w.starts - 1 : 0));
+	jsonw_num(&j, "starts", (long long)w.starts);
+	jsonw_num(&j, "restarts", (long long)(w.starts ? w.starts - 1 : 0));
 	if (*state_value(t->status, "ready", v, sizeof v))
-		json_str(&j, "status_text", state_value(t->status, "notify_status", v,
+		jsonw_str(&j, "status_text", state_value(t->status, "notify_status", v,
 							sizeof v));
 	else
-		json_null(&j, "status_text");
+		jsonw_null(&j, "status_text");
 	json_health(&j, t->status);
 	json_last_exit(&j, t->status);
 	json_usage(&j, w.usage);
 	json_boot_limit(&j, persist, t->name);
-	json_close(&j, '}');
+	jsonw_close(&j, '}');
 	if (j.over)
 		log_error("%s: status too long for --json", t->name);
 	else
@@ -264,7 +264,7 @@ bool control_status_not_running(const struct target *t, bool json)
 {
 	char text[600], record[300];
 	bool reached = bootlimit_describe(t->persist, t->name, record, sizeof record);
-	struct json j;
+	struct jsonw j;
 
 	if (!record[0])
 		return false;
@@ -273,21 +273,21 @@ bool control_status_not_running(const struct target *t, bool json)
 		control_say(text);
 		return true;
 	}
-	json_init(&j, text, sizeof text);
-	json_open(&j, NULL, '{');
-	json_str(&j, "name", t->name);
-	json_str(&j, "state", reached ? "refused" : "not running");
-	json_null(&j, "pids");
+	jsonw_init(&j, text, sizeof text);
+	jsonw_open(&j, NULL, '{');
+	jsonw_str(&j, "name", t->name);
+	jsonw_str(&j, "state", reached ? "refused" : "not running");
+	jsonw_null(&j, "pids");
 	if (reached) { /* the launcher's exit 124: no run, so no code */
-		json_open(&j, "last_exit", '{');
-		json_str(&j, "cause", exit_cause_word(CAUSE_BOOT_LIMIT));
-		json_str(&j, "text", exit_cause_text(CAUSE_BOOT_LIMIT));
-		json_close(&j, '}');
+		jsonw_open(&j, "last_exit", '{');
+		jsonw_str(&j, "cause", exit_cause_word(CAUSE_BOOT_LIMIT));
+		jsonw_str(&j, "text", exit_cause_text(CAUSE_BOOT_LIMIT));
+		jsonw_close(&j, '}');
 	} else {
-		json_null(&j, "last_exit");
+		jsonw_null(&j, "last_exit");
 	}
 	json_boot_limit(&j, t->persist ? t->persist : PERSIST_DIR_DEFAULT, t->name);
-	json_close(&j, '}');
+	jsonw_close(&j, '}');
 	control_say(text);
 	control_say("\n");
 	return true;

@@ -25,6 +25,9 @@ static const char usage[] =
 	"                                       inside the running sandbox NAME\n"
 	"       hutch reset [--persist-dir DIR] NAME   forget NAME's crash loops\n"
 	"                                       (--boot-limit): it starts again\n"
+	"       hutch oci [--root DIR] [--log FILE] create|start|state|kill|delete|\n"
+	"                 exec|ps|list|features ...   the OCI runtime (as runc;\n"
+	"                                       also when called runc): docs/oci.md\n"
 	"       hutch help                      this help\n";
 
 /* The prose around the table: HUTCH_HELP=n leaves it to hutch(8) and docs/. */

@@ -212,6 +212,18 @@ static void emit(const char *line, size_t n)
 		dropped++;
 }
 
+static void (*also)(int level, const char *msg);
+
+void log_also(void (*fn)(int level, const char *msg))
+{
+	also = fn;
+}
+
+void log_to_fd(int fd)
+{
+	log_fd = fd;
+}
+
 static void log_va(enum log_level level, const char *f, va_list ap)
 {
 	char line[560];
@@ -237,6 +249,9 @@ static void log_va(enum log_level level, const char *f, va_list ap)
 		for (size_t i = 1; i <= 3; i++)
 			line[head + n - i] = '.';
 	}
+	line[head + n] = '\0';
+	if (also)
+		also(level, line + head);
 	line[head + n] = '\n';
 	n += head + (target != LOG_SYSLOG);
 	emit(line, n);

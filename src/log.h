@@ -45,6 +45,12 @@ int log_connect(enum log_target target);
 void log_nonblocking(void);
 int log_descriptor(void);
 
+/* hutch oci: each message also to fn (--log FILE, as text or JSON lines),
+ * and messages to fd instead of fd 2 (the container's set-up answers
+ * its caller through a pipe). */
+void log_also(void (*fn)(int level, const char *msg));
+void log_to_fd(int fd);
+
 size_t fmt_va(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fmt(char *buf, size_t size, const char *fmt, ...) HUTCH_PRINTF(3, 4);
 

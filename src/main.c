@@ -7,6 +7,7 @@
 #include "control.h"
 #include "launcher.h"
 #include "log.h"
+#include "oci.h"
 #include "options.h"
 #include "profile.h"
 #include "sys.h"
@@ -42,6 +43,13 @@ int main(int argc, char **argv)
 	/* `hutch check [OPTIONS]`: the same options, no command needed. */
 	bool probe = argc > 1 && strcmp(argv[1], "check") == 0;
 
+	/* `hutch oci ...`, or this binary called runc: the OCI runtime */
+	switch (oci_invoked(argc, argv)) {
+	case 1:
+		return oci_main(argc, argv);
+	case 2:
+		return oci_main(argc - 1, argv + 1);
+	}
 	if (argc > 1 && control_command(argv[1]))
 		return control_run(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "help") == 0) {

@@ -57,6 +57,27 @@ static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
  * device node in the bound directory gives nothing). A bind of sysfs or
  * a cgroup file system is made read-only later, with every other
  * (mounts_view.c). */
+/* MOUNT_FS (hutch oci): config.json's type, flags and data as given;
+ * left writable in the view unless mounted read-only. */
+static void fs_mount(int rootfd, const struct mount_spec *m, bool may_create,
+		     struct view *v)
+{
+	struct target t;
+	struct statfs sf;
+	int root;
+
+	mount_point(rootfd, relative(m->dst), true, may_create, &t);
+	mount_on(t.fd, m->src, m->type, m->flags, m->data, t.path);
+	root = openat(t.dir, t.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0 || fstatfs(root, &sf))
+		die("mount point %s: %s", m->dst, error_text(errno));
+	target_close(&t);
+	if (!(sf.f_flags & ST_RDONLY))
+		add_writable(v, root);
+	else
+		close(root);
+}
+
 static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 		       struct view *v)
 {
@@ -66,6 +87,10 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	struct statfs sf;
 	int root;
 
+	if (m->kind == MOUNT_FS) {
+		fs_mount(rootfd, m, may_create, v);
+		return;
+	}
 	if (m->kind == MOUNT_TMPFS) {
 		mount_point(rootfd, relative(m->dst), true, may_create, &t);
 		mount_tmpfs(v, &t, m->size);
@@ -310,7 +335,7 @@ void mounts_setup(const struct config *cfg)
 	if (own_root) {
 		dev_setup(cfg, rootfd, v.writable + v.n_writable);
 		v.n_writable += 3;
-		if (!user_mounts_at(cfg, "/tmp")) {
+		if (!cfg->oci && !user_mounts_at(cfg, "/tmp")) {
 			struct target t;
 			mount_point(rootfd, "tmp", true, true, &t);
 			mount_tmpfs(&v, &t, 0);

@@ -146,7 +146,7 @@ void preflight_host(struct config *cfg, struct preflight *pf)
 	io_devices(cfg, pf);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
-		if (m->src && stat_at(AT_FDCWD, m->src, &st, 0))
+		if (m->src && m->kind != MOUNT_FS && stat_at(AT_FDCWD, m->src, &st, 0))
 			preflight_fail(pf, "%s %s: source %s: %s",
 				       m->kind == MOUNT_BIND ? "bind" : "ro-bind", m->src,
 				       m->src, error_text(errno));

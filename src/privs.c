@@ -334,7 +334,7 @@ static int set_groups(const struct config *cfg)
 
 int privs_drop(const struct config *cfg, const char **step)
 {
-	uint64_t keep = cfg->cap_keep;
+	uint64_t keep = cfg->cap_keep, inherit, ambient;
 
 	umask(cfg->umask);
 	for (size_t i = 0; i < cfg->n_rlimits; i++) {
@@ -364,15 +364,23 @@ int privs_drop(const struct config *cfg, const char **step)
 		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
 			FAIL_ID("cannot set the service's user");
 	}
-	if (set_capabilities(keep, keep))
-		FAIL("cannot set the service's capabilities");
 	/* A non-root user keeps capabilities across exec only as ambient
-	 * ones (root gets the bounding set, now the kept ones, anyway). */
-	for (int cap = 0; creds.set && creds.uid != 0 && cap < 64; cap++)
-		if ((keep & (1ULL << cap)) &&
+	 * ones (root gets the bounding set, now the kept ones, anyway).
+	 * hutch oci: config.json's inheritable and ambient sets instead;
+	 * the kernel raises an ambient one only if it is inheritable. */
+	inherit = cfg->oci ? cfg->cap_inheritable : keep;
+	ambient = cfg->oci ? cfg->cap_ambient & inherit :
+		  creds.set && creds.uid != 0 ? keep : 0;
+	if (set_capabilities(keep, inherit))
+		FAIL("cannot set the service's capabilities");
+	for (int cap = 0; cap < 64; cap++)
+		if ((ambient & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
 			FAIL("cannot raise an ambient capability (Linux 4.3+)");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	/* hutch oci: config.json's process.noNewPrivileges false is
+	 * honoured, as runc does (setuid programs in the image then work);
+	 * hutch's own services always get it */
+	if (!cfg->oci_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		FAIL("cannot set no_new_privs (Linux 3.5+)");
 	return 0;
 }

@@ -8,7 +8,7 @@
 /* NUL-separated, in enum feature's order: one string, no pointer array. */
 static const char names[] = "core\0seccomp\0userns\0output\0tty\0control\0"
 			    "check\0daemon\0devices\0limits\0bootlimit\0help\0ready\0"
-			    "liveness\0image";
+			    "liveness\0image\0oci";
 
 const char *feature_name(unsigned f)
 {

@@ -57,13 +57,16 @@
 #ifndef HUTCH_IMAGE
 #define HUTCH_IMAGE 1
 #endif
+#ifndef HUTCH_OCI
+#define HUTCH_OCI 1
+#endif
 
 /* One bit each; F_CORE is always there. profile.c's names and
  * FEATURES_LINE follow this order. */
 enum feature {
 	F_CORE, F_SECCOMP, F_USERNS, F_OUTPUT, F_TTY, F_CONTROL, F_CHECK,
 	F_DAEMON, F_DEVICES, F_LIMITS, F_BOOTLIMIT, F_HELP, F_READY, F_LIVENESS,
-	F_IMAGE, F_COUNT
+	F_IMAGE, F_OCI, F_COUNT
 };
 
 #define FEATURES_BUILT                                                        \
@@ -73,7 +76,7 @@ enum feature {
 	 HUTCH_DAEMON << F_DAEMON | HUTCH_DEVICES << F_DEVICES |                \
 	 HUTCH_LIMITS << F_LIMITS | HUTCH_BOOTLIMIT << F_BOOTLIMIT |            \
 	 HUTCH_HELP << F_HELP | HUTCH_READY << F_READY |                        \
-	 HUTCH_LIVENESS << F_LIVENESS | HUTCH_IMAGE << F_IMAGE)
+	 HUTCH_LIVENESS << F_LIVENESS | HUTCH_IMAGE << F_IMAGE | HUTCH_OCI << F_OCI)
 
 #define FEATURES_ALL ((1u << F_COUNT) - 1)
 
@@ -108,6 +111,7 @@ const char *feature_name(unsigned f);
 	FEATURE_SIGN(HUTCH_HELP) "help" FEATURE_SIGN(HUTCH_READY) "ready"     \
 	FEATURE_SIGN(HUTCH_LIVENESS) "liveness"                               \
 	FEATURE_SIGN(HUTCH_IMAGE) "image"                                     \
+	FEATURE_SIGN(HUTCH_OCI) "oci"                                         \
 	" (profile " HUTCH_PROFILE ")\n"
 
 /* One line "WHAT: this hutch is built without F (PROFILE=P)" on stderr;

@@ -379,7 +379,7 @@ static void send_master(int master)
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &master, sizeof master);
 	if (syscall(SYS_sendmsg, channel, &msg, MSG_NOSIGNAL) < 0)
-		die("cannot hand the pty to the launcher: %s", error_text(errno));
+		die("cannot hand over the pty's master: %s", error_text(errno));
 }
 
 void pty_setup(int chan, unsigned terminals)
@@ -430,4 +430,27 @@ void pty_service_stopped(int sig)
 {
 	if (channel >= 0 && !stop_forwarded && job_stop(sig))
 		(void)!send(channel, "Z", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+void pty_console(int sock)
+{
+	int slave = -1, master = open_pty(&slave);
+
+	if (master < 0 || slave < 0)
+		die("process.terminal: cannot open a pty in the container's "
+		    "/dev/pts: %s", error_text(errno));
+	/* PID 1 leads a session of its own (oci_init.c): this pty becomes
+	 * its controlling terminal */
+	if (ioctl(slave, TIOCSCTTY, 0))
+		die("process.terminal: cannot make the pty the controlling "
+		    "terminal: %s", error_text(errno));
+	channel = sock;
+	send_master(master);
+	close(master);
+	close(sock);
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0)
+			die("process.terminal: cannot give the process the pty: %s",
+			    error_text(errno));
+	close(slave);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "log.h"
 #include "profile.h"
 
 /* --- launcher: the relay's state (HUTCH_TTY: pty.c) ------------------- */
@@ -66,6 +67,11 @@ void pty_setup(int chan, unsigned terminals);
 void pty_forwarded(int sig);
 void pty_service_stopped(int sig);
 
+/* hutch oci --console-socket: in the container's PID 1 after the root
+ * switch, a pty of its devpts becomes its controlling terminal and fds
+ * 0-2; the master goes over sock, one SCM_RIGHTS message, as runc. */
+void pty_console(int sock);
+
 #else
 /* Built without the relay: the service gets the caller's descriptors
  * themselves, terminal or not, as a plain `exec` would; no job control. */
@@ -106,6 +112,12 @@ static inline void relay_after_forward(struct relay *r, int sig)
 {
 	(void)r;
 	(void)sig;
+}
+
+static inline void pty_console(int sock)
+{
+	(void)sock;
+	die("process.terminal: " NOT_BUILT_FMT, "tty");
 }
 
 static inline void relay_finish(struct relay *r)

@@ -56,7 +56,7 @@ static void loopback_up(void)
 	close(fd);
 }
 
-static void enter_namespaces(const struct config *cfg)
+void sandbox_namespaces(const struct config *cfg)
 {
 	unshare_one(CLONE_NEWNS, "mount", "CONFIG_NAMESPACES");
 	unshare_one(CLONE_NEWUTS, "UTS", "CONFIG_UTS_NS");
@@ -181,7 +181,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * background group needs SIGTTOU blocked, and a supervisor must never
 	 * be stopped. */
 	setsid();
-	enter_namespaces(cfg);
+	sandbox_namespaces(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
 	if (cfg->image_type)

@@ -22,6 +22,10 @@ struct sandbox_fds {
 /* The service's environment (and hutch exec's command's): TERM, a PATH
  * that suits a BusyBox root, HOME=home_dir, and cfg's --env. Static
  * storage. */
+/* New mount, UTS and IPC namespaces (network with --net none, lo up),
+ * and the hostname. */
+void sandbox_namespaces(const struct config *cfg);
+
 char **sandbox_environment(const struct config *cfg, const char *home_dir);
 
 /* Never returns: exits with the service's code, or 125 if setup fails.

@@ -73,8 +73,8 @@ int spawn_harden(const struct config *cfg, const char **what)
 	return seccomp_install();
 }
 
-static _Noreturn void exec_service(const struct config *cfg, char **envp,
-				   int ready_fd, int report_fd)
+_Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
+			  int report_fd)
 {
 	const char *what = NULL;
 	bool exists;
@@ -154,7 +154,7 @@ pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		exec_service(cfg, envp, ready_fd, pipefd[1]);
+		spawn_exec(cfg, envp, ready_fd, pipefd[1]);
 	}
 	/* Also here: whichever of parent and child runs first, the group
 	 * exists before PID 1 may signal it. */

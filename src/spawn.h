@@ -17,6 +17,13 @@ struct spawn_failure {
  * becomes its descriptor --ready fd:N. Returns its pid once exec has
  * succeeded; 0 when exec failed (*failure says why, the child is reaped);
  * -errno when fork itself failed (transient: retry later). */
+/* In the child: the service's own settings (group, directory, user,
+ * capabilities, signals, seccomp), then the exec. A failure is written
+ * on report_fd (close-on-exec) and ends the process with 125, 126 or
+ * 127. hutch oci calls it in the container's PID 1 itself. */
+_Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
+			  int report_fd);
+
 pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 		    struct spawn_failure *failure);
 

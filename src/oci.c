@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/* oci.c - [oci] the runtime's command line, as runc's: global flags,
+ * then create, start, state, kill, delete, list or features. Each
+ * container is a record in ROOT/ID (state, annotations, exec.fifo while
+ * it waits for start); nothing of hutch stays running beside it. */
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "oci_internal.h"
+#include "preflight.h"
+#include "sys.h"
+#include "units.h"
+
+#define OCI_ROOT_DEFAULT "/run/hutch-oci"
+
+const char *oci_root = OCI_ROOT_DEFAULT;
+static int log_file = -1;
+static bool log_json;
+
+/* --- --log FILE [--log-format json] ---------------------------------- */
+
+/* containerd shows the caller the log's last error line: each message
+ * goes there too, as logrus would write it (runc's format). */
+static void log_line(int level, const char *msg)
+{
+	static const char *const names[] = { "error", "info", "debug" };
+	char line[1400], text[1100], now[48];
+	size_t n;
+
+	oci_time_now(now, sizeof now);
+	oci_json_escape(text, sizeof text, msg);
+	if (log_json)
+		n = fmt(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+			names[level], text, now);
+	else
+		n = fmt(line, sizeof line, "time=\"%s\" level=%s msg=\"%s\"\n", now,
+			names[level], text);
+	if (n < sizeof line)
+		(void)write_all(log_file, line, n);
+}
+
+/* --- arguments ----------------------------------------------------------- */
+
+/* "--name VALUE", "--name=VALUE", "-name VALUE" (Go's flag package, which
+ * runc's callers may use): the value, or NULL when argv[*i] is not it. */
+const char *oci_flag_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (!a || a[0] != '-')
+		return NULL;
+	a += a[1] == '-' ? 2 : 1;
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+bool oci_flag(const char *a, const char *name, const char *short_name)
+{
+	if (!a || a[0] != '-')
+		return false;
+	a += a[1] == '-' ? 2 : 1;
+	return !strcmp(a, name) || (short_name && !strcmp(a, short_name));
+}
+
+const char *oci_container_id(int argc, char **argv, int i, const char *cmd)
+{
+	const char *id;
+	if (i >= argc || !argv[i][0])
+		die("%s: no container id given (hutch oci %s [FLAGS] ID)", cmd, cmd);
+	id = argv[i];
+	if (strlen(id) > 64 || strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO"
+				      "PQRSTUVWXYZ0123456789._-") != strlen(id) ||
+	    id[0] == '.' || id[0] == '-')
+		die("%s: '%s' is not a container id hutch takes (1..64 letters, digits, "
+		    "'.', '_', '-', not starting with '.' or '-')", cmd, id);
+	return id;
+}
+
+/* The container's record, or death: "does not exist" as runc says it. */
+int oci_open_record(const char *id, struct oci_state *st)
+{
+	char path[OCI_PATH_MAX];
+	int dir, err;
+
+	fmt(path, sizeof path, "%s/%s", oci_root, id);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir < 0)
+		die("container %s does not exist (%s: %s)", id, path, error_text(errno));
+	memset(st, 0, sizeof *st);
+	st->id = id;
+	err = oci_state_read(dir, st);
+	if (err)
+		die("container %s: its record %s/state cannot be read: %s", id, path,
+		    error_text(-err));
+	return dir;
+}
+
+void oci_remove_record(const char *id, int dir)
+{
+	static const char *const files[] = { "state", "annotations", "exec.fifo" };
+	char path[OCI_PATH_MAX];
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (unlinkat(dir, files[i], 0) && errno != ENOENT)
+			log_error("cannot remove %s/%s/%s: %s", oci_root, id, files[i],
+				  error_text(errno));
+	fmt(path, sizeof path, "%s/%s", oci_root, id);
+	if (rmdir(path) && errno != ENOENT)
+		log_error("cannot remove %s: %s", path, error_text(errno));
+}
+
+/* --- the cgroup of a container that create made ------------------------- */
+
+/* Its groups, found again as create named them: PARENT/ID in each
+ * hierarchy. fn gets each directory's path. */
+void oci_each_group(const char *id, const char *parent,
+		       void (*fn)(const char *path, void *arg), void *arg)
+{
+	static struct config probe_cfg;
+	static struct cgroup cg;
+	char path[OCI_PATH_MAX];
+
+	probe_cfg.name = id;
+	probe_cfg.cgroup_parent = parent;
+	cgroup_probe(&cg, &probe_cfg, false);
+	for (int c = 0; c < CG_N; c++) {
+		if (!cg.mount[c][0] || (c && !strcmp(cg.mount[c], cg.mount[c - 1])))
+			continue;
+		fmt(path, sizeof path, "%s/%s/%s", cg.mount[c], parent, id);
+		fn(path, arg);
+	}
+}
+
+static void remove_group(const char *path, void *arg)
+{
+	(void)arg;
+	if (rmdir(path) && errno != ENOENT)
+		log_error("cannot remove cgroup %s: %s", path, error_text(errno));
+}
+
+struct kill_all {
+	int sig;
+	bool done;
+};
+
+static void kill_pid_line(char *line, void *arg)
+{
+	uint64_t pid;
+	if (!parse_uint(line, 1u << 30, &pid) && pid)
+		kill((pid_t)pid, ((struct kill_all *)arg)->sig);
+}
+
+static void kill_group(const char *path, void *arg)
+{
+	struct kill_all *k = arg;
+	char procs[OCI_PATH_MAX + 16];
+
+	if (k->done)
+		return;
+	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
+	k->done = each_line(procs, kill_pid_line, k) == 0;
+}
+
+/* ps --format json: the group's pids as a JSON array */
+struct pids {
+	char text[16384];
+	size_t len;
+	bool done;
+};
+
+static void pid_line(char *line, void *arg)
+{
+	struct pids *p = arg;
+	if (line[0] && p->len + 24 < sizeof p->text)
+		p->len += fmt(p->text + p->len, sizeof p->text - p->len, "%s%s",
+			      p->len > 1 ? "," : "", line);
+}
+
+static void group_pids(const char *path, void *arg)
+{
+	struct pids *p = arg;
+	char procs[OCI_PATH_MAX + 16];
+
+	if (p->done)
+		return;
+	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
+	p->len = 1;
+	p->done = each_line(procs, pid_line, p) == 0;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+static int pid_fd(long pid)
+{
+	return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+}
+
+static int start(int argc, char **argv)
+{
+	const char *id = oci_container_id(argc, argv, 1, "start");
+	struct oci_state st;
+	int dir = oci_open_record(id, &st), fifo;
+	struct pollfd fds[2];
+	char c;
+
+	if (oci_status(dir, &st) != OCI_CREATED)
+		die("cannot start container %s: it is %s, not created", id,
+		    oci_status_name(oci_status(dir, &st)));
+	fifo = openat(dir, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fds[0] = (struct pollfd){ fifo, POLLIN, 0 };
+	fds[1] = (struct pollfd){ pid_fd(st.pid), POLLIN, 0 };
+	if (fifo < 0 || fds[1].fd < 0)
+		die("cannot start container %s: %s", id, error_text(errno));
+	/* its init opens the fifo for writing as soon as it is open for
+	 * reading, and writes one byte; or it ended, which the pidfd says */
+	while (poll(fds, 2, -1) < 0)
+		if (errno != EINTR)
+			die("cannot start container %s: %s", id, error_text(errno));
+	if (!(fds[0].revents & POLLIN) || read(fifo, &c, 1) != 1)
+		die("cannot start container %s: its process ended", id);
+	unlinkat(dir, "exec.fifo", 0);
+	return 0;
+}
+
+static int state(int argc, char **argv)
+{
+	const char *id = oci_container_id(argc, argv, 1, "state");
+	struct oci_state st;
+	int dir = oci_open_record(id, &st);
+
+	oci_state_print(dir, &st);
+	return 0;
+}
+
+static int kill_cmd(int argc, char **argv)
+{
+	struct oci_state st;
+	struct kill_all k = { SIGTERM, false };
+	bool all = false;
+	const char *id;
+	int i = 1, dir;
+
+	for (; i < argc && argv[i][0] == '-'; i++)
+		if (oci_flag(argv[i], "all", "a"))
+			all = true;
+		else
+			die("kill: unknown flag %s", argv[i]);
+	id = oci_container_id(argc, argv, i, "kill");
+	if (i + 1 < argc && !(k.sig = signal_number(argv[i + 1])))
+		die("kill: '%s' is not a signal", argv[i + 1]);
+	dir = oci_open_record(id, &st);
+	if (oci_status(dir, &st) == OCI_STOPPED && !all)
+		die("kill: container %s is not running", id);
+	if (all) {
+		oci_each_group(id, st.cgroup_parent, kill_group, &k);
+		if (k.done)
+			return 0;
+	}
+	if (oci_status(dir, &st) != OCI_STOPPED && kill((pid_t)st.pid, k.sig))
+		die("kill: container %s: %s", id, error_text(errno));
+	return 0;
+}
+
+static int delete(int argc, char **argv)
+{
+	struct oci_state st;
+	bool force = false;
+	const char *id;
+	int i = 1, dir;
+	enum oci_status s;
+
+	for (; i < argc && argv[i][0] == '-'; i++)
+		if (oci_flag(argv[i], "force", "f"))
+			force = true;
+		else
+			die("delete: unknown flag %s", argv[i]);
+	id = oci_container_id(argc, argv, i, "delete");
+	dir = oci_open_record(id, &st);
+	s = oci_status(dir, &st);
+	if (s != OCI_STOPPED && !force)
+		die("cannot delete container %s: it is %s (kill it first, or "
+		    "delete --force)", id, oci_status_name(s));
+	if (s != OCI_STOPPED) {
+		/* SIGKILL, then wait for the end without a timer: the pidfd is
+		 * readable once the process has exited. The rest of its PID
+		 * namespace goes with it. */
+		struct pollfd p = { pid_fd(st.pid), POLLIN, 0 };
+		kill((pid_t)st.pid, SIGKILL);
+		while (p.fd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+	}
+	oci_each_group(id, st.cgroup_parent, remove_group, NULL);
+	oci_remove_record(id, dir);
+	return 0;
+}
+
+static int exec_cmd(int argc, char **argv)
+{
+	return oci_exec(argc, argv, oci_root);
+}
+
+static int ps(int argc, char **argv)
+{
+	static struct pids p; /* in .bss: an initializer would put 16 KiB in the file */
+	struct oci_state st;
+	const char *id;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *v;
+		if ((v = oci_flag_value(argc, argv, &i, "format")) ||
+		    (v = oci_flag_value(argc, argv, &i, "f"))) {
+			if (strcmp(v, "json") != 0)
+				die("ps: --format %s: hutch oci has json only", v);
+		} else {
+			die("ps: unknown flag %s", argv[i]);
+		}
+	}
+	id = oci_container_id(argc, argv, i, "ps");
+	close(oci_open_record(id, &st));
+	p.text[0] = '[';
+	oci_each_group(id, st.cgroup_parent, group_pids, &p);
+	if (!p.done)
+		die("ps: container %s has no cgroup to list", id);
+	p.text[p.len++] = ']';
+	p.text[p.len++] = '\n';
+	write_all(STDOUT_FILENO, p.text, p.len);
+	return 0;
+}
+
+static bool list_one(const char *name, void *arg)
+{
+	static char line[OCI_PATH_MAX + 200];
+	struct oci_state st;
+	char path[OCI_PATH_MAX];
+	int dir;
+
+	if (name[0] == '.')
+		return true;
+	fmt(path, sizeof path, "%s/%s", oci_root, name);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	memset(&st, 0, sizeof st);
+	st.id = name;
+	if (dir < 0 || oci_state_read(dir, &st)) {
+		if (dir >= 0)
+			close(dir);
+		return true;
+	}
+	if (*(bool *)arg)
+		write_all(STDOUT_FILENO, line, fmt(line, sizeof line, "%s\n", name));
+	else
+		write_all(STDOUT_FILENO, line, fmt(line, sizeof line, "%-12s %-8ld %-10s %s %s\n",
+			  name, oci_status(dir, &st) == OCI_STOPPED ? 0L : st.pid,
+			  oci_status_name(oci_status(dir, &st)), st.bundle, st.created));
+	close(dir);
+	return true;
+}
+
+static int list(int argc, char **argv)
+{
+	static const char head[] = "ID           PID      STATUS     BUNDLE CREATED\n";
+	bool quiet = argc > 1 && oci_flag(argv[1], "quiet", "q");
+
+	if (argc > 1 + quiet)
+		die("list: only -q is supported (the table)");
+	if (!quiet)
+		write_all(STDOUT_FILENO, head, sizeof head - 1);
+	each_entry(oci_root, list_one, &quiet);
+	return 0;
+}
+
+/* What this runtime does, for callers that ask (runtime-spec's
+ * features.md); what it refuses is in docs/oci.md. */
+static int features(int argc, char **argv)
+{
+	static const char text[] =
+		"{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"1.1.0\",\n"
+		"  \"hooks\": [],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
+		"\"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"relatime\", "
+		"\"strictatime\", \"noatime\", \"nodiratime\", \"sync\", \"dirsync\", "
+		"\"bind\", \"rbind\", \"private\", \"rprivate\"],\n"
+		"  \"linux\": {\n    \"namespaces\": [\"pid\", \"mount\", \"ipc\", "
+		"\"uts\", \"network\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
+		"\"systemd\": false, \"systemdUser\": false},\n"
+		"    \"seccomp\": {\"enabled\": false},\n    \"apparmor\": {\"enabled\": "
+		"false},\n    \"selinux\": {\"enabled\": false}\n  }\n}\n";
+	(void)argc;
+	(void)argv;
+	write_all(STDOUT_FILENO, text, sizeof text - 1);
+	return 0;
+}
+
+static int global_flags(int argc, char **argv)
+{
+	int i;
+	const char *v, *log_path = NULL;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if ((v = oci_flag_value(argc, argv, &i, "root")))
+			oci_root = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "log")))
+			log_path = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "log-format"))) {
+			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+				die("--log-format %s: text or json", v);
+			log_json = v[0] == 'j';
+		} else if ((v = oci_flag_value(argc, argv, &i, "rootless"))) {
+			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
+				die("--rootless %s: hutch oci runs as root only", v);
+		} else if (!oci_flag(argv[i], "systemd-cgroup", NULL) && !oci_flag(argv[i], "debug", NULL))
+			die("unknown global flag %s (hutch oci [--root DIR] [--log FILE] "
+			    "[--log-format text|json] COMMAND ...)", argv[i]);
+	}
+	if (oci_root[0] != '/')
+		die("--root %s: an absolute path", oci_root);
+	if (log_path) {
+		log_file = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+				O_NOCTTY, 0644);
+		if (log_file < 0)
+			die("--log %s: %s", log_path, error_text(errno));
+		log_also(log_line);
+	}
+	return i;
+}
+
+int oci_main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = { { "create", oci_create }, { "start", start }, { "state", state },
+			 { "kill", kill_cmd }, { "delete", delete }, { "list", list },
+			 { "features", features }, { "ps", ps },
+			 { "exec", exec_cmd } };
+	int i = global_flags(argc, argv);
+
+	if (i >= argc)
+		die("no command (hutch oci [GLOBAL FLAGS] create|start|state|kill|"
+		    "delete|list|ps|exec|features ...; docs/oci.md)");
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].run(argc - i, argv + i);
+	die("%s: not a command hutch oci has (create, start, state, kill, delete, "
+	    "list, ps, exec, features; docs/oci.md)", argv[i]);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* oci.h - [oci] hutch as an OCI runtime: `hutch oci COMMAND ...`, and
+ * the same when the binary is called runc (argv[0]'s base name), the
+ * command line containerd's shim, Podman's conmon and the OCI test
+ * suites use (docs/oci.md). The bundle's config.json is mapped onto
+ * hutch's own options, and the container is built by hutch's own
+ * set-up (namespaces, mounts, the root switch, /dev, cgroups,
+ * capabilities, rlimits); what has no mapping is refused by name. */
+#ifndef HUTCH_OCI_H
+#define HUTCH_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "log.h"
+#include "profile.h"
+
+/* What config.json says that struct config cannot: kept beside it. */
+#define OCI_MAX_PATHS 64
+struct oci_spec {
+	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
+	size_t n_masked;
+	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
+	size_t n_readonly;
+	const char *annotations;	     /* the object's JSON text, or NULL */
+	size_t annotations_len;
+	const char *version;		     /* ociVersion */
+	bool host_hostname;		     /* no hostname: keep the UTS one */
+	bool terminal;			     /* process.terminal: --console-socket's pty */
+};
+
+/* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */
+static inline int oci_invoked(int argc, char **argv)
+{
+	const char *base = argv[0];
+	for (const char *p = argv[0]; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (base[0] == 'r' && base[1] == 'u' && base[2] == 'n' && base[3] == 'c' &&
+	    !base[4])
+		return 1;
+	return argc > 1 && argv[1][0] == 'o' && argv[1][1] == 'c' &&
+	       argv[1][2] == 'i' && !argv[1][3] ? 2 : 0;
+}
+
+#if HUTCH_OCI
+/* The runtime's command line after its name: [GLOBAL FLAGS] COMMAND ... */
+int oci_main(int argc, char **argv);
+
+/* oci_config.c: BUNDLE/config.json into cfg (through hutch's option
+ * table, the same checks as a command line) and spec; dies naming the
+ * field on anything it cannot map. */
+void oci_load(const char *bundle, const char *id, struct config *cfg,
+	      struct oci_spec *spec);
+
+/* oci_config.c: an exec's process.json (its top level is a process) */
+void oci_load_process(const char *file, const char *id, struct config *cfg,
+		      bool *tty);
+
+/* oci_exec.c: `exec --process FILE [--detach] [--pid-file F]
+ * [--console-socket S] ID`: a new process in a running container. */
+int oci_exec(int argc, char **argv, const char *root);
+
+/* process.env as given, with HOME when it has none (runc's rule) */
+char **oci_environment(const struct config *cfg, const char *home);
+
+/* oci_init.c: in the container's PID 1 (forked in the new PID
+ * namespace): the set-up, an answer on sync, the wait on the exec fifo
+ * (fifo: its O_PATH descriptor), then the exec of process.args. console:
+ * --console-socket's connection, or -1. */
+struct cgroup;
+_Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
+			const struct cgroup *cg, int sync, int fifo, int console);
+#else
+static inline int oci_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return feature_refuse("oci", F_OCI);
+}
+#endif
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/* oci_create.c - [oci] `create [--bundle DIR] [--pid-file FILE]
+ * [--console-socket SOCK] [--no-pivot] [--no-new-keyring] ID`: the
+ * record, the cgroup, the PID namespace and the container's PID 1
+ * (oci_init.c), whose set-up answers on a pipe; on a failure its lines
+ * are said here and everything made is removed. */
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "oci_internal.h"
+#include "preflight.h"
+#include "sys.h"
+
+/* --console-socket: the caller's AF_UNIX socket, where the pty's master
+ * goes (pty.c) */
+int oci_console_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof a.sun_path)
+		die("--console-socket %s: too long a path", path);
+	memcpy(a.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a))
+		die("--console-socket %s: %s", path, error_text(errno));
+	return fd;
+}
+
+int oci_create(int argc, char **argv)
+{
+	static struct config cfg;
+	static struct oci_spec spec;
+	static struct cgroup cg;
+	static struct oci_state st;
+	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
+	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
+	int console = -1;
+	bool no_pivot = false;
+	int i, dir, fifo, sync[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if ((v = oci_flag_value(argc, argv, &i, "bundle")) ||
+		    (v = oci_flag_value(argc, argv, &i, "b")))
+			bundle_arg = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "pid-file")))
+			pid_file = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "console-socket")))
+			console_path = v;
+		else if ((v = oci_flag_value(argc, argv, &i, "preserve-fds"))) {
+			if (strcmp(v, "0") != 0)
+				die("create: --preserve-fds: not supported by hutch oci");
+		} else if (oci_flag(argv[i], "no-pivot", NULL))
+			no_pivot = true;
+		else if (!oci_flag(argv[i], "no-new-keyring", NULL))
+			die("create: unknown flag %s", argv[i]);
+	}
+	id = oci_container_id(argc, argv, i, "create");
+	if (bundle_arg[0] == '/')
+		fmt(bundle, sizeof bundle, "%s", bundle_arg);
+	/* the system call: musl's getcwd brings strdup and malloc along */
+	else if (syscall(SYS_getcwd, bundle, sizeof bundle - 1 - strlen(bundle_arg)) <= 0 ||
+		 fmt(bundle + strlen(bundle), sizeof bundle - strlen(bundle), "/%s",
+		     bundle_arg) >= sizeof bundle)
+		die("create: --bundle %s: cannot make it absolute", bundle_arg);
+	oci_load(bundle, id, &cfg, &spec);
+	log_setup(id, cfg.verbosity);
+	cfg.force_chroot = no_pivot;
+	if (spec.host_hostname) {
+		if (gethostname(host, sizeof host - 1))
+			die("cannot read the hostname: %s", error_text(errno));
+		cfg.hostname = host;
+	}
+	preflight_host(&cfg, NULL);
+	preflight_cpus(&cfg, NULL);
+	if (spec.terminal != !!console_path)
+		die(spec.terminal ? "process.terminal is true: create needs "
+		    "--console-socket" : "--console-socket given, but process.terminal "
+		    "is false");
+	if (console_path)
+		console = oci_console_connect(console_path);
+
+	if (mkdir(oci_root, 0711) && errno != EEXIST)
+		die("--root %s: %s", oci_root, error_text(errno));
+	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
+	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
+	fmt(reply, sizeof reply, "%s/%s", oci_root, id);
+	if (mkdir(reply, 0711))
+		die("container %s: cannot make %s: %s", id, reply, errno == EEXIST ?
+		    "it exists already" : error_text(errno));
+	dir = open(reply, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir < 0 || mkfifoat(dir, "exec.fifo", 0600) ||
+	    (fifo = openat(dir, "exec.fifo", O_PATH | O_CLOEXEC)) < 0) {
+		int err = errno;
+		if (dir >= 0)
+			oci_remove_record(id, dir);
+		die("cannot make %s/exec.fifo: %s", reply, error_text(err));
+	}
+	cgroup_probe(&cg, &cfg, false);
+	if (pipe_cloexec(sync) || unshare(CLONE_NEWPID)) {
+		int err = errno;
+		oci_remove_record(id, dir);
+		die("cannot create the PID namespace: %s", error_text(err));
+	}
+	cgroup_create(&cg, &cfg);
+	pid = fork_process();
+	if (pid == 0) {
+		close(sync[0]);
+		oci_init(&cfg, &spec, &cg, sync[1], fifo, console);
+	}
+	close(sync[1]);
+	if (console >= 0)
+		close(console);
+	while (pid > 0 && (n = read(sync[0], reply + got, sizeof reply - 1 - (size_t)got)) != 0)
+		if (n > 0)
+			got += n;
+		else if (errno != EINTR)
+			break;
+	if (pid < 0 || got == 0 || reply[got - 1] != '\006') {
+		reply[got] = '\0';
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		cgroup_remove(&cg);
+		oci_remove_record(id, dir);
+		/* the container's own lines: each one, to the --log file too */
+		for (char *line = reply, *end; *line; line = end) {
+			end = line + until_any(line, "\n");
+			if (*end)
+				*end++ = '\0';
+			log_error("%s", line + (strncmp(line, "hutch[", 6) ? 0 :
+						until_any(line, " ") + 1));
+		}
+		if (pid < 0 || got == 0)
+			log_error("create: the container's process ended before it was "
+				  "set up");
+		return 1;
+	}
+	st.pid = pid;
+	st.start = oci_pid_start(pid);
+	oci_time_now(st.created, sizeof st.created);
+	fmt(st.version, sizeof st.version, "%s", spec.version);
+	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s", cfg.cgroup_parent);
+	if (oci_state_write(dir, &st) ||
+	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
+						 spec.annotations_len))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		cgroup_remove(&cg);
+		oci_remove_record(id, dir);
+		die("cannot write the record in %s/%s", oci_root, id);
+	}
+	if (pid_file) {
+		char text[24];
+		int fd = open(pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write_all(fd, text, fmt(text, sizeof text, "%d", (int)pid))) {
+			log_error("--pid-file %s: %s", pid_file, error_text(errno));
+			kill(pid, SIGKILL);
+			return 1;
+		}
+		close(fd);
+	}
+	return 0;
+}

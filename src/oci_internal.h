@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* oci_internal.h - [oci] what oci.c and oci_state.c share: a
+ * container's record in ROOT/ID and its status. */
+#ifndef HUTCH_OCI_INTERNAL_H
+#define HUTCH_OCI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define OCI_PATH_MAX 4096
+
+/* ROOT/ID/state: key=value lines, written once by create. */
+struct oci_state {
+	const char *id;
+	long pid;
+	unsigned long long start; /* the pid's start time: a reused pid is not it */
+	char bundle[OCI_PATH_MAX];
+	char rootfs[OCI_PATH_MAX];
+	char created[40];	  /* RFC 3339, UTC */
+	char version[32];	  /* config.json's ociVersion */
+	char cgroup_parent[256];
+};
+
+enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+
+/* oci.c: the command line's pieces, for oci_exec.c too */
+extern const char *oci_root;
+const char *oci_flag_value(int argc, char **argv, int *i, const char *name);
+bool oci_flag(const char *a, const char *name, const char *short_name);
+const char *oci_container_id(int argc, char **argv, int i, const char *cmd);
+int oci_open_record(const char *id, struct oci_state *st);
+int oci_console_connect(const char *path);
+void oci_remove_record(const char *id, int dir);
+/* oci_create.c */
+int oci_create(int argc, char **argv);
+void oci_each_group(const char *id, const char *parent,
+		    void (*fn)(const char *path, void *arg), void *arg);
+
+int oci_record_file(int dir, const char *name, const char *text, size_t len);
+int oci_state_write(int dir, const struct oci_state *st);
+int oci_state_read(int dir, struct oci_state *st);
+/* The pid's start time from /proc/PID/stat, 0 when it is gone (or a zombie). */
+unsigned long long oci_pid_start(long pid);
+enum oci_status oci_status(int dir, const struct oci_state *st);
+const char *oci_status_name(enum oci_status s);
+/* state's JSON: the record, the status and the annotations file. */
+void oci_state_print(int dir, const struct oci_state *st);
+/* now as RFC 3339 with nanoseconds, as runc writes "created" */
+void oci_time_now(char *buf, size_t size);
+/* s as a JSON string's contents (quotes, backslashes, controls escaped) */
+size_t oci_json_escape(char *out, size_t size, const char *s);
+
+#endif

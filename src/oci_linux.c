@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/* oci_linux.c - [oci] config.json's mounts and linux section onto
+ * hutch's configuration: the mounts hutch makes itself, binds as --bind
+ * and --ro-bind, other file systems as given; the namespaces, resources,
+ * cgroupsPath and the masked paths; a refusal naming every field that
+ * has no mapping. */
+#include "oci_walk.h"
+
+#include <string.h>
+#include <sys/mount.h>
+
+#include "log.h"
+
+/* --- mounts ------------------------------------------------------------ */
+
+/* The mounts hutch makes itself, with its own options (docs/oci.md):
+ * config.json's entry for them is accepted when its type is theirs. */
+static bool hutch_own(const char *dst, const char *type)
+{
+	static const char own[] = "/proc\0proc\0/dev\0tmpfs\0/dev/pts\0devpts\0"
+				  "/dev/shm\0tmpfs\0";
+	for (const char *p = own; *p; p += strlen(p) + 1) {
+		const char *ty = p + strlen(p) + 1;
+		if (!strcmp(p, dst)) {
+			if (strcmp(ty, type) != 0)
+				die("config.json: mounts: %s: hutch makes it %s "
+				    "itself; type %s is not supported", dst, ty, type);
+			return true;
+		}
+		p = ty;
+	}
+	return false;
+}
+
+struct mount_opts {
+	unsigned long flags;
+	bool bind, rec;
+	char data[512];
+	size_t len;
+};
+
+static void mount_option(const char *o, struct mount_opts *m, const char *dst)
+{
+	static const struct {
+		const char *name;
+		unsigned long set, clear;
+	} words[] = {
+		{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
+		{ "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
+		{ "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
+		{ "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+		{ "relatime", MS_RELATIME, 0 }, { "strictatime", MS_STRICTATIME, 0 },
+		{ "noatime", MS_NOATIME, 0 }, { "nodiratime", MS_NODIRATIME, 0 },
+		{ "sync", MS_SYNCHRONOUS, 0 }, { "dirsync", MS_DIRSYNC, 0 },
+		{ "private", 0, 0 }, { "rprivate", 0, 0 },
+	};
+	if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
+		m->bind = true;
+		m->rec = o[0] == 'r';
+		return;
+	}
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(o, words[i].name)) {
+			m->flags = (m->flags | words[i].set) & ~words[i].clear;
+			return;
+		}
+	/* hutch's mount namespace is private throughout: shared or slave
+	 * propagation would be a promise it does not keep */
+	if (!strcmp(o + (o[0] == 'r'), "shared") || !strcmp(o + (o[0] == 'r'), "slave") ||
+	    !strcmp(o + (o[0] == 'r'), "unbindable"))
+		die("config.json: mounts: %s: option %s: propagation other than "
+		    "private is not supported by hutch oci", dst, o);
+	if (strchr(o, '=') || !strcmp(o, "newinstance")) {
+		m->len += fmt(m->data + m->len, sizeof m->data - m->len, "%s%s",
+			      m->len ? "," : "", o);
+		if (m->len >= sizeof m->data)
+			die("config.json: mounts: %s: options too long", dst);
+		return;
+	}
+	die("config.json: mounts: %s: option '%s' is not supported by hutch oci",
+	    dst, o);
+}
+
+/* Whether a path has a ".." component. */
+static bool dot_dot(const char *p)
+{
+	for (; *p; p++)
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]) &&
+		    (p[-1] == '/'))
+			return true;
+	return false;
+}
+
+void oci_one_mount(unsigned t, struct config *cfg)
+{
+	struct mount_opts m = { 0 };
+	unsigned d, ty, so, op;
+	const char *dst, *type = "", *src = NULL;
+	struct mount_spec *ms;
+
+	oci_need(t, JSON_OBJECT, "mounts[]");
+	oci_only(t, "destination\0type\0source\0options\0", "mounts[]");
+	d = oci_member(t, "destination", "mounts[]");
+	if (!d)
+		die("config.json: mounts[].destination: required");
+	dst = oci_str(d, "mounts[].destination");
+	if (dst[0] != '/' || dot_dot(dst))
+		die("config.json: mounts: %s: the destination must be an absolute "
+		    "path without ..", dst);
+	ty = oci_member(t, "type", "mounts[]");
+	if (ty)
+		type = oci_str(ty, "mounts[].type");
+	so = oci_member(t, "source", "mounts[]");
+	if (so)
+		src = oci_str(so, "mounts[].source");
+	op = oci_member(t, "options", "mounts[]");
+	for (unsigned i = op ? json_first(&oci_j, oci_need(op, JSON_ARRAY, "mounts[].options"))
+			     : 0; i; i = json_next(&oci_j, i))
+		mount_option(oci_str(i, "mounts[].options[]"), &m, dst);
+	if (!m.bind && !strcmp(type, "bind"))
+		m.bind = m.rec = true; /* runc's reading of type "bind" alone */
+	if (!m.bind && hutch_own(dst, type))
+		return;
+	if (cfg->n_mounts == CONFIG_MAX_MOUNTS)
+		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);
+	ms = &cfg->mounts[cfg->n_mounts++];
+	ms->dst = dst;
+	if (m.bind) {
+		if (!src)
+			die("config.json: mounts: %s: a bind mount needs a source", dst);
+		if (m.data[0] || (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID |
+							  MS_NODEV)))
+			die("config.json: mounts: %s: a bind mount takes only ro, "
+			    "nosuid, nodev (hutch binds nosuid and nodev always)", dst);
+		if ((m.flags & MS_RDONLY) ? m.rec : !m.rec)
+			die("config.json: mounts: %s: hutch binds read-write with "
+			    "rbind and read-only with bind (no submounts): say so",
+			    dst);
+		ms->kind = (m.flags & MS_RDONLY) ? MOUNT_RO_BIND : MOUNT_BIND;
+		ms->src = oci_bundle_path(src);
+		return;
+	}
+	if (!type[0])
+		die("config.json: mounts: %s: type required", dst);
+	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
+		die("config.json: mounts: %s: type %s is not supported by hutch oci "
+		    "yet (remove the entry)", dst, type);
+	ms->kind = MOUNT_FS;
+	ms->type = type;
+	ms->src = src ? src : type;
+	ms->flags = m.flags;
+	ms->data = m.data[0] ? oci_keep(m.data, m.len) : NULL;
+}
+
+/* --- linux ------------------------------------------------------------- */
+
+static void namespaces(unsigned t, struct config *cfg)
+{
+	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network" };
+	bool seen[5] = { false };
+
+	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, "linux.namespaces")); i;
+	     i = json_next(&oci_j, i)) {
+		unsigned ty, p;
+		size_t k = 0;
+		oci_need(i, JSON_OBJECT, "linux.namespaces[]");
+		oci_only(i, "type\0path\0", "linux.namespaces[]");
+		ty = oci_member(i, "type", "linux.namespaces[]");
+		p = oci_member(i, "path", "linux.namespaces[]");
+		if (!ty)
+			die("config.json: linux.namespaces[].type: required");
+		while (k < 5 && !json_eq(&oci_j, ty, names[k]))
+			k++;
+		if (k == 5)
+			die("config.json: linux.namespaces: type %s is not supported "
+			    "by hutch oci", oci_str(ty, "linux.namespaces[].type"));
+		if (!oci_empty(p))
+			die("config.json: linux.namespaces: %s: joining a namespace "
+			    "by path is not supported by hutch oci yet", names[k]);
+		seen[k] = true;
+	}
+	/* hutch always makes new PID, mount, IPC and UTS namespaces */
+	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
+		die("config.json: linux.namespaces: hutch oci needs new pid, mount, "
+		    "ipc and uts namespaces (sharing the host's is not supported)");
+	cfg->net_none = seen[4];
+}
+
+static void paths(unsigned t, const char **list, size_t *n, const char *field)
+{
+	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, field)); i;
+	     i = json_next(&oci_j, i)) {
+		const char *p = oci_str(i, field);
+		if (p[0] != '/')
+			die("config.json: %s: '%s' is not an absolute path", field, p);
+		if (*n == OCI_MAX_PATHS)
+			die("config.json: %s: more than %d", field, OCI_MAX_PATHS);
+		list[(*n)++] = p;
+	}
+}
+
+/* runc spec's "deny everything" is hutch's own allow-list's start;
+ * what hutch then allows is its /dev's nodes (docs/oci.md). */
+static void devices(unsigned t)
+{
+	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY,
+	     "linux.resources.devices")); i; i = json_next(&oci_j, i)) {
+		unsigned al = oci_member(i, "allow", "linux.resources.devices[]");
+		unsigned ac = oci_member(i, "access", "linux.resources.devices[]");
+		oci_only(i, "allow\0access\0", "linux.resources.devices[]");
+		if (!al || json_bool(&oci_j, al) != 0 || !ac || !json_eq(&oci_j, ac, "rwm"))
+			die("config.json: linux.resources.devices: only the deny-all "
+			    "entry {\"allow\":false,\"access\":\"rwm\"} is supported; "
+			    "hutch allows its own /dev's nodes");
+	}
+}
+
+static void resources(unsigned t)
+{
+	unsigned v, m, p;
+	char buf[32];
+
+	oci_need(t, JSON_OBJECT, "linux.resources");
+	oci_only(t, "devices\0memory\0pids\0", "linux.resources");
+	v = oci_member(t, "devices", "linux.resources");
+	if (v)
+		devices(v);
+	m = oci_member(t, "memory", "linux.resources");
+	if (m) {
+		oci_need(m, JSON_OBJECT, "linux.resources.memory");
+		oci_only(m, "limit\0", "linux.resources.memory");
+		v = oci_member(m, "limit", "linux.resources.memory");
+		if (v) {
+			fmt(buf, sizeof buf, "%llu", (unsigned long long)oci_unum(v,
+			    INT64_MAX, "linux.resources.memory.limit"));
+			oci_arg2("--memory", oci_keep(buf, strlen(buf)));
+		}
+	}
+	p = oci_member(t, "pids", "linux.resources");
+	v = p ? oci_member(oci_need(p, JSON_OBJECT, "linux.resources.pids"), "limit",
+		       "linux.resources.pids") : 0;
+	if (p)
+		oci_only(p, "limit\0", "linux.resources.pids");
+	if (v) {
+		int64_t n;
+		if (json_int64(&oci_j, v, INT64_MIN, INT64_MAX, &n))
+			die("config.json: linux.resources.pids.limit: a whole number");
+		fmt(buf, sizeof buf, "%lld", (long long)(n > 0 ? n : 0));
+		oci_arg2("--pids", oci_keep(buf, strlen(buf)));
+	}
+}
+
+/* /PARENT/ID (containerd's "/default/ID", "/k8s.io/ID"): the group is
+ * hutch's PARENT/ID in each hierarchy, --cgroup-parent PARENT; the
+ * container's id must be the last part (hutch names the group after
+ * it). systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
+static void cgroups_path(char *p)
+{
+	char *base = strrchr(p, '/');
+
+	if (p[0] == '/' && base && base != p && strcmp(base + 1, oci_container) == 0) {
+		*base = '\0';
+		oci_arg2("--cgroup-parent", p + 1);
+		return;
+	}
+	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/%s (the "
+	    "container's id last; systemd's slice:prefix:name form is not "
+	    "supported yet)", p, oci_container);
+}
+
+void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
+{
+	unsigned v;
+
+	oci_need(t, JSON_OBJECT, "linux");
+	oci_only(t, "namespaces\0resources\0maskedPaths\0readonlyPaths\0cgroupsPath\0"
+	     "uidMappings\0gidMappings\0sysctl\0seccomp\0devices\0rootfsPropagation\0"
+	     "mountLabel\0intelRdt\0personality\0", "linux");
+	v = oci_member(t, "namespaces", "linux");
+	if (!v)
+		die("config.json: linux.namespaces: required (pid, mount, ipc, uts)");
+	namespaces(v, cfg);
+	v = oci_member(t, "resources", "linux");
+	if (v)
+		resources(v);
+	v = oci_member(t, "maskedPaths", "linux");
+	if (v)
+		paths(v, spec->masked, &spec->n_masked, "linux.maskedPaths");
+	v = oci_member(t, "readonlyPaths", "linux");
+	if (v)
+		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
+	v = oci_member(t, "cgroupsPath", "linux");
+	if (!oci_empty(v))
+		cgroups_path(oci_str(v, "linux.cgroupsPath"));
+	oci_refuse_unless_empty(t, "uidMappings", "linux");
+	oci_refuse_unless_empty(t, "gidMappings", "linux");
+	oci_refuse_unless_empty(t, "sysctl", "linux");
+	oci_refuse_unless_empty(t, "seccomp", "linux");
+	oci_refuse_unless_empty(t, "devices", "linux");
+	oci_refuse_unless_empty(t, "mountLabel", "linux");
+	oci_refuse_unless_empty(t, "intelRdt", "linux");
+	oci_refuse_unless_empty(t, "personality", "linux");
+	v = oci_member(t, "rootfsPropagation", "linux");
+	if (v && !json_eq(&oci_j, v, "private") && !json_eq(&oci_j, v, "rprivate") &&
+	    !oci_empty(v))
+		die("config.json: linux.rootfsPropagation: only private is supported");
+}

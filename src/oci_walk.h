@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* oci_walk.h - [oci] what oci_config.c and oci_linux.c share: the parsed
+ * file, the checked accessors (each dies naming the field), the string
+ * arena and the hutch command line being built (oci_walk.c). */
+#ifndef HUTCH_OCI_WALK_H
+#define HUTCH_OCI_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "json.h"
+#include "oci.h"
+
+#define OCI_ARGS 512
+
+extern struct json oci_j;		     /* the file read last */
+extern char *oci_args[OCI_ARGS + 1];	     /* "hutch", options, "--", args */
+extern int oci_n_args;
+extern const char *oci_bundle_dir, *oci_container;
+
+/* the file at path parsed into oci_j, or death with the offset */
+void oci_read_json(const char *path);
+
+/* a path of config.json: relative ones are the bundle's */
+const char *oci_bundle_path(const char *p);
+
+/* a copy in the arena, which outlives the parse */
+char *oci_keep(const char *s, size_t n);
+char *oci_keepf(const char *f, const char *a, const char *b);
+/* one more word of the hutch command line */
+void oci_arg(const char *a);
+void oci_arg2(const char *option, const char *value);
+
+/* the string at t, unescaped; t itself when of type; key's value of
+ * object t or 0 (twice: refused); a whole number up to max */
+char *oci_str(unsigned t, const char *field);
+unsigned oci_need(unsigned t, int type, const char *field);
+unsigned oci_member(unsigned t, const char *key, const char *field);
+uint64_t oci_unum(unsigned t, uint64_t max, const char *field);
+/* every key of t among known (NUL-separated), else refused by name */
+void oci_only(unsigned t, const char *known, const char *field);
+/* null, false, "", [] or {}: what generators write for "none" */
+bool oci_empty(unsigned t);
+void oci_refuse_unless_empty(unsigned obj, const char *key, const char *field);
+
+/* oci_linux.c */
+void oci_one_mount(unsigned t, struct config *cfg);
+void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec);
+
+#endif
