@@ -44,29 +44,29 @@ enum event { EV_EXITED, EV_EMPTY, EV_DEADLINE, EV_STOP, EV_RESTART, EV_READY,
 struct supervisor {
 	const struct config *cfg;
 	char **envp;
+	uint64_t started_at;
+	uint64_t ran_ms;     /* how long the last run lasted */
+	uint64_t deadline;   /* CLOCK_MONOTONIC ms; 0: none */
+	unsigned long long oom_at_start; /* the cgroup's OOM kills at this start */
+	unsigned long long oom_seen; /* and at the last count, exit or start */
+	struct backoff backoff;
+	struct start_limit limit;
+	struct supervise_io io;
+	struct exit_info exit;	 /* how the last run ended, for "status" */
+	struct ready ready;  /* --ready: how the service says it is up */
+	struct liveness live; /* --watchdog, --health (liveness.h) */
 	enum state state;
 	pid_t service;	     /* 0 while not running */
 	int status;	     /* wait status of the last exit */
 	int stop_signal;     /* SIGTERM or SIGINT that asked us to stop */
-	uint64_t started_at;
-	uint64_t ran_ms;     /* how long the last run lasted */
-	uint64_t deadline;   /* CLOCK_MONOTONIC ms; 0: none */
 	unsigned starts;
-	struct backoff backoff;
-	struct start_limit limit;
-	struct supervise_io io;
-	unsigned long long oom_at_start; /* the cgroup's OOM kills at this start */
-	unsigned long long oom_seen; /* and at the last count, exit or start */
 	enum exit_cause pending; /* what PID 1 killed this run for, if it did */
-	struct exit_info exit;	 /* how the last run ended, for "status" */
+	unsigned published;  /* sequence number of the status file */
+	int exit_code;
 	char comm[16];	     /* a SIGSYS-killed service's name, for its audit record */
 	bool restarting;     /* hutch restart: start again once it is down */
-	struct ready ready;  /* --ready: how the service says it is up */
 	bool is_ready;	     /* this run said so */
-	struct liveness live; /* --watchdog, --health (liveness.h) */
-	unsigned published;  /* sequence number of the status file */
 	bool done;
-	int exit_code;
 };
 
 /* --ready is on: constant false without the feature, so what depends on
