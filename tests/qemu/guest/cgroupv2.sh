@@ -222,6 +222,27 @@ else
 		"hutch check: PSI off, naming psi=1"
 fi
 
+# --- liveness (issue 15.2): --watchdog and --health under cgroup v2 -----------------------
+# The watchdog needs no ping-sender to be tried: a service that never
+# sends WATCHDOG=1 gets SIGABRT (134 with --restart no). The health check
+# is forked by PID 1 into the service's privileges, and so into its group:
+# it writes its /proc/self/cgroup where the guest reads it, and fails,
+# and two failures in a row stop the service (SIGTERM: 143).
+if "$H" --version | grep -q '+liveness'; then
+	run -n wdog --watchdog 500ms -- sleep 30
+	t_is "$rc" 134 "--watchdog 500ms, no WATCHDOG=1: SIGABRT, exit 134" || t_diag "$err"
+	t_like "$err" 'watchdog timeout \(cause: watchdog\)' "the exit line names the watchdog"
+	rm -f "$W/hc.cg"
+	run -n hcheck --health 'cat /proc/self/cgroup >/w/hc.cg; exit 3' --health-interval 300ms \
+		--health-retries 2 --bind "$W:/w" -- sleep 30
+	t_is "$rc" 143 "--health failing twice: SIGTERM, exit 143" || t_diag "$err"
+	t_like "$err" 'health check failed \(cause: health\)' "the exit line names the health check"
+	t_is "$(cat "$W/hc.cg" 2>/dev/null)" "0::/hutch/hcheck" "the check ran in the sandbox's group"
+	t_ok "both groups are removed" test ! -e "$CG/hutch/wdog" -a ! -e "$CG/hutch/hcheck"
+else
+	t_ok "this hutch has liveness (the guests run the full profile)" false
+fi
+
 # --- A stale empty group is replaced; a busy one belongs to a running sandbox ------------
 mkdir -p "$CG/hutch/stale"
 run -n stale --pids 5 -- true
