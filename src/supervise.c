@@ -8,6 +8,7 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <fcntl.h> /* AT_FDCWD */
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
