@@ -675,7 +675,8 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 		.backoff = { cfg->restart_delay_ms, cfg->restart_max_delay_ms,
 			     cfg->restart_reset_ms, 0 },
 		.limit = { cfg->start_limit_burst, cfg->start_limit_interval_ms, 0, 0 },
-		.ready = { cfg->ready_mode, io->ready_socket, -1, -1, io->upstream, "" },
+		.ready = { .mode = cfg->ready_mode, .socket = io->ready_socket, .pipe = -1,
+			   .service_end = -1, .upstream = io->upstream },
 	};
 	struct pollfd fds[3] = { { -1, POLLIN, 0 }, { io->ready_socket, POLLIN, 0 },
 				 { -1, POLLIN, 0 } };
