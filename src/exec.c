@@ -333,10 +333,15 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	/* PID 1's bounding set first (privs_drop takes away the rest of
 	 * what PID 1 kept for itself), then the service's. */
 	privs_drop_pid1(cfg);
-	if (chdir(cfg->workdir))
-		die("working directory %s: %s in the sandbox", cfg->workdir,
-		    error_text(errno));
+	/* the host's descriptors (the state directory's) closed before the
+	 * working directory is entered: a /proc/self/fd/N link there leads
+	 * nowhere, and chdir_within_root refuses one that leads out */
 	close_fds_except(keep, 1);
+	err = chdir_within_root(cfg->workdir);
+	if (err)
+		die("working directory %s: %s in the sandbox", cfg->workdir,
+		    err == -EXDEV ? "leads outside the sandbox (a link to a host "
+				    "descriptor, as /proc/self/fd/N)" : error_text(-err));
 	/* A session of its own, whose controlling terminal is a pty of the
 	 * sandbox's devpts (pty.c, as the service's): the caller's terminal
 	 * never reaches the sandbox, its master goes to the caller's relay. */

@@ -259,6 +259,7 @@ void overlay_preflight(struct config *cfg, struct preflight *pf)
 {
 	const char *dir = cfg->overlay_dir, *name, *bad;
 	struct statfs sf;
+	struct stat st;
 	int parent, fd;
 
 	if (!cfg->overlay_tmpfs && !dir)
@@ -286,6 +287,20 @@ void overlay_preflight(struct config *cfg, struct preflight *pf)
 		preflight_fail(pf, "--overlay %s: %s", dir, fd == -EPERM ?
 			       "not the caller's or root's, or writable by others" :
 			       error_text(-fd));
+		return;
+	}
+	/* DIR/upper is the service's root, written with its ids: as root
+	 * (without --userns) a setuid-root file it makes there is one on the
+	 * host too, for any user who can reach it. Only root may enter DIR
+	 * (that also keeps others from holding its lock). */
+	if (!fstat(fd, &st) && (st.st_mode & 077)) {
+		char mode[4] = { (char)('0' + (st.st_mode >> 6 & 7)),
+				 (char)('0' + (st.st_mode >> 3 & 7)),
+				 (char)('0' + (st.st_mode & 7)), '\0' };
+		preflight_fail(pf, "--overlay %s is open to other users (mode %s): "
+			       "what the service writes there, setuid files too, would "
+			       "be theirs to run: chmod 700 %s", dir, mode, dir);
+		close(fd);
 		return;
 	}
 	bad = fstatfs(fd, &sf) ? error_text(errno) :

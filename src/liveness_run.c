@@ -46,10 +46,9 @@ static pid_t check_spawn(const struct config *cfg, char **envp)
 	err = null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
 			      (cfg->output_fd >= 0 && dup2(cfg->output_fd, STDERR_FILENO) < 0)
 		      ? -errno : 0;
-	if (!err && chdir(cfg->workdir)) {
-		what = "cannot enter the working directory";
-		err = -errno;
-	}
+	if (!err && (err = chdir_within_root(cfg->workdir)))
+		what = err == -EXDEV ? "the working directory leads outside the sandbox"
+				     : "cannot enter the working directory";
 	if (!err)
 		err = spawn_harden(cfg, &what);
 	if (!err) {

@@ -98,8 +98,13 @@ _Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err,
 				"cannot give the service --ready's descriptor");
-	if (chdir(cfg->workdir))
-		report_and_exit(report_fd, STEP_CHDIR, errno, NULL);
+	err = chdir_within_root(cfg->workdir);
+	if (err == -EXDEV)
+		report_and_exit(report_fd, STEP_SETUP, EXDEV, "the working directory "
+				"leads outside the sandbox (a link to a descriptor of the "
+				"host's, as /proc/self/fd/N): refused");
+	if (err)
+		report_and_exit(report_fd, STEP_CHDIR, -err, NULL);
 	liveness_environment(cfg, envp); /* --watchdog: its pid, known now */
 	err = spawn_harden(cfg, &what);
 	if (err)

@@ -374,3 +374,16 @@ void close_fds_except(const int *keep, size_t n)
 	}
 	close_range_of(next, ~0U);
 }
+
+int chdir_within_root(const char *dir)
+{
+	char cwd[4096];
+
+	if (chdir(dir))
+		return -errno;
+	/* the system call itself: a libc may hide "(unreachable)" behind
+	 * ENOENT, or not; a directory deeper than the buffer is refused */
+	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
+		return -errno;
+	return cwd[0] == '/' ? 0 : -EXDEV;
+}

@@ -18,6 +18,14 @@ int write_all(int fd, const void *buf, size_t len);
  * the whole value, close. Knobs take a value in one write or reject it. */
 int write_knob(int dirfd, const char *path, const char *value);
 
+/* chdir(2) into the sandbox's working directory, and the kernel's word
+ * that it is inside the process's root: 0, or -errno; -EXDEV when it is
+ * not. A magic link such as /proc/self/fd/N, planted as the directory by
+ * the service, leads to whatever directory descriptor the process holds
+ * from the host (CVE-2024-21626's pattern; runc checks it the same way):
+ * getcwd(2) then reads "(unreachable)/...", never an absolute path. */
+int chdir_within_root(const char *dir);
+
 /* Reads up to size-1 bytes and NUL-terminates; returns the length. */
 ssize_t read_fd(int fd, char *buf, size_t size);
 ssize_t read_small_file(int dirfd, const char *path, char *buf, size_t size);

@@ -181,7 +181,7 @@ ok "stopped: no loop device left" wait_for 5 no_loops
 
 # --- --overlay DIR: kept in DIR/upper ------------------------------------------------
 sum=$(sha256sum <"$tmp/a.sqfs")
-mkdir "$tmp/ov"
+mkdir -m 700 "$tmp/ov"
 h --name img-t3 --restart no --root "$tmp/a.sqfs" --overlay "$tmp/ov" \
 	-- /bin/sh -c 'echo one >>/etc/kept; rm /marker' 2>"$tmp/err"
 is "$?" 0 "--overlay DIR: a run writes and removes files"
@@ -295,7 +295,7 @@ mkdir "$src/ov"
 out=$(h --name img-t5 --root "$src" --overlay "$src/ov" -- /bin/true 2>&1)
 is "$?" 125 "--overlay DIR inside the root directory: 125"
 like "$out" "--overlay $src/ov and --root $src overlap" "says why"
-mkdir -p "$tmp/ovx/upper"
+mkdir -p "$tmp/ovx/upper" && chmod 700 "$tmp/ovx"
 cp -a "$ROOTFS" "$tmp/ovx/upper/r"
 out=$(h --name img-t5 --root "$tmp/ovx/upper/r" --overlay "$tmp/ovx" -- /bin/true 2>&1)
 is "$?" 125 "--root inside --overlay DIR's upper layer: 125"
@@ -305,10 +305,19 @@ out=$(h --name img-t5 --root "$tmp/hidden" --overlay "$tmp/ovx" -- /bin/true 2>&
 is "$?" 125 "the same through a symlink: 125 (the kernel's ELOOP)"
 like "$out" "--overlay $tmp/ovx: the kernel refused the overlay: .* \\(its layers overlap\\)" \
 	"said as the layers overlapping"
-mkdir "$tmp/ovs"
+mkdir -m 700 "$tmp/ovs"
 out=$(h --name img-t5 --restart no --root "$src" --overlay "$tmp/ovs" -- /bin/sh -c 'echo s >/s' 2>&1)
 is "$?" 0 "--overlay DIR on the same file system as a directory root, apart: allowed"
 is "$(cat "$tmp/ovs/upper/s")" s "the write in DIR/upper"
+# DIR/upper holds what the service writes, as root: a DIR others may
+# enter would let them run a setuid-root file it made (review of
+# 2026-12-03); and hold DIR's lock.
+mkdir -m 755 "$tmp/ovopen"
+out=$(h --name img-t5 --root "$tmp/a.sqfs" --overlay "$tmp/ovopen" -- /bin/true 2>&1)
+is "$?" 125 "--overlay DIR that other users may enter (0755): 125"
+like "$out" "--overlay $tmp/ovopen is open to other users \(mode 755\): .* chmod 700 $tmp/ovopen" \
+	"names the mode and the fix"
+ok "and makes nothing in it" test -z "$(ls -A "$tmp/ovopen")"
 out=$(h --name img-t5 --root "$tmp/a.sqfs" --overlay "$tmp/nosuch" -- /bin/true 2>&1)
 is "$?" 125 "--overlay DIR that is not there: 125"
 # An upper layer on an overlay: the kernel refuses it ("not supported as
@@ -316,7 +325,7 @@ is "$?" 125 "--overlay DIR that is not there: 125"
 # namespace of the test's own, where hutch runs too.
 mkdir -p "$tmp/ovl/l" "$tmp/ovl/u" "$tmp/ovl/w" "$tmp/ovm"
 out=$(unshare -m --propagation private sh -c "mount -t overlay ovl -o \
-lowerdir=$tmp/ovl/l,upperdir=$tmp/ovl/u,workdir=$tmp/ovl/w $tmp/ovm && mkdir $tmp/ovm/d &&
+lowerdir=$tmp/ovl/l,upperdir=$tmp/ovl/u,workdir=$tmp/ovl/w $tmp/ovm && mkdir -m 700 $tmp/ovm/d &&
 	timeout 30 '$HUTCH' --name img-t5 --root '$tmp/a.sqfs' --overlay '$tmp/ovm/d' -- /bin/true" 2>&1)
 is "$?" 125 "--overlay DIR on an overlayfs: 125"
 like "$out" "--overlay $tmp/ovm/d is on overlayfs, which overlayfs does not take as an upper layer" \

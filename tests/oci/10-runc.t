@@ -298,6 +298,33 @@ for r in runc hutch; do runtime $r delete --force "oci-$r-ex"; done
 runtime hutch exec --process "$tmp/ex/process.json" oci-hutch-ex </dev/null >/dev/null 2>&1
 isnt "$?" 0 "exec into a deleted container fails"
 
+# exec's working directory as a way out (CVE-2024-21626, found in hutch
+# by a review on 2026-12-03): the container makes process.cwd a link to
+# /proc/self/fd/N while the exec child still holds a descriptor of the
+# container's record directory on the host. The exec must never run there.
+mkdir -p "$tmp/wl/rootfs" && cp -a "$ROOTFS/." "$tmp/wl/rootfs/" && mkdir -p "$tmp/wl/rootfs/app"
+bundle wl '$c->{root} = { path => "$dir/rootfs", readonly => JSON::PP::false };
+	$c->{process}{args} = ["sleep", "1000"];
+	my %p = %{$c->{process}};
+	$p{cwd} = "/app";
+	$p{args} = ["sh", "-c", "cat HOSTMARK ../HOSTMARK 2>/dev/null; true"];
+	open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);' ||
+	bail_out "cannot make the bundle"
+ids+=(oci-hutch-wl)
+runtime hutch create --bundle "$tmp/wl" oci-hutch-wl </dev/null >/dev/null 2>&1 &&
+	runtime hutch start oci-hutch-wl
+echo "wl-marker-$$" >"$tmp/root-hutch/oci-hutch-wl/HOSTMARK"
+escaped=
+for n in 3 4 5 6 7 8 9 10; do
+	rm -rf "$tmp/wl/rootfs/app" && ln -s "/proc/self/fd/$n" "$tmp/wl/rootfs/app"
+	runtime hutch exec --process "$tmp/wl/process.json" oci-hutch-wl </dev/null \
+		>"$tmp/wl.out" 2>&1
+	grep -q "wl-marker-$$" "$tmp/wl.out" && escaped="$escaped $n"
+done
+is "$escaped" "" "exec never runs in the host's record directory (process.cwd a /proc/self/fd/N link, N 3-10)"
+rm -f "$tmp/root-hutch/oci-hutch-wl/HOSTMARK"
+runtime hutch delete --force oci-hutch-wl
+
 # process.noNewPrivileges false: honoured, as runc does
 bundle nnp '$c->{process}{noNewPrivileges} = JSON::PP::false;
 	$c->{process}{args} = ["sh", "-c", "grep NoNewPrivs /proc/self/status"]' ||

@@ -67,7 +67,7 @@ done
 out=$("$H" --name img-ov --restart no --root /images/a.sqfs --overlay tmpfs:2M \
 	-- /bin/sh -c 'echo w >/etc/w && cat /etc/w /marker' 2>"$W/err")
 t_is "$out" "$(printf 'w\nA')" "--overlay tmpfs:2M over squashfs: writable" || t_show "$W/err"
-mkdir -p /data && mount -t tmpfs tmpfs /data && mkdir /data/ov
+mkdir -p /data && mount -t tmpfs tmpfs /data && mkdir -m 700 /data/ov
 "$H" --name img-ov --restart no --root /images/a.erofs --overlay /data/ov \
 	-- /bin/sh -c 'echo kept >/etc/kept' 2>"$W/err"
 t_is "$(cat /data/ov/upper/etc/kept 2>&1)" kept "--overlay DIR over erofs: the write is in DIR/upper" ||
