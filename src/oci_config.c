@@ -268,6 +268,13 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	v = oci_member(0, "ociVersion", "");
 	if (!v || strncmp(spec->version = oci_str(v, "ociVersion"), "1.", 2) != 0)
 		die("config.json: ociVersion: hutch oci reads version 1.x");
+	/* a version is digits, dots and a SemVer suffix: nothing that could
+	 * end a line of the record or a string of state's JSON */
+	for (const char *c = spec->version; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || *c == '.' || *c == '-' || *c == '+'))
+			die("config.json: ociVersion is not a version (1.0.2, 1.1.0-rc.1): "
+			    "digits, letters, '.', '-' and '+' only");
 	oci_refuse_unless_empty(0, "hooks", "");
 	oci_refuse_unless_empty(0, "domainname", "");
 	v = oci_member(0, "annotations", "");

@@ -97,6 +97,13 @@ int oci_create(int argc, char **argv)
 
 	if (mkdir(oci_root, 0711) && errno != EEXIST)
 		die("--root %s: %s", oci_root, error_text(errno));
+	/* the record is key=value lines: a path with a control character in
+	 * it could add a line (a pid, a cgroup) to it */
+	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
+		for (const char *c = *p; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				die("%s: a control character in the path: refused",
+				    *p == bundle ? "--bundle" : "root.path");
 	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
 	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
 	fmt(reply, sizeof reply, "%s/%s", oci_root, id);

@@ -359,6 +359,15 @@ refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
 refused "a hook" '$c->{hooks} = { prestart => [ { path => "/bin/true" } ] }' 'hooks'
 refused "a capability set that differs" \
 	'$c->{process}{capabilities}{effective} = ["CAP_KILL"]' 'process.capabilities.effective'
+# config.json's strings that reach the record (key=value lines) and
+# state's JSON: a newline or a quote in them once forged a record line
+# (another pid) and a JSON key (review of 2026-12-03)
+refused "an ociVersion with a newline" \
+	'$c->{ociVersion} = "1.0.2\npid=1\nstart=1"' "ociVersion is not a version"
+refused "an ociVersion with a quote" '$c->{ociVersion} = "1.0\",\"status\":\"x"' \
+	"ociVersion is not a version"
+refused "a control character in root.path" \
+	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root"
 refused "a cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
 	'/sys/fs/cgroup: type cgroup'
