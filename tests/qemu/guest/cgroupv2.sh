@@ -222,6 +222,30 @@ else
 		"hutch check: PSI off, naming psi=1"
 fi
 
+# --- readiness and crash loops across boots (issue 15.1, 15.3) on this kernel -------------
+# --ready fd:3: --daemon returns once the service wrote its newline, and
+# status says ready. --boot-limit 1: a start that ends in its start limit
+# is recorded in the persist directory; the next "boot" (a new launcher
+# with the same directory) is refused with 124 until hutch reset.
+"$H" --root "$R" --name rdy --ready fd:3 --daemon -- sh -c 'sleep 0.3; echo >&3; exec sleep 30' \
+	</dev/null >/dev/null 2>"$W/err"
+t_is "$?" 0 "--ready fd:3 --daemon: returns 0 once ready" || t_show "$W/err"
+t_like "$("$H" status rdy 2>&1)" 'ready: ready' "hutch status: ready"
+"$H" stop rdy >/dev/null 2>&1
+t_ok "and it stops" test ! -e /run/hutch/rdy
+boot="--name boots --restart always --restart-delay 10ms --start-limit 2/1m --boot-limit 1 --persist-dir $W/persist"
+# shellcheck disable=SC2086 # the words of $boot
+run $boot -- /bin/false
+t_is "$rc" 1 "--boot-limit 1: a boot that ends in its start limit exits 1" || t_diag "$err"
+# shellcheck disable=SC2086
+run $boot -- /bin/false
+t_is "$rc" 124 "the next boot is refused: 124" || t_diag "$err"
+t_like "$err" 'crash loop .*--boot-limit 1.*hutch reset boots' "and says why, naming hutch reset"
+"$H" reset --persist-dir "$W/persist" boots
+# shellcheck disable=SC2086
+run $boot -- /bin/true
+t_is "$rc" 0 "after hutch reset it starts again" || t_diag "$err"
+
 # --- liveness (issue 15.2): --watchdog and --health under cgroup v2 -----------------------
 # The watchdog needs no ping-sender to be tried: a service that never
 # sends WATCHDOG=1 gets SIGABRT (134 with --restart no). The health check
