@@ -95,7 +95,8 @@ for sh in dash "busybox sh"; do
 	kill -KILL "$svc" 2>/dev/null
 	ok "$t httpd killed with SIGKILL: hutch starts it again" wait_for 10 sh -c \
 		"[ \"\$('$HUTCH' status --state-dir '$STATE_DIR' web | sed -n 's/^starts: //p')\" = 2 ]"
-	is "$(status_field last)" "signal 9 (SIGKILL)" "$t hutch status names the SIGKILL"
+	like "$(status_field last)" '^killed by signal 9 \(SIGKILL\) \(cause: signal, ' \
+		"$t hutch status names the SIGKILL and its cause"
 	ok "$t a new httpd process" sh -c "[ -n \"\$(pgrep -P \$(pgrep -P $l))\" ] && [ \"\$(pgrep -P \$(pgrep -P $l))\" != $svc ]"
 	ok "$t and it answers again" wait_for 5 page
 	is "$(launcher)" "$l" "$t the launcher stayed (init saw nothing)"

@@ -170,7 +170,7 @@ br target-custom BR2_INIT_BUSYBOX=y BR2_PACKAGE_HUTCH_PROFILE_CUSTOM=y BR2_PACKA
 	BR2_PACKAGE_HUTCH_CONTROL=y BUILD_DIR="$tmp/output/build-custom" >>"$tmp/build.log" 2>&1
 is "$?" 0 "a custom profile builds" || tail -n 20 "$tmp/build.log" >&2
 is "$(qemu-aarch64-static -cpu cortex-a72 "$tmp/output/target-custom/usr/sbin/hutch" --version | sed -n 2p)" \
-	"features: +seccomp -userns -output -tty +control -check -daemon -devices -limits -bootlimit -help -ready -oci (profile full-custom)" \
+	"features: +seccomp -userns -output -tty +control -check -daemon -devices -limits -bootlimit -help -ready -liveness -image -oci (profile full-custom)" \
 	"with the features chosen, and says so"
 
 done_testing
