@@ -152,7 +152,9 @@ static int image_type(const unsigned char *b, uint64_t *size)
  * it). */
 static int image_open(const char *path, struct preflight *pf)
 {
-	char target[512], next[512];
+	/* path points into cur from the second hop on, name into path: the
+	 * link is read into a buffer of its own */
+	char cur[512], link[512], next[512];
 	const char *name;
 	struct stat st;
 
@@ -171,7 +173,7 @@ static int image_open(const char *path, struct preflight *pf)
 			return fd >= 0 ? fd : preflight_fail(pf, "--root %s: %s", path,
 							    error_text(errno)) - 1;
 		}
-		n = readlinkat(dir, name, target, sizeof target - 1);
+		n = readlinkat(dir, name, link, sizeof link - 1);
 		if (n < 0 || stat_at(dir, name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    (st.st_uid && st.st_uid != geteuid())) {
 			close(dir);
@@ -179,15 +181,15 @@ static int image_open(const char *path, struct preflight *pf)
 					      "caller's or root's", path, name) - 1;
 		}
 		close(dir);
-		target[n] = '\0';
+		link[n] = '\0';
 		/* relative: from the link's directory (fmt has no %.*s) */
-		n = target[0] == '/' ? 0 : name - path;
-		if (n + strlen(target) >= sizeof next)
+		n = link[0] == '/' ? 0 : name - path;
+		if (n + strlen(link) >= sizeof next)
 			break;
 		memcpy(next, path, (size_t)n);
-		memcpy(next + n, target, strlen(target) + 1);
-		memcpy(target, next, sizeof next);
-		path = target;
+		memcpy(next + n, link, strlen(link) + 1);
+		memcpy(cur, next, sizeof next);
+		path = cur;
 	}
 	return preflight_fail(pf, "--root %s: too many symlinks", path) - 1;
 }

@@ -333,6 +333,18 @@ like "$out" "--overlay $tmp/ovm/d is on overlayfs, which overlayfs does not take
 is "$(lines "$out")" 1 "in one line"
 is "$(loops)" "" "no loop device left"
 
+# Two relative symlinks in a row (d/a -> b -> img.sqfs): each hop from its
+# own link's directory. image_open read the second link over the path it
+# still used, and looked for img.sqfs in the caller's directory instead
+# (a review of 2026-12-03; a decoy there was opened).
+mkdir -p "$tmp/hops/d" "$tmp/hops/cwd"
+cp "$tmp/a.sqfs" "$tmp/hops/d/img.sqfs"
+ln -s b "$tmp/hops/d/a" && ln -s img.sqfs "$tmp/hops/d/b"
+cp "$tmp/b.sqfs" "$tmp/hops/cwd/img.sqfs" # the decoy (image B), where the bug looked
+out=$(cd "$tmp/hops/cwd" && h --name img-t5 --restart no --root "$tmp/hops/d/a" \
+	-- /bin/cat /marker 2>"$tmp/err")
+is "$out" A "two relative symlinks: the image is found from each link's directory (A, not the decoy B)"
+
 # --- hutch check --------------------------------------------------------------------------------
 out=$(h check --name img-t5 --root "$tmp/a.sqfs" --overlay tmpfs 2>&1)
 is "$?" 0 "hutch check with an image root and an overlay: 0"
