@@ -12,6 +12,8 @@
 # others could write, and overlays the kernel would refuse: exit 125, one
 # line. Sandbox names start with img-.
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+. "$(dirname "$0")/../lib/sandbox.sh"
 require_feature image daemon control
 require_root
 require_cmd timeout mksquashfs=squashfs-tools mkfs.erofs=erofs-utils mke2fs=e2fsprogs \
@@ -24,17 +26,8 @@ chmod 755 "$tmp"
 S=$tmp/state
 names="img-t1 img-t2 img-t3 img-t4 img-t5 img-c1 img-c2 img-c3 img-c4 img-c5 img-c6"
 cleanup() {
-	local n p
-	for n in $names; do
-		p=$(sed -n 's/^pid=//p' "$S/$n/launcher" 2>/dev/null)
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	sleep 0.3
-	for n in $names; do
-		for g in /sys/fs/cgroup/*/hutch/"$n" /sys/fs/cgroup/hutch/"$n"; do
-			[ -d "$g" ] && rmdir "$g" 2>/dev/null
-		done
-	done
+	# shellcheck disable=SC2086 # the names, a word each
+	kill_named "$S" $names
 	umount "$tmp/ovm" 2>/dev/null
 	rm -rf --one-file-system -- "$tmp"
 }

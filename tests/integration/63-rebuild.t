@@ -11,6 +11,8 @@
 # root that is not there or a changed --name are refused in one line, and
 # the old sandbox runs on. Sandbox names start with rebuild-t.
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+. "$(dirname "$0")/../lib/sandbox.sh"
 require_feature control daemon output
 require_root
 require_cmd timeout pgrep
@@ -21,17 +23,8 @@ tmp=$(realpath "$tmp")
 S=$tmp/state
 names="rebuild-t1 rebuild-t2"
 cleanup() {
-	local n p
-	for n in $names; do
-		p=$(sed -n 's/^pid=//p' "$S/$n/launcher" 2>/dev/null)
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	sleep 0.2
-	for n in $names; do
-		for g in /sys/fs/cgroup/*/hutch/"$n" /sys/fs/cgroup/hutch/"$n"; do
-			[ -d "$g" ] && rmdir "$g" 2>/dev/null
-		done
-	done
+	# shellcheck disable=SC2086 # the names, a word each
+	kill_named "$S" $names
 	rm -rf --one-file-system -- "$tmp"
 }
 trap cleanup EXIT

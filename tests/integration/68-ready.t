@@ -17,10 +17,8 @@ require_feature ready daemon control
 require_root
 require_cmd timeout pgrep musl-gcc=musl-tools
 sandbox_setup 68
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$tmp/bin" "$tmp/w"
-musl-gcc -static -O2 -o "$tmp/bin/notify" "$top/tests/integration/helpers/notify.c" ||
-	bail_out "cannot build tests/integration/helpers/notify.c"
+mkdir -p "$tmp/w"
+build_notify
 
 names=()
 stop_all() {

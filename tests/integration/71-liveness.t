@@ -20,11 +20,9 @@ require_feature liveness ready daemon control check
 require_root
 require_cmd timeout pgrep musl-gcc=musl-tools
 sandbox_setup 71
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$tmp/bin" "$tmp/w"
+mkdir -p "$tmp/w"
 chmod 777 "$tmp/w"
-musl-gcc -static -O2 -o "$tmp/bin/notify" "$top/tests/integration/helpers/notify.c" ||
-	bail_out "cannot build tests/integration/helpers/notify.c"
+build_notify
 
 names=()
 stop_all() {

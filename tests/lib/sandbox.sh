@@ -7,6 +7,11 @@
 #   sandbox_setup TAG   checks HUTCH and ROOTFS, makes $tmp, traps EXIT
 #   bg+=(PID)           a timeout(1) pid to kill (with its sandbox) at exit
 #   set_child VAR PID   VAR=the oldest child of PID; fails while there is none
+#   kill_named DIR NAME...  SIGKILL to each NAME's launcher recorded in the
+#                       state directory DIR, then its empty cgroups removed
+#                       (for tests that start --daemon sandboxes by name)
+#   build_notify        $tmp/bin/notify from tests/integration/helpers/notify.c
+#                       (an sd_notify sender: BusyBox has none)
 
 sandbox_setup() {
 	require_cmd timeout pgrep
@@ -34,4 +39,29 @@ set_child() {
 	local c
 	c=$(pgrep -o -P "$2") || return 1
 	printf -v "$1" %s "$c"
+}
+
+kill_named() {
+	local dir=$1 n p g
+	shift
+	for n in "$@"; do
+		p=$(sed -n 's/^pid=//p' "$dir/$n/launcher" 2>/dev/null)
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done
+	# the launcher's SIGKILL takes PID 1 along; its groups empty a moment later
+	sleep 0.3
+	for n in "$@"; do
+		for g in /sys/fs/cgroup/*/hutch/"$n" /sys/fs/cgroup/hutch/"$n"; do
+			[ -d "$g" ] && rmdir "$g" 2>/dev/null
+		done
+	done
+	return 0
+}
+
+build_notify() {
+	require_cmd musl-gcc=musl-tools
+	mkdir -p "$tmp/bin" &&
+		musl-gcc -static -O2 -o "$tmp/bin/notify" \
+			"$(dirname "${BASH_SOURCE[0]}")/../integration/helpers/notify.c" ||
+		bail_out "cannot build tests/integration/helpers/notify.c"
 }
