@@ -182,12 +182,13 @@ BIN := $(BUILD)/hutch
 # merge (its commit message has the sizes).
 # --health's keeper (liveness_check.c: the check's child subreaper, which
 # kills all the check started): x86_64 full 179,520 -> 180,224 (+704),
-# exactly the budget; it rises by 1 KiB to keep a margin for the next
-# merge. Router and tiny (without liveness) do not change.
+# exactly its budget, aarch64 full 195,944 -> 196,672 (+728), 64 bytes
+# over: both full budgets rise by 1 KiB. Router and tiny (without
+# liveness) do not change.
 SIZE_BUDGET.full.x86_64 := 181248
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 196608
+SIZE_BUDGET.full.aarch64 := 197632
 SIZE_BUDGET.router.aarch64 := 133120
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
