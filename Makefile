@@ -91,7 +91,8 @@ FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
-FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
+FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/liveness_check.c \
+	src/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
 FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
 # Unit tests of a feature's own code, built only with it.
@@ -179,10 +180,15 @@ BIN := $(BUILD)/hutch
 # (x86_64) and 37 KiB (aarch64), about 1.5 KiB of margin kept.
 # All of issue 15's merges and hutch oci together: measured after the
 # merge (its commit message has the sizes).
-SIZE_BUDGET.full.x86_64 := 180224
+# --health's keeper (liveness_check.c: the check's child subreaper, which
+# kills all the check started): x86_64 full 179,520 -> 180,224 (+704),
+# exactly its budget, aarch64 full 195,944 -> 196,672 (+728), 64 bytes
+# over: both full budgets rise by 1 KiB. Router and tiny (without
+# liveness) do not change.
+SIZE_BUDGET.full.x86_64 := 181248
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 196608
+SIZE_BUDGET.full.aarch64 := 197632
 SIZE_BUDGET.router.aarch64 := 133120
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

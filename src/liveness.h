@@ -80,10 +80,16 @@ const char *liveness_cause_name(int cause);
 size_t liveness_describe(const struct liveness *l, const struct config *cfg,
 			 char *buf, size_t size);
 
-/* --- PID 1 (liveness_run.c) --- */
+/* --- PID 1 (liveness_run.c, liveness_check.c) --- */
+
+/* Forks one check: its keeper, in a process group of its own, which runs
+ * /bin/sh -c CMD as the service runs and kills all the check started
+ * before it exits with the check's code; SIGTERM makes it end the check
+ * at once. The keeper's pid, or -1 with errno when fork failed. */
+pid_t health_check_spawn(const struct config *cfg, char **envp);
 
 /* The run is over, or a stop began: deadlines off, a running check
- * killed (its process group). */
+ * ended (SIGTERM to its keeper, which kills all it started). */
 void liveness_end(struct liveness *l);
 
 /* What is due: a check started or killed at its timeout, or the

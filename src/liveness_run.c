@@ -5,7 +5,6 @@
 #include "liveness.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,60 +13,21 @@
 #include "log.h"
 #include "ready.h"
 #include "signals.h"
-#include "spawn.h"
 #include "sys.h"
 
 /* The check is a child of PID 1, not a `hutch exec` from outside. PID 1
  * is in the sandbox's namespaces, root and cgroup already, so its child
  * is too with nothing to enter: no setns, no cgroup join, no window in
  * which the sandbox could end and its pid be reused (exec.c must check
- * for that), and no process outside the sandbox per check. It then takes
- * the service's working directory, user, capabilities, no_new_privs and
- * seccomp filter by the very function the service's child calls
- * (spawn_harden), and PID 1 reaps it like any child: its result is a
- * wait status, and a check that outlives --health-timeout is killed as
- * its own process group. /bin/sh -c CMD, as Docker's HEALTHCHECK CMD in
- * its string form. Its stdout goes to /dev/null (a check's "OK" every 30
- * seconds would fill the log); its stderr is the service's, so a failing
- * check can say why. */
-static pid_t check_spawn(const struct config *cfg, char **envp)
-{
-	const char *what = "cannot open /dev/null";
-	pid_t pid = fork_process();
-	int null, err;
-
-	if (pid != 0) {
-		if (pid > 0) /* here too: the group exists before a kill */
-			setpgid(pid, pid);
-		return pid;
-	}
-	setpgid(0, 0);
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	err = null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
-			      (cfg->output_fd >= 0 && dup2(cfg->output_fd, STDERR_FILENO) < 0)
-		      ? -errno : 0;
-	if (!err && (err = chdir_within_root(cfg->workdir)))
-		what = err == -EXDEV ? "the working directory leads outside the sandbox"
-				     : "cannot enter the working directory";
-	if (!err)
-		err = spawn_harden(cfg, &what);
-	if (!err) {
-		static char sh[] = "sh", dash_c[] = "-c";
-		char *argv[] = { sh, dash_c, cfg->health, NULL };
-
-		execve("/bin/sh", argv, envp);
-		err = -errno;
-		what = "cannot run /bin/sh in the sandbox";
-	}
-	log_error("health check: %s: %s", what, error_text(-err));
-	_exit(err == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-}
-
+ * for that), and no process outside the sandbox per check. That child is
+ * the check's keeper (liveness_check.c): it runs the check as the
+ * service runs, and at its end or at SIGTERM from here kills everything
+ * the check started before it exits with the check's code. */
 void liveness_end(struct liveness *l)
 {
 	liveness_disarm(l);
-	if (l->check > 0) /* reaped by PID 1 as any orphan */
-		kill(-l->check, SIGKILL);
+	if (l->check > 0) /* its keeper ends it, and is reaped as any orphan */
+		kill(l->check, SIGTERM);
 	l->check = 0;
 }
 
@@ -117,10 +77,10 @@ static void check_result(struct liveness *l, const struct config *cfg, int code,
 static void check_start(struct liveness *l, const struct config *cfg,
 			char **envp, pid_t service, uint64_t now)
 {
-	pid_t pid = check_spawn(cfg, envp);
+	pid_t pid = health_check_spawn(cfg, envp);
 
 	if (pid < 0) { /* EAGAIN at the pids limit, say: the service is not well */
-		log_error("health check: cannot fork: %s", error_text((int)-pid));
+		log_error("health check: cannot fork: %s", error_text(errno));
 		check_result(l, cfg, EXIT_SETUP, service, now);
 		return;
 	}
@@ -147,9 +107,10 @@ void liveness_tick(struct liveness *l, const struct config *cfg, char **envp,
 		check_start(l, cfg, envp, service, now);
 		break;
 	case DUE_CHECK_TIMEOUT:
-		/* Its whole group: sh and what it started. The result counts
-		 * now; the processes are reaped as orphans. */
-		kill(-l->check, SIGKILL);
+		/* Its keeper kills sh and whatever it started, setsid'd or
+		 * not. The result counts now; the keeper is reaped as an
+		 * orphan once it has left nothing. */
+		kill(l->check, SIGTERM);
 		check_result(l, cfg, HEALTH_TIMED_OUT, service, now);
 		break;
 	case DUE_NONE:

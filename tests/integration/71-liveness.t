@@ -203,7 +203,7 @@ ok "a hanging check times out" wait_for 20 sh -c "\"$HUTCH\" status wd-hto | gre
 ok "a few times" wait_for 20 sh -c "\"$HUTCH\" status wd-hto | grep -qE 'failures in a row: ([3-9]|[1-9][0-9])'"
 ok "at most one check's sleep runs at a time (each timeout killed it)" \
 	test "$(pgrep -fc '^sleep 4242$')" -le 1
-ok "and its background child too (the check's process group)" \
+ok "and its background child too (the check's keeper kills all it started)" \
 	test "$(pgrep -fc '^sleep 4243$')" -le 1
 is "$(field wd-hto starts)" 1 "below --health-retries the service stays"
 timeout 20 "$HUTCH" stop wd-hto >/dev/null 2>&1
