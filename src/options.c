@@ -496,14 +496,17 @@ int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 }
 
 /* The rows' DFL("...") values, parsed as a given value would be: the
- * text that documents a default is the one that sets it. */
+ * text that documents a default is the one that sets it. Every profile
+ * sets them, its features' or not (the same config as ever), so a DFL()
+ * needs a setter that every profile builds (a kind's, or a CUSTOM one
+ * outside the NOT_BUILT_SETTER stubs): tests/unit/options.c parses the
+ * defaults in each profile. */
 int option_defaults(struct parse_ctx *ctx)
 {
 	for (size_t i = 0; i < option_count; i++) {
 		const char *value = option_default(&option_table[i]);
 
-		if (*value == '=' && feature_built(option_table[i].feature) &&
-		    option_set(ctx, &option_table[i], value + 1))
+		if (*value == '=' && option_set(ctx, &option_table[i], value + 1))
 			return -1;
 	}
 	return 0;
