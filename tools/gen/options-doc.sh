@@ -8,7 +8,7 @@
 # compares it with FILE.
 set -eu
 gen=$1 file=$2
-case $file in *.md) mode=md ;; *) mode=man ;; esac
+case $file in *.md) mode="md" ;; *) mode="man" ;; esac
 begin='BEGIN options (generated'
 end='END options (generated'
 if ! grep -q "$begin" "$file" || ! grep -q "$end" "$file"; then
