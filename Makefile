@@ -16,6 +16,7 @@
 #   make install    DESTDIR=, PREFIX= (default /usr/local)
 #   NOSTRIP=1       link without -s (a distribution strips and keeps the symbols)
 #   make lint       cppcheck and clang-tidy
+#   make docs       regenerate the option docs from src/options.def
 #   V=1             show the commands
 
 .DEFAULT_GOAL := all
@@ -329,7 +330,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit-tests rootfs
 	$(Q)$(MAKE) --no-print-directory WERROR=1 check-size check-unit check-memory check-integration check-oci \
 		check-escape check-sanitize check-fuzz check-qemu lint check-cross check-init \
-		check-compilers check-profiles
+		check-compilers check-profiles check-static
 
 unit-tests: $(UNIT_BINS)
 
@@ -337,12 +338,31 @@ unit-tests: $(UNIT_BINS)
 check-unit: $(UNIT_BINS)
 	prove -e '$(RUN)' $(UNIT_BINS)
 
-# The fast loop while editing: the build, its size, the unit tests and the
-# docs' agreement with --help. No root, no network, nothing installed; a
+# The fast loop while editing: the build, its size, the unit tests, the
+# generated option docs and the docs' agreement with --help. No root, no network, nothing installed; a
 # few seconds. `make check` is the whole suite.
 test: all unit-tests
-	$(Q)$(MAKE) --no-print-directory check-size check-unit
+	$(Q)$(MAKE) --no-print-directory check-size check-unit check-static
 	HUTCH=$(CURDIR)/$(BIN) prove tests/lib/tap-selftest.t tests/integration/99-docs.t
+
+# The static checks: no root, no binary (tests/static: the generated option
+# docs are what src/options.def makes).
+check-static:
+	prove tests/static/*.t
+
+# The option docs are generated from src/options.def by a host program
+# (tools/gen/options-doc.c): docs/options.md's option table and hutch(8)'s
+# OPTIONS entries, between their BEGIN and END options markers. Edit the
+# rows, then `make docs` and commit both; check-static fails until then.
+HOSTCC ?= cc
+OPTIONS_DOC := build/host/options-doc
+$(OPTIONS_DOC): tools/gen/options-doc.c src/options.def
+	$(Q)mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -Isrc -o $@ $<
+
+docs: $(OPTIONS_DOC)
+	$(Q)for f in docs/options.md docs/hutch.8; do \
+		tools/gen/options-doc.sh $(OPTIONS_DOC) $$f >$$f.new && mv $$f.new $$f || exit 1; done
 
 # The unit tests again under AddressSanitizer + UBSan (built with the host's
 # gcc and glibc: the sanitizers do not run on musl), then valgrind over the
@@ -592,7 +612,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps check check-static docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean

@@ -4,35 +4,22 @@
  * earlier ones (a file's values included); repeatable ones accumulate. */
 #include "options_internal.h"
 
-#include <signal.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "respawn.h"
-
-static void set_defaults(struct config *cfg)
+/* The zeroed config, the run-time fields' markers, then the rows'
+ * defaults (options.def: the text that documents one sets it). */
+static int set_defaults(struct parse_ctx *ctx)
 {
+	struct config *cfg = ctx->cfg;
+
 	/* Not the text arena: clearing it would touch 24 KiB for nothing. */
 	memset(cfg, 0, offsetof(struct config, text));
-	cfg->restart = RESTART_ON_FAILURE;
-	cfg->restart_delay_ms = 100;
-	cfg->restart_max_delay_ms = 30000;
-	cfg->restart_reset_ms = RESTART_RESET_DEFAULT_MS;
-	cfg->stop_timeout_ms = 10000;
 	cfg->kill_grace_ms = UINT64_MAX; /* the stop timeout, in finish() */
-	cfg->reload_signal = SIGHUP;
-	cfg->workdir = "/";
-	cfg->cpu_period_us = 100000;
-	cfg->cgroup_parent = "hutch";
-	cfg->umask = 022;
-	cfg->output_max = 1 << 20;
-	cfg->daemon_settle_ms = 1000;
-	cfg->health_interval_ms = HEALTH_INTERVAL_DEFAULT_MS;
-	cfg->health_timeout_ms = HEALTH_TIMEOUT_DEFAULT_MS;
-	cfg->health_retries = HEALTH_RETRIES_DEFAULT;
 	cfg->output_fd = -1; /* the launcher's to set, with --output */
 	cfg->image_fd = cfg->overlay_fd = -1; /* and these, with --root IMAGE, --overlay DIR */
 	cfg->verbosity = LOG_INFO;
+	return option_defaults(ctx);
 }
 
 static int unknown(struct parse_ctx *ctx, const char *option)
@@ -131,8 +118,9 @@ enum parse_result options_parse(struct config *cfg, int argc, char **argv,
 				 .command_required = command_required };
 	int i;
 
-	set_defaults(cfg);
 	err->msg[0] = '\0';
+	if (set_defaults(&ctx))
+		return PARSE_ERROR;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int failed;

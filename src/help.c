@@ -77,21 +77,33 @@ static size_t pad(char *line, size_t n, size_t to)
 	return n;
 }
 
+/* The row's help text and its default, said once (options.def): "=1s" is
+ * set by the parser, "~host" is what the zeroed config means. */
+static const char *help_text(const struct option_def *o, char *buf, size_t size)
+{
+	const char *help = option_help(o), *dfl = option_default(o);
+
+	if (!HUTCH_HELP || !*dfl)
+		return help;
+	fmt(buf, size, "%s (default: %s)", help, dfl + (*dfl == '=' || *dfl == '~'));
+	return buf;
+}
+
 /* One option: its synopsis, then its help text wrapped into the column
  * (on the next line when the synopsis is too wide for it). */
 static void option_lines(int fd, const struct option_def *o)
 {
-	char line[256];
+	char line[256], text[384];
 	size_t n = option_synopsis(o, line, sizeof line);
-	const char *word = option_help(o);
+	const char *help = option_help(o), *word = help_text(o, text, sizeof text);
 
 	/* a terse build's rows have no text: the synopsis alone */
-	if (*word && n + 2 > HELP_COLUMN) {
+	if (*help && n + 2 > HELP_COLUMN) {
 		line[n++] = '\n';
 		write_all(fd, line, n);
 		n = 0;
 	}
-	n = pad(line, n, *word ? HELP_COLUMN : 0);
+	n = pad(line, n, *help ? HELP_COLUMN : 0);
 	while (*word) {
 		size_t len = until_any(word, " ");
 		if (n > HELP_COLUMN && n + 1 + len > HELP_WIDTH) {

@@ -106,35 +106,6 @@ static int set_hostname(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
-static int set_path(struct parse_ctx *ctx, const struct option_def *opt,
-		    const char *value)
-{
-	if (!*value)
-		return parse_fail(ctx, opt, "needs a path");
-	if ((opt->field == FIELD(workdir) || opt->field == FIELD(state_dir) ||
-	     opt->field == FIELD(persist_dir)) &&
-	    check_sandbox_path(ctx, opt, value, "directory"))
-		return -1;
-	*AT(ctx, opt, const char *) = value;
-	return 0;
-}
-
-static int set_duration(struct parse_ctx *ctx, const struct option_def *opt,
-			const char *value)
-{
-	uint64_t ms;
-	int err = parse_duration_ms(value, &ms);
-
-	if (err == -ERANGE || (!err && ms > 31536000000ULL))
-		return parse_fail(ctx, opt, "'%s' is too long (at most a year)",
-				  value);
-	if (err)
-		return parse_fail(ctx, opt, "'%s' is not a duration (examples: "
-				  "500ms, 10s, 1.5s, 2m)", value);
-	*AT(ctx, opt, uint64_t) = ms;
-	return 0;
-}
-
 /* A signal by name (QUIT, SIGQUIT) or number, through the table that
  * hutch kill reads too. */
 static int set_signal(struct parse_ctx *ctx, const struct option_def *opt,
@@ -146,33 +117,6 @@ static int set_signal(struct parse_ctx *ctx, const struct option_def *opt,
 		return parse_fail(ctx, opt, "'%s' is not a signal (TERM, QUIT, HUP, "
 				  "USR1, 3 ...)", value);
 	*AT(ctx, opt, int) = sig;
-	return 0;
-}
-
-static int set_restart(struct parse_ctx *ctx, const struct option_def *opt,
-		       const char *value)
-{
-	static const char *const names[] = { "no", "on-failure", "always", NULL };
-	int i = word_index(value, names);
-
-	if (i >= 0) {
-		ctx->cfg->restart = (enum restart_policy)i;
-		return 0;
-	}
-	return parse_fail(ctx, opt, "'%s' is not a restart policy: use no, "
-			  "on-failure or always", value);
-}
-
-static int set_net(struct parse_ctx *ctx, const struct option_def *opt,
-		   const char *value)
-{
-	static const char *const modes[] = { "host", "none", NULL };
-	int i = word_index(value, modes);
-
-	if (i < 0)
-		return parse_fail(ctx, opt, "'%s' is not a network mode: use host "
-				  "or none", value);
-	ctx->cfg->net_none = i == 1;
 	return 0;
 }
 
@@ -217,26 +161,6 @@ static int set_log(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
-static int set_flag(struct parse_ctx *ctx, const struct option_def *opt,
-		    const char *value)
-{
-	static const char *const words[] = { "yes", "true", "on",  "1", "no",
-					     "false", "off", "0", NULL };
-	int i = value ? word_index(value, words) : 0;
-	bool on = i < 4;
-
-	if (i < 0)
-		return parse_fail(ctx, opt, "'%s' is not yes or no", value);
-	if (opt->field == FIELD(verbosity)) {
-		if (on)
-			ctx->cfg->verbosity = opt->short_name == 'v' ? LOG_DEBUG
-								     : LOG_ERROR;
-		return 0;
-	}
-	*AT(ctx, opt, bool) = on;
-	return 0;
-}
-
 static int set_config(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value)
 {
@@ -252,206 +176,292 @@ static int set_command(struct parse_ctx *ctx, const struct option_def *opt,
 	return line ? command_split(ctx, opt, line) : -1;
 }
 
+/* The generic setters, one per kind of options.def: the row carries what
+ * each needs (field, range, words), none asks which row called it. */
+
+/* yes, no ... in a config file; a flag given bare is on. */
+static int yes_no(struct parse_ctx *ctx, const struct option_def *opt,
+		  const char *value, bool *on)
+{
+	static const char *const words[] = { "yes", "true", "on",  "1", "no",
+					     "false", "off", "0", NULL };
+	int i = value ? word_index(value, words) : 0;
+
+	*on = i < 4;
+	if (i < 0)
+		return parse_fail(ctx, opt, "'%s' is not yes or no", value);
+	return 0;
+}
+
+static int set_flag(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	return yes_no(ctx, opt, value, AT(ctx, opt, bool));
+}
+
+/* -v and -q: their level when on, nothing when off */
+static int set_constant(struct parse_ctx *ctx, const struct option_def *opt,
+			const char *value)
+{
+	bool on;
+
+	if (yes_no(ctx, opt, value, &on))
+		return -1;
+	if (on)
+		*AT(ctx, opt, int) = opt->param;
+	return 0;
+}
+
 static int set_action(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value)
 {
 	(void)value;
-	ctx->result = opt->short_name == 'h' ? PARSE_HELP : PARSE_VERSION;
+	ctx->result = (enum parse_result)opt->param;
 	return 0;
 }
 
-/* The setter of each option, by the index its table row holds (one byte,
- * not an 8-byte pointer per row). */
+static int set_path(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	*AT(ctx, opt, const char *) = value;
+	return 0;
+}
+
+static int set_abspath(struct parse_ctx *ctx, const struct option_def *opt,
+		       const char *value)
+{
+	if (check_sandbox_path(ctx, opt, value, "directory"))
+		return -1;
+	return set_path(ctx, opt, value);
+}
+
+static int set_duration(struct parse_ctx *ctx, const struct option_def *opt,
+			const char *value)
+{
+	uint64_t ms;
+	int err = parse_duration_ms(value, &ms);
+
+	if (err == -ERANGE || (!err && ms > 31536000000ULL))
+		return parse_fail(ctx, opt, "'%s' is too long (at most a year)",
+				  value);
+	if (err)
+		return parse_fail(ctx, opt, "'%s' is not a duration (examples: "
+				  "500ms, 10s, 1.5s, 2m)", value);
+	*AT(ctx, opt, uint64_t) = ms;
+	return 0;
+}
+
+int set_uint_in(struct parse_ctx *ctx, const struct option_def *opt,
+		const char *value, uint64_t min, uint64_t max, const char *unit)
+{
+	uint64_t v;
+
+	if (parse_uint(value, max, &v) || v < min)
+		return parse_fail(ctx, opt, "'%s' is not a number from %llu to "
+				  "%llu%s%s", value, (unsigned long long)min,
+				  (unsigned long long)max, *unit ? " " : "", unit);
+	*AT(ctx, opt, uint64_t) = v;
+	return 0;
+}
+
+/* options.def's kinds, expanded to nothing: each expansion below
+ * redefines the one it reads. */
+#define SETTER(fn)
+#define OPT(n, s, a, k, d, f, w, help, doc, man) k
+#define FLAG(f)
+#define CONSTANT(f, v)
+#define ACTION(r)
+#define PATH(f)
+#define ABSPATH(f)
+#define DURATION(f)
+#define SIZE(f)
+#define CUSTOM(fn, arg)
+
+/* The UINT rows' ranges and the WORDS rows' words, by the index their
+ * row holds (param). */
+#define WORDS(f, what, words)
+#define UINT(f, min, max, unit) R_##f,
+enum range_index {
+#include "options.def"
+};
+#undef UINT
+#define UINT(f, min, max, unit) { min, max, unit },
+static const struct {
+	uint32_t min, max;
+	const char *unit;
+} ranges[] = {
+#include "options.def"
+};
+#undef UINT
+#define UINT(f, min, max, unit)
+#undef WORDS
+#define WORDS(f, what, words) W_##f,
+enum words_index {
+#include "options.def"
+};
+#undef WORDS
+/* "WHAT\0WORD\0WORD\0", and the field's size: a bool or an int */
+#define WORDS(f, what, words) { what "\0" words "\0", sizeof(((struct config *)0)->f) },
+static const struct {
+	const char *text;
+	unsigned char size;
+} word_lists[] = {
+#include "options.def"
+};
+#undef WORDS
+#undef OPT
+#undef SETTER
+#undef FLAG
+#undef CONSTANT
+#undef ACTION
+#undef PATH
+#undef ABSPATH
+#undef DURATION
+#undef UINT
+#undef SIZE
+#undef CUSTOM
+
+static int set_uint(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	return set_uint_in(ctx, opt, value, ranges[opt->param].min,
+			   ranges[opt->param].max, ranges[opt->param].unit);
+}
+
+/* A memory cgroup charges the service's page cache and kernel memory too:
+ * below 1 MiB not even a shell starts, so such a limit is a typo. */
+#define MEMORY_MIN (1u << 20)
+
+static int set_size(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
+{
+	uint64_t bytes;
+
+	if (parse_size(value, &bytes))
+		return parse_fail(ctx, opt, "'%s' is not a size (examples: 16M, "
+				  "256M, 1G)", value);
+	if (bytes < MEMORY_MIN)
+		return parse_fail(ctx, opt, "'%s' is below 1M, too little for any "
+				  "service to start (examples: 16M, 256M)", value);
+	*AT(ctx, opt, uint64_t) = bytes;
+	return 0;
+}
+
+/* One of the row's words: its index, in a bool or an int field.
+ * Refused with "WHAT" and the words, "a, b or c". */
+static int set_words(struct parse_ctx *ctx, const struct option_def *opt,
+		     const char *value)
+{
+	const char *what = word_lists[opt->param].text, *w;
+	char list[80];
+	size_t n = 0;
+	int i = 0;
+
+	for (w = what + strlen(what) + 1; *w; w += strlen(w) + 1, i++) {
+		if (strcmp(value, w) == 0) {
+			if (word_lists[opt->param].size == sizeof(bool))
+				*AT(ctx, opt, bool) = i;
+			else
+				*AT(ctx, opt, int) = i;
+			return 0;
+		}
+		/* "a, b or c": the separator before each word but the first */
+		n += fmt(list + n, sizeof list - n, "%s%s",
+			 !i ? "" : w[strlen(w) + 1] ? ", " : " or ", w);
+	}
+	return parse_fail(ctx, opt, "'%s' is not %s%s", value, what, list);
+}
+
+/* The CUSTOM rows' setters, by the index their row holds (one byte, not
+ * an 8-byte pointer per row), from options.def's SETTER list. */
+#define OPT(n, s, a, k, d, f, w, help, doc, man)
+#define SETTER(fn) S_##fn,
 enum setter_index {
-	S_CONFIG, S_NAME, S_PATH, S_HOSTNAME, S_NET, S_BIND, S_TMPFS, S_FLAG, S_ENV,
-	S_RESTART, S_DURATION, S_SIGNAL, S_START_LIMIT, S_CPU, S_LIMIT, S_MEMORY,
-	S_CGROUP_PARENT, S_CGROUP_MISSING, S_USER, S_CAP_KEEP, S_RLIMIT, S_UMASK,
-	S_SECCOMP, S_SECCOMP_ACTION, S_LOG, S_COMMAND, S_ACTION, S_DEVICE,
-	S_OUTPUT_RATE, S_GROUP_ADD, S_READY, S_CPUSET, S_IO_MAX, S_OVERLAY,
-	S_PRESSURE, S_HEALTH,
+#include "options.def"
+};
+#undef SETTER
+#define SETTER(fn) fn,
+static const option_setter customs[] = {
+#include "options.def"
+};
+#undef SETTER
+#undef OPT
+
+/* By enum option_kind. */
+static const option_setter kinds[] = {
+	[K_FLAG] = set_flag, [K_CONSTANT] = set_constant, [K_ACTION] = set_action,
+	[K_PATH] = set_path, [K_ABSPATH] = set_abspath,
+	[K_DURATION] = set_duration, [K_UINT] = set_uint, [K_SIZE] = set_size,
+	[K_WORDS] = set_words,
 };
 
-static const option_setter setters[] = {
-	[S_CONFIG] = set_config, [S_NAME] = set_name, [S_PATH] = set_path,
-	[S_HOSTNAME] = set_hostname, [S_NET] = set_net, [S_BIND] = set_bind,
-	[S_TMPFS] = set_tmpfs, [S_FLAG] = set_flag, [S_ENV] = set_env,
-	[S_RESTART] = set_restart, [S_DURATION] = set_duration,
-	[S_SIGNAL] = set_signal,
-	[S_START_LIMIT] = set_start_limit, [S_CPU] = set_cpu, [S_LIMIT] = set_limit,
-	[S_MEMORY] = set_memory, [S_CGROUP_PARENT] = set_cgroup_parent,
-	[S_CGROUP_MISSING] = set_cgroup_missing, [S_USER] = set_user,
-	[S_CAP_KEEP] = set_cap_keep, [S_RLIMIT] = set_rlimit, [S_UMASK] = set_umask,
-	[S_SECCOMP] = set_seccomp, [S_SECCOMP_ACTION] = set_seccomp_action,
-	[S_LOG] = set_log, [S_COMMAND] = set_command, [S_ACTION] = set_action,
-	[S_DEVICE] = set_device,
-	[S_OUTPUT_RATE] = set_output_rate, [S_GROUP_ADD] = set_group_add,
-	[S_READY] = set_ready,
-	[S_CPUSET] = set_cpuset, [S_IO_MAX] = set_io_max, [S_PRESSURE] = set_pressure,
-	[S_HEALTH] = set_health,
-	[S_OVERLAY] = set_overlay,
-};
-
-/* OPT(NAME, ARG, HELP, ...): the three texts as one string, "NAME\0ARG\0HELP"
- * (ARG empty for a flag), one pointer per row instead of three. */
-#define OPT(name, arg, help, setter, field, short_name, where) \
-	{ name "\0" arg "\0" HELP_TEXT(help), field, setter, short_name, where, F_CORE }
-/* The row of an optional feature's option: known to every build, refused
- * by those without the feature. */
-#define FOPT(feature, name, arg, help, setter, field, short_name, where) \
-	{ name "\0" arg "\0" HELP_TEXT(help), field, setter, short_name, where, feature }
+/* A row, from options.def: its texts as one string (one pointer, not
+ * four), "NAME\0ARG\0HELP\0DEFAULT", then what its kind needs. */
+#define SETTER(fn)
+#define OPT(n, s, a, k, d, f, w, help, doc, man)                        \
+	{ .name = n "\0" a "\0" HELP_TEXT(help) "\0" d, k, .short_name = (s), \
+	  .where = OPT_##w, .feature = F_##f },
+#define DFL(value) "=" value
+#define VALUE(value) HELP_TEXT("~" value)
+#define TEXT(text) HELP_TEXT(text)
+#define NONE ""
+#define FLAG(f) .field = FIELD(f), .kind = K_FLAG
+#define CONSTANT(f, v) .field = FIELD(f), .kind = K_CONSTANT, .param = (v)
+#define ACTION(r) .kind = K_ACTION, .param = (r)
+#define PATH(f) .field = FIELD(f), .kind = K_PATH
+#define ABSPATH(f) .field = FIELD(f), .kind = K_ABSPATH
+#define DURATION(f) .field = FIELD(f), .kind = K_DURATION
+#define UINT(f, min, max, unit) .field = FIELD(f), .kind = K_UINT, .param = R_##f
+#define SIZE(f) .field = FIELD(f), .kind = K_SIZE
+#define WORDS(f, what, words) .field = FIELD(f), .kind = K_WORDS, .param = W_##f
+#define CUSTOM(fn, arg) .field = (arg), .kind = K_CUSTOM, .param = S_##fn
 
 const struct option_def option_table[] = {
-	OPT("config", "FILE", "read options from FILE: key = value lines, # comments",
-	    S_CONFIG, 0, 'f', OPT_ARGV),
-	OPT("name", "NAME", "the sandbox's name (default: the command's base name)",
-	    S_NAME, 0, 'n', OPT_BOTH),
-	OPT("root", "DIR|IMAGE", "root file system of the sandbox: a directory, or a squashfs, erofs or ext4 image, mounted read-only (default: keep the host's)",
-	    S_PATH, FIELD(root), 'r', OPT_BOTH),
-	FOPT(F_IMAGE, "overlay", "tmpfs[:SIZE]|DIR", "a writable layer over the root (overlayfs): on a tmpfs, discarded at stop, or kept in DIR/upper",
-	    S_OVERLAY, 0, 0, OPT_BOTH),
-	OPT("hostname", "NAME", "hostname in the sandbox (default: the name)",
-	    S_HOSTNAME, 0, 0, OPT_BOTH),
-	OPT("workdir", "DIR", "the service's working directory (default: /)",
-	    S_PATH, FIELD(workdir), 0, OPT_BOTH),
-	OPT("net", "host|none", "none: a new network namespace with only lo, up (default: host)",
-	    S_NET, 0, 0, OPT_BOTH),
-	OPT("bind", "SRC[:DST]", "bind-mount host path SRC at DST in the sandbox (repeatable)",
-	    S_BIND, MOUNT_BIND, 0, OPT_BOTH),
-	OPT("ro-bind", "SRC[:DST]", "the same, read-only (repeatable)",
-	    S_BIND, MOUNT_RO_BIND, 0, OPT_BOTH),
-	OPT("tmpfs", "DST[:SIZE]", "a fresh tmpfs at DST (repeatable)",
-	    S_TMPFS, 0, 0, OPT_BOTH),
-	OPT("read-only", "", "the whole view read-only (always without --root)",
-	    S_FLAG, FIELD(read_only), 0, OPT_BOTH),
-	OPT("chroot", "", "switch root with MS_MOVE+chroot instead of pivot_root",
-	    S_FLAG, FIELD(force_chroot), 0, OPT_BOTH),
-	OPT("env", "KEY[=VALUE]", "set KEY for the service, or pass hutch's own KEY (repeatable)",
-	    S_ENV, 0, 'e', OPT_BOTH),
-	OPT("restart", "POLICY", "no, on-failure or always (default: on-failure)",
-	    S_RESTART, 0, 0, OPT_BOTH),
-	OPT("restart-delay", "TIME", "first backoff delay, doubled each time (default: 100ms)",
-	    S_DURATION, FIELD(restart_delay_ms), 0, OPT_BOTH),
-	OPT("restart-max-delay", "TIME", "longest backoff delay (default: 30s)",
-	    S_DURATION, FIELD(restart_max_delay_ms), 0, OPT_BOTH),
-	OPT("restart-reset", "TIME", "a run this long resets the backoff: the next restart is immediate (default: 1s)",
-	    S_DURATION, FIELD(restart_reset_ms), 0, OPT_BOTH),
-	OPT("start-limit", "N/TIME", "give up after N starts within TIME (default: none)",
-	    S_START_LIMIT, 0, 0, OPT_BOTH),
-	FOPT(F_BOOTLIMIT, "boot-limit", "N", "after N starts in a row ended at the start limit, do not start (exit 124) until hutch reset NAME",
-	    S_LIMIT, FIELD(boot_limit), 0, OPT_BOTH),
-	FOPT(F_BOOTLIMIT, "persist-dir", "DIR", "where --boot-limit keeps its count, DIR/NAME (default: /var/lib/hutch)",
-	    S_PATH, FIELD(persist_dir), 0, OPT_BOTH),
-	OPT("stop-timeout", "TIME", "wait this long after SIGTERM, then SIGKILL (default: 10s)",
-	    S_DURATION, FIELD(stop_timeout_ms), 0, OPT_BOTH),
-	OPT("stop-signal", "SIG", "what a stop sends the service (default: the SIGTERM or SIGINT hutch got)",
-	    S_SIGNAL, FIELD(stop_signal), 0, OPT_BOTH),
-	OPT("reload-signal", "SIG", "what hutch reload NAME sends the service (default: HUP)",
-	    S_SIGNAL, FIELD(reload_signal), 0, OPT_BOTH),
-	OPT("kill-grace", "TIME", "after the main process exits, the rest get SIGTERM, this, then SIGKILL; 0: SIGKILL at once (default: the stop timeout)",
-	    S_DURATION, FIELD(kill_grace_ms), 0, OPT_BOTH),
-	OPT("cpu", "SHARE", "CPU limit: 20% of one CPU, or 1.5 CPUs (cgroup cpu.max)",
-	    S_CPU, 0, 0, OPT_BOTH),
-	OPT("cpu-period", "USEC", "CFS period for --cpu, 1000..1000000 (default: 100000)",
-	    S_LIMIT, FIELD(cpu_period_us), 0, OPT_BOTH),
-	OPT("cpu-weight", "N", "relative CPU weight, 1..10000 (kernel default: 100)",
-	    S_LIMIT, FIELD(cpu_weight), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "memory", "SIZE", "memory limit; the OOM killer acts beyond it",
-	    S_MEMORY, FIELD(memory_max), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "memory-high", "SIZE", "above this the kernel reclaims and slows the service, no OOM kill (v1: soft limit)",
-	    S_MEMORY, FIELD(memory_high), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "pressure-restart", "some|full:STALL/WINDOW", "kill and restart (per --restart) a service stalled on memory that long per WINDOW (PSI, cgroup v2)",
-	    S_PRESSURE, 0, 0, OPT_BOTH),
-	FOPT(F_LIMITS, "memory-swap", "SIZE", "swap allowed on top of --memory (0: none)",
-	    S_MEMORY, FIELD(memory_swap_max), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "pids", "N", "most processes and threads at once (default: 15% of the kernel's; 0 or max: none)",
-	    S_LIMIT, FIELD(pids_max), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "cpuset", "LIST", "the CPUs the service may run on, e.g. 2-3 or 0,2 (cgroup cpuset)",
-	    S_CPUSET, 0, 0, OPT_BOTH),
-	FOPT(F_LIMITS, "io-weight", "N", "relative block I/O weight, 1..10000 (kernel default: 100; v1: 1..1000)",
-	    S_LIMIT, FIELD(io_weight), 0, OPT_BOTH),
-	FOPT(F_LIMITS, "io-max", "DEV:KEY=N,...", "throttle block device DEV: rbps=SIZE, wbps=SIZE per second, riops=N, wiops=N (repeatable)",
-	    S_IO_MAX, 0, 0, OPT_BOTH),
-	OPT("cgroup-parent", "PATH", "the group is PATH/NAME in each hierarchy (default: hutch)",
-	    S_CGROUP_PARENT, 0, 0, OPT_BOTH),
-	OPT("cgroup-missing", "fail|warn", "a limit the kernel cannot apply: fail, or run without it",
-	    S_CGROUP_MISSING, 0, 0, OPT_BOTH),
-	FOPT(F_DEVICES, "device", "PATH[:rwm]", "the host's device node PATH as /dev/NAME, allowed in the cgroup (repeatable)",
-	    S_DEVICE, 0, 0, OPT_BOTH),
-	OPT("user", "USER[:GROUP]", "run the service as USER (a name from the root's /etc/passwd, or a number)",
-	    S_USER, 0, 'u', OPT_BOTH),
-	OPT("group-add", "GROUP", "a supplementary group for the service, from the root's /etc/group or a number (repeatable)",
-	    S_GROUP_ADD, 0, 0, OPT_BOTH),
-	OPT("cap-keep", "CAP,...", "capabilities the service keeps; all others are dropped (default: none)",
-	    S_CAP_KEEP, 0, 0, OPT_BOTH),
-	OPT("rlimit", "NAME=SOFT[:HARD]", "a resource limit for the service, e.g. nofile=1024 (repeatable)",
-	    S_RLIMIT, 0, 0, OPT_BOTH),
-	OPT("umask", "MODE", "the service's umask (default: 022)",
-	    S_UMASK, 0, 0, OPT_BOTH),
-	FOPT(F_SECCOMP, "seccomp", "off|default|FILE", "the system call filter: default (a built-in deny list), FILE's list, or none",
-	    S_SECCOMP, 0, 0, OPT_BOTH),
-	FOPT(F_SECCOMP, "seccomp-action", "eperm|kill", "a denied call fails with EPERM, or kills the process (default: eperm)",
-	    S_SECCOMP_ACTION, 0, 0, OPT_BOTH),
-	FOPT(F_USERNS, "userns", "", "a user namespace: root inside is the caller, or as root an unprivileged range",
-	    S_FLAG, FIELD(userns), 0, OPT_BOTH),
-	FOPT(F_USERNS, "userns-base", "UID", "as root: host uid and gid of the sandbox's root; implies --userns (default: 100000)",
-	    S_LIMIT, FIELD(userns_base), 0, OPT_BOTH),
-	OPT("log", "stderr|kmsg|syslog", "where hutch's messages go: syslog with the name as ident (default: stderr)",
-	    S_LOG, 0, 0, OPT_BOTH),
-	FOPT(F_DAEMON, "daemon", "", "go to the background once the service has run for --daemon-settle; else fail",
-	    S_FLAG, FIELD(daemon), 0, OPT_BOTH),
-	FOPT(F_DAEMON, "daemon-settle", "TIME", "how long the service must stay up for --daemon to succeed; 0: exec (default: 1s)",
-	    S_DURATION, FIELD(daemon_settle_ms), 0, OPT_BOTH),
-	FOPT(F_READY, "ready", "notify|fd:N|none", "how the service says it is up: READY=1 on $NOTIFY_SOCKET (sd_notify), or a newline on its fd N (default: none)",
-	    S_READY, 0, 0, OPT_BOTH),
-	FOPT(F_READY, "ready-timeout", "TIME", "a start not ready by then failed: --daemon fails, else the service is killed (default: none)",
-	    S_DURATION, FIELD(ready_timeout_ms), 0, OPT_BOTH),
-	FOPT(F_LIVENESS, "watchdog", "TIME", "the service must send WATCHDOG=1 on $NOTIFY_SOCKET this often, else SIGABRT and a restart (default: none)",
-	    S_DURATION, FIELD(watchdog_ms), 0, OPT_BOTH),
-	FOPT(F_LIVENESS, "health", "CMD", "run /bin/sh -c CMD in the sandbox every --health-interval; --health-retries failures in a row restart the service",
-	    S_HEALTH, 0, 0, OPT_BOTH),
-	FOPT(F_LIVENESS, "health-interval", "TIME", "time between two health checks, and before the first (default: 30s)",
-	    S_DURATION, FIELD(health_interval_ms), 0, OPT_BOTH),
-	FOPT(F_LIVENESS, "health-timeout", "TIME", "a check still running this long is killed and failed (default: 30s)",
-	    S_DURATION, FIELD(health_timeout_ms), 0, OPT_BOTH),
-	FOPT(F_LIVENESS, "health-retries", "N", "failed checks in a row that restart the service, 1..1000 (default: 3)",
-	    S_LIMIT, FIELD(health_retries), 0, OPT_BOTH),
-	FOPT(F_OUTPUT, "output", "FILE|syslog|kmsg", "append the service's stdout and stderr to FILE, or log each line (default: pass them on)",
-	    S_PATH, FIELD(output), 0, OPT_BOTH),
-	FOPT(F_OUTPUT, "output-max", "SIZE", "rotate FILE to FILE.1 at this size; 0: never (default: 1M)",
-	    S_MEMORY, FIELD(output_max), 0, OPT_BOTH),
-	FOPT(F_OUTPUT, "output-timestamps", "", "start each line in FILE with its UTC time, 2026-12-03T00:15:42.123Z",
-	    S_FLAG, FIELD(output_timestamps), 0, OPT_BOTH),
-	FOPT(F_OUTPUT, "output-rate", "BYTES/TIME", "keep at most BYTES of output per TIME; the rest is dropped and counted",
-	    S_OUTPUT_RATE, 0, 0, OPT_BOTH),
-	FOPT(F_DAEMON, "pidfile", "FILE", "write the launcher's pid to FILE, atomically",
-	    S_PATH, FIELD(pidfile), 0, OPT_BOTH),
-	OPT("state-dir", "DIR", "where hutch list/status/stop find the sandbox (default: /run/hutch, else /var/run/hutch ...)",
-	    S_PATH, FIELD(state_dir), 0, OPT_BOTH),
-	OPT("command", "CMD ARG...", "the service's command line (config files only)",
-	    S_COMMAND, 0, 0, OPT_FILE),
-	OPT("verbose", "", "log each setup step",
-	    S_FLAG, FIELD(verbosity), 'v', OPT_BOTH),
-	OPT("quiet", "", "log errors only",
-	    S_FLAG, FIELD(verbosity), 'q', OPT_BOTH),
-	OPT("help", "", "show this help and exit",
-	    S_ACTION, 0, 'h', OPT_ARGV),
-	OPT("version", "", "show the version and the features built in, and exit",
-	    S_ACTION, 0, 'V', OPT_ARGV),
+#include "options.def"
 };
+#undef SETTER
+#undef OPT
+#undef DFL
+#undef VALUE
+#undef TEXT
+#undef NONE
+#undef FLAG
+#undef CONSTANT
+#undef ACTION
+#undef PATH
+#undef ABSPATH
+#undef DURATION
+#undef UINT
+#undef SIZE
+#undef WORDS
+#undef CUSTOM
 const size_t option_count = sizeof option_table / sizeof option_table[0];
+
+/* The n-th of the row's NUL-separated texts (0: the name). */
+static const char *option_text(const struct option_def *opt, int n)
+{
+	const char *p = opt->name;
+
+	while (n--)
+		p += strlen(p) + 1;
+	return p;
+}
 
 const char *option_arg(const struct option_def *opt)
 {
-	const char *arg = opt->name + strlen(opt->name) + 1;
+	const char *arg = option_text(opt, 1);
 
 	return *arg ? arg : NULL;
 }
 
 const char *option_help(const struct option_def *opt)
 {
-	const char *arg = opt->name + strlen(opt->name) + 1;
+	return option_text(opt, 2);
+}
 
-	return arg + strlen(arg) + 1;
+const char *option_default(const struct option_def *opt)
+{
+	return option_text(opt, 3);
 }
 
 const struct option_def *option_find(const char *name, size_t len)
@@ -463,6 +473,13 @@ const struct option_def *option_find(const char *name, size_t len)
 	return NULL;
 }
 
+static int option_set(struct parse_ctx *ctx, const struct option_def *opt,
+		      const char *value)
+{
+	return (opt->kind == K_CUSTOM ? customs[opt->param] : kinds[opt->kind])(
+		ctx, opt, value);
+}
+
 int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 		 const char *value)
 {
@@ -472,8 +489,25 @@ int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 		return parse_fail(ctx, opt, NOT_BUILT_FMT, feature_name(opt->feature));
 	if (arg && !value)
 		return parse_fail(ctx, opt, "needs a value (%s)", arg);
-	if (arg && !*value && opt->setter != S_COMMAND)
+	if (arg && !*value && !(opt->kind == K_CUSTOM && opt->param == S_set_command))
 		return parse_fail(ctx, opt, "needs a value (%s), not an empty one",
 				  arg);
-	return setters[opt->setter](ctx, opt, value);
+	return option_set(ctx, opt, value);
+}
+
+/* The rows' DFL("...") values, parsed as a given value would be: the
+ * text that documents a default is the one that sets it. Every profile
+ * sets them, its features' or not (the same config as ever), so a DFL()
+ * needs a setter that every profile builds (a kind's, or a CUSTOM one
+ * outside the NOT_BUILT_SETTER stubs): tests/unit/options.c parses the
+ * defaults in each profile. */
+int option_defaults(struct parse_ctx *ctx)
+{
+	for (size_t i = 0; i < option_count; i++) {
+		const char *value = option_default(&option_table[i]);
+
+		if (*value == '=' && option_set(ctx, &option_table[i], value + 1))
+			return -1;
+	}
+	return 0;
 }

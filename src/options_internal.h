@@ -31,21 +31,35 @@ enum { OPT_ARGV = 1, OPT_FILE = 2, OPT_BOTH = 3 };
 #define HELP_TEXT(text) ""
 #endif
 
+/* What a row's value is (options.def): one generic setter per kind. */
+enum option_kind {
+	K_FLAG, K_CONSTANT, K_ACTION, K_PATH, K_ABSPATH, K_DURATION, K_UINT,
+	K_SIZE, K_WORDS, K_CUSTOM,
+};
+
 struct option_def {
-	/* "NAME\0ARG\0HELP": --NAME on the command line, NAME = in files;
-	 * ARG names the value in --help, empty for a flag. Read them with
-	 * option_arg() and option_help(). */
+	/* "NAME\0ARG\0HELP\0DEFAULT" (and for K_WORDS "\0WHAT\0WORD\0..."):
+	 * --NAME on the command line, NAME = in files; ARG names the value
+	 * in --help, empty for a flag; DEFAULT is "=VALUE" (set before the
+	 * options are read), "~VALUE" (what the zeroed field means), a
+	 * description, or empty. Read them with option_arg(), option_help()
+	 * and option_default(). */
 	const char *name;
-	unsigned short field; /* offsetof() the config field, for shared setters */
-	unsigned char setter; /* which setter (options.c) checks the value */
+	unsigned short field; /* offsetof() the config field, or CUSTOM's arg */
+	unsigned char kind;   /* enum option_kind */
 	char short_name;      /* -x, or 0 */
 	unsigned char where;  /* OPT_ARGV, OPT_FILE or both */
 	unsigned char feature; /* enum feature: refused when not built */
+	/* by kind: CONSTANT's value, ACTION's result, UINT's range, WORDS'
+	 * field size, CUSTOM's setter */
+	unsigned char param;
 };
 
 /* The value's name ("FILE"), or NULL when the option is a flag. */
 const char *option_arg(const struct option_def *opt);
 const char *option_help(const struct option_def *opt);
+/* The DEFAULT text (see struct option_def), "" when there is none. */
+const char *option_default(const struct option_def *opt);
 
 extern const struct option_def option_table[];
 extern const size_t option_count;
@@ -55,6 +69,14 @@ const struct option_def *option_find(const char *name, size_t len);
 /* Fills ctx->err with "where: message" and returns -1. */
 int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
 	       const char *f, ...) HUTCH_PRINTF(3, 4);
+
+/* Sets the rows' DFL() defaults into ctx->cfg (options.def). */
+int option_defaults(struct parse_ctx *ctx);
+
+/* A whole number min..max into opt's uint64_t field; unit ends the
+ * refusal ("from 1 to 1000 starts"). */
+int set_uint_in(struct parse_ctx *ctx, const struct option_def *opt,
+		const char *value, uint64_t min, uint64_t max, const char *unit);
 
 /* Runs opt's setter; value is NULL for a flag given without one. */
 int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
@@ -81,12 +103,11 @@ int word_index(const char *s, const char *const *list);
 
 /* Setters of the cgroup limit options (options_limits.c). */
 int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
+/* --pids (0 or max: none) and --userns-base (implies --userns). */
 int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_memory(struct parse_ctx *ctx, const struct option_def *opt, const char *value);
 int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 		      const char *value);
-int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
-		       const char *value);
 /* Absolute, without "..": what every path inside the sandbox must be. */
 int check_sandbox_path(struct parse_ctx *ctx, const struct option_def *opt,
 		       const char *path, const char *what);
@@ -123,11 +144,8 @@ int set_umask(struct parse_ctx *ctx, const struct option_def *opt,
 #if HUTCH_SECCOMP
 int set_seccomp(struct parse_ctx *ctx, const struct option_def *opt,
 		const char *value);
-int set_seccomp_action(struct parse_ctx *ctx, const struct option_def *opt,
-		       const char *value);
 #else
 NOT_BUILT_SETTER(set_seccomp)
-NOT_BUILT_SETTER(set_seccomp_action)
 #endif
 /* --device (options_devices.c). */
 #if HUTCH_DEVICES

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* options_limits.c - the cgroup limit options: --cpu, --cpu-period,
- * --cpu-weight, --memory, --memory-high, --memory-swap, --pids,
- * --io-weight, --cgroup-parent and --cgroup-missing (--cpuset and
- * --io-max: options_knobs.c). Ranges are the kernel's own, so a value that passes
- * here is one the kernel takes. */
+/* options_limits.c - the setters of the cgroup limit options that are
+ * more than a kind of options.def: --cpu, --memory-swap, --pids (with
+ * --userns-base's range), --output-max and --cgroup-parent (--cpuset and
+ * --io-max: options_knobs.c), and the checks across them. Ranges are the
+ * kernel's own, so a value that passes here is one the kernel takes. */
 #include "options_internal.h"
 
 #include <errno.h>
@@ -25,57 +25,34 @@ int set_cpu(struct parse_ctx *ctx, const struct option_def *opt, const char *val
 	return 0;
 }
 
-/* Whole numbers with a kernel range: --cpu-period, --cpu-weight, --pids. */
-int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+/* --pids: 0 or max is no limit, not even hutch's default. */
+static int set_pids(struct parse_ctx *ctx, const struct option_def *opt,
+		    const char *value)
 {
-	static const struct { size_t field; uint64_t min, max; const char *unit; } ranges[] = {
-		{ FIELD(cpu_period_us), 1000, 1000000, "microseconds" },
-		{ FIELD(cpu_weight), 1, 10000, "" },
-		{ FIELD(pids_max), 1, 4194304, "processes" },
-		/* v2's io.weight range; v1's 1..1000 is judged at start */
-		{ FIELD(io_weight), 1, 10000, "" },
-		/* 65536 ids from the base, all below the invalid uid -1 */
-		{ FIELD(userns_base), 1, 4294901759U, "" },
-		{ FIELD(boot_limit), 1, 1000, "starts" },
-		{ FIELD(health_retries), 1, 1000, "failures" },
-	};
-	uint64_t v;
-
-	/* --pids 0 or max: no limit, not even hutch's default */
-	if (opt->field == FIELD(pids_max)) {
-		ctx->cfg->pids_off = !strcmp(value, "0") || !strcmp(value, "max");
-		if (ctx->cfg->pids_off) {
-			ctx->cfg->pids_max = 0;
-			return 0;
-		}
-	}
-	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-		if (ranges[i].field != opt->field)
-			continue;
-		if (parse_uint(value, ranges[i].max, &v) || v < ranges[i].min)
-			return parse_fail(ctx, opt, "'%s' is not a number from %llu "
-					  "to %llu%s%s", value,
-					  (unsigned long long)ranges[i].min,
-					  (unsigned long long)ranges[i].max,
-					  *ranges[i].unit ? " " : "", ranges[i].unit);
-		/* void *: an aligned offsetof field (-Wcast-align on ARM, MIPS) */
-		*(uint64_t *)(void *)((char *)ctx->cfg + opt->field) = v;
-		/* a base is only ever for a user namespace: it implies one */
-		ctx->cfg->userns |= opt->field == FIELD(userns_base);
+	ctx->cfg->pids_off = !strcmp(value, "0") || !strcmp(value, "max");
+	if (ctx->cfg->pids_off) {
+		ctx->cfg->pids_max = 0;
 		return 0;
 	}
-	return parse_fail(ctx, opt, "no range known");
+	return set_uint_in(ctx, opt, value, 1, 4194304, "processes");
 }
 
-/* A memory cgroup charges the service's page cache and kernel memory too:
- * below 1 MiB not even a shell starts, so such a limit is a typo. */
-#define MEMORY_MIN (1u << 20)
+int set_limit(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
+{
+	if (opt->field == FIELD(pids_max))
+		return set_pids(ctx, opt, value);
+	/* 65536 ids from the base, all below the invalid uid -1; a base is
+	 * only ever for a user namespace: it implies one */
+	ctx->cfg->userns = true;
+	return set_uint_in(ctx, opt, value, 1, 4294901759U, "");
+}
 
+/* --memory-swap (any size; says that swap was set) and --output-max (0,
+ * or at least 4K); --memory and --memory-high are SIZE rows. */
 int set_memory(struct parse_ctx *ctx, const struct option_def *opt,
 	       const char *value)
 {
 	struct config *cfg = ctx->cfg;
-	bool swap = opt->field == FIELD(memory_swap_max);
 	uint64_t bytes;
 
 	if (parse_size(value, &bytes))
@@ -89,12 +66,8 @@ int set_memory(struct parse_ctx *ctx, const struct option_def *opt,
 		cfg->output_max = bytes;
 		return 0;
 	}
-	if (!swap && bytes < MEMORY_MIN)
-		return parse_fail(ctx, opt, "'%s' is below 1M, too little for any "
-				  "service to start (examples: 16M, 256M)", value);
-	cfg->memory_swap_set |= swap;
-	/* void *: an aligned offsetof field (-Wcast-align on ARM, MIPS) */
-	*(uint64_t *)(void *)((char *)cfg + opt->field) = bytes;
+	cfg->memory_swap_set = true;
+	cfg->memory_swap_max = bytes;
 	return 0;
 }
 
@@ -123,18 +96,6 @@ int set_cgroup_parent(struct parse_ctx *ctx, const struct option_def *opt,
 					  "'..' or empty", value);
 	}
 	ctx->cfg->cgroup_parent = value;
-	return 0;
-}
-
-int set_cgroup_missing(struct parse_ctx *ctx, const struct option_def *opt,
-		       const char *value)
-{
-	static const char *const modes[] = { "fail", "warn", NULL };
-	int i = word_index(value, modes);
-
-	if (i < 0)
-		return parse_fail(ctx, opt, "'%s' is not fail or warn", value);
-	ctx->cfg->cgroup_warn = i == 1;
 	return 0;
 }
 

@@ -37,14 +37,3 @@ int set_seccomp(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
-int set_seccomp_action(struct parse_ctx *ctx, const struct option_def *opt,
-		       const char *value)
-{
-	static const char *const actions[] = { "eperm", "kill", NULL };
-	int i = word_index(value, actions);
-
-	if (i < 0)
-		return parse_fail(ctx, opt, "'%s' is not eperm or kill", value);
-	ctx->cfg->seccomp_kill = i == 1;
-	return 0;
-}

@@ -9,11 +9,6 @@
 
 #include "config.h"
 
-/* --restart-reset's default: a run that lasted this long was healthy, so
- * the next restart is immediate and the backoff starts over. Chosen from
- * bench/restart-outage.sh (docs/design.md, "Restart backoff"). */
-#define RESTART_RESET_DEFAULT_MS 1000u
-
 struct backoff {
 	uint64_t base_ms, max_ms;
 	uint64_t reset_ms; /* a run at least this long resets the schedule */

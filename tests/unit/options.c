@@ -79,6 +79,15 @@ static void defaults(void)
 	is_num(cfg.reload_signal, SIGHUP, "reload-signal HUP");
 	ok(!cfg.net_none && !cfg.read_only && !cfg.force_chroot, "flags off");
 	is_num(cfg.verbosity, LOG_INFO, "normal verbosity");
+	/* options.def's DFL()s, and the constants that options_liveness.c
+	 * compares with to tell "given without --health" */
+	is_num(cfg.health_interval_ms, HEALTH_INTERVAL_DEFAULT_MS, "health-interval 30s");
+	is_num(cfg.health_timeout_ms, HEALTH_TIMEOUT_DEFAULT_MS, "health-timeout 30s");
+	is_num(cfg.health_retries, HEALTH_RETRIES_DEFAULT, "health-retries 3");
+	is_num(cfg.cpu_period_us, 100000, "cpu-period 100000");
+	is_num(cfg.umask, 022, "umask 022");
+	is_num(cfg.output_max, 1 << 20, "output-max 1M");
+	is_num(cfg.daemon_settle_ms, 1000, "daemon-settle 1s");
 }
 
 static void options(void)
