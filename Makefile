@@ -179,11 +179,17 @@ BIN := $(BUILD)/hutch
 # (x86_64) and 37 KiB (aarch64), about 1.5 KiB of margin kept.
 # All of issue 15's merges and hutch oci together: measured after the
 # merge (its commit message has the sizes).
-SIZE_BUDGET.full.x86_64 := 180224
+# hutch exec and hutch oci create/exec from a sealed memfd copy of
+# themselves (src/selfexec.c, CVE-2019-5736's pattern): +912 bytes on
+# x86_64 full (179,520 -> 180,432), +880 router (121,704 -> 122,584),
+# +960 aarch64 full (195,944 -> 196,904), +896 aarch64 router (132,552
+# -> 133,448); tiny has no exec and is unchanged. The three budgets it
+# passed rise by 1 KiB each.
+SIZE_BUDGET.full.x86_64 := 181248
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 196608
-SIZE_BUDGET.router.aarch64 := 133120
+SIZE_BUDGET.full.aarch64 := 197632
+SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
