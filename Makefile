@@ -180,10 +180,10 @@ BIN := $(BUILD)/hutch
 # All of issue 15's merges and hutch oci together: measured after the
 # merge (its commit message has the sizes).
 # hutch exec and hutch oci create/exec from a sealed memfd copy of
-# themselves (src/selfexec.c, CVE-2019-5736's pattern): +912 bytes on
-# x86_64 full (179,520 -> 180,432), +880 router (121,704 -> 122,584),
-# +960 aarch64 full (195,944 -> 196,904), +896 aarch64 router (132,552
-# -> 133,448); tiny has no exec and is unchanged. The three budgets it
+# themselves (src/selfexec.c, CVE-2019-5736's pattern): +960 bytes on
+# x86_64 full (179,520 -> 180,480), +928 router (121,704 -> 122,632),
+# +1,024 aarch64 full (195,944 -> 196,968), +960 aarch64 router
+# (132,552 -> 133,512); tiny has no exec and is unchanged. The three budgets it
 # passed rise by 1 KiB each.
 SIZE_BUDGET.full.x86_64 := 181248
 SIZE_BUDGET.router.x86_64 := 122880

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -72,6 +73,20 @@ static int make_memfd(void)
 	return fd;
 }
 
+/* An exec by descriptor names the process after it ("memfd:hutch", or
+ * the descriptor's number before Linux 6.14): the name it had, argv[0]'s
+ * base name as the kernel took it from the path, is given back, so ps,
+ * pgrep and pkill still find hutch (or runc). */
+static void name_self(void)
+{
+	const char *base = selfexec_argv[0];
+
+	for (const char *p = base; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	prctl(PR_SET_NAME, base, 0, 0, 0);
+}
+
 void selfexec_sealed(void)
 {
 	int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), mem, err, seals;
@@ -83,6 +98,7 @@ void selfexec_sealed(void)
 	seals = fcntl(exe, F_GET_SEALS);
 	if (seals >= 0 && (seals & SEALS) == SEALS) {
 		close(exe);
+		name_self();
 		return;
 	}
 	mem = make_memfd();

@@ -36,6 +36,15 @@ is "$?" 0 "the sandbox runs, the attacker as its service"
 
 # the upgrade: a new file at the path hutch exec is run from
 cp "$HUTCH" "$tmp/hutch" || bail_out "cannot copy the binary"
+
+# the copy it runs from keeps its name: ps, pgrep and pkill find hutch
+"$tmp/hutch" exec --state-dir "$S" hutch-t81-selfexe -- sleep 30 </dev/null &
+epid=$!
+copied() { readlink "/proc/$epid/exe" | grep -q '^/memfd:hutch'; }
+ok "hutch exec runs from its memfd copy while it waits" wait_for 20 copied
+is "$(cat "/proc/$epid/comm")" hutch "under its own name (comm), not the memfd's"
+kill -TERM "$epid"
+wait "$epid"
 before=$(sha256sum <"$tmp/hutch")
 for i in $(seq 1 500); do
 	[ -e "$tmp/out/caught" ] && break
