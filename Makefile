@@ -186,11 +186,19 @@ BIN := $(BUILD)/hutch
 # exactly its budget, aarch64 full 195,944 -> 196,672 (+728), 64 bytes
 # over: both full budgets rise by 1 KiB. Router and tiny (without
 # liveness) do not change.
-SIZE_BUDGET.full.x86_64 := 181248
+# hutch exec and hutch oci create/exec from a sealed memfd copy of
+# themselves (src/selfexec.c, CVE-2019-5736's pattern): +960 bytes on
+# x86_64 full (179,520 -> 180,480), +928 router (121,704 -> 122,632),
+# +1,024 aarch64 full (195,944 -> 196,968), +960 aarch64 router
+# (132,552 -> 133,512); tiny has no exec and is unchanged. The three budgets it
+# passed rise by 1 KiB each.
+# Both merged (the keeper and the sealed copy, 2026-12-03): the full
+# budgets rise by one more KiB each, so that each keeps about 1 KiB of margin.
+SIZE_BUDGET.full.x86_64 := 182272
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 197632
-SIZE_BUDGET.router.aarch64 := 133120
+SIZE_BUDGET.full.aarch64 := 198656
+SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 

@@ -22,6 +22,7 @@
 #include "cgroup.h"
 #include "control_internal.h"
 #include "exec.h"
+#include "selfexec.h"
 #include "log.h"
 #include "rebuild.h"
 #include "state.h"
@@ -484,6 +485,8 @@ static int exec_command(const char *dir, int argc, char **argv)
 	struct exec_target e;
 	int found, shift = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
 
+	/* from a sealed copy, before it enters the sandbox (selfexec.c) */
+	selfexec_sealed();
 	if (argc - shift < 1 || !argv[shift][0]) {
 		log_error("usage: hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]");
 		return CTL_USAGE;

@@ -10,6 +10,7 @@
 #include "oci.h"
 #include "options.h"
 #include "profile.h"
+#include "selfexec.h"
 #include "sys.h"
 
 #ifndef HUTCH_VERSION
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 	struct parse_error err;
 	/* `hutch check [OPTIONS]`: the same options, no command needed. */
 	bool probe = argc > 1 && strcmp(argv[1], "check") == 0;
+
+	selfexec_argv = argv;
 
 	/* `hutch oci ...`, or this binary called runc: the OCI runtime */
 	switch (oci_invoked(argc, argv)) {

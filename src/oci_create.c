@@ -22,6 +22,7 @@
 #include "log.h"
 #include "oci_internal.h"
 #include "preflight.h"
+#include "selfexec.h"
 #include "sys.h"
 
 /* --console-socket: the caller's AF_UNIX socket, where the pty's master
@@ -54,6 +55,9 @@ int oci_create(int argc, char **argv)
 	ssize_t n, got = 0;
 	pid_t pid;
 
+	/* its init enters the container and waits there for start: from a
+	 * copy no process of the container can write (selfexec.c) */
+	selfexec_sealed();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = oci_flag_value(argc, argv, &i, "bundle")) ||
 		    (v = oci_flag_value(argc, argv, &i, "b")))

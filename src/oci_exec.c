@@ -29,6 +29,7 @@
 #include "privs.h"
 #include "pty.h"
 #include "seccomp.h"
+#include "selfexec.h"
 #include "spawn.h"
 #include "sys.h"
 
@@ -93,6 +94,7 @@ int oci_exec(int argc, char **argv, const char *root)
 	pid_t pid;
 
 	(void)root;
+	selfexec_sealed(); /* before it enters: selfexec.c */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = oci_flag_value(argc, argv, &i, "process")) ||
 		    (v = oci_flag_value(argc, argv, &i, "p")))
