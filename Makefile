@@ -80,20 +80,22 @@ include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
 FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS IMAGE OCI
-FEATURE_SRCS.SECCOMP := src/seccomp.c src/seccomp_audit.c src/options_seccomp.c
-FEATURE_SRCS.USERNS := src/userns.c
-FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
-FEATURE_SRCS.TTY := src/pty.c
-FEATURE_SRCS.CONTROL := src/control.c src/control_status.c src/json_write.c src/exec.c src/cgroup_usage.c src/rebuild.c
-FEATURE_SRCS.CHECK := src/check.c
-FEATURE_SRCS.DAEMON := src/daemon.c
-FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
-FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
-FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
-FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
-FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
-FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
-FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
+FEATURE_SRCS.SECCOMP := src/seccomp/seccomp.c src/seccomp/seccomp_audit.c src/config/options_seccomp.c
+FEATURE_SRCS.USERNS := src/userns/userns.c
+FEATURE_SRCS.OUTPUT := src/output/output.c src/config/options_output.c
+FEATURE_SRCS.TTY := src/tty/pty.c
+FEATURE_SRCS.CONTROL := $(addprefix src/control/,control.c control_status.c exec.c rebuild.c) \
+	src/lib/json_write.c src/cgroup/cgroup_usage.c
+FEATURE_SRCS.CHECK := src/check/check.c
+FEATURE_SRCS.DAEMON := src/daemon/daemon.c
+FEATURE_SRCS.DEVICES := src/cgroup/cgroup_devices.c src/config/options_devices.c
+FEATURE_SRCS.LIMITS := src/cgroup/cgroup_memory_pids.c src/cgroup/cgroup_knobs.c src/config/options_knobs.c
+FEATURE_SRCS.BOOTLIMIT := src/bootlimit/bootlimit.c
+FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/options_ready.c
+FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/liveness/liveness_run.c src/config/options_liveness.c
+FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c
+FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_walk.c \
+	oci_init.c oci_state.c oci_exec.c)
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -187,7 +189,14 @@ SIZE_BUDGET.router.aarch64 := 133120
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
-ALL_SRCS := $(wildcard src/*.c)
+# src/ is laid out by process (docs/design.md, "Source layout"): main.c,
+# then one folder each for lib, config, state, host, pid1 and every
+# optional feature. Headers keep unique names and are included bare
+# ("log.h"): every folder is on the include path.
+ALL_SRCS := $(wildcard src/*.c src/*/*.c)
+ALL_HDRS := $(wildcard src/*.h src/*/*.h)
+SRC_DIRS := $(sort $(patsubst %/,%,$(dir $(ALL_SRCS) $(ALL_HDRS))))
+SRC_INCLUDES := $(addprefix -I,$(SRC_DIRS))
 SRCS := $(filter-out $(foreach f,$(FEATURES_OFF),$(FEATURE_SRCS.$(f))),$(ALL_SRCS))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
@@ -211,12 +220,12 @@ CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	linux-libc-dev $(SECCOMP_HDR_PKGS) clang libclang-rt-14-dev tini dumb-init \
 	strace squashfs-tools erofs-utils e2fsprogs jq
 
-# src/seccomp_table.h, generated from the kernel's UAPI headers of every
+# src/seccomp/seccomp_table.h, generated from the kernel's UAPI headers of every
 # architecture musl supports (tools/gen/seccomp-tables.sh; the output is
 # committed, tests/integration/45-seccomp-tables.t regenerates and diffs).
 seccomp-tables:
 	$(Q)tools/deps.sh $(SECCOMP_HDR_PKGS)
-	$(Q)tools/gen/seccomp-tables.sh src/seccomp_table.h
+	$(Q)tools/gen/seccomp-tables.sh src/seccomp/seccomp_table.h
 
 ifeq ($(V),1)
 Q :=
@@ -229,7 +238,7 @@ all: $(BIN)
 # A change of compiler or flags (in these files, CFLAGS=..., or another
 # BOARD of the same ARCH in the same directory) rebuilds everything: the
 # objects depend on $(BUILD)/flags, rewritten only when the flags differ.
-FLAGS := $(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS)
+FLAGS := $(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(SRC_INCLUDES) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS)
 ifneq ($(FLAGS),$(file <$(BUILD)/flags))
 $(shell mkdir -p $(BUILD))
 $(file >$(BUILD)/flags,$(FLAGS))
@@ -238,7 +247,7 @@ endif
 $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(SRC_INCLUDES) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
 
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
@@ -289,7 +298,7 @@ check-profiles:
 $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $@")
-	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) $(SRC_INCLUDES) \
 		-o $@ $< $(LIB_OBJS)
 
 # A static BusyBox of ARCH: this machine's busybox-static, or for another
@@ -347,7 +356,7 @@ $(SAN_DIR)/%.t: tests/unit/%.c tests/unit/tap.h $(filter-out src/main.c,$(ALL_SR
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  ASAN    $@")
 	$(Q)gcc -std=gnu11 $(WARNINGS) -Wno-write-strings -g -O1 -D_GNU_SOURCE \
-		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) \
 		-o $@ $< $(filter-out src/main.c,$(ALL_SRCS))
 
 check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
@@ -430,11 +439,11 @@ check-escape: $(BIN) rootfs $(PROBE)
 # fails the test that ran it. tests/sanitize/asan_options.c sets the
 # defaults (LeakSanitizer off: hutch has no heap, and is not dumpable).
 SAN_HUTCH := $(SAN_DIR)/hutch
-$(SAN_HUTCH): $(ALL_SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
+$(SAN_HUTCH): $(ALL_SRCS) $(ALL_HDRS) tests/sanitize/asan_options.c
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  ASAN    $@")
 	$(Q)gcc -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -DHUTCH_VERSION='"$(VERSION)"' \
-		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) \
 		-o $@ $(ALL_SRCS) tests/sanitize/asan_options.c
 
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
@@ -453,20 +462,20 @@ FUZZ_SRCS := $(filter-out src/main.c,$(ALL_SRCS))
 FUZZ_TIME ?= 1800
 FUZZ_PKGS := clang libclang-rt-14-dev
 
-$(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(wildcard src/*.h)
+$(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(ALL_HDRS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE $(SRC_INCLUDES) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(FUZZ_SRCS)
 
 # The JSON reader alone: config.json is hostile input.
-$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/json.c src/json.h
+$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/lib/json.c src/lib/json.h
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE $(SRC_INCLUDES) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< src/json.c
+		-o $@ $< src/lib/json.c
 
 check-fuzz: $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) 60 $(FUZZ_DIR)
@@ -580,8 +589,8 @@ install-bin: $(BIN)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ -Isrc src tests/unit
-	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc -I/usr/include/x86_64-linux-musl
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ $(SRC_INCLUDES) src tests/unit
+	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE $(SRC_INCLUDES) -I/usr/include/x86_64-linux-musl
 
 clean:
 	rm -rf build

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # --help, docs/options.md's option table and the man page list the same
 # options, with the same argument names: they are written by hand from one
-# table (src/options.c), so this is where drift is caught. The same for
+# table (src/config/options.c), so this is where drift is caught. The same for
 # what else the documents must agree on (issue 13, item 9): the commands in
 # --help, the man page's SYNOPSIS and docs/usage.md's Usage; no SIGRTMIN;
 # the size of the x86_64 binary in README and docs/building.md; the systemd
