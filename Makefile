@@ -340,11 +340,15 @@ unit-tests: $(UNIT_BINS)
 check-unit: $(UNIT_BINS)
 	prove -e '$(RUN)' $(UNIT_BINS)
 
-# The fast loop while editing: the build, its size, the unit tests and the
-# docs' agreement with --help. No root, no network, nothing installed; a
+# The fast loop while editing: the build, its size, the unit tests, the
+# source's layering and the docs' agreement with --help. No root, no network, nothing installed; a
 # few seconds. `make check` is the whole suite.
+# tests/static/deps.t: the folders of src/ form a DAG in layers, from the
+# includes and from nm of this build's objects.
 test: all unit-tests
 	$(Q)$(MAKE) --no-print-directory check-size check-unit
+	@echo "OBJS='<the $(words $(OBJS)) objects>' prove tests/static/deps.t"
+	$(Q)OBJS='$(OBJS)' prove tests/static/deps.t
 	HUTCH=$(CURDIR)/$(BIN) prove tests/lib/tap-selftest.t tests/integration/99-docs.t
 
 # The unit tests again under AddressSanitizer + UBSan (built with the host's
