@@ -44,9 +44,7 @@ my %exceptions = (
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
 	'liveness -> ready' => 'liveness_run.c includes ready.h (the watchdog keys arrive on the notify socket)',
 	'output -> host' => '--output\'s refusals go through preflight_fail and preflight_trusted_dir',
-	'pid1 -> control' => 'SIGNAL_RESTART is defined in the client\'s control.h',
 	'pid1 -> host' => 'PID 1 reports through preflight_fail; sandbox.c calls the launcher\'s oom_protect',
-	'state -> bootlimit' => 'state.c includes bootlimit.h for PERSIST_DIR_DEFAULT',
 	'userns -> pid1' => 'userns.c includes privs.h',
 );
 
