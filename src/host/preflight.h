@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* preflight.h - the refusals of a start, each one function that the
+/* preflight.h - the launcher's refusals of a start (refusal.h has the
+ * report and the checks the features share), each one function that the
  * start and `hutch check` both call: the start with no report (the first
  * refusal dies: one line, exit 125), check with one (every refusal is a
  * "missing" line and the check fails). One source of truth: check cannot
@@ -7,32 +8,8 @@
 #ifndef HUTCH_PREFLIGHT_H
 #define HUTCH_PREFLIGHT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "config.h"
-#include "log.h"
-
-/* The service's PATH unless --env gives one: what a BusyBox root has. */
-#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* PID 1's refusal of a --workdir (path, error), said by check alike. */
-#define WORKDIR_MISSING "--workdir %s: %s in the sandbox: create it in the root " \
-			"image, or give another --workdir"
-
-struct preflight {
-	bool failed; /* a refusal was reported */
-	char *first; /* a rebuild's: the first refusal's text, not printed */
-	size_t size;
-};
-
-/* pf NULL: die() with the text. Else "missing  TEXT" on stdout (with
- * pf->first, only the first TEXT, into it), and pf->failed. Returns
- * false, for `return preflight_fail(...)`. */
-bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
-
-/* path made absolute (from the working directory), in cfg's text. */
-const char *preflight_absolute(struct config *cfg, const char *path);
+#include "refusal.h" /* struct preflight, preflight_fail */
 
 /* The host's side, before anything is made: --root, the bind sources,
  * the --device and --io-max nodes (their numbers filled in), --pidfile and --output
@@ -41,20 +18,6 @@ void preflight_host(struct config *cfg, struct preflight *pf);
 
 /* --cpu within the CPUs online. */
 void preflight_cpus(const struct config *cfg, struct preflight *pf);
-
-/* --log kmsg|syslog: the start's descriptor (log_open), check's connect
- * only; -1 for stderr; -errno after a refusal. */
-int preflight_log(const struct config *cfg, struct preflight *pf);
-
-/* The directory of a host path hutch writes as root (--pidfile,
- * --output), reached through trust.h's checked walk: its O_PATH
- * descriptor and *name, or -errno after a refusal naming option. */
-int preflight_trusted_dir(const char *option, const char *path, const char **name,
-			  struct preflight *pf);
-
-/* --pidfile's directory, as preflight_trusted_dir, and -EEXIST after a
- * refusal when something else than a regular file has the name. */
-int preflight_pidfile(const char *path, const char **name, struct preflight *pf);
 
 /* check only: what PID 1 would refuse in the root image (the mount
  * points, --workdir, --user, the command, --health's /bin/sh), judged from the host without

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "preflight.h"
+#include "refusal.h"
 #include "sys.h"
 #include "units.h"
 

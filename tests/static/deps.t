@@ -36,15 +36,12 @@ my %exceptions = (
 	'config -> image' => '--overlay\'s setter and check (set_overlay, check_overlay) live in image.c',
 	'config -> pid1' => 'cli.c takes RESTART_RESET_DEFAULT_MS from respawn.h; options_privs.c the capability names of privs.c',
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
-	'daemon -> host' => '--log\'s and --pidfile\'s refusals are preflight_log and preflight_pidfile in preflight.c',
 	'daemon -> output' => 'daemon.h\'s prototypes name struct output (the pipe --daemon settles on)',
 	'host -> control' => 'the launcher\'s halves of restart --rebuild and hutch exec (rebuild_load, exec_profile_write)',
-	'image -> host' => 'the image checks report through preflight_fail and preflight_trusted_dir',
 	'image -> pid1' => 'image_mount.c mounts by descriptor with mountfd.c',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
 	'liveness -> ready' => 'liveness_run.c includes ready.h (the watchdog keys arrive on the notify socket)',
-	'output -> host' => '--output\'s refusals go through preflight_fail and preflight_trusted_dir',
-	'pid1 -> host' => 'PID 1 reports through preflight_fail; sandbox.c calls the launcher\'s oom_protect',
+	'pid1 -> host' => 'sandbox.c calls the launcher\'s oom_protect (launcher.h)',
 	'userns -> pid1' => 'userns.c includes privs.h',
 );
 
