@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "launcher.h"
 #include "log.h"
 #include "mounts.h"
 #include "privs.h"

@@ -41,8 +41,6 @@ my %exceptions = (
 	'image -> pid1' => 'image_mount.c mounts by descriptor with mountfd.c',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
 	'liveness -> ready' => 'liveness_run.c includes ready.h (the watchdog keys arrive on the notify socket)',
-	'pid1 -> host' => 'sandbox.c calls the launcher\'s oom_protect (launcher.h)',
-	'userns -> pid1' => 'userns.c includes privs.h',
 );
 
 my (%folder, @files);
