@@ -33,7 +33,6 @@ my @layers = (
 # Edges allowed although they break the layering: each one a debt with
 # its reason, to remove when the code no longer needs it.
 my %exceptions = (
-	'config -> image' => '--overlay\'s setter and check (set_overlay, check_overlay) live in image.c',
 	'config -> pid1' => 'cli.c takes RESTART_RESET_DEFAULT_MS from respawn.h; options_privs.c the capability names of privs.c',
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
 	'daemon -> output' => 'daemon.h\'s prototypes name struct output (the pipe --daemon settles on)',
