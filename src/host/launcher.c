@@ -18,7 +18,7 @@
 
 #include "bootlimit.h"
 #include "cgroup.h"
-#include "control.h"
+#include "protocol.h" /* SIGNAL_RESTART, PRESSURE_KILL */
 #include "daemon.h"
 #include "exec.h"
 #include "image.h"
