@@ -85,7 +85,7 @@ FEATURE_SRCS.USERNS := src/userns/userns.c
 FEATURE_SRCS.OUTPUT := src/output/output.c src/config/options_output.c
 FEATURE_SRCS.TTY := src/tty/pty.c
 FEATURE_SRCS.CONTROL := $(addprefix src/control/,control.c control_status.c exec.c) src/host/rebuild.c \
-	src/lib/json_write.c src/cgroup/cgroup_usage.c
+	src/state/exec_profile.c src/lib/json_write.c src/cgroup/cgroup_usage.c
 FEATURE_SRCS.CHECK := src/check/check.c
 FEATURE_SRCS.DAEMON := src/daemon/daemon.c
 FEATURE_SRCS.DEVICES := src/cgroup/cgroup_devices.c src/config/options_devices.c

@@ -20,7 +20,7 @@
 #include "cgroup.h"
 #include "protocol.h" /* SIGNAL_RESTART, PRESSURE_KILL */
 #include "daemon.h"
-#include "exec.h"
+#include "exec_profile.h"
 #include "image.h"
 #include "log.h"
 #include "output.h"

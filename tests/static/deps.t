@@ -36,7 +36,6 @@ my %exceptions = (
 	'config -> pid1' => 'cli.c takes RESTART_RESET_DEFAULT_MS from respawn.h; options_privs.c the capability names of privs.c',
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
 	'daemon -> output' => 'daemon.h\'s prototypes name struct output (the pipe --daemon settles on)',
-	'host -> control' => 'the launcher writes hutch exec\'s profile with exec.c (exec_profile_write)',
 	'image -> pid1' => 'image_mount.c mounts by descriptor with mountfd.c',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
 	'liveness -> ready' => 'liveness_run.c includes ready.h (the watchdog keys arrive on the notify socket)',
