@@ -193,7 +193,10 @@ SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 # then one folder each for lib, config, state, host, pid1 and every
 # optional feature. Headers keep unique names and are included bare
 # ("log.h"): every folder is on the include path.
-ALL_SRCS := $(wildcard src/*.c src/*/*.c)
+# The link takes them in the order of their names, as when src/ was
+# flat: LTO's partitions follow it, and with them the size by some bytes.
+SRC_FILES := $(wildcard src/*.c src/*/*.c)
+ALL_SRCS := $(foreach n,$(sort $(notdir $(SRC_FILES))),$(filter %/$(n),$(SRC_FILES)))
 ALL_HDRS := $(wildcard src/*.h src/*/*.h)
 SRC_DIRS := $(sort $(patsubst %/,%,$(dir $(ALL_SRCS) $(ALL_HDRS))))
 SRC_INCLUDES := $(addprefix -I,$(SRC_DIRS))
