@@ -16,7 +16,7 @@
 #   make install    DESTDIR=, PREFIX= (default /usr/local)
 #   NOSTRIP=1       link without -s (a distribution strips and keeps the symbols)
 #   make lint       cppcheck and clang-tidy
-#   make docs       regenerate the option docs from src/options.def
+#   make docs       regenerate the option docs from src/config/options.def
 #   V=1             show the commands
 
 .DEFAULT_GOAL := all
@@ -67,7 +67,7 @@ SIZE_GOAL := 40960
 # may name one in its board.mk (BOARD_PROFILE := router). The default is
 # full, every feature. Each feature is its own files (FEATURE_SRCS), left
 # out of the link when off; its header then gives static inline stubs,
-# chosen by the -DHUTCH_<FEATURE>=0|1 flags made here (src/profile.h), so
+# chosen by the -DHUTCH_<FEATURE>=0|1 flags made here (src/config/profile.h), so
 # no caller carries an #if. A profile builds in a directory of its own,
 # build/<arch or board>-<profile>, so objects of two profiles never mix;
 # the default one (full, or the board's) keeps build/<arch or board>.
@@ -81,21 +81,22 @@ include $(HUTCH_CONFIG)
 override PROFILE := $(basename $(notdir $(HUTCH_CONFIG)))
 PROFILES := full router tiny
 FEATURES := SECCOMP USERNS OUTPUT TTY CONTROL CHECK DAEMON DEVICES LIMITS BOOTLIMIT HELP READY LIVENESS IMAGE OCI
-FEATURE_SRCS.SECCOMP := src/seccomp.c src/seccomp_audit.c src/options_seccomp.c
-FEATURE_SRCS.USERNS := src/userns.c
-FEATURE_SRCS.OUTPUT := src/output.c src/options_output.c
-FEATURE_SRCS.TTY := src/pty.c
-FEATURE_SRCS.CONTROL := src/control.c src/control_status.c src/json_write.c src/exec.c src/cgroup_usage.c src/rebuild.c
-FEATURE_SRCS.CHECK := src/check.c
-FEATURE_SRCS.DAEMON := src/daemon.c
-FEATURE_SRCS.DEVICES := src/cgroup_devices.c src/options_devices.c
-FEATURE_SRCS.LIMITS := src/cgroup_memory_pids.c src/cgroup_knobs.c src/options_knobs.c
-FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
-FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
-FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/liveness_check.c \
-	src/options_liveness.c
-FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
-FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
+FEATURE_SRCS.SECCOMP := src/seccomp/seccomp.c src/seccomp/seccomp_audit.c src/config/options_seccomp.c
+FEATURE_SRCS.USERNS := src/userns/userns.c
+FEATURE_SRCS.OUTPUT := src/output/output.c src/config/options_output.c
+FEATURE_SRCS.TTY := src/tty/pty.c
+FEATURE_SRCS.CONTROL := $(addprefix src/control/,control.c control_status.c exec.c) src/host/rebuild.c \
+	src/state/exec_profile.c src/lib/json_write.c src/cgroup/cgroup_usage.c
+FEATURE_SRCS.CHECK := src/check/check.c
+FEATURE_SRCS.DAEMON := src/daemon/daemon.c
+FEATURE_SRCS.DEVICES := src/cgroup/cgroup_devices.c src/config/options_devices.c
+FEATURE_SRCS.LIMITS := src/cgroup/cgroup_memory_pids.c src/cgroup/cgroup_knobs.c src/config/options_knobs.c
+FEATURE_SRCS.BOOTLIMIT := src/bootlimit/bootlimit.c
+FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/options_ready.c
+FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/liveness/liveness_run.c src/liveness/liveness_check.c src/config/options_liveness.c
+FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
+FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_walk.c \
+	oci_init.c oci_state.c oci_exec.c)
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -187,7 +188,7 @@ BIN := $(BUILD)/hutch
 # over: both full budgets rise by 1 KiB. Router and tiny (without
 # liveness) do not change.
 # hutch exec and hutch oci create/exec from a sealed memfd copy of
-# themselves (src/selfexec.c, CVE-2019-5736's pattern): +960 bytes on
+# themselves (src/lib/selfexec.c, CVE-2019-5736's pattern): +960 bytes on
 # x86_64 full (179,520 -> 180,480), +928 router (121,704 -> 122,632),
 # +1,024 aarch64 full (195,944 -> 196,968), +960 aarch64 router
 # (132,552 -> 133,512); tiny has no exec and is unchanged. The three budgets it
@@ -202,7 +203,17 @@ SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
 
-ALL_SRCS := $(wildcard src/*.c)
+# src/ is laid out by process (docs/design.md, "Source layout"): main.c,
+# then one folder each for lib, config, state, host, pid1 and every
+# optional feature. Headers keep unique names and are included bare
+# ("log.h"): every folder is on the include path.
+# The link takes them in the order of their names, as when src/ was
+# flat: LTO's partitions follow it, and with them the size by some bytes.
+SRC_FILES := $(wildcard src/*.c src/*/*.c)
+ALL_SRCS := $(foreach n,$(sort $(notdir $(SRC_FILES))),$(filter %/$(n),$(SRC_FILES)))
+ALL_HDRS := $(wildcard src/*.h src/*/*.h)
+SRC_DIRS := $(sort $(patsubst %/,%,$(dir $(ALL_SRCS) $(ALL_HDRS))))
+SRC_INCLUDES := $(addprefix -I,$(SRC_DIRS))
 SRCS := $(filter-out $(foreach f,$(FEATURES_OFF),$(FEATURE_SRCS.$(f))),$(ALL_SRCS))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
@@ -226,12 +237,12 @@ CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	linux-libc-dev $(SECCOMP_HDR_PKGS) clang libclang-rt-14-dev tini dumb-init \
 	strace squashfs-tools erofs-utils e2fsprogs jq
 
-# src/seccomp_table.h, generated from the kernel's UAPI headers of every
+# src/seccomp/seccomp_table.h, generated from the kernel's UAPI headers of every
 # architecture musl supports (tools/gen/seccomp-tables.sh; the output is
 # committed, tests/integration/45-seccomp-tables.t regenerates and diffs).
 seccomp-tables:
 	$(Q)tools/deps.sh $(SECCOMP_HDR_PKGS)
-	$(Q)tools/gen/seccomp-tables.sh src/seccomp_table.h
+	$(Q)tools/gen/seccomp-tables.sh src/seccomp/seccomp_table.h
 
 ifeq ($(V),1)
 Q :=
@@ -244,7 +255,7 @@ all: $(BIN)
 # A change of compiler or flags (in these files, CFLAGS=..., or another
 # BOARD of the same ARCH in the same directory) rebuilds everything: the
 # objects depend on $(BUILD)/flags, rewritten only when the flags differ.
-FLAGS := $(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS)
+FLAGS := $(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(SRC_INCLUDES) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS)
 ifneq ($(FLAGS),$(file <$(BUILD)/flags))
 $(shell mkdir -p $(BUILD))
 $(file >$(BUILD)/flags,$(FLAGS))
@@ -253,7 +264,7 @@ endif
 $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(SRC_INCLUDES) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
 
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
@@ -304,7 +315,7 @@ check-profiles:
 $(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $@")
-	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -Isrc \
+	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) -Wno-write-strings $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) $(SRC_INCLUDES) \
 		-o $@ $< $(LIB_OBJS)
 
 # A static BusyBox of ARCH: this machine's busybox-static, or for another
@@ -347,26 +358,28 @@ check-unit: $(UNIT_BINS)
 	prove -e '$(RUN)' $(UNIT_BINS)
 
 # The fast loop while editing: the build, its size, the unit tests, the
-# generated option docs and the docs' agreement with --help. No root, no network, nothing installed; a
+# generated option docs, a source's layering and the docs' agreement with --help. No root, no network, nothing installed; a
 # few seconds. `make check` is the whole suite.
 test: all unit-tests
 	$(Q)$(MAKE) --no-print-directory check-size check-unit check-static
 	HUTCH=$(CURDIR)/$(BIN) prove tests/lib/tap-selftest.t tests/integration/99-docs.t
 
-# The static checks: no root, no binary (tests/static: the generated option
-# docs are what src/options.def makes).
-check-static:
-	prove tests/static/*.t
+# The static checks: no root (tests/static: the generated option docs are
+# what src/config/options.def makes; deps.t: the folders of src/ form a DAG
+# in layers, from the includes and from nm of this build's objects).
+check-static: all
+	@echo "OBJS='<the $(words $(OBJS)) objects>' prove tests/static/*.t"
+	$(Q)OBJS='$(OBJS)' prove tests/static/*.t
 
-# The option docs are generated from src/options.def by a host program
+# The option docs are generated from src/config/options.def by a host program
 # (tools/gen/options-doc.c): docs/options.md's option table and hutch(8)'s
 # OPTIONS entries, between their BEGIN and END options markers. Edit the
 # rows, then `make docs` and commit both; check-static fails until then.
 HOSTCC ?= cc
 OPTIONS_DOC := build/host/options-doc
-$(OPTIONS_DOC): tools/gen/options-doc.c src/options.def
+$(OPTIONS_DOC): tools/gen/options-doc.c src/config/options.def
 	$(Q)mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -Isrc -o $@ $<
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror $(SRC_INCLUDES) -o $@ $<
 
 docs: $(OPTIONS_DOC)
 	$(Q)for f in docs/options.md docs/hutch.8; do \
@@ -381,7 +394,7 @@ $(SAN_DIR)/%.t: tests/unit/%.c tests/unit/tap.h $(filter-out src/main.c,$(ALL_SR
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  ASAN    $@")
 	$(Q)gcc -std=gnu11 $(WARNINGS) -Wno-write-strings -g -O1 -D_GNU_SOURCE \
-		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) \
 		-o $@ $< $(filter-out src/main.c,$(ALL_SRCS))
 
 check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
@@ -464,11 +477,11 @@ check-escape: $(BIN) rootfs $(PROBE)
 # fails the test that ran it. tests/sanitize/asan_options.c sets the
 # defaults (LeakSanitizer off: hutch has no heap, and is not dumpable).
 SAN_HUTCH := $(SAN_DIR)/hutch
-$(SAN_HUTCH): $(ALL_SRCS) $(wildcard src/*.h) tests/sanitize/asan_options.c
+$(SAN_HUTCH): $(ALL_SRCS) $(ALL_HDRS) tests/sanitize/asan_options.c
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  ASAN    $@")
 	$(Q)gcc -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -DHUTCH_VERSION='"$(VERSION)"' \
-		-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) \
 		-o $@ $(ALL_SRCS) tests/sanitize/asan_options.c
 
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
@@ -487,20 +500,20 @@ FUZZ_SRCS := $(filter-out src/main.c,$(ALL_SRCS))
 FUZZ_TIME ?= 1800
 FUZZ_PKGS := clang libclang-rt-14-dev
 
-$(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(wildcard src/*.h)
+$(FUZZ_BIN): tests/fuzz/options_fuzz.c $(FUZZ_SRCS) $(ALL_HDRS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE $(SRC_INCLUDES) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(FUZZ_SRCS)
 
 # The JSON reader alone: config.json is hostile input.
-$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/json.c src/json.h
+$(JSON_FUZZ_BIN): tests/fuzz/json_fuzz.c src/lib/json.c src/lib/json.h
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE -Isrc \
+	$(Q)clang -std=gnu11 $(WARNINGS) -g -O1 -D_GNU_SOURCE $(SRC_INCLUDES) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< src/json.c
+		-o $@ $< src/lib/json.c
 
 check-fuzz: $(FUZZ_BIN) $(JSON_FUZZ_BIN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_BIN) 60 $(FUZZ_DIR)
@@ -614,8 +627,8 @@ install-bin: $(BIN)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ -Isrc src tests/unit
-	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE -Isrc -I/usr/include/x86_64-linux-musl
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ $(SRC_INCLUDES) src tests/unit
+	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE $(SRC_INCLUDES) -I/usr/include/x86_64-linux-musl
 
 clean:
 	rm -rf build

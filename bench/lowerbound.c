@@ -15,7 +15,7 @@
  *
  * For the attribution of hutch's cost (bench/profile.sh), flags that add
  * what hutch's sandbox has beyond that floor, each done the way hutch does
- * it (src/mounts.c, src/dev.c), without hutch's own checks and state:
+ * it (src/pid1/mounts.c, src/pid1/dev.c), without hutch's own checks and state:
  *   -S  a supervisor: PID 1 forks the command and waits for it
  *   -D  hutch's /dev: a 64 KiB tmpfs, null zero full random urandom tty
  *       bound from the host onto empty files, a devpts instance, the

@@ -42,7 +42,7 @@ attack_filtered setns "the filter alone (CAP_SYS_ADMIN, SYS_CHROOT kept): setns"
 # CAP_SYS_PTRACE would override PID 1's non-dumpable flag (/proc/1/mem is
 # opened with open(2), which no filter can tell apart): hutch refuses to
 # let a service keep it (20-variants.t).
-# The filter follows the capabilities kept (src/seccomp.c): a capability
+# The filter follows the capabilities kept (src/seccomp/seccomp.c): a capability
 # given with --cap-keep lets by the calls it governs, so these meet the
 # kernel's own check, and the capability is the grant. With
 # --seccomp-action kill, a call the filter stopped would die of SIGSYS;

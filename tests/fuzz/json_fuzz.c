@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* json_fuzz.c - libFuzzer harness for the bounded JSON reader
- * (src/json.c), built for the host (glibc) with ASan and UBSan.
+ * (src/lib/json.c), built for the host (glibc) with ASan and UBSan.
  *
  * Each input is parsed with a small token array (so "too many values"
  * is reached) and a large one. Beyond crashes, the harness checks what

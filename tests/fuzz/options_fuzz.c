@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* options_fuzz.c - libFuzzer harness for hutch's option and config-file
- * parser: options_parse() with src/options.c, cli.c, config_file.c,
+ * parser: options_parse() with src/config/options.c, cli.c, config_file.c,
  * options_limits.c, options_privs.c, units.c ... linked as they are,
  * built for the host (glibc) with ASan and UBSan.
  *

@@ -1,19 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 45-seccomp-tables.t: src/seccomp_table.h is what
+# 45-seccomp-tables.t: src/seccomp/seccomp_table.h is what
 # tools/gen/seccomp-tables.sh makes of the kernel's headers today
 # (regenerated and compared), and, read independently of the generator,
 # three of its columns against the kernel's own headers: x86_64 and i386
 # (asm/unistd_64.h, asm/unistd_32.h of linux-libc-dev), arm EABI
 # (asm/unistd-eabi.h of linux-libc-dev-armhf-cross). A number must match,
-# and NO must mean the header has no such call. Then what src/seccomp_abi.h
+# and NO must mean the header has no such call. Then what src/seccomp/seccomp_abi.h
 # makes of each architecture, preprocessed by clang for targets no
 # compiler here builds for (big-endian, mips64, powerpc, s390x...): its
 # AUDIT_ARCH, compat ABIs, clone's flags argument, the low half's offset.
 # Needs no root.
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-table=$top/src/seccomp_table.h
+table=$top/src/seccomp/seccomp_table.h
 gen=$top/tools/gen/seccomp-tables.sh
 x86_64_h=/usr/include/x86_64-linux-gnu/asm/unistd_64.h
 i386_h=/usr/include/x86_64-linux-gnu/asm/unistd_32.h
@@ -32,7 +32,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$gen" "$tmp/table.h" 2>"$tmp/err" ||
 	bail_out "tools/gen/seccomp-tables.sh failed (make seccomp-tables installs its headers): $(cat "$tmp/err")"
 diff -u "$table" "$tmp/table.h" >"$tmp/diff"
-is $? 0 "src/seccomp_table.h is what tools/gen/seccomp-tables.sh makes (else: make seccomp-tables)" ||
+is $? 0 "src/seccomp/seccomp_table.h is what tools/gen/seccomp-tables.sh makes (else: make seccomp-tables)" ||
 	diag "$(head -n 40 "$tmp/diff")"
 
 # The generator fails loudly on a name no ABI has (a typo).
@@ -96,7 +96,7 @@ compat ARCH_COMPAT2
 PROBE
 while IFS='|' read -r target want; do
 	# shellcheck disable=SC2086 # target and its flags
-	got=$(clang -target $target -E -P -I "$top/src" "$tmp/probe.c" 2>&1 |
+	got=$(clang -target $target -E -P -I "$top/src/seccomp" "$tmp/probe.c" 2>&1 |
 		sed -n -e 's/^native \(.*\)/\1/p' -e 's/^compat \(.*\)/\1/p' -e 's/^mount //p' | tr '\n' ' ')
 	is "${got% }" "$want" "seccomp_abi.h on $target: $want"
 done <<'TARGETS'
@@ -118,7 +118,7 @@ riscv64-linux-musl|0xc00000f3U 2 0 0 0x400000f3U 40
 riscv32-linux-musl|0x400000f3U 1 0 0 40
 m68k-linux-musl|0x00000004U 1 0 4 21
 TARGETS
-err=$(clang -target x86_64-linux-muslx32 -E -P -I "$top/src" "$tmp/probe.c" 2>&1 >/dev/null)
+err=$(clang -target x86_64-linux-muslx32 -E -P -I "$top/src/seccomp" "$tmp/probe.c" 2>&1 >/dev/null)
 like "$err" 'error: "x32 is not supported' "x32 is refused, with the reason"
 
 done_testing

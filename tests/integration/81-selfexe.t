@@ -12,7 +12,7 @@
 # would write the host's next hutch. Here the sandbox is started by one
 # copy of the binary and entered by another, as after an upgrade, both
 # in a temporary directory (never the build's own). hutch exec runs from
-# a sealed memfd copy of itself (src/selfexec.c): the attacker catches
+# a sealed memfd copy of itself (src/lib/selfexec.c): the attacker catches
 # that copy, and the write fails.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/sandbox.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # --help, docs/options.md's option table and the man page's OPTIONS are
-# generated from one definition, src/options.def (tests/static/options-doc.t
+# generated from one definition, src/config/options.def (tests/static/options-doc.t
 # regenerates the docs and diffs them); here, what else the documents must
 # agree on (issue 13, item 9): the commands in
 # --help, the man page's SYNOPSIS and docs/usage.md's Usage; no SIGRTMIN;

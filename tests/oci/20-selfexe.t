@@ -9,7 +9,7 @@
 # runtime is a COPY of the binary in a temporary directory (never the
 # build's own): its checksum before and after says whether the container
 # won. hutch oci runs from a sealed memfd copy of itself before it enters
-# a container (src/selfexec.c), as runc 1.1 does: the process the
+# a container (src/lib/selfexec.c), as runc 1.1 does: the process the
 # container catches is that copy, and the write fails.
 #
 # Needs root, runc (Debian's runc package), perl's JSON::PP and musl-gcc.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The option docs are generated from src/options.def, the rows the parser
+# The option docs are generated from src/config/options.def, the rows the parser
 # and --help are made of (issue 14, item 2): docs/options.md's option table
 # and hutch(8)'s OPTIONS entries are what tools/gen/options-doc.c prints
 # from them now, so a row changed without `make docs` fails here. No root,
@@ -13,16 +13,16 @@ trap 'rm -rf "$tmp"' EXIT
 
 gen=$tmp/options-doc
 ok "the generator builds with the host's compiler" \
-	"${HOSTCC:-cc}" -std=gnu11 -Wall -Wextra -Werror -I"$top/src" -o "$gen" "$top/tools/gen/options-doc.c"
+	"${HOSTCC:-cc}" -std=gnu11 -Wall -Wextra -Werror -I"$top/src/config" -o "$gen" "$top/tools/gen/options-doc.c"
 for f in docs/options.md docs/hutch.8; do
 	"$top/tools/gen/options-doc.sh" "$gen" "$top/$f" >"$tmp/new" 2>"$tmp/err" ||
 		bail_out "tools/gen/options-doc.sh $f: $(cat "$tmp/err")"
 	d=$(diff -u "$top/$f" "$tmp/new" | head -40)
 	[ -z "$d" ] || diag "$d"
-	is "$([ -z "$d" ] || echo "$f differs from what src/options.def makes: run make docs and commit it")" "" \
-		"$f's options are generated from src/options.def"
+	is "$([ -z "$d" ] || echo "$f differs from what src/config/options.def makes: run make docs and commit it")" "" \
+		"$f's options are generated from src/config/options.def"
 done
 n=$("$gen" md | grep -c '^| `')
-ok "the table documents every row of src/options.def ($n)" \
-	test "$n" = "$(grep -c '^OPT(' "$top/src/options.def")"
+ok "the table documents every row of src/config/options.def ($n)" \
+	test "$n" = "$(grep -c '^OPT(' "$top/src/config/options.def")"
 done_testing

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* bootlimit.c - the crash loop record's format (src/bootlimit.c): what a
+/* bootlimit.c - the crash loop record's format (src/bootlimit/bootlimit.c): what a
  * power loss or a broken file system may leave must read as "not whole",
  * which the launcher counts as 0, never as a count it did not write. */
 #include "bootlimit.h"

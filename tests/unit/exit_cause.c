@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* exit_cause.c - the choice of an exit cause and its words (src/exit_cause.c). */
+/* exit_cause.c - the choice of an exit cause and its words (src/state/exit_cause.c). */
 #include <signal.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* json.c - hutch status --json's escaper and builder (src/json.c). */
+/* json.c - hutch status --json's escaper and builder (src/lib/json_write.c). */
 #include <string.h>
 
 #include "json_write.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* options.c - argv and config-file parsing, every default and every
- * bad-input message. Links the real parser (src/options.c, cli.c,
+ * bad-input message. Links the real parser (src/config/options.c, cli.c,
  * config_file.c). */
 #include <fcntl.h>
 #include <signal.h>

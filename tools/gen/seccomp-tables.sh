@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # seccomp-tables.sh [OUT]
 #
-# Generate src/seccomp_table.h: the number of every system call hutch
+# Generate src/seccomp/seccomp_table.h: the number of every system call hutch
 # knows by name (tools/gen/seccomp-names) in every system call ABI the
 # kernel defines for the architectures musl supports, and the AUDIT_ARCH
 # value by which a seccomp filter sees each ABI. Written to OUT, else to

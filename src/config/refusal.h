@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* preflight.h - the refusals of a start, each one function that the
- * start and `hutch check` both call: the start with no report (the first
- * refusal dies: one line, exit 125), check with one (every refusal is a
- * "missing" line and the check fails). One source of truth: check cannot
- * pass what a start would refuse. */
-#ifndef HUTCH_PREFLIGHT_H
-#define HUTCH_PREFLIGHT_H
+/* refusal.h - how a start and `hutch check` refuse a configuration on
+ * this host (preflight.h says why one function serves both), and the
+ * checks of host paths that the features, PID 1 and the launcher share.
+ * Below them all (config/): a feature reports through it without
+ * depending on the launcher. */
+#ifndef HUTCH_REFUSAL_H
+#define HUTCH_REFUSAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,14 +34,6 @@ bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 
 /* path made absolute (from the working directory), in cfg's text. */
 const char *preflight_absolute(struct config *cfg, const char *path);
 
-/* The host's side, before anything is made: --root, the bind sources,
- * the --device and --io-max nodes (their numbers filled in), --pidfile and --output
- * made absolute and not too long. */
-void preflight_host(struct config *cfg, struct preflight *pf);
-
-/* --cpu within the CPUs online. */
-void preflight_cpus(const struct config *cfg, struct preflight *pf);
-
 /* --log kmsg|syslog: the start's descriptor (log_open), check's connect
  * only; -1 for stderr; -errno after a refusal. */
 int preflight_log(const struct config *cfg, struct preflight *pf);
@@ -55,10 +47,5 @@ int preflight_trusted_dir(const char *option, const char *path, const char **nam
 /* --pidfile's directory, as preflight_trusted_dir, and -EEXIST after a
  * refusal when something else than a regular file has the name. */
 int preflight_pidfile(const char *path, const char **name, struct preflight *pf);
-
-/* check only: what PID 1 would refuse in the root image (the mount
- * points, --workdir, --user, the command, --health's /bin/sh), judged from the host without
- * mounting or making anything. */
-void preflight_image(const struct config *cfg, struct preflight *pf);
 
 #endif

@@ -18,8 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bootlimit.h"
 #include "log.h"
+#include "profile.h"
+#include "protocol.h"
 #include "statedir.h"
 #include "sys.h"
 #include "trust.h"

@@ -8,21 +8,6 @@
 #include "config.h"
 #include "profile.h"
 
-/* The launcher: what exec needs of the configuration, as the state
- * directory's "exec" file (mode 0600: --env values may be secrets). A
- * failure only means that hutch exec cannot enter this sandbox: it is
- * logged, and the sandbox runs. */
-#if HUTCH_CONTROL
-void exec_profile_write(int dirfd, const struct config *cfg);
-#else
-/* Built without the control commands, nobody reads it. */
-static inline void exec_profile_write(int dirfd, const struct config *cfg)
-{
-	(void)dirfd;
-	(void)cfg;
-}
-#endif
-
 /* A running sandbox, as control.c found it: its state directory, its
  * launcher (pid and pidfd, checked against the recorded start time) and
  * the launcher's one child, PID 1 of the sandbox. */

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "refusal.h"
 #include "sys.h"
-#include "preflight.h"
 
 int daemon_log_open(const struct config *cfg)
 {

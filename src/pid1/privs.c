@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "preflight.h"
+#include "refusal.h"
 #include "sys.h"
 #include "units.h"
 
@@ -405,4 +405,19 @@ void privs_drop_pid1(const struct config *cfg)
 void privs_lock_self(void)
 {
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* -1000: the OOM killer never picks this process, which a full /tmp or a
+ * service's leak would otherwise make a candidate (the launcher must live
+ * to clean up). Writing it with CAP_SYS_RESOURCE also sets the floor
+ * below which the process may later lower it without that capability:
+ * inherited on fork, which is why the service writes the caller's value
+ * back (spawn.c) while it still has the capability. A container may
+ * deny it (no CAP_SYS_RESOURCE in its bounding set): then the sandbox
+ * runs unprotected, as before, and -v says so. */
+int oom_protect(const struct config *cfg)
+{
+	if (!cfg->oom_score_adj[0])
+		return 0;
+	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
 }

@@ -22,50 +22,6 @@
 #include "sys.h"
 #include "trust.h"
 
-bool preflight_fail(struct preflight *pf, const char *f, ...)
-{
-	char text[640] = "missing  ";
-	size_t n;
-	va_list ap;
-
-	va_start(ap, f);
-	n = fmt_va(text + 9, sizeof text - 10, f, ap);
-	va_end(ap);
-	if (!pf)
-		die("%s", text + 9);
-	n = n + 9 < sizeof text - 1 ? n + 9 : sizeof text - 2;
-	if (pf->first) { /* a rebuild's: the first refusal, said once by the launcher */
-		if (!pf->failed)
-			fmt(pf->first, pf->size, "%s", text + 9);
-	} else {
-		text[n++] = '\n';
-		write_all(STDOUT_FILENO, text, n);
-	}
-	pf->failed = true;
-	return false;
-}
-
-/* A host path made absolute: PID 1 changes directory before it mounts
- * the root, and `hutch status` run elsewhere removes a stale pid file.
- * Symlinks in it are the host's own and are followed. */
-const char *preflight_absolute(struct config *cfg, const char *path)
-{
-	char cwd[PATH_MAX], *abs;
-	size_t len;
-
-	if (!path || path[0] == '/')
-		return path;
-	/* The system call, not getcwd(3): musl's pulls in malloc. */
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
-		die("cannot read the current directory: %s", error_text(errno));
-	len = strlen(cwd) + strlen(path) + 2;
-	abs = config_alloc(cfg, len);
-	if (!abs)
-		die("%s: path too long", path);
-	fmt(abs, len, "%s/%s", cwd, path);
-	return abs;
-}
-
 static void root_dir(struct config *cfg, struct preflight *pf)
 {
 	struct stat st, host_root;
@@ -163,55 +119,6 @@ void preflight_cpus(const struct config *cfg, struct preflight *pf)
 			       "%u CPU%s online", (unsigned long long)cfg->cpu_milli / 1000,
 			       (unsigned long long)cfg->cpu_milli % 1000 / 100, cpus,
 			       cpus == 1 ? "" : "s");
-}
-
-int preflight_log(const struct config *cfg, struct preflight *pf)
-{
-	enum log_target to = (enum log_target)cfg->log_target;
-	int fd;
-
-	if (to == LOG_STDERR)
-		return -1;
-	/* check only connects: hutch's own lines stay on its stderr */
-	fd = pf ? log_connect(to) : log_open(to);
-	if (fd < 0)
-		preflight_fail(pf, "--log %s: %s: give --log stderr until it is there",
-			       to == LOG_KMSG ? "kmsg (/dev/kmsg)" : "syslog (/dev/log)",
-			       error_text(-fd));
-	return fd;
-}
-
-int preflight_trusted_dir(const char *option, const char *path, const char **name,
-			  struct preflight *pf)
-{
-	char shown[300];
-	size_t bad;
-	int dir = trust_parent(path, name, &bad);
-
-	fmt(shown, sizeof shown, "%s", path);
-	shown[bad < sizeof shown ? bad : sizeof shown - 1] = '\0';
-	if (dir == -EPERM)
-		preflight_fail(pf, "%s %s: %s is not safe to use: every directory and "
-			       "symlink on the way must be owned by the caller (uid %u) or "
-			       "root, and a directory not writable by group or others "
-			       "(unless sticky)", option, path, shown, (unsigned)geteuid());
-	return dir;
-}
-
-int preflight_pidfile(const char *path, const char **name, struct preflight *pf)
-{
-	struct stat st;
-	int dir = preflight_trusted_dir("--pidfile", path, name, pf);
-
-	if (dir >= 0 && stat_at(dir, *name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISREG(st.st_mode)) {
-		close(dir);
-		preflight_fail(pf, "--pidfile %s: there is something else there than a "
-			       "regular file (a symlink, a fifo, a directory): remove it",
-			       path);
-		return -EEXIST;
-	}
-	return dir;
 }
 
 /* --- the root image, for hutch check ----------------------------------- */

@@ -17,13 +17,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "launcher.h"
 #include "log.h"
 #include "mounts.h"
-#include "preflight.h"
 #include "privs.h"
 #include "pty.h"
 #include "ready.h"
+#include "refusal.h"
 #include "seccomp.h"
 #include "supervise.h"
 #include "sys.h"

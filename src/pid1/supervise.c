@@ -19,10 +19,10 @@
 
 #include "bootlimit.h"
 #include "cgroup.h"
-#include "control.h"
 #include "exit_cause.h"
 #include "liveness.h"
 #include "log.h"
+#include "protocol.h"
 #include "pty.h"
 #include "ready.h"
 #include "respawn.h"

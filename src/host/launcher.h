@@ -10,8 +10,4 @@
  * parsed into cfg, is parsed again for hutch restart --rebuild. */
 int launcher_run(struct config *cfg, int argc, char **argv);
 
-/* Protects the calling process from the OOM killer (oom_score_adj -1000)
- * when cfg->oom_score_adj holds the caller's value (root only). Returns 0 or -errno. */
-int oom_protect(const struct config *cfg);
-
 #endif

@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-/* The request: SIGNAL_RESTART (control.h) queued with sigqueue's value,
+/* The request: SIGNAL_RESTART (protocol.h) queued with sigqueue's value,
  * si_code SI_QUEUE, a positive value being the request's id (the control
  * command's pid). A plain kill(2) of the same signal (SI_USER) restarts
  * the service in the sandbox it has, as before. */

@@ -6,19 +6,6 @@
 
 #include "config.h"
 
-/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
- * ones where they exist. Bare system calls: musl's wrappers synchronise
- * every thread (__synccall), which a single-threaded child does not need. */
-#ifdef SYS_setresuid32
-#define SYS_RESUID SYS_setresuid32
-#define SYS_RESGID SYS_setresgid32
-#define SYS_GROUPS SYS_setgroups32
-#else
-#define SYS_RESUID SYS_setresuid
-#define SYS_RESGID SYS_setresgid
-#define SYS_GROUPS SYS_setgroups
-#endif
-
 /* Characters of user and group names (as in /etc/passwd), or numbers. */
 #define NAME_CHARS                                                 \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
@@ -60,5 +47,10 @@ void privs_drop_pid1(const struct config *cfg);
 /* PID 1 and the launcher: not dumpable, so the service cannot ptrace them
  * or reach their /proc/PID/{mem,root,fd,environ}. */
 void privs_lock_self(void);
+
+/* The launcher and PID 1: protects the calling process from the OOM
+ * killer (oom_score_adj -1000) when cfg->oom_score_adj holds the caller's
+ * value (root only). Returns 0 or -errno. */
+int oom_protect(const struct config *cfg);
 
 #endif

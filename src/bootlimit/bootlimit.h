@@ -16,14 +16,13 @@
 
 #include "config.h"
 #include "profile.h"
+#include "protocol.h" /* PERSIST_DIR_DEFAULT */
 
 /* The launcher's exit code when the boot limit keeps the service from
  * starting: next to hutch's own 125-127, which the service's codes
  * rarely reach, and one an init system can be told not to restart on
  * (systemd's RestartPreventExitStatus=124). */
 #define EXIT_BOOT_LIMIT 124
-
-#define PERSIST_DIR_DEFAULT "/var/lib/hutch"
 
 /* What PID 1 tells the launcher on the boot-limit pipe, one byte each. */
 #define BOOT_STARTED 'S' /* the service started */

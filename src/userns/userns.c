@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "privs.h"
 #include "sys.h"
 
 bool userns_rootless(void)

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 
 #include "config.h"
-#include "preflight.h"
 #include "profile.h"
+#include "refusal.h"
 
 /* What --root names, by the magic bytes in the file (never its name). */
 enum image_type { IMAGE_DIR, IMAGE_SQUASHFS, IMAGE_EROFS, IMAGE_EXT4 };

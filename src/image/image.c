@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* image.c - the launcher's side of image roots and the overlay (image.h):
- * --overlay's value, and what a start (and hutch check) judges before
- * anything is made: the image file, opened once through the trusted walk
+/* image.c - the launcher's side of image roots and the overlay (image.h;
+ * --overlay's value is options_image.c's): what a start (and hutch check)
+ * judges before anything is made: the image file, opened once through the trusted walk
  * and told by its magic bytes, the overlay's DIR, and the kernel's
  * support for each. PID 1 then uses the descriptors (image_mount.c). */
 #include "image.h"
@@ -14,50 +14,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "options_internal.h"
 #include "sys.h"
 #include "trust.h"
-#include "units.h"
-
-/* --overlay tmpfs[:SIZE]|DIR */
-int set_overlay(struct parse_ctx *ctx, const struct option_def *opt,
-		const char *value)
-{
-	struct config *cfg = ctx->cfg;
-
-	cfg->overlay_tmpfs = false;
-	cfg->overlay_size = 0;
-	cfg->overlay_dir = NULL;
-	if (!strncmp(value, "tmpfs", 5) && (!value[5] || value[5] == ':')) {
-		cfg->overlay_tmpfs = true;
-		if (value[5] && (parse_size(value + 6, &cfg->overlay_size) ||
-				 !cfg->overlay_size))
-			return parse_fail(ctx, opt, "'%s' is not a size (examples: "
-					  "512k, 16M, 1G)", value + 6);
-		return 0;
-	}
-	/* any name: the overlay's options get /proc/self/fd/N, not DIR */
-	cfg->overlay_dir = value;
-	return 0;
-}
-
-int check_overlay(struct parse_ctx *ctx)
-{
-	const struct config *cfg = ctx->cfg;
-
-	if (!cfg->overlay_tmpfs && !cfg->overlay_dir)
-		return 0;
-	if (!cfg->root)
-		return parse_fail(ctx, NULL, "--overlay needs --root: it is a layer "
-				  "over the sandbox's own root");
-	if (cfg->userns)
-		return parse_fail(ctx, NULL, "--overlay and --userns: hutch makes "
-				  "overlays in the host's user namespace only");
-	if (cfg->read_only)
-		return parse_fail(ctx, NULL, "--overlay and --read-only: the "
-				  "overlay is there to be written");
-	return 0;
-}
 
 /* Per part (image.h): its name and its kernel option, NUL-separated. */
 static const char parts[] = "loop\0BLK_DEV_LOOP\0squashfs\0SQUASHFS\0erofs\0"

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "preflight.h"
+#include "refusal.h"
 #include "sys.h"
 
 #ifndef SYS_mount_setattr

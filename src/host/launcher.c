@@ -18,9 +18,9 @@
 
 #include "bootlimit.h"
 #include "cgroup.h"
-#include "control.h"
+#include "protocol.h" /* SIGNAL_RESTART, PRESSURE_KILL */
 #include "daemon.h"
-#include "exec.h"
+#include "exec_profile.h"
 #include "image.h"
 #include "log.h"
 #include "output.h"
@@ -190,21 +190,6 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		kill(l->pid1, (int)si.ssi_signo);
 		relay_after_forward(tty, (int)si.ssi_signo);
 	}
-}
-
-/* -1000: the OOM killer never picks this process, which a full /tmp or a
- * service's leak would otherwise make a candidate (the launcher must live
- * to clean up). Writing it with CAP_SYS_RESOURCE also sets the floor
- * below which the process may later lower it without that capability:
- * inherited on fork, which is why the service writes the caller's value
- * back (spawn.c) while it still has the capability. A container may
- * deny it (no CAP_SYS_RESOURCE in its bounding set): then the sandbox
- * runs unprotected, as before, and -v says so. */
-int oom_protect(const struct config *cfg)
-{
-	if (!cfg->oom_score_adj[0])
-		return 0;
-	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
 }
 
 static void clean_up(void)

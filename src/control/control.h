@@ -12,18 +12,7 @@
 
 #include "profile.h"
 #include "log.h"
-
-/* The signal the launcher passes to PID 1 to restart the service (the
- * sandbox stays): SIGRTMAX, 64 (127 on MIPS), the one real-time signal
- * whose number glibc and musl give the same name. SIGRTMIN+N is not: it
- * is 34+N for a glibc program and 35+N for musl (docs/design.md). */
-#define SIGNAL_RESTART (_NSIG - 1)
-
-/* The launcher's --pressure-restart event: SIGNAL_RESTART sent with
- * sigqueue(3) and this value (si_code SI_QUEUE), which no forwarded
- * signal carries (the launcher forwards with kill(2): SI_USER). PID 1
- * then kills the service, and --restart decides what follows. */
-#define PRESSURE_KILL 0x50534921 /* "PSI!" */
+#include "protocol.h" /* SIGNAL_RESTART, which the verbs send */
 
 /* The command words, in control.c's enum verb order; known in every
  * profile. */
