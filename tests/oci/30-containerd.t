@@ -161,17 +161,24 @@ diag "runc: $(tr '\n' '|' <"$tmp/runc.life")"
 python3 "$here/helpers/oci-image.py" "$ROOTFS" docker.io/library/hutch-t30:latest "$tmp/image.tar" ||
 	bail_out "cannot make the image tarball"
 ok "ctr image import of the test rootfs" c image import --snapshotter native "$tmp/image.tar"
+# image_run R [CTR RUN FLAGS]
 image_run() {
+	local r=$1
+	shift
 	c run --rm --snapshotter native --fifo-dir "$tmp/fifo" --runtime io.containerd.runc.v2 \
-		--runc-binary "$(binary "$1")" docker.io/library/hutch-t30:latest "t30-img-$1" \
+		--runc-binary "$(binary "$r")" "$@" docker.io/library/hutch-t30:latest "t30-img-$r" \
 		sh -c 'echo from-image; exit 3' 2>&1
 	echo "rc=$?"
+	c task delete -f "t30-img-$r" >/dev/null 2>&1
+	c container delete "t30-img-$r" >/dev/null 2>&1
 }
 same "ctr run of the imported image with ctr's spec: as runc" "$(one_line "$(image_run runc)")" \
 	"$(one_line "$(image_run hutch)" | sed 's/.*config.json: //')" \
-	"ctr's spec: linux.resources.devices allow entries (containerd's default list) and cpu.shares are refused by hutch oci"
-c task delete -f t30-img-hutch >/dev/null 2>&1
-c container delete t30-img-hutch >/dev/null 2>&1
+	"ctr's spec: linux.resources.cpu.shares (ctr's default 1024) and containerd's device allow-list are refused by hutch oci"
+same "ctr run of the imported image, --cpu-shares 0: as runc" \
+	"$(one_line "$(image_run runc --cpu-shares 0)")" \
+	"$(one_line "$(image_run hutch --cpu-shares 0)" | sed 's/.*config.json: //')" \
+	"containerd's device allow-list (its /dev nodes and /dev/console, 5:1): hutch oci takes only the deny-all entry"
 
 ok "no container left" test "$(c container ls -q | wc -l)" -eq 0
 done_testing
