@@ -266,13 +266,14 @@ static void resources(unsigned t)
 /* /PARENT/NAME (containerd's "/default/ID", "/k8s.io/ID", Podman's
  * "/libpod_parent/libpod-ID"): the group is PARENT/NAME in each
  * hierarchy, --cgroup-parent PARENT, and NAME the group's name (the
- * record keeps both: oci_create.c). systemd's "slice:prefix:name"
+ * record keeps both: oci_create.c; PARENT's 128 and NAME's 120 bytes
+ * fit its 256). systemd's "slice:prefix:name"
  * (--systemd-cgroup) is not mapped. */
 static void cgroups_path(char *p, struct oci_spec *spec)
 {
 	char *base = strrchr(p, '/');
 
-	if (p[0] == '/' && base && base != p && valid_name(base + 1, "._-", 128)) {
+	if (p[0] == '/' && base && base != p && valid_name(base + 1, "._-", 120)) {
 		*base = '\0';
 		oci_arg2("--cgroup-parent", p + 1);
 		if (strcmp(base + 1, oci_container) != 0)
@@ -280,7 +281,7 @@ static void cgroups_path(char *p, struct oci_spec *spec)
 		return;
 	}
 	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME (NAME "
-	    "up to 128 letters, digits, '.', '_', '-'; systemd's slice:prefix:name "
+	    "up to 120 letters, digits, '.', '_', '-'; systemd's slice:prefix:name "
 	    "form is not supported yet)", p);
 }
 
