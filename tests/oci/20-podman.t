@@ -104,7 +104,12 @@ case_life() {
 	pm rm "t20-$r" >/dev/null
 	# a process that handles TERM: stop ends it with its own code
 	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" \
-		sh -c 'trap "exit 7" TERM; while :; do sleep 1; done' >/dev/null
+		sh -c 'trap "exit 7" TERM; echo trapped; while :; do sleep 1; done' >/dev/null
+	# TERM before the trap is set would be dropped (PID 1): wait for it
+	for _ in $(seq 300); do
+		pm logs "t20-$r" 2>/dev/null | grep -q trapped && break
+		sleep 0.1
+	done
 	pm stop -t 60 "t20-$r" >/dev/null 2>&1
 	echo "stop-term=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t20-$r")"
 	pm rm "t20-$r" >/dev/null
