@@ -38,12 +38,16 @@ require_feature oci
 tmp=$(mktemp -d /tmp/oci-t20.XXXXXX) || bail_out "cannot create a temporary directory"
 cgparent=hutch-t20-$$
 mkdir -p "$tmp/bin" && ln -s "$HUTCH" "$tmp/bin/runc" || bail_out "cannot link hutch as runc"
+# Podman 4.3 keeps its blob cache in /var/lib/containers/cache whatever
+# --root says: removed at the end when this test made it
+[ -e /var/lib/containers ] && lib_existed=true || lib_existed=false
 printf '[containers]\ndefault_sysctls = []\n' >"$tmp/containers.conf"
 export CONTAINERS_CONF=$tmp/containers.conf
 
 pm() {
 	timeout 120 podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
-		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
+		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
+		--network-config-dir "$tmp/net" "$@"
 }
 cleanup() {
 	pm rm -a -f -t 0 >/dev/null 2>&1
@@ -52,6 +56,7 @@ cleanup() {
 		[ -d "$d" ] || continue
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
+	$lib_existed || rm -rf /var/lib/containers
 	umount -R "$tmp/storage" "$tmp/run" 2>/dev/null
 	rm -rf --one-file-system -- "$tmp"
 }
@@ -82,7 +87,7 @@ case_life() {
 	# run -t: the console socket's pty
 	out=$(tty podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
-		--runtime "$R" run --rm -t "${opts[@]}" "$img" sh -c 'tty; [ -t 0 ] && echo in-tty; exit 6' 2>&1)
+		--network-config-dir "$tmp/net" --runtime "$R" run --rm -t "${opts[@]}" "$img" sh -c 'tty; [ -t 0 ] && echo in-tty; exit 6' 2>&1)
 	echo "run-t=$? $(one_line "$out")"
 	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
 	echo "run-d=$?"
@@ -90,7 +95,7 @@ case_life() {
 	echo "exec=$? $(one_line "$out")"
 	out=$(tty podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
-		exec -t "t20-$r" sh -c 'tty; exit 5' 2>&1)
+		--network-config-dir "$tmp/net" exec -t "t20-$r" sh -c 'tty; exit 5' 2>&1)
 	echo "exec-t=$? $(one_line "$out")"
 	pm kill -s KILL "t20-$r" >/dev/null
 	echo "kill=$? wait=$(pm wait "t20-$r" 2>&1)"
