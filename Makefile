@@ -412,8 +412,10 @@ check-integration: $(BIN) rootfs
 # both, state, exit status, pid file, kill, delete, the view inside, and
 # hutch's refusals. Debian's runc; perl's JSON::PP edits and reads the
 # JSON; python3 is the console socket's other side (tests/oci/helpers).
-# Root.
-OCI_PKGS := runc perl python3
+# Then the engines drive it, each case also under runc: Podman (with
+# conmon; uidmap and slirp4netns are what it needs beside, script(1) of
+# util-linux gives -t its pty) and containerd with ctr. Root.
+OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux
 check-oci: $(BIN) rootfs
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t

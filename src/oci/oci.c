@@ -131,9 +131,9 @@ void oci_remove_record(const char *id, int dir)
 
 /* --- the cgroup of a container that create made ------------------------- */
 
-/* Its groups, found again as create named them: PARENT/ID in each
- * hierarchy. fn gets each directory's path. */
-void oci_each_group(const char *id, const char *parent,
+/* Its groups, found again as create named them: the record's
+ * PARENT/NAME in each hierarchy. fn gets each directory's path. */
+void oci_each_group(const char *id, const char *group,
 		       void (*fn)(const char *path, void *arg), void *arg)
 {
 	static struct config probe_cfg;
@@ -141,12 +141,12 @@ void oci_each_group(const char *id, const char *parent,
 	char path[OCI_PATH_MAX];
 
 	probe_cfg.name = id;
-	probe_cfg.cgroup_parent = parent;
+	probe_cfg.cgroup_parent = group;
 	cgroup_probe(&cg, &probe_cfg, false);
 	for (int c = 0; c < CG_N; c++) {
 		if (!cg.mount[c][0] || (c && !strcmp(cg.mount[c], cg.mount[c - 1])))
 			continue;
-		fmt(path, sizeof path, "%s/%s/%s", cg.mount[c], parent, id);
+		fmt(path, sizeof path, "%s/%s", cg.mount[c], group);
 		fn(path, arg);
 	}
 }

@@ -28,6 +28,7 @@ struct oci_spec {
 	const char *version;		     /* ociVersion */
 	bool host_hostname;		     /* no hostname: keep the UTS one */
 	bool terminal;			     /* process.terminal: --console-socket's pty */
+	const char *cgroup_name;	     /* cgroupsPath's last part, if not the id */
 };
 
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */

@@ -165,7 +165,8 @@ int oci_create(int argc, char **argv)
 	st.start = oci_pid_start(pid);
 	oci_time_now(st.created, sizeof st.created);
 	fmt(st.version, sizeof st.version, "%s", spec.version);
-	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s", cfg.cgroup_parent);
+	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
+	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s/%s", cfg.cgroup_parent, cfg.name);
 	if (oci_state_write(dir, &st) ||
 	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
 						 spec.annotations_len))) {

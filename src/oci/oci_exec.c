@@ -105,9 +105,12 @@ int oci_exec(int argc, char **argv, const char *root)
 			console_path = v;
 		else if (oci_flag(argv[i], "detach", "d"))
 			detach = true;
+		else if (oci_flag(argv[i], "tty", "t"))
+			; /* Podman's conmon adds it; as runc, process.json's
+			   * terminal decides once --process is given */
 		else
 			die("exec: flag %s is not supported by hutch oci (--process, "
-			    "--detach, --pid-file, --console-socket)", argv[i]);
+			    "--detach, --pid-file, --console-socket, --tty)", argv[i]);
 	}
 	st.id = oci_container_id(argc, argv, i, "exec");
 	if (!process)

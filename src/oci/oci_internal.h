@@ -18,7 +18,7 @@ struct oci_state {
 	char rootfs[OCI_PATH_MAX];
 	char created[40];	  /* RFC 3339, UTC */
 	char version[32];	  /* config.json's ociVersion */
-	char cgroup_parent[256];
+	char cgroup_parent[256]; /* the group: PARENT/NAME (oci_create.c) */
 };
 
 enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
@@ -33,7 +33,7 @@ int oci_console_connect(const char *path);
 void oci_remove_record(const char *id, int dir);
 /* oci_create.c */
 int oci_create(int argc, char **argv);
-void oci_each_group(const char *id, const char *parent,
+void oci_each_group(const char *id, const char *group,
 		    void (*fn)(const char *path, void *arg), void *arg);
 
 int oci_record_file(int dir, const char *name, const char *text, size_t len);

@@ -8,8 +8,10 @@
 
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "log.h"
+#include "options_internal.h"
 
 /* --- mounts ------------------------------------------------------------ */
 
@@ -81,6 +83,13 @@ static void mount_option(const char *o, struct mount_opts *m, const char *dst)
 	    dst, o);
 }
 
+/* Whether a path names something that exists and is not a directory. */
+static bool not_dir(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && !S_ISDIR(sb.st_mode);
+}
+
 /* Whether a path has a ".." component. */
 static bool dot_dot(const char *p)
 {
@@ -132,6 +141,10 @@ void oci_one_mount(unsigned t, struct config *cfg)
 							  MS_NODEV)))
 			die("config.json: mounts: %s: a bind mount takes only ro, "
 			    "nosuid, nodev (hutch binds nosuid and nodev always)", dst);
+		/* a file has no submounts: bind and rbind are the same
+		 * (Podman binds /etc/hosts, /etc/hostname so, read-write) */
+		if (!m.rec && !(m.flags & MS_RDONLY) && not_dir(oci_bundle_path(src)))
+			m.rec = true;
 		if ((m.flags & MS_RDONLY) ? m.rec : !m.rec)
 			die("config.json: mounts: %s: hutch binds read-write with "
 			    "rbind and read-only with bind (no submounts): say so",
@@ -250,22 +263,26 @@ static void resources(unsigned t)
 	}
 }
 
-/* /PARENT/ID (containerd's "/default/ID", "/k8s.io/ID"): the group is
- * hutch's PARENT/ID in each hierarchy, --cgroup-parent PARENT; the
- * container's id must be the last part (hutch names the group after
- * it). systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
-static void cgroups_path(char *p)
+/* /PARENT/NAME (containerd's "/default/ID", "/k8s.io/ID", Podman's
+ * "/libpod_parent/libpod-ID"): the group is PARENT/NAME in each
+ * hierarchy, --cgroup-parent PARENT, and NAME the group's name (the
+ * record keeps both: oci_create.c; PARENT's 128 and NAME's 120 bytes
+ * fit its 256). systemd's "slice:prefix:name"
+ * (--systemd-cgroup) is not mapped. */
+static void cgroups_path(char *p, struct oci_spec *spec)
 {
 	char *base = strrchr(p, '/');
 
-	if (p[0] == '/' && base && base != p && strcmp(base + 1, oci_container) == 0) {
+	if (p[0] == '/' && base && base != p && valid_name(base + 1, "._-", 120)) {
 		*base = '\0';
 		oci_arg2("--cgroup-parent", p + 1);
+		if (strcmp(base + 1, oci_container) != 0)
+			spec->cgroup_name = base + 1;
 		return;
 	}
-	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/%s (the "
-	    "container's id last; systemd's slice:prefix:name form is not "
-	    "supported yet)", p, oci_container);
+	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME (NAME "
+	    "up to 120 letters, digits, '.', '_', '-'; systemd's slice:prefix:name "
+	    "form is not supported yet)", p);
 }
 
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
@@ -291,7 +308,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
 	v = oci_member(t, "cgroupsPath", "linux");
 	if (!oci_empty(v))
-		cgroups_path(oci_str(v, "linux.cgroupsPath"));
+		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
 	oci_refuse_unless_empty(t, "uidMappings", "linux");
 	oci_refuse_unless_empty(t, "gidMappings", "linux");
 	oci_refuse_unless_empty(t, "sysctl", "linux");

@@ -252,6 +252,30 @@ for r in runc hutch; do
 done
 is "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -type d -path '*oci-t10/*' 2>/dev/null)" "" \
 	"delete removed the groups below the parent, as runc (the parent stays)"
+
+# a group whose name is not the id (Podman's /libpod_parent/libpod-ID):
+# the same group and value as runc's; ps, kill --all and delete find it
+for r in runc hutch; do
+	ids+=("oci-$r-nm")
+	CG_ID=box-$r bundle "nm-$r" '$c->{linux}{cgroupsPath} = "/oci-t10/$ENV{CG_ID}";
+		$c->{linux}{resources}{pids} = { limit => 7 }' || bail_out "cannot make the bundle"
+	runtime $r create --bundle "$tmp/nm-$r" --pid-file "$tmp/$r-nm.pid" "oci-$r-nm" \
+		</dev/null >/dev/null 2>"$tmp/$r-nm.err"
+	is "$?" 0 "$r: create with cgroupsPath /oci-t10/box-$r (not the id)" ||
+		diag "$(cat "$tmp/$r-nm.err")"
+	pid=$(cat "$tmp/$r-nm.pid")
+	echo "$(grep -E ':pids:' "/proc/$pid/cgroup" | sed 's/^[0-9]*://')" \
+		"$(cat /sys/fs/cgroup/pids/oci-t10/box-$r/pids.max 2>&1)" \
+		"ps=$(runtime $r ps --format json "oci-$r-nm" | sed "s/$pid/PID/")" |
+		sed "s/box-$r/NAME/g" >"$tmp/$r.nm"
+	runtime $r kill --all "oci-$r-nm" KILL
+	echo "kill --all=$?" >>"$tmp/$r.nm"
+	runtime $r delete --force "oci-$r-nm"
+	echo "delete=$? left=$(ls -d /sys/fs/cgroup/*/oci-t10/box-$r 2>/dev/null | wc -l)" >>"$tmp/$r.nm"
+done
+is "$(cat "$tmp/hutch.nm")" "$(cat "$tmp/runc.nm")" \
+	"cgroupsPath NAME not the id: the group, its limit, ps, kill --all, delete as runc's"
+diag "$(tr '\n' ' ' <"$tmp/runc.nm")"
 rmdir /sys/fs/cgroup/*/oci-t10 2>/dev/null
 
 # process.terminal with --console-socket: the pty's master over the

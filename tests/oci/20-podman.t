@@ -1,0 +1,191 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 20-podman.t: Debian's Podman 4.3 (with conmon) drives hutch as its OCI
+# runtime, and each case runs a second time with Podman's default
+# runtime, Debian's runc, the oracle: exit codes, output, and the cgroup
+# values seen from outside must be the same. The image is imported
+# offline from the test rootfs; Podman's storage (vfs), run root and
+# cgroup parent are this test's own and removed at the end.
+#
+# What the command lines carry besides the case (docs/oci.md, "Podman"),
+# the same for both runtimes:
+#   --ulimit nofile=1024:1024 --ulimit nproc=1024:1024
+#       Podman asks for 1048576 of each; without CAP_SYS_RESOURCE (this
+#       machine's root) runc refuses that too
+#   --security-opt seccomp=unconfined
+#       hutch oci refuses linux.seccomp (not compiled from OCI's lists yet)
+#   --ipc none
+#       Podman's /dev/shm is a bind with noexec: hutch's binds take only
+#       ro, nosuid, nodev; hutch mounts its own /dev/shm
+#   --mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
+#       in place of the cgroup mount hutch oci refuses
+#   --network none, containers.conf default_sysctls = []
+#       offline; linux.sysctl is refused by hutch oci
+#
+# Needs root, podman, conmon, runc, script (util-linux).
+
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd podman=podman conmon=conmon runc=runc script=util-linux timeout mktemp tar
+require_feature oci
+[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
+[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+
+tmp=$(mktemp -d /tmp/oci-t20.XXXXXX) || bail_out "cannot create a temporary directory"
+cgparent=hutch-t20-$$
+mkdir -p "$tmp/bin" && ln -s "$HUTCH" "$tmp/bin/runc" || bail_out "cannot link hutch as runc"
+# Podman 4.3 keeps its blob cache in /var/lib/containers/cache whatever
+# --root says: removed at the end when this test made it
+[ -e /var/lib/containers ] && lib_existed=true || lib_existed=false
+printf '[containers]\ndefault_sysctls = []\n' >"$tmp/containers.conf"
+export CONTAINERS_CONF=$tmp/containers.conf
+
+pm() {
+	timeout 120 podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
+		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
+		--network-config-dir "$tmp/net" "$@"
+}
+cleanup() {
+	pm rm -a -f -t 0 >/dev/null 2>&1
+	# conmon's group and the containers' parent, in each hierarchy
+	for d in /sys/fs/cgroup/*/"$cgparent" /sys/fs/cgroup/"$cgparent"; do
+		[ -d "$d" ] || continue
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	$lib_existed || rm -rf /var/lib/containers
+	umount -R "$tmp/storage" "$tmp/run" 2>/dev/null
+	rm -rf --one-file-system -- "$tmp"
+}
+trap cleanup EXIT
+
+tar -C "$ROOTFS" -c . | pm import - hutch-t20-busybox >/dev/null ||
+	bail_out "podman import of the test rootfs failed"
+
+opts=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024
+	--security-opt seccomp=unconfined --ipc none --network none
+	--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
+	--cgroup-parent "/$cgparent")
+img=hutch-t20-busybox
+
+# rt R: the --runtime of runtime R (runc: Podman's own default)
+rt() { if [ "$1" = runc ]; then echo runc; else echo "$tmp/bin/runc"; fi; }
+
+# tty CMD...: CMD with a pty as its terminal (script(1)), for -t
+tty() { timeout 120 script -qec "$(printf '%q ' "$@")" /dev/null </dev/null; }
+
+# case_run R: one container's life and each step's outcome, under R
+case_life() {
+	local r=$1 R
+	R=$(rt "$r")
+	# run: the output and the exit code passed back
+	out=$(pm --runtime "$R" run --rm "${opts[@]}" "$img" sh -c 'echo "pid=$$"; exit 3' 2>&1)
+	echo "run=$? $(one_line "$out")"
+	# run -t: the console socket's pty
+	out=$(tty podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
+		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
+		--network-config-dir "$tmp/net" --runtime "$R" run --rm -t "${opts[@]}" "$img" sh -c 'tty; [ -t 0 ] && echo in-tty; exit 6' 2>&1)
+	echo "run-t=$? $(one_line "$out")"
+	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
+	echo "run-d=$?"
+	out=$(pm exec "t20-$r" sh -c 'echo "exec in pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; exit 4' 2>&1)
+	echo "exec=$? $(one_line "$out")"
+	out=$(tty podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
+		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
+		--network-config-dir "$tmp/net" exec -t "t20-$r" sh -c 'tty; exit 5' 2>&1)
+	echo "exec-t=$? $(one_line "$out")"
+	pm kill -s KILL "t20-$r" >/dev/null
+	echo "kill=$? wait=$(pm wait "t20-$r" 2>&1)"
+	pm rm "t20-$r" >/dev/null
+	echo "rm=$? left=$(pm ps -a -q --filter name="t20-$r" | wc -l)"
+	# stop: sh as PID 1 ignores SIGTERM (the kernel drops it), so stop
+	# ends with SIGKILL after its timeout under both
+	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
+	pm stop -t 1 "t20-$r" >/dev/null 2>&1
+	echo "stop=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t20-$r")"
+	pm rm "t20-$r" >/dev/null
+	# a process that handles TERM: stop ends it with its own code
+	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" \
+		sh -c 'trap "exit 7" TERM; echo trapped; while :; do sleep 1; done' >/dev/null
+	# TERM before the trap is set would be dropped (PID 1): wait for it
+	for _ in $(seq 300); do
+		pm logs "t20-$r" 2>/dev/null | grep -q trapped && break
+		sleep 0.1
+	done
+	pm stop -t 60 "t20-$r" >/dev/null 2>&1
+	echo "stop-term=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t20-$r")"
+	pm rm "t20-$r" >/dev/null
+}
+
+# limits R KNOBS FLAGS...: a container with the flags, the values of
+# KNOBS (hierarchy/file, space-separated) in its groups read from
+# outside, what it sees inside; then removed. Only the knobs the flag
+# sets: runc makes a group in every hierarchy, hutch only where it sets
+# something.
+limits() {
+	local r=$1 knobs=$2 id g k v
+	shift 2
+	id=$(pm --runtime "$(rt "$r")" run -d "${opts[@]}" "$@" "$img" sleep 1000 2>&1)
+	if [ "${#id}" -ne 64 ]; then
+		echo "refused: $(one_line "$id" | sed 's/.*config.json: //')"
+		pm rm -a -f -t 0 >/dev/null 2>&1
+		return
+	fi
+	for k in $knobs; do
+		g=/sys/fs/cgroup/${k%/*}/$cgparent/libpod-$id/${k#*/}
+		v=$(cat "$g" 2>/dev/null || echo none)
+		printf '%s=%s ' "${k#*/}" "$v"
+	done
+	echo "inside=$(pm exec "$id" sh -c 'ulimit -n; echo ok' 2>&1 | tr '\n' ' ')"
+	pm rm -f -t 0 "$id" >/dev/null
+}
+
+for r in runc hutch; do
+	case_life "$r" >"$tmp/$r.life"
+done
+while IFS= read -r want && IFS= read -r got <&3; do
+	same "podman ${want%%=*}: the same as runc" "$want" "$got"
+done <"$tmp/runc.life" 3<"$tmp/hutch.life"
+diag "runc: $(tr '\n' '|' <"$tmp/runc.life")"
+
+# the resource flags: the same values in the same groups as runc's
+check_limits() {
+	local desc=$1 knobs=$2 todo=$3
+	shift 3
+	same "podman run $desc: the cgroup values as runc's" \
+		"$(limits runc "$knobs" "$@")" "$(limits hutch "$knobs" "$@")" "$todo"
+}
+mem="memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes"
+check_limits "--pids-limit 50" pids/pids.max "" --pids-limit 50
+check_limits "--memory 64m --memory-swap -1" "$mem pids/pids.max" "" --memory 64m --memory-swap -1
+check_limits "--memory 64m" "$mem" \
+	"linux.resources.memory.swap (Podman's default: twice the memory) is refused by hutch oci" \
+	--memory 64m
+check_limits "--cpus 0.5" "cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us" \
+	"linux.resources.cpu is refused by hutch oci (being added: issue 16)" --cpus 0.5
+ok "no container left" test "$(pm ps -a -q | wc -l)" -eq 0
+
+# the defaults this test works around, each shown refused by hutch: they
+# turn into plain tests once hutch takes them
+todo_default() {
+	local desc=$1 reason=$2 want got
+	shift 2
+	want=$(pm run --rm "$@" "$img" true 2>&1; echo "rc=$?")
+	got=$(pm --runtime "$tmp/bin/runc" run --rm "$@" "$img" true 2>&1; echo "rc=$?")
+	same "podman run $desc: as runc" "$(one_line "$want")" "$(one_line "$got")" "$reason"
+	pm rm -a -f -t 0 >/dev/null 2>&1
+}
+base=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network none
+	--cgroup-parent "/$cgparent")
+todo_default "with its default seccomp profile" "linux.seccomp is refused by hutch oci" \
+	"${base[@]}" --ipc none --mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
+todo_default "with its /dev/shm (a noexec bind)" "a bind mount with noexec is refused by hutch oci" \
+	"${base[@]}" --security-opt seccomp=unconfined \
+	--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
+todo_default "with its cgroup mount" "mounts of type cgroup are refused by hutch oci" \
+	"${base[@]}" --security-opt seccomp=unconfined --ipc none
+
+done_testing

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: MIT
+# tests/oci/lib.sh: what the engine tests (20-podman.t, 30-containerd.t)
+# share: the oracle comparison and TODO-marked TAP lines. Sourced after
+# tests/lib/tap.sh.
+
+# same DESC RUNC HUTCH [TODO REASON]: the outcome under runc (the oracle)
+# and under hutch must be the same. With a reason, a known gap of hutch:
+# TAP's "# TODO" (visible in prove's output, not counted as a failure;
+# an unexpected pass shows as "TODO passed").
+same() {
+	if [ -z "${4-}" ]; then
+		is "$3" "$2" "$1"
+		return
+	fi
+	_tap_run=$((_tap_run + 1))
+	if [ "$3" = "$2" ]; then
+		printf 'ok %d - %s # TODO %s\n' "$_tap_run" "$1" "$4"
+	else
+		printf 'not ok %d - %s # TODO %s\n' "$_tap_run" "$1" "$4"
+		diag "   runc: '$2'
+  hutch: '$3'"
+	fi
+}
+
+# one_line TEXT: TEXT on one line, a 64-hex container id as ID (they
+# differ between the two runs), trailing blanks and CRs (a pty's) gone.
+one_line() {
+	printf '%s' "$1" | tr -d '\r' | sed 's/[0-9a-f]\{64\}/ID/g' | tr '\n' ' ' | sed 's/ *$//'
+}
