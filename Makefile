@@ -93,7 +93,7 @@ FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
 FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
-FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
+FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_ns.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -179,10 +179,14 @@ BIN := $(BUILD)/hutch
 # (x86_64) and 37 KiB (aarch64), about 1.5 KiB of margin kept.
 # All of issue 15's merges and hutch oci together: measured after the
 # merge (its commit message has the sizes).
-SIZE_BUDGET.full.x86_64 := 180224
+# hutch oci joins namespaces by path (oci_ns.c): full 179,520 -> 180,800
+# (+1,280: the nsfs check, setns, its messages) on x86_64, 195,944 ->
+# 197,288 (+1,344) on aarch64; both full budgets rise by 2 KiB (about
+# 1.4 KiB of margin kept), router and tiny unchanged (same bytes).
+SIZE_BUDGET.full.x86_64 := 182272
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 196608
+SIZE_BUDGET.full.aarch64 := 198656
 SIZE_BUDGET.router.aarch64 := 133120
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

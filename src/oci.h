@@ -18,7 +18,10 @@
 
 /* What config.json says that struct config cannot: kept beside it. */
 #define OCI_MAX_PATHS 64
+/* linux.namespaces that may be joined by path (oci_ns.c) */
+enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_N };
 struct oci_spec {
+	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
 	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
 	size_t n_masked;
 	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
@@ -72,6 +75,13 @@ char **oci_environment(const struct config *cfg, const char *home);
 struct cgroup;
 _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
 			const struct cgroup *cg, int sync, int fifo, int console);
+
+/* oci_ns.c: a namespace to join, path's fd checked to be one of kind k
+ * (dies naming the field); in create, the PID namespace the children
+ * get; in the container's first process, the others and the hostname. */
+void oci_ns_open(struct oci_spec *spec, int k, const char *path);
+int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
+void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
 #else
 static inline int oci_main(int argc, char **argv)
 {

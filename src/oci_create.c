@@ -119,10 +119,11 @@ int oci_create(int argc, char **argv)
 		die("cannot make %s/exec.fifo: %s", reply, error_text(err));
 	}
 	cgroup_probe(&cg, &cfg, false);
-	if (pipe_cloexec(sync) || unshare(CLONE_NEWPID)) {
+	if (pipe_cloexec(sync) || oci_ns_pid(&spec)) {
 		int err = errno;
 		oci_remove_record(id, dir);
-		die("cannot create the PID namespace: %s", error_text(err));
+		die("cannot %s the PID namespace: %s", spec.join[OCI_NS_PID] ? "join" :
+		    "create", error_text(err));
 	}
 	cgroup_create(&cg, &cfg);
 	pid = fork_process();

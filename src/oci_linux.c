@@ -154,9 +154,14 @@ void oci_one_mount(unsigned t, struct config *cfg)
 
 /* --- linux ------------------------------------------------------------- */
 
-static void namespaces(unsigned t, struct config *cfg)
+/* New pid, mount, ipc and uts namespaces, or pid, ipc, uts and network
+ * ones joined by path (oci_ns.c); a mount namespace is always new:
+ * hutch builds the container's root in it, and building it in a joined
+ * one would change that namespace's mounts for every process in it. */
+static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network" };
+	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET };
 	bool seen[5] = { false };
 
 	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, "linux.namespaces")); i;
@@ -174,16 +179,20 @@ static void namespaces(unsigned t, struct config *cfg)
 		if (k == 5)
 			die("config.json: linux.namespaces: type %s is not supported "
 			    "by hutch oci", oci_str(ty, "linux.namespaces[].type"));
+		if (!oci_empty(p) && kind[k] < 0)
+			die("config.json: linux.namespaces: mount: joining a mount "
+			    "namespace by path is not supported by hutch oci (it "
+			    "builds the root in a new one)");
 		if (!oci_empty(p))
-			die("config.json: linux.namespaces: %s: joining a namespace "
-			    "by path is not supported by hutch oci yet", names[k]);
+			oci_ns_open(spec, kind[k], oci_str(p, "linux.namespaces[].path"));
 		seen[k] = true;
 	}
-	/* hutch always makes new PID, mount, IPC and UTS namespaces */
+	/* hutch always has PID, mount, IPC and UTS namespaces of its own
+	 * (new or joined): the host's are not the container's */
 	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
-		die("config.json: linux.namespaces: hutch oci needs new pid, mount, "
-		    "ipc and uts namespaces (sharing the host's is not supported)");
-	cfg->net_none = seen[4];
+		die("config.json: linux.namespaces: hutch oci needs pid, mount, ipc "
+		    "and uts namespaces (sharing the host's is not supported)");
+	cfg->net_none = seen[4] && !spec->join[OCI_NS_NET];
 }
 
 static void paths(unsigned t, const char **list, size_t *n, const char *field)
@@ -279,7 +288,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "namespaces", "linux");
 	if (!v)
 		die("config.json: linux.namespaces: required (pid, mount, ipc, uts)");
-	namespaces(v, cfg);
+	namespaces(v, cfg, spec);
 	v = oci_member(t, "resources", "linux");
 	if (v)
 		resources(v);

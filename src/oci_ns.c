@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/* oci_ns.c - [oci] linux.namespaces entries with a path: the container
+ * joins an existing namespace (setns(2) on the opened /proc/PID/ns/NAME
+ * file) instead of making a new one, as every Kubernetes pod container
+ * joins its sandbox's network, IPC and UTS namespaces (and its PID one
+ * with shareProcessNamespace).
+ *
+ * The file is opened and judged while config.json is read, in create:
+ * a wrong path is refused before anything exists. The joins happen
+ * where the new namespaces would be made: the PID namespace in create
+ * itself (a PID namespace, joined or new, holds only the children made
+ * after it), the others in the container's first process before its
+ * mounts, so that the /proc and /sys it mounts are of the namespaces it
+ * lives in. */
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "sys.h"
+
+static const int ns_flag[OCI_NS_N] = { CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
+				       CLONE_NEWNET };
+static const char *const ns_name[OCI_NS_N] = { "pid", "ipc", "uts", "network" };
+
+void oci_ns_open(struct oci_spec *spec, int k, const char *path)
+{
+	struct statfs fs;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), type;
+
+	if (fd < 0)
+		die("config.json: linux.namespaces: %s: path %s: %s", ns_name[k], path,
+		    error_text(errno));
+	/* nsfs first: the ioctl's number could mean something else to a
+	 * device's driver; on nsfs it answers the CLONE_NEW* kind */
+	if (fstatfs(fd, &fs) || fs.f_type != NSFS_MAGIC ||
+	    (type = ioctl(fd, NS_GET_NSTYPE)) < 0)
+		die("config.json: linux.namespaces: %s: path %s is not a namespace "
+		    "file (/proc/PID/ns/...)", ns_name[k], path);
+	for (int i = 0; i < OCI_NS_N; i++)
+		if (type != ns_flag[k] && type == ns_flag[i])
+			die("config.json: linux.namespaces: %s: path %s is a %s "
+			    "namespace", ns_name[k], path, ns_name[i]);
+	if (type != ns_flag[k])
+		die("config.json: linux.namespaces: %s: path %s is another kind "
+		    "of namespace", ns_name[k], path);
+	if (spec->join[k])
+		die("config.json: linux.namespaces: %s: given twice", ns_name[k]);
+	spec->join[k] = fd + 1;
+}
+
+static void join(const struct oci_spec *spec, int k)
+{
+	if (setns(spec->join[k] - 1, ns_flag[k]))
+		die("cannot join the %s namespace of linux.namespaces: %s", ns_name[k],
+		    error_text(errno));
+	close(spec->join[k] - 1);
+}
+
+static void new(int k)
+{
+	if (unshare(ns_flag[k]))
+		die("cannot create a %s namespace: %s", ns_name[k], error_text(errno));
+}
+
+int oci_ns_pid(const struct oci_spec *spec)
+{
+	return spec->join[OCI_NS_PID] ? setns(spec->join[OCI_NS_PID] - 1, CLONE_NEWPID)
+				      : unshare(CLONE_NEWPID);
+}
+
+void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec)
+{
+	if (unshare(CLONE_NEWNS))
+		die("cannot create a mount namespace: %s", error_text(errno));
+	for (int k = OCI_NS_IPC; k < OCI_NS_N; k++)
+		if (spec->join[k])
+			join(spec, k);
+		else if (k != OCI_NS_NET || cfg->net_none)
+			new(k);
+	if (!spec->join[OCI_NS_NET] && cfg->net_none)
+		sandbox_loopback_up();
+	/* as runc: a hostname given is set in a joined namespace too (CRI
+	 * engines give each container of a pod the pod's name); absent, the
+	 * joined one keeps its own */
+	if (!(spec->join[OCI_NS_UTS] && spec->host_hostname) &&
+	    sethostname(cfg->hostname, strlen(cfg->hostname)))
+		die("cannot set the hostname: %s", error_text(errno));
+}
