@@ -20,8 +20,11 @@
 #define OCI_MAX_PATHS 64
 /* linux.namespaces that may be joined by path (oci_ns.c) */
 enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_N };
+#define OCI_MAX_SYSCTL 64
 struct oci_spec {
 	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
+	const char *sysctl[OCI_MAX_SYSCTL][2]; /* linux.sysctl: /proc/sys's path, value */
+	size_t n_sysctl;
 	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
 	size_t n_masked;
 	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
@@ -82,6 +85,11 @@ _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
 void oci_ns_open(struct oci_spec *spec, int k, const char *path);
 int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
+/* oci_ns.c: a linux.sysctl entry, judged by runc's rule (a key of a
+ * namespace the container has of its own) and kept for oci_ns_enter,
+ * which writes it in the container's namespaces */
+void oci_sysctl_add(struct oci_spec *spec, const struct config *cfg, char *key,
+		    const char *value);
 #else
 static inline int oci_main(int argc, char **argv)
 {

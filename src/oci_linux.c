@@ -303,7 +303,13 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 		cgroups_path(oci_str(v, "linux.cgroupsPath"));
 	oci_refuse_unless_empty(t, "uidMappings", "linux");
 	oci_refuse_unless_empty(t, "gidMappings", "linux");
-	oci_refuse_unless_empty(t, "sysctl", "linux");
+	v = oci_member(t, "sysctl", "linux");
+	for (unsigned k = v ? json_first(&oci_j, oci_need(v, JSON_OBJECT, "linux.sysctl"))
+			    : 0; k; k = json_next(&oci_j, k)) {
+		char *key = oci_str(k, "linux.sysctl");
+		oci_member(v, key, "linux.sysctl"); /* dies on a key given twice */
+		oci_sysctl_add(spec, cfg, key, oci_str(k + 1, "linux.sysctl's values"));
+	}
 	oci_refuse_unless_empty(t, "seccomp", "linux");
 	oci_refuse_unless_empty(t, "devices", "linux");
 	oci_refuse_unless_empty(t, "mountLabel", "linux");

@@ -11,7 +11,13 @@
  * itself (a PID namespace, joined or new, holds only the children made
  * after it), the others in the container's first process before its
  * mounts, so that the /proc and /sys it mounts are of the namespaces it
- * lives in. */
+ * lives in.
+ *
+ * linux.sysctl is written there too, through /proc/sys: a knob of a
+ * namespace (net.*, the IPC ones, kernel.domainname) is the one of the
+ * writer's namespace, whichever /proc it goes through, so the values
+ * land in the container's namespaces before its own /proc exists (and
+ * before hutch makes /proc/sys read-only). */
 #include "oci.h"
 
 #include <errno.h>
@@ -21,6 +27,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -77,6 +84,73 @@ int oci_ns_pid(const struct oci_spec *spec)
 				      : unshare(CLONE_NEWPID);
 }
 
+/* Whether the network namespace joined is create's own (the host's). */
+static bool host_net(const struct oci_spec *spec)
+{
+	struct stat a, b;
+
+	return !fstat(spec->join[OCI_NS_NET] - 1, &a) && !stat("/proc/self/ns/net", &b) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* runc's rule (libcontainer/configs/validate): the knobs of the IPC
+ * namespace, of the UTS one (domainname; hostname is the hostname
+ * field's) and of the network one when the container has its own. */
+static void sysctl_allowed(const struct oci_spec *spec, const struct config *cfg,
+			   const char *key)
+{
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
+		"kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
+		"kernel.shmmni", "kernel.shm_rmid_forced" };
+
+	for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
+		if (!strcmp(key, ipc[i]))
+			return;
+	if (!strncmp(key, "fs.mqueue.", 10) || !strcmp(key, "kernel.domainname"))
+		return;
+	if (!strcmp(key, "kernel.hostname"))
+		die("config.json: linux.sysctl: kernel.hostname: use the hostname field");
+	if (strncmp(key, "net.", 4) != 0)
+		die("config.json: linux.sysctl: %s is not in a namespace of the "
+		    "container's own (only net.*, the IPC ones and "
+		    "kernel.domainname are)", key);
+	if (!(spec->join[OCI_NS_NET] ? !host_net(spec) : cfg->net_none))
+		die("config.json: linux.sysctl: %s: the container has the host's "
+		    "network namespace (give linux.namespaces a network entry)", key);
+}
+
+void oci_sysctl_add(struct oci_spec *spec, const struct config *cfg, char *key,
+		    const char *value)
+{
+	/* a dot per level; '/' or an empty level could leave /proc/sys */
+	for (char *c = key, prev = '.'; *c || prev == '.'; prev = *c++)
+		if (*c == '/' || ((*c == '.' || !*c) && prev == '.'))
+			die("config.json: linux.sysctl: '%s' is not a sysctl name", key);
+	sysctl_allowed(spec, cfg, key);
+	if (spec->n_sysctl == OCI_MAX_SYSCTL)
+		die("config.json: linux.sysctl: more than %d", OCI_MAX_SYSCTL);
+	for (char *c = key; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	spec->sysctl[spec->n_sysctl][0] = key;
+	spec->sysctl[spec->n_sysctl++][1] = value;
+}
+
+/* One checked write(2) per value, as runc writes it (no newline). */
+static void sysctl_write(const char *key, const char *value)
+{
+	char path[4200];
+	int fd;
+	ssize_t n;
+
+	fmt(path, sizeof path, "/proc/sys/%s", key);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || (n = write(fd, value, strlen(value))) != (ssize_t)strlen(value))
+		die("linux.sysctl: cannot write %s: %s", path, fd < 0 || n < 0 ?
+		    error_text(errno) : "a short write");
+	close(fd);
+}
+
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec)
 {
 	if (unshare(CLONE_NEWNS))
@@ -94,4 +168,6 @@ void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec)
 	if (!(spec->join[OCI_NS_UTS] && spec->host_hostname) &&
 	    sethostname(cfg->hostname, strlen(cfg->hostname)))
 		die("cannot set the hostname: %s", error_text(errno));
+	for (size_t i = 0; i < spec->n_sysctl; i++)
+		sysctl_write(spec->sysctl[i][0], spec->sysctl[i][1]);
 }
