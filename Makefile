@@ -93,7 +93,7 @@ FEATURE_SRCS.BOOTLIMIT := src/bootlimit.c
 FEATURE_SRCS.READY := src/ready.c src/ready_upstream.c src/options_ready.c
 FEATURE_SRCS.LIVENESS := src/liveness.c src/liveness_run.c src/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image.c src/image_mount.c
-FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_ns.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
+FEATURE_SRCS.OCI := src/oci.c src/oci_create.c src/oci_config.c src/oci_linux.c src/oci_ns.c src/oci_cpu.c src/oci_walk.c src/oci_init.c src/oci_state.c src/oci_exec.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -186,10 +186,14 @@ BIN := $(BUILD)/hutch
 # linux.sysctl (oci_ns.c): full 180,800 -> 182,240 (+1,440) on x86_64,
 # 197,288 -> 198,896 (+1,608) on aarch64 (runc's rule, the key check,
 # the writes, their messages); both full budgets rise by 2 KiB again.
-SIZE_BUDGET.full.x86_64 := 184320
+# linux.resources.cpu and memory.swap (oci_cpu.c; v1's values kept for
+# cgroup_limits.c and cgroup_knobs.c outside struct config, so router and
+# tiny keep their bytes): full 182,240 -> 183,760 (+1,520) on x86_64,
+# 198,896 -> 200,376 (+1,480) on aarch64; both full budgets +2 KiB.
+SIZE_BUDGET.full.x86_64 := 186368
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 200704
+SIZE_BUDGET.full.aarch64 := 202752
 SIZE_BUDGET.router.aarch64 := 133120
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

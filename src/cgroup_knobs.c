@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "oci.h"
 #include "sys.h"
 
 /* A cpuset file that says nothing: "" or "\n", as a fresh v1 group's. */
@@ -149,8 +150,10 @@ void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
 {
 	if (cfg->pressure_kind && cg->dir[CG_MEMORY] >= 0)
 		pressure_trigger(cg, cfg);
-	if (cg->need[CG_CPUSET])
+	if (cg->need[CG_CPUSET] && (!HUTCH_OCI || cfg->cpuset)) /* oci: mems alone */
 		cgroup_set_text(cg, cfg, CG_CPUSET, "cpuset.cpus", cfg->cpuset);
+	if (cg->need[CG_CPUSET] && oci_cgroup.cpuset_mems)
+		cgroup_set_text(cg, cfg, CG_CPUSET, "cpuset.mems", oci_cgroup.cpuset_mems);
 	if (!cg->need[CG_IO])
 		return;
 	if (cfg->io_weight)

@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "oci.h"
 #include "sys.h"
 #include "units.h"
 
@@ -105,7 +106,8 @@ bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 
 static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 {
-	unsigned long long quota = cfg->cpu_milli * cfg->cpu_period_us / 1000;
+	unsigned long long quota = oci_cgroup.cpu_quota_us ? oci_cgroup.cpu_quota_us :
+				   cfg->cpu_milli * cfg->cpu_period_us / 1000;
 
 	if (cfg->cpu_milli && cg->version == 2) {
 		char period[24];
@@ -122,7 +124,8 @@ static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 		cgroup_set(cg, cfg, CG_CPU, "cpu.weight", cfg->cpu_weight, "");
 	} else if (cfg->cpu_weight) {
 		/* systemd's CPUWeight -> cpu.shares: 100 is the default 1024. */
-		unsigned long long shares = cfg->cpu_weight * 1024 / 100;
+		unsigned long long shares = oci_cgroup.cpu_shares ? oci_cgroup.cpu_shares :
+					    cfg->cpu_weight * 1024 / 100;
 		cgroup_set(cg, cfg, CG_CPU, "cpu.shares", shares < 2 ? 2 : shares, "");
 	}
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "log.h"
@@ -25,6 +26,8 @@ struct oci_spec {
 	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
 	const char *sysctl[OCI_MAX_SYSCTL][2]; /* linux.sysctl: /proc/sys's path, value */
 	size_t n_sysctl;
+	uint64_t cpu_shares, cpu_quota, cpu_period; /* linux.resources.cpu, 0: none */
+	const char *cpu_mems;
 	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
 	size_t n_masked;
 	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
@@ -50,7 +53,18 @@ static inline int oci_invoked(int argc, char **argv)
 	       argv[1][2] == 'i' && !argv[1][3] ? 2 : 0;
 }
 
+/* linux.resources.cpu in cgroup v1's units as config.json gives them
+ * (oci_cpu.c), for cgroup_limits.c and cgroup_knobs.c: written so on
+ * v1 (the config's cpu_milli and cpu_weight are their v2 forms); 0 and
+ * NULL (cpuset.mems: the parent's) outside hutch oci. */
+struct oci_cgroup {
+	uint64_t cpu_shares, cpu_quota_us;
+	const char *cpuset_mems;
+};
+
 #if HUTCH_OCI
+extern struct oci_cgroup oci_cgroup;
+
 /* The runtime's command line after its name: [GLOBAL FLAGS] COMMAND ... */
 int oci_main(int argc, char **argv);
 
@@ -91,6 +105,8 @@ void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
 void oci_sysctl_add(struct oci_spec *spec, const struct config *cfg, char *key,
 		    const char *value);
 #else
+static const struct oci_cgroup oci_cgroup;
+
 static inline int oci_main(int argc, char **argv)
 {
 	(void)argc;

@@ -312,6 +312,7 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	process(v, &mounts_only);
 	memcpy(oom, mounts_only.oom_score_adj, sizeof oom);
 	process_done(cfg, oom);
+	oci_cpu_apply(spec, cfg);
 	if (cfg->n_mounts + mounts_only.n_mounts > CONFIG_MAX_MOUNTS)
 		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);
 	memcpy(cfg->mounts + cfg->n_mounts, mounts_only.mounts,

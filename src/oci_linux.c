@@ -224,27 +224,51 @@ static void devices(unsigned t)
 	}
 }
 
-static void resources(unsigned t)
+/* memory.swap is memory and swap together (v1's memsw): hutch's
+ * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
+ * swap - limit there); -1 or 0: no swap limit of its own */
+static void memory(unsigned m)
 {
-	unsigned v, m, p;
+	unsigned v, s;
+	uint64_t limit = 0;
+	int64_t swap = 0;
 	char buf[32];
 
+	oci_need(m, JSON_OBJECT, "linux.resources.memory");
+	oci_only(m, "limit\0swap\0", "linux.resources.memory");
+	v = oci_member(m, "limit", "linux.resources.memory");
+	if (v) {
+		limit = oci_unum(v, INT64_MAX, "linux.resources.memory.limit");
+		fmt(buf, sizeof buf, "%llu", (unsigned long long)limit);
+		oci_arg2("--memory", oci_keep(buf, strlen(buf)));
+	}
+	s = oci_member(m, "swap", "linux.resources.memory");
+	if (s && json_int64(&oci_j, s, -1, INT64_MAX, &swap))
+		die("config.json: linux.resources.memory.swap: a whole number, or -1");
+	if (swap > 0 && (!limit || (uint64_t)swap < limit))
+		die("config.json: linux.resources.memory.swap: memory and swap "
+		    "together: needs a memory.limit, and at least it");
+	if (swap > 0) {
+		fmt(buf, sizeof buf, "%llu", (unsigned long long)((uint64_t)swap - limit));
+		oci_arg2("--memory-swap", oci_keep(buf, strlen(buf)));
+	}
+}
+
+static void resources(unsigned t, struct oci_spec *spec)
+{
+	unsigned v, m, p;
+
 	oci_need(t, JSON_OBJECT, "linux.resources");
-	oci_only(t, "devices\0memory\0pids\0", "linux.resources");
+	oci_only(t, "devices\0memory\0pids\0cpu\0", "linux.resources");
 	v = oci_member(t, "devices", "linux.resources");
 	if (v)
 		devices(v);
 	m = oci_member(t, "memory", "linux.resources");
-	if (m) {
-		oci_need(m, JSON_OBJECT, "linux.resources.memory");
-		oci_only(m, "limit\0", "linux.resources.memory");
-		v = oci_member(m, "limit", "linux.resources.memory");
-		if (v) {
-			fmt(buf, sizeof buf, "%llu", (unsigned long long)oci_unum(v,
-			    INT64_MAX, "linux.resources.memory.limit"));
-			oci_arg2("--memory", oci_keep(buf, strlen(buf)));
-		}
-	}
+	if (m)
+		memory(m);
+	v = oci_member(t, "cpu", "linux.resources");
+	if (v)
+		oci_cpu(v, spec);
 	p = oci_member(t, "pids", "linux.resources");
 	v = p ? oci_member(oci_need(p, JSON_OBJECT, "linux.resources.pids"), "limit",
 		       "linux.resources.pids") : 0;
@@ -252,6 +276,7 @@ static void resources(unsigned t)
 		oci_only(p, "limit\0", "linux.resources.pids");
 	if (v) {
 		int64_t n;
+		char buf[32];
 		if (json_int64(&oci_j, v, INT64_MIN, INT64_MAX, &n))
 			die("config.json: linux.resources.pids.limit: a whole number");
 		fmt(buf, sizeof buf, "%lld", (long long)(n > 0 ? n : 0));
@@ -291,7 +316,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	namespaces(v, cfg, spec);
 	v = oci_member(t, "resources", "linux");
 	if (v)
-		resources(v);
+		resources(v, spec);
 	v = oci_member(t, "maskedPaths", "linux");
 	if (v)
 		paths(v, spec->masked, &spec->n_masked, "linux.maskedPaths");
