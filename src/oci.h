@@ -28,6 +28,8 @@ struct oci_spec {
 	size_t n_sysctl;
 	uint64_t cpu_shares, cpu_quota, cpu_period; /* linux.resources.cpu, 0: none */
 	const char *cpu_mems;
+	const char *hooks;		     /* the hooks object's JSON text, or NULL */
+	size_t hooks_len;
 	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
 	size_t n_masked;
 	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
@@ -98,6 +100,7 @@ _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
  * get; in the container's first process, the others and the hostname. */
 void oci_ns_open(struct oci_spec *spec, int k, const char *path);
 int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
+void oci_ns_pid_back(void); /* after the fork: create's own again */
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
 /* oci_ns.c: a linux.sysctl entry, judged by runc's rule (a key of a
  * namespace the container has of its own) and kept for oci_ns_enter,

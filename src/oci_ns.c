@@ -78,10 +78,24 @@ static void new(int k)
 		die("cannot create a %s namespace: %s", ns_name[k], error_text(errno));
 }
 
+static int own_pid_ns = -1;
+
 int oci_ns_pid(const struct oci_spec *spec)
 {
+	own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (own_pid_ns < 0)
+		return -1;
 	return spec->join[OCI_NS_PID] ? setns(spec->join[OCI_NS_PID] - 1, CLONE_NEWPID)
 				      : unshare(CLONE_NEWPID);
+}
+
+/* create's later children (the hooks) in its own PID namespace again:
+ * the namespace of one's children may be set back to one's own */
+void oci_ns_pid_back(void)
+{
+	if (setns(own_pid_ns, CLONE_NEWPID))
+		die("cannot return to the runtime's PID namespace: %s", error_text(errno));
+	close(own_pid_ns);
 }
 
 /* Whether the network namespace joined is create's own (the host's). */

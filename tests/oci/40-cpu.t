@@ -24,7 +24,7 @@ require_feature oci
 tmp=$(mktemp -d /tmp/oci-t40.XXXXXX) || bail_out "cannot create a temporary directory"
 cleanup() {
 	for r in runc hutch; do
-		for id in oci-$r-cpu oci-$r-cpu2 oci-$r-bad; do
+		for id in oci40-$r-cpu oci40-$r-cpu2 oci40-$r-bad; do
 			runtime $r delete --force "$id" >/dev/null 2>&1
 		done
 	done
@@ -52,17 +52,17 @@ check() { # NAME PERL [RE]: the bundle under both, then their groups
 	# compared (lines matching RE left out)
 	local r
 	for r in runc hutch; do
-		CG_ID=oci-$r-$1 bundle "$1-$r" '$c->{linux}{cgroupsPath} = "/oci-t40/$ENV{CG_ID}";
+		CG_ID=oci40-$r-$1 bundle "$1-$r" '$c->{linux}{cgroupsPath} = "/oci-t40/$ENV{CG_ID}";
 			$c->{process}{args} = ["sleep", "1000"];'"$2" || bail_out "cannot make the bundle"
-		runtime $r create --bundle "$tmp/$1-$r" "oci-$r-$1" </dev/null >/dev/null \
+		runtime $r create --bundle "$tmp/$1-$r" "oci40-$r-$1" </dev/null >/dev/null \
 			2>"$tmp/$r.$1.err"
 		is "$?" 0 "$r: create with $1's resources" || diag "$(cat "$tmp/$r.$1.err")"
-		groups "oci-$r-$1" >"$tmp/$r.$1.groups"
+		groups "oci40-$r-$1" >"$tmp/$r.$1.groups"
 	done
 	is "$(grep -v "${3:-^$}" "$tmp/hutch.$1.groups")" "$(grep -v "${3:-^$}" "$tmp/runc.$1.groups")" \
 		"$1: the groups hold runc's values"
 	diag "runc: $(tr '\n' ' ' <"$tmp/runc.$1.groups")"
-	for r in runc hutch; do runtime $r delete --force "oci-$r-$1"; done
+	for r in runc hutch; do runtime $r delete --force "oci40-$r-$1"; done
 }
 check cpu '$c->{linux}{resources}{cpu} = { shares => 1000, quota => 33333, period => 50000,
 		cpus => "'"$last_cpu"'", mems => "0" };
@@ -78,15 +78,15 @@ refused() { # DESC PERL WANT [runc]: with runc, runc must refuse it too
 	local rc
 	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
 	if [ -n "${4-}" ]; then
-		runtime runc create --bundle "$tmp/bad" oci-runc-bad </dev/null >/dev/null 2>&1
+		runtime runc create --bundle "$tmp/bad" oci40-runc-bad </dev/null >/dev/null 2>&1
 		isnt "$?" 0 "runc refuses $1"
-		runtime runc delete --force oci-runc-bad >/dev/null 2>&1
+		runtime runc delete --force oci40-runc-bad >/dev/null 2>&1
 	fi
-	runtime hutch create --bundle "$tmp/bad" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	runtime hutch create --bundle "$tmp/bad" oci40-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 	isnt "$?" 0 "hutch refuses $1"
 	like "$(cat "$tmp/bad.err")" "$3" "  and names it"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci40-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
 refused "a swap below the memory limit" \
 	'$c->{linux}{resources}{memory} = { limit => 67108864, swap => 33554432 }' \
