@@ -89,6 +89,23 @@ bool cgroup_set_text(const struct cgroup *cg, const struct config *cfg,
 bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl c,
 		const char *file, unsigned long long value, const char *extra);
 
+/* linux.resources.cpu in cgroup v1's units as an OCI config.json gives
+ * them (hutch oci sets them: oci_cpu.c), for cgroup_limits.c and
+ * cgroup_knobs.c: written so on v1 (the config's cpu_milli and
+ * cpu_weight are their v2 forms); 0 and NULL (cpuset.mems: the parent's)
+ * outside hutch oci. Here, not in oci.h: the cgroup code is below the
+ * runtime that sets them (tests/static/deps.t). */
+struct cgroup_exact {
+	uint64_t cpu_shares, cpu_quota_us;
+	const char *cpuset_mems;
+};
+
+#if HUTCH_OCI
+extern struct cgroup_exact cgroup_exact;
+#else
+static const struct cgroup_exact cgroup_exact;
+#endif
+
 /* cgroup_memory_pids.c and cgroup_knobs.c (HUTCH_LIMITS): the limits
  * beyond the CPU. Without the feature --memory, --memory-high,
  * --memory-swap, --pids, --cpuset, --io-weight and --io-max are refused

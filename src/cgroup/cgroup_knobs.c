@@ -149,8 +149,10 @@ void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
 {
 	if (cfg->pressure_kind && cg->dir[CG_MEMORY] >= 0)
 		pressure_trigger(cg, cfg);
-	if (cg->need[CG_CPUSET])
+	if (cg->need[CG_CPUSET] && (!HUTCH_OCI || cfg->cpuset)) /* oci: mems alone */
 		cgroup_set_text(cg, cfg, CG_CPUSET, "cpuset.cpus", cfg->cpuset);
+	if (cg->need[CG_CPUSET] && cgroup_exact.cpuset_mems)
+		cgroup_set_text(cg, cfg, CG_CPUSET, "cpuset.mems", cgroup_exact.cpuset_mems);
 	if (!cg->need[CG_IO])
 		return;
 	if (cfg->io_weight)

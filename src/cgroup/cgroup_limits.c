@@ -27,13 +27,16 @@
 #include "sys.h"
 #include "units.h"
 
+#if HUTCH_OCI
+struct cgroup_exact cgroup_exact; /* set by hutch oci (oci_cpu.c) */
+#endif
+
 const char *cgroup_feature_fix(bool cpu)
 {
 	return cpu ? "kernel option CONFIG_CFS_BANDWIDTH (Raspberry Pi kernels "
 		     "before 5.10 lack it)"
 		   : "boot with swapaccount=1 (kernel option CONFIG_MEMCG_SWAP)";
 }
-
 
 /* A file the kernel makes only with a feature: which, and its fix. */
 static const char *feature_lacking(enum cg_ctrl c, const char *file, char *buf,
@@ -105,7 +108,8 @@ bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 
 static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 {
-	unsigned long long quota = cfg->cpu_milli * cfg->cpu_period_us / 1000;
+	unsigned long long quota = cgroup_exact.cpu_quota_us ? cgroup_exact.cpu_quota_us :
+				   cfg->cpu_milli * cfg->cpu_period_us / 1000;
 
 	if (cfg->cpu_milli && cg->version == 2) {
 		char period[24];
@@ -122,7 +126,8 @@ static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 		cgroup_set(cg, cfg, CG_CPU, "cpu.weight", cfg->cpu_weight, "");
 	} else if (cfg->cpu_weight) {
 		/* systemd's CPUWeight -> cpu.shares: 100 is the default 1024. */
-		unsigned long long shares = cfg->cpu_weight * 1024 / 100;
+		unsigned long long shares = cgroup_exact.cpu_shares ? cgroup_exact.cpu_shares :
+					    cfg->cpu_weight * 1024 / 100;
 		cgroup_set(cg, cfg, CG_CPU, "cpu.shares", shares < 2 ? 2 : shares, "");
 	}
 }

@@ -117,7 +117,7 @@ int oci_open_record(const char *id, struct oci_state *st)
 
 void oci_remove_record(const char *id, int dir)
 {
-	static const char *const files[] = { "state", "annotations", "exec.fifo" };
+	static const char *const files[] = { "state", "annotations", "hooks", "exec.fifo" };
 	char path[OCI_PATH_MAX];
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -239,6 +239,7 @@ static int start(int argc, char **argv)
 	if (!(fds[0].revents & POLLIN) || read(fifo, &c, 1) != 1)
 		die("cannot start container %s: its process ended", id);
 	unlinkat(dir, "exec.fifo", 0);
+	oci_hooks_run(dir, &st, OCI_HOOK_POSTSTART, "running");
 	return 0;
 }
 
@@ -309,6 +310,7 @@ static int delete(int argc, char **argv)
 		while (p.fd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
 			;
 	}
+	oci_hooks_run(dir, &st, OCI_HOOK_POSTSTOP, "stopped");
 	oci_each_group(id, st.cgroup_parent, remove_group, NULL);
 	oci_remove_record(id, dir);
 	return 0;
@@ -395,7 +397,8 @@ static int features(int argc, char **argv)
 {
 	static const char text[] =
 		"{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"1.1.0\",\n"
-		"  \"hooks\": [],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
+		"  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", "
+		"\"poststop\"],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
 		"\"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"relatime\", "
 		"\"strictatime\", \"noatime\", \"nodiratime\", \"sync\", \"dirsync\", "
 		"\"bind\", \"rbind\", \"private\", \"rprivate\"],\n"

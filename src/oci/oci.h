@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "log.h"
@@ -18,7 +19,17 @@
 
 /* What config.json says that struct config cannot: kept beside it. */
 #define OCI_MAX_PATHS 64
+/* linux.namespaces that may be joined by path (oci_ns.c) */
+enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_N };
+#define OCI_MAX_SYSCTL 64
 struct oci_spec {
+	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
+	const char *sysctl[OCI_MAX_SYSCTL][2]; /* linux.sysctl: /proc/sys's path, value */
+	size_t n_sysctl;
+	uint64_t cpu_shares, cpu_quota, cpu_period; /* linux.resources.cpu, 0: none */
+	const char *cpu_mems;
+	const char *hooks;		     /* the hooks object's JSON text, or NULL */
+	size_t hooks_len;
 	const char *masked[OCI_MAX_PATHS];   /* linux.maskedPaths */
 	size_t n_masked;
 	const char *readonly[OCI_MAX_PATHS]; /* linux.readonlyPaths */
@@ -46,6 +57,7 @@ static inline int oci_invoked(int argc, char **argv)
 }
 
 #if HUTCH_OCI
+
 /* The runtime's command line after its name: [GLOBAL FLAGS] COMMAND ... */
 int oci_main(int argc, char **argv);
 
@@ -73,6 +85,19 @@ char **oci_environment(const struct config *cfg, const char *home);
 struct cgroup;
 _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
 			const struct cgroup *cg, int sync, int fifo, int console);
+
+/* oci_ns.c: a namespace to join, path's fd checked to be one of kind k
+ * (dies naming the field); in create, the PID namespace the children
+ * get; in the container's first process, the others and the hostname. */
+void oci_ns_open(struct oci_spec *spec, int k, const char *path);
+int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
+void oci_ns_pid_back(void); /* after the fork: create's own again */
+void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
+/* oci_ns.c: a linux.sysctl entry, judged by runc's rule (a key of a
+ * namespace the container has of its own) and kept for oci_ns_enter,
+ * which writes it in the container's namespaces */
+void oci_sysctl_add(struct oci_spec *spec, const struct config *cfg, char *key,
+		    const char *value);
 #else
 static inline int oci_main(int argc, char **argv)
 {

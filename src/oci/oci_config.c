@@ -275,7 +275,9 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 		      (*c >= 'A' && *c <= 'Z') || *c == '.' || *c == '-' || *c == '+'))
 			die("config.json: ociVersion is not a version (1.0.2, 1.1.0-rc.1): "
 			    "digits, letters, '.', '-' and '+' only");
-	oci_refuse_unless_empty(0, "hooks", "");
+	v = oci_member(0, "hooks", "");
+	if (!oci_empty(v))
+		oci_hooks_check(v, spec);
 	oci_refuse_unless_empty(0, "domainname", "");
 	v = oci_member(0, "annotations", "");
 	if (v && oci_j.tok[oci_need(v, JSON_OBJECT, "annotations")].count) {
@@ -314,6 +316,7 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	process_done(cfg, oom);
 	if (spec->cgroup_name)
 		cfg->name = spec->cgroup_name; /* the group's name (cgroup.c) */
+	oci_cpu_apply(spec, cfg);
 	if (cfg->n_mounts + mounts_only.n_mounts > CONFIG_MAX_MOUNTS)
 		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);
 	memcpy(cfg->mounts + cfg->n_mounts, mounts_only.mounts,

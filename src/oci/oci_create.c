@@ -123,10 +123,11 @@ int oci_create(int argc, char **argv)
 		die("cannot make %s/exec.fifo: %s", reply, error_text(err));
 	}
 	cgroup_probe(&cg, &cfg, false);
-	if (pipe_cloexec(sync) || unshare(CLONE_NEWPID)) {
+	if (pipe_cloexec(sync) || oci_ns_pid(&spec)) {
 		int err = errno;
 		oci_remove_record(id, dir);
-		die("cannot create the PID namespace: %s", error_text(err));
+		die("cannot %s the PID namespace: %s", spec.join[OCI_NS_PID] ? "join" :
+		    "create", error_text(err));
 	}
 	cgroup_create(&cg, &cfg);
 	pid = fork_process();
@@ -135,6 +136,7 @@ int oci_create(int argc, char **argv)
 		oci_init(&cfg, &spec, &cg, sync[1], fifo, console);
 	}
 	close(sync[1]);
+	oci_ns_pid_back();
 	if (console >= 0)
 		close(console);
 	while (pid > 0 && (n = read(sync[0], reply + got, sizeof reply - 1 - (size_t)got)) != 0)
@@ -161,6 +163,7 @@ int oci_create(int argc, char **argv)
 				  "set up");
 		return 1;
 	}
+	st.id = id;
 	st.pid = pid;
 	st.start = oci_pid_start(pid);
 	oci_time_now(st.created, sizeof st.created);
@@ -169,12 +172,15 @@ int oci_create(int argc, char **argv)
 	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s/%s", cfg.cgroup_parent, cfg.name);
 	if (oci_state_write(dir, &st) ||
 	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
-						 spec.annotations_len))) {
+						 spec.annotations_len)) ||
+	    (spec.hooks && oci_record_file(dir, "hooks", spec.hooks, spec.hooks_len)) ||
+	    oci_hooks_run(dir, &st, OCI_HOOK_PRESTART, "creating") ||
+	    oci_hooks_run(dir, &st, OCI_HOOK_CREATE_RUNTIME, "creating")) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);
 		oci_remove_record(id, dir);
-		die("cannot write the record in %s/%s", oci_root, id);
+		die("create: container %s: its record or a hook failed (above)", id);
 	}
 	if (pid_file) {
 		char text[24];

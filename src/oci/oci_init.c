@@ -114,7 +114,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	/* a session of its own, as runc's init: the caller's terminal is
 	 * never the container's controlling terminal */
 	setsid();
-	sandbox_namespaces(cfg);
+	oci_ns_enter(cfg, spec);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
 	for (size_t i = 0; i < spec->n_masked; i++)

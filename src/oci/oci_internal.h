@@ -45,6 +45,12 @@ enum oci_status oci_status(int dir, const struct oci_state *st);
 const char *oci_status_name(enum oci_status s);
 /* state's JSON: the record, the status and the annotations file. */
 void oci_state_print(int dir, const struct oci_state *st);
+/* the same to fd, with status (when not NULL) in place of the one found */
+void oci_state_json(int fd, int dir, const struct oci_state *st, const char *status);
+/* oci_hooks.c: the record's hooks of one kind, the state (with status)
+ * on their stdin; -1 when a prestart or createRuntime hook failed (said) */
+enum { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP };
+int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *status);
 /* now as RFC 3339 with nanoseconds, as runc writes "created" */
 void oci_time_now(char *buf, size_t size);
 /* s as a JSON string's contents (quotes, backslashes, controls escaped) */

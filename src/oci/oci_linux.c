@@ -167,9 +167,14 @@ void oci_one_mount(unsigned t, struct config *cfg)
 
 /* --- linux ------------------------------------------------------------- */
 
-static void namespaces(unsigned t, struct config *cfg)
+/* New pid, mount, ipc and uts namespaces, or pid, ipc, uts and network
+ * ones joined by path (oci_ns.c); a mount namespace is always new:
+ * hutch builds the container's root in it, and building it in a joined
+ * one would change that namespace's mounts for every process in it. */
+static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network" };
+	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET };
 	bool seen[5] = { false };
 
 	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, "linux.namespaces")); i;
@@ -187,16 +192,20 @@ static void namespaces(unsigned t, struct config *cfg)
 		if (k == 5)
 			die("config.json: linux.namespaces: type %s is not supported "
 			    "by hutch oci", oci_str(ty, "linux.namespaces[].type"));
+		if (!oci_empty(p) && kind[k] < 0)
+			die("config.json: linux.namespaces: mount: joining a mount "
+			    "namespace by path is not supported by hutch oci (it "
+			    "builds the root in a new one)");
 		if (!oci_empty(p))
-			die("config.json: linux.namespaces: %s: joining a namespace "
-			    "by path is not supported by hutch oci yet", names[k]);
+			oci_ns_open(spec, kind[k], oci_str(p, "linux.namespaces[].path"));
 		seen[k] = true;
 	}
-	/* hutch always makes new PID, mount, IPC and UTS namespaces */
+	/* hutch always has PID, mount, IPC and UTS namespaces of its own
+	 * (new or joined): the host's are not the container's */
 	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
-		die("config.json: linux.namespaces: hutch oci needs new pid, mount, "
-		    "ipc and uts namespaces (sharing the host's is not supported)");
-	cfg->net_none = seen[4];
+		die("config.json: linux.namespaces: hutch oci needs pid, mount, ipc "
+		    "and uts namespaces (sharing the host's is not supported)");
+	cfg->net_none = seen[4] && !spec->join[OCI_NS_NET];
 }
 
 static void paths(unsigned t, const char **list, size_t *n, const char *field)
@@ -228,27 +237,51 @@ static void devices(unsigned t)
 	}
 }
 
-static void resources(unsigned t)
+/* memory.swap is memory and swap together (v1's memsw): hutch's
+ * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
+ * swap - limit there); -1 or 0: no swap limit of its own */
+static void memory(unsigned m)
 {
-	unsigned v, m, p;
+	unsigned v, s;
+	uint64_t limit = 0;
+	int64_t swap = 0;
 	char buf[32];
 
+	oci_need(m, JSON_OBJECT, "linux.resources.memory");
+	oci_only(m, "limit\0swap\0", "linux.resources.memory");
+	v = oci_member(m, "limit", "linux.resources.memory");
+	if (v) {
+		limit = oci_unum(v, INT64_MAX, "linux.resources.memory.limit");
+		fmt(buf, sizeof buf, "%llu", (unsigned long long)limit);
+		oci_arg2("--memory", oci_keep(buf, strlen(buf)));
+	}
+	s = oci_member(m, "swap", "linux.resources.memory");
+	if (s && json_int64(&oci_j, s, -1, INT64_MAX, &swap))
+		die("config.json: linux.resources.memory.swap: a whole number, or -1");
+	if (swap > 0 && (!limit || (uint64_t)swap < limit))
+		die("config.json: linux.resources.memory.swap: memory and swap "
+		    "together: needs a memory.limit, and at least it");
+	if (swap > 0) {
+		fmt(buf, sizeof buf, "%llu", (unsigned long long)((uint64_t)swap - limit));
+		oci_arg2("--memory-swap", oci_keep(buf, strlen(buf)));
+	}
+}
+
+static void resources(unsigned t, struct oci_spec *spec)
+{
+	unsigned v, m, p;
+
 	oci_need(t, JSON_OBJECT, "linux.resources");
-	oci_only(t, "devices\0memory\0pids\0", "linux.resources");
+	oci_only(t, "devices\0memory\0pids\0cpu\0", "linux.resources");
 	v = oci_member(t, "devices", "linux.resources");
 	if (v)
 		devices(v);
 	m = oci_member(t, "memory", "linux.resources");
-	if (m) {
-		oci_need(m, JSON_OBJECT, "linux.resources.memory");
-		oci_only(m, "limit\0", "linux.resources.memory");
-		v = oci_member(m, "limit", "linux.resources.memory");
-		if (v) {
-			fmt(buf, sizeof buf, "%llu", (unsigned long long)oci_unum(v,
-			    INT64_MAX, "linux.resources.memory.limit"));
-			oci_arg2("--memory", oci_keep(buf, strlen(buf)));
-		}
-	}
+	if (m)
+		memory(m);
+	v = oci_member(t, "cpu", "linux.resources");
+	if (v)
+		oci_cpu(v, spec);
 	p = oci_member(t, "pids", "linux.resources");
 	v = p ? oci_member(oci_need(p, JSON_OBJECT, "linux.resources.pids"), "limit",
 		       "linux.resources.pids") : 0;
@@ -256,6 +289,7 @@ static void resources(unsigned t)
 		oci_only(p, "limit\0", "linux.resources.pids");
 	if (v) {
 		int64_t n;
+		char buf[32];
 		if (json_int64(&oci_j, v, INT64_MIN, INT64_MAX, &n))
 			die("config.json: linux.resources.pids.limit: a whole number");
 		fmt(buf, sizeof buf, "%lld", (long long)(n > 0 ? n : 0));
@@ -296,10 +330,10 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "namespaces", "linux");
 	if (!v)
 		die("config.json: linux.namespaces: required (pid, mount, ipc, uts)");
-	namespaces(v, cfg);
+	namespaces(v, cfg, spec);
 	v = oci_member(t, "resources", "linux");
 	if (v)
-		resources(v);
+		resources(v, spec);
 	v = oci_member(t, "maskedPaths", "linux");
 	if (v)
 		paths(v, spec->masked, &spec->n_masked, "linux.maskedPaths");
@@ -311,7 +345,13 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
 	oci_refuse_unless_empty(t, "uidMappings", "linux");
 	oci_refuse_unless_empty(t, "gidMappings", "linux");
-	oci_refuse_unless_empty(t, "sysctl", "linux");
+	v = oci_member(t, "sysctl", "linux");
+	for (unsigned k = v ? json_first(&oci_j, oci_need(v, JSON_OBJECT, "linux.sysctl"))
+			    : 0; k; k = json_next(&oci_j, k)) {
+		char *key = oci_str(k, "linux.sysctl");
+		oci_member(v, key, "linux.sysctl"); /* dies on a key given twice */
+		oci_sysctl_add(spec, cfg, key, oci_str(k + 1, "linux.sysctl's values"));
+	}
 	oci_refuse_unless_empty(t, "seccomp", "linux");
 	oci_refuse_unless_empty(t, "devices", "linux");
 	oci_refuse_unless_empty(t, "mountLabel", "linux");

@@ -200,22 +200,33 @@ void oci_time_now(char *buf, size_t size)
 	fmt(buf, size, "%s", b);
 }
 
-void oci_state_print(int dir, const struct oci_state *st)
+void oci_state_json(int fd, int dir, const struct oci_state *st, const char *status)
 {
 	static char out[4 * OCI_PATH_MAX + 65536], ann[65536];
 	static char bundle[2 * OCI_PATH_MAX], rootfs[2 * OCI_PATH_MAX];
 	enum oci_status s = oci_status(dir, st);
 	ssize_t an = read_small_file(dir, "annotations", ann, sizeof ann);
 	size_t n;
+	char pid[40] = "";
+
+	/* state says pid 0 once stopped; a hook's state has none (runc's
+	 * omitempty: the runtime spec asks for it only while it runs) */
+	if (!status || s != OCI_STOPPED)
+		fmt(pid, sizeof pid, "  \"pid\": %ld,\n", s == OCI_STOPPED ? 0L : st->pid);
 
 	oci_json_escape(bundle, sizeof bundle, st->bundle);
 	oci_json_escape(rootfs, sizeof rootfs, st->rootfs);
 	n = fmt(out, sizeof out, "{\n  \"ociVersion\": \"%s\",\n  \"id\": \"%s\",\n"
-		"  \"pid\": %ld,\n  \"status\": \"%s\",\n  \"bundle\": \"%s\",\n"
+		"%s  \"status\": \"%s\",\n  \"bundle\": \"%s\",\n"
 		"  \"rootfs\": \"%s\",\n  \"created\": \"%s\",\n  \"owner\": \"\"%s%s\n}",
-		st->version, st->id, s == OCI_STOPPED ? 0L : st->pid,
-		oci_status_name(s), bundle, rootfs, st->created,
+		st->version, st->id, pid,
+		status ? status : oci_status_name(s), bundle, rootfs, st->created,
 		an > 0 ? ",\n  \"annotations\": " : "", an > 0 ? ann : "");
 	if (n < sizeof out)
-		write_all(STDOUT_FILENO, out, n);
+		write_all(fd, out, n);
+}
+
+void oci_state_print(int dir, const struct oci_state *st)
+{
+	oci_state_json(STDOUT_FILENO, dir, st, NULL);
 }

@@ -48,5 +48,12 @@ void oci_refuse_unless_empty(unsigned obj, const char *key, const char *field);
 /* oci_linux.c */
 void oci_one_mount(unsigned t, struct config *cfg);
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec);
+/* oci_hooks.c: the hooks object checked (dies naming the field), its
+ * text kept in spec for the record */
+void oci_hooks_check(unsigned t, struct oci_spec *spec);
+/* oci_cpu.c: linux.resources.cpu into spec (cpus as --cpuset); after
+ * the option parse, spec's values into cfg */
+void oci_cpu(unsigned t, struct oci_spec *spec);
+void oci_cpu_apply(const struct oci_spec *spec, struct config *cfg);
 
 #endif

@@ -40,7 +40,7 @@ static void unshare_one(int flag, const char *what, const char *option)
 
 /* A new network namespace has only lo, and it is down: bring it up so the
  * service can still talk to itself over 127.0.0.1. */
-static void loopback_up(void)
+void sandbox_loopback_up(void)
 {
 	struct ifreq ifr;
 	int fd = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -62,7 +62,7 @@ void sandbox_namespaces(const struct config *cfg)
 	unshare_one(CLONE_NEWIPC, "IPC", "CONFIG_IPC_NS");
 	if (cfg->net_none) {
 		unshare_one(CLONE_NEWNET, "network", "CONFIG_NET_NS");
-		loopback_up();
+		sandbox_loopback_up();
 	}
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
 		die("cannot set the hostname: %s", error_text(errno));

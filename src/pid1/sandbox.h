@@ -25,6 +25,8 @@ struct sandbox_fds {
 /* New mount, UTS and IPC namespaces (network with --net none, lo up),
  * and the hostname. */
 void sandbox_namespaces(const struct config *cfg);
+/* lo up, in a new network namespace (hutch oci's too: oci_ns.c) */
+void sandbox_loopback_up(void);
 
 char **sandbox_environment(const struct config *cfg, const char *home_dir);
 

@@ -380,7 +380,7 @@ refused "a namespace joined by path" \
 	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
 	'linux.namespaces: type cgroup'
 refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
-refused "a hook" '$c->{hooks} = { prestart => [ { path => "/bin/true" } ] }' 'hooks'
+refused "a hook in the container's namespaces" '$c->{hooks} = { startContainer => [ { path => "/bin/true" } ] }' 'hooks.startContainer'
 refused "a capability set that differs" \
 	'$c->{process}{capabilities}{effective} = ["CAP_KILL"]' 'process.capabilities.effective'
 # config.json's strings that reach the record (key=value lines) and

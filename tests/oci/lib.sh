@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# tests/oci/lib.sh: what the engine tests (20-podman.t, 30-containerd.t)
+# tests/oci/lib.sh: what the engine tests (70-podman.t, 80-containerd.t)
 # share: the oracle comparison and TODO-marked TAP lines. Sourced after
 # tests/lib/tap.sh.
 

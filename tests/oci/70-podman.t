@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 20-podman.t: Debian's Podman 4.3 (with conmon) drives hutch as its OCI
+# 70-podman.t: Debian's Podman 4.3 (with conmon) drives hutch as its OCI
 # runtime, and each case runs a second time with Podman's default
 # runtime, Debian's runc, the oracle: exit codes, output, and the cgroup
 # values seen from outside must be the same. The image is imported

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 30-containerd.t: Debian's containerd 1.6, started here as a real
+# 80-containerd.t: Debian's containerd 1.6, started here as a real
 # service (its config, root, state and socket in a temporary directory,
 # stopped at the end), drives hutch through its runc shim
 # (io.containerd.runc.v2 with BinaryName = hutch called runc), and ctr

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 30-ns-path.t: linux.namespaces entries with a path, as a Kubernetes
+# pod container joins its sandbox's namespaces. A holder process (the
+# "pod sandbox": unshare's new network, IPC, UTS and PID namespaces,
+# its own hostname) is joined by the same bundle under runc, the
+# oracle, and under hutch oci: the namespaces the container's process
+# and an exec in it see (readlink /proc/self/ns/*) must be the holder's
+# and runc's, its hostname the holder's, its mount namespace a new one.
+# Then what runc refuses too (a path of another kind of namespace, a
+# file that is no namespace, a hostname with a joined uts namespace) and
+# what hutch alone refuses (a mount namespace by path): named, nothing
+# left.
+#
+# Needs root, runc, unshare (util-linux), perl's JSON::PP.
+
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/helpers/bundle.sh"
+
+require_root
+require_cmd runc=runc perl unshare=util-linux timeout mktemp
+require_feature oci
+[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
+[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+
+tmp=$(mktemp -d /tmp/oci-t20.XXXXXX) || bail_out "cannot create a temporary directory"
+holder=
+cleanup() {
+	for r in runc hutch; do
+		for id in oci20-$r-join oci20-$r-bad; do runtime $r delete --force "$id" >/dev/null 2>&1; done
+	done
+	[ -z "$holder" ] || { kill -KILL "$holder" "$unshare"; wait "$unshare"; } 2>/dev/null
+	rm -rf --one-file-system -- "$tmp"
+}
+trap cleanup EXIT
+
+# the pod sandbox: sleep as PID 1 of its own namespaces, named oci-pod
+unshare --net --ipc --uts --pid --fork sh -c 'hostname oci-pod; exec sleep 1000' \
+	</dev/null >/dev/null 2>&1 &
+unshare=$!
+wait_for 30 sh -c "grep -q [0-9] /proc/$unshare/task/$unshare/children" ||
+	bail_out "the holder did not start"
+holder=$(tr -d ' ' </proc/$unshare/task/$unshare/children)
+# its hostname is set once it runs sleep
+sleep_exe=$(readlink -f "$(command -v sleep)")
+wait_for 30 sh -c "[ \"\$(readlink /proc/$holder/exe)\" = $sleep_exe ]" ||
+	bail_out "the holder did not exec sleep"
+join() { # the holder's namespaces, as the container should see them
+	for ns in net ipc uts pid; do echo "$ns=$(readlink "/proc/$holder/ns/$ns")"; done
+}
+
+# inside: the namespaces, the hostname, whether it is PID 1, and its
+# mount namespace (bundle's /mnt is the bundle directory)
+mkdir -p "$tmp/join"
+cat >"$tmp/join/ns.sh" <<'EOF'
+for ns in net ipc uts pid; do echo "$ns=$(readlink /proc/self/ns/$ns)"; done
+[ "${1-}" = exec ] && exit 0
+echo "hostname=$(hostname)"
+echo "pid1=$([ $$ = 1 ] && echo yes || echo no)"
+echo "mnt=$(readlink /proc/self/ns/mnt)"
+echo END
+EOF
+NS_HOLDER=$holder bundle join '
+	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
+		options => ["rbind", "rw"] };
+	$c->{process}{args} = ["sh", "/mnt/ns.sh"];
+	delete $c->{hostname};
+	$c->{linux}{namespaces} = [ { type => "mount" },
+		map { { type => $_->[0], path => "/proc/$ENV{NS_HOLDER}/ns/$_->[1]" } }
+		[network => "net"], [ipc => "ipc"], [uts => "uts"], [pid => "pid"] ];
+	my %p = %{$c->{process}};
+	$p{args} = ["sh", "/mnt/ns.sh", "exec"];
+	open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);
+	open my $cf, ">", "$dir/config-sleep.json" or die;
+	$c->{process}{args} = ["sleep", "1000"]; print $cf encode_json($c);
+	$c->{process}{args} = ["sh", "/mnt/ns.sh"];' ||
+	bail_out "cannot make the bundle"
+host_name=$(hostname)
+
+for r in runc hutch; do
+	run_once $r oci20-$r-join join
+	is "$?" 0 "$r: create joining the holder's network, ipc, uts and pid namespaces" ||
+		diag "$(cat "$tmp/$r.oci20-$r-join.err")"
+done
+is "$(grep -v '^mnt=' "$tmp/hutch.oci20-hutch-join.out")" \
+	"$(grep -v '^mnt=' "$tmp/runc.oci20-runc-join.out")" \
+	"inside: the namespaces, hostname and PID are runc's"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci20-runc-join.out")"
+is "$(grep -v '^hostname\|^pid1\|^mnt\|^END' "$tmp/hutch.oci20-hutch-join.out")" "$(join)" \
+	"inside: network, ipc, uts and pid are the holder's"
+like "$(cat "$tmp/hutch.oci20-hutch-join.out")" '^hostname=oci-pod$' \
+	"inside: the hostname is the joined uts namespace's, untouched"
+m=$(sed -n 's/^mnt=//p' "$tmp/hutch.oci20-hutch-join.out")
+ok "inside: a mount namespace of its own (not the holder's, not the host's)" \
+	[ -n "$m" ] && [ "$m" != "$(readlink /proc/$holder/ns/mnt)" ] && [ "$m" != "$(readlink /proc/self/ns/mnt)" ]
+is "$(hostname)" "$host_name" \
+	"the host's hostname is unchanged"
+
+# exec in a running container that joined them: the same namespaces
+mkdir -p "$tmp/joinx" && cp "$tmp/join/config-sleep.json" "$tmp/joinx/config.json"
+for r in runc hutch; do
+	runtime $r create --bundle "$tmp/joinx" "oci20-$r-join" </dev/null >/dev/null 2>&1 &&
+		runtime $r start "oci20-$r-join" &&
+		runtime $r exec --process "$tmp/join/process.json" "oci20-$r-join" </dev/null \
+			>"$tmp/$r.exec" 2>&1
+	runtime $r delete --force "oci20-$r-join"
+done
+is "$(cat "$tmp/hutch.exec")" "$(join)" "exec: the holder's namespaces, as runc's"
+is "$(cat "$tmp/runc.exec")" "$(join)" "  (runc's exec sees them too)"
+
+# refusals: runc's and hutch's (both fail), hutch's message names it
+both_refuse() { # DESC PERL WANT
+	local r
+	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
+	for r in runc hutch; do
+		runtime $r create --bundle "$tmp/bad" "oci20-$r-bad" </dev/null >/dev/null \
+			2>"$tmp/$r.bad.err"
+		echo "$r=$?" >"$tmp/$r.bad.rc"
+		runtime $r delete --force "oci20-$r-bad" >/dev/null 2>&1
+	done
+	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc refuses $1"
+	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch refuses $1"
+	like "$(cat "$tmp/hutch.bad.err")" "$3" "  and names it"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+}
+both_refuse "a network path that is an ipc namespace" \
+	"\$c->{linux}{namespaces} = [ { type => 'network', path => '/proc/$holder/ns/ipc' },
+	 map { { type => \$_ } } qw(pid mount ipc uts) ]" \
+	"linux.namespaces: network: path /proc/$holder/ns/ipc is a ipc namespace"
+both_refuse "a path that is no namespace file" \
+	"\$c->{linux}{namespaces} = [ { type => 'ipc', path => '/etc/hostname' },
+	 map { { type => \$_ } } qw(pid mount uts) ]" \
+	"linux.namespaces: ipc: path /etc/hostname is not a namespace file"
+# a hostname with a joined uts namespace: runc sets it there (CRI gives
+# each container of a pod the pod's name); the holder's name after each
+mkdir -p "$tmp/name" && cp "$tmp/join/ns.sh" "$tmp/name/"
+NS_HOLDER=$holder bundle name '
+	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
+		options => ["rbind", "rw"] };
+	$c->{process}{args} = ["sh", "/mnt/ns.sh"];
+	$c->{hostname} = "oci-named";
+	$c->{linux}{namespaces} = [ { type => "uts", path => "/proc/$ENV{NS_HOLDER}/ns/uts" },
+		map { { type => $_ } } qw(pid mount ipc) ]' || bail_out "cannot make the bundle"
+for r in runc hutch; do
+	nsenter -t "$holder" -u hostname oci-pod
+	run_once $r oci20-$r-bad name
+	echo "rc=$? $(grep hostname "$tmp/$r.oci20-$r-bad.out") holder=$(nsenter -t "$holder" -u hostname)" \
+		>"$tmp/$r.name"
+done
+is "$(cat "$tmp/hutch.name")" "$(cat "$tmp/runc.name")" \
+	"a hostname with a joined uts namespace: set in it, as runc ($(cat "$tmp/runc.name"))"
+
+rm -rf "$tmp/bad" && bundle bad "\$c->{linux}{namespaces} = [
+	{ type => 'mount', path => '/proc/$holder/ns/mnt' }, map { { type => \$_ } } qw(pid ipc uts) ]"
+runtime hutch create --bundle "$tmp/bad" oci20-hutch-bad </dev/null >/dev/null 2>"$tmp/mnt.err"
+isnt "$?" 0 "hutch refuses a mount namespace by path (it builds the root in a new one)"
+like "$(cat "$tmp/mnt.err")" "linux.namespaces: mount: joining a mount namespace" "  and names it"
+is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci20-hutch-*' 2>/dev/null)" "" "no cgroup left"
+
+done_testing

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 40-sysctl.t: linux.sysctl under runc, the oracle, and under hutch oci.
+# The same bundle (new network, IPC and UTS namespaces) sets knobs of
+# each; the process reads them back inside, and the host's values must
+# not move. Then runc's rule, refused by both: kernel.hostname (the
+# hostname field's), a knob of no namespace (vm.*, kernel.pid_max),
+# net.* without a network namespace of the container's own (none, or
+# the host's joined by path), a knob the kernel does not have; and
+# hutch's own refusal of a name that could leave /proc/sys.
+#
+# Needs root, runc, perl's JSON::PP.
+
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/helpers/bundle.sh"
+
+require_root
+require_cmd runc=runc perl timeout mktemp
+require_feature oci
+[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
+[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+
+tmp=$(mktemp -d /tmp/oci-t30.XXXXXX) || bail_out "cannot create a temporary directory"
+cleanup() {
+	for r in runc hutch; do
+		for id in oci30-$r-sysctl oci30-$r-bad; do runtime $r delete --force "$id" >/dev/null 2>&1; done
+	done
+	rm -rf --one-file-system -- "$tmp"
+}
+trap cleanup EXIT
+
+keys="net.ipv4.ip_forward net.core.somaxconn net.ipv4.conf.all.forwarding kernel.shmmax
+kernel.shm_rmid_forced kernel.sem kernel.msgmax fs.mqueue.msg_max kernel.domainname"
+host() { # the host's values of the keys
+	for k in $keys; do echo "$k=$(tr '\t' ' ' <"/proc/sys/${k//.//}")"; done
+}
+before=$(host)
+
+mkdir -p "$tmp/sc"
+{
+	for k in $keys; do echo "echo $k=\$(tr '\\t' ' ' </proc/sys/${k//.//})"; done
+	echo "echo END"
+} >"$tmp/sc/read.sh"
+bundle sc '
+	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
+		options => ["rbind", "rw"] };
+	$c->{process}{args} = ["sh", "/mnt/read.sh"];
+	$c->{linux}{sysctl} = { "net.ipv4.ip_forward" => "1", "net.core.somaxconn" => "77",
+		"net.ipv4.conf.all.forwarding" => "1", "kernel.shmmax" => "1234567",
+		"kernel.shm_rmid_forced" => "1", "kernel.sem" => "11 22 33 44",
+		"kernel.msgmax" => "9000", "fs.mqueue.msg_max" => "20",
+		"kernel.domainname" => "oci-dom" }' || bail_out "cannot make the bundle"
+
+for r in runc hutch; do
+	run_once $r oci30-$r-sysctl sc
+	is "$?" 0 "$r: create with linux.sysctl" || diag "$(cat "$tmp/$r.oci30-$r-sysctl.err")"
+done
+is "$(cat "$tmp/hutch.oci30-hutch-sysctl.out")" "$(cat "$tmp/runc.oci30-runc-sysctl.out")" \
+	"inside: each value read back is runc's"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci30-runc-sysctl.out")"
+like "$(cat "$tmp/hutch.oci30-hutch-sysctl.out")" '^kernel.sem=11 22 33 44$' "  (kernel.sem as given)"
+is "$(host)" "$before" "the host's values did not move"
+
+# refusals: both fail, hutch names the key, nothing left
+both_refuse() { # DESC PERL WANT
+	local r
+	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
+	for r in runc hutch; do
+		runtime $r create --bundle "$tmp/bad" "oci30-$r-bad" </dev/null >/dev/null \
+			2>"$tmp/$r.bad.err"
+		echo "$r=$?" >"$tmp/$r.bad.rc"
+		runtime $r delete --force "oci30-$r-bad" >/dev/null 2>&1
+	done
+	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc refuses $1"
+	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch refuses $1"
+	like "$(cat "$tmp/hutch.bad.err")" "$3" "  and names it"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci30-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+}
+both_refuse "kernel.hostname" '$c->{linux}{sysctl} = { "kernel.hostname" => "x" }' \
+	"linux.sysctl: kernel.hostname: use the hostname field"
+both_refuse "vm.swappiness (no namespace)" '$c->{linux}{sysctl} = { "vm.swappiness" => "10" }' \
+	"linux.sysctl: vm.swappiness is not in a namespace"
+both_refuse "kernel.pid_max (no namespace)" '$c->{linux}{sysctl} = { "kernel.pid_max" => "5000" }' \
+	"linux.sysctl: kernel.pid_max is not in a namespace"
+both_refuse "net.* with the host's network namespace" \
+	'$c->{linux}{sysctl} = { "net.ipv4.ip_forward" => "0" };
+	 $c->{linux}{namespaces} = [ grep { $_->{type} ne "network" } @{$c->{linux}{namespaces}} ]' \
+	"linux.sysctl: net.ipv4.ip_forward: the container has the host's network namespace"
+both_refuse "net.* with the host's network namespace joined by path" \
+	'$c->{linux}{sysctl} = { "net.ipv4.ip_forward" => "0" };
+	 $_->{path} = "/proc/'$$'/ns/net" for grep { $_->{type} eq "network" } @{$c->{linux}{namespaces}}' \
+	"linux.sysctl: net.ipv4.ip_forward: the container has the host's network namespace"
+both_refuse "a knob the kernel lacks" '$c->{linux}{sysctl} = { "net.ipv4.nosuch" => "1" }' \
+	"linux.sysctl: cannot write /proc/sys/net/ipv4/nosuch: No such file"
+is "$(host)" "$before" "the host's values did not move"
+
+for key in net.ipv4/../../kernel/pid_max net..core net.core.; do
+	rm -rf "$tmp/bad" && KEY=$key bundle bad '$c->{linux}{sysctl} = { $ENV{KEY} => "1" }'
+	runtime hutch create --bundle "$tmp/bad" oci30-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	isnt "$?" 0 "hutch refuses the sysctl name $key"
+	like "$(cat "$tmp/bad.err")" "linux.sysctl: '$key' is not a sysctl name" "  and names it"
+done
+is "$(ls -A "$tmp/root-hutch")" "" "no record left"
+
+done_testing
