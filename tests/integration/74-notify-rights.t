@@ -26,9 +26,10 @@ musl-gcc -static -O2 -o "$tmp/bin/linger" "$(dirname "$0")/helpers/linger.c" ||
 names=(lg-rights)
 stop_all() {
 	local n
-	for n in "${names[@]}"; do timeout 90 "$HUTCH" stop "$n" >/dev/null 2>&1; done
+	for n in "${names[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
 }
-trap 'stop_all; sandbox_cleanup' EXIT
+# A frozen PID 1 (a build without the defence) does not stop: SIGKILL.
+trap 'stop_all; kill_named /run/hutch "${names[@]}"; sandbox_cleanup' EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 field() { "$HUTCH" status "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 starts_at_least() { [ "$(field "$1" starts)" -ge "$2" ] 2>/dev/null; }

@@ -7,12 +7,12 @@
  * stays full. SO_LINGER {1, 60} on the sending end: whoever drops its last
  * reference outside exit waits up to 60 s in close (inet_release). A
  * child sends that end over $NOTIFY_SOCKET with SCM_RIGHTS (and
- * STATUS=linger), behind a few other datagrams, and closes its copy at
- * once, so that the receiver's is the last;
- * if the kernel refused it (SO_PASSRIGHTS), the child's exit closes it,
- * and exit skips the linger. Then FILE gets "sent" or "refused: errno N",
- * a second datagram says READY=1, and this process waits, holding the
- * peer, until it is killed.
+ * STATUS=linger) and closes its copy at once, so that the receiver's is
+ * the last; if the kernel refused it (SO_PASSRIGHTS), the child's exit
+ * closes it, and exit skips the linger. ATTEMPTS times, a connection
+ * each. Then FILE gets "sent" or "refused: errno N" (the last attempt's),
+ * another datagram says READY=1, and this process waits, holding the
+ * peers, until it is killed.
  *
  * Without a fix PID 1 closes the descriptor and hangs for a minute: the
  * READY=1 queued behind it, a watchdog, a stop, all wait. */
@@ -26,7 +26,11 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+/* connections, each sent once */
+#define ATTEMPTS 10
 
 static void fail(const char *what)
 {
@@ -64,11 +68,6 @@ static int send_descriptor(int fd)
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
 
-	/* A few datagrams ahead of it: the receiver reads those first, and
-	 * the sender's close below comes before the receiver's. */
-	for (int i = 0; s >= 0 && i < 8; i++)
-		(void)!sendto(s, "STATUS=queued", 13, 0, (struct sockaddr *)&a,
-			      msg.msg_namelen);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
@@ -76,35 +75,20 @@ static int send_descriptor(int fd)
 	return s < 0 || sendmsg(s, &msg, 0) < 0 ? errno : 0;
 }
 
-int main(int argc, char **argv)
+/* One attack, on a new connection to lsn (addr): 0 once sent, else the
+ * errno of the sendmsg. The peer stays open (never read) for good. */
+static int attack(int lsn, const struct sockaddr_in *addr)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof addr;
-	int small = 4096, lsn, peer, sender, go[2], result[2], err = 0;
+	int small = 4096, sender, go[2], result[2], err = 0;
 	struct linger lg = { 1, 60 };
-	struct sockaddr_un a;
 	char block[1024] = { 0 };
-	FILE *out;
 	pid_t child;
 
-	if (argc != 2) {
-		fputs("usage: linger FILE\n", stderr);
-		return 2;
-	}
-	lsn = socket(AF_INET, SOCK_STREAM, 0);
-	/* a small window for the peer: set before listen, the accepted
-	 * socket inherits it */
-	if (lsn < 0 || setsockopt(lsn, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) ||
-	    bind(lsn, (struct sockaddr *)&addr, sizeof addr) || listen(lsn, 1) ||
-	    getsockname(lsn, (struct sockaddr *)&addr, &len))
-		fail("linger: listener (is lo up? --net none)");
 	sender = socket(AF_INET, SOCK_STREAM, 0);
 	if (sender < 0 || setsockopt(sender, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) ||
-	    connect(sender, (struct sockaddr *)&addr, sizeof addr))
+	    connect(sender, (const struct sockaddr *)addr, sizeof *addr))
 		fail("linger: connect");
-	peer = accept(lsn, NULL, NULL);
-	if (peer < 0)
+	if (accept(lsn, NULL, NULL) < 0)
 		fail("linger: accept");
 	/* until the send queue is full: the peer's window is, and what is
 	 * left cannot leave */
@@ -123,23 +107,60 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		char c;
 
-		/* once this process let go of its copy: the child's and the
+		/* once the parent let go of its copy: the child's and the
 		 * receiver's are the only ones */
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		err = send_descriptor(sender);
-		(void)!write(result[1], &err, sizeof err);
-		/* sent: the receiver's copy must be the last (a close here
-		 * that is last lingers here, in this child, which harms no
-		 * one); refused: exit closes it, without the linger */
+		/* sent: the receiver's copy must be the last, so this one
+		 * goes at once (if it is the last after all, the linger
+		 * holds this child, which harms no one, and the next
+		 * attempt may win); refused: exit closes it, and exit skips
+		 * the linger */
 		if (!err)
 			close(sender);
+		(void)!write(result[1], &err, sizeof err);
 		_exit(0);
 	}
 	close(sender); /* not the last: the child's is there */
 	(void)!write(go[1], "g", 1);
 	if (read(result[0], &err, sizeof err) != sizeof err)
 		fail("linger: the child's result");
+	close(go[0]);
+	close(go[1]);
+	close(result[0]);
+	close(result[1]);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof addr;
+	int small = 4096, lsn, err = 0;
+	struct sockaddr_un a;
+	FILE *out;
+
+	if (argc != 2) {
+		fputs("usage: linger FILE\n", stderr);
+		return 2;
+	}
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	/* a small window for the peers: set before listen, each accepted
+	 * socket inherits it */
+	if (lsn < 0 || setsockopt(lsn, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) ||
+	    bind(lsn, (struct sockaddr *)&addr, sizeof addr) || listen(lsn, ATTEMPTS) ||
+	    getsockname(lsn, (struct sockaddr *)&addr, &len))
+		fail("linger: listener (is lo up? --net none)");
+	/* Which close comes last, the sender's or the receiver's, is a race;
+	 * a few attempts and one is enough. */
+	for (int i = 0; i < ATTEMPTS; i++) {
+		struct timespec pause_ts = { 0, 20 * 1000 * 1000 };
+
+		err = attack(lsn, &addr);
+		nanosleep(&pause_ts, NULL);
+	}
 	out = fopen(argv[1], "w");
 	if (!out)
 		fail(argv[1]);
