@@ -44,6 +44,15 @@ enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2, READY_NEWS_WATCHDOG = 4,
  * process has ended (ready_reaped) or at the next start. */
 #define READY_CLOSER_RETRY ((pid_t)-1)
 
+/* The notify socket is made for --ready notify, and for --watchdog with
+ * any --ready (as systemd gives WatchdogSec= services one whatever their
+ * Type=): false without a config that asks for it. */
+static inline bool ready_socket_wanted(const struct config *cfg)
+{
+	return cfg->ready_mode == READY_NOTIFY || cfg->watchdog_ms;
+}
+
+#if HUTCH_READY
 /* The socket to poll: none while a datagram carrying descriptors waits
  * for its closer (ready.c), so that PID 1 neither spins on it nor forks
  * a second closer for the same datagram. */
@@ -60,15 +69,6 @@ static inline void ready_reaped(struct ready *r, pid_t pid)
 		r->closer = 0;
 }
 
-/* The notify socket is made for --ready notify, and for --watchdog with
- * any --ready (as systemd gives WatchdogSec= services one whatever their
- * Type=): false without a config that asks for it. */
-static inline bool ready_socket_wanted(const struct config *cfg)
-{
-	return cfg->ready_mode == READY_NOTIFY || cfg->watchdog_ms;
-}
-
-#if HUTCH_READY
 /* PID 1, after the root switch: the notify socket bound at
  * READY_SOCKET_PATH (ready_socket_wanted); else -1. Dies when it cannot. */
 int ready_socket_open(const struct config *cfg);
@@ -111,6 +111,18 @@ int ready_upstream_open(const struct config *cfg, int *pid1_end);
  * closed and -1 once PID 1 is gone. */
 void ready_upstream_forward(int *fd);
 #else
+static inline int ready_polled(const struct ready *r)
+{
+	(void)r;
+	return -1;
+}
+
+static inline void ready_reaped(struct ready *r, pid_t pid)
+{
+	(void)r;
+	(void)pid;
+}
+
 static inline int ready_socket_open(const struct config *cfg)
 {
 	(void)cfg;
