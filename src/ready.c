@@ -242,7 +242,7 @@ unsigned ready_parse(struct ready *r, const char *text, size_t len)
 }
 
 /* The kernel's limit of descriptors in one message (SCM_MAX_FD in
- * include/net/scm.h, 253 since 2.6.38): one SCM_RIGHTS header holds them
+ * include/net/scm.h, 253 since 2010): one SCM_RIGHTS header holds them
  * all, however many the sender gave (scm_fp_copy merges them). */
 #define SCM_MAX_FD 253
 
