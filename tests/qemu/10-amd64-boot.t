@@ -51,12 +51,13 @@ busybox32=${BUSYBOX_I386:-$top/build/i386/rootfs/bin/busybox}
 qemu_file "$busybox32" "static i386 BusyBox (BUSYBOX_I386)" "make ARCH=i386 rootfs"
 
 # Timeouts (KVM, TCG): a boot takes 12 s (cgroupv2), 5 s (nomemcg),
-# 7 s (seccomp) and 44 s (linger) with TCG, a few seconds with KVM; the
+# 7 s (seccomp) and 16 to 44 s (linger) with TCG, a few seconds with KVM; the
 # bounds keep even a hung run under 4 minutes with KVM and 6 without.
 linger=$top/build/qemu/helpers/linger
-mkdir -p "${linger%/*}" &&
-	musl-gcc -static -O2 -o "$linger" "$top/tests/integration/helpers/linger.c" ||
+if ! mkdir -p "${linger%/*}" ||
+	! musl-gcc -static -O2 -o "$linger" "$top/tests/integration/helpers/linger.c"; then
 	bail_out "cannot build tests/integration/helpers/linger.c"
+fi
 qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" cgroupv2 nomemcg seccomp linger -- \
 	"$busybox32:/rootfs/bin/busybox32" "$hutch32:/bin/hutch32" "$linger:/rootfs/bin/linger"
 qemu_scenario cgroupv2 "psi=1" 60 120
