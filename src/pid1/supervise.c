@@ -567,6 +567,10 @@ static void reap(struct supervisor *sv)
 	peek_sigsys(sv);
 
 	while (!sv->done && (pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) != 0) {
+		/* the notify socket's closer, or a slot for one (ready.c);
+		 * a stopped closer has not ended */
+		if (pid < 0 || !WIFSTOPPED(status))
+			ready_reaped(&sv->ready, pid);
 		if (pid < 0) {
 			dispatch(sv, EV_EMPTY);
 			return;
@@ -703,6 +707,7 @@ int supervise(const struct config *cfg, char **envp, const struct supervise_io *
 			liveness_due_now(&sv, now);
 			continue;
 		}
+		fds[1].fd = ready_polled(&sv.ready);
 		fds[2].fd = sv.ready.pipe; /* --ready fd:N: this run's */
 		if (poll(fds, 3, timeout(&sv, now)) <= 0)
 			continue;

@@ -24,6 +24,20 @@
 
 static const struct sockaddr_un notify_address = { AF_UNIX, READY_SOCKET_PATH };
 
+/* SO_PASSRIGHTS (Linux 6.16) is not in musl's headers yet. 83 in the
+ * kernel's asm-generic/socket.h, which every ABI hutch builds takes it
+ * from (x86, arm, riscv, powerpc, s390), and in mips's own asm/socket.h
+ * (alpha's too); parisc and sparc number it apart. */
+#ifndef SO_PASSRIGHTS
+#if defined(__hppa__)
+#define SO_PASSRIGHTS 0x4051
+#elif defined(__sparc__)
+#define SO_PASSRIGHTS 0x5c
+#else
+#define SO_PASSRIGHTS 83
+#endif
+#endif
+
 /* Bound after the root switch, by path in /dev: that tmpfs is hutch's
  * own, so nothing can be in the way (dev.c; unless a --bind put a host
  * directory there, which bind(2) does not follow a symlink into). Mode
@@ -32,10 +46,14 @@ static const struct sockaddr_un notify_address = { AF_UNIX, READY_SOCKET_PATH };
  * per datagram (accepted), not by the mode. The mode comes from the umask
  * at bind, not a chmod after it, which would follow whatever the name
  * became in between. SO_PASSCRED makes the kernel attach the sender's pid
- * to every datagram, as seen from PID 1's namespace. */
+ * to every datagram, as seen from PID 1's namespace.
+ * SO_PASSRIGHTS off: a sendmsg with SCM_RIGHTS to this socket fails in the
+ * sender with EPERM (unix_dgram_sendmsg checks the receiver's flag), so no
+ * descriptor of the service ever reaches PID 1. Before 6.16 the kernel
+ * answers ENOPROTOOPT, and take() below keeps them out of PID 1's hands. */
 int ready_socket_open(const struct config *cfg)
 {
-	int fd, on = 1, err;
+	int fd, on = 1, off = 0, err;
 	mode_t umask_was;
 
 	if (!ready_socket_wanted(cfg))
@@ -43,6 +61,9 @@ int ready_socket_open(const struct config *cfg)
 	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on))
 		die("the notify socket: cannot create it: %s", error_text(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSRIGHTS, &off, sizeof off))
+		log_debug("the notify socket: no SO_PASSRIGHTS (%s): descriptors "
+			  "sent on it go to a child of PID 1", error_text(errno));
 	umask_was = umask(0111);
 	err = bind(fd, (const struct sockaddr *)&notify_address, sizeof notify_address)
 		      ? errno : 0;
@@ -60,14 +81,23 @@ char *ready_environment(const struct config *cfg)
 	return ready_socket_wanted(cfg) ? env : NULL;
 }
 
+static int take(struct ready *r, char *text, size_t size, bool *heard);
+
 /* Everything queued is from the last run, whose processes are all gone
  * before the next start (supervise.c): a late READY=1 of theirs must not
- * count for the new one. */
-static void drain(int fd)
+ * count for the new one. Taken as any datagram is (take): a bare recv
+ * would have the kernel drop passed descriptors in PID 1. A datagram
+ * with descriptors stops the drain while its closer takes it; what is
+ * queued behind it (a service that sends descriptors is hostile anyway)
+ * is then read as news. A failed fork is tried again here. */
+static void drain(struct ready *r)
 {
-	char c;
+	char c = 0;
+	bool heard;
 
-	while (recv(fd, &c, 1, MSG_DONTWAIT) >= 0 || errno == EINTR)
+	if (r->closer == READY_CLOSER_RETRY)
+		r->closer = 0;
+	while (!r->closer && take(r, &c, 1, &heard) >= 0)
 		;
 }
 
@@ -77,7 +107,7 @@ int ready_arm(struct ready *r)
 
 	r->status[0] = '\0';
 	if (r->socket >= 0)
-		drain(r->socket);
+		drain(r);
 	if (r->mode != READY_FD)
 		return -1;
 	if (r->pipe >= 0)
@@ -211,41 +241,112 @@ unsigned ready_parse(struct ready *r, const char *text, size_t len)
 	return news;
 }
 
+/* The kernel's limit of descriptors in one message (SCM_MAX_FD in
+ * include/net/scm.h, 253 since 2010): one SCM_RIGHTS header holds them
+ * all, however many the sender gave (scm_fp_copy merges them). */
+#define SCM_MAX_FD 253
+
+/* A datagram carrying descriptors (SCM_RIGHTS; before Linux 6.16, or if
+ * SO_PASSRIGHTS failed) is taken by a child of PID 1, never by PID 1.
+ * Whoever drops the last reference of a file runs its release: for a TCP
+ * socket with SO_LINGER and unsent data, a wait of up to the linger time
+ * (inet_release skips it only for a task in exit, PF_EXITING), a FUSE or
+ * NFS file's flush, and a close(2) of any copy flushes too. PID 1 stuck
+ * there would reap nothing, stop nothing and miss every deadline. So:
+ *  - PID 1 only peeks (take): the kernel gives it copies of the files,
+ *    the datagram still queued holds them, and with no room for them in
+ *    the control buffer it drops the copies at once (MSG_CTRUNC tells);
+ *    no release can run, nothing was installed, nothing to close.
+ *  - A child dequeues the datagram with room for SCM_MAX_FD descriptors,
+ *    so they are all installed in its table (none dropped by the kernel
+ *    on the way), and _exit()s: exit closes them with PF_EXITING set, and
+ *    the linger is skipped. If it blocks anyway (a FUSE flush), only it
+ *    does; SIGKILL (a stop, the run's leftovers) ends it.
+ * The child touches nothing of PID 1's: every signal stays blocked (the
+ * mask is inherited; no handler, no signalfd read), no log, no state, one
+ * recvmsg and _exit. PID 1 stops reading the socket until it has reaped
+ * it (ready_polled), so the same datagram is never handed twice and at
+ * most one closer exists: a sender cannot make PID 1 fork without bound,
+ * only once per closer's life, counted by --pids and paid from the
+ * sandbox's own CPU (PID 1 is in its cgroup). A closer killed before its
+ * recvmsg leaves the datagram queued: the next one takes it. A fork that
+ * fails (EAGAIN at --pids) leaves it queued too, and the socket unread
+ * until a process ends (the watchdog, if set, sees the silence). */
+static void hand_off(struct ready *r)
+{
+	pid_t pid = fork_process();
+
+	if (pid == 0) {
+		union {
+			struct cmsghdr h;
+			char space[CMSG_SPACE(sizeof(struct ucred)) +
+				   CMSG_SPACE(SCM_MAX_FD * sizeof(int))];
+		} u;
+		struct msghdr msg = { .msg_control = u.space,
+				      .msg_controllen = sizeof u.space };
+
+		(void)syscall(SYS_recvmsg, r->socket, &msg, MSG_DONTWAIT);
+		_exit(0);
+	}
+	r->closer = pid > 0 ? pid : READY_CLOSER_RETRY;
+}
+
 /* Only a process of the sandbox may speak for the service, as systemd's
  * NotifyAccess=all: the kernel gives the sender's pid as PID 1's namespace
  * sees it, which is 0 for a process outside it (one that reached the
  * socket through /proc/PID/root, say). The credentials cannot be forged
- * without CAP_SYS_ADMIN over this namespace. Descriptors passed along
- * (SCM_RIGHTS) were installed in PID 1 by the kernel: closed at once. */
+ * without CAP_SYS_ADMIN over this namespace. */
 /* musl's CMSG_NXTHDR casts a byte pointer and compares a size with a
  * pointer difference: clang's -Wcast-align and -Wsign-compare fire inside
  * the macro (the buffer is aligned: ready.c's union with struct cmsghdr) */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-align"
 #pragma GCC diagnostic ignored "-Wsign-compare"
-static bool accepted(struct msghdr *msg)
+static bool from_sandbox(struct msghdr *msg)
 {
-	bool from_sandbox = false;
-
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_CREDENTIALS) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred cred;
 			memcpy(&cred, CMSG_DATA(c), sizeof cred);
-			from_sandbox = cred.pid > 1;
-		} else if (c->cmsg_type == SCM_RIGHTS) {
-			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (size_t i = 0; i < n; i++) {
-				int fd;
-				memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
-				close(fd);
-			}
+			return cred.pid > 1;
 		}
-	}
-	return from_sandbox && !(msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+	return false;
 }
 #pragma GCC diagnostic pop
+
+/* The datagram at the head of the queue: its length (its text in text,
+ * *heard if it is from the sandbox and whole), -1 when none is queued or
+ * it went to a closer. The control buffer has room for the credentials
+ * only (SO_PASSCRED puts them in every datagram, first): a descriptor
+ * never fits, so PID 1 is never given one (see hand_off). Peeked, then
+ * dequeued with no control buffer at all, once the peek showed nothing
+ * was passed: PID 1 and its closer alone read the socket, and no closer
+ * runs now (ready_polled), so the head is still that datagram. */
+static int take(struct ready *r, char *text, size_t size, bool *heard)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(struct ucred))];
+	} u;
+	struct iovec iov = { text, size };
+	/* Designated: musl's padding beside msg_iovlen and msg_controllen
+	 * is zero for the bare call (pty.c). */
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.space, .msg_controllen = sizeof u.space };
+	struct msghdr none = { 0 };
+	ssize_t n = syscall(SYS_recvmsg, r->socket, &msg, MSG_DONTWAIT | MSG_PEEK);
+
+	if (n < 0)
+		return -1;
+	if (msg.msg_flags & MSG_CTRUNC) {
+		log_debug("notify socket: a message with descriptors, taken by a child");
+		hand_off(r);
+		return -1;
+	}
+	(void)syscall(SYS_recvmsg, r->socket, &none, MSG_DONTWAIT);
+	*heard = from_sandbox(&msg) && !(msg.msg_flags & MSG_TRUNC);
+	return (int)n;
+}
 
 /* The queue of a datagram socket is bounded by the kernel (the receiver's
  * buffer and net.unix.max_dgram_qlen): a flooding sender blocks or gets
@@ -254,23 +355,14 @@ static unsigned receive_socket(struct ready *r)
 {
 	unsigned news = 0;
 
-	for (int i = 0; i < BATCH; i++) {
-		union {
-			struct cmsghdr h;
-			char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(8 * sizeof(int))];
-		} u;
+	for (int i = 0; i < BATCH && !r->closer; i++) {
 		char text[MESSAGE_MAX];
-		struct iovec iov = { text, sizeof text };
-		/* Designated: musl's padding beside msg_iovlen and
-		 * msg_controllen is zero for the bare call (pty.c). */
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = u.space, .msg_controllen = sizeof u.space };
-		ssize_t n = syscall(SYS_recvmsg, r->socket, &msg,
-				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		bool heard;
+		int n = take(r, text, sizeof text, &heard);
 
 		if (n < 0)
 			break;
-		if (accepted(&msg))
+		if (heard)
 			news |= ready_parse(r, text, (size_t)n);
 		else
 			log_debug("notify socket: a message dropped (from outside "

@@ -10,6 +10,7 @@
 #define HUTCH_READY_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "profile.h"
@@ -27,6 +28,9 @@ struct ready {
 	int pipe;	  /* fd:N: this run's read end; -1 once it closed it */
 	int service_end;  /* fd:N: the write end for the start under way */
 	int upstream;	  /* the launcher's channel to systemd, or -1 */
+	pid_t closer;	  /* the child taking a datagram with descriptors
+			   * (ready.c), READY_CLOSER_RETRY after its fork
+			   * failed; 0: none, the socket is read */
 	char status[READY_STATUS_MAX]; /* the last STATUS= text, printable */
 	uint64_t watchdog_usec;	/* the last WATCHDOG_USEC= (liveness.h) */
 };
@@ -35,6 +39,10 @@ struct ready {
  * HUTCH_LIVENESS: WATCHDOG=1, WATCHDOG=trigger, WATCHDOG_USEC=N. */
 enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2, READY_NEWS_WATCHDOG = 4,
        READY_NEWS_TRIGGER = 8, READY_NEWS_WATCHDOG_USEC = 16 };
+
+/* r->closer after a failed fork (EAGAIN at --pids): tried again once a
+ * process has ended (ready_reaped) or at the next start. */
+#define READY_CLOSER_RETRY ((pid_t)-1)
 
 /* The notify socket is made for --ready notify, and for --watchdog with
  * any --ready (as systemd gives WatchdogSec= services one whatever their
@@ -45,6 +53,22 @@ static inline bool ready_socket_wanted(const struct config *cfg)
 }
 
 #if HUTCH_READY
+/* The socket to poll: none while a datagram carrying descriptors waits
+ * for its closer (ready.c), so that PID 1 neither spins on it nor forks
+ * a second closer for the same datagram. */
+static inline int ready_polled(const struct ready *r)
+{
+	return r->closer ? -1 : r->socket;
+}
+
+/* PID 1 reaped pid (-1: no child is left): the closer's end, or after a
+ * failed fork a process slot freed, lets the socket be read again. */
+static inline void ready_reaped(struct ready *r, pid_t pid)
+{
+	if (r->closer == pid || r->closer == READY_CLOSER_RETRY)
+		r->closer = 0;
+}
+
 /* PID 1, after the root switch: the notify socket bound at
  * READY_SOCKET_PATH (ready_socket_wanted); else -1. Dies when it cannot. */
 int ready_socket_open(const struct config *cfg);
@@ -87,6 +111,18 @@ int ready_upstream_open(const struct config *cfg, int *pid1_end);
  * closed and -1 once PID 1 is gone. */
 void ready_upstream_forward(int *fd);
 #else
+static inline int ready_polled(const struct ready *r)
+{
+	(void)r;
+	return -1;
+}
+
+static inline void ready_reaped(struct ready *r, pid_t pid)
+{
+	(void)r;
+	(void)pid;
+}
+
 static inline int ready_socket_open(const struct config *cfg)
 {
 	(void)cfg;
