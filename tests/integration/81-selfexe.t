@@ -16,9 +16,10 @@
 # that copy, and the write fails.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/sandbox.sh"
+source "$(dirname "$0")/../lib/elf.sh"
 
 require_root
-require_cmd sha256sum musl-gcc=musl-tools
+require_cmd sha256sum musl-gcc=musl-tools readelf=binutils ldd=libc-bin
 sandbox_setup t81
 S=$tmp/state
 trap 'kill_named "$S" hutch-t81-selfexe; sandbox_cleanup' EXIT
@@ -27,6 +28,7 @@ cp "$HUTCH" "$tmp/hutch-old" && cp -a "$ROOTFS" "$tmp/root" && mkdir "$tmp/out" 
 	bail_out "cannot copy the binary and the rootfs"
 rm -f "$tmp/root/bin/sh" && printf '#!/proc/self/exe\n' >"$tmp/root/bin/sh" &&
 	chmod 755 "$tmp/root/bin/sh" || bail_out "cannot write the image's /bin/sh"
+copy_runtime_libs "$HUTCH" "$tmp/root" || bail_out "cannot copy $HUTCH's libraries into the image"
 musl-gcc -static -O2 -o "$tmp/root/attack" "$(dirname "$0")/../oci/helpers/selfexe-attack.c" ||
 	bail_out "cannot build tests/oci/helpers/selfexe-attack.c"
 

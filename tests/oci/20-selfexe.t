@@ -16,9 +16,11 @@
 # HUTCH comes from `make check-oci`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/elf.sh"
 
 require_root
-require_cmd runc=runc perl timeout mktemp sha256sum unshare=util-linux musl-gcc=musl-tools
+require_cmd runc=runc perl timeout mktemp sha256sum unshare=util-linux musl-gcc=musl-tools \
+	readelf=binutils ldd=libc-bin
 require_feature oci
 [ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
 	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
@@ -44,6 +46,8 @@ bundle() {
 	local dir=$tmp/b-$1 d
 	for d in bin dev proc sys mnt tmp; do mkdir -p "$dir/rootfs/$d" || return 1; done
 	cp "$tmp/attack" "$dir/rootfs/attack" || return 1
+	# the sanitizer build is dynamic: its loader and libraries (elf.sh)
+	[ "$1" != hutch ] || copy_runtime_libs "$tmp/hutch" "$dir/rootfs" || return 1
 	printf '#!/proc/self/exe\n' >"$dir/rootfs/bin/sh" && chmod 755 "$dir/rootfs/bin/sh" ||
 		return 1
 	(cd "$dir" && runc spec) || return 1
@@ -94,13 +98,13 @@ attack() {
 before_hutch=$(sha256sum <"$tmp/hutch")
 before_runc=$(sha256sum <"$tmp/runc")
 
-timeout 120 bash -c "$(declare -f bundle rt attack wait_for diag); tmp=$tmp; attack runc" ||
+timeout 120 bash -c "$(declare -f bundle rt attack wait_for diag copy_runtime_libs); tmp=$tmp; attack runc" ||
 	bail_out "runc's run did not finish: $(cat "$tmp/runc.out" "$tmp/runc.exec" 2>/dev/null)"
 diag "runc: the attacker saw $(tr '\n' ' ' 2>/dev/null <"$tmp/b-runc/result" || echo nothing)," \
 	"runc's exec said: $(sort -u "$tmp/runc.exec" | tr '\n' ' ')"
 is "$(sha256sum <"$tmp/runc")" "$before_runc" "runc (the oracle) resists: its binary is unchanged"
 
-timeout 120 bash -c "$(declare -f bundle rt attack wait_for diag); tmp=$tmp; attack hutch"
+timeout 120 bash -c "$(declare -f bundle rt attack wait_for diag copy_runtime_libs); tmp=$tmp; attack hutch"
 ok "the attacker caught hutch's process in the container and tried" [ -e "$tmp/b-hutch/result" ] ||
 	diag "$(cat "$tmp/hutch.out" "$tmp/hutch.exec" 2>/dev/null | tail -5)"
 diag "hutch: the attacker saw $(tr '\n' ' ' 2>/dev/null <"$tmp/b-hutch/result")"
