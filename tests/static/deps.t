@@ -31,11 +31,10 @@ my @layers = (
 	[qw(check control oci)], [qw(src)],
 );
 # Edges allowed although they break the layering: each one a debt with
-# its reason, to remove when the code no longer needs it. The first four
+# its reason, to remove when the code no longer needs it. The first three
 # close the one cycle left (config, pid1 and the features PID 1 runs);
 # the last two are a feature built on another.
 my %exceptions = (
-	'config -> pid1' => 'cli.c takes RESTART_RESET_DEFAULT_MS from respawn.h; options_privs.c the capability names of privs.c',
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
 	'image -> pid1' => 'image_mount.c, PID 1\'s half of image roots, mounts by descriptor with mountfd.c',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
