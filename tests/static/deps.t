@@ -34,11 +34,10 @@ my @layers = (
 # Edges allowed although they break the layering: each one a debt with
 # its reason, to remove when the code no longer needs it. The first two
 # close the one cycle left (config, pid1 and the features PID 1 runs);
-# the last two are a feature built on another.
+# the last is a feature built on another.
 my %exceptions = (
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
-	'daemon -> output' => 'daemon.c settles on struct output\'s pipe (daemon_caller, daemon_settled)',
 	'liveness -> ready' => 'the watchdog keys arrive on ready\'s notify socket (READY_NEWS_*)',
 );
 
