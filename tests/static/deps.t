@@ -32,13 +32,11 @@ my @layers = (
 	[qw(check control oci)], [qw(src)],
 );
 # Edges allowed although they break the layering: each one a debt with
-# its reason, to remove when the code no longer needs it. The first two
-# close the one cycle left (config, pid1 and the features PID 1 runs);
-# the last is a feature built on another.
+# its reason, to remove when the code no longer needs it. Both close
+# the one cycle left (config, pid1 and the features PID 1 runs).
 my %exceptions = (
 	'config -> seccomp' => '--seccomp\'s list is judged at parse by seccomp.c (seccomp_check)',
 	'liveness -> pid1' => 'the health check\'s child is hardened as the service is (spawn_harden)',
-	'liveness -> ready' => 'the watchdog keys arrive on ready\'s notify socket (READY_NEWS_*)',
 );
 
 my (%folder, @files);
