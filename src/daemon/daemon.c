@@ -105,6 +105,7 @@ void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
 	int fds[2];
 
 	d->caller = caller;
+	d->settled = -1;
 	if (caller < 0)
 		return;
 	if (pipe_cloexec(fds))

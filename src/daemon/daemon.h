@@ -30,7 +30,8 @@ void daemon_pidfile(const struct config *cfg);
  * a session of its own. Returns the pipe to report on. */
 int daemon_detach(const struct config *cfg, int log_fd);
 
-/* In the launcher: caller is the pipe the caller waits on. Sets *notify
+/* In the launcher: caller is the pipe the caller waits on (-1: none; d's
+ * pipes are then -1, and always without the feature). Sets *notify
  * to the pipe for PID 1 (a byte once the service has run for
  * --daemon-settle) and, without --output, gives the service /dev/null:
  * nothing of the sandbox keeps the caller's descriptors. */
@@ -63,7 +64,7 @@ static inline int daemon_detach(const struct config *cfg, int log_fd)
 static inline void daemon_caller(struct daemon_wait *d, struct config *cfg,
 				 int caller, int *notify)
 {
-	(void)d;
+	d->settled = d->caller = -1;
 	(void)cfg;
 	(void)caller;
 	(void)notify;

@@ -365,7 +365,6 @@ static void rebuild_start(struct launch *l)
 	/* --daemon's caller still waiting: the new PID 1 tells it */
 	if (l->daemon.settled >= 0)
 		close(l->daemon.settled);
-	l->daemon.settled = -1;
 	l->fds.notify = -1;
 	daemon_caller(&l->daemon, l->cfg, l->daemon.caller, &l->fds.notify);
 	l->pid1 = start_pid1(l->cfg, &l->fds);
@@ -435,7 +434,6 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 		die("cannot create the status file: %s", error_text(errno));
 	daemon_pidfile(cfg);
 	output_open(&l.out, cfg);
-	l.daemon = (struct daemon_wait){ -1, -1 };
 	daemon_caller(&l.daemon, cfg, fds->notify, &fds->notify);
 	l.upstream = ready_upstream_open(cfg, &fds->upstream);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
