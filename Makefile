@@ -93,7 +93,7 @@ FEATURE_SRCS.DEVICES := src/cgroup/cgroup_devices.c src/config/options_devices.c
 FEATURE_SRCS.LIMITS := src/cgroup/cgroup_memory_pids.c src/cgroup/cgroup_knobs.c src/config/options_knobs.c
 FEATURE_SRCS.BOOTLIMIT := src/bootlimit/bootlimit.c
 FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/options_ready.c
-FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/liveness/liveness_run.c src/liveness/liveness_check.c src/config/options_liveness.c
+FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid1/liveness_check.c src/config/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
 	oci_init.c oci_state.c oci_exec.c)

@@ -19,6 +19,16 @@ struct parse_error {
 enum parse_result options_parse(struct config *cfg, int argc, char **argv,
 				struct parse_error *err, bool command_required);
 
+/* The names --cap-keep and --rlimit take (options_privs.c), parsing as
+ * hutch oci's capability lists: "net_bind_service", "CAP_NET_BIND_SERVICE"
+ * (any case) -> 10; -1 if unknown. CAP_SYS_PTRACE is the one capability
+ * no service may keep (capabilities(7)). */
+#define CAP_SYS_PTRACE_NUMBER 19
+int capability_number(const char *name);
+
+/* "nofile" -> RLIMIT_NOFILE (numbers differ on MIPS); -1 if unknown. */
+int rlimit_number(const char *name);
+
 /* Writes --help, generated from the table, to fd. */
 void options_help(int fd);
 

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "privs.h"
 #include "units.h"
 
 int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
@@ -42,6 +41,38 @@ int set_group_add(struct parse_ctx *ctx, const struct option_def *opt,
 		return parse_fail(ctx, opt, "more than %d groups", CONFIG_MAX_GROUPS);
 	cfg->group_add[cfg->n_group_add++] = value;
 	return 0;
+}
+
+/* capabilities(7), by number. */
+static const char cap_names[] =
+	"chown\0dac_override\0dac_read_search\0fowner\0fsetid\0kill\0setgid\0"
+	"setuid\0setpcap\0linux_immutable\0net_bind_service\0net_broadcast\0"
+	"net_admin\0net_raw\0ipc_lock\0ipc_owner\0sys_module\0sys_rawio\0"
+	"sys_chroot\0sys_ptrace\0sys_pacct\0sys_admin\0sys_boot\0sys_nice\0"
+	"sys_resource\0sys_time\0sys_tty_config\0mknod\0lease\0audit_write\0"
+	"audit_control\0setfcap\0mac_override\0mac_admin\0syslog\0wake_alarm\0"
+	"block_suspend\0audit_read\0perfmon\0bpf\0checkpoint_restore\0";
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int capability_number(const char *name)
+{
+	const char *n = cap_names;
+
+	if (lower(name[0]) == 'c' && lower(name[1]) == 'a' && lower(name[2]) == 'p' &&
+	    name[3] == '_')
+		name += 4;
+	for (int cap = 0; *n; cap++, n += strlen(n) + 1) {
+		size_t i = 0;
+		while (n[i] && lower(name[i]) == n[i])
+			i++;
+		if (!n[i] && !name[i])
+			return cap;
+	}
+	return -1;
 }
 
 int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,

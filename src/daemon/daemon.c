@@ -99,17 +99,18 @@ int daemon_detach(const struct config *cfg, int log_fd)
 	return notify[1];
 }
 
-void daemon_caller(struct output *out, struct config *cfg, int caller,
+void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
 		   int *notify)
 {
 	int fds[2];
 
-	out->caller = caller;
+	d->caller = caller;
+	d->settled = -1;
 	if (caller < 0)
 		return;
 	if (pipe_cloexec(fds))
 		die("cannot create a pipe: %s", error_text(errno));
-	out->settled = fds[0];
+	d->settled = fds[0];
 	*notify = fds[1];
 	/* Without --output the service's stdout and stderr are /dev/null,
 	 * not the caller's: a caller reading them, out=$(hutch --daemon
@@ -121,20 +122,20 @@ void daemon_caller(struct output *out, struct config *cfg, int caller,
 	}
 }
 
-void daemon_settled(struct output *out)
+void daemon_settled(struct daemon_wait *d)
 {
 	char c;
-	ssize_t n = read(out->settled, &c, 1);
+	ssize_t n = read(d->settled, &c, 1);
 
 	if (n < 0 && errno == EINTR)
 		return;
-	close(out->settled);
-	out->settled = -1;
+	close(d->settled);
+	d->settled = -1;
 	if (n != 1)
 		return; /* PID 1 ended first: the caller gets its code */
-	(void)!write(out->caller, "R", 1);
-	close(out->caller);
-	out->caller = -1;
+	(void)!write(d->caller, "R", 1);
+	close(d->caller);
+	d->caller = -1;
 	/* The caller is answered: its stderr goes too (stdin and stdout are
 	 * /dev/null since the fork). hutch's later lines reach --log only;
 	 * log.c's non-blocking copy of the old fd 2 goes with it. */

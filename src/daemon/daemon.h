@@ -6,8 +6,14 @@
 #define HUTCH_DAEMON_H
 
 #include "config.h"
-#include "output.h"
 #include "profile.h"
+
+/* --daemon's pipes in the launcher, which its loop polls; -1 when not in
+ * use (and always without the feature). */
+struct daemon_wait {
+	int settled; /* PID 1 writes a byte once the service settled */
+	int caller;  /* the waiting caller: a byte, then closed */
+};
 
 #if HUTCH_DAEMON
 /* --log kmsg|syslog opened (before the root switch: /dev/log and
@@ -24,17 +30,18 @@ void daemon_pidfile(const struct config *cfg);
  * a session of its own. Returns the pipe to report on. */
 int daemon_detach(const struct config *cfg, int log_fd);
 
-/* In the launcher: caller is the pipe the caller waits on. Sets *notify
+/* In the launcher: caller is the pipe the caller waits on (-1: none; d's
+ * pipes are then -1, and always without the feature). Sets *notify
  * to the pipe for PID 1 (a byte once the service has run for
  * --daemon-settle) and, without --output, gives the service /dev/null:
  * nothing of the sandbox keeps the caller's descriptors. */
-void daemon_caller(struct output *out, struct config *cfg, int caller,
+void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
 		   int *notify);
 
-/* out->settled is readable: the service settled (the caller is told, and
+/* d->settled is readable: the service settled (the caller is told, and
  * the launcher lets go of the caller's stderr), or PID 1 ended first (the
  * caller gets the exit code when the launcher exits). */
-void daemon_settled(struct output *out);
+void daemon_settled(struct daemon_wait *d);
 #else
 static inline int daemon_log_open(const struct config *cfg)
 {
@@ -54,18 +61,18 @@ static inline int daemon_detach(const struct config *cfg, int log_fd)
 	return -1;
 }
 
-static inline void daemon_caller(struct output *out, struct config *cfg,
+static inline void daemon_caller(struct daemon_wait *d, struct config *cfg,
 				 int caller, int *notify)
 {
-	(void)out;
+	d->settled = d->caller = -1;
 	(void)cfg;
 	(void)caller;
 	(void)notify;
 }
 
-static inline void daemon_settled(struct output *out)
+static inline void daemon_settled(struct daemon_wait *d)
 {
-	(void)out;
+	(void)d;
 }
 #endif
 

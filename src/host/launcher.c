@@ -64,6 +64,7 @@ struct launch {
 	pid_t pid1;
 	struct sandbox_fds fds;
 	struct output out;
+	struct daemon_wait daemon; /* --daemon's caller, told once the service settled */
 	struct relay tty;
 	int argc;
 	char **argv;
@@ -150,7 +151,7 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		int status, n, pause = output_pause(out);
 
 		fds[1].fd = pause < 0 ? out->pipe : -1;
-		fds[2].fd = out->settled; /* --daemon: the service is up */
+		fds[2].fd = l->daemon.settled; /* --daemon: the service is up */
 		fds[3].fd = l->upstream; /* --ready: news for systemd */
 		fds[4].fd = bootlimit_fd(); /* --boot-limit: PID 1's events */
 		n = relay_poll_fds(tty, fds + 5);
@@ -165,7 +166,7 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		if (fds[1].revents)
 			output_copy(out);
 		if (fds[2].revents)
-			daemon_settled(out);
+			daemon_settled(&l->daemon);
 		if (fds[3].revents)
 			ready_upstream_forward(&l->upstream);
 		if (!fds[0].revents || read(fds[0].fd, &si, sizeof si) != sizeof si)
@@ -362,11 +363,10 @@ static void rebuild_start(struct launch *l)
 	if (l->out.path)
 		output_pipe(&l->out, l->cfg);
 	/* --daemon's caller still waiting: the new PID 1 tells it */
-	if (l->out.settled >= 0)
-		close(l->out.settled);
-	l->out.settled = -1;
+	if (l->daemon.settled >= 0)
+		close(l->daemon.settled);
 	l->fds.notify = -1;
-	daemon_caller(&l->out, l->cfg, l->out.caller, &l->fds.notify);
+	daemon_caller(&l->daemon, l->cfg, l->daemon.caller, &l->fds.notify);
 	l->pid1 = start_pid1(l->cfg, &l->fds);
 	rebuild_answer(id, NULL);
 	log_info("rebuilt: a new sandbox runs%s%s", l->cfg->root ? " on " : "",
@@ -434,7 +434,7 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 		die("cannot create the status file: %s", error_text(errno));
 	daemon_pidfile(cfg);
 	output_open(&l.out, cfg);
-	daemon_caller(&l.out, cfg, fds->notify, &fds->notify);
+	daemon_caller(&l.daemon, cfg, fds->notify, &fds->notify);
 	l.upstream = ready_upstream_open(cfg, &fds->upstream);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds->terminals = pty_terminals();

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "mounts.h"
+#include "mountfd.h"
 #include "sys.h"
 
 #ifndef LOOP_CONFIGURE

@@ -102,7 +102,7 @@ void liveness_tick(struct liveness *l, const struct config *cfg, char **envp,
 bool liveness_reaped(struct liveness *l, const struct config *cfg, pid_t pid,
 		     int status, pid_t service, uint64_t now);
 
-/* The notify socket's watchdog news (READY_NEWS_* bits of ready.h). */
+/* The notify socket's watchdog news (READY_NEWS_* bits of protocol.h). */
 void liveness_news(struct liveness *l, const struct config *cfg, unsigned news,
 		   uint64_t usec, pid_t service, uint64_t now);
 

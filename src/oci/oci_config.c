@@ -17,7 +17,6 @@
 #include "json.h"
 #include "log.h"
 #include "options.h"
-#include "privs.h"
 #include "sys.h"
 
 static uint64_t cap_bits, inherit_bits, ambient_bits;

@@ -139,7 +139,7 @@ static void output_init(struct output *out, struct config *cfg)
 {
 	out->path = cfg->output;
 	out->max = cfg->output_max;
-	out->pipe = cfg->output_fd = out->settled = out->caller = out->dir = -1;
+	out->pipe = cfg->output_fd = out->dir = -1;
 	out->failing = out->dropping = out->can_pause = false;
 	out->resume_at = out->cpu_mark = 0;
 	out->cpu_milli = cfg->cpu_milli;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* output.h - --output FILE|syslog|kmsg: the service's stdout and stderr,
  * through a pipe, copied by the launcher in whole lines: appended to a
- * host file with a size cap, or one message a line to hutch's log. The
- * struct also holds --daemon's pipes (daemon.c), which the same loop polls. */
+ * host file with a size cap, or one message a line to hutch's log. */
 #ifndef HUTCH_OUTPUT_H
 #define HUTCH_OUTPUT_H
 
@@ -35,9 +34,6 @@ struct output {
 	bool can_pause;	   /* the pipe is large enough to wait */
 	uint64_t read_at, resume_at;
 	uint64_t cpu_milli, cpu_mark; /* --cpu; the launcher's CPU (ms) then */
-	/* --daemon (daemon.c) */
-	int settled;	  /* PID 1 writes a byte once the service settled */
-	int caller;	  /* the waiting caller: a byte, then closed */
 };
 
 #if HUTCH_OUTPUT
@@ -82,7 +78,7 @@ static inline int output_log_target(const char *path)
 static inline void output_open(struct output *out, struct config *cfg)
 {
 	out->path = NULL;
-	out->pipe = cfg->output_fd = out->settled = out->caller = -1;
+	out->pipe = cfg->output_fd = -1;
 }
 
 static inline void output_pipe(struct output *out, struct config *cfg)

@@ -3,12 +3,10 @@
 #ifndef HUTCH_MOUNTS_H
 #define HUTCH_MOUNTS_H
 
-#include <limits.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <sys/stat.h>
 
 #include "config.h"
+#include "mountfd.h"
 
 /* In PID 1, inside its new mount namespace: makes the host's mounts
  * private, builds the root (proc, /dev, /tmp, the user's mounts), switches
@@ -17,59 +15,6 @@
  * any failure; every change is inside the namespace, so the host is left
  * as it was. */
 void mounts_setup(const struct config *cfg);
-
-/* Removes the mount points mounts_setup created in the root image (die()
- * calls it while PID 1 sets up). */
-void mounts_undo(void);
-
-/* mountfd.c: mount points looked up once, mounts made on descriptors. */
-#ifndef MOUNT_ATTR_RDONLY /* glibc's sys/mount.h has them, musl's not */
-#define MOUNT_ATTR_RDONLY 0x1
-#define MOUNT_ATTR_NOSUID 0x2
-#define MOUNT_ATTR_NODEV 0x4
-#define MOUNT_ATTR_NOEXEC 0x8
-#endif
-#define PROC_MAGIC 0x9fa0
-#define TMPFS_MAGIC_NR 0x01021994
-#define DEVPTS_MAGIC 0x1cd1
-#define SYSFS_MAGIC 0x62656572
-#define CGROUP_SUPER_MAGIC 0x27e0eb
-#define CGROUP2_SUPER_MAGIC 0x63677270
-
-struct target {
-	int fd;		  /* O_PATH: the mount point itself */
-	int dir;	  /* O_PATH: the directory holding it */
-	const char *path; /* for messages, relative to the root */
-	char name[NAME_MAX + 1];
-};
-
-/* Opens `path` (relative) under rootfd into t, one component at a time
- * without following symlinks, creating what is missing when may_create;
- * dies on a symlink or a component of the wrong type. */
-void mount_point(int rootfd, const char *path, bool is_dir, bool may_create,
-		 struct target *t);
-/* hutch check's: the same walk, nothing made; false after a refusal
- * reported to pf (preflight.h). */
-struct preflight;
-bool mount_point_check(int rootfd, const char *path, bool is_dir, bool may_create,
-		       struct preflight *pf);
-void target_close(struct target *t);
-/* "/proc/self/fd/N" (one of four rotating buffers). */
-const char *fd_path(int fd);
-/* mount(2), or dies naming `shown` (relative to the root). */
-void mount_at(const char *target, const char *src, const char *type,
-	      unsigned long flags, const char *data, const char *shown);
-/* mount(2) onto a descriptor. */
-void mount_on(int fd, const char *src, const char *type, unsigned long flags,
-	      const char *data, const char *shown);
-/* The root of the mount just made on t: a fresh file system of `type`,
- * or with source set, a bind of that file. Dies if it is not. */
-int mounted_root(const struct target *t, unsigned long type, const struct stat *source);
-/* mount_setattr(2) on fd (recursive: AT_RECURSIVE or 0); -1 with errno. */
-int mount_attrs(int fd, uint64_t set, uint64_t clear, unsigned recursive);
-/* MOUNT_ATTR_* set on fd's mount and all below it (Linux 5.12), or on that
- * mount alone by a remount before; returns whether recursively. */
-bool restrict_mount(int fd, unsigned attrs, const char *shown);
 
 /* /dev: a tmpfs with the host's harmless devices and each --device
  * bound in (dev.c); returns the descriptors of the mounts of /dev/shm,

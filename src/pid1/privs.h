@@ -10,19 +10,11 @@
 #define NAME_CHARS                                                 \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 
-/* capabilities(7): the one no service may keep, and those PID 1 keeps
- * after setup to start each run (drop the bounding set, set ids, raise
- * limits) and to signal a service of another user. */
-#define CAP_SYS_PTRACE_NUMBER 19
+/* capabilities(7): those PID 1 keeps after setup to start each run (drop
+ * the bounding set, set ids, raise limits) and to signal a service of
+ * another user. */
 #define PID1_CAPS ((1ULL << 5) | (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 24))
 /*                  kill        setgid      setuid      setpcap     sys_resource */
-
-/* "net_bind_service", "CAP_NET_BIND_SERVICE" (any case) -> 10; -1 if
- * unknown. */
-int capability_number(const char *name);
-
-/* "nofile" -> RLIMIT_NOFILE (numbers differ on MIPS); -1 if unknown. */
-int rlimit_number(const char *name);
 
 /* In PID 1 once the root is switched: resolves --user in the sandbox's own
  * /etc/passwd and /etc/group (never the host's, never falling back to

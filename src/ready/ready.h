@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "profile.h"
+#include "protocol.h"
 
 /* The socket's path inside the sandbox: in hutch's own tmpfs /dev, which
  * nothing but PID 1 writes before the service runs (dev.c), as /dev/log
@@ -34,11 +35,6 @@ struct ready {
 	char status[READY_STATUS_MAX]; /* the last STATUS= text, printable */
 	uint64_t watchdog_usec;	/* the last WATCHDOG_USEC= (liveness.h) */
 };
-
-/* What ready_receive found: bits. The WATCHDOG ones only with
- * HUTCH_LIVENESS: WATCHDOG=1, WATCHDOG=trigger, WATCHDOG_USEC=N. */
-enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2, READY_NEWS_WATCHDOG = 4,
-       READY_NEWS_TRIGGER = 8, READY_NEWS_WATCHDOG_USEC = 16 };
 
 /* r->closer after a failed fork (EAGAIN at --pids): tried again once a
  * process has ended (ready_reaped) or at the next start. */
@@ -83,7 +79,7 @@ int ready_arm(struct ready *r);
 void ready_started(struct ready *r);
 
 /* Takes what came (a bounded number of messages: a flood must not keep
- * PID 1 from its signals); returns READY_NEWS_* bits. */
+ * PID 1 from its signals); returns READY_NEWS_* bits (protocol.h). */
 unsigned ready_receive(struct ready *r);
 
 /* One datagram's lines (sd_notify's "KEY=VALUE\n..."): READY_NEWS_*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* protocol.h - what crosses between hutch's processes and its commands:
  * the signals the launcher and the control verbs send PID 1 or the
- * launcher, and the defaults a reader of the state must know. Here,
+ * launcher, the defaults a reader of the state must know, and the
+ * notify socket's news between two features of PID 1. Here,
  * below every process, so that PID 1's supervisor does not depend on
  * the client that sends (docs/design.md, "Source layout"). */
 #ifndef HUTCH_PROTOCOL_H
@@ -25,5 +26,13 @@
  * the launcher names it in its state file, hutch status and reset read
  * it there (bootlimit.h). */
 #define PERSIST_DIR_DEFAULT "/var/lib/hutch"
+
+/* What the service told on --ready's notify socket, as ready_receive
+ * finds it: bits, which PID 1's supervisor hands to liveness.c for the
+ * watchdog's keys. Here, below both features, so that neither depends on
+ * the other. The WATCHDOG ones only with HUTCH_LIVENESS: WATCHDOG=1,
+ * WATCHDOG=trigger, WATCHDOG_USEC=N. */
+enum { READY_NEWS_READY = 1, READY_NEWS_STATUS = 2, READY_NEWS_WATCHDOG = 4,
+       READY_NEWS_TRIGGER = 8, READY_NEWS_WATCHDOG_USEC = 16 };
 
 #endif

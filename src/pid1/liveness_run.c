@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "ready.h"
+#include "protocol.h"
 #include "signals.h"
 #include "sys.h"
 

@@ -7,7 +7,7 @@
  * goes onto the descriptor that lookup gave: /proc/self/fd/N as mount(2)'s
  * target names the file the descriptor holds, wherever it has been moved,
  * and is not resolved through the image again. */
-#include "mounts.h"
+#include "mountfd.h"
 
 #include <errno.h>
 #include <fcntl.h>
