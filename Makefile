@@ -62,6 +62,10 @@ PREFIX ?= /usr/local
 # (aarch64 122,512), router 91,208, tiny 63,080 bytes.
 SIZE_GOAL := 40960
 
+# A recipe that fails (or is interrupted) removes its target: an interrupted
+# link once left a 0-byte hutch that the next make took as up to date.
+.DELETE_ON_ERROR:
+
 # --- Profiles: which optional features are built (configs/*.config) -----------
 # make PROFILE=tiny, or HUTCH_CONFIG=path for a board's own file; a board
 # may name one in its board.mk (BOARD_PROFILE := router). The default is

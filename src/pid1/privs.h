@@ -6,10 +6,6 @@
 
 #include "config.h"
 
-/* Characters of user and group names (as in /etc/passwd), or numbers. */
-#define NAME_CHARS                                                 \
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
-
 /* capabilities(7): those PID 1 keeps after setup to start each run (drop
  * the bounding set, set ids, raise limits) and to signal a service of
  * another user. */

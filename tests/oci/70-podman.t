@@ -36,8 +36,8 @@ require_feature oci
 [ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
 	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
 
-tmp=$(mktemp -d /tmp/oci-t20.XXXXXX) || bail_out "cannot create a temporary directory"
-cgparent=hutch-t20-$$
+tmp=$(mktemp -d /tmp/oci-t70.XXXXXX) || bail_out "cannot create a temporary directory"
+cgparent=hutch-t70-$$
 mkdir -p "$tmp/bin" && ln -s "$HUTCH" "$tmp/bin/runc" || bail_out "cannot link hutch as runc"
 # Podman 4.3 keeps its blob cache in /var/lib/containers/cache whatever
 # --root says: removed at the end when this test made it
@@ -63,14 +63,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tar -C "$ROOTFS" -c . | pm import - hutch-t20-busybox >/dev/null ||
+tar -C "$ROOTFS" -c . | pm import - hutch-t70-busybox >/dev/null ||
 	bail_out "podman import of the test rootfs failed"
 
 opts=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024
 	--security-opt seccomp=unconfined --ipc none --network none
 	--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
 	--cgroup-parent "/$cgparent")
-img=hutch-t20-busybox
+img=hutch-t70-busybox
 
 # rt R: the --runtime of runtime R (runc: Podman's own default)
 rt() { if [ "$1" = runc ]; then echo runc; else echo "$tmp/bin/runc"; fi; }
@@ -90,35 +90,35 @@ case_life() {
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
 		--network-config-dir "$tmp/net" --runtime "$R" run --rm -t "${opts[@]}" "$img" sh -c 'tty; [ -t 0 ] && echo in-tty; exit 6' 2>&1)
 	echo "run-t=$? $(one_line "$out")"
-	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
+	pm --runtime "$R" run -d --name "t70-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
 	echo "run-d=$?"
-	out=$(pm exec "t20-$r" sh -c 'echo "exec in pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; exit 4' 2>&1)
+	out=$(pm exec "t70-$r" sh -c 'echo "exec in pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; exit 4' 2>&1)
 	echo "exec=$? $(one_line "$out")"
 	out=$(tty podman --root "$tmp/storage" --runroot "$tmp/run" --tmpdir "$tmp/tmp" \
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none \
-		--network-config-dir "$tmp/net" exec -t "t20-$r" sh -c 'tty; exit 5' 2>&1)
+		--network-config-dir "$tmp/net" exec -t "t70-$r" sh -c 'tty; exit 5' 2>&1)
 	echo "exec-t=$? $(one_line "$out")"
-	pm kill -s KILL "t20-$r" >/dev/null
-	echo "kill=$? wait=$(pm wait "t20-$r" 2>&1)"
-	pm rm "t20-$r" >/dev/null
-	echo "rm=$? left=$(pm ps -a -q --filter name="t20-$r" | wc -l)"
+	pm kill -s KILL "t70-$r" >/dev/null
+	echo "kill=$? wait=$(pm wait "t70-$r" 2>&1)"
+	pm rm "t70-$r" >/dev/null
+	echo "rm=$? left=$(pm ps -a -q --filter name="t70-$r" | wc -l)"
 	# stop: sh as PID 1 ignores SIGTERM (the kernel drops it), so stop
 	# ends with SIGKILL after its timeout under both
-	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
-	pm stop -t 1 "t20-$r" >/dev/null 2>&1
-	echo "stop=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t20-$r")"
-	pm rm "t20-$r" >/dev/null
+	pm --runtime "$R" run -d --name "t70-$r" "${opts[@]}" "$img" sleep 1000 >/dev/null
+	pm stop -t 1 "t70-$r" >/dev/null 2>&1
+	echo "stop=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t70-$r")"
+	pm rm "t70-$r" >/dev/null
 	# a process that handles TERM: stop ends it with its own code
-	pm --runtime "$R" run -d --name "t20-$r" "${opts[@]}" "$img" \
+	pm --runtime "$R" run -d --name "t70-$r" "${opts[@]}" "$img" \
 		sh -c 'trap "exit 7" TERM; echo trapped; while :; do sleep 1; done' >/dev/null
 	# TERM before the trap is set would be dropped (PID 1): wait for it
 	for _ in $(seq 300); do
-		pm logs "t20-$r" 2>/dev/null | grep -q trapped && break
+		pm logs "t70-$r" 2>/dev/null | grep -q trapped && break
 		sleep 0.1
 	done
-	pm stop -t 60 "t20-$r" >/dev/null 2>&1
-	echo "stop-term=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t20-$r")"
-	pm rm "t20-$r" >/dev/null
+	pm stop -t 60 "t70-$r" >/dev/null 2>&1
+	echo "stop-term=$? exit=$(pm inspect -f '{{.State.ExitCode}}' "t70-$r")"
+	pm rm "t70-$r" >/dev/null
 }
 
 # limits R KNOBS FLAGS...: a container with the flags, the values of

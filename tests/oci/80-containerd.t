@@ -32,9 +32,9 @@ require_feature oci
 [ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
 	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
 
-tmp=$(mktemp -d /tmp/oci-t30.XXXXXX) || bail_out "cannot create a temporary directory"
+tmp=$(mktemp -d /tmp/oci-t80.XXXXXX) || bail_out "cannot create a temporary directory"
 here=$(cd "$(dirname "$0")" && pwd)
-ns=hutch-t30-$$
+ns=hutch-t80-$$
 # the shims' sockets, the shim's runc root and ctr's default fifos are
 # under /run/containerd whatever the config says: removed at the end
 # when this test made it
@@ -121,7 +121,7 @@ status() { c task ls | awk -v id="$1" '$1 == id { print $3 }'; }
 exit_of() { sed -n 's/.*exit code \([0-9]*\).*/\1/p' | tr -d '\n'; }
 
 life() {
-	local r=$1 id=t30-$1 B out
+	local r=$1 id=t80-$1 B out
 	B=$(binary "$r")
 	out=$(c run --rm --fifo-dir "$tmp/fifo" --runtime io.containerd.runc.v2 --runc-binary "$B" \
 		--config "$tmp/exit3.json" "$id-run" 2>&1)
@@ -158,7 +158,7 @@ done <"$tmp/runc.life" 3<"$tmp/hutch.life"
 diag "runc: $(tr '\n' '|' <"$tmp/runc.life")"
 
 # ctr's own spec for an imported image (the default ctr run)
-python3 "$here/helpers/oci-image.py" "$ROOTFS" docker.io/library/hutch-t30:latest "$tmp/image.tar" ||
+python3 "$here/helpers/oci-image.py" "$ROOTFS" docker.io/library/hutch-t80:latest "$tmp/image.tar" ||
 	bail_out "cannot make the image tarball"
 ok "ctr image import of the test rootfs" c image import --snapshotter native "$tmp/image.tar"
 # image_run R [CTR RUN FLAGS]
@@ -166,11 +166,11 @@ image_run() {
 	local r=$1
 	shift
 	c run --rm --snapshotter native --fifo-dir "$tmp/fifo" --runtime io.containerd.runc.v2 \
-		--runc-binary "$(binary "$r")" "$@" docker.io/library/hutch-t30:latest "t30-img-$r" \
+		--runc-binary "$(binary "$r")" "$@" docker.io/library/hutch-t80:latest "t80-img-$r" \
 		sh -c 'echo from-image; exit 3' 2>&1
 	echo "rc=$?"
-	c task delete -f "t30-img-$r" >/dev/null 2>&1
-	c container delete "t30-img-$r" >/dev/null 2>&1
+	c task delete -f "t80-img-$r" >/dev/null 2>&1
+	c container delete "t80-img-$r" >/dev/null 2>&1
 }
 same "ctr run of the imported image with ctr's spec: as runc" "$(one_line "$(image_run runc)")" \
 	"$(one_line "$(image_run hutch)" | sed 's/.*config.json: //')" \
