@@ -8,8 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,6 +26,32 @@
 #include "preflight.h"
 #include "selfexec.h"
 #include "sys.h"
+
+/* --root and every directory above it that is missing, as runc makes it
+ * (MkdirAll): containerd's shim passes /run/containerd/runc/NAMESPACE,
+ * which nothing has made before a namespace's first container. Only
+ * create makes it; the other commands find no container without it. */
+static void make_root(const char *root)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(root);
+
+	if (n >= sizeof path)
+		die("--root %s: a path of at most %zu bytes", root, sizeof path - 1);
+	memcpy(path, root, n + 1);
+	for (char *p = path + 1;; p++) {
+		bool last = !*p;
+
+		if (*p != '/' && !last)
+			continue;
+		*p = 0;
+		if (mkdir(path, 0711) && errno != EEXIST)
+			die("--root %s: cannot make %s: %s", root, path, error_text(errno));
+		if (last)
+			return;
+		*p = '/';
+	}
+}
 
 /* --console-socket: the caller's AF_UNIX socket, where the pty's master
  * goes (pty.c) */
@@ -99,8 +127,7 @@ int oci_create(int argc, char **argv)
 	if (console_path)
 		console = oci_console_connect(console_path);
 
-	if (mkdir(oci_root, 0711) && errno != EEXIST)
-		die("--root %s: %s", oci_root, error_text(errno));
+	make_root(oci_root);
 	/* the record is key=value lines: a path with a control character in
 	 * it could add a line (a pid, a cgroup) to it */
 	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)

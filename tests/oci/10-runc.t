@@ -412,6 +412,20 @@ perl -MJSON::PP -ne 'my $l = decode_json($_); exit 1 unless $l->{level} eq "erro
 ok "--log-format json: the error is a JSON line with level, msg and time" [ $? -eq 0 ]
 diag "$(cat "$tmp/log.json")"
 
+# --root whose directories do not exist yet (containerd's shim passes
+# /run/containerd/runc/NAMESPACE before the namespace's first container):
+# create makes them, as runc does
+for r in runc hutch; do
+	if [ "$r" = runc ]; then rt=(runc); else rt=("$HUTCH" oci); fi
+	"${rt[@]}" --root "$tmp/new-$r/ns/deep" create --bundle "$tmp/b" oci-$r-newroot \
+		</dev/null >/dev/null 2>"$tmp/$r.newroot"
+	echo "create=$? dir=$([ -d "$tmp/new-$r/ns/deep/oci-$r-newroot" ] && echo yes)" >>"$tmp/$r.newroot"
+	"${rt[@]}" --root "$tmp/new-$r/ns/deep" delete --force oci-$r-newroot >>"$tmp/$r.newroot" 2>&1
+	echo "delete=$?" >>"$tmp/$r.newroot"
+done
+is "$(cat "$tmp/hutch.newroot")" "$(sed 's/oci-runc/oci-hutch/g' "$tmp/runc.newroot")" \
+	"create under a --root that does not exist yet makes it, as runc does"
+
 # the binary called runc
 ln -s "$HUTCH" "$tmp/runc"
 like "$("$tmp/runc" --root "$tmp/root-hutch" features)" '"ociVersionMax"' \
