@@ -438,7 +438,7 @@ check-integration: $(BIN) rootfs
 # Then the engines drive it, each case also under runc: Podman (with
 # conmon; uidmap and slirp4netns are what it needs beside, script(1) of
 # util-linux gives -t its pty) and containerd with ctr. Root.
-OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux
+OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux strace
 check-oci: $(BIN) rootfs
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t
@@ -671,7 +671,8 @@ clean:
 # memory, size, idle cost, scale. Prints one table and writes
 # bench/results.md; bench/bench.sh says what each section does. As root,
 # on this machine's ARCH; installs the peers from Debian first.
-BENCH_PKGS := bubblewrap tini catatonit dumb-init runit s6 util-linux runc hyperfine \
+BENCH_PKGS := bubblewrap tini catatonit dumb-init runit s6 util-linux runc crun podman conmon \
+	uidmap slirp4netns containerd time hyperfine \
 	strace linux-perf valgrind jq busybox-static procps binutils coreutils
 BENCH_BUILD := build/bench
 

@@ -223,12 +223,19 @@ static int start(int argc, char **argv)
 	struct pollfd fds[2];
 	char c;
 
+	/* The pidfd before the fifo: opening the fifo lets the process go
+	 * on, and one whose program exits at once (/bin/true) may be gone
+	 * and reaped by its subreaper (conmon, the shim) before a pidfd
+	 * opened after it: start then failed with ESRCH for a container that
+	 * did start (Podman under load, 8 runs in 20). The status is judged
+	 * after the pidfd is held: the process's start time still matches,
+	 * so the pidfd is that process, not a reused pid's. */
+	fds[1] = (struct pollfd){ pid_fd(st.pid), POLLIN, 0 };
 	if (oci_status(dir, &st) != OCI_CREATED)
 		die("cannot start container %s: it is %s, not created", id,
 		    oci_status_name(oci_status(dir, &st)));
 	fifo = openat(dir, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	fds[0] = (struct pollfd){ fifo, POLLIN, 0 };
-	fds[1] = (struct pollfd){ pid_fd(st.pid), POLLIN, 0 };
 	if (fifo < 0 || fds[1].fd < 0)
 		die("cannot start container %s: %s", id, error_text(errno));
 	/* its init opens the fifo for writing as soon as it is open for

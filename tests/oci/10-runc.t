@@ -20,7 +20,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 
 require_root
-require_cmd runc=runc perl timeout mktemp python3=python3
+require_cmd runc=runc perl timeout mktemp python3=python3 strace=strace
 require_feature oci
 [ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
 	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
@@ -411,6 +411,39 @@ perl -MJSON::PP -ne 'my $l = decode_json($_); exit 1 unless $l->{level} eq "erro
 	"$tmp/log.json"
 ok "--log-format json: the error is a JSON line with level, msg and time" [ $? -eq 0 ]
 diag "$(cat "$tmp/log.json")"
+
+# start of a process that exits at once, reaped at once by its subreaper
+# (conmon, containerd's shim): start's pidfd_open is held back 300 ms by
+# strace, so the process has exec'd /bin/true, ended and been reaped
+# before it returns; start must still succeed, as runc's does (it failed
+# with ESRCH when the pidfd was opened after the fifo let the process go)
+bundle quick '$c->{process}{args} = ["/bin/true"];' || bail_out "cannot make the bundle"
+for r in runc hutch; do
+	if [ "$r" = runc ]; then rt=(runc --root "$tmp/root-runc"); else rt=("$HUTCH" oci --root "$tmp/root-hutch"); fi
+	ids+=("oci-$r-quick")
+	perl -MPOSIX=:sys_wait_h -e '
+		my ($bundle, $id, @rt) = @ARGV;
+		# PR_SET_CHILD_SUBREAPER (36) by prctl(2), 157 on x86_64
+		syscall(157, 36, 1, 0, 0, 0) == 0 or die "prctl: $!";
+		system(@rt, "create", "--bundle", $bundle, $id) == 0 or do { print "create=", $? >> 8; exit };
+		my $start = fork // die;
+		if (!$start) {
+			exec("strace", "-o", "/dev/null", "-e", "inject=pidfd_open:delay_enter=300000",
+			     @rt, "start", $id);
+			die "strace: $!";
+		}
+		# reap everything within a millisecond of its end, as a shim does
+		while (1) {
+			my $p = waitpid(-1, WNOHANG);
+			if ($p == $start) { print "start=", $? >> 8; last }
+			select(undef, undef, undef, 0.001) if $p <= 0;
+		}
+	' "$tmp/quick" "oci-$r-quick" "${rt[@]}" </dev/null >"$tmp/$r.quick" 2>"$tmp/$r.quick.err"
+	"${rt[@]}" delete --force "oci-$r-quick" >/dev/null 2>&1
+done
+is "$(cat "$tmp/hutch.quick")" "$(cat "$tmp/runc.quick")" \
+	"start of a process that ends and is reaped at once succeeds, as runc's" ||
+	diag "runc: $(cat "$tmp/runc.quick.err") hutch: $(cat "$tmp/hutch.quick.err")"
 
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):
