@@ -112,6 +112,12 @@ static int attack(int lsn, const struct sockaddr_in *addr)
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		err = send_descriptor(sender);
+		/* The result first: if this child's close below turns out
+		 * to be the last (the receiver dropped its copy sooner), the
+		 * linger holds it up to 60 s, and a parent waiting for it
+		 * would hold READY=1 back as long (seen on a loaded TCG
+		 * guest: ready after 61 s). */
+		(void)!write(result[1], &err, sizeof err);
 		/* sent: the receiver's copy must be the last, so this one
 		 * goes at once (if it is the last after all, the linger
 		 * holds this child, which harms no one, and the next
@@ -119,7 +125,6 @@ static int attack(int lsn, const struct sockaddr_in *addr)
 		 * the linger */
 		if (!err)
 			close(sender);
-		(void)!write(result[1], &err, sizeof err);
 		_exit(0);
 	}
 	close(sender); /* not the last: the child's is there */
