@@ -42,8 +42,16 @@ t_unlike "$(cat "/proc/$p1/wchan" 2>/dev/null)" 'wait_woken|wait_close|linger' \
 	"PID 1 is not waiting in a close ($(cat "/proc/$p1/wchan" 2>/dev/null))"
 starts2() { [ "$("$H" status lg 2>/dev/null | sed -n 's/^starts: //p')" -ge 2 ] 2>/dev/null; }
 t_ok "the watchdog (2 s) fires and the run restarts within 30 s" t_wait 30 starts2
-t_ok "and the next run gets ready (a second descriptor sent)" t_wait 30 readies 2 ||
-	t_show "$W/lg.err"
+restarted=$(date +%s)
+if ! t_ok "and the next run gets ready (a second descriptor sent)" t_wait 30 readies 2; then
+	t_show "$W/lg.err" 40
+	t_diag "$("$H" status lg 2>&1)"
+	t_diag "lg.out: $(cat "$W/lg.out")"
+	t_diag "processes: $(for p in /proc/[0-9]*; do
+		printf '%s %s %s; ' "${p#/proc/}" "$(cat "$p/comm" 2>/dev/null)" "$(cat "$p/wchan" 2>/dev/null)"
+	done)"
+fi
+t_diag "ready again $(($(date +%s) - restarted)) s after the restart was seen; uptime $(cut -d' ' -f1 /proc/uptime)"
 t_diag "$(grep -E 'service ready after|watchdog:|restarting in' "$W/lg.err" | head -n 8)"
 
 stopping=$(date +%s)
