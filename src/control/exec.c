@@ -345,13 +345,12 @@ int exec_run(const struct exec_target *t, char **argv)
 			sigaddset(&set, sig);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	terminals = pty_terminals();
-	relay_init(&tty, terminals, &tty_end);
-	die_cleanup(relay_restore);
+	relay_init(&tty, terminals, &tty_end); /* pushes relay_restore */
 	pid = fork_process();
 	if (pid < 0)
 		die("cannot fork: %s", error_text(errno));
 	if (pid == 0) {
-		die_cleanup(NULL);
+		die_forget();
 		if (tty.chan >= 0)
 			close(tty.chan);
 		child(t, &cfg, pidfd, by_pidfd, tty_end, argv);

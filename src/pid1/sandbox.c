@@ -181,7 +181,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * be stopped. */
 	setsid();
 	sandbox_namespaces(cfg);
-	die_cleanup(mounts_undo);
+	die_push(mounts_undo);
 	mounts_setup(cfg);
 	if (cfg->image_type)
 		cgroup_join(cg);
@@ -190,7 +190,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	if (chdir(cfg->workdir) || chdir("/"))
 		die(WORKDIR_MISSING, cfg->workdir, error_text(errno));
 	home = privs_resolve(cfg);
-	die_cleanup(NULL); /* set up: from here on nothing is undone */
+	die_pop(mounts_undo); /* set up: from here on nothing is undone */
 	privs_drop_pid1(cfg);
 	envp = sandbox_environment(cfg, home);
 	pty_setup(fds->tty, fds->terminals);

@@ -64,6 +64,8 @@ void relay_init(struct relay *r, unsigned terminals, int *pid1_end)
 	r->chan = sv[0];
 	*pid1_end = sv[1];
 	relay = r;
+	if (terminals)
+		die_push(relay_restore); /* the caller's terminal, raw later */
 }
 
 /* In the background, a program that reads its terminal is stopped by the
