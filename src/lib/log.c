@@ -278,6 +278,7 @@ void die_push(void (*fn)(void))
 	undo[n_undo++] = fn;
 }
 
+/* cppcheck-suppress constParameter ; a function, compared only */
 void die_pop(void (*fn)(void))
 {
 	/* the newest step of fn: a caller hands over what it pushed last */
