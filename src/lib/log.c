@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "sys.h"
 
 static int verbosity = LOG_INFO;
@@ -38,8 +39,7 @@ int log_connect(enum log_target to)
 	} else {
 		/* A connected datagram socket: each message one send, and it
 		 * keeps reaching the daemon after PID 1 switched its root. */
-		fd = (int)syscall(SYS_socket, AF_UNIX,
-				  SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof addr)) {
 			int err = errno;
 			close(fd);

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/syscall.h> /* SYS_RESUID ... below */
 #include <sys/types.h>
 
 /* write(2) until done, retrying EINTR and short writes. */
@@ -101,18 +100,5 @@ void close_fds_except(const int *keep, size_t n);
 
 /* The exit code hutch reports for a wait status: the code, or 128+N. */
 int status_to_code(int status);
-
-/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
- * ones where they exist. Bare system calls: musl's wrappers synchronise
- * every thread (__synccall), which a single-threaded child does not need. */
-#ifdef SYS_setresuid32
-#define SYS_RESUID SYS_setresuid32
-#define SYS_RESGID SYS_setresgid32
-#define SYS_GROUPS SYS_setgroups32
-#else
-#define SYS_RESUID SYS_setresuid
-#define SYS_RESGID SYS_setresgid
-#define SYS_GROUPS SYS_setgroups
-#endif
 
 #endif
