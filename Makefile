@@ -697,7 +697,7 @@ bench:
 	$(Q)BENCH_QUICK=$(BENCH_QUICK) bench/bench.sh
 
 # The binary under test and the rootfs, bench/*.c (static, this compiler),
-# and hutch with its symbols (the same objects, unstripped) for perf and
+# and hutch with its symbols (the link's own, before strip) for perf and
 # callgrind.
 bench-build: all rootfs $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp $(BENCH_BUILD)/hutch-syms
 
@@ -706,8 +706,8 @@ $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp: $(BENCH_BUILD)/%: bench/%.c | to
 	$(if $(Q),@echo "  CC      $@")
 	$(Q)$(CC) -std=gnu11 -Os -Wall -Wextra -static -o $@ $<
 
-$(BENCH_BUILD)/hutch-syms: $(OBJS)
+$(BENCH_BUILD)/hutch-syms: $(BIN)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $@ $(OBJS)
+	$(Q)cp $(SYMS) $@
 
 .PHONY: bench bench-build
