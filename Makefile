@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # hutch - a tiny static init and sandbox for services on small Linux devices.
 #
-#   make            build build/$(ARCH)/hutch and print its size
+#   make            build build/$(ARCH)/hutch and print its size, and which
+#                   symbols grew or shrank since the last build (tools/bloat.sh)
 #   make ARCH=aarch64   armhf, armv6, mipsel, mips, riscv64, s390x, ... (toolchain.mk)
 #   make BOARD=rpi4     build/rpi4/hutch, with the flags of board/rpi4/board.mk
 #   make PROFILE=tiny   build/$(ARCH)-tiny/hutch: the features of configs/tiny.config
@@ -289,9 +290,20 @@ $(BUILD)/obj/%.o: src/%.c Makefile toolchain.mk $(BUILD)/flags | toolchain-check
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(HUTCH_CFLAGS) $(FEATURE_CFLAGS) $(SRC_INCLUDES) $(CFLAGS) -DHUTCH_VERSION='"$(VERSION)"' -c -o $@ $<
 
+# The link keeps its symbols, in $@.syms (with NOSTRIP=1 in $@ itself),
+# and $@ is strip(1)'s copy of it: byte for byte what -s at the link made
+# (compared on x86_64 and i386), while the symbols stay for the size
+# report. Then tools/bloat.sh prints which symbols grew or shrank since
+# the previous build of this directory (kept in $@.prev-nm), nothing when
+# none did. strip and nm are the compiler's own, for its ARCH; STRIP=
+# or NM= on the command line win (not from the environment, where a
+# STRIP may be a build system's sstrip, which would change the binary).
+SYMS = $(if $(NOSTRIP),$(BIN),$(BIN).syms)
+CC_TOOL = $(if $(filter command line,$(origin $(1))),$($(1)),$$($(CC) -print-prog-name=$(2)))
 $(BIN): $(OBJS)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) $(if $(NOSTRIP),,-s) -o $@ $(OBJS)
+	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $(SYMS) $(OBJS)
+	$(if $(NOSTRIP),,$(Q)"$(call CC_TOOL,STRIP,strip)" -s -o $@ $(SYMS))
 	@printf '#include <features.h>\n#ifdef __GLIBC__\nglibc\n#endif\n' | \
 	 $(CC) -E -P -x c - 2>/dev/null | grep -qx glibc && echo "  NOTE    $(CC) links glibc:" \
 	 "a static glibc hutch works, but is about ten times the size of a musl one" \
@@ -301,6 +313,8 @@ $(BIN): $(OBJS)
 	 $(SIZE_BUDGET),$(comma) budget $(SIZE_BUDGET)))"; \
 	 [ -z "$(SIZE_BUDGET)" ] || [ $$size -le $(SIZE_BUDGET) ] || \
 	 echo "  WARNING $@ is over the size budget of $(SIZE_BUDGET) bytes"
+	@NM="$(call CC_TOOL,NM,nm)" tools/bloat.sh $(SYMS) $@ || \
+	 echo "  NOTE    no per-symbol size report (tools/bloat.sh failed)"
 
 # The budgets hold for the default flags; `make check` enforces them for
 # every profile on this ARCH (check-size) and for router and tiny on
@@ -389,7 +403,9 @@ test: all unit-tests
 
 # The static checks: no root (tests/static: the generated option docs are
 # what src/config/options.def makes; deps.t: the folders of src/ form a DAG
-# in layers, from the includes and from nm of this build's objects).
+# in layers, from the includes and from nm of this build's objects;
+# kernel-calls.t: no bare syscall( outside src/lib/kernel_calls.h;
+# bloat.t: the size report's tool).
 check-static: all
 	@echo "OBJS='<the $(words $(OBJS)) objects>' prove tests/static/*.t"
 	$(Q)OBJS='$(OBJS)' prove tests/static/*.t
@@ -682,7 +698,7 @@ bench:
 	$(Q)BENCH_QUICK=$(BENCH_QUICK) bench/bench.sh
 
 # The binary under test and the rootfs, bench/*.c (static, this compiler),
-# and hutch with its symbols (the same objects, unstripped) for perf and
+# and hutch with its symbols (the link's own, before strip) for perf and
 # callgrind.
 bench-build: all rootfs $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp $(BENCH_BUILD)/hutch-syms
 
@@ -691,8 +707,8 @@ $(BENCH_BUILD)/lowerbound $(BENCH_BUILD)/stamp: $(BENCH_BUILD)/%: bench/%.c | to
 	$(if $(Q),@echo "  CC      $@")
 	$(Q)$(CC) -std=gnu11 -Os -Wall -Wextra -static -o $@ $<
 
-$(BENCH_BUILD)/hutch-syms: $(OBJS)
+$(BENCH_BUILD)/hutch-syms: $(BIN)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LTO_CFLAGS) $(CFLAGS) $(LDFLAGS) $(HUTCH_LDFLAGS) -o $@ $(OBJS)
+	$(Q)cp $(SYMS) $@
 
 .PHONY: bench bench-build

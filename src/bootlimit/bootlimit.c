@@ -16,6 +16,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 #include "trust.h"
@@ -232,7 +233,7 @@ bool bootlimit_reached(const struct config *cfg, int *pid1_end)
 	}
 	/* non-blocking: PID 1 never waits on it, the launcher never sleeps
 	 * in a read (the bare call: musl's fcntl is 400 bytes) */
-	if (syscall(SYS_pipe2, fds, O_CLOEXEC | O_NONBLOCK))
+	if (sys_pipe2(fds, O_CLOEXEC | O_NONBLOCK))
 		return false;
 	boot.pipe = fds[0];
 	/* with no crash loop on record there is nothing to clear: no timer */

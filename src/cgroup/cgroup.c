@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -426,7 +427,7 @@ unsigned cpus_online(void)
 	unsigned long set[1024 / (8 * sizeof(long))] = { 0 };
 	unsigned n = 0;
 
-	if (syscall(SYS_sched_getaffinity, 0, sizeof set, set) <= 0)
+	if (sys_sched_getaffinity(0, sizeof set, set) <= 0)
 		return 1;
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
 		for (unsigned long w = set[i]; w; w &= w - 1)

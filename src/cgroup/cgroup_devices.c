@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -132,7 +133,7 @@ int cgroup_devices_load(const struct config *cfg)
 	attr.insns = (__u64)(unsigned long)prog;
 	attr.insn_cnt = (__u32)n_insns;
 	attr.license = (__u64)(unsigned long)"GPL";
-	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+	fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof attr);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -164,7 +165,7 @@ static void v2_attach(const struct cgroup *cg, const struct config *cfg)
 	attr.target_fd = (__u32)cg->dir[CG_DEVICES];
 	attr.attach_bpf_fd = (__u32)fd;
 	attr.attach_type = BPF_CGROUP_DEVICE;
-	err = (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr);
+	err = sys_bpf(BPF_PROG_ATTACH, &attr, sizeof attr);
 	if (err)
 		die("cannot attach the device allow-list to %s/%s/%s: %s",
 		    cg->mount[CG_DEVICES], cg->parent_path, cg->name,

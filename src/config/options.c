@@ -264,27 +264,16 @@ int set_uint_in(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
-/* options.def's kinds, expanded to nothing: each expansion below
- * redefines the one it reads. */
-#define SETTER(fn)
-#define OPT(n, s, a, k, d, f, w, help, doc, man) k
-#define FLAG(f)
-#define CONSTANT(f, v)
-#define ACTION(r)
-#define PATH(f)
-#define ABSPATH(f)
-#define DURATION(f)
-#define SIZE(f)
-#define CUSTOM(fn, arg)
-
 /* The UINT rows' ranges and the WORDS rows' words, by the index their
- * row holds (param). */
-#define WORDS(f, what, words)
+ * row holds (param). options.def expands what is not defined here to
+ * nothing, and undefines all after each inclusion. */
+#define KIND_OF(n, s, a, k, d, f, w, help, doc, man) k
+#define OPT KIND_OF
 #define UINT(f, min, max, unit) R_##f,
 enum range_index {
 #include "options.def"
 };
-#undef UINT
+#define OPT KIND_OF
 #define UINT(f, min, max, unit) { min, max, unit },
 static const struct {
 	uint32_t min, max;
@@ -292,15 +281,13 @@ static const struct {
 } ranges[] = {
 #include "options.def"
 };
-#undef UINT
-#define UINT(f, min, max, unit)
-#undef WORDS
+#define OPT KIND_OF
 #define WORDS(f, what, words) W_##f,
 enum words_index {
 #include "options.def"
 };
-#undef WORDS
 /* "WHAT\0WORD\0WORD\0", and the field's size: a bool or an int */
+#define OPT KIND_OF
 #define WORDS(f, what, words) { what "\0" words "\0", sizeof(((struct config *)0)->f) },
 static const struct {
 	const char *text;
@@ -308,18 +295,7 @@ static const struct {
 } word_lists[] = {
 #include "options.def"
 };
-#undef WORDS
-#undef OPT
-#undef SETTER
-#undef FLAG
-#undef CONSTANT
-#undef ACTION
-#undef PATH
-#undef ABSPATH
-#undef DURATION
-#undef UINT
-#undef SIZE
-#undef CUSTOM
+#undef KIND_OF
 
 static int set_uint(struct parse_ctx *ctx, const struct option_def *opt,
 		    const char *value)
@@ -374,18 +350,14 @@ static int set_words(struct parse_ctx *ctx, const struct option_def *opt,
 
 /* The CUSTOM rows' setters, by the index their row holds (one byte, not
  * an 8-byte pointer per row), from options.def's SETTER list. */
-#define OPT(n, s, a, k, d, f, w, help, doc, man)
 #define SETTER(fn) S_##fn,
 enum setter_index {
 #include "options.def"
 };
-#undef SETTER
 #define SETTER(fn) fn,
 static const option_setter customs[] = {
 #include "options.def"
 };
-#undef SETTER
-#undef OPT
 
 /* By enum option_kind. */
 static const option_setter kinds[] = {
@@ -397,7 +369,6 @@ static const option_setter kinds[] = {
 
 /* A row, from options.def: its texts as one string (one pointer, not
  * four), "NAME\0ARG\0HELP\0DEFAULT", then what its kind needs. */
-#define SETTER(fn)
 #define OPT(n, s, a, k, d, f, w, help, doc, man)                        \
 	{ .name = n "\0" a "\0" HELP_TEXT(help) "\0" d, k, .short_name = (s), \
 	  .where = OPT_##w, .feature = F_##f },
@@ -419,22 +390,6 @@ static const option_setter kinds[] = {
 const struct option_def option_table[] = {
 #include "options.def"
 };
-#undef SETTER
-#undef OPT
-#undef DFL
-#undef VALUE
-#undef TEXT
-#undef NONE
-#undef FLAG
-#undef CONSTANT
-#undef ACTION
-#undef PATH
-#undef ABSPATH
-#undef DURATION
-#undef UINT
-#undef SIZE
-#undef WORDS
-#undef CUSTOM
 const size_t option_count = sizeof option_table / sizeof option_table[0];
 
 /* The n-th of the row's NUL-separated texts (0: the name). */

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "sys.h"
 #include "trust.h"
 
@@ -49,7 +50,7 @@ const char *preflight_absolute(struct config *cfg, const char *path)
 	if (!path || path[0] == '/')
 		return path;
 	/* The system call, not getcwd(3): musl's pulls in malloc. */
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
+	if (sys_getcwd(cwd, sizeof cwd) < 0)
 		die("cannot read the current directory: %s", error_text(errno));
 	len = strlen(cwd) + strlen(path) + 2;
 	abs = config_alloc(cfg, len);

@@ -22,6 +22,7 @@
 #include "cgroup.h"
 #include "control_internal.h"
 #include "exec.h"
+#include "kernel_calls.h"
 #include "selfexec.h"
 #include "log.h"
 #include "rebuild.h"
@@ -42,7 +43,7 @@ void control_say(const char *text)
  * tells that this is the launcher and not a process that got its pid. */
 static int launcher_pidfd(const struct proc_id *id)
 {
-	int fd = (int)syscall(SYS_pidfd_open, (pid_t)id->pid, 0), known;
+	int fd = sys_pidfd_open((pid_t)id->pid, 0), known;
 	struct proc_id now;
 
 	if (fd < 0)
@@ -119,7 +120,7 @@ static int find(struct target *t)
 static int signal_launcher(const struct target *t, int sig)
 {
 	if (t->pidfd >= 0)
-		return (int)syscall(SYS_pidfd_send_signal, t->pidfd, sig, NULL, 0);
+		return sys_pidfd_send_signal(t->pidfd, sig, NULL);
 	return kill((pid_t)t->launcher, sig);
 }
 
@@ -313,10 +314,8 @@ static int send_rebuild(const struct target *t)
 	info.si_uid = getuid();
 	info.si_value.sival_int = (int)getpid();
 	if (t->pidfd >= 0)
-		return (int)syscall(SYS_pidfd_send_signal, t->pidfd, SIGNAL_RESTART,
-				    &info, 0);
-	return (int)syscall(SYS_rt_sigqueueinfo, (pid_t)t->launcher, SIGNAL_RESTART,
-			    &info);
+		return sys_pidfd_send_signal(t->pidfd, SIGNAL_RESTART, &info);
+	return sys_rt_sigqueueinfo((pid_t)t->launcher, SIGNAL_RESTART, &info);
 }
 
 /* The launcher's answer to our request, "ok" or the refusal, in

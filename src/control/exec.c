@@ -63,6 +63,7 @@
 
 #include "cgroup.h"
 #include "exec_profile.h"
+#include "kernel_calls.h"
 #include "log.h"
 #include "privs.h"
 #include "pty.h"
@@ -332,7 +333,7 @@ int exec_run(const struct exec_target *t, char **argv)
 		die("an ordinary user's sandbox (--userns without root) cannot be "
 		    "entered: its PID 1's namespaces open to root only");
 	/* PID 1's pidfd, checked: opened, then still the launcher's child */
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)t->pid1, 0);
+	pidfd = sys_pidfd_open((pid_t)t->pid1, 0);
 	if (!still_pid1(t, pidfd))
 		gone();
 	privs_lock_self(); /* step 1: inherited by the child */
@@ -345,13 +346,12 @@ int exec_run(const struct exec_target *t, char **argv)
 			sigaddset(&set, sig);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	terminals = pty_terminals();
-	relay_init(&tty, terminals, &tty_end);
-	die_cleanup(relay_restore);
+	relay_init(&tty, terminals, &tty_end); /* pushes relay_restore */
 	pid = fork_process();
 	if (pid < 0)
 		die("cannot fork: %s", error_text(errno));
 	if (pid == 0) {
-		die_cleanup(NULL);
+		die_forget();
 		if (tty.chan >= 0)
 			close(tty.chan);
 		child(t, &cfg, pidfd, by_pidfd, tty_end, argv);

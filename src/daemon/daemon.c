@@ -13,11 +13,25 @@
 
 #include "log.h"
 #include "refusal.h"
+#include "state.h"
 #include "sys.h"
 
 int daemon_log_open(const struct config *cfg)
 {
 	return preflight_log(cfg, NULL);
+}
+
+static const char *pidfile; /* the one this launcher wrote */
+
+/* The undo step of --pidfile: removed only while it holds this
+ * launcher's pid (another may have taken it over since). With a state
+ * directory its removal would also remove it, by the pidfile= line of
+ * the launcher record: that finds it gone. */
+static void pidfile_undo(void)
+{
+	char pid[24];
+
+	pidfile_remove(pidfile, pid, fmt(pid, sizeof pid, "%d\n", (int)getpid()));
 }
 
 /* --pidfile: written next to FILE and renamed over it, so a reader never
@@ -48,6 +62,8 @@ void daemon_pidfile(const struct config *cfg)
 	close(dir);
 	if (err)
 		die("--pidfile %s: %s", cfg->pidfile, error_text(err));
+	pidfile = cfg->pidfile;
+	die_push(pidfile_undo);
 }
 
 /* --daemon: the caller waits here until the launcher reports that the

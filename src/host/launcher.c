@@ -193,17 +193,15 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 	}
 }
 
-static void clean_up(void)
+/* The undo steps (log.h) of what the launcher makes: each pushed where
+ * it is made, all run by die() or at the launcher's end. */
+static void group_undo(void)
 {
-	relay_restore();
 	cgroup_remove(&cg);
-	/* and the pid file, if ours; without a state directory that says
-	 * whose it is, by this launcher's pid in it */
-	if (state_fd < 0 && active->pidfile) {
-		char pid[24];
-		pidfile_remove(active->pidfile, pid, fmt(pid, sizeof pid, "%d\n",
-							 (int)getpid()));
-	}
+}
+
+static void state_undo(void)
+{
 	state_remove(state_base, active->name, state_fd);
 	state_fd = -1;
 }
@@ -225,12 +223,13 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 	 * and qemu-user rejects clone() with namespace flags. */
 	if (!cfg->userns)
 		new_pid_namespace();
+	die_push(group_undo); /* a half-made group too */
 	cgroup_create(&cg, cfg);
 	child = cfg->userns ? userns_clone() : fork_process();
 	if (child < 0)
 		die("cannot fork: %s", error_text(errno));
 	if (child == 0) {
-		die_cleanup(NULL); /* the group and state are the launcher's */
+		die_forget(); /* the group and state are the launcher's */
 		close(ready[0]);
 		if (go[1] >= 0)
 			close(go[1]);
@@ -348,6 +347,7 @@ static void rebuild_start(struct launch *l)
 
 	l->request = 0;
 	close(l->fds.ready);
+	die_pop(group_undo); /* start_pid1 makes the next one */
 	cgroup_remove(&cg);
 	l->cfg = l->next;
 	cgroup_probe(&cg, l->cfg, false);
@@ -424,10 +424,11 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	 * must still die of Ctrl-C. */
 	signals_block(&set);
 	active = cfg;
-	die_cleanup(clean_up);
 	state_fd = state_create(cfg, &state_base);
-	if (state_fd >= 0)
+	if (state_fd >= 0) {
+		die_push(state_undo);
 		exec_profile_write(state_fd, cfg);
+	}
 	fds->state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
 					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fds->state < 0 && state_fd >= 0)
@@ -449,6 +450,6 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	code = forward_until_exit(&l, &set);
 	bootlimit_end();
 	close(fds->ready);
-	clean_up();
+	die_unwind();
 	return code;
 }

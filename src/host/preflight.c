@@ -16,6 +16,7 @@
 
 #include "cgroup.h"
 #include "image.h"
+#include "kernel_calls.h"
 #include "mounts.h"
 #include "output.h"
 #include "privs.h"
@@ -136,16 +137,13 @@ static int image_open(int rootfd, const char *path, int flags)
 		path++;
 	if (!*path)
 		path = ".";
-#ifdef SYS_openat2
 	{
-		struct {
-			unsigned long long flags, mode, resolve;
-		} how = { (unsigned long long)(flags | O_CLOEXEC), 0, RESOLVE_IN_ROOT };
-		int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+		struct open_how_v0 how = { (unsigned long long)(flags | O_CLOEXEC), 0,
+					   RESOLVE_IN_ROOT };
+		int fd = sys_openat2(rootfd, path, &how);
 		if (fd >= 0 || errno != ENOSYS)
 			return fd;
 	}
-#endif
 	return openat(rootfd, path, flags | O_CLOEXEC);
 }
 

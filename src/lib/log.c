@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "sys.h"
 
 static int verbosity = LOG_INFO;
@@ -38,8 +39,7 @@ int log_connect(enum log_target to)
 	} else {
 		/* A connected datagram socket: each message one send, and it
 		 * keeps reaching the daemon after PID 1 switched its root. */
-		fd = (int)syscall(SYS_socket, AF_UNIX,
-				  SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof addr)) {
 			int err = errno;
 			close(fd);
@@ -266,11 +266,41 @@ void log_msg(enum log_level level, const char *f, ...)
 	va_end(ap);
 }
 
-static void (*cleanup)(void);
+/* The undo steps of the set-up so far, newest last (log.h). A fixed
+ * array: die() may run when memory or descriptors are what failed. */
+static void (*undo[DIE_UNDO_MAX])(void);
+static unsigned n_undo;
 
-void die_cleanup(void (*fn)(void))
+void die_push(void (*fn)(void))
 {
-	cleanup = fn;
+	if (n_undo == DIE_UNDO_MAX)
+		die("more than %d undo steps: raise DIE_UNDO_MAX (log.h)", DIE_UNDO_MAX);
+	undo[n_undo++] = fn;
+}
+
+/* cppcheck-suppress constParameter ; a function, compared only */
+void die_pop(void (*fn)(void))
+{
+	/* the newest step of fn: a caller hands over what it pushed last */
+	for (unsigned i = n_undo; i-- > 0;)
+		if (undo[i] == fn) {
+			for (n_undo--; i < n_undo; i++)
+				undo[i] = undo[i + 1];
+			return;
+		}
+}
+
+void die_forget(void)
+{
+	n_undo = 0;
+}
+
+void die_unwind(void)
+{
+	/* each step taken off before it runs: a die() inside it goes on
+	 * with the older ones, never runs one twice */
+	while (n_undo)
+		undo[--n_undo]();
 }
 
 void die(const char *f, ...)
@@ -280,11 +310,7 @@ void die(const char *f, ...)
 	va_start(ap, f);
 	log_va(LOG_ERROR, f, ap);
 	va_end(ap);
-	if (cleanup) {
-		void (*fn)(void) = cleanup;
-		cleanup = NULL; /* a die() inside it must not loop */
-		fn();
-	}
+	die_unwind();
 	_exit(EXIT_SETUP);
 }
 

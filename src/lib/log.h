@@ -69,8 +69,32 @@ void log_msg(enum log_level level, const char *fmt, ...) HUTCH_PRINTF(2, 3);
  * transient error). */
 _Noreturn void die(const char *fmt, ...) HUTCH_PRINTF(1, 2);
 
-/* Runs fn in die() before the exit: the launcher removes the cgroup it
- * made, so a failed setup leaves nothing behind. NULL clears it. */
-void die_cleanup(void (*fn)(void));
+/* Undo steps for die(), run newest first before its exit, so that a
+ * refused start leaves nothing on the system: each set-up step that makes
+ * something pushes the function that removes it (the state directory, the
+ * pid file, the cgroup, the mount points made in the root) and pops it
+ * when it hands the thing over (to PID 1, or to the normal end). At most
+ * DIE_UNDO_MAX, in a fixed array: no malloc on the way out; one more
+ * dies. No argument: each undoes a thing its process makes once. */
+#define DIE_UNDO_MAX 8
+void die_push(void (*fn)(void));
+/* Takes off the newest step fn, without running it. */
+void die_pop(void (*fn)(void));
+/* Runs every step, newest first, and empties the stack: the normal end
+ * of the process that pushed them. */
+void die_unwind(void);
+/* Empties the stack without running it: first thing in a forked child,
+ * whose parent still owns what the steps would remove. */
+void die_forget(void);
+
+/* The single slot the stack replaced, kept for src/oci/oci_init.c until
+ * the branches that work there are merged: every step replaced by fn
+ * (NULL: none). New code pushes and pops. */
+static inline void die_cleanup(void (*fn)(void))
+{
+	die_forget();
+	if (fn)
+		die_push(fn);
+}
 
 #endif

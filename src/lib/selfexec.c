@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -114,7 +115,7 @@ void selfexec_sealed(void)
 	close(exe);
 	/* by the descriptor, which is close-on-exec: the new image holds
 	 * no descriptor of its own file */
-	syscall(SYS_execveat, mem, "", selfexec_argv, environ, AT_EMPTY_PATH);
+	sys_execveat(mem, "", selfexec_argv, environ, AT_EMPTY_PATH);
 	if (errno == EACCES)
 		die(NOEXEC_LINE);
 	die("cannot run hutch's sealed copy: %s", error_text(errno));

@@ -14,6 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
+
 /* An all-zero kernel sigaction is SIG_DFL with no flags and an empty
  * mask, whatever the architecture's layout: the system call takes it as
  * is, without the 600 bytes of musl's sigaction wrapper. */
@@ -21,7 +23,7 @@ static const unsigned long dfl[8];
 
 static void set_default(int sig)
 {
-	syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
+	sys_rt_sigaction(sig, dfl, NULL);
 }
 
 /* Whether the caller left sig ignored (SIG_IGN, which is 1, survives
@@ -36,7 +38,7 @@ static bool ignored(int sig)
 #endif
 	unsigned long old[8];
 
-	return syscall(SYS_rt_sigaction, sig, NULL, old, _NSIG / 8) == 0 &&
+	return sys_rt_sigaction(sig, NULL, old) == 0 &&
 	       old[HANDLER] == 1;
 }
 
@@ -60,7 +62,7 @@ void signals_block(const sigset_t *set)
 {
 	/* The system call: glibc's sigprocmask drops 32 and 33 from the set
 	 * (the sanitizer builds are glibc's). */
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, set, NULL, _NSIG / 8);
+	sys_rt_sigprocmask(SIG_BLOCK, set, NULL);
 }
 
 void signals_default(void)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "units.h"
 
@@ -146,7 +147,7 @@ bool each_entry(const char *path, bool (*fn)(const char *name, void *arg),
 	bool done = false;
 	long n;
 
-	while (!done && fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+	while (!done && fd >= 0 && (n = sys_getdents64(fd, buf, sizeof buf)) > 0) {
 		for (long off = 0; !done && off < n;) {
 			unsigned short reclen; /* after d_ino and d_off; d_type, d_name */
 			memcpy(&reclen, buf + off + 16, sizeof reclen);
@@ -217,18 +218,12 @@ size_t until_any(const char *s, const char *stop)
 
 int stat_at(int dirfd, const char *path, struct stat *st, int flags)
 {
-/* Not on mips64, whose kernel struct stat is not musl's (musl's kstat.h:
- * 32-bit st_dev, padding, 32-bit times). */
-#if defined(SYS_newfstatat) && ULONG_MAX > 0xffffffffUL && !defined __mips__
-	return syscall(SYS_newfstatat, dirfd, path, st, flags) ? -1 : 0;
-#else
-	return fstatat(dirfd, path, st, flags);
-#endif
+	return sys_fstatat(dirfd, path, st, flags);
 }
 
 int pipe_cloexec(int fds[2])
 {
-	return (int)syscall(SYS_pipe2, fds, O_CLOEXEC);
+	return sys_pipe2(fds, O_CLOEXEC);
 }
 
 size_t split_words(char *s, char **words, size_t max, char sep)
@@ -254,30 +249,17 @@ uint64_t monotonic_ms(void)
 
 uint64_t clock_ms(int clock)
 {
-	/* The system call itself, with the kernel's own timespec of two
-	 * longs: musl's clock_gettime brings a vDSO symbol lookup (1 KiB) for
-	 * a call made a few times per service exit. On 32-bit targets this is
-	 * the 32-bit call, whose seconds last 68 years of uptime. */
-	struct {
-		long sec, nsec;
-	} ts = { 0, 0 };
+	/* The bare call (kernel_calls.h: its timespec, its 32-bit range),
+	 * made a few times per service exit. */
+	struct kernel_timespec ts = { 0, 0 };
 
-#ifndef SYS_clock_gettime /* musl 1.2, 32-bit targets: renamed for time64 */
-#define SYS_clock_gettime SYS_clock_gettime32
-#endif
-	syscall(SYS_clock_gettime, clock, &ts);
-	return (uint64_t)ts.sec * 1000u + (uint64_t)ts.nsec / 1000000u;
+	sys_clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 long clone_nostack(unsigned long flags)
 {
-	/* Flags first on every ABI but s390's (CLONE_BACKWARDS2: the stack
-	 * first); the other arguments (tids, tls) are not used. */
-#ifdef __s390__
-	return syscall(SYS_clone, 0, flags, 0, 0, 0);
-#else
-	return syscall(SYS_clone, flags, 0, 0, 0, 0);
-#endif
+	return sys_clone(flags);
 }
 
 pid_t fork_process(void)
@@ -340,16 +322,13 @@ static void close_range_of(unsigned first, unsigned last)
 {
 	if (first > last)
 		return;
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, first, last, 0) == 0)
+	if (sys_close_range(first, last) == 0)
 		return;
-#endif
 	if (last > 65535) {
 		/* prlimit64 itself: musl's getrlimit wraps it in fallbacks for
-		 * kernels older than any hutch runs on. musl's struct rlimit is
-		 * the kernel's 64-bit one on every target. */
+		 * kernels older than any hutch runs on. */
 		struct rlimit lim;
-		last = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &lim) == 0 &&
+		last = sys_prlimit64(0, RLIMIT_NOFILE, NULL, &lim) == 0 &&
 				       lim.rlim_cur < 65536
 			       ? (unsigned)lim.rlim_cur : 65536;
 	}
@@ -383,7 +362,7 @@ int chdir_within_root(const char *dir)
 		return -errno;
 	/* the system call itself: a libc may hide "(unreachable)" behind
 	 * ENOENT, or not; a directory deeper than the buffer is refused */
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0)
+	if (sys_getcwd(cwd, sizeof cwd) < 0)
 		return -errno;
 	return cwd[0] == '/' ? 0 : -EXDEV;
 }

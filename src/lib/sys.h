@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* sys.h - small wrappers over system calls, shared by every part. They
- * return 0 or a negative errno; callers decide whether that is fatal. */
+/* sys.h - small wrappers over system calls, shared by every part. The
+ * I/O helpers return 0 (or a length) or a negative errno; stat_at,
+ * pipe_cloexec, clone_nostack and fork_process return -1 with errno, as
+ * the kernel calls under them do (kernel_calls.h). Callers decide
+ * whether that is fatal. */
 #ifndef HUTCH_SYS_H
 #define HUTCH_SYS_H
 
@@ -9,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/syscall.h> /* SYS_RESUID ... below */
 #include <sys/types.h>
 
 /* write(2) until done, retrying EINTR and short writes. */
@@ -61,11 +63,11 @@ size_t until_any(const char *s, const char *stop);
 /* fstatat(2). On 64-bit targets (x86_64, aarch64) the bare system call,
  * whose struct stat is musl's: musl's wrapper tries statx first and
  * converts (500 bytes). 32-bit targets keep the wrapper, whose
- * conversion from the kernel's layout they need. */
+ * conversion from the kernel's layout they need. 0, or -1 and errno. */
 int stat_at(int dirfd, const char *path, struct stat *st, int flags);
 
 /* pipe2(fds, O_CLOEXEC) as the bare system call: musl's pipe2 carries a
- * fallback for kernels before 2.6.27 (200 bytes). */
+ * fallback for kernels before 2.6.27 (200 bytes). 0, or -1 and errno. */
 int pipe_cloexec(int fds[2]);
 
 /* Splits s in place at blanks into at most max words; returns the count. */
@@ -101,18 +103,5 @@ void close_fds_except(const int *keep, size_t n);
 
 /* The exit code hutch reports for a wait status: the code, or 128+N. */
 int status_to_code(int status);
-
-/* The 16-bit calls on 32-bit ARM and i386 take 16-bit ids: use the 32-bit
- * ones where they exist. Bare system calls: musl's wrappers synchronise
- * every thread (__synccall), which a single-threaded child does not need. */
-#ifdef SYS_setresuid32
-#define SYS_RESUID SYS_setresuid32
-#define SYS_RESGID SYS_setresgid32
-#define SYS_GROUPS SYS_setgroups32
-#else
-#define SYS_RESUID SYS_setresuid
-#define SYS_RESGID SYS_setresgid
-#define SYS_GROUPS SYS_setgroups
-#endif
 
 #endif

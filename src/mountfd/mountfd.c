@@ -20,6 +20,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "refusal.h"
 #include "sys.h"
@@ -260,10 +261,9 @@ int mounted_root(const struct target *t, unsigned long type, const struct stat *
 
 int mount_attrs(int fd, uint64_t set, uint64_t clear, unsigned recursive)
 {
-	uint64_t attr[4] = { set, clear, 0, 0 }; /* struct mount_attr */
+	struct mount_attr_v0 attr = { set, clear, 0, 0 };
 
-	return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | recursive,
-			    attr, sizeof attr);
+	return sys_mount_setattr(fd, "", AT_EMPTY_PATH | recursive, &attr);
 }
 
 /* Sets MOUNT_ATTR_* bits on the mount whose root fd names, and on every

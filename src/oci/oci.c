@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
 #include "preflight.h"
@@ -212,7 +213,7 @@ static void group_pids(const char *path, void *arg)
 
 static int pid_fd(long pid)
 {
-	return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	return sys_pidfd_open((pid_t)pid, 0);
 }
 
 static int start(int argc, char **argv)

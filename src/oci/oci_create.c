@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
 #include "preflight.h"
@@ -106,7 +107,7 @@ int oci_create(int argc, char **argv)
 	if (bundle_arg[0] == '/')
 		fmt(bundle, sizeof bundle, "%s", bundle_arg);
 	/* the system call: musl's getcwd brings strdup and malloc along */
-	else if (syscall(SYS_getcwd, bundle, sizeof bundle - 1 - strlen(bundle_arg)) <= 0 ||
+	else if (sys_getcwd(bundle, sizeof bundle - 1 - strlen(bundle_arg)) <= 0 ||
 		 fmt(bundle + strlen(bundle), sizeof bundle - strlen(bundle), "/%s",
 		     bundle_arg) >= sizeof bundle)
 		die("create: --bundle %s: cannot make it absolute", bundle_arg);

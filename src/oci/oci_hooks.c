@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
 #include "sys.h"
@@ -115,7 +116,7 @@ static int run(const struct hook *h, int state, char *why, size_t size)
 		fmt(why, size, "cannot start it: %s", error_text(errno));
 		return -1;
 	}
-	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pfd = sys_pidfd_open(pid, 0);
 	if (h->timeout_ms > 0 && pfd >= 0) {
 		struct pollfd p = { pfd, POLLIN, 0 };
 		int n;
@@ -152,7 +153,7 @@ int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *sta
 	v = oci_member(0, kinds[kind], "hooks");
 	if (!v || !oci_j.tok[v].count)
 		return 0;
-	state = (int)syscall(SYS_memfd_create, "hutch-oci-state", MFD_CLOEXEC);
+	state = sys_memfd_create("hutch-oci-state", MFD_CLOEXEC);
 	if (state < 0)
 		die("hooks.%s: cannot make the state's memfd: %s", kinds[kind],
 		    error_text(errno));

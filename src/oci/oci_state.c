@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 #include "units.h"
@@ -171,15 +172,13 @@ static char *two(char *p, unsigned v)
 
 void oci_time_now(char *buf, size_t size)
 {
-	struct {
-		long tv_sec, tv_nsec;
-	} ts = { 0, 0 };
+	struct kernel_timespec ts = { 0, 0 };
 	char b[48], *p = b;
 	int y;
 	unsigned mo, d, sod;
 
 	/* the system call: musl's wrapper brings a vDSO lookup (1 KiB) */
-	syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
+	sys_clock_gettime(CLOCK_REALTIME, &ts);
 	civil(ts.tv_sec / 86400, &y, &mo, &d);
 	sod = (unsigned)(ts.tv_sec % 86400);
 	p += fmt(p, 8, "%d-", y);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "refusal.h"
 #include "sys.h"
@@ -105,7 +106,7 @@ static int open_file(struct output *out)
 	 * to append at anyway. */
 	out->splice = out->splice && S_ISCHR(st.st_mode);
 	/* the bare call: musl's fcntl(3) is 400 bytes of special cases */
-	syscall(SYS_fcntl, out->file, F_SETFL, out->splice ? 0 : O_APPEND);
+	sys_fcntl(out->file, F_SETFL, out->splice ? 0 : O_APPEND);
 	if (!S_ISREG(st.st_mode))
 		out->max = 0; /* a console or a serial port: nothing to rotate */
 	else
@@ -120,7 +121,7 @@ static int open_log(struct output *out)
 	out->file = log_connect((enum log_target)out->log);
 	if (out->file < 0)
 		return out->file;
-	syscall(SYS_fcntl, out->file, F_SETFL, O_NONBLOCK);
+	sys_fcntl(out->file, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
@@ -212,7 +213,7 @@ void output_pipe(struct output *out, struct config *cfg)
 		die("cannot create a pipe: %s", error_text(errno));
 	/* Best effort: an ordinary user over fs.pipe-user-pages-soft keeps
 	 * the default size. */
-	out->can_pause = syscall(SYS_fcntl, fds[0], F_SETPIPE_SZ, PIPE_BYTES) >= 0;
+	out->can_pause = sys_fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES) >= 0;
 	out->pipe = fds[0];
 	cfg->output_fd = fds[1];
 }

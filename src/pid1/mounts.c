@@ -19,6 +19,7 @@
 
 #include "bootlimit.h"
 #include "image.h"
+#include "kernel_calls.h"
 #include "log.h"
 #include "statedir.h"
 #include "sys.h"
@@ -274,7 +275,7 @@ static void mask_state_dirs(const struct config *cfg)
 static void switch_root(const struct config *cfg, bool staged)
 {
 	if (!cfg->force_chroot) {
-		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (sys_pivot_root(".", ".") == 0) {
 			/* The old root now sits on top of the new one, at "/" and
 			 * at "."; detaching it leaves only the new root. */
 			if ((staged && umount2(".", MNT_DETACH)) || umount2(".", MNT_DETACH))

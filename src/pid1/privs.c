@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "refusal.h"
 #include "sys.h"
@@ -251,26 +252,17 @@ bool privs_check(const struct config *cfg, int root, struct preflight *pf)
 	return (!cfg->user && !cfg->n_group_add) || lookup_user(cfg, root, pf);
 }
 
-/* capset(2) with the version 3 layout (linux/capability.h): two 32-bit
- * words per set. The members are read by the kernel only. */
-struct cap_header {
-	uint32_t version; /* cppcheck-suppress unusedStructMember */
-	int pid;	  /* cppcheck-suppress unusedStructMember */
-};
-struct cap_data {
-	/* cppcheck-suppress unusedStructMember */
-	uint32_t effective, permitted, inheritable;
-};
-
+/* capset(2) with the version 3 layout (kernel_calls.h): two 32-bit
+ * words per set. */
 static int set_capabilities(uint64_t keep, uint64_t inheritable)
 {
-	struct cap_header header = { 0x20080522, 0 };
+	struct cap_header header = { CAP_VERSION_3, 0 };
 	struct cap_data data[2] = {
 		{ (uint32_t)keep, (uint32_t)keep, (uint32_t)inheritable },
 		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), (uint32_t)(inheritable >> 32) },
 	};
 
-	return (int)syscall(SYS_capset, &header, data);
+	return sys_capset(&header, data);
 }
 
 /* Drops from the bounding set what is among `present` and not in `keep`. */
@@ -288,7 +280,7 @@ static int drop_bounding_set(uint64_t keep, uint64_t present)
 
 static int set_groups(const struct config *cfg)
 {
-	if (!syscall(SYS_GROUPS, creds.n_groups, creds.groups))
+	if (!sys_setgroups(creds.n_groups, creds.groups))
 		return 0;
 	/* --group-add asked for, and not possible: said, not skipped */
 	return cfg->rootless && errno == EPERM && !cfg->n_group_add ? 0 : -1;
@@ -312,7 +304,7 @@ int privs_drop(const struct config *cfg, const char **step)
 		/* prlimit64, not setrlimit(3): musl's synchronises all threads
 		 * (__synccall, semaphores: 5 KiB) for a one-thread child. Its
 		 * struct rlimit is the kernel's 64-bit one on every target. */
-		if (syscall(SYS_prlimit64, 0, r->resource, &rl, NULL))
+		if (sys_prlimit64(0, r->resource, &rl, NULL))
 			FAIL("cannot set a --rlimit");
 	}
 	/* PID 1 left only its own few (PID1_CAPS) beside the kept ones. */
@@ -325,11 +317,11 @@ int privs_drop(const struct config *cfg, const char **step)
 		 * own groups stay (user_namespaces(7)): /etc/group's
 		 * memberships are skipped there, but --group-add fails. */
 		if (set_groups(cfg) ||
-		    syscall(SYS_RESGID, creds.gid, creds.gid, creds.gid))
+		    sys_setresgid(creds.gid, creds.gid, creds.gid))
 			FAIL_ID("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 			FAIL("cannot keep capabilities across the user change");
-		if (syscall(SYS_RESUID, creds.uid, creds.uid, creds.uid))
+		if (sys_setresuid(creds.uid, creds.uid, creds.uid))
 			FAIL_ID("cannot set the service's user");
 	}
 	/* A non-root user keeps capabilities across exec only as ambient
@@ -355,13 +347,13 @@ int privs_drop(const struct config *cfg, const char **step)
 
 void privs_drop_pid1(const struct config *cfg)
 {
-	struct cap_header header = { 0x20080522, 0 };
+	struct cap_header header = { CAP_VERSION_3, 0 };
 	struct cap_data now[2];
 	uint64_t keep = cfg->cap_keep | PID1_CAPS;
 
 	/* Only what it has: a container or VM may already lack some (this
 	 * one's bounding set might have no CAP_SYS_RESOURCE, say). */
-	if (syscall(SYS_capget, &header, now) == 0)
+	if (sys_capget(&header, now) == 0)
 		keep &= (uint64_t)now[0].permitted | (uint64_t)now[1].permitted << 32;
 
 	/* No inheritable set: PID 1 execs nothing, each service child sets

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "mounts.h"
 #include "privs.h"
@@ -43,7 +44,7 @@ static void unshare_one(int flag, const char *what, const char *option)
 void sandbox_loopback_up(void)
 {
 	struct ifreq ifr;
-	int fd = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	memset(&ifr, 0, sizeof ifr);
 	memcpy(ifr.ifr_name, "lo", 3);
@@ -181,7 +182,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * be stopped. */
 	setsid();
 	sandbox_namespaces(cfg);
-	die_cleanup(mounts_undo);
+	die_push(mounts_undo);
 	mounts_setup(cfg);
 	if (cfg->image_type)
 		cgroup_join(cg);
@@ -190,7 +191,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	if (chdir(cfg->workdir) || chdir("/"))
 		die(WORKDIR_MISSING, cfg->workdir, error_text(errno));
 	home = privs_resolve(cfg);
-	die_cleanup(NULL); /* set up: from here on nothing is undone */
+	die_pop(mounts_undo); /* set up: from here on nothing is undone */
 	privs_drop_pid1(cfg);
 	envp = sandbox_environment(cfg, home);
 	pty_setup(fds->tty, fds->terminals);

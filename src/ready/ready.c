@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -58,7 +59,7 @@ int ready_socket_open(const struct config *cfg)
 
 	if (!ready_socket_wanted(cfg))
 		return -1;
-	fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on))
 		die("the notify socket: cannot create it: %s", error_text(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSRIGHTS, &off, sizeof off))
@@ -285,7 +286,7 @@ static void hand_off(struct ready *r)
 		struct msghdr msg = { .msg_control = u.space,
 				      .msg_controllen = sizeof u.space };
 
-		(void)syscall(SYS_recvmsg, r->socket, &msg, MSG_DONTWAIT);
+		(void)sys_recvmsg(r->socket, &msg, MSG_DONTWAIT);
 		_exit(0);
 	}
 	r->closer = pid > 0 ? pid : READY_CLOSER_RETRY;
@@ -334,7 +335,7 @@ static int take(struct ready *r, char *text, size_t size, bool *heard)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.space, .msg_controllen = sizeof u.space };
 	struct msghdr none = { 0 };
-	ssize_t n = syscall(SYS_recvmsg, r->socket, &msg, MSG_DONTWAIT | MSG_PEEK);
+	ssize_t n = sys_recvmsg(r->socket, &msg, MSG_DONTWAIT | MSG_PEEK);
 
 	if (n < 0)
 		return -1;
@@ -343,7 +344,7 @@ static int take(struct ready *r, char *text, size_t size, bool *heard)
 		hand_off(r);
 		return -1;
 	}
-	(void)syscall(SYS_recvmsg, r->socket, &none, MSG_DONTWAIT);
+	(void)sys_recvmsg(r->socket, &none, MSG_DONTWAIT);
 	*heard = from_sandbox(&msg) && !(msg.msg_flags & MSG_TRUNC);
 	return (int)n;
 }

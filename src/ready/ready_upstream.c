@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -52,9 +53,9 @@ int ready_upstream_open(const struct config *cfg, int *pid1_end)
 		return -1;
 	}
 	/* SEQPACKET, not a pipe: each message stays whole. */
-	systemd_fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	systemd_fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (systemd_fd < 0 ||
-	    syscall(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
+	    sys_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
 		die("cannot create a socket: %s", error_text(errno));
 	*pid1_end = pair[1];
 	return pair[0];

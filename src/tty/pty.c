@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 
 #ifndef TIOCGPTPEER
@@ -59,11 +60,13 @@ void relay_init(struct relay *r, unsigned terminals, int *pid1_end)
 	/* The system calls, not musl's wrappers: those carry fallbacks and
 	 * conversions hutch does not need (socketpair for kernels without
 	 * SOCK_CLOEXEC, sendmsg's and recvmsg's 64-bit layout copies). */
-	if (terminals && syscall(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+	if (terminals && sys_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		die("cannot create a socket pair: %s", error_text(errno));
 	r->chan = sv[0];
 	*pid1_end = sv[1];
 	relay = r;
+	if (terminals)
+		die_push(relay_restore); /* the caller's terminal, raw later */
 }
 
 /* In the background, a program that reads its terminal is stopped by the
@@ -176,7 +179,7 @@ static void channel_read(struct relay *r)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.space, .msg_controllen = sizeof u.space };
 	struct cmsghdr *c;
-	ssize_t n = syscall(SYS_recvmsg, r->chan, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	ssize_t n = sys_recvmsg(r->chan, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 
 	if (n <= 0) {
 		if (n == 0 || errno != EAGAIN) {
@@ -378,7 +381,7 @@ static void send_master(int master)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &master, sizeof master);
-	if (syscall(SYS_sendmsg, channel, &msg, MSG_NOSIGNAL) < 0)
+	if (sys_sendmsg(channel, &msg, MSG_NOSIGNAL) < 0)
 		die("cannot hand over the pty's master: %s", error_text(errno));
 }
 

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "sys.h"
 
@@ -149,8 +150,8 @@ void userns_become_root(bool rootless)
 	 * (root's own among them): gone, which setgroups may do here since
 	 * the map left it allowed; an ordinary user keeps theirs, as the
 	 * kernel requires once it is denied. */
-	if (syscall(SYS_RESGID, 0, 0, 0) || (!rootless && syscall(SYS_GROUPS, 0, NULL)) ||
-	    syscall(SYS_RESUID, 0, 0, 0))
+	if (sys_setresgid(0, 0, 0) || (!rootless && sys_setgroups(0, NULL)) ||
+	    sys_setresuid(0, 0, 0))
 		die("cannot become root of the user namespace: %s", error_text(errno));
 }
 

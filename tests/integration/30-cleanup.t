@@ -20,7 +20,10 @@ require_cmd timeout pgrep mkfifo mktemp stat realpath mount umount
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 launchers=()
 shared_mount=
+busy_pid= ours=
 cleanup() {
+	[ -z "$busy_pid" ] || kill "$busy_pid" 2>/dev/null
+	[ -z "$ours" ] || { wait "$busy_pid" 2>/dev/null; rmdir "$ours"; }
 	for p in "${launchers[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
@@ -206,18 +209,39 @@ root=$tmp/root
 cp -a "$ROOTFS" "$root" && ln -s "$tmp/ctl" "$root/link" || bail_out "cannot copy $ROOTFS"
 root_before=$(cd "$root" && find . | sort)
 
-# setup_fails WHAT ARGS...: hutch ARGS must fail with 125 and leave nothing.
+# The cgroup hierarchy that holds the device allow-list (the last group
+# hutch makes by default; v1's pids one comes before it), and the parent
+# hutch makes its groups in.
+if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	cg_devices=/sys/fs/cgroup/hutch
+else
+	cg_devices=/sys/fs/cgroup/devices/hutch
+fi
+state=$tmp/state
+
+# left_by NAME: what a run named NAME left: its state directory, its pid
+# file, a cgroup of that name in any hierarchy.
+left_by() {
+	[ ! -e "$state/$1" ] || echo "the state directory $state/$1"
+	[ ! -e "$tmp/$1.pid" ] || echo "the pid file $tmp/$1.pid"
+	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null | grep -vxF "${ours:-/}"
+}
+
+# setup_fails WHAT ARGS...: hutch ARGS must fail with 125 and leave nothing:
+# no process, no mount, no state directory, pid file or cgroup.
 n=0
 setup_fails() {
 	local what=$1 name
 	shift
 	n=$((n + 1))
 	name=c30-$$-$n
-	run_hutch --restart no --name "$name" "$@" -- /bin/sh -c 'echo ran'
+	run_hutch --restart no --name "$name" --state-dir "$state" --pidfile "$tmp/$name.pid" \
+		"$@" -- /bin/sh -c 'echo ran'
 	is "$rc:$out" "125:" "$what: exit 125, the service never ran"
 	ok "$what: no hutch process of the run is left" \
 		wait_for 5 eval '! pgrep -f -- "--name '"$name"' " >/dev/null'
 	is "$(host_mounts)" "$mounts_before" "$what: the host's mount table is as before"
+	is "$(left_by "$name")" "" "$what: no state directory, pid file or cgroup is left"
 }
 
 setup_fails "bad --root" -r "$tmp/no-such-root"
@@ -230,6 +254,22 @@ setup_fails "a missing --workdir (fails after all mounts)" -r "$root" --tmpfs /s
 setup_fails "a missing mount point without --root" --bind "$tmp/ctl:$tmp/no-such-mount-point"
 is "$(cd "$root" && find . | grep -v '^\./scratch$' | sort)" "$root_before" \
 	"the copied root image holds nothing new but the --tmpfs mount point"
+
+# A failure late in the launcher's set-up, after it made the state
+# directory, the pid file and (cgroup v1) the pids group, each with its
+# undo step: a group of the next run's name that holds a process (a
+# sandbox of that name running) in the devices hierarchy.
+busy=c30-$$-$((n + 1))
+ours=$cg_devices/$busy
+mkdir -p "$ours" && { sleep 1000 & busy_pid=$!; } && echo "$busy_pid" >"$ours/cgroup.procs" ||
+	bail_out "cannot put a process into a cgroup $ours"
+setup_fails "a running cgroup of the same name (fails after three undo steps)" -r "$root"
+like "$(cat "$tmp/err")" "cgroup .*/$busy holds processes" \
+	"a running cgroup of the same name: refused for it, in the cgroup step"
+kill "$busy_pid" && wait "$busy_pid" 2>/dev/null
+busy_pid=
+rmdir "$ours"
+ours=
 
 # --- file descriptors ---------------------------------------------------------------
 

@@ -19,7 +19,6 @@ struct row {
 /* The same rows, other columns: options.c reads the kinds, this the
  * texts. A DEFAULT becomes "=value" (set by the parser), "~value" (what
  * the zeroed config means) or a description. */
-#define SETTER(fn)
 #define OPT(n, s, a, k, d, f, w, help, doc, man) \
 	{ n, a, d, #f, #w, help, doc, man, s, k },
 #define DFL(value) "=" value
