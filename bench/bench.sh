@@ -19,6 +19,8 @@
 #   size.sh     4. binary size per board, vs the peers' static binaries
 #   scale.sh    6. N sandboxes at once: memory and time to all-running
 #   profile.sh  where hutch's start time goes: strace -c, perf, callgrind
+#   oci.sh      9. hutch oci as the runtime of Podman and containerd, against runc
+#               and crun: time, memory, size
 #   output.sh   5c. the output copy: the launcher's CPU and bytes written
 #               for a flooding service (also runs alone: bench/output.sh)
 #   report.sh   the goals, the table, bench/results.md
@@ -44,7 +46,7 @@ QUICK=${BENCH_QUICK:-0}
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-for s in start restart restart-outage memory size scale profile output report; do
+for s in start restart restart-outage memory size scale profile output oci report; do
 	# shellcheck disable=SC1090
 	. "$BENCH_DIR/$s.sh"
 done
@@ -71,7 +73,7 @@ if [ "${1-}" = --report ]; then
 fi
 
 [ "$(id -u)" = 0 ] || die "run as root (namespaces, mounts, cgroups): sudo make bench"
-for t in hyperfine bwrap unshare runc tini tini-static catatonit dumb-init runsv s6-supervise \
+for t in hyperfine bwrap unshare runc crun podman containerd ctr tini tini-static catatonit dumb-init runsv s6-supervise \
 	strace perf valgrind jq; do
 	command -v "$t" >/dev/null || die "$t is missing: run make bench (it installs the peers)"
 done
@@ -114,6 +116,7 @@ finish() {
 	trap - EXIT INT TERM
 	stop_tracked
 	memory_stop 2>/dev/null || true
+	oci_engines_stop 2>/dev/null || true
 	exit "$rc"
 }
 trap finish EXIT
@@ -128,6 +131,7 @@ crash_finish        # 5b. the crash loop began with section 2
 section_size        # 4.
 section_output      # 5c.
 section_profile     # where the start time goes
+section_oci         # 9.
 memory_finish       # 3. and 5.: the idle window closes; strace; all stopped
 cleanup_check
 kv total_secs "$(calc "($(now_ns) - $T0) / 1e9")"
