@@ -18,7 +18,11 @@
 # crun refuses this machine's hybrid cgroup layout ("cgroups in hybrid
 # mode not supported", even with --cgroup-manager=disabled): its time is
 # then left out and the refusal recorded; its size and its libraries are
-# still measured.
+# still measured. (Shown only the cgroup2 hierarchy, in a mount namespace
+# of its own, crun goes on and stops at "setrlimit (RLIM_MEMLOCK):
+# Operation not permitted": it raises RLIMIT_MEMLOCK for its cgroup v2
+# device program, which root without CAP_SYS_RESOURCE, as in this
+# machine's container, may not; hutch and runc do not need it.)
 
 OCI_ID=bench-oci
 
