@@ -260,12 +260,13 @@ CHECK_PKGS := $(TOOLCHAIN_PKGS) busybox-static perl cppcheck clang-tidy gcc \
 	linux-libc-dev $(SECCOMP_HDR_PKGS) clang libclang-rt-14-dev tini dumb-init \
 	strace squashfs-tools erofs-utils e2fsprogs jq
 
-# src/seccomp/seccomp_table.h, generated from the kernel's UAPI headers of every
-# architecture musl supports (tools/gen/seccomp-tables.sh; the output is
-# committed, tests/integration/45-seccomp-tables.t regenerates and diffs).
+# src/seccomp/seccomp_table.h and seccomp_syscalls.h (every name, for hutch
+# oci), generated from the kernel's UAPI headers of every architecture musl
+# supports (tools/gen/seccomp-tables.sh; the output is committed,
+# tests/integration/45-seccomp-tables.t regenerates and diffs).
 seccomp-tables:
 	$(Q)tools/deps.sh $(SECCOMP_HDR_PKGS)
-	$(Q)tools/gen/seccomp-tables.sh src/seccomp/seccomp_table.h
+	$(Q)tools/gen/seccomp-tables.sh src/seccomp/seccomp_table.h src/seccomp/seccomp_syscalls.h
 
 ifeq ($(V),1)
 Q :=
