@@ -100,7 +100,7 @@ FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/op
 FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid1/liveness_check.c src/config/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
-	oci_init.c oci_state.c oci_exec.c)
+	oci_init.c oci_state.c oci_exec.c oci_seccomp.c) src/seccomp/seccomp_oci.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -218,10 +218,17 @@ BIN := $(BUILD)/hutch
 # and the notify socket's defence): 187,536 bytes on x86_64 full, 204,536 on
 # aarch64 before the notify defence (+528, +448); about 1.4 and 1.9 KiB of
 # margin left after it.
-SIZE_BUDGET.full.x86_64 := 189440
+# linux.seccomp (issue 16: seccomp_oci.c's compiler, every system call's
+# name and its native and compat numbers from seccomp_syscalls.h, 7 KiB of
+# it, oci_seccomp.c's reader, features' list): full 188,048 -> 202,624
+# (+14,576) on x86_64, its budget +15 KiB; router +32 (122,504 -> 122,536:
+# seccomp_install's choice of program), tiny unchanged. aarch64 was not
+# measured (no aarch64 toolchain on the machine of the change): its full
+# budget rises by the same 15 KiB plus 1 KiB, an estimate to check.
+SIZE_BUDGET.full.x86_64 := 204800
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 206848
+SIZE_BUDGET.full.aarch64 := 223232
 SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
