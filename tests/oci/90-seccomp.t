@@ -176,6 +176,34 @@ mkdir /dev/shm/a 2>&1' '
 		"Seccomp:.2 .*Operation not permitted"
 done
 
+# --- exec: the container's filter, for a process started in it later -----------------
+ids="$ids ex"
+bundle ex '
+	push @{$c->{mounts}}, { destination => "/mnt", type => "bind",
+		source => "'"$tmp/mnt"'", options => ["bind", "ro"] };
+	$c->{process}{args} = ["sleep", "1000"];
+	$c->{process}{env} = ["PATH=/bin:/sbin:/mnt"];
+	$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW", syscalls => [
+		{ names => ["getpgid"], action => "SCMP_ACT_ERRNO", errnoRet => 33 } ] };
+	for my $nnp (0, 1) {
+		my %p = %{$c->{process}};
+		$p{noNewPrivileges} = $nnp ? JSON::PP::true : JSON::PP::false;
+		$p{args} = ["sh", "-c", "grep -E \"^(Seccomp|NoNewPrivs):\" /proc/self/status; s native 121 0"];
+		open my $pf, ">", "$dir/process-$nnp.json" or die; print $pf encode_json(\%p); }' ||
+	bail_out "cannot make the bundle ex"
+for r in runc hutch; do
+	runtime $r create --bundle "$tmp/ex" "t90-$r-ex" </dev/null >/dev/null 2>&1 &&
+		runtime $r start "t90-$r-ex"
+	for nnp in 0 1; do
+		runtime $r exec --process "$tmp/ex/process-$nnp.json" "t90-$r-ex" </dev/null 2>&1
+		echo "exit=$?"
+	done >"$tmp/$r.ex"
+	runtime $r delete --force "t90-$r-ex"
+done
+is "$(cat "$tmp/hutch.ex")" "$(cat "$tmp/runc.ex")" "exec: the container's filter, with and without no_new_privs, as runc's"
+like "$(tr '\n' ' ' <"$tmp/hutch.ex")" "^NoNewPrivs:.0 Seccomp:.2 -33 exit=0 NoNewPrivs:.1 Seccomp:.2 -33 exit=0 $" \
+	"exec: getpgid gets the container's errnoRet 33" || diag "$(cat "$tmp/hutch.ex")"
+
 # --- refused ---------------------------------------------------------------------------
 # refused NAME PERL FIELD: runc refuses it (create fails); hutch says one
 # line naming FIELD, exits 125, and leaves no container.
