@@ -107,6 +107,7 @@ FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 FEATURE_UNITS.READY := tests/unit/ready.c
 FEATURE_UNITS.LIVENESS := tests/unit/liveness.c
 FEATURE_UNITS.CONTROL := tests/unit/json_write.c
+FEATURE_UNITS.OCI := tests/unit/seccomp_oci.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
