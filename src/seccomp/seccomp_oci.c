@@ -276,6 +276,56 @@ static void enosys_stub(const struct seccomp_oci *p, int abi)
 	}
 }
 
+/* libseccomp's order within one call, which is not the profile's: a
+ * rule without arguments wins over every rule with some (whichever
+ * comes first), so those are left out when there is one. */
+static bool shadowed(const struct seccomp_oci *p, int sys)
+{
+	for (unsigned i = 0; i < p->n_rules; i++)
+		if (p->rule[i].sys == sys && !p->rule[i].n_args &&
+		    p->rule[i].action != p->default_action)
+			return true;
+	return false;
+}
+
+/* The multiplexers of the ABIs that have them (i386, ppc, s390, the MIPS
+ * o32, m68k, sh): socketcall(CALL, args) and ipc(CALL, ...) reach the
+ * same calls as socket(2) ... and semop(2) ..., so libseccomp gives a rule
+ * on one of those a twin on the multiplexer with its call number
+ * (<linux/net.h> SYS_*, <linux/ipc.h>), its own arguments dropped: they
+ * are in memory, where a filter cannot read. Without it, socketcall
+ * would pass what a rule on socket denies. */
+static const char socket_calls[] = "socket\0bind\0connect\0listen\0accept\0"
+	"getsockname\0getpeername\0socketpair\0send\0recv\0sendto\0recvfrom\0"
+	"shutdown\0setsockopt\0getsockopt\0sendmsg\0recvmsg\0accept4\0recvmmsg\0"
+	"sendmmsg\0"; /* SYS_SOCKET 1 ... SYS_SENDMMSG 20 */
+static const char ipc_calls[] = "semop\0semget\0semctl\0semtimedop\0msgsnd\0"
+	"msgrcv\0msgget\0msgctl\0shmat\0shmdt\0shmget\0shmctl\0";
+static const uint8_t ipc_numbers[] = { 1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 24 };
+
+static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_rule *r,
+			int abi)
+{
+	const char *name = names;
+	int i, call, mux;
+
+	for (i = 0; i < r->sys; i++)
+		name += strlen(name) + 1;
+	if ((call = word_index(name, socket_calls)) >= 0)
+		mux = SYS_OCI_socketcall, call += 1;
+	else if ((call = word_index(name, ipc_calls)) >= 0)
+		mux = SYS_OCI_ipc, call = ipc_numbers[call];
+	else
+		return;
+	if (number(mux, abi) < 0 || shadowed(p, mux))
+		return;
+	emit(JEQ, 0, 4, (uint32_t)number(mux, abi));
+	emit(LD_ABS, 0, 0, OFF_LO(0));
+	emit(JEQ, 0, 1, (uint32_t)call);
+	emit(RET, 0, 0, r->action);
+	emit(LD_ABS, 0, 0, OFF_NR);
+}
+
 static void section(const struct seccomp_oci *p, int abi)
 {
 	bool wide = abi_arch[abi] & AUDIT_ARCH_64BIT;
@@ -295,8 +345,11 @@ static void section(const struct seccomp_oci *p, int abi)
 		const struct seccomp_oci_rule *r = &p->rule[i];
 		int nr = number(r->sys, abi);
 		/* runc skips a rule that does what the default does */
-		if (nr >= 0 && r->action != p->default_action)
+		if (r->action == p->default_action || (r->n_args && shadowed(p, r->sys)))
+			continue;
+		if (nr >= 0)
 			rule(p, r, nr, wide);
+		multiplexed(p, r, abi);
 	}
 	emit(RET, 0, 0, p->default_action);
 }

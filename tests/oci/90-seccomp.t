@@ -165,6 +165,25 @@ sc nocompat '(s int80 20); echo i386=$?; s native 39 >/dev/null; echo native=$?'
 both nocompat "i386 not listed: killed (libseccomp's bad-architecture action)" \
 	"i386=159 native=0"
 
+# libseccomp's order within one call: a rule without arguments wins over
+# those with some, before or after it (getpgid 5: 34, not 33); i386's
+# multiplexers: a rule on socket or connect holds for socketcall(SYS_SOCKET
+# 1, SYS_CONNECT 3, its arguments dropped: they are in memory), one on
+# semop for ipc(SEMOP 1); socketcall(SYS_BIND 2) passes (EFAULT, -14).
+sc mux 's native 121 5; s native 121 1; s int80 102 1 0; s int80 102 3 0; s int80 102 2 0
+s int80 359 2 1 0; s int80 359 1 1 0 >/dev/null; echo unix=$?; s int80 117 1 0 0' '
+	$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW",
+		architectures => ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], syscalls => [
+		{ names => ["getpgid"], action => "SCMP_ACT_ERRNO", errnoRet => 33,
+		  args => [ { index => 0, op => "SCMP_CMP_EQ", value => 5 } ] },
+		{ names => ["getpgid"], action => "SCMP_ACT_ERRNO", errnoRet => 34 },
+		{ names => ["socket"], action => "SCMP_ACT_ERRNO", errnoRet => 13,
+		  args => [ { index => 0, op => "SCMP_CMP_EQ", value => 2 } ] },
+		{ names => ["connect"], action => "SCMP_ACT_ERRNO", errnoRet => 11 },
+		{ names => ["semop"], action => "SCMP_ACT_ERRNO", errnoRet => 12 } ] }'
+both mux "an unconditional rule wins; socketcall and ipc follow socket, connect, semop" \
+	"^-34 -34 -13 -11 -14 -13 unix=0 -12 $"
+
 # --- the process's view: one filter, no_new_privs, speculation -----------------------
 for nnp in true false; do
 	sc "status-$nnp" 'grep -E "^(NoNewPrivs|Seccomp|Seccomp_filters|Speculation_Store_Bypass):" /proc/self/status

@@ -169,17 +169,20 @@ static void rules(void)
 	arg(0, SCMP_CMP_EQ, 2, 0);
 	arg(1, SCMP_CMP_MASKED_EQ, 0xf, 2);
 	rule("socket", SECCOMP_RET_ERRNO | EACCES, 2);
-	rule("socket", SECCOMP_RET_ALLOW, 0);
+	arg(0, SCMP_CMP_EQ, 5, 0);
+	rule("getppid", SECCOMP_RET_ERRNO | EINVAL, 1); /* shadowed, below */
 	rule("getpid", SECCOMP_RET_ERRNO | EPERM, 0); /* the default's: skipped */
 	rule("getppid", SECCOMP_RET_KILL_PROCESS, 0);
 	rule("getpid", SECCOMP_RET_ALLOW, 0);
 	compile();
 	is_num(call(SYS_socket, 2, 2), SECCOMP_RET_ERRNO | EACCES, "socket(AF_INET, SOCK_DGRAM): both arguments hold");
 	is_num(call(SYS_socket, 2, 0x80002), SECCOMP_RET_ERRNO | EACCES, "  with SOCK_CLOEXEC too (the mask)");
-	is_num(call(SYS_socket, 2, 1), SECCOMP_RET_ALLOW, "socket(AF_INET, SOCK_STREAM): the next rule");
-	is_num(call(SYS_socket, 1, 2), SECCOMP_RET_ALLOW, "socket(AF_UNIX, SOCK_DGRAM): the next rule");
+	is_num(call(SYS_socket, 2, 1), SECCOMP_RET_ERRNO | EPERM, "socket(AF_INET, SOCK_STREAM): the default");
+	is_num(call(SYS_socket, 1, 2), SECCOMP_RET_ERRNO | EPERM, "socket(AF_UNIX, SOCK_DGRAM): the default");
 	is_num(call(SYS_getpid, 0, 0), SECCOMP_RET_ALLOW, "a rule with the default's action is skipped");
 	is_num(call(SYS_getppid, 0, 0), SECCOMP_RET_KILL_PROCESS, "KILL_PROCESS");
+	is_num(call(SYS_getppid, 5, 0), SECCOMP_RET_KILL_PROCESS,
+	       "a rule with arguments loses to one without, before or after it (libseccomp)");
 	is_num(call(SYS_close, 0, 0), SECCOMP_RET_ERRNO | EPERM, "an unnamed call below the last: the default");
 	is_num(call(4000, 0, 0), SECCOMP_RET_ERRNO | ENOSYS, "above the last named: ENOSYS (runc's stub)");
 	{
@@ -196,8 +199,11 @@ static void rules(void)
 		is_num(run(&d), SECCOMP_RET_ALLOW, "i386 listed: its getpid (20) allowed");
 		d.nr = 64;
 		is_num(run(&d), SECCOMP_RET_KILL_PROCESS, "  its getppid (64) killed");
-		d.nr = 102; /* socketcall: a name the profile does not give */
-		is_num(run(&d), SECCOMP_RET_ERRNO | EPERM, "  socketcall: the default");
+		d.nr = 102; /* socketcall(SYS_SOCKET): socket's rule, its arguments dropped */
+		d.args[0] = 1;
+		is_num(run(&d), SECCOMP_RET_ERRNO | EACCES, "  socketcall(SYS_SOCKET): socket's rule");
+		d.args[0] = 2;
+		is_num(run(&d), SECCOMP_RET_ERRNO | EPERM, "  socketcall(SYS_BIND): the default");
 	}
 #endif
 }
