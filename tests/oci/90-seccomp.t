@@ -223,6 +223,14 @@ is "$(cat "$tmp/hutch.ex")" "$(cat "$tmp/runc.ex")" "exec: the container's filte
 like "$(tr '\n' ' ' <"$tmp/hutch.ex")" "^NoNewPrivs:.0 Seccomp:.2 -33 exit=0 NoNewPrivs:.1 Seccomp:.2 -33 exit=0 $" \
 	"exec: getpgid gets the container's errnoRet 33" || diag "$(cat "$tmp/hutch.ex")"
 
+# --- features: runc's lists, less SCMP_ACT_NOTIFY --------------------------------------
+feat() { # R: linux.seccomp of R's features, as "enabled actions operators archs"
+	runtime "$1" features | perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>)->{linux}{seccomp};
+		print join(" | ", $s->{enabled} ? "enabled" : "disabled", map { join(",", sort grep { $_ ne "SCMP_ACT_NOTIFY" &&
+			!/^SCMP_ARCH_(RISCV64|LOONGARCH64)$/ } @{$s->{$_} || []}) } qw(actions operators archs))'
+}
+is "$(feat hutch)" "$(feat runc)" "features: seccomp enabled, runc's actions (NOTIFY refused), operators and architectures"
+
 # --- refused ---------------------------------------------------------------------------
 # refused NAME PERL FIELD: runc refuses it (create fails); hutch says one
 # line naming FIELD, exits 125, and leaves no container.
