@@ -79,8 +79,8 @@ static void arg(unsigned t)
 	unsigned v;
 
 	if (prof.n_args == SECCOMP_OCI_MAX_ARGS)
-		die("config.json: linux.seccomp: more than %d arguments (one per "
-		    "name and argument): fewer rules", SECCOMP_OCI_MAX_ARGS);
+		die("config.json: linux.seccomp: more than %d arguments (the args of "
+		    "all syscalls[] entries): fewer", SECCOMP_OCI_MAX_ARGS);
 	a = &prof.args[prof.n_args++];
 	oci_need(t, JSON_OBJECT, field);
 	oci_only(t, "index\0value\0valueTwo\0op\0", field);

@@ -23,7 +23,7 @@ enum { SCMP_CMP_NE = 1, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE,
 
 /* limits of what a profile may hold: Docker's default has ~370 names */
 #define SECCOMP_OCI_MAX_RULES 1024 /* a name of a syscalls[] entry each */
-#define SECCOMP_OCI_MAX_ARGS 1024  /* args[] of all entries, per name */
+#define SECCOMP_OCI_MAX_ARGS 1024  /* args[] of all entries */
 
 struct seccomp_oci_arg {
 	uint64_t value, value_two; /* MASKED_EQ: mask, then the datum */

@@ -279,4 +279,21 @@ for f in notify listener; do
 	isnt "$?" 0 "$f: no container left"
 done
 
+# hutch's own limits: 1024 rules (a name each); the kernel's 4096
+# instructions (300 names sharing six arguments would take ~9,900)
+for f in many long; do
+	ids="$ids $f"
+	bundle "$f" 'my @e = "'"$f"'" eq "many" ? ({ names => [ ("getpid") x 1100 ], action => "SCMP_ACT_ERRNO" })
+		: ({ names => [ ("getpid") x 300 ], action => "SCMP_ACT_ERRNO", args => [ map { { index => $_,
+			op => "SCMP_CMP_GT", value => 1 } } 0 .. 5 ] });
+		$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW", syscalls => \@e }' ||
+		bail_out "cannot make the bundle $f"
+	runtime hutch create --bundle "$tmp/$f" "t90-hutch-$f" </dev/null >/dev/null 2>"$tmp/$f.err"
+	is "$?" 125 "$f: hutch refuses it (125)"
+	like "$(cat "$tmp/$f.err")" "$([ $f = many ] && echo 'more than 1024 rules' || echo '4096 BPF instructions')" \
+		"$f: saying which limit" || diag "$(cat "$tmp/$f.err")"
+	runtime hutch state "t90-hutch-$f" >/dev/null 2>&1
+	isnt "$?" 0 "$f: no container left"
+done
+
 done_testing
