@@ -221,12 +221,13 @@ BIN := $(BUILD)/hutch
 # margin left after it.
 # linux.seccomp (issue 16: seccomp_oci.c's compiler, every system call's
 # name and its native and compat numbers from seccomp_syscalls.h, 7 KiB of
-# it, oci_seccomp.c's reader, features' list): full 188,048 -> 203,184
-# (+15,136) on x86_64, its budget +15 KiB; router +32 (122,504 -> 122,536:
+# it, and x32's numbers, oci_seccomp.c's reader, features' list): full
+# 188,048 -> 204,384 (+16,336) on x86_64, its budget +16 KiB (~1.4 KiB of
+# margin kept); router +32 (122,504 -> 122,536:
 # seccomp_install's choice of program), tiny unchanged. aarch64 was not
 # measured (no aarch64 toolchain on the machine of the change): its full
-# budget rises by the same 15 KiB plus 1 KiB, an estimate to check.
-SIZE_BUDGET.full.x86_64 := 204800
+# budget rises by 16 KiB too, an estimate to check.
+SIZE_BUDGET.full.x86_64 := 205824
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
 SIZE_BUDGET.full.aarch64 := 223232

@@ -6,9 +6,12 @@
  * profile's order:
  *
  *   ld arch; jeq COMPAT -> ja section (32-bit k); jeq NATIVE; ret KILL
- *   section: ld nr; [x86_64: x32 bit -> KILL]; [nr > last -> ENOSYS]
- *            jeq NR, 0, next; (conditions, each failing to next);
- *            ret ACTION; next: ld nr ... ret DEFAULT
+ *   section: ld nr; [x86_64: x32 bit -> KILL, or ja x32's section];
+ *            [nr > last -> ENOSYS]; jeq NR, 0, next; (conditions, each
+ *            failing to next); ret ACTION; next: ld nr ... ret DEFAULT
+ *
+ * with libseccomp's exceptions to the profile's order (shadowed(),
+ * multiplexed()).
  *
  * A rule's jumps stay within it (at most 38 instructions, below BPF's
  * 8-bit offsets); only the architecture check jumps far, with BPF_JA's
@@ -77,6 +80,18 @@ static const uint16_t numbers[N_ABIS][N_SYSCALLS] = {
 #endif
 };
 
+#ifdef X32_SYSCALL_BIT
+/* x32: a section of its own when architectures lists it (ABI_X32) */
+static const uint16_t x32_numbers[N_SYSCALLS] = {
+#define S(name, ...)
+#define X32(name, nr) nr,
+#include "seccomp_syscalls.h"
+#undef X32
+#undef S
+};
+#endif
+#define ABI_X32 N_ABIS /* the index the x32 section has here */
+
 static const uint32_t abi_arch[N_ABIS] = {
 	ARCH_NATIVE,
 #ifdef ARCH_COMPAT1
@@ -89,7 +104,7 @@ static const uint32_t abi_arch[N_ABIS] = {
 
 /* runc's architecture names (libcontainer/seccomp/config.go), each with
  * the AUDIT_ARCH value the kernel shows for it. x32 has no value of its
- * own (it is x86_64's with a bit in the number): 0, never filtered. */
+ * own (it is x86_64's with a bit in the number): 0, ABI_X32 on x86_64. */
 static const char arch_names[] =
 	"X86\0X86_64\0X32\0ARM\0AARCH64\0MIPS\0MIPS64\0MIPS64N32\0MIPSEL\0"
 	"MIPSEL64\0MIPSEL64N32\0PPC\0PPC64\0PPC64LE\0RISCV64\0S390\0S390X\0"
@@ -121,6 +136,10 @@ int seccomp_oci_arch(const char *name)
 
 	if (i < 0)
 		return -2;
+#ifdef X32_SYSCALL_BIT
+	if (!arch_values[i])
+		return ABI_X32;
+#endif
 	for (int abi = 0; abi < N_ABIS; abi++)
 		if (arch_values[i] == abi_arch[abi])
 			return abi;
@@ -179,6 +198,10 @@ static int number(int sys, int abi)
 {
 	unsigned nr = numbers[0][sys];
 
+#ifdef X32_SYSCALL_BIT
+	if (abi == ABI_X32)
+		return x32_numbers[sys] == NO ? -1 : (int)(x32_numbers[sys] | X32_SYSCALL_BIT);
+#endif
 	for (int other = 1; other < N_ABIS; other++)
 		if (abi == other)
 			nr = numbers[other][sys];
@@ -326,15 +349,23 @@ static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_ru
 	emit(LD_ABS, 0, 0, OFF_NR);
 }
 
-static void section(const struct seccomp_oci *p, int abi)
+/* Returns where the jump to the x32 section is, to be set, or 0. */
+static unsigned section(const struct seccomp_oci *p, int abi)
 {
-	bool wide = abi_arch[abi] & AUDIT_ARCH_64BIT;
+	/* x32 is a 32-bit ABI to libseccomp (its arguments' low halves) */
+	bool wide = abi < N_ABIS && (abi_arch[abi] & AUDIT_ARCH_64BIT);
+	unsigned x32_jump = 0;
 
 	emit(LD_ABS, 0, 0, OFF_NR);
 #ifdef X32_SYSCALL_BIT
-	/* x32 is x86_64's arch with this bit in the number: killed, as an
-	 * ABI not filtered (libseccomp's bad-architecture action) */
-	if (abi == 0) {
+	/* x32 is x86_64's arch with this bit in the number: its own section
+	 * when listed, else killed as an ABI not filtered (libseccomp's
+	 * bad-architecture action) */
+	if (abi == 0 && (p->abis >> ABI_X32 & 1)) {
+		emit(JGE, 0, 1, X32_SYSCALL_BIT);
+		x32_jump = len;
+		emit(JA, 0, 0, 0);
+	} else if (abi == 0) {
 		emit(JGE, 0, 1, X32_SYSCALL_BIT);
 		emit(RET, 0, 0, SECCOMP_RET_KILL_THREAD);
 	}
@@ -352,11 +383,12 @@ static void section(const struct seccomp_oci *p, int abi)
 		multiplexed(p, r, abi);
 	}
 	emit(RET, 0, 0, p->default_action);
+	return x32_jump;
 }
 
 int seccomp_oci_compile(const struct seccomp_oci *p, char *msg, size_t size)
 {
-	unsigned ja[N_ABIS] = { 0 };
+	unsigned ja[N_ABIS] = { 0 }, x32;
 
 	len = 0;
 	overflow = false;
@@ -370,12 +402,16 @@ int seccomp_oci_compile(const struct seccomp_oci *p, char *msg, size_t size)
 	emit(JEQ, 1, 0, abi_arch[0]);
 	/* libseccomp's default for an architecture not in the filter */
 	emit(RET, 0, 0, SECCOMP_RET_KILL_THREAD);
-	section(p, 0);
+	x32 = section(p, 0);
 	for (int abi = 1; abi < N_ABIS; abi++)
 		if (p->abis >> abi & 1) {
 			prog[ja[abi]].k = len - ja[abi] - 1;
 			section(p, abi);
 		}
+	if (x32 && !overflow) {
+		prog[x32].k = len - x32 - 1;
+		section(p, ABI_X32);
+	}
 	fprog.len = (unsigned short)len;
 	if (overflow)
 		return fmt(msg, size, "the filter would be longer than the kernel's "

@@ -5,8 +5,8 @@
  * the rules in the profile's order, the first match wins; the arguments
  * of one rule ANDed, as 64-bit values on a 64-bit ABI (both halves) and
  * their low 32 bits on a 32-bit one; a name an ABI lacks skipped there;
- * the native ABI always filtered, a compat ABI (seccomp_abi.h) only when
- * architectures lists it, every other ABI (x32 too) killed, libseccomp's
+ * the native ABI always filtered, a compat ABI (seccomp_abi.h) and x32
+ * only when architectures lists them, every other ABI killed, libseccomp's
  * default bad-architecture action. docs/oci.md, "Seccomp". */
 #ifndef HUTCH_SECCOMP_OCI_H
 #define HUTCH_SECCOMP_OCI_H
@@ -62,7 +62,8 @@ struct seccomp_oci {
  * (seccomp_syscalls.h), or -1: no ABI has it. */
 int seccomp_oci_syscall(const char *name);
 
-/* An SCMP_ARCH_ name: 0 the native ABI, k > 0 compat ABI k of this build,
+/* An SCMP_ARCH_ name: 0 the native ABI, k > 0 compat ABI k of this build
+ * (on x86_64, x32 the one after the last: a bit of abis all the same),
  * -1 one this build's kernel cannot run beside it (nothing to filter),
  * -2 not a name libseccomp knows. */
 int seccomp_oci_arch(const char *name);

@@ -135,12 +135,12 @@ both args "GT on 64 bits, EQ and MASKED_EQ ANDed, LT/NE ORed on one index, perso
 # 12's 1.1.5) adds the stub for the listed ones only, runc 1.2 and hutch
 # for the native one always (docs/oci.md).
 sc allow 'mkdir /dev/shm/a 2>&1; echo mkdir=$?; s native 39 >/dev/null; echo getpid=$?
-s int80 20 >/dev/null; echo i386=$?' '
+s int80 20 >/dev/null; echo i386=$?; (s x32 39 >/dev/null); echo x32=$?' '
 	$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ERRNO",
 		architectures => ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
 		syscalls => [ { names => names(1e9, "mkdir", "mkdirat"), action => "SCMP_ACT_ALLOW" } ] }'
-both allow "every name but mkdir allowed: mkdir gets EPERM, the rest runs, i386 too" \
-	"Operation not permitted.*mkdir=1 getpid=0 i386=0"
+both allow "every name but mkdir allowed: mkdir gets EPERM, the rest runs, i386 and x32 too" \
+	"Operation not permitted.*mkdir=1 getpid=0 i386=0 x32=0"
 
 sc enosys 'mkdir /dev/shm/a 2>&1; echo mkdir=$?; s native 434 1 0; s native 83 0 0' '
 	my $low = names(425, "mkdir", "mkdirat");
@@ -150,20 +150,22 @@ sc enosys 'mkdir /dev/shm/a 2>&1; echo mkdir=$?; s native 434 1 0; s native 83 0
 both enosys "above the last call named: ENOSYS (runc's stub), below it: the default EPERM" \
 	"mkdir=1 -38 -1 $"
 
-# --- the compat ABI (i386 through int $0x80) ------------------------------------------
-sc compat 's int80 20 >/dev/null; echo getpid=$?; s int80 64; s native 110' '
+# --- the compat ABI (i386 through int $0x80) and x32 -----------------------------------
+# x32: x86_64's arch with bit 30 in the number; Debian's kernels boot with
+# it disabled, so a call the filter lets by gets the kernel's ENOSYS (-38)
+sc compat 's int80 20 >/dev/null; echo getpid=$?; s int80 64; s native 110; s x32 110; s x32 39' '
 	$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW",
-		architectures => ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], syscalls => [
+		architectures => ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], syscalls => [
 		{ names => ["getppid"], action => "SCMP_ACT_ERRNO", errnoRet => 5 } ] }'
-both compat "i386 listed: its getppid (its own number, 64) gets errnoRet 5, as x86_64's (110)" \
-	"getpid=0 -5 -5 $"
+both compat "i386 and x32 listed: getppid (i386 64, x86_64 and x32 110) gets errnoRet 5; x32 getpid passes the filter" \
+	"getpid=0 -5 -5 -5 (-38|[0-9]+) $"
 
-sc nocompat '(s int80 20); echo i386=$?; s native 39 >/dev/null; echo native=$?' '
+sc nocompat '(s int80 20); echo i386=$?; (s x32 39); echo x32=$?; s native 39 >/dev/null; echo native=$?' '
 	$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW",
 		architectures => ["SCMP_ARCH_X86_64"], syscalls => [
 		{ names => ["getppid"], action => "SCMP_ACT_ERRNO" } ] }'
-both nocompat "i386 not listed: killed (libseccomp's bad-architecture action)" \
-	"i386=159 native=0"
+both nocompat "i386 and x32 not listed: killed (libseccomp's bad-architecture action)" \
+	"i386=159 x32=159 native=0"
 
 # libseccomp's order within one call: a rule without arguments wins over
 # those with some, before or after it (getpgid 5: 34, not 33); i386's

@@ -204,6 +204,13 @@ static void rules(void)
 		is_num(run(&d), SECCOMP_RET_ERRNO | EACCES, "  socketcall(SYS_SOCKET): socket's rule");
 		d.args[0] = 2;
 		is_num(run(&d), SECCOMP_RET_ERRNO | EPERM, "  socketcall(SYS_BIND): the default");
+		p.abis |= 1u << seccomp_oci_arch("SCMP_ARCH_X32");
+		compile();
+		is_num(call(SYS_getppid | 0x40000000, 0, 0), SECCOMP_RET_KILL_PROCESS,
+		       "x32 listed: its getppid (110 with bit 30) killed");
+		is_num(call(512 | 0x40000000, 0, 0), SECCOMP_RET_ERRNO | ENOSYS,
+		       "  its rt_sigaction (512) above the last named: ENOSYS");
+		is_num(call(SYS_getpid, 0, 0), SECCOMP_RET_ALLOW, "  x86_64's own unchanged");
 	}
 #endif
 }

@@ -106,8 +106,9 @@ evaluate() {
 	done
 }
 
-# columns LIST DIR: one file per ABI in DIR, "name number" for each name
-# of LIST, in the list's order; sets $columns to the ABIs' names.
+# columns LIST DIR [ABIS]: one file per ABI of ABIS (default: abis) in
+# DIR, "name number" for each name of LIST, in the list's order; sets
+# $columns to the ABIs' names.
 columns() {
 	columns=
 	mkdir -p "$2"
@@ -127,7 +128,7 @@ columns() {
 		[ "$(wc -l <"$2/$col")" -eq "$(printf '%s\n' "$1" | wc -l)" ] ||
 			die "$col: $header gave $(wc -l <"$2/$col") lines for $(printf '%s\n' "$1" | wc -l) names"
 		columns="$columns $col"
-	done <"$tmp/abis"
+	done <"${3:-$tmp/abis}"
 	columns=${columns# }
 }
 
@@ -224,7 +225,22 @@ out_all() {
 
 EOF
 	printf '/* S(name, %s) */\n' "$params" | fold -s -w 76 | sed -e 's/ *$//' -e '2,$s/^/ * /'
+	echo '#ifndef X32'
+	echo '#define X32(name, number)'
+	echo '#define HUTCH_X32_UNSET'
+	echo '#endif'
 	rows "$tmp/all"
+	cat <<EOF
+
+/* X32(name, number): x32's numbers, without __X32_SYSCALL_BIT (x32 calls
+ * are x86_64's arch with that bit in the number: not a column of its own,
+ * as hutch's own filter kills x32), in the same order. */
+EOF
+	awk '{ printf "X32(%-21s%5s)\n", $1 ",", $2 }' "$tmp/x32/x32"
+	echo '#ifdef HUTCH_X32_UNSET'
+	echo '#undef X32'
+	echo '#undef HUTCH_X32_UNSET'
+	echo '#endif'
 }
 
 if [ $# -ge 1 ]; then
@@ -234,7 +250,10 @@ else
 	out
 fi
 if [ $# -ge 2 ]; then
-	columns "$(all_names)" "$tmp/all"
+	all=$(all_names)
+	echo 'x32 x86_64-linux-gnu asm/unistd_x32.h -D__X32_SYSCALL_BIT=0' >"$tmp/abis-x32"
+	columns "$all" "$tmp/x32" "$tmp/abis-x32"
+	columns "$all" "$tmp/all"
 	out_all >"$tmp/out"
 	mv "$tmp/out" "$2"
 fi
