@@ -22,6 +22,7 @@
 #include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
+#include "seccomp_oci.h"
 #include "preflight.h"
 #include "sys.h"
 #include "units.h"
@@ -118,7 +119,7 @@ int oci_open_record(const char *id, struct oci_state *st)
 
 void oci_remove_record(const char *id, int dir)
 {
-	static const char *const files[] = { "state", "annotations", "hooks", "exec.fifo" };
+	static const char *const files[] = { "state", "annotations", "hooks", "seccomp", "exec.fifo" };
 	char path[OCI_PATH_MAX];
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -399,6 +400,38 @@ static int list(int argc, char **argv)
 	return 0;
 }
 
+/* features' linux.seccomp, in runc's words: what oci_seccomp.c takes
+ * (SCMP_ACT_NOTIFY not), and the flags this kernel has. */
+static void features_seccomp(void)
+{
+#if HUTCH_SECCOMP
+	static const char *const flag[] = { "SECCOMP_FILTER_FLAG_TSYNC",
+		"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW" };
+	char buf[2048];
+	size_t n = fmt(buf, sizeof buf, "{\"enabled\": true, \"actions\": ["
+		"\"SCMP_ACT_ALLOW\", \"SCMP_ACT_ERRNO\", \"SCMP_ACT_KILL\", "
+		"\"SCMP_ACT_KILL_PROCESS\", \"SCMP_ACT_KILL_THREAD\", \"SCMP_ACT_LOG\", "
+		"\"SCMP_ACT_TRACE\", \"SCMP_ACT_TRAP\"], \"operators\": [\"SCMP_CMP_EQ\", "
+		"\"SCMP_CMP_GE\", \"SCMP_CMP_GT\", \"SCMP_CMP_LE\", \"SCMP_CMP_LT\", "
+		"\"SCMP_CMP_MASKED_EQ\", \"SCMP_CMP_NE\"], \"archs\": [%s], "
+		"\"knownFlags\": [\"%s\", \"%s\", \"%s\"], \"supportedFlags\": [",
+		seccomp_oci_arch_names(), flag[0], flag[1], flag[2]);
+	const char *sep = "";
+
+	for (unsigned i = 0; i < 3 && n < sizeof buf; i++)
+		if (seccomp_oci_flag_known(1u << i)) {
+			n += fmt(buf + n, sizeof buf - n, "%s\"%s\"", sep, flag[i]);
+			sep = ", ";
+		}
+	if (n < sizeof buf)
+		n += fmt(buf + n, sizeof buf - n, "]}");
+	write_all(STDOUT_FILENO, buf, n < sizeof buf ? n : sizeof buf - 1);
+#else
+	static const char off[] = "{\"enabled\": false}";
+	write_all(STDOUT_FILENO, off, sizeof off - 1);
+#endif
+}
+
 /* What this runtime does, for callers that ask (runtime-spec's
  * features.md); what it refuses is in docs/oci.md. */
 static int features(int argc, char **argv)
@@ -413,11 +446,14 @@ static int features(int argc, char **argv)
 		"  \"linux\": {\n    \"namespaces\": [\"pid\", \"mount\", \"ipc\", "
 		"\"uts\", \"network\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
 		"\"systemd\": false, \"systemdUser\": false},\n"
-		"    \"seccomp\": {\"enabled\": false},\n    \"apparmor\": {\"enabled\": "
+		"    \"seccomp\": ";
+	static const char tail[] = ",\n    \"apparmor\": {\"enabled\": "
 		"false},\n    \"selinux\": {\"enabled\": false}\n  }\n}\n";
 	(void)argc;
 	(void)argv;
 	write_all(STDOUT_FILENO, text, sizeof text - 1);
+	features_seccomp();
+	write_all(STDOUT_FILENO, tail, sizeof tail - 1);
 	return 0;
 }
 

@@ -202,6 +202,7 @@ int oci_create(int argc, char **argv)
 	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
 						 spec.annotations_len)) ||
 	    (spec.hooks && oci_record_file(dir, "hooks", spec.hooks, spec.hooks_len)) ||
+	    oci_seccomp_save(dir) ||
 	    oci_hooks_run(dir, &st, OCI_HOOK_PRESTART, "creating") ||
 	    oci_hooks_run(dir, &st, OCI_HOOK_CREATE_RUNTIME, "creating")) {
 		kill(pid, SIGKILL);

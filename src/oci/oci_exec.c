@@ -52,7 +52,7 @@ static void join_group(const char *path, void *arg)
 static _Noreturn void child(struct config *cfg, const struct oci_state *st,
 			    int console, int report)
 {
-	int fds[4], root;
+	int fds[4], root, err;
 	char path[48];
 	const char *home;
 
@@ -78,6 +78,11 @@ static _Noreturn void child(struct config *cfg, const struct oci_state *st,
 		pty_console(console);
 	home = privs_resolve(cfg);
 	seccomp_prepare(cfg);
+	/* the container's filter (oci_seccomp_load), loaded as oci_init.c
+	 * does: before the capabilities go without no_new_privs */
+	err = cfg->oci_privs ? seccomp_install() : 0;
+	if (err)
+		die("cannot load linux.seccomp's filter: %s", error_text(-err));
 	privs_drop_pid1(cfg);
 	spawn_exec(cfg, oci_environment(cfg, home), -1, report);
 }
@@ -123,6 +128,7 @@ int oci_exec(int argc, char **argv, const char *root)
 		die("exec: container %s is %s, not running", st.id,
 		    oci_status_name(oci_status(dir, &st)));
 	oci_load_process(process, st.id, &cfg, &tty);
+	oci_seccomp_load(dir);
 	log_setup(st.id, cfg.verbosity);
 	if (tty != !!console_path)
 		die(tty ? "exec: process.terminal is true: --console-socket needed"

@@ -106,6 +106,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	int keep[] = { sync, fifo };
 	const char *home;
 	char **envp;
+	int err;
 
 	die_cleanup(NULL); /* the group and the record are create's */
 	log_to_fd(sync);   /* create says it, then exits */
@@ -129,6 +130,13 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 		die("process.cwd %s: %s", cfg->workdir, error_text(errno));
 	home = privs_resolve(cfg);
 	die_cleanup(NULL);
+	/* linux.seccomp without process.noNewPrivileges: loading a filter
+	 * then takes CAP_SYS_ADMIN, so it goes in now, before any
+	 * capability is dropped and before the wait, where runc's init
+	 * loads it too (standard_init_linux.go); with no_new_privs, last,
+	 * just before the exec (spawn_harden), as runc does. */
+	if (cfg->oci_privs && (err = seccomp_install()))
+		die("cannot load linux.seccomp's filter: %s", error_text(-err));
 	/* before the wait, as runc: only PID 1's few capabilities beside
 	 * the container's own while it waits */
 	privs_drop_pid1(cfg);

@@ -51,6 +51,10 @@ void oci_state_json(int fd, int dir, const struct oci_state *st, const char *sta
  * on their stdin; -1 when a prestart or createRuntime hook failed (said) */
 enum { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP };
 int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *status);
+/* oci_seccomp.c: the compiled linux.seccomp into the record (ROOT/ID/
+ * seccomp), for exec; read back into seccomp_install's program */
+int oci_seccomp_save(int dir);
+void oci_seccomp_load(int dir);
 /* now as RFC 3339 with nanoseconds, as runc writes "created" */
 void oci_time_now(char *buf, size_t size);
 /* s as a JSON string's contents (quotes, backslashes, controls escaped) */

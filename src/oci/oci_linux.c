@@ -352,7 +352,9 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 		oci_member(v, key, "linux.sysctl"); /* dies on a key given twice */
 		oci_sysctl_add(spec, cfg, key, oci_str(k + 1, "linux.sysctl's values"));
 	}
-	oci_refuse_unless_empty(t, "seccomp", "linux");
+	v = oci_member(t, "seccomp", "linux");
+	if (!oci_empty(v))
+		oci_seccomp(v);
 	oci_refuse_unless_empty(t, "devices", "linux");
 	oci_refuse_unless_empty(t, "mountLabel", "linux");
 	oci_refuse_unless_empty(t, "intelRdt", "linux");

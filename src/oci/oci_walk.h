@@ -55,5 +55,8 @@ void oci_hooks_check(unsigned t, struct oci_spec *spec);
  * the option parse, spec's values into cfg */
 void oci_cpu(unsigned t, struct oci_spec *spec);
 void oci_cpu_apply(const struct oci_spec *spec, struct config *cfg);
+/* oci_seccomp.c: linux.seccomp compiled (dies naming the field), the
+ * program then installed by seccomp_install (oci_init.c, spawn.c) */
+void oci_seccomp(unsigned t);
 
 #endif

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sys.h"
@@ -44,6 +46,7 @@
  * the action with 0x7fff0000, which leaves 0, its KILL (the thread): the
  * fallback is automatic. */
 #define SECCOMP_MODE_FILTER 2
+#define SECCOMP_SET_MODE_FILTER 1
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
 #define SECCOMP_RET_ERRNO 0x00050000U
 #define SECCOMP_RET_ALLOW 0x7fff0000U
@@ -441,9 +444,30 @@ void seccomp_prepare(const struct config *cfg)
 	log_debug("seccomp filter: %u BPF instructions", fprog.len);
 }
 
+/* The program seccomp_install loads: hutch's own, or hutch oci's. */
+static const struct sock_fprog *active = &fprog;
+static unsigned active_flags;
+
+void seccomp_use(const struct sock_fprog *p, unsigned flags)
+{
+	active = p;
+	active_flags = flags;
+}
+
 int seccomp_install(void)
 {
-	if (fprog.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0))
+	static const struct sock_fprog none;
+	const struct sock_fprog *p = active;
+
+	/* Once: hutch oci installs before the capabilities go when
+	 * no_new_privs is off (oci_init.c), and spawn_harden asks again. */
+	active = &none;
+	if (!p->len)
+		return 0;
+	/* Flags only through seccomp(2) (Linux 3.17); prctl has none. */
+	if (active_flags ? syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				   active_flags, p)
+			 : prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p, 0, 0))
 		return -errno;
 	return 0;
 }

@@ -45,6 +45,10 @@ void seccomp_prepare(const struct config *cfg);
  * no_new_privs (privs_drop sets it) or CAP_SYS_ADMIN. 0 or -errno. */
 int seccomp_install(void);
 
+/* What seccomp_install loads from now on, with SECCOMP_FILTER_FLAG_s:
+ * hutch oci's program (seccomp_oci.c). */
+void seccomp_use(const struct sock_fprog *p, unsigned flags);
+
 /* seccomp_prepare without the kernel probe, for the unit tests: the
  * program (len 0 for --seccomp off). */
 const struct sock_fprog *seccomp_build(const struct config *cfg);

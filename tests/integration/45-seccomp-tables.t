@@ -29,11 +29,16 @@ require_cmd cc=gcc clang
 # --- The generator's output is the committed file ----------------------------
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 trap 'rm -rf "$tmp"' EXIT
-"$gen" "$tmp/table.h" 2>"$tmp/err" ||
+"$gen" "$tmp/table.h" "$tmp/syscalls.h" 2>"$tmp/err" ||
 	bail_out "tools/gen/seccomp-tables.sh failed (make seccomp-tables installs its headers): $(cat "$tmp/err")"
 diff -u "$table" "$tmp/table.h" >"$tmp/diff"
 is $? 0 "src/seccomp/seccomp_table.h is what tools/gen/seccomp-tables.sh makes (else: make seccomp-tables)" ||
 	diag "$(head -n 40 "$tmp/diff")"
+diff -u "${table%/*}/seccomp_syscalls.h" "$tmp/syscalls.h" >"$tmp/diff"
+is $? 0 "src/seccomp/seccomp_syscalls.h (every name, hutch oci's) is what it makes too" ||
+	diag "$(head -n 40 "$tmp/diff")"
+ok "seccomp_syscalls.h has every x86_64 call of unistd_64.h ($(grep -c '^#define __NR_' "$x86_64_h"))" \
+	test "$(grep -c '^S(' "${table%/*}/seccomp_syscalls.h")" -ge "$(grep -c '^#define __NR_' "$x86_64_h")"
 
 # The generator fails loudly on a name no ABI has (a typo).
 mkdir -p "$tmp/gen/tools/gen"
