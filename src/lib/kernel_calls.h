@@ -352,6 +352,17 @@ static inline int sys_bpf(int cmd, void *attr, size_t size)
 	return (int)syscall(SYS_bpf, cmd, attr, size);
 }
 
+/* Linux 3.17 (prctl(PR_SET_SECCOMP) since 3.5 takes no flags). op
+ * SECCOMP_SET_MODE_FILTER with args a struct sock_fprog: the caller needs
+ * no_new_privs or CAP_SYS_ADMIN (EACCES); flags SECCOMP_FILTER_FLAG_*
+ * the kernel lacks are EINVAL. With args NULL, a known flag gets EFAULT
+ * and an unknown one EINVAL: how hutch oci asks which flags exist
+ * without installing anything, as libseccomp does. */
+static inline long sys_seccomp(unsigned op, unsigned flags, const void *args)
+{
+	return syscall(SYS_seccomp, op, flags, args);
+}
+
 /* Linux 3.17. An anonymous file, MFD_CLOEXEC; MFD_ALLOW_SEALING for
  * F_ADD_SEALS. ENOSYS before 3.17. */
 static inline int sys_memfd_create(const char *name, unsigned flags)

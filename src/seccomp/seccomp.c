@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "kernel_calls.h"
 #include "sys.h"
 #include "seccomp_abi.h"
 
@@ -465,8 +466,7 @@ int seccomp_install(void)
 	if (!p->len)
 		return 0;
 	/* Flags only through seccomp(2) (Linux 3.17); prctl has none. */
-	if (active_flags ? syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-				   active_flags, p)
+	if (active_flags ? sys_seccomp(SECCOMP_SET_MODE_FILTER, active_flags, p)
 			 : prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p, 0, 0))
 		return -errno;
 	return 0;

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "seccomp_abi.h"
 
@@ -158,7 +159,7 @@ const char *seccomp_oci_arch_names(void)
 
 bool seccomp_oci_flag_known(unsigned flag)
 {
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 &&
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 &&
 	       errno == EFAULT;
 }
 
