@@ -352,6 +352,16 @@ static inline int sys_bpf(int cmd, void *attr, size_t size)
 	return (int)syscall(SYS_bpf, cmd, attr, size);
 }
 
+/* Linux 3.15; RENAME_NOREPLACE (1) fails with EEXIST where newpath
+ * exists, atomically (rename(2) would replace an empty directory). A
+ * file system without it (before tmpfs 3.17, or FUSE, NFS) says EINVAL.
+ * musl 1.2 has no renameat2(3). */
+static inline int sys_renameat2(int olddir, const char *old, int newdir, const char *new,
+				unsigned flags)
+{
+	return (int)syscall(SYS_renameat2, olddir, old, newdir, new, flags);
+}
+
 /* Linux 3.17 (prctl(PR_SET_SECCOMP) since 3.5 takes no flags). op
  * SECCOMP_SET_MODE_FILTER with args a struct sock_fprog: the caller needs
  * no_new_privs or CAP_SYS_ADMIN (EACCES); flags SECCOMP_FILTER_FLAG_*

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel_calls.h"
 #include "log.h"
 #include "profile.h"
 #include "protocol.h"
@@ -155,11 +156,61 @@ bool launcher_alive(int dirfd, struct proc_id *id)
  * microseconds: the launcher tries again for up to half a second. */
 #define LOCK_FILE "lock"
 
+/* The lock of a directory this launcher made (make_locked): held from
+ * before its name appeared. Kept open for the launcher's life, as
+ * lock_state's is. */
+static int made_lock = -1;
+
+/* NAME made in top with its lock already held: made under a name no
+ * sandbox can have (".NAME.PID": names never start with '.'), locked,
+ * then renamed into place with RENAME_NOREPLACE. A plain mkdir showed a
+ * directory with neither launcher file nor lock for a moment, which a
+ * control command took for a stale one and removed (hutch status polled
+ * beside a start: "state directory ...: No such file or directory",
+ * the start lost). true when made; false with errno EEXIST when NAME was
+ * there, else with the error. Without RENAME_NOREPLACE (EINVAL), a plain
+ * mkdir as before. */
+static bool make_locked(int top, const char *name)
+{
+	char tmp[80];
+	int dir, fd = -1, err;
+
+	fmt(tmp, sizeof tmp, ".%s.%ld", name, (long)getpid());
+	if (mkdirat(top, tmp, 0755))
+		return false;
+	dir = openat(top, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir >= 0) {
+		fd = openat(dir, LOCK_FILE, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		close(dir);
+	}
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    sys_renameat2(top, tmp, top, name, 1 /* RENAME_NOREPLACE */) == 0) {
+		made_lock = fd;
+		return true;
+	}
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	dir = openat(top, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir >= 0) {
+		unlinkat(dir, LOCK_FILE, 0);
+		close(dir);
+	}
+	unlinkat(top, tmp, AT_REMOVEDIR);
+	if (err == EINVAL || err == ENOSYS)
+		return mkdirat(top, name, 0755) == 0;
+	errno = err;
+	return false;
+}
+
 static int lock_state(int dirfd)
 {
 	struct timespec pause = { 0, 10 * 1000000L };
-	int fd = openat(dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd;
 
+	if (made_lock >= 0)
+		return 0; /* made by make_locked, locked since */
+	fd = openat(dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return 0; /* not lockable here: as before the lock existed */
 	for (int i = 0; i < 50; i++) {
@@ -287,7 +338,7 @@ static int given_base(const struct config *cfg, bool *existed)
 		    error_text(-top), hint);
 	if (top < 0)
 		refuse(cfg->state_dir, bad, top);
-	*existed = mkdirat(top, cfg->name, 0755) != 0;
+	*existed = !make_locked(top, cfg->name);
 	if (*existed && errno != EEXIST) {
 		char path[300];
 		state_path(cfg->state_dir, cfg->name, path, sizeof path);
@@ -310,7 +361,7 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 		size_t bad;
 		int top = statedir_open(list[i], STATEDIR_MAKE, true, &bad), err = top;
 
-		*existed = top >= 0 && mkdirat(top, cfg->name, 0755) != 0;
+		*existed = top >= 0 && !make_locked(top, cfg->name);
 		if (*existed && errno != EEXIST) {
 			err = -errno;
 			bad = strlen(list[i]);

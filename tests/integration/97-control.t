@@ -126,6 +126,23 @@ out=$(h status --state-dir "$S" two 2>&1)
 is "$?" 1 "hutch status finds it stale: 1"
 like "$out" "stale state \(launcher $l2 is gone\): removed" "says so"
 ok "and removes it" test ! -e "$S/two"
+# A start's directory is never seen without its lock: hutch status polled
+# beside a start whose flock is held back 500 ms (strace) must not take
+# its directory for a stale one and remove it (it did when the launcher
+# made the directory with a plain mkdir and locked it after: the start
+# then died, "cannot write .../launcher: No such file or directory").
+(strace -f -qq -o /dev/null -e trace=flock -e inject=flock:delay_enter=500000:when=1 -- \
+	timeout 30 "$HUTCH" --state-dir "$S" --name six --root "$ROOTFS" --restart no -- /bin/sleep 1 \
+	>"$tmp/six.out" 2>&1 </dev/null; echo "rc=$?" >>"$tmp/six.out") &
+six=$!
+for _ in $(seq 50); do h status --state-dir "$S" six >>"$tmp/six.status" 2>&1; sleep 0.02; done
+wait "$six"
+like "$(cat "$tmp/six.out")" 'rc=0$' "a start whose lock comes late runs to its end beside hutch status" ||
+	diag "$(cat "$tmp/six.out")"
+unlike "$(cat "$tmp/six.status")" 'stale state' "and hutch status never called it stale"
+ok "its state is gone after it" test ! -e "$S/six"
+is "$(ls -A "$S" | grep -c '^\.')" 0 "no hidden directory of the start is left"
+
 # A directory without a launcher file, held by a launcher (its flock):
 # one that is starting (between the mkdir and the launcher file) or
 # ending. Control commands leave it alone, a second start is refused;
