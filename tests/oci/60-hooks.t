@@ -14,22 +14,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-require_root
-require_cmd runc=runc perl timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-
-tmp=$(mktemp -d /tmp/oci-t50.XXXXXX) || bail_out "cannot create a temporary directory"
-cleanup() {
-	for r in runc hutch; do
-		for id in oci50-$r-hooks oci50-$r-bad; do runtime $r delete --force "$id" >/dev/null 2>&1; done
-	done
-	rm -rf --one-file-system -- "$tmp"
-}
-trap cleanup EXIT
+oci_setup 60 hooks bad
 
 # the hook: /bin/sh -c SCRIPT KIND R; what it got into $tmp/out/R.KIND
 cat >"$tmp/hook.sh" <<'EOF'
@@ -54,13 +39,13 @@ hooks() { # R: the hooks object for runtime R
 for r in runc hutch; do
 	HOOKS=$(hooks $r) bundle "hooks-$r" '$c->{hooks} = decode_json($ENV{HOOKS});
 		$c->{process}{args} = ["sleep", "1000"]' || bail_out "cannot make the bundle"
-	runtime $r create --bundle "$tmp/hooks-$r" --pid-file "$tmp/$r.pid" "oci50-$r-hooks" \
+	runtime $r create --bundle "$tmp/hooks-$r" --pid-file "$tmp/$r.pid" "oci60-$r-hooks" \
 		</dev/null >/dev/null 2>"$tmp/$r.hooks.err"
 	echo "create=$?" >"$tmp/$r.steps"
 	cp "$tmp/out/$r.log" "$tmp/$r.after-create" 2>/dev/null
-	runtime $r start "oci50-$r-hooks" 2>>"$tmp/$r.hooks.err"
+	runtime $r start "oci60-$r-hooks" 2>>"$tmp/$r.hooks.err"
 	echo "start=$?" >>"$tmp/$r.steps"
-	runtime $r delete --force "oci50-$r-hooks" 2>>"$tmp/$r.hooks.err"
+	runtime $r delete --force "oci60-$r-hooks" 2>>"$tmp/$r.hooks.err"
 	echo "delete=$?" >>"$tmp/$r.steps"
 done
 is "$(cat "$tmp/hutch.steps")" "$(cat "$tmp/runc.steps")" "create, start, delete succeed, as runc's" ||
@@ -76,7 +61,7 @@ is "$(cat "$tmp/out/hutch.log")" "$(cat "$tmp/out/runc.log")" \
 state() {
 	perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); my ($r, $pid) = @ARGV;
 		for my $k (sort keys %$s) { next if $k eq "created" || $k eq "rootfs" || $k eq "owner";
-			my $v = $s->{$k}; $v = "ID" if $k eq "id" && $v eq "oci50-$r-hooks";
+			my $v = $s->{$k}; $v = "ID" if $k eq "id" && $v eq "oci60-$r-hooks";
 			$v = "PID" if $k eq "pid" && $v == $pid; $v = "BUNDLE" if $k eq "bundle" && $v =~ m{/hooks-$r$};
 			$v = JSON::PP->new->canonical->encode($v) if ref $v;
 			print "$k=$v\n" }' "$2" "$(cat "$tmp/$2.pid")" <"$1"
@@ -101,15 +86,15 @@ fails() { # DESC PERL WANT: create fails under both
 	local r
 	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
 	for r in runc hutch; do
-		runtime $r create --bundle "$tmp/bad" "oci50-$r-bad" </dev/null >/dev/null 2>"$tmp/$r.bad.err"
+		runtime $r create --bundle "$tmp/bad" "oci60-$r-bad" </dev/null >/dev/null 2>"$tmp/$r.bad.err"
 		echo "$r=$?" >"$tmp/$r.bad.rc"
-		runtime $r delete --force "oci50-$r-bad" >/dev/null 2>&1
+		runtime $r delete --force "oci60-$r-bad" >/dev/null 2>&1
 	done
 	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc fails create: $1"
 	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch fails create: $1"
 	like "$(cat "$tmp/hutch.bad.err")" "$3" "  and says why"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci50-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci60-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
 fails "a prestart hook exits 3" '$c->{hooks} = { prestart => [ { path => "/bin/sh", args => ["sh", "-c", "exit 3"] } ] }' \
 	"hooks.prestart: /bin/sh: exited 3"
@@ -119,17 +104,17 @@ fails "a createRuntime hook past its timeout" \
 
 rm -rf "$tmp/bad" && bundle bad '$c->{hooks} = { poststart => [ { path => "/bin/false" } ] };
 	$c->{process}{args} = ["sleep", "1000"]'
-runtime hutch create --bundle "$tmp/bad" oci50-hutch-bad </dev/null >/dev/null 2>&1
-runtime hutch start oci50-hutch-bad 2>"$tmp/ps.err"
+runtime hutch create --bundle "$tmp/bad" oci60-hutch-bad </dev/null >/dev/null 2>&1
+runtime hutch start oci60-hutch-bad 2>"$tmp/ps.err"
 is "$?" 0 "a failing poststart hook: start still succeeds (runtime spec: logged)"
 like "$(cat "$tmp/ps.err")" "hooks.poststart: /bin/false: exited 1" "  and it is logged"
-is "$(field_status=$(runtime hutch state oci50-hutch-bad); echo "$field_status" | grep -c '"running"')" 1 \
+is "$(field_status=$(runtime hutch state oci60-hutch-bad); echo "$field_status" | grep -c '"running"')" 1 \
 	"  the container runs"
-runtime hutch delete --force oci50-hutch-bad
+runtime hutch delete --force oci60-hutch-bad
 
 # refused, named: hooks in the container's namespaces
 rm -rf "$tmp/bad" && bundle bad '$c->{hooks} = { startContainer => [ { path => "/bin/true" } ] }'
-runtime hutch create --bundle "$tmp/bad" oci50-hutch-bad </dev/null >/dev/null 2>"$tmp/sc.err"
+runtime hutch create --bundle "$tmp/bad" oci60-hutch-bad </dev/null >/dev/null 2>"$tmp/sc.err"
 isnt "$?" 0 "hooks.startContainer: refused"
 like "$(cat "$tmp/sc.err")" "hooks.startContainer" "  by name"
 is "$(ls -A "$tmp/root-hutch")" "" "no record left"

@@ -28,13 +28,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd podman=podman conmon=conmon runc=runc script=util-linux timeout mktemp tar
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+oci_require podman=podman conmon=conmon runc=runc script=util-linux timeout mktemp tar
 
 tmp=$(mktemp -d /tmp/oci-t70.XXXXXX) || bail_out "cannot create a temporary directory"
 cgparent=hutch-t70-$$

@@ -24,13 +24,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd containerd=containerd ctr=containerd runc=runc python3=python3 timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+oci_require containerd=containerd ctr=containerd runc=runc python3=python3 timeout mktemp
 
 tmp=$(mktemp -d /tmp/oci-t80.XXXXXX) || bail_out "cannot create a temporary directory"
 here=$(cd "$(dirname "$0")" && pwd)
