@@ -138,19 +138,21 @@ void oci_one_mount(unsigned t, struct config *cfg)
 		if (!src)
 			die("config.json: mounts: %s: a bind mount needs a source", dst);
 		if (m.data[0] || (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID |
-							  MS_NODEV)))
+							  MS_NODEV | MS_NOEXEC)))
 			die("config.json: mounts: %s: a bind mount takes only ro, "
-			    "nosuid, nodev (hutch binds nosuid and nodev always)", dst);
-		/* a file has no submounts: bind and rbind are the same
-		 * (Podman binds /etc/hosts, /etc/hostname so, read-write) */
-		if (!m.rec && !(m.flags & MS_RDONLY) && not_dir(oci_bundle_path(src)))
-			m.rec = true;
-		if ((m.flags & MS_RDONLY) ? m.rec : !m.rec)
-			die("config.json: mounts: %s: hutch binds read-write with "
-			    "rbind and read-only with bind (no submounts): say so",
-			    dst);
+			    "nosuid, nodev, noexec (hutch binds nosuid and nodev "
+			    "always)", dst);
+		/* hutch makes a read-only bind's submounts read-only too
+		 * where the kernel can (mount_setattr); where it cannot,
+		 * a submount would stay writable: none is taken along */
+		if ((m.flags & MS_RDONLY) && m.rec && !not_dir(oci_bundle_path(src)))
+			die("config.json: mounts: %s: a read-only bind takes no "
+			    "submounts in hutch oci: say bind, not rbind", dst);
 		ms->kind = (m.flags & MS_RDONLY) ? MOUNT_RO_BIND : MOUNT_BIND;
 		ms->src = oci_bundle_path(src);
+		/* as runc: MS_BIND, MS_REC for rbind, noexec by a remount
+		 * (mounts.c) */
+		ms->flags = MS_BIND | (m.rec ? MS_REC : 0) | (m.flags & MS_NOEXEC);
 		return;
 	}
 	if (!type[0])
