@@ -86,6 +86,11 @@ struct cgroup;
 _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
 			const struct cgroup *cg, int sync, int fifo, int console);
 
+/* oci_cgmount.c: in the container's first process, once it joined its
+ * groups: each mount of type cgroup becomes a tmpfs and a read-only
+ * bind of the container's group of each v1 hierarchy in it, as runc */
+void oci_cgroup_mounts(struct config *cfg);
+
 /* oci_ns.c: a namespace to join, path's fd checked to be one of kind k
  * (dies naming the field); in create, the PID namespace the children
  * get; in the container's first process, the others and the hostname. */

@@ -115,6 +115,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	 * never the container's controlling terminal */
 	setsid();
 	oci_ns_enter(cfg, spec);
+	oci_cgroup_mounts(cfg);
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
 	for (size_t i = 0; i < spec->n_masked; i++)

@@ -157,9 +157,14 @@ void oci_one_mount(unsigned t, struct config *cfg)
 	}
 	if (!type[0])
 		die("config.json: mounts: %s: type required", dst);
-	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
-		die("config.json: mounts: %s: type %s is not supported by hutch oci "
-		    "yet (remove the entry)", dst, type);
+	if (!strcmp(type, "cgroup2"))
+		die("config.json: mounts: %s: type cgroup2 is not supported by hutch "
+		    "oci yet (remove the entry)", dst);
+	/* hutch keeps every cgroup file system read-only (mounts_view.c);
+	 * the entry is expanded by the container's process (oci_cgmount.c) */
+	if (!strcmp(type, "cgroup") && !(m.flags & MS_RDONLY))
+		die("config.json: mounts: %s: a read-write cgroup mount is not "
+		    "supported by hutch oci (it keeps them read-only): add ro", dst);
 	ms->kind = MOUNT_FS;
 	ms->type = type;
 	ms->src = src ? src : type;

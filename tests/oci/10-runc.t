@@ -392,9 +392,9 @@ refused "an ociVersion with a quote" '$c->{ociVersion} = "1.0\",\"status\":\"x"'
 	"ociVersion is not a version"
 refused "a control character in root.path" \
 	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root"
-refused "a cgroup mount" \
+refused "a read-write cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
-	'/sys/fs/cgroup: type cgroup'
+	'/sys/fs/cgroup: a read-write cgroup mount'
 
 # the JSON reader's faults, with their offset
 mkdir -p "$tmp/badjson"

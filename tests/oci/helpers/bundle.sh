@@ -41,7 +41,7 @@ oci_cleanup() {
 }
 
 # bundle NAME PERL: runc spec's config.json in $tmp/NAME, the test root
-# read-only, no terminal, no cgroup mount (hutch refuses it), then PERL
+# read-only, no terminal, no cgroup mount (45-mounts.t has it), then PERL
 # run on $c (the config) with $dir the bundle's directory
 bundle() {
 	local dir=$tmp/$1
