@@ -100,7 +100,7 @@ FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/op
 FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid1/liveness_check.c src/config/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
-	oci_init.c oci_state.c oci_exec.c oci_cgmount.c)
+	oci_init.c oci_state.c oci_exec.c oci_cgmount.c oci_userns.c)
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -218,10 +218,15 @@ BIN := $(BUILD)/hutch
 # and the notify socket's defence): 187,536 bytes on x86_64 full, 204,536 on
 # aarch64 before the notify defence (+528, +448); about 1.4 and 1.9 KiB of
 # margin left after it.
-SIZE_BUDGET.full.x86_64 := 189440
+# hutch oci's bind flags, cgroup mounts and user namespaces (oci_linux.c,
+# oci_cgmount.c, oci_userns.c, exec's join of the user namespace): full
+# 188,048 -> 191,568 (+3,520) on x86_64; both full budgets rise by 3 KiB
+# and 4 KiB (aarch64 not measured here: no aarch64 musl toolchain on this
+# machine; estimated from x86_64 as the earlier oci steps ran, +10%).
+SIZE_BUDGET.full.x86_64 := 192512
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 206848
+SIZE_BUDGET.full.aarch64 := 210944
 SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

@@ -403,7 +403,7 @@ static int features(int argc, char **argv)
 		"\"strictatime\", \"noatime\", \"nodiratime\", \"sync\", \"dirsync\", "
 		"\"bind\", \"rbind\", \"private\", \"rprivate\"],\n"
 		"  \"linux\": {\n    \"namespaces\": [\"pid\", \"mount\", \"ipc\", "
-		"\"uts\", \"network\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
+		"\"uts\", \"network\", \"user\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
 		"\"systemd\": false, \"systemdUser\": false},\n"
 		"    \"seccomp\": {\"enabled\": false},\n    \"apparmor\": {\"enabled\": "
 		"false},\n    \"selinux\": {\"enabled\": false}\n  }\n}\n";

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "log.h"
@@ -40,6 +41,10 @@ struct oci_spec {
 	bool host_hostname;		     /* no hostname: keep the UTS one */
 	bool terminal;			     /* process.terminal: --console-socket's pty */
 	const char *cgroup_name;	     /* cgroupsPath's last part, if not the id */
+	bool userns;			     /* a new user namespace (linux.namespaces) */
+	char id_map[2][512];		     /* uidMappings, gidMappings: uid_map's lines */
+	int userns_go;			     /* create's pipe: the maps are written */
+	uint32_t userns_root[2];	     /* the host's uid and gid of its root */
 };
 
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */
@@ -98,6 +103,10 @@ void oci_ns_open(struct oci_spec *spec, int k, const char *path);
 int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
 void oci_ns_pid_back(void); /* after the fork: create's own again */
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
+/* oci_userns.c: in create, the maps of the container's new user namespace
+ * (pid's), written as root writes them: no setgroups deny, as runc;
+ * 0 or -errno */
+int oci_userns_map(const struct oci_spec *spec, pid_t pid);
 /* oci_ns.c: a linux.sysctl entry, judged by runc's rule (a key of a
  * namespace the container has of its own) and kept for oci_ns_enter,
  * which writes it in the container's namespaces */

@@ -41,6 +41,46 @@ int oci_console_connect(const char *path)
 	return fd;
 }
 
+/* The container's process: forked in the PID namespace made (or
+ * joined) for create's children, or with a user namespace cloned into
+ * new user and PID namespaces at once, its id maps written from here
+ * before it goes on (oci_userns.c). -1 when it could not be made or
+ * mapped (said; it is gone). */
+static pid_t start_init(struct config *cfg, struct oci_spec *spec,
+			const struct cgroup *cg, int sync[2], int fifo, int console)
+{
+	int go[2] = { -1, -1 }, err = 0;
+	pid_t pid;
+
+	if (spec->userns && pipe_cloexec(go))
+		return -1;
+	spec->userns_go = go[0];
+	pid = (pid_t)clone_nostack((spec->userns ? CLONE_NEWUSER | CLONE_NEWPID : 0) |
+				   SIGCHLD);
+	if (pid == 0) {
+		close(sync[0]);
+		close(go[1]);
+		oci_init(cfg, spec, cg, sync[1], fifo, console);
+	}
+	close(sync[1]);
+	if (pid < 0)
+		log_error("cannot create the container's process%s: %s", spec->userns ?
+			  " in a new user namespace" : "", error_text(errno));
+	if (pid > 0 && spec->userns && (err = oci_userns_map(spec, pid)) == 0 &&
+	    write(go[1], "g", 1) != 1)
+		err = -errno;
+	if (err) {
+		log_error("cannot write the user namespace's id maps (/proc/%d/uid_map, "
+			  "gid_map): %s", (int)pid, error_text(-err));
+		kill(pid, SIGKILL);
+	}
+	if (spec->userns) {
+		close(go[0]);
+		close(go[1]);
+	}
+	return pid;
+}
+
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
@@ -122,6 +162,14 @@ int oci_create(int argc, char **argv)
 			oci_remove_record(id, dir);
 		die("cannot make %s/exec.fifo: %s", reply, error_text(err));
 	}
+	/* the container's root opens it to wait for start: as runc, its own */
+	if (spec.userns && fchownat(dir, "exec.fifo", spec.userns_root[0],
+				    spec.userns_root[1], AT_SYMLINK_NOFOLLOW)) {
+		int err = errno;
+		oci_remove_record(id, dir);
+		die("cannot give %s/exec.fifo to the container's root: %s", reply,
+		    error_text(err));
+	}
 	cgroup_probe(&cg, &cfg, false);
 	if (pipe_cloexec(sync) || oci_ns_pid(&spec)) {
 		int err = errno;
@@ -130,12 +178,7 @@ int oci_create(int argc, char **argv)
 		    "create", error_text(err));
 	}
 	cgroup_create(&cg, &cfg);
-	pid = fork_process();
-	if (pid == 0) {
-		close(sync[0]);
-		oci_init(&cfg, &spec, &cg, sync[1], fifo, console);
-	}
-	close(sync[1]);
+	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
 	oci_ns_pid_back();
 	if (console >= 0)
 		close(console);

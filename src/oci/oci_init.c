@@ -29,6 +29,7 @@
 #include "seccomp.h"
 #include "spawn.h"
 #include "sys.h"
+#include "userns.h"
 
 /* linux.maskedPaths and readonlyPaths, in the new root: a directory
  * under an empty read-only tmpfs, a file under /dev/null, or a bind of
@@ -110,7 +111,11 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	die_cleanup(NULL); /* the group and the record are create's */
 	log_to_fd(sync);   /* create says it, then exits */
 	privs_lock_self();
+	/* still as the host's root: a process of a user namespace whose
+	 * uid is not root outside may not move itself (cgroup v1) */
 	cgroup_join(cg);
+	if (spec->userns)
+		userns_enter(spec->userns_go, false);
 	/* a session of its own, as runc's init: the caller's terminal is
 	 * never the container's controlling terminal */
 	setsid();

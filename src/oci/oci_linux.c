@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "options_internal.h"
+#include "profile.h"
 
 /* --- mounts ------------------------------------------------------------ */
 
@@ -180,9 +181,11 @@ void oci_one_mount(unsigned t, struct config *cfg)
  * one would change that namespace's mounts for every process in it. */
 static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
-	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network" };
-	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET };
-	bool seen[5] = { false };
+	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network",
+					     "user" };
+	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, -1 };
+	bool seen[6] = { false };
+	bool joined = false;
 
 	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, "linux.namespaces")); i;
 	     i = json_next(&oci_j, i)) {
@@ -194,19 +197,32 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 		p = oci_member(i, "path", "linux.namespaces[]");
 		if (!ty)
 			die("config.json: linux.namespaces[].type: required");
-		while (k < 5 && !json_eq(&oci_j, ty, names[k]))
+		while (k < 6 && !json_eq(&oci_j, ty, names[k]))
 			k++;
-		if (k == 5)
+		if (k == 6)
 			die("config.json: linux.namespaces: type %s is not supported "
 			    "by hutch oci", oci_str(ty, "linux.namespaces[].type"));
+		if (!oci_empty(p) && k == 5)
+			die("config.json: linux.namespaces: user: joining a user "
+			    "namespace by path is not supported by hutch oci");
 		if (!oci_empty(p) && kind[k] < 0)
 			die("config.json: linux.namespaces: mount: joining a mount "
 			    "namespace by path is not supported by hutch oci (it "
 			    "builds the root in a new one)");
 		if (!oci_empty(p))
 			oci_ns_open(spec, kind[k], oci_str(p, "linux.namespaces[].path"));
+		joined |= !oci_empty(p);
 		seen[k] = true;
 	}
+	/* the new user namespace owns every namespace made after it; one
+	 * joined belongs to the host's, where the container has no rights */
+	if (seen[5] && joined)
+		die("config.json: linux.namespaces: a user namespace with namespaces "
+		    "joined by path is not supported by hutch oci");
+	if (seen[5] && !HUTCH_USERNS)
+		die("config.json: linux.namespaces: user: this hutch is built "
+		    "without user namespaces (HUTCH_USERNS)");
+	spec->userns = seen[5];
 	/* hutch always has PID, mount, IPC and UTS namespaces of its own
 	 * (new or joined): the host's are not the container's */
 	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
@@ -350,8 +366,12 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "cgroupsPath", "linux");
 	if (!oci_empty(v))
 		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
-	oci_refuse_unless_empty(t, "uidMappings", "linux");
-	oci_refuse_unless_empty(t, "gidMappings", "linux");
+	v = oci_member(t, "uidMappings", "linux");
+	if (!oci_empty(v) || spec->userns)
+		oci_id_map(v, spec, 0);
+	v = oci_member(t, "gidMappings", "linux");
+	if (!oci_empty(v) || spec->userns)
+		oci_id_map(v, spec, 1);
 	v = oci_member(t, "sysctl", "linux");
 	for (unsigned k = v ? json_first(&oci_j, oci_need(v, JSON_OBJECT, "linux.sysctl"))
 			    : 0; k; k = json_next(&oci_j, k)) {

@@ -85,6 +85,8 @@ int oci_ns_pid(const struct oci_spec *spec)
 	own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (own_pid_ns < 0)
 		return -1;
+	if (spec->userns)
+		return 0; /* made with the user namespace (oci_create.c) */
 	return spec->join[OCI_NS_PID] ? setns(spec->join[OCI_NS_PID] - 1, CLONE_NEWPID)
 				      : unshare(CLONE_NEWPID);
 }
