@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "options_internal.h"
 #include "profile.h"
@@ -262,16 +263,22 @@ static void devices(unsigned t)
 
 /* memory.swap is memory and swap together (v1's memsw): hutch's
  * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
- * swap - limit there); -1 or 0: no swap limit of its own */
+ * swap - limit there); -1 or 0: no swap limit of its own. reservation
+ * is written as runc writes it (cgroup_memory_pids.c). */
 static void memory(unsigned m)
 {
 	unsigned v, s;
 	uint64_t limit = 0;
-	int64_t swap = 0;
+	int64_t swap = 0, reservation = 0;
 	char buf[32];
 
 	oci_need(m, JSON_OBJECT, "linux.resources.memory");
-	oci_only(m, "limit\0swap\0", "linux.resources.memory");
+	oci_only(m, "limit\0swap\0reservation\0", "linux.resources.memory");
+	v = oci_member(m, "reservation", "linux.resources.memory");
+	if (v && json_int64(&oci_j, v, -1, INT64_MAX, &reservation))
+		die("config.json: linux.resources.memory.reservation: bytes, or -1");
+	/* -1: none, as a new group has */
+	cgroup_exact.memory_reservation = reservation > 0 ? (uint64_t)reservation : 0;
 	v = oci_member(m, "limit", "linux.resources.memory");
 	if (v) {
 		limit = oci_unum(v, INT64_MAX, "linux.resources.memory.limit");

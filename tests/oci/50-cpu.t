@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 50-cpu.t: linux.resources.cpu (shares, quota, period, cpus, mems) and
-# memory.swap under runc, the oracle, and under hutch oci: the same
+# 50-cpu.t: linux.resources.cpu (shares, quota, period, cpus, mems),
+# memory.swap and reservation under runc, the oracle, and under hutch oci: the same
 # bundle, with cgroupsPath /oci-t50/ID, and the values the container's
 # groups hold read from outside (v1's files, or v2's where the
 # controller is on cgroup v2), compared. Then the refusals: what runc
@@ -24,7 +24,7 @@ groups() {
 	local f d
 	for f in cpu.shares cpu.cfs_quota_us cpu.cfs_period_us cpu.weight cpu.max \
 		cpuset.cpus cpuset.mems memory.limit_in_bytes memory.memsw.limit_in_bytes \
-		memory.max memory.swap.max; do
+		memory.soft_limit_in_bytes memory.max memory.swap.max memory.low; do
 		for d in /sys/fs/cgroup/*/oci-t50/"$1" /sys/fs/cgroup/oci-t50/"$1"; do
 			[ -e "$d/$f" ] && echo "${d#/sys/fs/cgroup/}/$f=$(cat "$d/$f")"
 		done
@@ -51,7 +51,10 @@ check() { # NAME PERL [RE]: the bundle under both, then their groups
 }
 check cpu '$c->{linux}{resources}{cpu} = { shares => 1000, quota => 33333, period => 50000,
 		cpus => "'"$last_cpu"'", mems => "0" };
-	$c->{linux}{resources}{memory} = { limit => 67108864, swap => 100663296 };'
+	$c->{linux}{resources}{memory} = { limit => 67108864, swap => 100663296,
+		reservation => 33554432 };'
+like "$(cat "$tmp/hutch.cpu.groups")" "soft_limit_in_bytes=33554432|memory.low=33554432" \
+	"  (memory.reservation written)"
 like "$(cat "$tmp/hutch.cpu.groups")" "shares=1000|weight=39" "  (shares 1000: not rounded)"
 # no cpus or mems: runc joins a cpuset group all the same, hutch none
 # (it makes the groups of what is limited)
