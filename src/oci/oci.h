@@ -21,7 +21,7 @@
 /* What config.json says that struct config cannot: kept beside it. */
 #define OCI_MAX_PATHS 64
 /* linux.namespaces that may be joined by path (oci_ns.c) */
-enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_N };
+enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_MNT, OCI_NS_N };
 #define OCI_MAX_SYSCTL 64
 struct oci_spec {
 	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */

@@ -176,15 +176,16 @@ void oci_one_mount(unsigned t, struct config *cfg)
 
 /* --- linux ------------------------------------------------------------- */
 
-/* New pid, mount, ipc and uts namespaces, or pid, ipc, uts and network
- * ones joined by path (oci_ns.c); a mount namespace is always new:
- * hutch builds the container's root in it, and building it in a joined
- * one would change that namespace's mounts for every process in it. */
+/* New pid, mount, ipc and uts namespaces, or ones joined by path
+ * (oci_ns.c), network too; a mount namespace joined by path gets the
+ * container's root as runc gives it one: its mounts change for every
+ * process in it. A user namespace is new (oci_userns.c). */
 static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network",
 					     "user" };
-	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, -1 };
+	static const int kind[] = { OCI_NS_PID, OCI_NS_MNT, OCI_NS_IPC, OCI_NS_UTS,
+				    OCI_NS_NET, -1 };
 	bool seen[6] = { false };
 	bool joined = false;
 
@@ -206,10 +207,6 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 		if (!oci_empty(p) && k == 5)
 			die("config.json: linux.namespaces: user: joining a user "
 			    "namespace by path is not supported by hutch oci");
-		if (!oci_empty(p) && kind[k] < 0)
-			die("config.json: linux.namespaces: mount: joining a mount "
-			    "namespace by path is not supported by hutch oci (it "
-			    "builds the root in a new one)");
 		if (!oci_empty(p))
 			oci_ns_open(spec, kind[k], oci_str(p, "linux.namespaces[].path"));
 		joined |= !oci_empty(p);

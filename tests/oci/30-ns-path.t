@@ -8,20 +8,21 @@
 # and an exec in it see (readlink /proc/self/ns/*) must be the holder's
 # and runc's, its hostname the holder's, its mount namespace a new one.
 # Then what runc refuses too (a path of another kind of namespace, a
-# file that is no namespace, a hostname with a joined uts namespace) and
-# what hutch alone refuses (a mount namespace by path): named, nothing
-# left.
+# file that is no namespace), a hostname with a joined uts namespace,
+# and a mount namespace by path (a holder's of its own for each runtime,
+# which both build the container's root in), compared with runc.
 #
 # Needs root, runc, unshare (util-linux), perl's JSON::PP.
 
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-holder=
+holder= mholder=
 oci_cleanup_more() {
 	[ -z "$holder" ] || { kill -KILL "$holder" "$unshare"; wait "$unshare"; } 2>/dev/null
+	[ -z "$mholder" ] || kill -KILL "$mholder" 2>/dev/null
 }
-oci_setup 30 join bad -- unshare=util-linux
+oci_setup 30 join bad mnt -- unshare=util-linux
 
 # the pod sandbox: sleep as PID 1 of its own namespaces, named oci-pod
 unshare --net --ipc --uts --pid --fork sh -c 'hostname oci-pod; exec sleep 1000' \
@@ -139,12 +140,34 @@ done
 is "$(cat "$tmp/hutch.name")" "$(cat "$tmp/runc.name")" \
 	"a hostname with a joined uts namespace: set in it, as runc ($(cat "$tmp/runc.name"))"
 
-rm -rf "$tmp/bad" && bundle bad "\$c->{linux}{namespaces} = [
-	{ type => 'mount', path => '/proc/$holder/ns/mnt' }, map { { type => \$_ } } qw(pid ipc uts) ]"
-runtime hutch create --bundle "$tmp/bad" oci30-hutch-bad </dev/null >/dev/null 2>"$tmp/mnt.err"
-isnt "$?" 0 "hutch refuses a mount namespace by path (it builds the root in a new one)"
-like "$(cat "$tmp/mnt.err")" "linux.namespaces: mount: joining a mount namespace" "  and names it"
-is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+# a mount namespace by path: runc builds the container's root in it, so
+# its mounts change for every process there (the holder's / becomes the
+# image's); a holder of its own for each runtime
+mounts=$(sort /proc/self/mountinfo)
+for r in runc hutch; do
+	unshare --mount --propagation private sleep 1000 </dev/null >/dev/null 2>&1 &
+	mholder=$!
+	wait_for 30 sh -c "[ \"\$(readlink /proc/$mholder/exe)\" = $sleep_exe ]" ||
+		bail_out "the mount holder did not start"
+	rm -rf "$tmp/mnt-$r" && mkdir -p "$tmp/mnt-$r" && cp "$tmp/join/ns.sh" "$tmp/mnt-$r/"
+	H=$mholder bundle "mnt-$r" '
+		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
+			options => ["rbind", "rw"] };
+		$c->{process}{args} = ["sh", "/mnt/ns.sh"];
+		$c->{linux}{namespaces} = [ { type => "mount", path => "/proc/$ENV{H}/ns/mnt" },
+			map { { type => $_ } } qw(pid ipc uts network) ]' || bail_out "cannot make the bundle"
+	run_once $r oci30-$r-mnt "mnt-$r"
+	{
+		echo "create=$?"
+		echo "joined=$([ "$(sed -n 's/^mnt=//p' "$tmp/$r.oci30-$r-mnt.out")" = "$(readlink /proc/$mholder/ns/mnt)" ] && echo yes || echo no)"
+		echo "holder's root is the image's: $([ /proc/$mholder/root/bin/busybox -ef "$ROOTFS/bin/busybox" ] && echo yes || echo no)"
+	} >"$tmp/$r.mnt"
+	kill -KILL "$mholder" && wait "$mholder" 2>/dev/null
+done
+is "$(cat "$tmp/hutch.mnt")" "$(cat "$tmp/runc.mnt")" \
+	"a mount namespace by path: joined and built in, as runc ($(one_line "$(cat "$tmp/runc.mnt")"))" ||
+	diag "$(cat "$tmp/hutch.oci30-hutch-mnt.err")"
+is "$(sort /proc/self/mountinfo)" "$mounts" "  the test's own mounts did not change"
 is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci30-hutch-*' 2>/dev/null)" "" "no cgroup left"
 
 done_testing
