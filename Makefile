@@ -223,10 +223,13 @@ BIN := $(BUILD)/hutch
 # 188,048 -> 191,568 (+3,520) on x86_64; both full budgets rise by 3 KiB
 # and 4 KiB (aarch64 not measured here: no aarch64 musl toolchain on this
 # machine; estimated from x86_64 as the earlier oci steps ran, +10%).
-SIZE_BUDGET.full.x86_64 := 192512
+# createContainer and startContainer hooks (the pause before the root
+# switch, oci_hooks.c's pieces): 191,632 -> 192,752 (+1,120) on x86_64;
+# both full budgets +1 KiB (aarch64 again not measured here).
+SIZE_BUDGET.full.x86_64 := 193536
 SIZE_BUDGET.router.x86_64 := 122880
 SIZE_BUDGET.tiny.x86_64 := 69632
-SIZE_BUDGET.full.aarch64 := 210944
+SIZE_BUDGET.full.aarch64 := 211968
 SIZE_BUDGET.router.aarch64 := 134144
 SIZE_BUDGET.tiny.aarch64 := 75776
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

@@ -397,8 +397,8 @@ static int features(int argc, char **argv)
 {
 	static const char text[] =
 		"{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"1.1.0\",\n"
-		"  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", "
-		"\"poststop\"],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
+		"  \"hooks\": [\"prestart\", \"createRuntime\", \"createContainer\", "
+		"\"startContainer\", \"poststart\", \"poststop\"],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
 		"\"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"relatime\", "
 		"\"strictatime\", \"noatime\", \"nodiratime\", \"sync\", \"dirsync\", "
 		"\"bind\", \"rbind\", \"private\", \"rprivate\"],\n"

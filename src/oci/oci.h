@@ -45,6 +45,8 @@ struct oci_spec {
 	char id_map[2][512];		     /* uidMappings, gidMappings: uid_map's lines */
 	int userns_go;			     /* create's pipe: the maps are written */
 	uint32_t userns_root[2];	     /* the host's uid and gid of its root */
+	int hooks_go[2];		     /* create's pipe: prestart, createRuntime ran */
+	bool container_hooks;		     /* createContainer or startContainer given */
 };
 
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */

@@ -60,6 +60,9 @@ static pid_t start_init(struct config *cfg, struct oci_spec *spec,
 	if (pid == 0) {
 		close(sync[0]);
 		close(go[1]);
+		/* create's end: the process must see it closed if create ends */
+		if (spec->hooks_go[1] >= 0)
+			close(spec->hooks_go[1]);
 		oci_init(cfg, spec, cg, sync[1], fifo, console);
 	}
 	close(sync[1]);
@@ -81,6 +84,42 @@ static pid_t start_init(struct config *cfg, struct oci_spec *spec,
 	return pid;
 }
 
+/* The container's set-up on the sync pipe: its messages, up to the byte
+ * that says it waits before its root switch (\005, with hooks) or is
+ * set up (\006), or up to its end. */
+static ssize_t read_sync(int fd, char *reply, ssize_t got, size_t size)
+{
+	ssize_t n;
+
+	while (!(got && (reply[got - 1] == '\005' || reply[got - 1] == '\006')) &&
+	       (n = read(fd, reply + got, size - 1 - (size_t)got)) != 0)
+		if (n > 0)
+			got += n;
+		else if (errno != EINTR)
+			break;
+	return got;
+}
+
+/* The record, then prestart and createRuntime: -1 when one failed
+ * (said). st's id, bundle and rootfs are set. */
+static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec *spec,
+			    const struct config *cfg, pid_t pid)
+{
+	st->pid = pid;
+	st->start = oci_pid_start(pid);
+	oci_time_now(st->created, sizeof st->created);
+	fmt(st->version, sizeof st->version, "%s", spec->version);
+	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
+	fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s/%s", cfg->cgroup_parent,
+	    cfg->name);
+	return oci_state_write(dir, st) ||
+	       (spec->annotations && oci_record_file(dir, "annotations", spec->annotations,
+						     spec->annotations_len)) ||
+	       (spec->hooks && oci_record_file(dir, "hooks", spec->hooks, spec->hooks_len)) ||
+	       oci_hooks_run(dir, st, OCI_HOOK_PRESTART, "creating") ||
+	       oci_hooks_run(dir, st, OCI_HOOK_CREATE_RUNTIME, "creating") ? -1 : 0;
+}
+
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
@@ -89,10 +128,10 @@ int oci_create(int argc, char **argv)
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
 	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
-	int console = -1;
-	bool no_pivot = false;
+	int console = -1, go[2] = { -1, -1 };
+	bool no_pivot = false, recorded = false;
 	int i, dir, fifo, sync[2], status;
-	ssize_t n, got = 0;
+	ssize_t got = 0;
 	pid_t pid;
 
 	/* its init enters the container and waits there for start: from a
@@ -178,15 +217,36 @@ int oci_create(int argc, char **argv)
 		    "create", error_text(err));
 	}
 	cgroup_create(&cg, &cfg);
+	/* with hooks, its process waits before its root switch for
+	 * prestart and createRuntime (oci_init.c) */
+	if (spec.hooks && pipe_cloexec(go))
+		die("cannot make a pipe: %s", error_text(errno));
+	spec.hooks_go[0] = go[0];
+	spec.hooks_go[1] = go[1];
 	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
+	if (go[0] >= 0)
+		close(go[0]);
 	oci_ns_pid_back();
 	if (console >= 0)
 		close(console);
-	while (pid > 0 && (n = read(sync[0], reply + got, sizeof reply - 1 - (size_t)got)) != 0)
-		if (n > 0)
-			got += n;
-		else if (errno != EINTR)
-			break;
+	st.id = id;
+	got = pid > 0 ? read_sync(sync[0], reply, 0, sizeof reply) : 0;
+	if (got && reply[got - 1] == '\005') {
+		got--;
+		if (record_and_hooks(dir, &st, &spec, &cfg, pid)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			cgroup_remove(&cg);
+			oci_remove_record(id, dir);
+			die("create: container %s: its record or a hook failed (above)", id);
+		}
+		recorded = true;
+		if (write(go[1], "g", 1) != 1)
+			log_error("create: cannot let the container go on: %s", error_text(errno));
+		got = read_sync(sync[0], reply, got, sizeof reply);
+	}
+	if (go[1] >= 0)
+		close(go[1]);
 	if (pid < 0 || got == 0 || reply[got - 1] != '\006') {
 		reply[got] = '\0';
 		if (pid > 0)
@@ -206,19 +266,7 @@ int oci_create(int argc, char **argv)
 				  "set up");
 		return 1;
 	}
-	st.id = id;
-	st.pid = pid;
-	st.start = oci_pid_start(pid);
-	oci_time_now(st.created, sizeof st.created);
-	fmt(st.version, sizeof st.version, "%s", spec.version);
-	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
-	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s/%s", cfg.cgroup_parent, cfg.name);
-	if (oci_state_write(dir, &st) ||
-	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
-						 spec.annotations_len)) ||
-	    (spec.hooks && oci_record_file(dir, "hooks", spec.hooks, spec.hooks_len)) ||
-	    oci_hooks_run(dir, &st, OCI_HOOK_PRESTART, "creating") ||
-	    oci_hooks_run(dir, &st, OCI_HOOK_CREATE_RUNTIME, "creating")) {
+	if (!recorded && record_and_hooks(dir, &st, &spec, &cfg, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);

@@ -217,6 +217,10 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 	if (seen[5] && joined)
 		die("config.json: linux.namespaces: a user namespace with namespaces "
 		    "joined by path is not supported by hutch oci");
+	/* they read the record, which the namespace's root may not */
+	if (seen[5] && spec->container_hooks)
+		die("config.json: hooks: createContainer and startContainer with a "
+		    "user namespace are not supported by hutch oci yet");
 	if (seen[5] && !HUTCH_USERNS)
 		die("config.json: linux.namespaces: user: this hutch is built "
 		    "without user namespaces (HUTCH_USERNS)");

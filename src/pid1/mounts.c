@@ -23,6 +23,8 @@
 #include "statedir.h"
 #include "sys.h"
 
+void (*mounts_before_switch)(void);
+
 static const char *relative(const char *abs_path)
 {
 	while (*abs_path == '/')
@@ -349,6 +351,8 @@ void mounts_setup(const struct config *cfg)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		user_mount(rootfd, &cfg->mounts[i], own_root, &v);
 	close(rootfd);
+	if (own_root && mounts_before_switch)
+		mounts_before_switch();
 	if (own_root)
 		switch_root(cfg, staged);
 	/* Without --root the view is the host's: read-only, always. */

@@ -380,7 +380,8 @@ refused "a namespace joined by path" \
 	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
 	'linux.namespaces: type cgroup'
 refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
-refused "a hook in the container's namespaces" '$c->{hooks} = { startContainer => [ { path => "/bin/true" } ] }' 'hooks.startContainer'
+refused "a hook with a relative path" '$c->{hooks} = { startContainer => [ { path => "true" } ] }' \
+	'hooks...path: required, an absolute path'
 refused "a capability set that differs" \
 	'$c->{process}{capabilities}{effective} = ["CAP_KILL"]' 'process.capabilities.effective'
 # config.json's strings that reach the record (key=value lines) and

@@ -104,6 +104,11 @@ refused "a user namespace that does not map root" \
 	 \$c->{linux}{uidMappings} = [ { containerID => 1, hostID => 100000, size => 100 } ];
 	 \$c->{linux}{gidMappings} = $map" \
 	"linux.uidMappings: no entry maps the container's root" runc
+refused "a user namespace with a startContainer hook" \
+	"push @{\$c->{linux}{namespaces}}, { type => 'user' };
+	 \$c->{hooks} = { startContainer => [ { path => '/bin/true' } ] };
+	 \$c->{linux}{uidMappings} = $map; \$c->{linux}{gidMappings} = $map" \
+	"hooks: createContainer and startContainer with a user namespace are not supported"
 refused "a user namespace by path" \
 	"push @{\$c->{linux}{namespaces}}, { type => 'user', path => '/proc/$$/ns/user' };
 	 \$c->{linux}{uidMappings} = $map; \$c->{linux}{gidMappings} = $map" \

@@ -22,6 +22,8 @@ out=$HOOK_OUT/$2.$1
 cat >"$out.state"
 echo "args=$0 $*" >"$out.args"
 echo "pid namespace: $(readlink /proc/self/ns/pid)" >>"$out.args"
+# the root it runs in: the image's has the hooks' directory at /mnt
+echo "root: $([ -e /mnt/hook.sh ] && echo "the image's" || echo "the runtime's")" >>"$out.args"
 env | grep -v '^PWD=\|^SHLVL=\|^_=' | sort >"$out.env"
 echo "$1" >>"$HOOK_OUT/$2.log"
 EOF
@@ -29,15 +31,20 @@ mkdir -p "$tmp/out"
 hooks() { # R: the hooks object for runtime R
 	local k sep=
 	printf '{'
-	for k in prestart createRuntime poststart poststop; do
+	for k in prestart createRuntime createContainer startContainer poststart poststop; do
+		# startContainer runs in the container's root: $tmp is its /mnt
+		t=$tmp
+		[ $k = startContainer ] && t=/mnt
 		printf '%s"%s": [{"path": "/bin/sh", "args": ["sh", "%s", "%s", "%s"], "env": ["HOOK_OUT=%s", "X=1"], "timeout": 30}]' \
-			"$sep" "$k" "$tmp/hook.sh" "$k" "$1" "$tmp/out"
+			"$sep" "$k" "$t/hook.sh" "$k" "$1" "$t/out"
 		sep=,
 	done
 	printf '}'
 }
 for r in runc hutch; do
-	HOOKS=$(hooks $r) bundle "hooks-$r" '$c->{hooks} = decode_json($ENV{HOOKS});
+	HOOKS=$(hooks $r) T=$tmp bundle "hooks-$r" '$c->{hooks} = decode_json($ENV{HOOKS});
+		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $ENV{T},
+			options => ["rbind", "rw"] };
 		$c->{process}{args} = ["sleep", "1000"]' || bail_out "cannot make the bundle"
 	runtime $r create --bundle "$tmp/hooks-$r" --pid-file "$tmp/$r.pid" "oci60-$r-hooks" \
 		</dev/null >/dev/null 2>"$tmp/$r.hooks.err"
@@ -45,6 +52,9 @@ for r in runc hutch; do
 	cp "$tmp/out/$r.log" "$tmp/$r.after-create" 2>/dev/null
 	runtime $r start "oci60-$r-hooks" 2>>"$tmp/$r.hooks.err"
 	echo "start=$?" >>"$tmp/$r.steps"
+	# startContainer runs in the container once start released it, as
+	# start returns (runc's too): delete kills it, so wait for its end
+	wait_for 30 grep -q startContainer "$tmp/out/$r.log"
 	runtime $r delete --force "oci60-$r-hooks" 2>>"$tmp/$r.hooks.err"
 	echo "delete=$?" >>"$tmp/$r.steps"
 done
@@ -53,9 +63,9 @@ is "$(cat "$tmp/hutch.steps")" "$(cat "$tmp/runc.steps")" "create, start, delete
 # runc 1.1 runs poststart at create already (fixed in runc 1.2, as the
 # runtime spec has it: after start), hutch at start
 is "$(cat "$tmp/hutch.after-create")" "$(grep -v poststart "$tmp/runc.after-create")" \
-	"create ran prestart and createRuntime, in order, as runc"
-is "$(cat "$tmp/out/hutch.log")" "$(cat "$tmp/out/runc.log")" \
-	"then start ran poststart and delete poststop, as runc ($(tr '\n' ' ' <"$tmp/out/runc.log"))"
+	"create ran prestart, createRuntime and createContainer, in order, as runc"
+is "$(grep -v poststart "$tmp/out/hutch.log")" "$(grep -v poststart "$tmp/out/runc.log")" \
+	"then start ran startContainer and delete poststop, as runc ($(tr '\n' ' ' <"$tmp/out/runc.log"))"
 
 # state FILE R: the state JSON's fields, the id, pid and bundle as words
 state() {
@@ -69,14 +79,17 @@ state() {
 # poststart's status: runc 1.1 runs it at create (created), hutch after
 # start (running, the runtime spec's): compared without it
 like "$(cat "$tmp/out/hutch.poststart.state")" '"status": "running"' "poststart: the status is running"
-for k in prestart createRuntime poststart poststop; do
+# a hook's PID namespace: the host's or another (the container's)
+host_pidns=$(stat -L -c %i /proc/self/ns/pid)
+pidns() { sed "s/hutch/R/; s/runc/R/; s/pid:\[$host_pidns\]/host/; s/pid:\[[0-9]*\]/container/" "$1"; }
+for k in prestart createRuntime createContainer startContainer poststart poststop; do
 	skip='^$'
 	[ $k = poststart ] && skip='^status='
 	is "$(state "$tmp/out/hutch.$k.state" hutch | grep -v "$skip")" \
 		"$(state "$tmp/out/runc.$k.state" runc | grep -v "$skip")" \
 		"$k: the state on stdin is runc's ($(state "$tmp/out/runc.$k.state" runc | tr '\n' ' '))"
-	is "$(sed 's/hutch/R/' "$tmp/out/hutch.$k.args")" "$(sed 's/runc/R/' "$tmp/out/runc.$k.args")" \
-		"$k: its args and PID namespace (the host's) are runc's"
+	is "$(pidns "$tmp/out/hutch.$k.args")" "$(pidns "$tmp/out/runc.$k.args")" \
+		"$k: its args, PID namespace and root are runc's ($(pidns "$tmp/out/runc.$k.args" | tail -2 | tr '\n' ' '))"
 	is "$(sed 's/hutch/R/' "$tmp/out/hutch.$k.env")" "$(sed 's/runc/R/' "$tmp/out/runc.$k.env")" \
 		"$k: its environment is runc's (the hook's env alone)"
 done
@@ -112,11 +125,8 @@ is "$(field_status=$(runtime hutch state oci60-hutch-bad); echo "$field_status" 
 	"  the container runs"
 runtime hutch delete --force oci60-hutch-bad
 
-# refused, named: hooks in the container's namespaces
-rm -rf "$tmp/bad" && bundle bad '$c->{hooks} = { startContainer => [ { path => "/bin/true" } ] }'
-runtime hutch create --bundle "$tmp/bad" oci60-hutch-bad </dev/null >/dev/null 2>"$tmp/sc.err"
-isnt "$?" 0 "hooks.startContainer: refused"
-like "$(cat "$tmp/sc.err")" "hooks.startContainer" "  by name"
-is "$(ls -A "$tmp/root-hutch")" "" "no record left"
+fails "a createContainer hook exits 4" \
+	'$c->{hooks} = { createContainer => [ { path => "/bin/sh", args => ["sh", "-c", "exit 4"] } ] }' \
+	"hooks.createContainer: /bin/sh: exited 4"
 
 done_testing
