@@ -43,9 +43,9 @@ struct oci_spec {
 	const char *cgroup_name;	     /* cgroupsPath's last part, if not the id */
 	bool userns;			     /* a new user namespace (linux.namespaces) */
 	char id_map[2][512];		     /* uidMappings, gidMappings: uid_map's lines */
-	int userns_go;			     /* create's pipe: the maps are written */
+	int userns_go;			     /* create's socket: the maps are written */
 	uint32_t userns_root[2];	     /* the host's uid and gid of its root */
-	int hooks_go[2];		     /* create's pipe: prestart, createRuntime ran */
+	int hooks_go[2];		     /* create's socket pair: prestart, createRuntime ran */
 	bool container_hooks;		     /* createContainer or startContainer given */
 };
 

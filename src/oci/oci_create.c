@@ -41,6 +41,19 @@ int oci_console_connect(const char *path)
 	return fd;
 }
 
+/* A one-way signal to the container's process: a socket pair, whose
+ * send(MSG_NOSIGNAL) fails with EPIPE where a pipe's write would kill
+ * create with SIGPIPE if the process has just died. */
+static int go_pair(int go[2])
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go);
+}
+
+static int go_send(int fd)
+{
+	return send(fd, "g", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
 /* The container's process: forked in the PID namespace made (or
  * joined) for create's children, or with a user namespace cloned into
  * new user and PID namespaces at once, its id maps written from here
@@ -52,7 +65,7 @@ static pid_t start_init(struct config *cfg, struct oci_spec *spec,
 	int go[2] = { -1, -1 }, err = 0;
 	pid_t pid;
 
-	if (spec->userns && pipe_cloexec(go))
+	if (spec->userns && go_pair(go))
 		return -1;
 	spec->userns_go = go[0];
 	pid = (pid_t)clone_nostack((spec->userns ? CLONE_NEWUSER | CLONE_NEWPID : 0) |
@@ -69,9 +82,8 @@ static pid_t start_init(struct config *cfg, struct oci_spec *spec,
 	if (pid < 0)
 		log_error("cannot create the container's process%s: %s", spec->userns ?
 			  " in a new user namespace" : "", error_text(errno));
-	if (pid > 0 && spec->userns && (err = oci_userns_map(spec, pid)) == 0 &&
-	    write(go[1], "g", 1) != 1)
-		err = -errno;
+	if (pid > 0 && spec->userns && (err = oci_userns_map(spec, pid)) == 0)
+		err = go_send(go[1]);
 	if (err) {
 		log_error("cannot write the user namespace's id maps (/proc/%d/uid_map, "
 			  "gid_map): %s", (int)pid, error_text(-err));
@@ -219,8 +231,8 @@ int oci_create(int argc, char **argv)
 	cgroup_create(&cg, &cfg);
 	/* with hooks, its process waits before its root switch for
 	 * prestart and createRuntime (oci_init.c) */
-	if (spec.hooks && pipe_cloexec(go))
-		die("cannot make a pipe: %s", error_text(errno));
+	if (spec.hooks && go_pair(go))
+		die("cannot make a socket pair: %s", error_text(errno));
 	spec.hooks_go[0] = go[0];
 	spec.hooks_go[1] = go[1];
 	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
@@ -241,7 +253,7 @@ int oci_create(int argc, char **argv)
 			die("create: container %s: its record or a hook failed (above)", id);
 		}
 		recorded = true;
-		if (write(go[1], "g", 1) != 1)
+		if (go_send(go[1]))
 			log_error("create: cannot let the container go on: %s", error_text(errno));
 		got = read_sync(sync[0], reply, got, sizeof reply);
 	}

@@ -125,6 +125,12 @@ is "$(field_status=$(runtime hutch state oci60-hutch-bad); echo "$field_status" 
 	"  the container runs"
 runtime hutch delete --force oci60-hutch-bad
 
+# the container's process killed while create runs its hooks: create
+# says so, and leaves nothing (it must not die of SIGPIPE on its way)
+fails "a createRuntime hook kills the container's process" \
+	'$c->{hooks} = { createRuntime => [ { path => "/bin/sh", args => ["sh", "-c",
+		"kill -KILL \$(tr -d \"\\n \" | sed \"s/.*\\\"pid\\\":\\([0-9]*\\).*/\\1/\")"] } ] }' \
+	"create: the container's process ended before it was set up"
 fails "a createContainer hook exits 4" \
 	'$c->{hooks} = { createContainer => [ { path => "/bin/sh", args => ["sh", "-c", "exit 4"] } ] }' \
 	"hooks.createContainer: /bin/sh: exited 4"
