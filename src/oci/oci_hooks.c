@@ -101,15 +101,17 @@ void oci_hooks_check(unsigned t, struct oci_spec *spec)
 	spec->hooks_len = oci_j.tok[t].len;
 }
 
-/* 0 once the hook exited 0, else -1 with what happened in why. */
-static int run(const struct hook *h, int state, char *why, size_t size)
+/* 0 once the hook exited 0, else -1 with what happened in why. In cwd
+ * when not NULL. */
+static int run(const struct hook *h, int state, const char *cwd, char *why, size_t size)
 {
 	pid_t pid = fork_process();
 	int pfd, status;
 
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (dup2(state, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		if (dup2(state, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+		    (cwd && chdir(cwd)))
 			_exit(127);
 		execve(h->path, h->argv, h->envp);
 		_exit(127);
@@ -162,7 +164,7 @@ int oci_hooks_state(int dir, const struct oci_state *st, const char *status)
 	return state;
 }
 
-int oci_hooks_each(int kind, int state)
+int oci_hooks_each(int kind, int state, const char *cwd)
 {
 	static struct hook h;
 	char why[96];
@@ -173,7 +175,7 @@ int oci_hooks_each(int kind, int state)
 		hook(i, &h);
 		why[0] = '\0';
 		lseek(state, 0, SEEK_SET);
-		if (run(&h, state, why, sizeof why)) {
+		if (run(&h, state, cwd, why, sizeof why)) {
 			log_error("hooks.%s: %s: %s", kinds[kind], h.path, why);
 			/* all but poststart and poststop fail the container;
 			 * those are logged and the rest still run */
@@ -194,7 +196,9 @@ int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *sta
 	if (!v || !oci_j.tok[v].count)
 		return 0;
 	state = oci_hooks_state(dir, st, status);
-	failed = oci_hooks_each(kind, state);
+	/* as runc: in the bundle (its create and start run there),
+	 * poststop where delete was called */
+	failed = oci_hooks_each(kind, state, kind == OCI_HOOK_POSTSTOP ? NULL : st->bundle);
 	close(state);
 	return failed;
 }

@@ -97,7 +97,7 @@ static void before_switch(void)
 	state = oci_hooks_state(dir, &st, "creating");
 	hold.created = oci_hooks_state(dir, &st, "created");
 	close(dir);
-	if (oci_hooks_each(OCI_HOOK_CREATE_CONTAINER, state))
+	if (oci_hooks_each(OCI_HOOK_CREATE_CONTAINER, state, NULL))
 		die("create: a createContainer hook failed (above)");
 	close(state);
 }
@@ -191,7 +191,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	close(sync);
 	log_to_fd(STDERR_FILENO);
 	wait_for_start(fifo);
-	if (hold.created >= 0 && oci_hooks_each(OCI_HOOK_START_CONTAINER, hold.created))
+	if (hold.created >= 0 && oci_hooks_each(OCI_HOOK_START_CONTAINER, hold.created, NULL))
 		die("start: a startContainer hook failed (above)");
 	if (hold.created >= 0)
 		close(hold.created);

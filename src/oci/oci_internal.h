@@ -57,7 +57,7 @@ int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *sta
  * hooks of one kind run with it on their stdin (-1: one failed, said) */
 bool oci_hooks_load(int dir, const char *id);
 int oci_hooks_state(int dir, const struct oci_state *st, const char *status);
-int oci_hooks_each(int kind, int state);
+int oci_hooks_each(int kind, int state, const char *cwd);
 /* now as RFC 3339 with nanoseconds, as runc writes "created" */
 void oci_time_now(char *buf, size_t size);
 /* s as a JSON string's contents (quotes, backslashes, controls escaped) */

@@ -22,6 +22,7 @@ out=$HOOK_OUT/$2.$1
 cat >"$out.state"
 echo "args=$0 $*" >"$out.args"
 echo "pid namespace: $(readlink /proc/self/ns/pid)" >>"$out.args"
+echo "cwd: $(pwd | sed 's,.*/hooks-[a-z]*$,BUNDLE,; s,.*/rootfs$,ROOTFS,')" >>"$out.args"
 # the root it runs in: the image's has the hooks' directory at /mnt
 echo "root: $([ -e /mnt/hook.sh ] && echo "the image's" || echo "the runtime's")" >>"$out.args"
 env | grep -v '^PWD=\|^SHLVL=\|^_=' | sort >"$out.env"
@@ -89,7 +90,7 @@ for k in prestart createRuntime createContainer startContainer poststart poststo
 		"$(state "$tmp/out/runc.$k.state" runc | grep -v "$skip")" \
 		"$k: the state on stdin is runc's ($(state "$tmp/out/runc.$k.state" runc | tr '\n' ' '))"
 	is "$(pidns "$tmp/out/hutch.$k.args")" "$(pidns "$tmp/out/runc.$k.args")" \
-		"$k: its args, PID namespace and root are runc's ($(pidns "$tmp/out/runc.$k.args" | tail -2 | tr '\n' ' '))"
+		"$k: its args, PID namespace, cwd and root are runc's ($(pidns "$tmp/out/runc.$k.args" | tail -3 | tr '\n' ' '))"
 	is "$(sed 's/hutch/R/' "$tmp/out/hutch.$k.env")" "$(sed 's/runc/R/' "$tmp/out/runc.$k.env")" \
 		"$k: its environment is runc's (the hook's env alone)"
 done
