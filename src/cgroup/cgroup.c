@@ -95,7 +95,8 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	cg->need[CG_CPU] = cfg->cpu_milli || cfg->cpu_weight;
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
 	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high ||
-					       cfg->pressure_kind);
+					       cfg->pressure_kind ||
+					       cgroup_exact.memory_reservation);
 	cg->need[CG_CPUSET] = HUTCH_LIMITS && (cfg->cpuset || cgroup_exact.cpuset_mems);
 	cg->need[CG_IO] = HUTCH_LIMITS && (cfg->io_weight || cfg->n_io_max);
 	/* By default, as root: a --pids limit and the device allow-list.

@@ -98,6 +98,7 @@ bool cgroup_set(const struct cgroup *cg, const struct config *cfg, enum cg_ctrl 
 struct cgroup_exact {
 	uint64_t cpu_shares, cpu_quota_us;
 	const char *cpuset_mems;
+	uint64_t memory_reservation; /* v1 memory.soft_limit_in_bytes, v2 memory.low */
 };
 
 #if HUTCH_OCI

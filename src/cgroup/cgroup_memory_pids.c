@@ -23,6 +23,11 @@ static void memory_limits(struct cgroup *cg, const struct config *cfg)
 	if (cfg->memory_high)
 		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.high" : "memory.soft_limit_in_bytes",
 			   cfg->memory_high, "");
+	/* OCI's memory.reservation, as runc writes it: v2's memory.low
+	 * (protected from reclaim below it), v1's soft limit */
+	if (cgroup_exact.memory_reservation)
+		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.low" : "memory.soft_limit_in_bytes",
+			   cgroup_exact.memory_reservation, "");
 	/* v1 limits memory+swap together; v2 limits swap alone. */
 	if (cfg->memory_swap_set)
 		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",

@@ -27,7 +27,8 @@ struct mount_spec {
 	const char *dst; /* absolute path inside the sandbox */
 	uint64_t size;	 /* tmpfs size in bytes, 0 for the kernel default */
 	const char *type;    /* MOUNT_FS: the file system type */
-	unsigned long flags; /* MOUNT_FS: MS_* */
+	unsigned long flags; /* MOUNT_FS: MS_*; a bind of hutch oci: MS_BIND,
+			      * MS_REC for rbind, MS_NOEXEC; else 0 */
 	const char *data;    /* MOUNT_FS: the options string, or NULL */
 };
 

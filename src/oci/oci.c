@@ -438,13 +438,13 @@ static int features(int argc, char **argv)
 {
 	static const char text[] =
 		"{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"1.1.0\",\n"
-		"  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", "
-		"\"poststop\"],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
+		"  \"hooks\": [\"prestart\", \"createRuntime\", \"createContainer\", "
+		"\"startContainer\", \"poststart\", \"poststop\"],\n  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", "
 		"\"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"relatime\", "
 		"\"strictatime\", \"noatime\", \"nodiratime\", \"sync\", \"dirsync\", "
 		"\"bind\", \"rbind\", \"private\", \"rprivate\"],\n"
 		"  \"linux\": {\n    \"namespaces\": [\"pid\", \"mount\", \"ipc\", "
-		"\"uts\", \"network\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
+		"\"uts\", \"network\", \"user\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
 		"\"systemd\": false, \"systemdUser\": false},\n"
 		"    \"seccomp\": ";
 	static const char tail[] = ",\n    \"apparmor\": {\"enabled\": "

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "log.h"
@@ -20,7 +21,7 @@
 /* What config.json says that struct config cannot: kept beside it. */
 #define OCI_MAX_PATHS 64
 /* linux.namespaces that may be joined by path (oci_ns.c) */
-enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_N };
+enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_MNT, OCI_NS_N };
 #define OCI_MAX_SYSCTL 64
 struct oci_spec {
 	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
@@ -40,6 +41,12 @@ struct oci_spec {
 	bool host_hostname;		     /* no hostname: keep the UTS one */
 	bool terminal;			     /* process.terminal: --console-socket's pty */
 	const char *cgroup_name;	     /* cgroupsPath's last part, if not the id */
+	bool userns;			     /* a new user namespace (linux.namespaces) */
+	char id_map[2][512];		     /* uidMappings, gidMappings: uid_map's lines */
+	int userns_go;			     /* create's socket: the maps are written */
+	uint32_t userns_root[2];	     /* the host's uid and gid of its root */
+	int hooks_go[2];		     /* create's socket pair: prestart, createRuntime ran */
+	bool container_hooks;		     /* createContainer or startContainer given */
 };
 
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */
@@ -86,6 +93,11 @@ struct cgroup;
 _Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
 			const struct cgroup *cg, int sync, int fifo, int console);
 
+/* oci_cgmount.c: in the container's first process, once it joined its
+ * groups: each mount of type cgroup becomes a tmpfs and a read-only
+ * bind of the container's group of each v1 hierarchy in it, as runc */
+void oci_cgroup_mounts(struct config *cfg);
+
 /* oci_ns.c: a namespace to join, path's fd checked to be one of kind k
  * (dies naming the field); in create, the PID namespace the children
  * get; in the container's first process, the others and the hostname. */
@@ -93,6 +105,10 @@ void oci_ns_open(struct oci_spec *spec, int k, const char *path);
 int oci_ns_pid(const struct oci_spec *spec); /* 0, or -1 and errno */
 void oci_ns_pid_back(void); /* after the fork: create's own again */
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec);
+/* oci_userns.c: in create, the maps of the container's new user namespace
+ * (pid's), written as root writes them: no setgroups deny, as runc;
+ * 0 or -errno */
+int oci_userns_map(const struct oci_spec *spec, pid_t pid);
 /* oci_ns.c: a linux.sysctl entry, judged by runc's rule (a key of a
  * namespace the container has of its own) and kept for oci_ns_enter,
  * which writes it in the container's namespaces */

@@ -70,6 +70,98 @@ int oci_console_connect(const char *path)
 	return fd;
 }
 
+/* A one-way signal to the container's process: a socket pair, whose
+ * send(MSG_NOSIGNAL) fails with EPIPE where a pipe's write would kill
+ * create with SIGPIPE if the process has just died. */
+static int go_pair(int go[2])
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go);
+}
+
+static int go_send(int fd)
+{
+	return send(fd, "g", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* The container's process: forked in the PID namespace made (or
+ * joined) for create's children, or with a user namespace cloned into
+ * new user and PID namespaces at once, its id maps written from here
+ * before it goes on (oci_userns.c). -1 when it could not be made or
+ * mapped (said; it is gone). */
+static pid_t start_init(struct config *cfg, struct oci_spec *spec,
+			const struct cgroup *cg, int sync[2], int fifo, int console)
+{
+	int go[2] = { -1, -1 }, err = 0;
+	pid_t pid;
+
+	if (spec->userns && go_pair(go))
+		return -1;
+	spec->userns_go = go[0];
+	pid = (pid_t)clone_nostack((spec->userns ? CLONE_NEWUSER | CLONE_NEWPID : 0) |
+				   SIGCHLD);
+	if (pid == 0) {
+		close(sync[0]);
+		close(go[1]);
+		/* create's end: the process must see it closed if create ends */
+		if (spec->hooks_go[1] >= 0)
+			close(spec->hooks_go[1]);
+		oci_init(cfg, spec, cg, sync[1], fifo, console);
+	}
+	close(sync[1]);
+	if (pid < 0)
+		log_error("cannot create the container's process%s: %s", spec->userns ?
+			  " in a new user namespace" : "", error_text(errno));
+	if (pid > 0 && spec->userns && (err = oci_userns_map(spec, pid)) == 0)
+		err = go_send(go[1]);
+	if (err) {
+		log_error("cannot write the user namespace's id maps (/proc/%d/uid_map, "
+			  "gid_map): %s", (int)pid, error_text(-err));
+		kill(pid, SIGKILL);
+	}
+	if (spec->userns) {
+		close(go[0]);
+		close(go[1]);
+	}
+	return pid;
+}
+
+/* The container's set-up on the sync pipe: its messages, up to the byte
+ * that says it waits before its root switch (\005, with hooks) or is
+ * set up (\006), or up to its end. */
+static ssize_t read_sync(int fd, char *reply, ssize_t got, size_t size)
+{
+	ssize_t n;
+
+	while (!(got && (reply[got - 1] == '\005' || reply[got - 1] == '\006')) &&
+	       (n = read(fd, reply + got, size - 1 - (size_t)got)) != 0)
+		if (n > 0)
+			got += n;
+		else if (errno != EINTR)
+			break;
+	return got;
+}
+
+/* The record, then prestart and createRuntime: -1 when one failed
+ * (said). st's id, bundle and rootfs are set. */
+static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec *spec,
+			    const struct config *cfg, pid_t pid)
+{
+	st->pid = pid;
+	st->start = oci_pid_start(pid);
+	oci_time_now(st->created, sizeof st->created);
+	fmt(st->version, sizeof st->version, "%s", spec->version);
+	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
+	fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s/%s", cfg->cgroup_parent,
+	    cfg->name);
+	return oci_state_write(dir, st) ||
+	       (spec->annotations && oci_record_file(dir, "annotations", spec->annotations,
+						     spec->annotations_len)) ||
+	       (spec->hooks && oci_record_file(dir, "hooks", spec->hooks, spec->hooks_len)) ||
+	       oci_seccomp_save(dir) ||
+	       oci_hooks_run(dir, st, OCI_HOOK_PRESTART, "creating") ||
+	       oci_hooks_run(dir, st, OCI_HOOK_CREATE_RUNTIME, "creating") ? -1 : 0;
+}
+
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
@@ -78,10 +170,10 @@ int oci_create(int argc, char **argv)
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
 	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
-	int console = -1;
-	bool no_pivot = false;
+	int console = -1, go[2] = { -1, -1 };
+	bool no_pivot = false, recorded = false;
 	int i, dir, fifo, sync[2], status;
-	ssize_t n, got = 0;
+	ssize_t got = 0;
 	pid_t pid;
 
 	/* its init enters the container and waits there for start: from a
@@ -150,6 +242,14 @@ int oci_create(int argc, char **argv)
 			oci_remove_record(id, dir);
 		die("cannot make %s/exec.fifo: %s", reply, error_text(err));
 	}
+	/* the container's root opens it to wait for start: as runc, its own */
+	if (spec.userns && fchownat(dir, "exec.fifo", spec.userns_root[0],
+				    spec.userns_root[1], AT_SYMLINK_NOFOLLOW)) {
+		int err = errno;
+		oci_remove_record(id, dir);
+		die("cannot give %s/exec.fifo to the container's root: %s", reply,
+		    error_text(err));
+	}
 	cgroup_probe(&cg, &cfg, false);
 	if (pipe_cloexec(sync) || oci_ns_pid(&spec)) {
 		int err = errno;
@@ -158,20 +258,36 @@ int oci_create(int argc, char **argv)
 		    "create", error_text(err));
 	}
 	cgroup_create(&cg, &cfg);
-	pid = fork_process();
-	if (pid == 0) {
-		close(sync[0]);
-		oci_init(&cfg, &spec, &cg, sync[1], fifo, console);
-	}
-	close(sync[1]);
+	/* with hooks, its process waits before its root switch for
+	 * prestart and createRuntime (oci_init.c) */
+	if (spec.hooks && go_pair(go))
+		die("cannot make a socket pair: %s", error_text(errno));
+	spec.hooks_go[0] = go[0];
+	spec.hooks_go[1] = go[1];
+	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
+	if (go[0] >= 0)
+		close(go[0]);
 	oci_ns_pid_back();
 	if (console >= 0)
 		close(console);
-	while (pid > 0 && (n = read(sync[0], reply + got, sizeof reply - 1 - (size_t)got)) != 0)
-		if (n > 0)
-			got += n;
-		else if (errno != EINTR)
-			break;
+	st.id = id;
+	got = pid > 0 ? read_sync(sync[0], reply, 0, sizeof reply) : 0;
+	if (got && reply[got - 1] == '\005') {
+		got--;
+		if (record_and_hooks(dir, &st, &spec, &cfg, pid)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			cgroup_remove(&cg);
+			oci_remove_record(id, dir);
+			die("create: container %s: its record or a hook failed (above)", id);
+		}
+		recorded = true;
+		if (go_send(go[1]))
+			log_error("create: cannot let the container go on: %s", error_text(errno));
+		got = read_sync(sync[0], reply, got, sizeof reply);
+	}
+	if (go[1] >= 0)
+		close(go[1]);
 	if (pid < 0 || got == 0 || reply[got - 1] != '\006') {
 		reply[got] = '\0';
 		if (pid > 0)
@@ -191,20 +307,7 @@ int oci_create(int argc, char **argv)
 				  "set up");
 		return 1;
 	}
-	st.id = id;
-	st.pid = pid;
-	st.start = oci_pid_start(pid);
-	oci_time_now(st.created, sizeof st.created);
-	fmt(st.version, sizeof st.version, "%s", spec.version);
-	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
-	fmt(st.cgroup_parent, sizeof st.cgroup_parent, "%s/%s", cfg.cgroup_parent, cfg.name);
-	if (oci_state_write(dir, &st) ||
-	    (spec.annotations && oci_record_file(dir, "annotations", spec.annotations,
-						 spec.annotations_len)) ||
-	    (spec.hooks && oci_record_file(dir, "hooks", spec.hooks, spec.hooks_len)) ||
-	    oci_seccomp_save(dir) ||
-	    oci_hooks_run(dir, &st, OCI_HOOK_PRESTART, "creating") ||
-	    oci_hooks_run(dir, &st, OCI_HOOK_CREATE_RUNTIME, "creating")) {
+	if (!recorded && record_and_hooks(dir, &st, &spec, &cfg, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);

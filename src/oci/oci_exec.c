@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 #include "selfexec.h"
 #include "spawn.h"
 #include "sys.h"
+#include "userns.h"
 
 static const char *const spaces[] = { "ipc", "uts", "net", "mnt" };
 static const int space_flags[] = { CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET,
@@ -49,10 +51,30 @@ static void join_group(const char *path, void *arg)
 		die("cannot join %s: %s", path, error_text(-err));
 }
 
+/* The container's user namespace when it has one of its own (55-userns.t):
+ * entered first, since it owns the others, which the joiner may enter
+ * only with rights in it; -1 when it is create's own. */
+static int user_ns(const struct oci_state *st)
+{
+	char path[48];
+	struct stat a, b;
+	int fd;
+
+	fmt(path, sizeof path, "/proc/%ld/ns/user", st->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &a) || stat("/proc/self/ns/user", &b))
+		die("cannot open %s: %s", path, error_text(errno));
+	if (a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static _Noreturn void child(struct config *cfg, const struct oci_state *st,
 			    int console, int report)
 {
-	int fds[4], root, err;
+	int fds[4], root, user, err;
 	char path[48];
 	const char *home;
 
@@ -63,10 +85,17 @@ static _Noreturn void child(struct config *cfg, const struct oci_state *st,
 		if (fds[i] < 0)
 			die("cannot open %s: %s", path, error_text(errno));
 	}
+	user = user_ns(st);
 	fmt(path, sizeof path, "/proc/%ld/root", st->pid);
 	root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || oci_pid_start(st->pid) != st->start)
 		die("container %s: its process ended", st->id);
+	if (user >= 0) {
+		if (setns(user, CLONE_NEWUSER))
+			die("cannot enter the container's user namespace: %s",
+			    error_text(errno));
+		userns_become_root(false);
+	}
 	for (size_t i = 0; i < 4; i++)
 		if (setns(fds[i], space_flags[i]))
 			die("cannot enter the container's %s namespace: %s", spaces[i],

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* oci_hooks.c - [oci] config.json's hooks that the runtime runs in its
- * own namespaces: prestart and createRuntime by `create` once the
- * container's process is set up and waits (a failure fails create, and
- * everything made is removed), poststart by `start` once the process
- * was released, poststop by `delete` once it is gone (their failures
- * are logged, the lifecycle goes on: the runtime spec's rule). Each
+/* oci_hooks.c - [oci] config.json's hooks: prestart and createRuntime,
+ * in the runtime's namespaces, by `create` once the container's mounts
+ * are made and its process waits before its root switch (a failure
+ * fails create, and everything made is removed); createContainer then
+ * by that process, in the container's namespaces before the switch
+ * (paths the runtime's), and startContainer by it after `start`, before
+ * its exec (paths the container's), as runc runs them (oci_init.c);
+ * poststart by `start` once the process was released, poststop by
+ * `delete` once it is gone (their failures are logged, the lifecycle
+ * goes on: the runtime spec's rule). Each
  * hook gets the container's state JSON on stdin (from a memfd: a hook
  * that never reads it cannot block the runtime), its args (argv[0]
  * path when none) and exactly its env; stdout and stderr are
@@ -13,8 +17,7 @@
  *
  * The hooks object is checked by create and kept in the record (ROOT/
  * ID/hooks): start and delete run what create was given, whatever the
- * bundle's config.json says by then. createContainer and startContainer
- * (in the container's namespaces) are refused by name. */
+ * bundle's config.json says by then. */
 #include "oci_walk.h"
 
 #include <errno.h>
@@ -35,7 +38,7 @@
 #define HOOK_WORDS 64
 
 static const char *const kinds[] = { "prestart", "createRuntime", "poststart",
-				     "poststop" };
+				     "poststop", "createContainer", "startContainer" };
 
 /* the strings of array t (of field) into words, NULL after them */
 static void words(unsigned t, char **w, const char *field)
@@ -87,27 +90,29 @@ void oci_hooks_check(unsigned t, struct oci_spec *spec)
 	oci_need(t, JSON_OBJECT, "hooks");
 	oci_only(t, "prestart\0createRuntime\0createContainer\0startContainer\0"
 		 "poststart\0poststop\0", "hooks");
-	oci_refuse_unless_empty(t, "createContainer", "hooks");
-	oci_refuse_unless_empty(t, "startContainer", "hooks");
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		unsigned v = oci_member(t, kinds[k], "hooks");
 		for (unsigned i = v ? json_first(&oci_j, oci_need(v, JSON_ARRAY, kinds[k]))
 				    : 0; i; i = json_next(&oci_j, i))
 			hook(i, &scratch);
 	}
+	spec->container_hooks = !oci_empty(oci_member(t, "createContainer", "hooks")) ||
+				!oci_empty(oci_member(t, "startContainer", "hooks"));
 	spec->hooks = oci_keep(oci_j.text + oci_j.tok[t].start, oci_j.tok[t].len);
 	spec->hooks_len = oci_j.tok[t].len;
 }
 
-/* 0 once the hook exited 0, else -1 with what happened in why. */
-static int run(const struct hook *h, int state, char *why, size_t size)
+/* 0 once the hook exited 0, else -1 with what happened in why. In cwd
+ * when not NULL. */
+static int run(const struct hook *h, int state, const char *cwd, char *why, size_t size)
 {
 	pid_t pid = fork_process();
 	int pfd, status;
 
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (dup2(state, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		if (dup2(state, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+		    (cwd && chdir(cwd)))
 			_exit(127);
 		execve(h->path, h->argv, h->envp);
 		_exit(127);
@@ -139,36 +144,62 @@ static int run(const struct hook *h, int state, char *why, size_t size)
 	return -1;
 }
 
-int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *status)
+bool oci_hooks_load(int dir, const char *id)
 {
-	static struct hook h;
-	char path[OCI_PATH_MAX + 80], why[96];
-	unsigned v;
-	int state, failed = 0;
+	char path[OCI_PATH_MAX + 80];
 
 	if (faccessat(dir, "hooks", F_OK, 0))
-		return 0;
-	fmt(path, sizeof path, "%s/%s/hooks", oci_root, st->id);
+		return false;
+	fmt(path, sizeof path, "%s/%s/hooks", oci_root, id);
 	oci_read_json(path);
-	v = oci_member(0, kinds[kind], "hooks");
-	if (!v || !oci_j.tok[v].count)
-		return 0;
-	state = sys_memfd_create("hutch-oci-state", MFD_CLOEXEC);
+	return true;
+}
+
+int oci_hooks_state(int dir, const struct oci_state *st, const char *status)
+{
+	int state = sys_memfd_create("hutch-oci-state", MFD_CLOEXEC);
+
 	if (state < 0)
-		die("hooks.%s: cannot make the state's memfd: %s", kinds[kind],
-		    error_text(errno));
+		die("hooks: cannot make the state's memfd: %s", error_text(errno));
 	oci_state_json(state, dir, st, status);
-	for (unsigned i = json_first(&oci_j, v); i && !failed; i = json_next(&oci_j, i)) {
+	return state;
+}
+
+int oci_hooks_each(int kind, int state, const char *cwd)
+{
+	static struct hook h;
+	char why[96];
+	unsigned v = oci_member(0, kinds[kind], "hooks");
+	int failed = 0;
+
+	for (unsigned i = v ? json_first(&oci_j, v) : 0; i && !failed; i = json_next(&oci_j, i)) {
 		hook(i, &h);
 		why[0] = '\0';
 		lseek(state, 0, SEEK_SET);
-		if (run(&h, state, why, sizeof why)) {
+		if (run(&h, state, cwd, why, sizeof why)) {
 			log_error("hooks.%s: %s: %s", kinds[kind], h.path, why);
-			/* prestart and createRuntime fail create; the later
-			 * ones are logged and the rest still run */
-			failed = kind < OCI_HOOK_POSTSTART;
+			/* all but poststart and poststop fail the container;
+			 * those are logged and the rest still run */
+			failed = kind != OCI_HOOK_POSTSTART && kind != OCI_HOOK_POSTSTOP;
 		}
 	}
-	close(state);
 	return failed ? -1 : 0;
+}
+
+int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *status)
+{
+	unsigned v;
+	int state, failed;
+
+	if (!oci_hooks_load(dir, st->id))
+		return 0;
+	v = oci_member(0, kinds[kind], "hooks");
+	if (!v || !oci_j.tok[v].count)
+		return 0;
+	state = oci_hooks_state(dir, st, status);
+	/* as runc: in the bundle (its create and start run there),
+	 * poststop where delete was called */
+	failed = oci_hooks_each(kind, state, kind == OCI_HOOK_POSTSTOP ? NULL : st->bundle);
+	close(state);
+	return failed;
 }

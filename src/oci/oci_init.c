@@ -23,12 +23,15 @@
 
 #include "cgroup.h"
 #include "mounts.h"
+#include "oci_internal.h"
+#include "oci_walk.h"
 #include "privs.h"
 #include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "sys.h"
+#include "userns.h"
 
 /* linux.maskedPaths and readonlyPaths, in the new root: a directory
  * under an empty read-only tmpfs, a file under /dev/null, or a bind of
@@ -60,6 +63,43 @@ static void mask(const char *path, bool read_only)
 		mount_on(fd, "/dev/null", NULL, MS_BIND, NULL, path + 1);
 	}
 	close(fd);
+}
+
+/* With hooks: the pause before the root switch, as runc's (its init asks
+ * its parent to run prestart and createRuntime there); then
+ * createContainer here, in the container's namespaces, whose paths are
+ * still the runtime's; the state for startContainer kept on a memfd
+ * (after the switch the record is out of reach). */
+static struct {
+	int sync, go, created;
+	bool container_hooks;
+} hold = { -1, -1, -1, false };
+
+static void before_switch(void)
+{
+	static struct oci_state st;
+	char c;
+	int dir, state;
+
+	if (write(hold.sync, "\005", 1) != 1 || read(hold.go, &c, 1) != 1)
+		_exit(EXIT_SETUP); /* create failed, and says why */
+	close(hold.go);
+	if (!hold.container_hooks)
+		return;
+	dir = oci_open_record(oci_container, &st);
+	if (dir < 0 || !oci_hooks_load(dir, oci_container))
+		die("cannot read the container's record for its hooks");
+	/* its own pid, as runc's init gives it (1); the /proc here is still
+	 * the host's, where that pid is another process: its start time
+	 * too, or the state would call the container stopped */
+	st.pid = getpid();
+	st.start = oci_pid_start(st.pid);
+	state = oci_hooks_state(dir, &st, "creating");
+	hold.created = oci_hooks_state(dir, &st, "created");
+	close(dir);
+	if (oci_hooks_each(OCI_HOOK_CREATE_CONTAINER, state, NULL))
+		die("create: a createContainer hook failed (above)");
+	close(state);
 }
 
 /* process.env as given, and HOME when it does not set one (runc's
@@ -103,7 +143,7 @@ static void wait_for_start(int fifo)
 void oci_init(struct config *cfg, const struct oci_spec *spec,
 	      const struct cgroup *cg, int sync, int fifo, int console)
 {
-	int keep[] = { sync, fifo };
+	int keep[] = { sync, fifo, -1 };
 	const char *home;
 	char **envp;
 	int err;
@@ -111,13 +151,25 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	die_cleanup(NULL); /* the group and the record are create's */
 	log_to_fd(sync);   /* create says it, then exits */
 	privs_lock_self();
+	/* still as the host's root: a process of a user namespace whose
+	 * uid is not root outside may not move itself (cgroup v1) */
 	cgroup_join(cg);
+	if (spec->userns)
+		userns_enter(spec->userns_go, false);
 	/* a session of its own, as runc's init: the caller's terminal is
 	 * never the container's controlling terminal */
 	setsid();
 	oci_ns_enter(cfg, spec);
+	oci_cgroup_mounts(cfg);
+	if (spec->hooks) {
+		hold.sync = sync;
+		hold.go = spec->hooks_go[0];
+		hold.container_hooks = spec->container_hooks;
+		mounts_before_switch = before_switch;
+	}
 	die_cleanup(mounts_undo);
 	mounts_setup(cfg);
+	keep[2] = hold.created;
 	for (size_t i = 0; i < spec->n_masked; i++)
 		mask(spec->masked[i], false);
 	for (size_t i = 0; i < spec->n_readonly; i++)
@@ -147,5 +199,9 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	close(sync);
 	log_to_fd(STDERR_FILENO);
 	wait_for_start(fifo);
+	if (hold.created >= 0 && oci_hooks_each(OCI_HOOK_START_CONTAINER, hold.created, NULL))
+		die("start: a startContainer hook failed (above)");
+	if (hold.created >= 0)
+		close(hold.created);
 	spawn_exec(cfg, envp, -1, -1);
 }

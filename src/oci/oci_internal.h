@@ -49,12 +49,19 @@ void oci_state_print(int dir, const struct oci_state *st);
 void oci_state_json(int fd, int dir, const struct oci_state *st, const char *status);
 /* oci_hooks.c: the record's hooks of one kind, the state (with status)
  * on their stdin; -1 when a prestart or createRuntime hook failed (said) */
-enum { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP };
+enum { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP,
+       OCI_HOOK_CREATE_CONTAINER, OCI_HOOK_START_CONTAINER };
 int oci_hooks_run(int dir, const struct oci_state *st, int kind, const char *status);
 /* oci_seccomp.c: the compiled linux.seccomp into the record (ROOT/ID/
  * seccomp), for exec; read back into seccomp_install's program */
 int oci_seccomp_save(int dir);
 void oci_seccomp_load(int dir);
+/* its pieces, for the container's process (oci_init.c): the record's
+ * hooks parsed (false: it has none), the state JSON on a memfd, and the
+ * hooks of one kind run with it on their stdin (-1: one failed, said) */
+bool oci_hooks_load(int dir, const char *id);
+int oci_hooks_state(int dir, const struct oci_state *st, const char *status);
+int oci_hooks_each(int kind, int state, const char *cwd);
 /* now as RFC 3339 with nanoseconds, as runc writes "created" */
 void oci_time_now(char *buf, size_t size);
 /* s as a JSON string's contents (quotes, backslashes, controls escaped) */

@@ -10,8 +10,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "options_internal.h"
+#include "profile.h"
 
 /* --- mounts ------------------------------------------------------------ */
 
@@ -138,26 +140,33 @@ void oci_one_mount(unsigned t, struct config *cfg)
 		if (!src)
 			die("config.json: mounts: %s: a bind mount needs a source", dst);
 		if (m.data[0] || (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID |
-							  MS_NODEV)))
+							  MS_NODEV | MS_NOEXEC)))
 			die("config.json: mounts: %s: a bind mount takes only ro, "
-			    "nosuid, nodev (hutch binds nosuid and nodev always)", dst);
-		/* a file has no submounts: bind and rbind are the same
-		 * (Podman binds /etc/hosts, /etc/hostname so, read-write) */
-		if (!m.rec && !(m.flags & MS_RDONLY) && not_dir(oci_bundle_path(src)))
-			m.rec = true;
-		if ((m.flags & MS_RDONLY) ? m.rec : !m.rec)
-			die("config.json: mounts: %s: hutch binds read-write with "
-			    "rbind and read-only with bind (no submounts): say so",
-			    dst);
+			    "nosuid, nodev, noexec (hutch binds nosuid and nodev "
+			    "always)", dst);
+		/* hutch makes a read-only bind's submounts read-only too
+		 * where the kernel can (mount_setattr); where it cannot,
+		 * a submount would stay writable: none is taken along */
+		if ((m.flags & MS_RDONLY) && m.rec && !not_dir(oci_bundle_path(src)))
+			die("config.json: mounts: %s: a read-only bind takes no "
+			    "submounts in hutch oci: say bind, not rbind", dst);
 		ms->kind = (m.flags & MS_RDONLY) ? MOUNT_RO_BIND : MOUNT_BIND;
 		ms->src = oci_bundle_path(src);
+		/* as runc: MS_BIND, MS_REC for rbind, noexec by a remount
+		 * (mounts.c) */
+		ms->flags = MS_BIND | (m.rec ? MS_REC : 0) | (m.flags & MS_NOEXEC);
 		return;
 	}
 	if (!type[0])
 		die("config.json: mounts: %s: type required", dst);
-	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
-		die("config.json: mounts: %s: type %s is not supported by hutch oci "
-		    "yet (remove the entry)", dst, type);
+	if (!strcmp(type, "cgroup2"))
+		die("config.json: mounts: %s: type cgroup2 is not supported by hutch "
+		    "oci yet (remove the entry)", dst);
+	/* hutch keeps every cgroup file system read-only (mounts_view.c);
+	 * the entry is expanded by the container's process (oci_cgmount.c) */
+	if (!strcmp(type, "cgroup") && !(m.flags & MS_RDONLY))
+		die("config.json: mounts: %s: a read-write cgroup mount is not "
+		    "supported by hutch oci (it keeps them read-only): add ro", dst);
 	ms->kind = MOUNT_FS;
 	ms->type = type;
 	ms->src = src ? src : type;
@@ -167,15 +176,18 @@ void oci_one_mount(unsigned t, struct config *cfg)
 
 /* --- linux ------------------------------------------------------------- */
 
-/* New pid, mount, ipc and uts namespaces, or pid, ipc, uts and network
- * ones joined by path (oci_ns.c); a mount namespace is always new:
- * hutch builds the container's root in it, and building it in a joined
- * one would change that namespace's mounts for every process in it. */
+/* New pid, mount, ipc and uts namespaces, or ones joined by path
+ * (oci_ns.c), network too; a mount namespace joined by path gets the
+ * container's root as runc gives it one: its mounts change for every
+ * process in it. A user namespace is new (oci_userns.c). */
 static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
-	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network" };
-	static const int kind[] = { OCI_NS_PID, -1, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET };
-	bool seen[5] = { false };
+	static const char *const names[] = { "pid", "mount", "ipc", "uts", "network",
+					     "user" };
+	static const int kind[] = { OCI_NS_PID, OCI_NS_MNT, OCI_NS_IPC, OCI_NS_UTS,
+				    OCI_NS_NET, -1 };
+	bool seen[6] = { false };
+	bool joined = false;
 
 	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY, "linux.namespaces")); i;
 	     i = json_next(&oci_j, i)) {
@@ -187,19 +199,32 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 		p = oci_member(i, "path", "linux.namespaces[]");
 		if (!ty)
 			die("config.json: linux.namespaces[].type: required");
-		while (k < 5 && !json_eq(&oci_j, ty, names[k]))
+		while (k < 6 && !json_eq(&oci_j, ty, names[k]))
 			k++;
-		if (k == 5)
+		if (k == 6)
 			die("config.json: linux.namespaces: type %s is not supported "
 			    "by hutch oci", oci_str(ty, "linux.namespaces[].type"));
-		if (!oci_empty(p) && kind[k] < 0)
-			die("config.json: linux.namespaces: mount: joining a mount "
-			    "namespace by path is not supported by hutch oci (it "
-			    "builds the root in a new one)");
+		if (!oci_empty(p) && k == 5)
+			die("config.json: linux.namespaces: user: joining a user "
+			    "namespace by path is not supported by hutch oci");
 		if (!oci_empty(p))
 			oci_ns_open(spec, kind[k], oci_str(p, "linux.namespaces[].path"));
+		joined |= !oci_empty(p);
 		seen[k] = true;
 	}
+	/* the new user namespace owns every namespace made after it; one
+	 * joined belongs to the host's, where the container has no rights */
+	if (seen[5] && joined)
+		die("config.json: linux.namespaces: a user namespace with namespaces "
+		    "joined by path is not supported by hutch oci");
+	/* they read the record, which the namespace's root may not */
+	if (seen[5] && spec->container_hooks)
+		die("config.json: hooks: createContainer and startContainer with a "
+		    "user namespace are not supported by hutch oci yet");
+	if (seen[5] && !HUTCH_USERNS)
+		die("config.json: linux.namespaces: user: this hutch is built "
+		    "without user namespaces (HUTCH_USERNS)");
+	spec->userns = seen[5];
 	/* hutch always has PID, mount, IPC and UTS namespaces of its own
 	 * (new or joined): the host's are not the container's */
 	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
@@ -239,16 +264,22 @@ static void devices(unsigned t)
 
 /* memory.swap is memory and swap together (v1's memsw): hutch's
  * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
- * swap - limit there); -1 or 0: no swap limit of its own */
+ * swap - limit there); -1 or 0: no swap limit of its own. reservation
+ * is written as runc writes it (cgroup_memory_pids.c). */
 static void memory(unsigned m)
 {
 	unsigned v, s;
 	uint64_t limit = 0;
-	int64_t swap = 0;
+	int64_t swap = 0, reservation = 0;
 	char buf[32];
 
 	oci_need(m, JSON_OBJECT, "linux.resources.memory");
-	oci_only(m, "limit\0swap\0", "linux.resources.memory");
+	oci_only(m, "limit\0swap\0reservation\0", "linux.resources.memory");
+	v = oci_member(m, "reservation", "linux.resources.memory");
+	if (v && json_int64(&oci_j, v, -1, INT64_MAX, &reservation))
+		die("config.json: linux.resources.memory.reservation: bytes, or -1");
+	/* -1: none, as a new group has */
+	cgroup_exact.memory_reservation = reservation > 0 ? (uint64_t)reservation : 0;
 	v = oci_member(m, "limit", "linux.resources.memory");
 	if (v) {
 		limit = oci_unum(v, INT64_MAX, "linux.resources.memory.limit");
@@ -343,8 +374,12 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "cgroupsPath", "linux");
 	if (!oci_empty(v))
 		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
-	oci_refuse_unless_empty(t, "uidMappings", "linux");
-	oci_refuse_unless_empty(t, "gidMappings", "linux");
+	v = oci_member(t, "uidMappings", "linux");
+	if (!oci_empty(v) || spec->userns)
+		oci_id_map(v, spec, 0);
+	v = oci_member(t, "gidMappings", "linux");
+	if (!oci_empty(v) || spec->userns)
+		oci_id_map(v, spec, 1);
 	v = oci_member(t, "sysctl", "linux");
 	for (unsigned k = v ? json_first(&oci_j, oci_need(v, JSON_OBJECT, "linux.sysctl"))
 			    : 0; k; k = json_next(&oci_j, k)) {

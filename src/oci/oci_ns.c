@@ -35,8 +35,9 @@
 #include "sys.h"
 
 static const int ns_flag[OCI_NS_N] = { CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
-				       CLONE_NEWNET };
-static const char *const ns_name[OCI_NS_N] = { "pid", "ipc", "uts", "network" };
+				       CLONE_NEWNET, CLONE_NEWNS };
+static const char *const ns_name[OCI_NS_N] = { "pid", "ipc", "uts", "network",
+					       "mount" };
 
 void oci_ns_open(struct oci_spec *spec, int k, const char *path)
 {
@@ -85,6 +86,8 @@ int oci_ns_pid(const struct oci_spec *spec)
 	own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (own_pid_ns < 0)
 		return -1;
+	if (spec->userns)
+		return 0; /* made with the user namespace (oci_create.c) */
 	return spec->join[OCI_NS_PID] ? setns(spec->join[OCI_NS_PID] - 1, CLONE_NEWPID)
 				      : unshare(CLONE_NEWPID);
 }
@@ -167,9 +170,14 @@ static void sysctl_write(const char *key, const char *value)
 
 void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec)
 {
-	if (unshare(CLONE_NEWNS))
-		die("cannot create a mount namespace: %s", error_text(errno));
-	for (int k = OCI_NS_IPC; k < OCI_NS_N; k++)
+	/* a mount namespace joined by path is built in as runc builds it:
+	 * the root switch and the mounts change it for every process in it
+	 * (docs/oci.md) */
+	if (spec->join[OCI_NS_MNT])
+		join(spec, OCI_NS_MNT);
+	else
+		new(OCI_NS_MNT);
+	for (int k = OCI_NS_IPC; k < OCI_NS_MNT; k++)
 		if (spec->join[k])
 			join(spec, k);
 		else if (k != OCI_NS_NET || cfg->net_none)

@@ -51,6 +51,9 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec);
 /* oci_hooks.c: the hooks object checked (dies naming the field), its
  * text kept in spec for the record */
 void oci_hooks_check(unsigned t, struct oci_spec *spec);
+/* oci_userns.c: linux.uidMappings (gid 0) or gidMappings (1) at t into
+ * spec->id_map, as uid_map's lines; dies naming the field */
+void oci_id_map(unsigned t, struct oci_spec *spec, int gid);
 /* oci_cpu.c: linux.resources.cpu into spec (cpus as --cpuset); after
  * the option parse, spec's values into cfg */
 void oci_cpu(unsigned t, struct oci_spec *spec);

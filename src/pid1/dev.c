@@ -113,6 +113,14 @@ static int mount_devpts(int dev)
 	return root;
 }
 
+static bool shm_given(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (!strcmp(cfg->mounts[i].dst, "/dev/shm"))
+			return true;
+	return false;
+}
+
 void dev_setup(const struct config *cfg, int rootfd, int writable[3])
 {
 	struct target t;
@@ -133,11 +141,16 @@ void dev_setup(const struct config *cfg, int rootfd, int writable[3])
 	for (const char *l = links; *l; l = next_word(next_word(l)))
 		if (symlinkat(next_word(l), dev, l))
 			die("cannot create /dev/%s: %s", l, error_text(errno));
-	/* The same default size as /tmp (mounts.c). */
+	/* The same default size as /tmp (mounts.c); a mount the
+	 * configuration puts there (Podman's bind of its own shm) takes
+	 * its place rather than hiding it. */
 	dev_entry(dev, "shm", true, &t);
-	mount_on(t.fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		 "mode=1777,size=10%", "dev/shm");
-	writable[0] = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
+	writable[0] = -1;
+	if (!shm_given(cfg)) {
+		mount_on(t.fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			 "mode=1777,size=10%", "dev/shm");
+		writable[0] = mounted_root(&t, TMPFS_MAGIC_NR, NULL);
+	}
 	close(t.fd);
 	/* Writable under --read-only too, as before: a service may make its
 	 * socket there (/dev/log); it is 64 KiB, nodev and noexec. */

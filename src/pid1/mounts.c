@@ -24,6 +24,8 @@
 #include "statedir.h"
 #include "sys.h"
 
+void (*mounts_before_switch)(void);
+
 static const char *relative(const char *abs_path)
 {
 	while (*abs_path == '/')
@@ -87,6 +89,13 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	struct stat st;
 	struct statfs sf;
 	int root;
+	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
+	 * not, so that no writable submount slips in on kernels where only
+	 * the top mount can be made read-only. config.json's binds (hutch
+	 * oci) say it themselves: their flags have MS_BIND, MS_REC for
+	 * rbind, and MS_NOEXEC, which the bind cannot set: restrict_mount
+	 * adds it afterwards, as runc's remount does. */
+	bool rec = (m->flags & MS_BIND) ? (m->flags & MS_REC) != 0 : m->kind == MOUNT_BIND;
 
 	if (m->kind == MOUNT_FS) {
 		fs_mount(rootfd, m, may_create, v);
@@ -100,15 +109,13 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	if (stat_at(AT_FDCWD, m->src, &st, 0))
 		die("cannot bind %s: %s", m->src, error_text(errno));
 	mount_point(rootfd, relative(m->dst), S_ISDIR(st.st_mode), may_create, &t);
-	/* --bind takes the submounts under SRC along (MS_REC); --ro-bind does
-	 * not, so that no writable submount slips in on kernels where only
-	 * the top mount can be made read-only. */
-	mount_on(t.fd, m->src, NULL, MS_BIND | (m->kind == MOUNT_BIND ? MS_REC : 0),
-		 NULL, t.path);
+	mount_on(t.fd, m->src, NULL, MS_BIND | (rec ? MS_REC : 0), NULL, t.path);
 	root = mounted_root(&t, 0, &st);
 	target_close(&t);
 	if (m->kind == MOUNT_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
+	if (m->flags & MS_NOEXEC)
+		attrs |= MOUNT_ATTR_NOEXEC;
 	restrict_mount(root, attrs, relative(m->dst));
 	/* Writable only if it is: a bind of a read-only mount stays so. */
 	if (!fstatfs(root, &sf) && !(sf.f_flags & ST_RDONLY))
@@ -345,6 +352,8 @@ void mounts_setup(const struct config *cfg)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		user_mount(rootfd, &cfg->mounts[i], own_root, &v);
 	close(rootfd);
+	if (own_root && mounts_before_switch)
+		mounts_before_switch();
 	if (own_root)
 		switch_root(cfg, staged);
 	/* Without --root the view is the host's: read-only, always. */

@@ -16,6 +16,10 @@
  * as it was. */
 void mounts_setup(const struct config *cfg);
 
+/* hutch oci: called by mounts_setup once the root is built, just before
+ * the switch into it (the runtime's hooks run there, as runc runs them) */
+extern void (*mounts_before_switch)(void);
+
 /* /dev: a tmpfs with the host's harmless devices and each --device
  * bound in (dev.c); returns the descriptors of the mounts of /dev/shm,
  * /dev/pts (-1 if none) and /dev itself, which stay writable. */

@@ -375,12 +375,13 @@ refused() {
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
 refused "a console size" '$c->{process}{consoleSize} = { height => 24, width => 80 }' 'process.consoleSize'
-refused "a seccomp filter" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW" }' 'linux.seccomp'
+refused "a seccomp agent" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW", listenerPath => "/run/agent.sock" }' 'linux.seccomp.listenerPath'
 refused "a namespace joined by path" \
 	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
 	'linux.namespaces: type cgroup'
 refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
-refused "a hook in the container's namespaces" '$c->{hooks} = { startContainer => [ { path => "/bin/true" } ] }' 'hooks.startContainer'
+refused "a hook with a relative path" '$c->{hooks} = { startContainer => [ { path => "true" } ] }' \
+	'hooks...path: required, an absolute path'
 refused "a capability set that differs" \
 	'$c->{process}{capabilities}{effective} = ["CAP_KILL"]' 'process.capabilities.effective'
 # config.json's strings that reach the record (key=value lines) and
@@ -392,9 +393,9 @@ refused "an ociVersion with a quote" '$c->{ociVersion} = "1.0\",\"status\":\"x"'
 	"ociVersion is not a version"
 refused "a control character in root.path" \
 	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root"
-refused "a cgroup mount" \
+refused "a read-write cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
-	'/sys/fs/cgroup: type cgroup'
+	'/sys/fs/cgroup: a read-write cgroup mount'
 
 # the JSON reader's faults, with their offset
 mkdir -p "$tmp/badjson"

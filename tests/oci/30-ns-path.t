@@ -8,33 +8,21 @@
 # and an exec in it see (readlink /proc/self/ns/*) must be the holder's
 # and runc's, its hostname the holder's, its mount namespace a new one.
 # Then what runc refuses too (a path of another kind of namespace, a
-# file that is no namespace, a hostname with a joined uts namespace) and
-# what hutch alone refuses (a mount namespace by path): named, nothing
-# left.
+# file that is no namespace), a hostname with a joined uts namespace,
+# and a mount namespace by path (a holder's of its own for each runtime,
+# which both build the container's root in), compared with runc.
 #
 # Needs root, runc, unshare (util-linux), perl's JSON::PP.
 
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-require_root
-require_cmd runc=runc perl unshare=util-linux timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-
-tmp=$(mktemp -d /tmp/oci-t20.XXXXXX) || bail_out "cannot create a temporary directory"
-holder=
-cleanup() {
-	for r in runc hutch; do
-		for id in oci20-$r-join oci20-$r-bad; do runtime $r delete --force "$id" >/dev/null 2>&1; done
-	done
+holder= mholder=
+oci_cleanup_more() {
 	[ -z "$holder" ] || { kill -KILL "$holder" "$unshare"; wait "$unshare"; } 2>/dev/null
-	rm -rf --one-file-system -- "$tmp"
+	[ -z "$mholder" ] || kill -KILL "$mholder" 2>/dev/null
 }
-trap cleanup EXIT
+oci_setup 30 join bad mnt -- unshare=util-linux
 
 # the pod sandbox: sleep as PID 1 of its own namespaces, named oci-pod
 unshare --net --ipc --uts --pid --fork sh -c 'hostname oci-pod; exec sleep 1000' \
@@ -80,19 +68,19 @@ NS_HOLDER=$holder bundle join '
 host_name=$(hostname)
 
 for r in runc hutch; do
-	run_once $r oci20-$r-join join
+	run_once $r oci30-$r-join join
 	is "$?" 0 "$r: create joining the holder's network, ipc, uts and pid namespaces" ||
-		diag "$(cat "$tmp/$r.oci20-$r-join.err")"
+		diag "$(cat "$tmp/$r.oci30-$r-join.err")"
 done
-is "$(grep -v '^mnt=' "$tmp/hutch.oci20-hutch-join.out")" \
-	"$(grep -v '^mnt=' "$tmp/runc.oci20-runc-join.out")" \
+is "$(grep -v '^mnt=' "$tmp/hutch.oci30-hutch-join.out")" \
+	"$(grep -v '^mnt=' "$tmp/runc.oci30-runc-join.out")" \
 	"inside: the namespaces, hostname and PID are runc's"
-diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci20-runc-join.out")"
-is "$(grep -v '^hostname\|^pid1\|^mnt\|^END' "$tmp/hutch.oci20-hutch-join.out")" "$(join)" \
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci30-runc-join.out")"
+is "$(grep -v '^hostname\|^pid1\|^mnt\|^END' "$tmp/hutch.oci30-hutch-join.out")" "$(join)" \
 	"inside: network, ipc, uts and pid are the holder's"
-like "$(cat "$tmp/hutch.oci20-hutch-join.out")" '^hostname=oci-pod$' \
+like "$(cat "$tmp/hutch.oci30-hutch-join.out")" '^hostname=oci-pod$' \
 	"inside: the hostname is the joined uts namespace's, untouched"
-m=$(sed -n 's/^mnt=//p' "$tmp/hutch.oci20-hutch-join.out")
+m=$(sed -n 's/^mnt=//p' "$tmp/hutch.oci30-hutch-join.out")
 ok "inside: a mount namespace of its own (not the holder's, not the host's)" \
 	[ -n "$m" ] && [ "$m" != "$(readlink /proc/$holder/ns/mnt)" ] && [ "$m" != "$(readlink /proc/self/ns/mnt)" ]
 is "$(hostname)" "$host_name" \
@@ -101,11 +89,11 @@ is "$(hostname)" "$host_name" \
 # exec in a running container that joined them: the same namespaces
 mkdir -p "$tmp/joinx" && cp "$tmp/join/config-sleep.json" "$tmp/joinx/config.json"
 for r in runc hutch; do
-	runtime $r create --bundle "$tmp/joinx" "oci20-$r-join" </dev/null >/dev/null 2>&1 &&
-		runtime $r start "oci20-$r-join" &&
-		runtime $r exec --process "$tmp/join/process.json" "oci20-$r-join" </dev/null \
+	runtime $r create --bundle "$tmp/joinx" "oci30-$r-join" </dev/null >/dev/null 2>&1 &&
+		runtime $r start "oci30-$r-join" &&
+		runtime $r exec --process "$tmp/join/process.json" "oci30-$r-join" </dev/null \
 			>"$tmp/$r.exec" 2>&1
-	runtime $r delete --force "oci20-$r-join"
+	runtime $r delete --force "oci30-$r-join"
 done
 is "$(cat "$tmp/hutch.exec")" "$(join)" "exec: the holder's namespaces, as runc's"
 is "$(cat "$tmp/runc.exec")" "$(join)" "  (runc's exec sees them too)"
@@ -115,10 +103,10 @@ both_refuse() { # DESC PERL WANT
 	local r
 	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
 	for r in runc hutch; do
-		runtime $r create --bundle "$tmp/bad" "oci20-$r-bad" </dev/null >/dev/null \
+		runtime $r create --bundle "$tmp/bad" "oci30-$r-bad" </dev/null >/dev/null \
 			2>"$tmp/$r.bad.err"
 		echo "$r=$?" >"$tmp/$r.bad.rc"
-		runtime $r delete --force "oci20-$r-bad" >/dev/null 2>&1
+		runtime $r delete --force "oci30-$r-bad" >/dev/null 2>&1
 	done
 	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc refuses $1"
 	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch refuses $1"
@@ -145,19 +133,41 @@ NS_HOLDER=$holder bundle name '
 		map { { type => $_ } } qw(pid mount ipc) ]' || bail_out "cannot make the bundle"
 for r in runc hutch; do
 	nsenter -t "$holder" -u hostname oci-pod
-	run_once $r oci20-$r-bad name
-	echo "rc=$? $(grep hostname "$tmp/$r.oci20-$r-bad.out") holder=$(nsenter -t "$holder" -u hostname)" \
+	run_once $r oci30-$r-bad name
+	echo "rc=$? $(grep hostname "$tmp/$r.oci30-$r-bad.out") holder=$(nsenter -t "$holder" -u hostname)" \
 		>"$tmp/$r.name"
 done
 is "$(cat "$tmp/hutch.name")" "$(cat "$tmp/runc.name")" \
 	"a hostname with a joined uts namespace: set in it, as runc ($(cat "$tmp/runc.name"))"
 
-rm -rf "$tmp/bad" && bundle bad "\$c->{linux}{namespaces} = [
-	{ type => 'mount', path => '/proc/$holder/ns/mnt' }, map { { type => \$_ } } qw(pid ipc uts) ]"
-runtime hutch create --bundle "$tmp/bad" oci20-hutch-bad </dev/null >/dev/null 2>"$tmp/mnt.err"
-isnt "$?" 0 "hutch refuses a mount namespace by path (it builds the root in a new one)"
-like "$(cat "$tmp/mnt.err")" "linux.namespaces: mount: joining a mount namespace" "  and names it"
-is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci20-hutch-*' 2>/dev/null)" "" "no cgroup left"
+# a mount namespace by path: runc builds the container's root in it, so
+# its mounts change for every process there (the holder's / becomes the
+# image's); a holder of its own for each runtime
+mounts=$(sort /proc/self/mountinfo)
+for r in runc hutch; do
+	unshare --mount --propagation private sleep 1000 </dev/null >/dev/null 2>&1 &
+	mholder=$!
+	wait_for 30 sh -c "[ \"\$(readlink /proc/$mholder/exe)\" = $sleep_exe ]" ||
+		bail_out "the mount holder did not start"
+	rm -rf "$tmp/mnt-$r" && mkdir -p "$tmp/mnt-$r" && cp "$tmp/join/ns.sh" "$tmp/mnt-$r/"
+	H=$mholder bundle "mnt-$r" '
+		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
+			options => ["rbind", "rw"] };
+		$c->{process}{args} = ["sh", "/mnt/ns.sh"];
+		$c->{linux}{namespaces} = [ { type => "mount", path => "/proc/$ENV{H}/ns/mnt" },
+			map { { type => $_ } } qw(pid ipc uts network) ]' || bail_out "cannot make the bundle"
+	run_once $r oci30-$r-mnt "mnt-$r"
+	{
+		echo "create=$?"
+		echo "joined=$([ "$(sed -n 's/^mnt=//p' "$tmp/$r.oci30-$r-mnt.out")" = "$(readlink /proc/$mholder/ns/mnt)" ] && echo yes || echo no)"
+		echo "holder's root is the image's: $([ /proc/$mholder/root/bin/busybox -ef "$ROOTFS/bin/busybox" ] && echo yes || echo no)"
+	} >"$tmp/$r.mnt"
+	kill -KILL "$mholder" && wait "$mholder" 2>/dev/null
+done
+is "$(cat "$tmp/hutch.mnt")" "$(cat "$tmp/runc.mnt")" \
+	"a mount namespace by path: joined and built in, as runc ($(one_line "$(cat "$tmp/runc.mnt")"))" ||
+	diag "$(cat "$tmp/hutch.oci30-hutch-mnt.err")"
+is "$(sort /proc/self/mountinfo)" "$mounts" "  the test's own mounts did not change"
+is "$(find /sys/fs/cgroup -maxdepth 4 -name 'oci30-hutch-*' 2>/dev/null)" "" "no cgroup left"
 
 done_testing

@@ -14,22 +14,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-require_root
-require_cmd runc=runc perl timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-
-tmp=$(mktemp -d /tmp/oci-t30.XXXXXX) || bail_out "cannot create a temporary directory"
-cleanup() {
-	for r in runc hutch; do
-		for id in oci30-$r-sysctl oci30-$r-bad; do runtime $r delete --force "$id" >/dev/null 2>&1; done
-	done
-	rm -rf --one-file-system -- "$tmp"
-}
-trap cleanup EXIT
+oci_setup 40 sysctl bad
 
 keys="net.ipv4.ip_forward net.core.somaxconn net.ipv4.conf.all.forwarding kernel.shmmax
 kernel.shm_rmid_forced kernel.sem kernel.msgmax fs.mqueue.msg_max kernel.domainname"
@@ -54,13 +39,13 @@ bundle sc '
 		"kernel.domainname" => "oci-dom" }' || bail_out "cannot make the bundle"
 
 for r in runc hutch; do
-	run_once $r oci30-$r-sysctl sc
-	is "$?" 0 "$r: create with linux.sysctl" || diag "$(cat "$tmp/$r.oci30-$r-sysctl.err")"
+	run_once $r oci40-$r-sysctl sc
+	is "$?" 0 "$r: create with linux.sysctl" || diag "$(cat "$tmp/$r.oci40-$r-sysctl.err")"
 done
-is "$(cat "$tmp/hutch.oci30-hutch-sysctl.out")" "$(cat "$tmp/runc.oci30-runc-sysctl.out")" \
+is "$(cat "$tmp/hutch.oci40-hutch-sysctl.out")" "$(cat "$tmp/runc.oci40-runc-sysctl.out")" \
 	"inside: each value read back is runc's"
-diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci30-runc-sysctl.out")"
-like "$(cat "$tmp/hutch.oci30-hutch-sysctl.out")" '^kernel.sem=11 22 33 44$' "  (kernel.sem as given)"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci40-runc-sysctl.out")"
+like "$(cat "$tmp/hutch.oci40-hutch-sysctl.out")" '^kernel.sem=11 22 33 44$' "  (kernel.sem as given)"
 is "$(host)" "$before" "the host's values did not move"
 
 # refusals: both fail, hutch names the key, nothing left
@@ -68,16 +53,16 @@ both_refuse() { # DESC PERL WANT
 	local r
 	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
 	for r in runc hutch; do
-		runtime $r create --bundle "$tmp/bad" "oci30-$r-bad" </dev/null >/dev/null \
+		runtime $r create --bundle "$tmp/bad" "oci40-$r-bad" </dev/null >/dev/null \
 			2>"$tmp/$r.bad.err"
 		echo "$r=$?" >"$tmp/$r.bad.rc"
-		runtime $r delete --force "oci30-$r-bad" >/dev/null 2>&1
+		runtime $r delete --force "oci40-$r-bad" >/dev/null 2>&1
 	done
 	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc refuses $1"
 	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch refuses $1"
 	like "$(cat "$tmp/hutch.bad.err")" "$3" "  and names it"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci30-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci40-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
 both_refuse "kernel.hostname" '$c->{linux}{sysctl} = { "kernel.hostname" => "x" }' \
 	"linux.sysctl: kernel.hostname: use the hostname field"
@@ -99,7 +84,7 @@ is "$(host)" "$before" "the host's values did not move"
 
 for key in net.ipv4/../../kernel/pid_max net..core net.core.; do
 	rm -rf "$tmp/bad" && KEY=$key bundle bad '$c->{linux}{sysctl} = { $ENV{KEY} => "1" }'
-	runtime hutch create --bundle "$tmp/bad" oci30-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	runtime hutch create --bundle "$tmp/bad" oci40-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 	isnt "$?" 0 "hutch refuses the sysctl name $key"
 	like "$(cat "$tmp/bad.err")" "linux.sysctl: '$key' is not a sysctl name" "  and names it"
 done

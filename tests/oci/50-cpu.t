@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 50-cpu.t: linux.resources.cpu (shares, quota, period, cpus, mems) and
-# memory.swap under runc, the oracle, and under hutch oci: the same
-# bundle, with cgroupsPath /oci-t40/ID, and the values the container's
+# 50-cpu.t: linux.resources.cpu (shares, quota, period, cpus, mems),
+# memory.swap and reservation under runc, the oracle, and under hutch oci: the same
+# bundle, with cgroupsPath /oci-t50/ID, and the values the container's
 # groups hold read from outside (v1's files, or v2's where the
 # controller is on cgroup v2), compared. Then the refusals: what runc
 # refuses too (a swap below the limit), and hutch's own (a period
@@ -13,25 +13,10 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-require_root
-require_cmd runc=runc perl timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-
-tmp=$(mktemp -d /tmp/oci-t40.XXXXXX) || bail_out "cannot create a temporary directory"
-cleanup() {
-	for r in runc hutch; do
-		for id in oci40-$r-cpu oci40-$r-cpu2 oci40-$r-bad; do
-			runtime $r delete --force "$id" >/dev/null 2>&1
-		done
-	done
-	rmdir /sys/fs/cgroup/*/oci-t40 /sys/fs/cgroup/oci-t40 2>/dev/null
-	rm -rf --one-file-system -- "$tmp"
+oci_cleanup_more() {
+	rmdir /sys/fs/cgroup/*/oci-t50 /sys/fs/cgroup/oci-t50 2>/dev/null
 }
-trap cleanup EXIT
+oci_setup 50 cpu cpu2 bad
 
 # groups ID: the values of the container's cpu, cpuset and memory files,
 # whichever hierarchy holds them ("ID" for the id)
@@ -39,8 +24,8 @@ groups() {
 	local f d
 	for f in cpu.shares cpu.cfs_quota_us cpu.cfs_period_us cpu.weight cpu.max \
 		cpuset.cpus cpuset.mems memory.limit_in_bytes memory.memsw.limit_in_bytes \
-		memory.max memory.swap.max; do
-		for d in /sys/fs/cgroup/*/oci-t40/"$1" /sys/fs/cgroup/oci-t40/"$1"; do
+		memory.soft_limit_in_bytes memory.max memory.swap.max memory.low; do
+		for d in /sys/fs/cgroup/*/oci-t50/"$1" /sys/fs/cgroup/oci-t50/"$1"; do
 			[ -e "$d/$f" ] && echo "${d#/sys/fs/cgroup/}/$f=$(cat "$d/$f")"
 		done
 	done | sed "s/$1/ID/"
@@ -52,21 +37,24 @@ check() { # NAME PERL [RE]: the bundle under both, then their groups
 	# compared (lines matching RE left out)
 	local r
 	for r in runc hutch; do
-		CG_ID=oci40-$r-$1 bundle "$1-$r" '$c->{linux}{cgroupsPath} = "/oci-t40/$ENV{CG_ID}";
+		CG_ID=oci50-$r-$1 bundle "$1-$r" '$c->{linux}{cgroupsPath} = "/oci-t50/$ENV{CG_ID}";
 			$c->{process}{args} = ["sleep", "1000"];'"$2" || bail_out "cannot make the bundle"
-		runtime $r create --bundle "$tmp/$1-$r" "oci40-$r-$1" </dev/null >/dev/null \
+		runtime $r create --bundle "$tmp/$1-$r" "oci50-$r-$1" </dev/null >/dev/null \
 			2>"$tmp/$r.$1.err"
 		is "$?" 0 "$r: create with $1's resources" || diag "$(cat "$tmp/$r.$1.err")"
-		groups "oci40-$r-$1" >"$tmp/$r.$1.groups"
+		groups "oci50-$r-$1" >"$tmp/$r.$1.groups"
 	done
 	is "$(grep -v "${3:-^$}" "$tmp/hutch.$1.groups")" "$(grep -v "${3:-^$}" "$tmp/runc.$1.groups")" \
 		"$1: the groups hold runc's values"
 	diag "runc: $(tr '\n' ' ' <"$tmp/runc.$1.groups")"
-	for r in runc hutch; do runtime $r delete --force "oci40-$r-$1"; done
+	for r in runc hutch; do runtime $r delete --force "oci50-$r-$1"; done
 }
 check cpu '$c->{linux}{resources}{cpu} = { shares => 1000, quota => 33333, period => 50000,
 		cpus => "'"$last_cpu"'", mems => "0" };
-	$c->{linux}{resources}{memory} = { limit => 67108864, swap => 100663296 };'
+	$c->{linux}{resources}{memory} = { limit => 67108864, swap => 100663296,
+		reservation => 33554432 };'
+like "$(cat "$tmp/hutch.cpu.groups")" "soft_limit_in_bytes=33554432|memory.low=33554432" \
+	"  (memory.reservation written)"
 like "$(cat "$tmp/hutch.cpu.groups")" "shares=1000|weight=39" "  (shares 1000: not rounded)"
 # no cpus or mems: runc joins a cpuset group all the same, hutch none
 # (it makes the groups of what is limited)
@@ -78,15 +66,15 @@ refused() { # DESC PERL WANT [runc]: with runc, runc must refuse it too
 	local rc
 	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
 	if [ -n "${4-}" ]; then
-		runtime runc create --bundle "$tmp/bad" oci40-runc-bad </dev/null >/dev/null 2>&1
+		runtime runc create --bundle "$tmp/bad" oci50-runc-bad </dev/null >/dev/null 2>&1
 		isnt "$?" 0 "runc refuses $1"
-		runtime runc delete --force oci40-runc-bad >/dev/null 2>&1
+		runtime runc delete --force oci50-runc-bad >/dev/null 2>&1
 	fi
-	runtime hutch create --bundle "$tmp/bad" oci40-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	runtime hutch create --bundle "$tmp/bad" oci50-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 	isnt "$?" 0 "hutch refuses $1"
 	like "$(cat "$tmp/bad.err")" "$3" "  and names it"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci40-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci50-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
 refused "a swap below the memory limit" \
 	'$c->{linux}{resources}{memory} = { limit => 67108864, swap => 33554432 }' \

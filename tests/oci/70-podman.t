@@ -15,11 +15,6 @@
 #   --security-opt seccomp=unconfined
 #       the cases compare other things; the default profile has its own
 #       case at the end
-#   --ipc none
-#       Podman's /dev/shm is a bind with noexec: hutch's binds take only
-#       ro, nosuid, nodev; hutch mounts its own /dev/shm
-#   --mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
-#       in place of the cgroup mount hutch oci refuses
 #   --network none
 #       offline (Podman's default sysctl, net.ipv4.ping_group_range, is
 #       written in the container's own network namespace, as runc does)
@@ -29,13 +24,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd podman=podman conmon=conmon runc=runc script=util-linux timeout mktemp tar
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+oci_require podman=podman conmon=conmon runc=runc script=util-linux timeout mktemp tar
 
 tmp=$(mktemp -d /tmp/oci-t70.XXXXXX) || bail_out "cannot create a temporary directory"
 cgparent=hutch-t70-$$
@@ -76,8 +65,7 @@ tar -C "$ROOTFS" -c . -C "$tmp/extra" $(cd "$tmp/extra" && find . -type f) | pm 
 	bail_out "podman import of the test rootfs failed"
 
 opts=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024
-	--security-opt seccomp=unconfined --ipc none --network none
-	--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
+	--security-opt seccomp=unconfined --network none
 	--cgroup-parent "/$cgparent")
 img=hutch-t70-busybox
 
@@ -180,7 +168,7 @@ ok "no container left" test "$(pm ps -a -q | wc -l)" -eq 0
 todo_default() {
 	local desc=$1 reason=$2 want got
 	shift 2
-	want=$(pm run --rm "$@" "$img" true 2>&1; echo "rc=$?")
+	want=$(pm --runtime runc run --rm "$@" "$img" true 2>&1; echo "rc=$?")
 	got=$(pm --runtime "$tmp/bin/runc" run --rm "$@" "$img" true 2>&1; echo "rc=$?")
 	same "podman run $desc: as runc" "$(one_line "$want")" "$(one_line "$got")" "$reason"
 	pm rm -a -f -t 0 >/dev/null 2>&1
@@ -199,9 +187,7 @@ probe='grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status; mkdir /tmp/d && echo 
 for c in "246 0 0 0" "304 0 0 0" "135 0x0040000" "135 0xffffffff" "41 16 3 9" "41 16 3 0" "1000"; do
 	echo "$c: $(s native $c)"; done; s int80 20 >/dev/null; echo i386=$?; (s x32 39); echo x32=$?'
 seccomp_default() {
-	pm --runtime "$(rt "$1")" run --rm "${base[@]}" --ipc none \
-		--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup \
-		"$img" sh -c "$probe" 2>&1
+	pm --runtime "$(rt "$1")" run --rm "${base[@]}" "$img" sh -c "$probe" 2>&1
 	echo "rc=$?"
 	pm rm -a -f -t 0 >/dev/null 2>&1
 }
@@ -211,10 +197,27 @@ same "podman run with its default seccomp profile: what the process sees, as und
 	"$(one_line "$want")" "$(one_line "$got")"
 like "$(one_line "$got")" "NoNewPrivs:.0 Seccomp:.2 mkdir 246 0 0 0: -1 304 0 0 0: -1 135 0x0040000: -38 135 0xffffffff: 0 41 16 3 9: [0-9]+ 41 16 3 0: [0-9]+ 1000: -38 i386=0 (-38|[0-9]+) x32=0 rc=0" \
 	"podman run with its default seccomp profile: filtered (EPERM, ENOSYS, personality's argument rules), without no_new_privs"
-todo_default "with its /dev/shm (a noexec bind)" "a bind mount with noexec is refused by hutch oci" \
-	"${base[@]}" --security-opt seccomp=unconfined \
-	--mount type=tmpfs,destination=/sys/fs/cgroup,ro=true,notmpcopyup
-todo_default "with its cgroup mount" "mounts of type cgroup are refused by hutch oci" \
-	"${base[@]}" --security-opt seccomp=unconfined --ipc none
+# its /dev/shm, a bind of its own tmpfs with noexec (in every case above
+# too): what the container sees of it, as runc's
+for r in runc hutch; do
+	pm --runtime "$(rt "$r")" run --rm "${opts[@]}" "$img" sh -c \
+		'awk "\$5 == \"/dev/shm\" { print \$6, \$9 }" /proc/self/mountinfo
+		printf "#!/bin/sh\necho ran\n" >/dev/shm/x.sh && chmod 755 /dev/shm/x.sh
+		/dev/shm/x.sh 2>&1 | sed "s/.*: //"' >"$tmp/$r.shm" 2>&1
+	echo "rc=$?" >>"$tmp/$r.shm"
+done
+same "podman run with its /dev/shm (a noexec bind): as runc ($(one_line "$(cat "$tmp/runc.shm")"))" \
+	"$(one_line "$(cat "$tmp/runc.shm")")" "$(one_line "$(cat "$tmp/hutch.shm")")"
+# its cgroup mount (in every case above too): the mounts under
+# /sys/fs/cgroup, the memory limit read there, read-only, as runc's
+for r in runc hutch; do
+	pm --runtime "$(rt "$r")" run --rm "${opts[@]}" --memory 64m "$img" sh -c \
+		'awk "\$5 ~ \"^/sys/fs/cgroup\" { print \$5, \$6 }" /proc/self/mountinfo | sort
+		cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+		(echo 1 >/sys/fs/cgroup/pids/pids.max) 2>/dev/null || echo read-only' >"$tmp/$r.cg" 2>&1
+	echo "rc=$?" >>"$tmp/$r.cg"
+done
+same "podman run with its cgroup mount: as runc ($(one_line "$(cat "$tmp/runc.cg")"))" \
+	"$(one_line "$(cat "$tmp/runc.cg")")" "$(one_line "$(cat "$tmp/hutch.cg")")"
 
 done_testing

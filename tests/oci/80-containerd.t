@@ -14,7 +14,7 @@
 # The cases: ctr run (output, exit code), ctr task exec, kill, delete,
 # and a task started again after its end (the container's second
 # task). They run from a spec file (ctr run --config: runc spec's,
-# without its cgroup mount, on the test rootfs), because ctr's own spec
+# on the test rootfs), because ctr's own spec
 # for an image has what hutch oci refuses today: its device allow-list
 # beyond deny-all and cpu shares. That case, with the image imported by
 # ctr image import (made offline from the test rootfs), is TODO.
@@ -24,13 +24,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd containerd=containerd ctr=containerd runc=runc python3=python3 timeout mktemp
-require_feature oci
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+oci_require containerd=containerd ctr=containerd runc=runc python3=python3 timeout mktemp
 
 tmp=$(mktemp -d /tmp/oci-t80.XXXXXX) || bail_out "cannot create a temporary directory"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,7 +89,7 @@ ok "containerd loads the config with the hutch runtime (BinaryName)" \
 like "$(c plugins ls | awk '$2 == "cri" { print $4 }')" '^ok$' "containerd's CRI plugin loaded with it"
 
 # spec NAME ARGS...: runc spec's config.json for ctr run --config, on
-# the test rootfs (read-only), without the cgroup mount hutch refuses
+# the test rootfs (read-only), with its cgroup mount
 spec() {
 	local name=$1
 	shift
@@ -107,7 +101,6 @@ c = json.load(open(src))
 c["root"] = {"path": rootfs, "readonly": True}
 c["process"]["terminal"] = False
 c["process"]["args"] = args
-c["mounts"] = [m for m in c["mounts"] if m["type"] != "cgroup"]
 json.dump(c, open(dst, "w"), indent=1)
 EOF
 }

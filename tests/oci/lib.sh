@@ -27,3 +27,16 @@ same() {
 one_line() {
 	printf '%s' "$1" | tr -d '\r' | sed 's/[0-9a-f]\{64\}/ID/g' | tr '\n' ' ' | sed 's/ *$//'
 }
+
+# oci_require CMD...: what every tests/oci file needs: root, the oci
+# feature in this build, $HUTCH and $ROOTFS, and the commands named
+# (require_cmd's CMD or CMD=PACKAGE)
+oci_require() {
+	require_root
+	require_cmd "$@"
+	require_feature oci
+	[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
+		bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
+	[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
+		bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+}

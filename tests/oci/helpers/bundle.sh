@@ -3,11 +3,45 @@
 # tests/oci/helpers/bundle.sh: what the tests/oci/*.t after 10-runc.t
 # share: a bundle made by runc spec (the oracle's own defaults) on the
 # test rootfs, each runtime's command line, and one run of a container
-# whose process writes what it sees to stdout and ends. Needs $tmp,
-# $HUTCH and $ROOTFS; tap.sh sourced before.
+# whose process writes what it sees to stdout and ends. tap.sh sourced
+# before; sources lib.sh.
+
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+# oci_setup NN NAME... [-- CMD...]: the start of a tests/oci/NN-*.t that
+# runs bundles under runc and hutch: root, runc, perl, the oci feature,
+# $HUTCH, $ROOTFS and the commands after --; $tmp, a directory of its
+# own (/tmp/oci-tNN.*); and on exit, the containers ociNN-R-NAME of
+# both runtimes (R runc and hutch) deleted, then oci_cleanup_more when
+# the file defines it (what else it made), then $tmp removed.
+oci_setup() {
+	local nn=$1
+	shift
+	oci_names=()
+	oci_prefix=oci$nn
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		oci_names+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	oci_require runc=runc perl timeout mktemp "$@"
+	tmp=$(mktemp -d "/tmp/oci-t$nn.XXXXXX") || bail_out "cannot create a temporary directory"
+	trap oci_cleanup EXIT
+}
+
+oci_cleanup() {
+	local r name
+	for r in runc hutch; do
+		for name in "${oci_names[@]}"; do
+			runtime $r delete --force "$oci_prefix-$r-$name" >/dev/null 2>&1
+		done
+	done
+	! declare -F oci_cleanup_more >/dev/null || oci_cleanup_more
+	rm -rf --one-file-system -- "$tmp"
+}
 
 # bundle NAME PERL: runc spec's config.json in $tmp/NAME, the test root
-# read-only, no terminal, no cgroup mount (hutch refuses it), then PERL
+# read-only, no terminal, no cgroup mount (45-mounts.t has it), then PERL
 # run on $c (the config) with $dir the bundle's directory
 bundle() {
 	local dir=$tmp/$1
