@@ -167,13 +167,16 @@ unlike "$(cat "$tmp/err")" "unreadable" "no complaint about it"
 
 # The steps of a write, in order, as the kernel saw them: .NAME.new made
 # and flushed, renamed over NAME, the directory flushed; and a new persist
-# directory's parent flushed after the mkdir.
+# directory's parent flushed after the mkdir. (The state directory's own
+# rename, .NAME.PID to NAME, is not the record's: the record's is from
+# .NAME.new.)
 steps() {
 	sed -E 's/^[0-9]+ +//' "$tmp/strace" | awk -v n=bootlimit-t10 '
 		/^mkdirat/ && index($0, "\"new-dir\"") { print "mkdir" }
 		/^openat/ && index($0, "\"." n ".new\"") && /O_CREAT/ { print "create" }
 		/^fsync/ && !/= -1/ { print "fsync" }
-		/^rename/ && index($0, "\"" n "\"") { print "rename" }' | tr '\n' ' '
+		/^rename/ && index($0, "\"." n ".new\"") && index($0, "\"" n "\"") { print "rename" }' |
+		tr '\n' ' '
 }
 strace -f -o "$tmp/strace" -e trace=mkdirat,openat,fsync,renameat,renameat2 \
 	"$HUTCH" --name bootlimit-t10 --root "$ROOTFS" --state-dir "$S" --restart-delay 10ms \
