@@ -39,11 +39,18 @@ static const struct dev_rule standard[] = {
 /* "c 136:* rwm", as v1's devices.allow takes it. */
 static void v1_rule(char *buf, size_t size, const struct dev_rule *r)
 {
-	char minor[12] = "*";
+	char major[12] = "*", minor[12] = "*";
 
+	/* "a": every device, every access (the kernel reads no more of it) */
+	if (r->type == 'a') {
+		fmt(buf, size, "a");
+		return;
+	}
+	if (r->major != DEV_ANY)
+		fmt(major, sizeof major, "%u", r->major);
 	if (r->minor != DEV_ANY)
 		fmt(minor, sizeof minor, "%u", r->minor);
-	fmt(buf, size, "%c %u:%s %s%s%s", r->type, r->major, minor,
+	fmt(buf, size, "%c %s:%s %s%s%s", r->type, major, minor,
 	    r->access & DEV_READ ? "r" : "", r->access & DEV_WRITE ? "w" : "",
 	    r->access & DEV_MKNOD ? "m" : "");
 }
@@ -73,7 +80,7 @@ static bool v1_write(const struct cgroup *cg, const struct config *cfg,
  * type in the low 16 bits, access in the high), major, minor }. Per
  * entry: type, major and minor (unless any) must match and the access
  * asked must lie within the entry's; then return 1 (allow). Else 0. */
-static struct bpf_insn prog[6 + 8 * (N_RULES + CONFIG_MAX_DEVICES) + 2];
+static struct bpf_insn prog[6 + 8 * (N_RULES + CONFIG_MAX_DEVICES + CONFIG_MAX_DEV_RULES) + 2];
 static size_t n_insns;
 
 static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
@@ -85,13 +92,19 @@ static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 #define MOV_K (BPF_ALU64 | BPF_MOV | BPF_K)
 #define LDX_W (BPF_LDX | BPF_W | BPF_MEM)
 
-/* The i-th entry: the standard ones, then --device's. */
+/* The i-th entry: the standard ones, then --device's, then hutch oci's
+ * (config.json's allow entries). */
 static const struct dev_rule *rule_at(const struct config *cfg, size_t i)
 {
 	if (i < N_RULES)
 		return &standard[i];
 	i -= N_RULES;
-	return cfg && i < cfg->n_devices ? &cfg->devices[i] : NULL;
+	if (!cfg)
+		return NULL;
+	if (i < cfg->n_devices)
+		return &cfg->devices[i];
+	i -= cfg->n_devices;
+	return i < cfg->n_dev_rules ? &cfg->dev_rules[i] : NULL;
 }
 
 static void build_program(const struct config *cfg)
@@ -106,12 +119,19 @@ static void build_program(const struct config *cfg)
 	emit(LDX_W, 4, 1, 4, 0);			   /* r4 = major */
 	emit(LDX_W, 5, 1, 8, 0);			   /* r5 = minor */
 	for (size_t i = 0; (r = rule_at(cfg, i)); i++) {
-		__s16 len = r->minor == DEV_ANY ? 7 : 8; /* to the next entry */
-		emit(JNE_K, 3, 0, (__s16)(len - 1), r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
-							   : BPF_DEVCG_DEV_CHAR);
-		emit(JNE_K, 4, 0, (__s16)(len - 2), (__s32)r->major);
-		if (len == 8)
-			emit(JNE_K, 5, 0, (__s16)(len - 3), (__s32)r->minor);
+		/* a check per field the entry names (type 'a', any major,
+		 * any minor: none), each jumping to the next entry */
+		__s16 checks = (__s16)((r->type != 'a') + (r->major != DEV_ANY) +
+				       (r->minor != DEV_ANY));
+		__s16 left = (__s16)(checks + 5 - 1);
+
+		if (r->type != 'a')
+			emit(JNE_K, 3, 0, left--, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
+								 : BPF_DEVCG_DEV_CHAR);
+		if (r->major != DEV_ANY)
+			emit(JNE_K, 4, 0, left--, (__s32)r->major);
+		if (r->minor != DEV_ANY)
+			emit(JNE_K, 5, 0, left--, (__s32)r->minor);
 		emit(BPF_ALU64 | BPF_MOV | BPF_X, 0, 2, 0, 0);
 		emit(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, ~(__s32)r->access);
 		emit(JNE_K, 0, 0, 2, 0); /* asks for more than allowed */

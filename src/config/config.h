@@ -36,9 +36,9 @@ struct mount_spec {
  * may open (or mknod). Access bits as the kernel's BPF_DEVCG_ACC_*, which
  * v1 writes as "m", "r", "w". */
 enum { DEV_MKNOD = 1, DEV_READ = 2, DEV_WRITE = 4 };
-#define DEV_ANY 0xffffffffu /* every minor */
+#define DEV_ANY 0xffffffffu /* every major, or every minor */
 struct dev_rule {
-	char type;	      /* 'c' or 'b' */
+	char type;	      /* 'c' or 'b'; 'a' (hutch oci: every device) */
 	unsigned char access; /* DEV_* bits */
 	unsigned major, minor;
 };
@@ -51,6 +51,7 @@ struct dev_rule {
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
 #define CONFIG_MAX_RLIMITS 16
 #define CONFIG_MAX_DEVICES 8
+#define CONFIG_MAX_DEV_RULES 32 /* hutch oci: linux.resources.devices' allows */
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
 #define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
 
@@ -112,6 +113,10 @@ struct config {
 	const char *device_path[CONFIG_MAX_DEVICES];
 	struct dev_rule devices[CONFIG_MAX_DEVICES];
 	size_t n_devices;
+	/* hutch oci: config.json's allow entries, for nodes hutch does not
+	 * make (mknod of any, the container's own): beside the above */
+	struct dev_rule dev_rules[CONFIG_MAX_DEV_RULES];
+	size_t n_dev_rules;
 	bool cgroup_warn;	   /* --cgroup-missing warn */
 
 	/* privileges of the service (privs.c) */

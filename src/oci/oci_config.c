@@ -255,7 +255,7 @@ void oci_load_process(const char *file, const char *id, struct config *cfg,
 void oci_load(const char *bundle, const char *id, struct config *cfg,
 	      struct oci_spec *spec)
 {
-	static struct config mounts_only; /* the mounts, kept across the parse */
+	static struct config mounts_only; /* the mounts and device rules, kept across the parse */
 	char oom[sizeof cfg->oom_score_adj] = "";
 	unsigned v;
 
@@ -321,5 +321,7 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	memcpy(cfg->mounts + cfg->n_mounts, mounts_only.mounts,
 	       mounts_only.n_mounts * sizeof cfg->mounts[0]);
 	cfg->n_mounts += mounts_only.n_mounts;
+	memcpy(cfg->dev_rules, mounts_only.dev_rules, sizeof cfg->dev_rules);
+	cfg->n_dev_rules = mounts_only.n_dev_rules;
 	spec->terminal = terminal;
 }

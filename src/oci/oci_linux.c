@@ -246,19 +246,93 @@ static void paths(unsigned t, const char **list, size_t *n, const char *field)
 	}
 }
 
-/* runc spec's "deny everything" is hutch's own allow-list's start;
- * what hutch then allows is its /dev's nodes (docs/oci.md). */
-static void devices(unsigned t)
+/* One number of a device entry: absent or -1 is any (runc's wildcard). */
+static unsigned dev_number(unsigned e, const char *key, int64_t max)
 {
+	unsigned v = oci_member(e, key, "linux.resources.devices[]");
+	int64_t n;
+
+	if (oci_empty(v))
+		return DEV_ANY;
+	if (json_int64(&oci_j, v, -1, max, &n))
+		die("config.json: linux.resources.devices[].%s: a device number from 0 "
+		    "to %lld, or -1 for any", key, (long long)max);
+	return n < 0 ? DEV_ANY : (unsigned)n;
+}
+
+/* access "rwm" or part of it: DEV_* bits (absent or "": all, as runc) */
+static unsigned char dev_access(unsigned e)
+{
+	unsigned v = oci_member(e, "access", "linux.resources.devices[]");
+	const char *a = oci_empty(v) ? "rwm" : oci_str(v, "linux.resources.devices[].access");
+	unsigned char bits = 0;
+
+	for (; *a; a++)
+		switch (*a) {
+		case 'r':
+			bits |= DEV_READ;
+			break;
+		case 'w':
+			bits |= DEV_WRITE;
+			break;
+		case 'm':
+			bits |= DEV_MKNOD;
+			break;
+		default:
+			die("config.json: linux.resources.devices[].access: '%c' is not r, "
+			    "w or m", *a);
+		}
+	return bits ? bits : (DEV_READ | DEV_WRITE | DEV_MKNOD);
+}
+
+/* linux.resources.devices, runc's list of cgroup device rules in order.
+ * hutch's list starts from deny-all and allows its /dev's nodes
+ * (cgroup_devices.c); the allow entries here are added to it, as runc adds
+ * its own devices' rules to the spec's. So a deny is taken only as the
+ * first thing, of everything (runc spec's and every engine's first
+ * entry): a deny after an allow would need an ordered list, which hutch's
+ * allow-list is not, and is refused. containerd, Docker and Podman send
+ * the deny of everything, then allows: mknod of any node ("c *:* m"),
+ * /dev/console, tun and the like. */
+static void devices(unsigned t, struct config *cfg)
+{
+	bool allowed = false;
+
 	for (unsigned i = json_first(&oci_j, oci_need(t, JSON_ARRAY,
 	     "linux.resources.devices")); i; i = json_next(&oci_j, i)) {
 		unsigned al = oci_member(i, "allow", "linux.resources.devices[]");
-		unsigned ac = oci_member(i, "access", "linux.resources.devices[]");
-		oci_only(i, "allow\0access\0", "linux.resources.devices[]");
-		if (!al || json_bool(&oci_j, al) != 0 || !ac || !json_eq(&oci_j, ac, "rwm"))
-			die("config.json: linux.resources.devices: only the deny-all "
-			    "entry {\"allow\":false,\"access\":\"rwm\"} is supported; "
-			    "hutch allows its own /dev's nodes");
+		unsigned ty = oci_member(i, "type", "linux.resources.devices[]");
+		const char *type = oci_empty(ty) ? "a" : oci_str(ty, "linux.resources.devices[].type");
+		struct dev_rule r;
+		int allow;
+
+		oci_only(i, "allow\0type\0major\0minor\0access\0", "linux.resources.devices[]");
+		allow = al ? json_bool(&oci_j, al) : -1;
+		if (allow < 0)
+			die("config.json: linux.resources.devices[].allow: true or false, required");
+		if (strcmp(type, "a") && strcmp(type, "c") && strcmp(type, "b"))
+			die("config.json: linux.resources.devices[].type: a, c or b, not '%s'", type);
+		r = (struct dev_rule){ type[0], dev_access(i), dev_number(i, "major", 0xfff),
+				       dev_number(i, "minor", 0xfffff) };
+		if (r.type == 'a' && (r.major != DEV_ANY || r.minor != DEV_ANY))
+			die("config.json: linux.resources.devices[]: type a (every device) "
+			    "takes no major or minor");
+		if (!allow) {
+			if (allowed || r.type != 'a' || r.access != (DEV_READ | DEV_WRITE | DEV_MKNOD))
+				die("config.json: linux.resources.devices: a deny entry is taken "
+				    "only first and of everything ({\"allow\":false,\"access\":"
+				    "\"rwm\"}): hutch keeps an allow-list, not an ordered one");
+			continue;
+		}
+		if (r.type == 'a' && r.access != (DEV_READ | DEV_WRITE | DEV_MKNOD))
+			die("config.json: linux.resources.devices[]: type a (every device) "
+			    "with less than rwm: not supported by hutch oci (cgroup v1's "
+			    "\"a\" allows all of it)");
+		if (cfg->n_dev_rules == CONFIG_MAX_DEV_RULES)
+			die("config.json: linux.resources.devices: more than %d allow entries",
+			    CONFIG_MAX_DEV_RULES);
+		cfg->dev_rules[cfg->n_dev_rules++] = r;
+		allowed = true;
 	}
 }
 
@@ -298,7 +372,7 @@ static void memory(unsigned m)
 	}
 }
 
-static void resources(unsigned t, struct oci_spec *spec)
+static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	unsigned v, m, p;
 
@@ -306,7 +380,7 @@ static void resources(unsigned t, struct oci_spec *spec)
 	oci_only(t, "devices\0memory\0pids\0cpu\0", "linux.resources");
 	v = oci_member(t, "devices", "linux.resources");
 	if (v)
-		devices(v);
+		devices(v, cfg);
 	m = oci_member(t, "memory", "linux.resources");
 	if (m)
 		memory(m);
@@ -364,7 +438,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	namespaces(v, cfg, spec);
 	v = oci_member(t, "resources", "linux");
 	if (v)
-		resources(v, spec);
+		resources(v, cfg, spec);
 	v = oci_member(t, "maskedPaths", "linux");
 	if (v)
 		paths(v, spec->masked, &spec->n_masked, "linux.maskedPaths");

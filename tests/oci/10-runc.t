@@ -446,6 +446,40 @@ is "$(cat "$tmp/hutch.quick")" "$(cat "$tmp/runc.quick")" \
 	"start of a process that ends and is reaped at once succeeds, as runc's" ||
 	diag "runc: $(cat "$tmp/runc.quick.err") hutch: $(cat "$tmp/hutch.quick.err")"
 
+# linux.resources.devices as the engines send it: deny all, then allows
+# (mknod of any character or block node, read and write of 1:5 and of
+# 1:1 for reading only, none of 1:7); what the container can do with
+# nodes it makes itself, as runc's (CAP_MKNOD given; made on a tmpfs at
+# /tmp without nodev: hutch's own /dev is nodev, runc's is not)
+bundle devs '$c->{linux}{resources}{devices} = [
+		{ allow => JSON::PP::false, access => "rwm" },
+		{ allow => JSON::PP::true, type => "c", access => "m" },
+		{ allow => JSON::PP::true, type => "b", major => -1, minor => -1, access => "m" },
+		{ allow => JSON::PP::true, type => "c", major => 1, minor => 5, access => "rw" },
+		{ allow => JSON::PP::true, type => "c", major => 1, minor => 1, access => "r" } ];
+	for my $set (qw(bounding effective permitted)) { push @{$c->{process}{capabilities}{$set}}, "CAP_MKNOD" }
+	push @{$c->{mounts}}, { destination => "/tmp", type => "tmpfs", source => "tmpfs", options => ["rw", "mode=755"] };
+	$c->{process}{args} = ["sh", "-c", "for n in \"z c 1 5\" \"m c 1 1\" \"f c 1 7\" \"d b 7 0\"; do
+		set -- \$n; mknod /tmp/t-\$1 \$2 \$3 \$4 2>/dev/null && echo \$1=made || echo \$1=no-mknod
+		head -c 1 /tmp/t-\$1 >/dev/null 2>&1 && echo \$1=read || echo \$1=no-read
+		(: >/tmp/t-\$1) 2>/dev/null && echo \$1=write || echo \$1=no-write; done"]' ||
+	bail_out "cannot make the bundle"
+for r in runc hutch; do
+	ids+=("oci-$r-devs")
+	runtime $r create --bundle "$tmp/devs" "oci-$r-devs" </dev/null >"$tmp/$r.devs" 2>&1 &&
+		runtime $r start "oci-$r-devs"
+	wait_for 30 grep -q '^d=' "$tmp/$r.devs"
+	sleep 0.2
+	runtime $r delete --force "oci-$r-devs" >/dev/null 2>&1
+done
+is "$(tr '\n' ' ' <"$tmp/hutch.devs")" "$(tr '\n' ' ' <"$tmp/runc.devs")" \
+	"linux.resources.devices' allows: what the container may do with nodes it makes, as runc"
+diag "runc: $(tr '\n' ' ' <"$tmp/runc.devs")"
+refused "a device deny after an allow" '$c->{linux}{resources}{devices} = [
+	{ allow => JSON::PP::true, type => "c", major => 1, minor => 5, access => "rw" },
+	{ allow => JSON::PP::false, type => "c", major => 1, minor => 5, access => "w" } ]' \
+	'linux.resources.devices: a deny entry is taken only first'
+
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):
 # create makes them, as runc does
