@@ -310,7 +310,7 @@ static void devices(unsigned t, struct config *cfg)
 		allow = al ? json_bool(&oci_j, al) : -1;
 		if (allow < 0)
 			die("config.json: linux.resources.devices[].allow: true or false, required");
-		if (strcmp(type, "a") && strcmp(type, "c") && strcmp(type, "b"))
+		if (strcmp(type, "a") != 0 && strcmp(type, "c") != 0 && strcmp(type, "b") != 0)
 			die("config.json: linux.resources.devices[].type: a, c or b, not '%s'", type);
 		r = (struct dev_rule){ type[0], dev_access(i), dev_number(i, "major", 0xfff),
 				       dev_number(i, "minor", 0xfffff) };
