@@ -34,7 +34,7 @@ out_run() {
 		[ -n "$cg" ] && [ -s "$dir/log" ] && break
 		sleep 0.1
 	done
-	[ -n "$cg" ] || { kill "$launcher"; wait "$launcher"; rm -rf "$dir"; printf '%s\t- - - - - - - -\n' "$label"; return; }
+	[ -n "$cg" ] || { kill "$launcher"; wait "$launcher" || true; rm -rf "$dir"; printf '%s\t- - - - - - - -\n' "$label"; return; }
 	sleep 1 # past the start
 	out_cpu() { awk '{ print $14 + $15 }' "/proc/$launcher/stat"; }
 	out_cg() {
@@ -48,7 +48,7 @@ out_run() {
 	sleep "$secs"
 	l1=$(out_cpu) s1=$(out_cg) io1=$(out_io)
 	kill -TERM "$launcher"
-	wait "$launcher" 2>/dev/null
+	wait "$launcher" 2>/dev/null || true # 143: yes died of the SIGTERM, as it should
 	kept=$(cat "$dir/log" "$dir/log.1" 2>/dev/null | wc -c)
 	# shellcheck disable=SC2086
 	set -- $io0 $io1 # wchar syscw write_bytes, before and after
