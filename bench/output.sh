@@ -49,7 +49,7 @@ out_run() {
 	l1=$(out_cpu) s1=$(out_cg) io1=$(out_io)
 	kill -TERM "$launcher"
 	wait "$launcher" 2>/dev/null || true # 143: yes died of the SIGTERM, as it should
-	kept=$(cat "$dir/log" "$dir/log.1" 2>/dev/null | wc -c)
+	kept=$(find "$dir" -name 'log*' -exec cat {} + | wc -c) # FILE, and FILE.1 once it rotated
 	# shellcheck disable=SC2086
 	set -- $io0 $io1 # wchar syscw write_bytes, before and after
 	awk -v label="$label" -v hz="$(getconf CLK_TCK)" -v l0="$l0" -v l1="$l1" -v s0="$s0" -v s1="$s1" \
