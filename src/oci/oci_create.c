@@ -205,6 +205,14 @@ int oci_create(int argc, char **argv)
 		die("create: --bundle %s: cannot make it absolute", bundle_arg);
 	oci_load(bundle, id, &cfg, &spec);
 	log_setup(id, cfg.verbosity);
+	/* the record is key=value lines: a path with a control character in
+	 * it could add a line (a pid, a cgroup) to it; and refused before
+	 * any other check, which would say the path, its newline with it */
+	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
+		for (const char *c = *p; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				die("%s: a control character in the path: refused",
+				    *p == bundle ? "--bundle" : "root.path");
 	cfg.force_chroot = no_pivot;
 	if (spec.host_hostname) {
 		if (gethostname(host, sizeof host - 1))
@@ -221,13 +229,6 @@ int oci_create(int argc, char **argv)
 		console = oci_console_connect(console_path);
 
 	make_root(oci_root);
-	/* the record is key=value lines: a path with a control character in
-	 * it could add a line (a pid, a cgroup) to it */
-	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
-		for (const char *c = *p; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				die("%s: a control character in the path: refused",
-				    *p == bundle ? "--bundle" : "root.path");
 	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
 	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
 	fmt(reply, sizeof reply, "%s/%s", oci_root, id);

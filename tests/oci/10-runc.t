@@ -363,14 +363,22 @@ is "$(tr -d '\t' <"$tmp/hutch.nnp")" "$(tr -d '\t' <"$tmp/runc.nnp")" \
 	"noNewPrivileges false: no_new_privs unset, as runc ($(tr -d '\t' <"$tmp/runc.nnp"))"
 for r in runc hutch; do runtime $r delete --force "oci-$r-nnp"; done
 
-# refusals: named, nothing left
+# refusals: exit 125, one line naming the field, nothing left. With a
+# fourth word "runc", runc (the oracle) must refuse the bundle too.
+ids+=(oci-runc-bad)
 refused() {
 	local name=$1 expr=$2 want=$3
 	rm -rf "$tmp/bad" && bundle bad "$expr" || return 1
+	if [ "${4-}" = runc ]; then
+		runtime runc create --bundle "$tmp/bad" oci-runc-bad </dev/null >/dev/null 2>&1
+		isnt "$?" 0 "runc refuses $name too"
+		runtime runc delete --force oci-runc-bad >/dev/null 2>&1
+	fi
 	runtime hutch create --bundle "$tmp/bad" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 	local rc=$?
-	isnt "$rc" 0 "refused: $name"
+	is "$rc" 125 "refused: $name (125)"
 	like "$(cat "$tmp/bad.err")" "$want" "  and the message names it"
+	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
@@ -392,7 +400,7 @@ refused "an ociVersion with a newline" \
 refused "an ociVersion with a quote" '$c->{ociVersion} = "1.0\",\"status\":\"x"' \
 	"ociVersion is not a version"
 refused "a control character in root.path" \
-	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root"
+	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root.path: a control character in the path: refused"
 refused "a read-write cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
 	'/sys/fs/cgroup: a read-write cgroup mount'
