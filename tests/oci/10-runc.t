@@ -487,6 +487,37 @@ refused "a device deny after an allow" '$c->{linux}{resources}{devices} = [
 	{ allow => JSON::PP::true, type => "c", major => 1, minor => 5, access => "rw" },
 	{ allow => JSON::PP::false, type => "c", major => 1, minor => 5, access => "w" } ]' \
 	'linux.resources.devices: a deny entry is taken only first'
+# the entries' own checks (src/oci/oci_linux.c devices()), each entry
+# after runc spec's deny of everything. runc refuses the unknown type
+# too ("invalid cgroup device type"); the rest runc 1.1 accepts: an
+# access letter x, a major 4096 or a minor 1048576 (numbers no node can
+# have: the kernel's major has 12 bits, its minor 20; runc writes
+# "c 4096:0 rw"), type "a" with "r" (its v1 group then says "a *:* rwm":
+# every device, all of rwm, more than asked), any number of entries.
+# hutch refuses what it would not honour as written, and keeps at most
+# 32 allows (docs/oci.md, "Refused").
+refused "a device type other than a, c or b" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "p", access => "rwm" }' \
+	"linux.resources.devices\\[\\]\\.type: a, c or b, not 'p'" runc
+refused "a device access letter other than r, w or m" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 1, minor => 5, access => "rwx" }' \
+	"linux.resources.devices\\[\\]\\.access: 'x' is not r, w or m"
+refused "a device major above 4095" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 4096, minor => 0, access => "rw" }' \
+	"linux.resources.devices\\[\\]\\.major: a device number from 0 to 4095, or -1 for any"
+refused "a device minor above 1048575" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 1, minor => 1048576, access => "rw" }' \
+	"linux.resources.devices\\[\\]\\.minor: a device number from 0 to 1048575, or -1 for any"
+refused "a device allow of type a with less than rwm" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "a", access => "r" }' \
+	"linux.resources.devices\\[\\]: type a \\(every device\\) with less than rwm: not supported"
+refused "33 device allow entries" \
+	'push @{$c->{linux}{resources}{devices}}, map { +{ allow => JSON::PP::true, type => "c",
+		major => 1, minor => $_, access => "rw" } } 0 .. 32' \
+	"linux.resources.devices: more than 32 allow entries"
 
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):
