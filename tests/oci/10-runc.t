@@ -519,6 +519,13 @@ refused "33 device allow entries" \
 		major => 1, minor => $_, access => "rw" } } 0 .. 32' \
 	"linux.resources.devices: more than 32 allow entries"
 
+# a write the kernel refuses while create makes the groups (cpuset.mems
+# of a node the host lacks): runc fails too and leaves nothing; hutch's
+# create removes the groups it made and the record (it left both before
+# its undo step, oci_create.c made_undo)
+refused "cpu.mems of a node the host lacks" \
+	'$c->{linux}{resources}{cpu} = { mems => "1023" }' 'cpuset.mems: Invalid argument' runc
+
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):
 # create makes them, as runc does
