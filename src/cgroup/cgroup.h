@@ -65,8 +65,8 @@ const char *cgroup_missing(const struct cgroup *cg, enum cg_ctrl c, char *buf,
 void cgroup_lacks(const struct config *cfg, const char *what, const char *why);
 
 /* Creates PARENT/NAME in each hierarchy needed and writes the limits.
- * Dies (exit 125) on failure; the caller's die_cleanup removes what was
- * created (cgroup_remove handles a half-made group). */
+ * Dies (exit 125) on failure; the caller's undo step (die_push) removes
+ * what was created (cgroup_remove handles a half-made group). */
 void cgroup_create(struct cgroup *cg, const struct config *cfg);
 
 /* In PID 1: moves itself into the group (one write of "0" to cgroup.procs

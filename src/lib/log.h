@@ -87,14 +87,4 @@ void die_unwind(void);
  * whose parent still owns what the steps would remove. */
 void die_forget(void);
 
-/* The single slot the stack replaced, kept for src/oci/oci_init.c until
- * the branches that work there are merged: every step replaced by fn
- * (NULL: none). New code pushes and pops. */
-static inline void die_cleanup(void (*fn)(void))
-{
-	die_forget();
-	if (fn)
-		die_push(fn);
-}
-
 #endif

@@ -162,11 +162,24 @@ static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec
 	       oci_hooks_run(dir, st, OCI_HOOK_CREATE_RUNTIME, "creating") ? -1 : 0;
 }
 
+/* What a die() of create's set-up would leave behind: the group (a
+ * half-made one too: cgroup_remove takes what exists) and the record.
+ * The steps are create's: the container's process forgets them
+ * (oci_init.c). */
+static struct cgroup cg;
+static const char *made_id;
+static int made_dir;
+
+static void made_undo(void)
+{
+	cgroup_remove(&cg);
+	oci_remove_record(made_id, made_dir);
+}
+
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct oci_spec spec;
-	static struct cgroup cg;
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
 	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
@@ -205,6 +218,14 @@ int oci_create(int argc, char **argv)
 		die("create: --bundle %s: cannot make it absolute", bundle_arg);
 	oci_load(bundle, id, &cfg, &spec);
 	log_setup(id, cfg.verbosity);
+	/* the record is key=value lines: a path with a control character in
+	 * it could add a line (a pid, a cgroup) to it; and refused before
+	 * any other check, which would say the path, its newline with it */
+	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
+		for (const char *c = *p; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				die("%s: a control character in the path: refused",
+				    *p == bundle ? "--bundle" : "root.path");
 	cfg.force_chroot = no_pivot;
 	if (spec.host_hostname) {
 		if (gethostname(host, sizeof host - 1))
@@ -221,13 +242,6 @@ int oci_create(int argc, char **argv)
 		console = oci_console_connect(console_path);
 
 	make_root(oci_root);
-	/* the record is key=value lines: a path with a control character in
-	 * it could add a line (a pid, a cgroup) to it */
-	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
-		for (const char *c = *p; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				die("%s: a control character in the path: refused",
-				    *p == bundle ? "--bundle" : "root.path");
 	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
 	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
 	fmt(reply, sizeof reply, "%s/%s", oci_root, id);
@@ -257,6 +271,9 @@ int oci_create(int argc, char **argv)
 		die("cannot %s the PID namespace: %s", spec.join[OCI_NS_PID] ? "join" :
 		    "create", error_text(err));
 	}
+	made_id = id;
+	made_dir = dir;
+	die_push(made_undo); /* a write the kernel refuses dies in cgroup_create */
 	cgroup_create(&cg, &cfg);
 	/* with hooks, its process waits before its root switch for
 	 * prestart and createRuntime (oci_init.c) */
@@ -265,6 +282,7 @@ int oci_create(int argc, char **argv)
 	spec.hooks_go[0] = go[0];
 	spec.hooks_go[1] = go[1];
 	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
+	die_pop(made_undo); /* from here each failure removes them itself */
 	if (go[0] >= 0)
 		close(go[0]);
 	oci_ns_pid_back();

@@ -148,8 +148,8 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	char **envp;
 	int err;
 
-	die_cleanup(NULL); /* the group and the record are create's */
-	log_to_fd(sync);   /* create says it, then exits */
+	die_forget(); /* the group and the record are create's */
+	log_to_fd(sync); /* create says it, then exits */
 	privs_lock_self();
 	/* still as the host's root: a process of a user namespace whose
 	 * uid is not root outside may not move itself (cgroup v1) */
@@ -167,7 +167,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 		hold.container_hooks = spec->container_hooks;
 		mounts_before_switch = before_switch;
 	}
-	die_cleanup(mounts_undo);
+	die_push(mounts_undo);
 	mounts_setup(cfg);
 	keep[2] = hold.created;
 	for (size_t i = 0; i < spec->n_masked; i++)
@@ -181,7 +181,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 	if (chdir(cfg->workdir))
 		die("process.cwd %s: %s", cfg->workdir, error_text(errno));
 	home = privs_resolve(cfg);
-	die_cleanup(NULL);
+	die_pop(mounts_undo); /* set up: from here on nothing is undone */
 	/* linux.seccomp without process.noNewPrivileges: loading a filter
 	 * then takes CAP_SYS_ADMIN, so it goes in now, before any
 	 * capability is dropped and before the wait, where runc's init

@@ -24,6 +24,9 @@
 #include "kernel_calls.h"
 #include "sys.h"
 #include "seccomp_abi.h"
+#if HUTCH_OCI
+#include "seccomp_oci.h"
+#endif
 
 /* <linux/bpf_common.h>: instruction classes, sizes, modes, operations. */
 #define BPF_LD 0x00
@@ -74,6 +77,50 @@ enum {
 _Static_assert(SC_clone == SC_personality + 1 && SC_clone3 == SC_clone + 1,
 	       "default_rules() expects personality, clone, clone3 last");
 
+enum { ABI_CHECK = -1, ABI_NATIVE };
+
+/* The index of s in a list of NUL-separated words, or -1. */
+static int lookup(const char *s, const char *list)
+{
+	for (int i = 0; *list; i++, list += strlen(list) + 1)
+		if (!strcmp(s, list))
+			return i;
+	return -1;
+}
+
+/* The table's calls, SC_name each: number(i, abi) is call i's number on
+ * an ABI (-1: it has none), name_of(i) its name, name_index(s) the call
+ * named s (-1: not one of the table's). A build with hutch oci carries
+ * every system call's name and numbers (seccomp_syscalls.h, seccomp_oci.c):
+ * there the table's calls are rows of that one, by name, not a second
+ * copy of them. */
+#if HUTCH_OCI
+static const uint16_t oci_row[N_NAMES] = {
+#define S(name, ...) SYS_OCI_##name,
+#include "seccomp_table.h"
+#undef S
+};
+
+static int number(int i, int abi)
+{
+	return seccomp_oci_number(oci_row[i], abi);
+}
+
+static const char *name_of(int i)
+{
+	return seccomp_oci_name(oci_row[i]);
+}
+
+static int name_index(const char *s)
+{
+	int sys = seccomp_oci_syscall(s);
+
+	for (int i = 0; i < N_NAMES && sys >= 0; i++)
+		if (oci_row[i] == sys)
+			return i;
+	return -1;
+}
+#else
 static const char names[] = /* NUL-separated */
 #define S(name, ...) #name "\0"
 #include "seccomp_table.h"
@@ -82,26 +129,35 @@ static const char names[] = /* NUL-separated */
 
 /* Each ABI's numbers (NO: none), the native ABI first. */
 static const uint16_t numbers[N_ABIS][N_NAMES] = {
-	{
-#define S(name, ...) NATIVE(__VA_ARGS__),
-#include "seccomp_table.h"
-#undef S
-	},
-#ifdef ARCH_COMPAT1
-	{
-#define S(name, ...) COMPAT1(__VA_ARGS__),
-#include "seccomp_table.h"
-#undef S
-	},
-#endif
-#ifdef ARCH_COMPAT2
-	{
-#define S(name, ...) COMPAT2(__VA_ARGS__),
-#include "seccomp_table.h"
-#undef S
-	},
-#endif
+#define SECCOMP_TABLE "seccomp_table.h"
+#include "seccomp_numbers.h"
 };
+
+static int number(int i, int abi)
+{
+	unsigned nr = numbers[ABI_NATIVE][i];
+
+	for (int other = 1; other < N_ABIS; other++) /* a select, not a multiply */
+		if (abi == other)
+			nr = numbers[other][i];
+
+	return nr == NO ? -1 : (int)nr;
+}
+
+static const char *name_of(int i)
+{
+	const char *name = names;
+
+	while (i-- > 0)
+		name += strlen(name) + 1;
+	return name;
+}
+
+static int name_index(const char *s)
+{
+	return lookup(s, names);
+}
+#endif
 
 /* How the filter sees each (seccomp_data.arch). */
 static const uint32_t abi_arch[N_ABIS] = {
@@ -113,8 +169,6 @@ static const uint32_t abi_arch[N_ABIS] = {
 	ARCH_COMPAT2,
 #endif
 };
-
-enum { ABI_CHECK = -1, ABI_NATIVE };
 
 /* A section per ABI of at most SECCOMP_MAX_RULES two-instruction rules,
  * plus 8 more for each @default (personality and clone take 7 and 5) and
@@ -199,17 +253,6 @@ static void emit(uint32_t op, uint32_t k)
 			(uint16_t)op, (uint8_t)(op >> 16), (uint8_t)(op >> 24), k };
 }
 
-static int number(int i, int abi)
-{
-	unsigned nr = numbers[ABI_NATIVE][i];
-
-	for (int other = 1; other < N_ABIS; other++) /* a select, not a multiply */
-		if (abi == other)
-			nr = numbers[other][i];
-
-	return nr == NO ? -1 : (int)nr;
-}
-
 /* The accumulator holds the number: if it is nr, return action. */
 static void rule(int nr, uint32_t action)
 {
@@ -281,15 +324,6 @@ struct walk {
 	size_t size;
 };
 
-/* The index of s in a list of NUL-separated words, or -1. */
-static int lookup(const char *s, const char *list)
-{
-	for (int i = 0; *list; i++, list += strlen(list) + 1)
-		if (!strcmp(s, list))
-			return i;
-	return -1;
-}
-
 static const char keywords[] = "deny\0allow\0default\0@default\0";
 enum { KW_DENY, KW_ALLOW, KW_DEFAULT, KW_AT_DEFAULT };
 
@@ -325,7 +359,7 @@ static int list_rule(struct walk *st, char w[3][WORD_MAX])
 			rule((int)nr, deny ? deny_ret : SECCOMP_RET_ALLOW);
 		return 0;
 	}
-	i = lookup(w[1], names);
+	i = name_index(w[1]);
 	if (i < 0)
 		return fmt(st->msg, st->size, "unknown syscall %s", w[1]), -1;
 	if (st->abi != ABI_CHECK)
@@ -474,14 +508,9 @@ int seccomp_install(void)
 
 const char *seccomp_syscall_name(uint32_t arch, long nr)
 {
-	for (int abi = 0; abi < N_ABIS; abi++) {
-		const char *name = names;
-
-		if (abi_arch[abi] != arch)
-			continue;
-		for (int i = 0; i < N_NAMES; i++, name += strlen(name) + 1)
-			if (numbers[abi][i] != NO && numbers[abi][i] == nr)
-				return name;
-	}
+	for (int abi = 0; abi < N_ABIS; abi++)
+		for (int i = 0; i < N_NAMES && abi_arch[abi] == arch && nr >= 0; i++)
+			if (number(i, abi) == nr)
+				return name_of(i);
 	return NULL;
 }

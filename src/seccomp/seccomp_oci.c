@@ -52,33 +52,9 @@ static const char names[] = /* NUL-separated, sorted */
 #undef S
 	;
 
-enum {
-#define S(name, ...) SYS_OCI_##name,
-#include "seccomp_syscalls.h"
-#undef S
-	N_SYSCALLS
-};
-
 static const uint16_t numbers[N_ABIS][N_SYSCALLS] = {
-	{
-#define S(name, ...) NATIVE(__VA_ARGS__),
-#include "seccomp_syscalls.h"
-#undef S
-	},
-#ifdef ARCH_COMPAT1
-	{
-#define S(name, ...) COMPAT1(__VA_ARGS__),
-#include "seccomp_syscalls.h"
-#undef S
-	},
-#endif
-#ifdef ARCH_COMPAT2
-	{
-#define S(name, ...) COMPAT2(__VA_ARGS__),
-#include "seccomp_syscalls.h"
-#undef S
-	},
-#endif
+#define SECCOMP_TABLE "seccomp_syscalls.h"
+#include "seccomp_numbers.h"
 };
 
 #ifdef X32_SYSCALL_BIT
@@ -129,6 +105,15 @@ static int word_index(const char *s, const char *list)
 int seccomp_oci_syscall(const char *name)
 {
 	return word_index(name, names);
+}
+
+const char *seccomp_oci_name(int sys)
+{
+	const char *name = names;
+
+	while (sys-- > 0)
+		name += strlen(name) + 1;
+	return name;
 }
 
 int seccomp_oci_arch(const char *name)
@@ -195,7 +180,7 @@ static void jump_out(struct fixups *f, uint16_t code, bool on_true, uint8_t othe
 	emit(code, on_true ? 0 : other, on_true ? other : 0, k);
 }
 
-static int number(int sys, int abi)
+int seccomp_oci_number(int sys, int abi)
 {
 	unsigned nr = numbers[0][sys];
 
@@ -290,7 +275,7 @@ static void enosys_stub(const struct seccomp_oci *p, int abi)
 	int last = 0;
 
 	for (unsigned i = 0; i < p->n_rules; i++) {
-		int nr = number(p->rule[i].sys, abi);
+		int nr = seccomp_oci_number(p->rule[i].sys, abi);
 		if (nr > last)
 			last = nr;
 	}
@@ -330,20 +315,18 @@ static const uint8_t ipc_numbers[] = { 1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 2
 static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_rule *r,
 			int abi)
 {
-	const char *name = names;
-	int i, call, mux;
+	const char *name = seccomp_oci_name(r->sys);
+	int call, mux;
 
-	for (i = 0; i < r->sys; i++)
-		name += strlen(name) + 1;
 	if ((call = word_index(name, socket_calls)) >= 0)
 		mux = SYS_OCI_socketcall, call += 1;
 	else if ((call = word_index(name, ipc_calls)) >= 0)
 		mux = SYS_OCI_ipc, call = ipc_numbers[call];
 	else
 		return;
-	if (number(mux, abi) < 0 || shadowed(p, mux))
+	if (seccomp_oci_number(mux, abi) < 0 || shadowed(p, mux))
 		return;
-	emit(JEQ, 0, 4, (uint32_t)number(mux, abi));
+	emit(JEQ, 0, 4, (uint32_t)seccomp_oci_number(mux, abi));
 	emit(LD_ABS, 0, 0, OFF_LO(0));
 	emit(JEQ, 0, 1, (uint32_t)call);
 	emit(RET, 0, 0, r->action);
@@ -375,7 +358,7 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 		enosys_stub(p, abi);
 	for (unsigned i = 0; i < p->n_rules; i++) {
 		const struct seccomp_oci_rule *r = &p->rule[i];
-		int nr = number(r->sys, abi);
+		int nr = seccomp_oci_number(r->sys, abi);
 		/* runc skips a rule that does what the default does */
 		if (r->action == p->default_action || (r->n_args && shadowed(p, r->sys)))
 			continue;

@@ -58,9 +58,24 @@ struct seccomp_oci {
 #define SECCOMP_FILTER_FLAG_LOG 2U
 #define SECCOMP_FILTER_FLAG_SPEC_ALLOW 4U
 
-/* The index of a system call name in the table of every name
- * (seccomp_syscalls.h), or -1: no ABI has it. */
+/* Every system call name any ABI has (seccomp_syscalls.h), in its
+ * order: SYS_OCI_name is the index of name. */
+enum {
+#define S(name, ...) SYS_OCI_##name,
+#include "seccomp_syscalls.h"
+#undef S
+	N_SYSCALLS
+};
+
+/* The index of a system call name in the table of every name, or -1: no
+ * ABI has it. */
 int seccomp_oci_syscall(const char *name);
+
+/* The name of index sys, and its number on an ABI of seccomp_oci_arch()
+ * (-1: that ABI has no such call). seccomp.c's own list reads them too:
+ * a build with hutch oci carries one table of names and numbers. */
+const char *seccomp_oci_name(int sys);
+int seccomp_oci_number(int sys, int abi);
 
 /* An SCMP_ARCH_ name: 0 the native ABI, k > 0 compat ABI k of this build
  * (on x86_64, x32 the one after the last: a bit of abis all the same),

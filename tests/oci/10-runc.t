@@ -363,14 +363,22 @@ is "$(tr -d '\t' <"$tmp/hutch.nnp")" "$(tr -d '\t' <"$tmp/runc.nnp")" \
 	"noNewPrivileges false: no_new_privs unset, as runc ($(tr -d '\t' <"$tmp/runc.nnp"))"
 for r in runc hutch; do runtime $r delete --force "oci-$r-nnp"; done
 
-# refusals: named, nothing left
+# refusals: exit 125, one line naming the field, nothing left. With a
+# fourth word "runc", runc (the oracle) must refuse the bundle too.
+ids+=(oci-runc-bad)
 refused() {
 	local name=$1 expr=$2 want=$3
 	rm -rf "$tmp/bad" && bundle bad "$expr" || return 1
+	if [ "${4-}" = runc ]; then
+		runtime runc create --bundle "$tmp/bad" oci-runc-bad </dev/null >/dev/null 2>&1
+		isnt "$?" 0 "runc refuses $name too"
+		runtime runc delete --force oci-runc-bad >/dev/null 2>&1
+	fi
 	runtime hutch create --bundle "$tmp/bad" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 	local rc=$?
-	isnt "$rc" 0 "refused: $name"
+	is "$rc" 125 "refused: $name (125)"
 	like "$(cat "$tmp/bad.err")" "$want" "  and the message names it"
+	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
 }
@@ -392,7 +400,7 @@ refused "an ociVersion with a newline" \
 refused "an ociVersion with a quote" '$c->{ociVersion} = "1.0\",\"status\":\"x"' \
 	"ociVersion is not a version"
 refused "a control character in root.path" \
-	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root"
+	'$c->{root}{path} = "$ENV{ROOTFS}\npid=1"' "root.path: a control character in the path: refused"
 refused "a read-write cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
 	'/sys/fs/cgroup: a read-write cgroup mount'
@@ -479,6 +487,44 @@ refused "a device deny after an allow" '$c->{linux}{resources}{devices} = [
 	{ allow => JSON::PP::true, type => "c", major => 1, minor => 5, access => "rw" },
 	{ allow => JSON::PP::false, type => "c", major => 1, minor => 5, access => "w" } ]' \
 	'linux.resources.devices: a deny entry is taken only first'
+# the entries' own checks (src/oci/oci_linux.c devices()), each entry
+# after runc spec's deny of everything. runc refuses the unknown type
+# too ("invalid cgroup device type"); the rest runc 1.1 accepts: an
+# access letter x, a major 4096 or a minor 1048576 (numbers no node can
+# have: the kernel's major has 12 bits, its minor 20; runc writes
+# "c 4096:0 rw"), type "a" with "r" (its v1 group then says "a *:* rwm":
+# every device, all of rwm, more than asked), any number of entries.
+# hutch refuses what it would not honour as written, and keeps at most
+# 32 allows (docs/oci.md, "Refused").
+refused "a device type other than a, c or b" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "p", access => "rwm" }' \
+	"linux.resources.devices\\[\\]\\.type: a, c or b, not 'p'" runc
+refused "a device access letter other than r, w or m" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 1, minor => 5, access => "rwx" }' \
+	"linux.resources.devices\\[\\]\\.access: 'x' is not r, w or m"
+refused "a device major above 4095" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 4096, minor => 0, access => "rw" }' \
+	"linux.resources.devices\\[\\]\\.major: a device number from 0 to 4095, or -1 for any"
+refused "a device minor above 1048575" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "c",
+		major => 1, minor => 1048576, access => "rw" }' \
+	"linux.resources.devices\\[\\]\\.minor: a device number from 0 to 1048575, or -1 for any"
+refused "a device allow of type a with less than rwm" \
+	'push @{$c->{linux}{resources}{devices}}, { allow => JSON::PP::true, type => "a", access => "r" }' \
+	"linux.resources.devices\\[\\]: type a \\(every device\\) with less than rwm: not supported"
+refused "33 device allow entries" \
+	'push @{$c->{linux}{resources}{devices}}, map { +{ allow => JSON::PP::true, type => "c",
+		major => 1, minor => $_, access => "rw" } } 0 .. 32' \
+	"linux.resources.devices: more than 32 allow entries"
+
+# a write the kernel refuses while create makes the groups (cpuset.mems
+# of a node the host lacks): runc fails too and leaves nothing; hutch's
+# create removes the groups it made and the record (it left both before
+# its undo step, oci_create.c made_undo)
+refused "cpu.mems of a node the host lacks" \
+	'$c->{linux}{resources}{cpu} = { mems => "1023" }' 'cpuset.mems: Invalid argument' runc
 
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):

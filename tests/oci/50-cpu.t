@@ -62,28 +62,14 @@ check cpu2 '$c->{linux}{resources}{cpu} = { shares => 2, quota => -1 };
 	$c->{linux}{resources}{memory} = { limit => 67108864, swap => -1 };' cpuset
 
 # refusals: hutch names the field, nothing left
-refused() { # DESC PERL WANT [runc]: with runc, runc must refuse it too
-	local rc
-	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
-	if [ -n "${4-}" ]; then
-		runtime runc create --bundle "$tmp/bad" oci50-runc-bad </dev/null >/dev/null 2>&1
-		isnt "$?" 0 "runc refuses $1"
-		runtime runc delete --force oci50-runc-bad >/dev/null 2>&1
-	fi
-	runtime hutch create --bundle "$tmp/bad" oci50-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
-	isnt "$?" 0 "hutch refuses $1"
-	like "$(cat "$tmp/bad.err")" "$3" "  and names it"
-	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci50-hutch-bad 2>/dev/null)" "" "  no cgroup left"
-}
-refused "a swap below the memory limit" \
+oci_refused "a swap below the memory limit" \
 	'$c->{linux}{resources}{memory} = { limit => 67108864, swap => 33554432 }' \
 	"linux.resources.memory.swap: memory and swap together" runc
-refused "a period without a quota" '$c->{linux}{resources}{cpu} = { period => 50000 }' \
+oci_refused "a period without a quota" '$c->{linux}{resources}{cpu} = { period => 50000 }' \
 	"linux.resources.cpu.period"
-refused "a realtime runtime" '$c->{linux}{resources}{cpu} = { realtimeRuntime => 1000 }' \
+oci_refused "a realtime runtime" '$c->{linux}{resources}{cpu} = { realtimeRuntime => 1000 }' \
 	"linux.resources.cpu.realtimeRuntime"
-refused "shares 1" '$c->{linux}{resources}{cpu} = { shares => 1 }' \
+oci_refused "shares 1" '$c->{linux}{resources}{cpu} = { shares => 1 }' \
 	"linux.resources.cpu.shares"
 
 done_testing

@@ -2,9 +2,10 @@
 # shellcheck shell=bash
 # tests/oci/helpers/bundle.sh: what the tests/oci/*.t after 10-runc.t
 # share: a bundle made by runc spec (the oracle's own defaults) on the
-# test rootfs, each runtime's command line, and one run of a container
-# whose process writes what it sees to stdout and ends. tap.sh sourced
-# before; sources lib.sh.
+# test rootfs, each runtime's command line, one run of a container whose
+# process writes what it sees to stdout and ends, the same run under
+# both runtimes and its output compared line by line, and a refused
+# bundle. tap.sh sourced before; sources lib.sh.
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -76,4 +77,46 @@ run_once() {
 		runtime "$r" delete --force "$id" 2>>"$out.err"
 	fi
 	return "$rc"
+}
+
+# run_both NAME BUNDLE DESC: run_once under runc, then under hutch, of
+# the containers $oci_prefix-R-NAME, each from $tmp/BUNDLE-R where the
+# file made one bundle per runtime, else from $tmp/BUNDLE; each
+# create's status a test ("R: DESC"), with its errors when it failed
+run_both() {
+	local r b
+	for r in runc hutch; do
+		b=$2
+		[ -d "$tmp/$2-$r" ] && b=$2-$r
+		run_once "$r" "$oci_prefix-$r-$1" "$b"
+		is "$?" 0 "$r: $3" || diag "$(cat "$tmp/$r.$oci_prefix-$r-$1.err")"
+	done
+}
+
+# as_runc NAME CUT PREFIX SUFFIX: what hutch's process printed in
+# run_both NAME, line by line, is what runc's did: a test a line, named
+# PREFIX, the line up to its first character of CUT, SUFFIX
+as_runc() {
+	local want got
+	while IFS= read -r want && IFS= read -r got <&3; do
+		is "$got" "$want" "$3${want%%[$2]*}$4"
+	done <"$tmp/runc.$oci_prefix-runc-$1.out" 3<"$tmp/hutch.$oci_prefix-hutch-$1.out"
+}
+
+# oci_refused DESC PERL WANT [runc]: a bundle made with PERL, which hutch
+# refuses (create fails), naming WANT, leaving no record and no cgroup;
+# with "runc", runc must refuse it too. The containers are
+# $oci_prefix-R-bad (the file's oci_setup names bad).
+oci_refused() {
+	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
+	if [ -n "${4-}" ]; then
+		runtime runc create --bundle "$tmp/bad" "$oci_prefix-runc-bad" </dev/null >/dev/null 2>&1
+		isnt "$?" 0 "runc refuses $1"
+		runtime runc delete --force "$oci_prefix-runc-bad" >/dev/null 2>&1
+	fi
+	runtime hutch create --bundle "$tmp/bad" "$oci_prefix-hutch-bad" </dev/null >/dev/null 2>"$tmp/bad.err"
+	isnt "$?" 0 "hutch refuses $1"
+	like "$(cat "$tmp/bad.err")" "$3" "  and names it"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name "$oci_prefix-hutch-bad" 2>/dev/null)" "" "  no cgroup left"
 }
