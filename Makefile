@@ -695,8 +695,8 @@ install-bin: $(BIN)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ $(SRC_INCLUDES) src tests/unit
-	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE $(SRC_INCLUDES) -I/usr/include/x86_64-linux-musl
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -D__x86_64__ $(FEATURE_CFLAGS) $(SRC_INCLUDES) src tests/unit
+	clang-tidy --quiet $(ALL_SRCS) -- -std=gnu11 -D_GNU_SOURCE $(FEATURE_CFLAGS) $(SRC_INCLUDES) -I/usr/include/x86_64-linux-musl
 
 clean:
 	rm -rf build
