@@ -279,12 +279,15 @@ static void rebuild_answer(int id, const char *error)
  * refusal leaves the sandbox running as it was. Good, PID 1 gets SIGTERM
  * (the stop of hutch stop: stop timeout, then SIGKILL to what is left),
  * and pid1_ended starts the next sandbox. The two spare configurations
- * alternate, so neither the one running nor the first (whose strings the
- * launcher's own state points to) is parsed over. */
+ * (each with its text arena) alternate, so neither the one running nor
+ * the first (whose strings the launcher's own state points to) is parsed
+ * over. */
 static void rebuild_request(struct launch *l, int id)
 {
 	static struct config spare[2];
-	struct config *next = l->cfg == &spare[0] ? &spare[1] : &spare[0];
+	static struct config_text spare_text[2];
+	int i = l->cfg == &spare[0];
+	struct config *next = &spare[i];
 	char why[400];
 
 	if (l->request) {
@@ -294,7 +297,8 @@ static void rebuild_request(struct launch *l, int id)
 	if (l->fds.terminals)
 		fmt(why, sizeof why, "not with a terminal, which is relayed for one "
 		    "sandbox: stop it and start it again");
-	else if (!rebuild_load(next, l->cfg, l->argc, l->argv, why, sizeof why))
+	else if (!rebuild_load(next, &spare_text[i], l->cfg, l->argc, l->argv, why,
+			       sizeof why))
 		why[0] = '\0';
 	if (why[0]) {
 		char answer[sizeof why + 32];

@@ -33,14 +33,14 @@ static const char *launcher_option_changed(const struct config *next,
 							      : NULL;
 }
 
-int rebuild_load(struct config *next, const struct config *now, int argc,
-		 char **argv, char *why, size_t size)
+int rebuild_load(struct config *next, struct config_text *text,
+		 const struct config *now, int argc, char **argv, char *why, size_t size)
 {
 	struct preflight pf = { false, why, size };
 	struct parse_error err;
 	const char *refusal;
 
-	if (options_parse(next, argc, argv, &err, true) != PARSE_RUN) {
+	if (options_parse(next, text, argc, argv, &err, true) != PARSE_RUN) {
 		fmt(why, size, "%s", err.msg[0] ? err.msg : "no sandbox to start");
 		return -1;
 	}

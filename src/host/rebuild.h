@@ -21,13 +21,14 @@
  * when the configuration was refused (the sandbox runs on). */
 #define REBUILD_ANSWER "rebuild"
 
-/* argv parsed again into next (argv[0] is hutch) and judged as a start
+/* argv parsed again into next, its strings into text (argv[0] is hutch),
+ * and judged as a start
  * judges it (host paths, CPUs, the root image's mount points, workdir,
  * user and command), nothing changed on the system: 0, or -1 with one
  * line in why. The launcher's own options (--name, --state-dir,
  * --pidfile, --output, --log, --daemon, --userns, --cgroup-parent) made
  * what stays; a change to one is refused. */
-int rebuild_load(struct config *next, const struct config *now, int argc,
-		 char **argv, char *why, size_t size);
+int rebuild_load(struct config *next, struct config_text *text,
+		 const struct config *now, int argc, char **argv, char *why, size_t size);
 
 #endif

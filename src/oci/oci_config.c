@@ -220,13 +220,16 @@ static void read_config(const char *bundle)
 	oci_read_json(path);
 }
 
-/* What process() collected, into cfg after the option parse. */
+/* What process() collected, into cfg after the option parse. One parse
+ * per hutch oci process (create or exec), so one text arena, here: it
+ * outlives cfg, whose strings point into it. */
 static void process_done(struct config *cfg, const char *oom)
 {
+	static struct config_text text;
 	struct parse_error err;
 
 	oci_args[oci_n_args] = NULL;
-	if (options_parse(cfg, oci_n_args, oci_args, &err, true) != PARSE_RUN)
+	if (options_parse(cfg, &text, oci_n_args, oci_args, &err, true) != PARSE_RUN)
 		die("config.json, as hutch's options: %s", err.msg);
 	memcpy(cfg->oom_score_adj, oom, sizeof cfg->oom_score_adj);
 	cfg->cap_keep = cap_bits;
