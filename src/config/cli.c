@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <string.h>
 
-/* The zeroed config on an emptied arena, the run-time fields' markers,
- * then the rows' defaults (options.def: the text that documents one sets
- * it). The arena's bytes are not cleared: 24 KiB touched for nothing. */
+/* The zeroed config on an emptied arena, then the rows' defaults
+ * (options.def: the text that documents one sets it). The arena's bytes
+ * are not cleared: 24 KiB touched for nothing. */
 static int set_defaults(struct parse_ctx *ctx, struct config_text *text)
 {
 	struct config *cfg = ctx->cfg;
@@ -18,8 +18,6 @@ static int set_defaults(struct parse_ctx *ctx, struct config_text *text)
 	text->used = 0;
 	cfg->text = text;
 	cfg->kill_grace_ms = UINT64_MAX; /* the stop timeout, in finish() */
-	cfg->output_fd = -1; /* the launcher's to set, with --output */
-	cfg->image_fd = cfg->overlay_fd = -1; /* and these, with --root IMAGE, --overlay DIR */
 	cfg->verbosity = LOG_INFO;
 	return option_defaults(ctx);
 }

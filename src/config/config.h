@@ -173,14 +173,7 @@ struct config {
 	bool force_chroot;
 	int verbosity; /* enum log_level */
 
-	/* Set by the launcher, not by options. */
-	bool tty_foreground; /* stdin is our terminal and we are in front */
-	int output_fd;	     /* --output: the pipe's write end, else -1 */
-	bool rootless;	     /* not root: --userns maps the caller's ids */
-	char oom_score_adj[8]; /* the caller's, for the service; "": leave */
-	int image_fd;	     /* --root IMAGE: the file, opened by the trusted walk */
-	int image_type;	     /* enum image_type (image.h); 0: a directory root */
-	int overlay_fd;	     /* --overlay DIR: DIR, opened by the trusted walk */
+	/* What the launcher finds out at a start is not here: runtime.h. */
 
 	/* The arena its strings point into: options_parse's text argument. */
 	struct config_text *text;
