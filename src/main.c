@@ -38,8 +38,10 @@ int main(int argc, char **argv)
 	/* the second line says what this build has: tests and scripts read
 	 * it (tests/lib/tap.sh, require_feature) */
 	static const char version[] = "hutch " HUTCH_VERSION "\n" FEATURES_LINE;
-	/* Static: the config's text arena is only touched as far as used. */
+	/* Static: the text arena is only touched as far as used; it lives
+	 * as long as the config, whose strings point into it. */
 	static struct config cfg;
+	static struct config_text text;
 	struct parse_error err;
 	/* `hutch check [OPTIONS]`: the same options, no command needed. */
 	bool probe = argc > 1 && strcmp(argv[1], "check") == 0;
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && unknown_command(argv[1]))
 		return EXIT_SETUP;
-	switch (options_parse(&cfg, argc - probe, argv + probe, &err, !probe)) {
+	switch (options_parse(&cfg, &text, argc - probe, argv + probe, &err, !probe)) {
 	case PARSE_ERROR:
 		log_error("%s", err.msg);
 		return EXIT_SETUP;

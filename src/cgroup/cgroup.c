@@ -82,7 +82,8 @@ static void probe_v2(struct cgroup *cg, const char *mount)
 	cg->have[CG_DEVICES] = true;
 }
 
-void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
+void cgroup_probe(struct cgroup *cg, const struct config *cfg, const struct runtime *rt,
+		  bool always)
 {
 	struct probe p = { .cg = cg };
 
@@ -102,9 +103,9 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always)
 	/* By default, as root: a --pids limit and the device allow-list.
 	 * An ordinary user (--userns) can make no group: no cgroup touched,
 	 * not even looked for (hutch check looks anyway). */
-	cg->need[CG_PIDS] = HUTCH_LIMITS && !cfg->pids_off && !cfg->rootless;
-	cg->need[CG_DEVICES] = HUTCH_DEVICES && !cfg->rootless;
-	if (cfg->rootless && !always)
+	cg->need[CG_PIDS] = HUTCH_LIMITS && !cfg->pids_off && !rt->rootless;
+	cg->need[CG_DEVICES] = HUTCH_DEVICES && !rt->rootless;
+	if (rt->rootless && !always)
 		return;
 	each_line("/proc/self/mountinfo", note_mount, &p);
 	/* Hybrid systems (systemd's, this build machine's) mount v1

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "profile.h"
 
 /* CG_DEVICES: v1's devices controller; on v2 no controller but a BPF
@@ -37,8 +38,10 @@ struct cgroup {
 
 /* Which hierarchies are mounted and which controllers they offer; reads
  * /proc/self/mountinfo and changes nothing. Skipped when cfg asks for no
- * limit, unless `always` (hutch check). */
-void cgroup_probe(struct cgroup *cg, const struct config *cfg, bool always);
+ * limit or the caller is not root (rt->rootless), unless `always` (hutch
+ * check). */
+void cgroup_probe(struct cgroup *cg, const struct config *cfg, const struct runtime *rt,
+		  bool always);
 
 /* Where the host mounts the hierarchy that a /proc/PID/cgroup line
  * names by its controllers ("cpu,cpuacct", "name=systemd"; "" for the

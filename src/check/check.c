@@ -28,6 +28,9 @@
 
 struct report {
 	struct config *cfg;
+	/* what a start finds and opens on the host (runtime.h): check judges
+	 * as root's start does, so rootless stays false */
+	struct runtime rt;
 	bool failed;
 };
 
@@ -202,7 +205,7 @@ static void cgroups(struct report *r)
 	struct cgroup cg;
 	char why[400];
 
-	cgroup_probe(&cg, cfg, true);
+	cgroup_probe(&cg, cfg, &r->rt, true);
 	fmt(why, sizeof why, "cgroup v%d at %s", cg.version, cg.mount[CG_CPU]);
 	line(r, cg.version ? OK : INFO, cg.version ? why : "cgroups",
 	     cg.version ? NULL : cgroup_missing(&cg, CG_CPU, why, sizeof why), false);
@@ -441,7 +444,7 @@ static void refusals(struct report *r)
 	dir = preflight_log(r->cfg, &pf);
 	if (dir >= 0)
 		close(dir);
-	preflight_host(r->cfg, &pf);
+	preflight_host(r->cfg, &r->rt, &pf);
 	if (r->cfg->pidfile) {
 		dir = preflight_pidfile(r->cfg->pidfile, &name, &pf);
 		if (dir >= 0)
@@ -458,7 +461,7 @@ static void refusals(struct report *r)
 
 int check_run(struct config *cfg)
 {
-	struct report r = { cfg, false };
+	struct report r = { cfg, RUNTIME_INIT, false };
 	struct utsname u;
 	char head[200];
 

@@ -173,21 +173,28 @@ struct config {
 	bool force_chroot;
 	int verbosity; /* enum log_level */
 
-	/* Set by the launcher, not by options. */
-	bool tty_foreground; /* stdin is our terminal and we are in front */
-	int output_fd;	     /* --output: the pipe's write end, else -1 */
-	bool rootless;	     /* not root: --userns maps the caller's ids */
-	char oom_score_adj[8]; /* the caller's, for the service; "": leave */
-	int image_fd;	     /* --root IMAGE: the file, opened by the trusted walk */
-	int image_type;	     /* enum image_type (image.h); 0: a directory root */
-	int overlay_fd;	     /* --overlay DIR: DIR, opened by the trusted walk */
+	/* What the launcher finds out at a start is not here: runtime.h. */
 
-	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
-	size_t text_used;
-	char text[CONFIG_TEXT_BYTES];	   /* config file text, string copies */
+	/* The arena its strings point into: options_parse's text argument. */
+	struct config_text *text;
 };
 
-/* Room for len bytes in cfg->text, or NULL when it is full. */
+/* The text a parsed config's strings point into: config files read
+ * whole, copies of values, host paths made absolute (preflight), a file's
+ * command split into words. Not inside struct config: most copies of one
+ * (hutch oci's collectors, the cgroup probes, hutch exec's) are never
+ * parsed and need none of its 24 KiB. Ownership: whoever parses a config
+ * owns one arena beside it, gives both to options_parse, and keeps the
+ * arena as long as the config; both are static in every caller (nothing
+ * is freed), and a config parsed again (a rebuild) gets an arena of its
+ * own, since the one running still points into its first. */
+struct config_text {
+	char *words[CONFIG_MAX_WORDS + 1]; /* a file's command, split */
+	size_t used;
+	char bytes[CONFIG_TEXT_BYTES];
+};
+
+/* Room for len bytes in cfg's arena, or NULL when it is full. */
 char *config_alloc(struct config *cfg, size_t len);
 
 #endif

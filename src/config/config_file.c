@@ -155,7 +155,7 @@ static int take_word(char **r, char **w)
 int command_split(struct parse_ctx *ctx, const struct option_def *opt,
 		  char *line)
 {
-	char **words = ctx->cfg->words, *r = line, *w = line;
+	char **words = ctx->cfg->text->words, *r = line, *w = line;
 	size_t n = 0;
 
 	for (;;) {

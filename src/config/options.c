@@ -39,12 +39,13 @@ int parse_fail(struct parse_ctx *ctx, const struct option_def *opt,
 
 char *config_alloc(struct config *cfg, size_t len)
 {
+	struct config_text *t = cfg->text;
 	char *p;
 
-	if (len > sizeof cfg->text - cfg->text_used)
+	if (len > sizeof t->bytes - t->used)
 		return NULL;
-	p = cfg->text + cfg->text_used;
-	cfg->text_used += len;
+	p = t->bytes + t->used;
+	t->used += len;
 	return p;
 }
 

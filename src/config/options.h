@@ -12,12 +12,15 @@ struct parse_error {
 };
 
 /* Parses argv (options, -f FILE, then the command) into a config with
- * every default set; on PARSE_ERROR err->msg says what is wrong, naming
- * the option or FILE:LINE, and what would fix it. Touches nothing but
- * memory and the config files it reads. Without command_required (hutch
- * check) a missing command is no error; cfg->argv is then NULL. */
-enum parse_result options_parse(struct config *cfg, int argc, char **argv,
-				struct parse_error *err, bool command_required);
+ * every default set, its strings kept in text (emptied first; see struct
+ * config_text for who owns it); on PARSE_ERROR err->msg says what is
+ * wrong, naming the option or FILE:LINE, and what would fix it. Touches
+ * nothing but memory and the config files it reads. Without
+ * command_required (hutch check) a missing command is no error;
+ * cfg->argv is then NULL. */
+enum parse_result options_parse(struct config *cfg, struct config_text *text,
+				int argc, char **argv, struct parse_error *err,
+				bool command_required);
 
 /* The names --cap-keep and --rlimit take (options_privs.c), parsing as
  * hutch oci's capability lists: "net_bind_service", "CAP_NET_BIND_SERVICE"

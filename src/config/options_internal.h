@@ -84,12 +84,12 @@ int option_apply(struct parse_ctx *ctx, const struct option_def *opt,
 
 int config_file_read(struct parse_ctx *ctx, const char *path);
 
-/* A small regular file's whole text, read into cfg->text; `what` names it
+/* A small regular file's whole text, read into cfg's arena; `what` names it
  * in messages ("config file"). NULL after parse_fail. */
 char *file_text(struct parse_ctx *ctx, const char *path, const char *what);
 
 /* Splits a config file's command line into words, in place, into
- * cfg->words and points cfg->argv at them; see docs/options.md, "Config
+ * the arena's words and points cfg->argv at them; see docs/options.md, "Config
  * files", for the quoting rules. */
 int command_split(struct parse_ctx *ctx, const struct option_def *opt,
 		  char *line);

@@ -202,7 +202,7 @@ static void join_line(char *line, void *arg)
  * slave in their place. */
 static unsigned terminals;
 
-static _Noreturn void child(const struct exec_target *t, struct config *cfg,
+static _Noreturn void child(const struct exec_target *t, const struct config *cfg,
 			    int pidfd, bool by_pidfd, int tty, char **argv)
 {
 	char path[32];
@@ -218,8 +218,9 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	enter(t, pidfd, by_pidfd);
 	if (pidfd >= 0)
 		close(pidfd);
+	/* root's sandbox: exec_run refuses an ordinary user's (not rootless) */
 	if (cfg->userns)
-		userns_become_root(cfg->rootless);
+		userns_become_root(false);
 	home = privs_resolve(cfg); /* the sandbox's passwd and group */
 	seccomp_prepare(cfg);
 	/* PID 1's bounding set first (privs_drop takes away the rest of
@@ -241,7 +242,7 @@ static _Noreturn void child(const struct exec_target *t, struct config *cfg,
 	pty_setup(tty, terminals);
 	if (tty >= 0)
 		close(tty);
-	err = privs_drop(cfg, &step);
+	err = privs_drop(cfg, false, &step);
 	if (err)
 		die("%s: %s", step, error_text(-err));
 	/* Not dumpable still: an id change left it so only because
@@ -320,16 +321,16 @@ int exec_run(const struct exec_target *t, char **argv)
 	static struct config cfg;
 	static struct relay tty;
 	sigset_t set;
-	bool by_pidfd;
+	bool by_pidfd, rootless;
 	int pidfd, tty_end = -1;
 	pid_t pid;
 
 	cfg.name = t->name;
-	exec_profile_read(t->dirfd, &cfg);
+	exec_profile_read(t->dirfd, &cfg, &rootless);
 	/* PID 1 never execs, so its memory belongs to the host's user
 	 * namespace, and it is not dumpable: its namespaces (/proc/PID/ns, a
 	 * pidfd's setns) are root's to open, not the ordinary user's. */
-	if (cfg.rootless)
+	if (rootless)
 		die("an ordinary user's sandbox (--userns without root) cannot be "
 		    "entered: its PID 1's namespaces open to root only");
 	/* PID 1's pidfd, checked: opened, then still the launcher's child */

@@ -71,7 +71,7 @@ void daemon_pidfile(const struct config *cfg)
  * if the sandbox ends before that, it exits with the launcher's code, so
  * an init script sees a setup error or a crash loop. The launcher goes on
  * in a session of its own. Returns the pipe's write end. */
-int daemon_detach(const struct config *cfg, int log_fd)
+int daemon_detach(const struct config *cfg, const struct runtime *rt, int log_fd)
 {
 	int notify[2], status;
 	pid_t pid;
@@ -102,8 +102,8 @@ int daemon_detach(const struct config *cfg, int log_fd)
 	 * is reported (daemon_settled). No other descriptor of its either,
 	 * but the image and --overlay's DIR the checks opened (image.h). */
 	{
-		const int keep[] = { notify[1], log_fd, log_descriptor(), cfg->image_fd,
-				     cfg->overlay_fd };
+		const int keep[] = { notify[1], log_fd, log_descriptor(), rt->image_fd,
+				     rt->overlay_fd };
 		close_fds_except(keep, sizeof keep / sizeof keep[0]);
 	}
 	status = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -115,8 +115,7 @@ int daemon_detach(const struct config *cfg, int log_fd)
 	return notify[1];
 }
 
-void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
-		   int *notify)
+void daemon_caller(struct daemon_wait *d, struct runtime *rt, int caller, int *notify)
 {
 	int fds[2];
 
@@ -131,9 +130,9 @@ void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
 	/* Without --output the service's stdout and stderr are /dev/null,
 	 * not the caller's: a caller reading them, out=$(hutch --daemon
 	 * ...) or ssh, would wait for the sandbox to end. */
-	if (cfg->output_fd < 0) {
-		cfg->output_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (cfg->output_fd < 0)
+	if (rt->output_fd < 0) {
+		rt->output_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (rt->output_fd < 0)
 			die("cannot open /dev/null: %s", error_text(errno));
 	}
 }

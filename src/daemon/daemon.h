@@ -6,6 +6,7 @@
 #define HUTCH_DAEMON_H
 
 #include "config.h"
+#include "runtime.h"
 #include "profile.h"
 
 /* --daemon's pipes in the launcher, which its loop polls; -1 when not in
@@ -27,16 +28,16 @@ void daemon_pidfile(const struct config *cfg);
 
 /* --daemon: the caller waits in this call (and exits there) until the
  * launcher reports that the service has settled; the launcher goes on in
- * a session of its own. Returns the pipe to report on. */
-int daemon_detach(const struct config *cfg, int log_fd);
+ * a session of its own, keeping of the caller's descriptors log_fd and
+ * those the checks opened into rt. Returns the pipe to report on. */
+int daemon_detach(const struct config *cfg, const struct runtime *rt, int log_fd);
 
 /* In the launcher: caller is the pipe the caller waits on (-1: none; d's
  * pipes are then -1, and always without the feature). Sets *notify
  * to the pipe for PID 1 (a byte once the service has run for
- * --daemon-settle) and, without --output, gives the service /dev/null:
- * nothing of the sandbox keeps the caller's descriptors. */
-void daemon_caller(struct daemon_wait *d, struct config *cfg, int caller,
-		   int *notify);
+ * --daemon-settle) and, without --output, gives the service /dev/null
+ * (rt->output_fd): nothing of the sandbox keeps the caller's descriptors. */
+void daemon_caller(struct daemon_wait *d, struct runtime *rt, int caller, int *notify);
 
 /* d->settled is readable: the service settled (the caller is told, and
  * the launcher lets go of the caller's stderr), or PID 1 ended first (the
@@ -54,18 +55,20 @@ static inline void daemon_pidfile(const struct config *cfg)
 	(void)cfg;
 }
 
-static inline int daemon_detach(const struct config *cfg, int log_fd)
+static inline int daemon_detach(const struct config *cfg, const struct runtime *rt,
+				int log_fd)
 {
 	(void)cfg;
+	(void)rt;
 	(void)log_fd;
 	return -1;
 }
 
-static inline void daemon_caller(struct daemon_wait *d, struct config *cfg,
-				 int caller, int *notify)
+static inline void daemon_caller(struct daemon_wait *d, struct runtime *rt, int caller,
+				 int *notify)
 {
 	d->settled = d->caller = -1;
-	(void)cfg;
+	(void)rt;
 	(void)caller;
 	(void)notify;
 }

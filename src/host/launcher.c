@@ -51,16 +51,15 @@ static void new_pid_namespace(void)
 	die("cannot create a PID namespace: %s", error_text(errno));
 }
 
-/* What die() removes: the cgroup, the state directory, the pid file. */
-static struct cgroup cg;
-static int state_fd = -1;
-static const char *state_base;
-static const struct config *active;
-
 /* The sandbox the launcher runs now. A rebuild (hutch restart
- * --rebuild) replaces cfg and pid1; the rest is the launcher's own. */
+ * --rebuild) replaces cfg, the group and pid1; the rest is the
+ * launcher's own. */
 struct launch {
 	struct config *cfg;
+	struct runtime rt; /* what the start found and opened (runtime.h) */
+	struct cgroup cg;
+	int state_fd;		/* the state directory, or -1 */
+	const char *state_base; /* the directory it is in */
 	pid_t pid1;
 	struct sandbox_fds fds;
 	struct output out;
@@ -72,6 +71,11 @@ struct launch {
 	int request;	     /* that rebuild's id, to answer; 0: none under way */
 	int upstream;	     /* --ready: what PID 1 tells, for systemd's NOTIFY_SOCKET */
 };
+
+/* The one launch. At file scope: die() runs the undo steps, which take
+ * no argument, and they remove its group and state directory. Zeroed
+ * (.bss, no bytes in the file), its markers set by launcher_run. */
+static struct launch launch;
 
 static void rebuild_request(struct launch *l, int id);
 static void rebuild_cancel(struct launch *l);
@@ -112,8 +116,8 @@ static void pressure_event(struct launch *l, short revents)
 	const struct config *cfg = l->cfg;
 
 	if (revents & (POLLERR | POLLNVAL)) {
-		close(cg.pressure_fd);
-		cg.pressure_fd = -1;
+		close(l->cg.pressure_fd);
+		l->cg.pressure_fd = -1;
 		return;
 	}
 	log_error("memory pressure reached --pressure-restart %s:%llums/%llums: "
@@ -156,7 +160,7 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
 		fds[4].fd = bootlimit_fd(); /* --boot-limit: PID 1's events */
 		n = relay_poll_fds(tty, fds + 5);
 		/* --pressure-restart: the group's trigger (a rebuild's new one) */
-		fds[5 + n] = (struct pollfd){ cg.pressure_fd, POLLPRI, 0 };
+		fds[5 + n] = (struct pollfd){ l->cg.pressure_fd, POLLPRI, 0 };
 		if (poll(fds, 6 + (nfds_t)n, earliest(pause, bootlimit_timeout())) < 0)
 			continue;
 		bootlimit_poll(fds[4].revents);
@@ -197,20 +201,24 @@ static int forward_until_exit(struct launch *l, const sigset_t *set)
  * it is made, all run by die() or at the launcher's end. */
 static void group_undo(void)
 {
-	cgroup_remove(&cg);
+	cgroup_remove(&launch.cg);
 }
 
+/* A rebuild keeps the name (rebuild.h): the first's and the running
+ * config's are the same. */
 static void state_undo(void)
 {
-	state_remove(state_base, active->name, state_fd);
-	state_fd = -1;
+	state_remove(launch.state_base, launch.cfg->name, launch.state_fd);
+	launch.state_fd = -1;
 }
 
 /* PID 1, in its new namespaces: forked after unshare(CLONE_NEWPID), or
  * with --userns cloned into new user and PID namespaces and given its id
  * maps. Returns in the launcher only. */
-static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
+static pid_t start_pid1(struct launch *l)
 {
+	const struct config *cfg = l->cfg;
+	struct sandbox_fds *fds = &l->fds;
 	int ready[2], go[2] = { -1, -1 };
 	pid_t child;
 
@@ -224,7 +232,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 	if (!cfg->userns)
 		new_pid_namespace();
 	die_push(group_undo); /* a half-made group too */
-	cgroup_create(&cg, cfg);
+	cgroup_create(&l->cg, cfg);
 	child = cfg->userns ? userns_clone() : fork_process();
 	if (child < 0)
 		die("cannot fork: %s", error_text(errno));
@@ -235,12 +243,12 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 			close(go[1]);
 		fds->ready = ready[1];
 		fds->go = go[0];
-		sandbox_run(cfg, &cg, fds);
+		sandbox_run(cfg, &l->rt, &l->cg, fds);
 	}
 	close(ready[1]);
-	image_release(cfg); /* PID 1 has the image and DIR now */
-	if (cfg->output_fd >= 0)
-		close(cfg->output_fd); /* PID 1's now: EOF once all of it is gone */
+	image_release(&l->rt); /* PID 1 has the image and DIR now */
+	if (l->rt.output_fd >= 0)
+		close(l->rt.output_fd); /* PID 1's now: EOF once all of it is gone */
 	if (fds->notify >= 0)
 		close(fds->notify); /* PID 1 holds it now: EOF when it ends */
 	if (fds->upstream >= 0)
@@ -254,7 +262,7 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 	fds->boot = -1;
 	if (cfg->userns) {
 		close(go[0]);
-		userns_map(cfg, child, ready[0], go[1]);
+		userns_map(cfg, l->rt.rootless, child, ready[0], go[1]);
 		close(go[1]);
 	}
 	fds->ready = ready[0]; /* open while PID 1 may still write to it */
@@ -264,44 +272,48 @@ static pid_t start_pid1(struct config *cfg, struct sandbox_fds *fds)
 /* --- hutch restart --rebuild (rebuild.h) ------------------------------ */
 
 /* The answer the control command waits for, in the state directory. */
-static void rebuild_answer(int id, const char *error)
+static void rebuild_answer(const struct launch *l, int id, const char *error)
 {
 	char text[600];
 
-	if (state_fd < 0)
+	if (l->state_fd < 0)
 		return;
 	fmt(text, sizeof text, "request=%d\n%s=%s\n", id, error ? "error" : "result",
 	    error ? error : "ok");
-	state_write(state_fd, REBUILD_ANSWER, text);
+	state_write(l->state_fd, REBUILD_ANSWER, text);
 }
 
 /* The configuration is read again and judged before anything stops: a
  * refusal leaves the sandbox running as it was. Good, PID 1 gets SIGTERM
  * (the stop of hutch stop: stop timeout, then SIGKILL to what is left),
  * and pid1_ended starts the next sandbox. The two spare configurations
- * alternate, so neither the one running nor the first (whose strings the
- * launcher's own state points to) is parsed over. */
+ * (each with its text arena) alternate, so neither the one running nor
+ * the first (whose strings the launcher's own state points to) is parsed
+ * over. */
 static void rebuild_request(struct launch *l, int id)
 {
 	static struct config spare[2];
-	struct config *next = l->cfg == &spare[0] ? &spare[1] : &spare[0];
+	static struct config_text spare_text[2];
+	int i = l->cfg == &spare[0];
+	struct config *next = &spare[i];
 	char why[400];
 
 	if (l->request) {
-		rebuild_answer(id, "a rebuild is already under way");
+		rebuild_answer(l, id, "a rebuild is already under way");
 		return;
 	}
 	if (l->fds.terminals)
 		fmt(why, sizeof why, "not with a terminal, which is relayed for one "
 		    "sandbox: stop it and start it again");
-	else if (!rebuild_load(next, l->cfg, l->argc, l->argv, why, sizeof why))
+	else if (!rebuild_load(next, &spare_text[i], l->cfg, &l->rt, l->argc, l->argv,
+			       why, sizeof why))
 		why[0] = '\0';
 	if (why[0]) {
 		char answer[sizeof why + 32];
-		image_release(next); /* opened by the refused start's checks */
+		image_release(&l->rt); /* opened by the refused start's checks */
 		log_error("rebuild refused, the sandbox runs on as it was: %s", why);
 		fmt(answer, sizeof answer, "it runs on as it was: %s", why);
-		rebuild_answer(id, answer);
+		rebuild_answer(l, id, answer);
 		return;
 	}
 	log_info("rebuild: stopping the sandbox, to start it again from the "
@@ -315,7 +327,7 @@ static void rebuild_cancel(struct launch *l)
 {
 	if (!l->request)
 		return;
-	rebuild_answer(l->request, "a stop came first");
+	rebuild_answer(l, l->request, "a stop came first");
 	l->request = 0;
 }
 
@@ -348,66 +360,73 @@ static void rebuild_start(struct launch *l)
 	l->request = 0;
 	close(l->fds.ready);
 	die_pop(group_undo); /* start_pid1 makes the next one */
-	cgroup_remove(&cg);
+	cgroup_remove(&l->cg);
 	l->cfg = l->next;
-	cgroup_probe(&cg, l->cfg, false);
+	cgroup_probe(&l->cg, l->cfg, &l->rt, false);
 	own_pid_namespace(l->cfg);
-	if (state_fd >= 0) {
-		exec_profile_write(state_fd, l->cfg);
-		state_write_launcher(state_fd, l->cfg);
+	if (l->state_fd >= 0) {
+		exec_profile_write(l->state_fd, l->cfg, l->rt.rootless);
+		state_write_launcher(l->state_fd, l->cfg);
 		/* empty until the new PID 1 writes it: hutch restart
 		 * --rebuild waits for that */
 		(void)!ftruncate(l->fds.state, 0);
 	}
-	l->cfg->output_fd = -1;
+	l->rt.output_fd = -1;
 	if (l->out.path)
-		output_pipe(&l->out, l->cfg);
+		output_pipe(&l->out, &l->rt);
 	/* --daemon's caller still waiting: the new PID 1 tells it */
 	if (l->daemon.settled >= 0)
 		close(l->daemon.settled);
 	l->fds.notify = -1;
-	daemon_caller(&l->daemon, l->cfg, l->daemon.caller, &l->fds.notify);
-	l->pid1 = start_pid1(l->cfg, &l->fds);
-	rebuild_answer(id, NULL);
+	daemon_caller(&l->daemon, &l->rt, l->daemon.caller, &l->fds.notify);
+	l->pid1 = start_pid1(l);
+	rebuild_answer(l, id, NULL);
 	log_info("rebuilt: a new sandbox runs%s%s", l->cfg->root ? " on " : "",
 		 l->cfg->root ? l->cfg->root : "");
 }
 
+/* The caller's OOM score adjustment, for the service (spawn.c); the
+ * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
+ * user cannot lower it: nothing to restore then. */
+static void caller_oom_score(struct runtime *rt)
+{
+	if (!rt->rootless &&
+	    read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", rt->oom_score_adj,
+			    sizeof rt->oom_score_adj) > 0)
+		rt->oom_score_adj[until_any(rt->oom_score_adj, "\n")] = '\0';
+}
+
 int launcher_run(struct config *cfg, int argc, char **argv)
 {
-	static struct launch l;
-	struct sandbox_fds *fds = &l.fds;
+	struct launch *l = &launch;
+	struct sandbox_fds *fds = &l->fds;
 	const char *refusal;
 	sigset_t set;
 	int code;
 
-	l.cfg = cfg;
-	l.argc = argc;
-	l.argv = argv;
+	l->cfg = cfg;
+	l->rt = (struct runtime)RUNTIME_INIT;
+	l->state_fd = -1;
+	l->argc = argc;
+	l->argv = argv;
 	fds->notify = fds->boot = -1;
 	privs_lock_self();
 	fds->log = daemon_log_open(cfg);
 	log_nonblocking();
-	cfg->rootless = userns_rootless();
+	l->rt.rootless = userns_rootless();
 	refusal = userns_refusal(cfg);
 	if (refusal)
 		die("%s", refusal);
 	/* The host paths must exist before anything starts: a mistyped
 	 * path costs one line and exit 125, and no namespace was made for it. */
-	preflight_host(cfg, NULL);
+	preflight_host(cfg, &l->rt, NULL);
 	preflight_cpus(cfg, NULL);
-	/* The caller's OOM score adjustment, for the service (spawn.c); the
-	 * launcher and PID 1 take -1000, the OOM killer's never. An ordinary
-	 * user cannot lower it: nothing to restore then. */
-	if (!cfg->rootless &&
-	    read_small_file(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj,
-			    sizeof cfg->oom_score_adj) > 0)
-		cfg->oom_score_adj[until_any(cfg->oom_score_adj, "\n")] = '\0';
-	cgroup_probe(&cg, cfg, false);
+	caller_oom_score(&l->rt);
+	cgroup_probe(&l->cg, cfg, &l->rt, false);
 	/* Before daemonize: its waiting parent needs SIGCHLD too. */
 	supervised_signals(&set);
 	if (cfg->daemon) {
-		fds->notify = daemon_detach(cfg, fds->log);
+		fds->notify = daemon_detach(cfg, &l->rt, fds->log);
 		log_nonblocking(); /* fd 2 may be /dev/null now */
 	}
 	/* Before anything is made on the system: a refusal leaves nothing
@@ -423,31 +442,30 @@ int launcher_run(struct config *cfg, int argc, char **argv)
 	 * leave stale state. Not before daemonize: the caller's side of it
 	 * must still die of Ctrl-C. */
 	signals_block(&set);
-	active = cfg;
-	state_fd = state_create(cfg, &state_base);
-	if (state_fd >= 0) {
+	l->state_fd = state_create(cfg, l->rt.rootless, &l->state_base);
+	if (l->state_fd >= 0) {
 		die_push(state_undo);
-		exec_profile_write(state_fd, cfg);
+		exec_profile_write(l->state_fd, cfg, l->rt.rootless);
 	}
-	fds->state = state_fd < 0 ? -1 : openat(state_fd, "status", O_RDWR | O_CREAT |
-					       O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fds->state < 0 && state_fd >= 0)
+	fds->state = l->state_fd < 0 ? -1 : openat(l->state_fd, "status", O_RDWR | O_CREAT |
+						   O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fds->state < 0 && l->state_fd >= 0)
 		die("cannot create the status file: %s", error_text(errno));
 	daemon_pidfile(cfg);
-	output_open(&l.out, cfg);
-	daemon_caller(&l.daemon, cfg, fds->notify, &fds->notify);
-	l.upstream = ready_upstream_open(cfg, &fds->upstream);
+	output_open(&l->out, cfg, &l->rt);
+	daemon_caller(&l->daemon, &l->rt, fds->notify, &fds->notify);
+	l->upstream = ready_upstream_open(cfg, &fds->upstream);
 	/* A terminal on 0, 1 or 2: the service gets a pty in its place. */
 	fds->terminals = pty_terminals();
-	cfg->tty_foreground = fds->terminals & 1;
-	relay_init(&l.tty, fds->terminals, &fds->tty);
-	l.pid1 = start_pid1(cfg, fds);
+	l->rt.tty_foreground = fds->terminals & 1;
+	relay_init(&l->tty, fds->terminals, &fds->tty);
+	l->pid1 = start_pid1(l);
 	/* After the fork: PID 1 protects itself (sandbox.c) */
-	code = oom_protect(cfg);
+	code = oom_protect(&l->rt);
 	if (code)
 		log_debug("cannot protect hutch from the OOM killer: %s",
 			  error_text(-code));
-	code = forward_until_exit(&l, &set);
+	code = forward_until_exit(l, &set);
 	bootlimit_end();
 	close(fds->ready);
 	die_unwind();

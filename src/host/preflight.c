@@ -23,7 +23,7 @@
 #include "sys.h"
 #include "trust.h"
 
-static void root_dir(struct config *cfg, struct preflight *pf)
+static void root_dir(struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	struct stat st, host_root;
 
@@ -31,7 +31,7 @@ static void root_dir(struct config *cfg, struct preflight *pf)
 		preflight_fail(pf, "root %s: %s", cfg->root, error_text(errno));
 	else if (S_ISREG(st.st_mode)) {
 		cfg->root = preflight_absolute(cfg, cfg->root);
-		image_preflight(cfg, pf); /* an image (image.h) */
+		image_preflight(cfg, rt, pf); /* an image (image.h) */
 	} else if (!S_ISDIR(st.st_mode))
 		preflight_fail(pf, "root %s is not a directory", cfg->root);
 	else if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 &&
@@ -83,14 +83,14 @@ static void io_devices(struct config *cfg, struct preflight *pf)
 	}
 }
 
-void preflight_host(struct config *cfg, struct preflight *pf)
+void preflight_host(struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	struct stat st;
 
 	if (cfg->root)
-		root_dir(cfg, pf);
+		root_dir(cfg, rt, pf);
 	if (cfg->root)
-		overlay_preflight(cfg, pf);
+		overlay_preflight(cfg, rt, pf);
 	cfg->pidfile = preflight_absolute(cfg, cfg->pidfile);
 	if (!output_log_target(cfg->output))
 		cfg->output = preflight_absolute(cfg, cfg->output);

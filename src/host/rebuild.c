@@ -33,21 +33,17 @@ static const char *launcher_option_changed(const struct config *next,
 							      : NULL;
 }
 
-int rebuild_load(struct config *next, const struct config *now, int argc,
-		 char **argv, char *why, size_t size)
+int rebuild_load(struct config *next, struct config_text *text, const struct config *now,
+		 struct runtime *rt, int argc, char **argv, char *why, size_t size)
 {
 	struct preflight pf = { false, why, size };
 	struct parse_error err;
 	const char *refusal;
 
-	if (options_parse(next, argc, argv, &err, true) != PARSE_RUN) {
+	if (options_parse(next, text, argc, argv, &err, true) != PARSE_RUN) {
 		fmt(why, size, "%s", err.msg[0] ? err.msg : "no sandbox to start");
 		return -1;
 	}
-	/* what the launcher found out at its start */
-	next->rootless = now->rootless;
-	next->tty_foreground = now->tty_foreground;
-	memcpy(next->oom_score_adj, now->oom_score_adj, sizeof next->oom_score_adj);
 	refusal = userns_refusal(next);
 	if (refusal) {
 		fmt(why, size, "%s", refusal);
@@ -55,7 +51,7 @@ int rebuild_load(struct config *next, const struct config *now, int argc,
 	}
 	/* the root path as written: a symlink in it is followed now, and
 	 * again by PID 1's mount (nothing resolved is kept from the start) */
-	preflight_host(next, &pf);
+	preflight_host(next, rt, &pf);
 	preflight_cpus(next, &pf);
 	if (!pf.failed)
 		preflight_image(next, &pf);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "runtime.h"
 
 /* The request: SIGNAL_RESTART (protocol.h) queued with sigqueue's value,
  * si_code SI_QUEUE, a positive value being the request's id (the control
@@ -21,13 +22,16 @@
  * when the configuration was refused (the sandbox runs on). */
 #define REBUILD_ANSWER "rebuild"
 
-/* argv parsed again into next (argv[0] is hutch) and judged as a start
- * judges it (host paths, CPUs, the root image's mount points, workdir,
- * user and command), nothing changed on the system: 0, or -1 with one
- * line in why. The launcher's own options (--name, --state-dir,
+/* argv parsed again into next, its strings into text (argv[0] is hutch),
+ * and judged as a start judges it (host paths, CPUs, the root image's
+ * mount points, workdir, user and command), nothing changed on the
+ * system: 0, or -1 with one line in why. rt is the launcher's: what it
+ * found at its start stays, and the next root image and --overlay's DIR
+ * are opened into it (the running sandbox's went to its PID 1, and
+ * image_release forgot them). The launcher's own options (--name, --state-dir,
  * --pidfile, --output, --log, --daemon, --userns, --cgroup-parent) made
  * what stays; a change to one is refused. */
-int rebuild_load(struct config *next, const struct config *now, int argc,
-		 char **argv, char *why, size_t size);
+int rebuild_load(struct config *next, struct config_text *text, const struct config *now,
+		 struct runtime *rt, int argc, char **argv, char *why, size_t size);
 
 #endif

@@ -152,7 +152,7 @@ static int image_open(const char *path, struct preflight *pf)
 	return preflight_fail(pf, "--root %s: too many symlinks", path) - 1;
 }
 
-void image_preflight(struct config *cfg, struct preflight *pf)
+void image_preflight(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	unsigned char head[2048] = { 0 };
 	struct stat st;
@@ -183,8 +183,8 @@ void image_preflight(struct config *cfg, struct preflight *pf)
 			       (unsigned long long)st.st_size);
 	} else if (kernel_has(IMAGE_PART_LOOP, "--root IMAGE", pf) &&
 		   kernel_has(type, "--root IMAGE", pf)) {
-		cfg->image_fd = fd;
-		cfg->image_type = type;
+		rt->image_fd = fd;
+		rt->image_type = type;
 		return;
 	}
 	close(fd);
@@ -215,7 +215,7 @@ static bool inside(const char *path, const char *dir)
 	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len]);
 }
 
-void overlay_preflight(struct config *cfg, struct preflight *pf)
+void overlay_preflight(struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	const char *dir = cfg->overlay_dir, *name, *bad;
 	struct statfs sf;
@@ -231,7 +231,7 @@ void overlay_preflight(struct config *cfg, struct preflight *pf)
 	 * takes (5.12+), but the service would see its own upper layer in
 	 * its root; lower in upper it refuses (ELOOP). Both said here by
 	 * path; what a symlink hides, the kernel still refuses. */
-	if (!cfg->image_type && (inside(dir, cfg->root) || inside(cfg->root, dir)))
+	if (!rt->image_type && (inside(dir, cfg->root) || inside(cfg->root, dir)))
 		return (void)preflight_fail(pf, "--overlay %s and --root %s overlap: "
 					    "give a directory outside the root, and "
 					    "the root outside it", dir, cfg->root);
@@ -273,14 +273,16 @@ void overlay_preflight(struct config *cfg, struct preflight *pf)
 		close(fd);
 		return;
 	}
-	cfg->overlay_fd = fd;
+	rt->overlay_fd = fd;
 }
 
-void image_release(struct config *cfg)
+void image_release(struct runtime *rt)
 {
-	if (cfg->image_fd >= 0)
-		close(cfg->image_fd);
-	if (cfg->overlay_fd >= 0)
-		close(cfg->overlay_fd);
-	cfg->image_fd = cfg->overlay_fd = -1;
+	if (rt->image_fd >= 0)
+		close(rt->image_fd);
+	if (rt->overlay_fd >= 0)
+		close(rt->overlay_fd);
+	rt->image_fd = rt->overlay_fd = -1;
+	/* and forgotten: a rebuild's checks find out the next root's type */
+	rt->image_type = IMAGE_DIR;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "profile.h"
 #include "refusal.h"
 
@@ -28,14 +29,14 @@ enum { IMAGE_PART_LOOP = 0, IMAGE_PART_OVERLAY = 4 };
  * kernel parses it, and the loop device reads it while the service runs:
  * only the caller and root may be able to change it), its type told by
  * magic, its size held against its superblock's, the kernel's loop
- * driver and file system there. Sets cfg->image_fd and image_type, or
+ * driver and file system there. Sets rt->image_fd and image_type, or
  * refuses through pf (preflight.h). */
-void image_preflight(struct config *cfg, struct preflight *pf);
+void image_preflight(const struct config *cfg, struct runtime *rt, struct preflight *pf);
 
 /* --overlay: overlayfs in the kernel, and DIR (made absolute) trusted, a
  * directory, on a file system overlayfs takes as an upper layer, not in
- * the root directory; cfg->overlay_fd set. */
-void overlay_preflight(struct config *cfg, struct preflight *pf);
+ * the root directory; rt->overlay_fd set. */
+void overlay_preflight(struct config *cfg, struct runtime *rt, struct preflight *pf);
 
 /* Whether the kernel has part (the loop driver: /dev/loop-control; a
  * file system: in /proc/filesystems); its name ("squashfs") and kernel
@@ -44,8 +45,9 @@ bool image_kernel_has(int part);
 const char *image_part_name(int part);
 const char *image_part_config(int part);
 
-/* The launcher, once PID 1 has them: its copies closed. */
-void image_release(struct config *cfg);
+/* The launcher, once PID 1 has them: its copies closed, the type
+ * forgotten. */
+void image_release(struct runtime *rt);
 
 /* PID 1, in its private mount namespace: the root as a mount of its own
  * (the image on a loop device, with the overlay over it when asked, or
@@ -55,16 +57,20 @@ void image_release(struct config *cfg);
  * descriptor with the working directory in it; -1 for a plain directory
  * root, which mounts.c binds as before. Dies (125) naming what is
  * missing or refused. */
-int image_root(const struct config *cfg);
+int image_root(const struct config *cfg, const struct runtime *rt);
 #else
-static inline void image_preflight(struct config *cfg, struct preflight *pf)
+static inline void image_preflight(const struct config *cfg, struct runtime *rt,
+				   struct preflight *pf)
 {
+	(void)rt;
 	preflight_fail(pf, "--root %s is a file, not a directory: image roots: "
 		       NOT_BUILT_FMT, cfg->root, "image");
 }
-static inline void overlay_preflight(struct config *cfg, struct preflight *pf)
+static inline void overlay_preflight(struct config *cfg, struct runtime *rt,
+				     struct preflight *pf)
 {
 	(void)cfg;
+	(void)rt;
 	(void)pf;
 }
 static inline bool image_kernel_has(int part)
@@ -82,13 +88,14 @@ static inline const char *image_part_config(int part)
 	(void)part;
 	return "";
 }
-static inline void image_release(struct config *cfg)
+static inline void image_release(struct runtime *rt)
 {
-	(void)cfg;
+	(void)rt;
 }
-static inline int image_root(const struct config *cfg)
+static inline int image_root(const struct config *cfg, const struct runtime *rt)
 {
 	(void)cfg;
+	(void)rt;
 	return -1;
 }
 #endif

@@ -37,20 +37,20 @@ static const unsigned long fs_magic[] = { 0, 0x73717368, 0xE0F5E1E2, 0xEF53 };
  * step (5.8); before, LOOP_SET_FD then LOOP_SET_STATUS64 for the flag,
  * with a moment between in which a SIGKILL would leave the device bound
  * (losetup -d frees it). Returns 0 or an errno. */
-static int loop_configure(int fd, const struct config *cfg)
+static int loop_configure(int fd, const struct config *cfg, int image)
 {
 	struct loop_config lc;
 	int err;
 
 	memset(&lc, 0, sizeof lc);
-	lc.fd = (unsigned)cfg->image_fd;
+	lc.fd = (unsigned)image;
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 	fmt((char *)lc.info.lo_file_name, sizeof lc.info.lo_file_name, "%s", cfg->root);
 	if (ioctl(fd, LOOP_CONFIGURE, &lc) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOTTY)
 		return errno;
-	if (ioctl(fd, LOOP_SET_FD, cfg->image_fd))
+	if (ioctl(fd, LOOP_SET_FD, image))
 		return errno;
 	if (ioctl(fd, LOOP_SET_STATUS64, &lc.info) == 0)
 		return 0;
@@ -62,7 +62,7 @@ static int loop_configure(int fd, const struct config *cfg)
 /* A free loop device with the image on it; dev its path. The device
  * LOOP_CTL_GET_FREE names can be taken by another process before hutch
  * binds it (EBUSY): then it asks again. */
-static int loop_attach(const struct config *cfg, char *dev, size_t size)
+static int loop_attach(const struct config *cfg, int image, char *dev, size_t size)
 {
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 
@@ -80,7 +80,7 @@ static int loop_attach(const struct config *cfg, char *dev, size_t size)
 		if (fd < 0)
 			die("--root %s: cannot open %s: %s", cfg->root, dev,
 			    error_text(errno));
-		err = loop_configure(fd, cfg);
+		err = loop_configure(fd, cfg, image);
 		if (!err) {
 			close(ctl);
 			return fd;
@@ -131,26 +131,27 @@ static int stage_mount(void)
 }
 
 /* The image, read-only, on the stage's dir `name`: its root's descriptor. */
-static int image_mount(const struct config *cfg, int stage, const char *name)
+static int image_mount(const struct config *cfg, const struct runtime *rt, int stage,
+		       const char *name)
 {
-	const char *type = image_part_name(cfg->image_type);
+	const char *type = image_part_name(rt->image_type);
 	struct target t;
 	char dev[32];
-	int loop = loop_attach(cfg, dev, sizeof dev), root;
+	int loop = loop_attach(cfg, rt->image_fd, dev, sizeof dev), root;
 
 	stage_dir(stage, name, &t);
 	if (mount(dev, fd_path(t.fd), type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL)) {
 		if (errno == ENODEV)
 			die("--root %s: this kernel has no %s file system (kernel "
 			    "option CONFIG_%s)", cfg->root, type,
-			    image_part_config(cfg->image_type));
+			    image_part_config(rt->image_type));
 		die("--root %s: the kernel refused the %s image on %s: %s (cut short "
 		    "or corrupt? dmesg says why)", cfg->root, type, dev,
 		    error_text(errno));
 	}
 	/* the mount holds the device now: its last user */
 	close(loop);
-	root = mounted_root(&t, fs_magic[cfg->image_type], NULL);
+	root = mounted_root(&t, fs_magic[rt->image_type], NULL);
 	target_close(&t);
 	log_debug("%s image %s mounted read-only from %s", type, cfg->root, dev);
 	return root;
@@ -163,8 +164,9 @@ static int image_mount(const struct config *cfg, int stage, const char *name)
  * overlayfs refuses as not ours) and held to be the same directory. DIR
  * is locked for the sandbox's life (flock on the launcher's descriptor,
  * which PID 1 keeps): two overlays on one upper layer corrupt each
- * other, and the kernel only warns unless its index is on. */
-static int layers_dir(const struct config *cfg, int stage)
+ * other, and the kernel only warns unless its index is on. trusted: the
+ * launcher's descriptor of DIR. */
+static int layers_dir(const struct config *cfg, int trusted_fd, int stage)
 {
 	char data[48];
 	struct target t;
@@ -172,11 +174,11 @@ static int layers_dir(const struct config *cfg, int stage)
 	int fd;
 
 	if (cfg->overlay_dir) {
-		if (flock(cfg->overlay_fd, LOCK_EX | LOCK_NB))
+		if (flock(trusted_fd, LOCK_EX | LOCK_NB))
 			die("--overlay %s: %s", cfg->overlay_dir, errno == EWOULDBLOCK ?
 			    "another sandbox has it as its overlay" : error_text(errno));
 		fd = open(cfg->overlay_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st) || fstat(cfg->overlay_fd, &trusted) ||
+		if (fd < 0 || fstat(fd, &st) || fstat(trusted_fd, &trusted) ||
 		    st.st_dev != trusted.st_dev || st.st_ino != trusted.st_ino)
 			die("--overlay %s was replaced while hutch started", cfg->overlay_dir);
 		return fd;
@@ -191,10 +193,10 @@ static int layers_dir(const struct config *cfg, int stage)
 }
 
 /* DIR/upper and DIR/work, made when missing, or the tmpfs's own. */
-static void layers(const struct config *cfg, int stage, int fd[2])
+static void layers(const struct config *cfg, int trusted_fd, int stage, int fd[2])
 {
 	static const char names[][6] = { "upper", "work" };
-	int at = layers_dir(cfg, stage);
+	int at = layers_dir(cfg, trusted_fd, stage);
 
 	for (int i = 0; i < 2; i++) {
 		struct stat st;
@@ -214,13 +216,14 @@ static void layers(const struct config *cfg, int stage, int fd[2])
  * directory, upper and work from layers(). By descriptor, as every
  * mount of hutch's: /proc/self/fd/N in the options is resolved by the
  * kernel to what N holds. */
-static int overlay_mount(const struct config *cfg, int stage, int lower)
+static int overlay_mount(const struct config *cfg, const struct runtime *rt, int stage,
+			 int lower)
 {
 	char data[160];
 	struct target t;
 	int layer[2], root;
 
-	layers(cfg, stage, layer);
+	layers(cfg, rt->overlay_fd, stage, layer);
 	fmt(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", fd_path(lower),
 	    fd_path(layer[0]), fd_path(layer[1]));
 	stage_dir(stage, "root", &t);
@@ -242,21 +245,21 @@ static int overlay_mount(const struct config *cfg, int stage, int lower)
 	return root;
 }
 
-int image_root(const struct config *cfg)
+int image_root(const struct config *cfg, const struct runtime *rt)
 {
 	bool overlay = cfg->overlay_tmpfs || cfg->overlay_dir;
 	int stage, lower, root;
 
-	if (!cfg->image_type && !overlay)
+	if (!rt->image_type && !overlay)
 		return -1;
 	stage = stage_mount();
-	if (cfg->image_type)
-		lower = image_mount(cfg, stage, overlay ? "image" : "root");
+	if (rt->image_type)
+		lower = image_mount(cfg, rt, stage, overlay ? "image" : "root");
 	else
 		lower = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (lower < 0)
 		die("cannot enter %s: %s", cfg->root, error_text(errno));
-	root = overlay ? overlay_mount(cfg, stage, lower) : lower;
+	root = overlay ? overlay_mount(cfg, rt, stage, lower) : lower;
 	if (root != lower)
 		close(lower);
 	close(stage);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "profile.h"
 
 enum health_state { HEALTH_STARTING, HEALTH_HEALTHY, HEALTH_UNHEALTHY };
@@ -86,7 +87,7 @@ size_t liveness_describe(const struct liveness *l, const struct config *cfg,
  * /bin/sh -c CMD as the service runs and kills all the check started
  * before it exits with the check's code; SIGTERM makes it end the check
  * at once. The keeper's pid, or -1 with errno when fork failed. */
-pid_t health_check_spawn(const struct config *cfg, char **envp);
+pid_t health_check_spawn(const struct config *cfg, const struct runtime *rt, char **envp);
 
 /* The run is over, or a stop began: deadlines off, a running check
  * ended (SIGTERM to its keeper, which kills all it started). */
@@ -94,8 +95,8 @@ void liveness_end(struct liveness *l);
 
 /* What is due: a check started or killed at its timeout, or the
  * service killed (cause logged; SIGKILL after --stop-timeout). */
-void liveness_tick(struct liveness *l, const struct config *cfg, char **envp,
-		   pid_t service, uint64_t now);
+void liveness_tick(struct liveness *l, const struct config *cfg,
+		   const struct runtime *rt, char **envp, pid_t service, uint64_t now);
 
 /* A reaped child: true when it was the check (its result recorded, the
  * service killed at the last failure allowed). */
@@ -148,10 +149,12 @@ static inline void liveness_end(struct liveness *l)
 }
 
 static inline void liveness_tick(struct liveness *l, const struct config *cfg,
-				 char **envp, pid_t service, uint64_t now)
+				 const struct runtime *rt, char **envp, pid_t service,
+				 uint64_t now)
 {
 	(void)l;
 	(void)cfg;
+	(void)rt;
 	(void)envp;
 	(void)service;
 	(void)now;

@@ -139,12 +139,13 @@ void oci_each_group(const char *id, const char *group,
 		       void (*fn)(const char *path, void *arg), void *arg)
 {
 	static struct config probe_cfg;
+	static const struct runtime as_root = RUNTIME_INIT; /* hutch oci runs as root only */
 	static struct cgroup cg;
 	char path[OCI_PATH_MAX];
 
 	probe_cfg.name = id;
 	probe_cfg.cgroup_parent = group;
-	cgroup_probe(&cg, &probe_cfg, false);
+	cgroup_probe(&cg, &probe_cfg, &as_root, false);
 	for (int c = 0; c < CG_N; c++) {
 		if (!cg.mount[c][0] || (c && !strcmp(cg.mount[c], cg.mount[c - 1])))
 			continue;

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "profile.h"
+#include "runtime.h"
 
 /* What config.json says that struct config cannot: kept beside it. */
 #define OCI_MAX_PATHS 64
@@ -69,14 +70,15 @@ static inline int oci_invoked(int argc, char **argv)
 int oci_main(int argc, char **argv);
 
 /* oci_config.c: BUNDLE/config.json into cfg (through hutch's option
- * table, the same checks as a command line) and spec; dies naming the
- * field on anything it cannot map. */
+ * table, the same checks as a command line), rt (process.oomScoreAdj:
+ * the service's OOM score, as the launcher's caller's is) and spec; dies
+ * naming the field on anything it cannot map. */
 void oci_load(const char *bundle, const char *id, struct config *cfg,
-	      struct oci_spec *spec);
+	      struct runtime *rt, struct oci_spec *spec);
 
 /* oci_config.c: an exec's process.json (its top level is a process) */
 void oci_load_process(const char *file, const char *id, struct config *cfg,
-		      bool *tty);
+		      struct runtime *rt, bool *tty);
 
 /* oci_exec.c: `exec --process FILE [--detach] [--pid-file F]
  * [--console-socket S] ID`: a new process in a running container. */
@@ -88,10 +90,12 @@ char **oci_environment(const struct config *cfg, const char *home);
 /* oci_init.c: in the container's PID 1 (forked in the new PID
  * namespace): the set-up, an answer on sync, the wait on the exec fifo
  * (fifo: its O_PATH descriptor), then the exec of process.args. console:
- * --console-socket's connection, or -1. */
+ * --console-socket's connection, or -1. rt: what create found and
+ * opened (runtime.h). */
 struct cgroup;
-_Noreturn void oci_init(struct config *cfg, const struct oci_spec *spec,
-			const struct cgroup *cg, int sync, int fifo, int console);
+_Noreturn void oci_init(struct config *cfg, const struct runtime *rt,
+			const struct oci_spec *spec, const struct cgroup *cg, int sync,
+			int fifo, int console);
 
 /* oci_cgmount.c: in the container's first process, once it joined its
  * groups: each mount of type cgroup becomes a tmpfs and a read-only

@@ -141,7 +141,7 @@ static void user(unsigned t)
 	}
 }
 
-static void process(unsigned t, struct config *cfg)
+static void process(unsigned t, struct runtime *rt)
 {
 	unsigned a, v;
 
@@ -184,7 +184,7 @@ static void process(unsigned t, struct config *cfg)
 		int64_t adj;
 		if (json_int64(&oci_j, v, -1000, 1000, &adj))
 			die("config.json: process.oomScoreAdj: a whole number, -1000..1000");
-		fmt(cfg->oom_score_adj, sizeof cfg->oom_score_adj, "%d", (int)adj);
+		fmt(rt->oom_score_adj, sizeof rt->oom_score_adj, "%d", (int)adj);
 	}
 	a = oci_member(t, "args", "process");
 	if (!a || !oci_j.tok[oci_need(a, JSON_ARRAY, "process.args")].count)
@@ -220,15 +220,17 @@ static void read_config(const char *bundle)
 	oci_read_json(path);
 }
 
-/* What process() collected, into cfg after the option parse. */
-static void process_done(struct config *cfg, const char *oom)
+/* What process() collected, into cfg after the option parse. One parse
+ * per hutch oci process (create or exec), so one text arena, here: it
+ * outlives cfg, whose strings point into it. */
+static void process_done(struct config *cfg)
 {
+	static struct config_text text;
 	struct parse_error err;
 
 	oci_args[oci_n_args] = NULL;
-	if (options_parse(cfg, oci_n_args, oci_args, &err, true) != PARSE_RUN)
+	if (options_parse(cfg, &text, oci_n_args, oci_args, &err, true) != PARSE_RUN)
 		die("config.json, as hutch's options: %s", err.msg);
-	memcpy(cfg->oom_score_adj, oom, sizeof cfg->oom_score_adj);
 	cfg->cap_keep = cap_bits;
 	cfg->cap_inheritable = inherit_bits;
 	cfg->cap_ambient = ambient_bits;
@@ -238,25 +240,22 @@ static void process_done(struct config *cfg, const char *oom)
 }
 
 void oci_load_process(const char *file, const char *id, struct config *cfg,
-		      bool *tty)
+		      struct runtime *rt, bool *tty)
 {
-	static struct config scratch;
-
 	oci_read_json(file);
 	oci_arg("hutch");
 	oci_arg2("--name", id);
 	oci_arg2("--seccomp", "off");
 	oci_arg2("--pids", "0");
-	process(0, &scratch);
-	process_done(cfg, scratch.oom_score_adj);
+	process(0, rt);
+	process_done(cfg);
 	*tty = terminal;
 }
 
 void oci_load(const char *bundle, const char *id, struct config *cfg,
-	      struct oci_spec *spec)
+	      struct runtime *rt, struct oci_spec *spec)
 {
 	static struct config mounts_only; /* the mounts and device rules, kept across the parse */
-	char oom[sizeof cfg->oom_score_adj] = "";
 	unsigned v;
 
 	oci_bundle_dir = bundle;
@@ -310,9 +309,8 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	if (!v)
 		die("config.json: process: required (hutch oci has no other way "
 		    "to start one)");
-	process(v, &mounts_only);
-	memcpy(oom, mounts_only.oom_score_adj, sizeof oom);
-	process_done(cfg, oom);
+	process(v, rt);
+	process_done(cfg);
 	if (spec->cgroup_name)
 		cfg->name = spec->cgroup_name; /* the group's name (cgroup.c) */
 	oci_cpu_apply(spec, cfg);

@@ -88,8 +88,9 @@ static int go_send(int fd)
  * new user and PID namespaces at once, its id maps written from here
  * before it goes on (oci_userns.c). -1 when it could not be made or
  * mapped (said; it is gone). */
-static pid_t start_init(struct config *cfg, struct oci_spec *spec,
-			const struct cgroup *cg, int sync[2], int fifo, int console)
+static pid_t start_init(struct config *cfg, const struct runtime *rt,
+			struct oci_spec *spec, const struct cgroup *cg, int sync[2], int fifo,
+			int console)
 {
 	int go[2] = { -1, -1 }, err = 0;
 	pid_t pid;
@@ -105,7 +106,7 @@ static pid_t start_init(struct config *cfg, struct oci_spec *spec,
 		/* create's end: the process must see it closed if create ends */
 		if (spec->hooks_go[1] >= 0)
 			close(spec->hooks_go[1]);
-		oci_init(cfg, spec, cg, sync[1], fifo, console);
+		oci_init(cfg, rt, spec, cg, sync[1], fifo, console);
 	}
 	close(sync[1]);
 	if (pid < 0)
@@ -179,6 +180,7 @@ static void made_undo(void)
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
+	static struct runtime rt = RUNTIME_INIT; /* what the launcher's would hold */
 	static struct oci_spec spec;
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
@@ -216,7 +218,7 @@ int oci_create(int argc, char **argv)
 		 fmt(bundle + strlen(bundle), sizeof bundle - strlen(bundle), "/%s",
 		     bundle_arg) >= sizeof bundle)
 		die("create: --bundle %s: cannot make it absolute", bundle_arg);
-	oci_load(bundle, id, &cfg, &spec);
+	oci_load(bundle, id, &cfg, &rt, &spec);
 	log_setup(id, cfg.verbosity);
 	/* the record is key=value lines: a path with a control character in
 	 * it could add a line (a pid, a cgroup) to it; and refused before
@@ -232,7 +234,7 @@ int oci_create(int argc, char **argv)
 			die("cannot read the hostname: %s", error_text(errno));
 		cfg.hostname = host;
 	}
-	preflight_host(&cfg, NULL);
+	preflight_host(&cfg, &rt, NULL);
 	preflight_cpus(&cfg, NULL);
 	if (spec.terminal != !!console_path)
 		die(spec.terminal ? "process.terminal is true: create needs "
@@ -264,7 +266,7 @@ int oci_create(int argc, char **argv)
 		die("cannot give %s/exec.fifo to the container's root: %s", reply,
 		    error_text(err));
 	}
-	cgroup_probe(&cg, &cfg, false);
+	cgroup_probe(&cg, &cfg, &rt, false);
 	if (pipe_cloexec(sync) || oci_ns_pid(&spec)) {
 		int err = errno;
 		oci_remove_record(id, dir);
@@ -281,7 +283,7 @@ int oci_create(int argc, char **argv)
 		die("cannot make a socket pair: %s", error_text(errno));
 	spec.hooks_go[0] = go[0];
 	spec.hooks_go[1] = go[1];
-	pid = start_init(&cfg, &spec, &cg, sync, fifo, console);
+	pid = start_init(&cfg, &rt, &spec, &cg, sync, fifo, console);
 	die_pop(made_undo); /* from here each failure removes them itself */
 	if (go[0] >= 0)
 		close(go[0]);

@@ -71,8 +71,8 @@ static int user_ns(const struct oci_state *st)
 	return fd;
 }
 
-static _Noreturn void child(struct config *cfg, const struct oci_state *st,
-			    int console, int report)
+static _Noreturn void child(const struct config *cfg, const struct runtime *rt,
+			    const struct oci_state *st, int console, int report)
 {
 	int fds[4], root, user, err;
 	char path[48];
@@ -113,12 +113,13 @@ static _Noreturn void child(struct config *cfg, const struct oci_state *st,
 	if (err)
 		die("cannot load linux.seccomp's filter: %s", error_text(-err));
 	privs_drop_pid1(cfg);
-	spawn_exec(cfg, oci_environment(cfg, home), -1, report);
+	spawn_exec(cfg, rt, oci_environment(cfg, home), -1, report);
 }
 
 int oci_exec(int argc, char **argv, const char *root)
 {
 	static struct config cfg;
+	static struct runtime rt = RUNTIME_INIT; /* process.oomScoreAdj's score */
 	static struct oci_state st;
 	const char *process = NULL, *pid_file = NULL, *console_path = NULL, *v;
 	bool detach = false, tty = false;
@@ -156,7 +157,7 @@ int oci_exec(int argc, char **argv, const char *root)
 	if (oci_status(dir, &st) != OCI_RUNNING)
 		die("exec: container %s is %s, not running", st.id,
 		    oci_status_name(oci_status(dir, &st)));
-	oci_load_process(process, st.id, &cfg, &tty);
+	oci_load_process(process, st.id, &cfg, &rt, &tty);
 	oci_seccomp_load(dir);
 	log_setup(st.id, cfg.verbosity);
 	if (tty != !!console_path)
@@ -176,7 +177,7 @@ int oci_exec(int argc, char **argv, const char *root)
 		die("cannot fork: %s", error_text(errno));
 	if (pid == 0) {
 		close(report[0]);
-		child(&cfg, &st, console, report[1]);
+		child(&cfg, &rt, &st, console, report[1]);
 	}
 	close(report[1]);
 	if (console >= 0)

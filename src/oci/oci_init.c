@@ -140,7 +140,7 @@ static void wait_for_start(int fifo)
 	close(fifo);
 }
 
-void oci_init(struct config *cfg, const struct oci_spec *spec,
+void oci_init(struct config *cfg, const struct runtime *rt, const struct oci_spec *spec,
 	      const struct cgroup *cg, int sync, int fifo, int console)
 {
 	int keep[] = { sync, fifo, -1 };
@@ -168,7 +168,7 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 		mounts_before_switch = before_switch;
 	}
 	die_push(mounts_undo);
-	mounts_setup(cfg);
+	mounts_setup(cfg, rt);
 	keep[2] = hold.created;
 	for (size_t i = 0; i < spec->n_masked; i++)
 		mask(spec->masked[i], false);
@@ -203,5 +203,5 @@ void oci_init(struct config *cfg, const struct oci_spec *spec,
 		die("start: a startContainer hook failed (above)");
 	if (hold.created >= 0)
 		close(hold.created);
-	spawn_exec(cfg, envp, -1, -1);
+	spawn_exec(cfg, rt, envp, -1, -1);
 }

@@ -136,11 +136,11 @@ static size_t smaller(size_t a, uint64_t b)
 	return b && b < a ? (size_t)b : a;
 }
 
-static void output_init(struct output *out, struct config *cfg)
+static void output_init(struct output *out, const struct config *cfg, struct runtime *rt)
 {
 	out->path = cfg->output;
 	out->max = cfg->output_max;
-	out->pipe = cfg->output_fd = out->dir = -1;
+	out->pipe = rt->output_fd = out->dir = -1;
 	out->failing = out->dropping = out->can_pause = false;
 	out->resume_at = out->cpu_mark = 0;
 	out->cpu_milli = cfg->cpu_milli;
@@ -192,20 +192,20 @@ bool output_check(const char *path, struct preflight *pf)
 	return err ? refused(path, err, pf) : true;
 }
 
-void output_open(struct output *out, struct config *cfg)
+void output_open(struct output *out, const struct config *cfg, struct runtime *rt)
 {
 	int err;
 
-	output_init(out, cfg);
+	output_init(out, cfg, rt);
 	if (!out->path)
 		return;
 	err = out->log ? open_log(out) : open_host_file(out);
 	if (err)
 		die("--output %s: %s", out->path, error_text(-err));
-	output_pipe(out, cfg);
+	output_pipe(out, rt);
 }
 
-void output_pipe(struct output *out, struct config *cfg)
+void output_pipe(struct output *out, struct runtime *rt)
 {
 	int fds[2];
 
@@ -215,7 +215,7 @@ void output_pipe(struct output *out, struct config *cfg)
 	 * the default size. */
 	out->can_pause = sys_fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES) >= 0;
 	out->pipe = fds[0];
-	cfg->output_fd = fds[1];
+	rt->output_fd = fds[1];
 }
 
 /* Logs the first failure of a run of them, and the mend. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "profile.h"
 
 struct output {
@@ -41,14 +42,14 @@ struct output {
  * none): a file named so is ./syslog. */
 int output_log_target(const char *path);
 
-/* Opens FILE (or the log) and the pipe; cfg->output_fd is the write end,
+/* Opens FILE (or the log) and the pipe; rt->output_fd is the write end,
  * for PID 1 to give the service. Dies (exit 125) when FILE cannot be
  * opened. */
-void output_open(struct output *out, struct config *cfg);
+void output_open(struct output *out, const struct config *cfg, struct runtime *rt);
 
 /* A new pipe for the service of a rebuilt sandbox (the last one's is
- * read to its end): its write end in cfg->output_fd, FILE kept. */
-void output_pipe(struct output *out, struct config *cfg);
+ * read to its end): its write end in rt->output_fd, FILE kept. */
+void output_pipe(struct output *out, struct runtime *rt);
 
 /* One read from the pipe: whole lines into FILE, rotating it to FILE.1 at
  * the cap, or to the log. Write errors are logged once and the data
@@ -75,16 +76,18 @@ static inline int output_log_target(const char *path)
 	return 0;
 }
 
-static inline void output_open(struct output *out, struct config *cfg)
+static inline void output_open(struct output *out, const struct config *cfg,
+			       struct runtime *rt)
 {
+	(void)cfg;
 	out->path = NULL;
-	out->pipe = cfg->output_fd = -1;
+	out->pipe = rt->output_fd = -1;
 }
 
-static inline void output_pipe(struct output *out, struct config *cfg)
+static inline void output_pipe(struct output *out, struct runtime *rt)
 {
 	(void)out;
-	(void)cfg;
+	(void)rt;
 }
 
 static inline void output_copy(struct output *out)

@@ -32,19 +32,20 @@
  * gives it the user, capabilities, no_new_privs and seccomp filter. Its
  * stdout goes to /dev/null (a check's "OK" every 30 seconds would fill
  * the log); its stderr is the service's, so a failing check can say why. */
-static _Noreturn void check_exec(const struct config *cfg, char **envp)
+static _Noreturn void check_exec(const struct config *cfg, const struct runtime *rt,
+				 char **envp)
 {
 	const char *what = "cannot open /dev/null";
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC), err;
 
 	err = null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
-			      (cfg->output_fd >= 0 && dup2(cfg->output_fd, STDERR_FILENO) < 0)
+			      (rt->output_fd >= 0 && dup2(rt->output_fd, STDERR_FILENO) < 0)
 		      ? -errno : 0;
 	if (!err && (err = chdir_within_root(cfg->workdir)))
 		what = err == -EXDEV ? "the working directory leads outside the sandbox"
 				     : "cannot enter the working directory";
 	if (!err)
-		err = spawn_harden(cfg, &what);
+		err = spawn_harden(cfg, rt, &what);
 	if (!err) {
 		static char sh[] = "sh", dash_c[] = "-c";
 		char *argv[] = { sh, dash_c, cfg->health, NULL };
@@ -104,7 +105,8 @@ static int kill_all(pid_t check, int status)
  * --health-timeout, or the run's end), then leaves nothing. Signals are
  * blocked as in PID 1 (the fork keeps its mask), so it takes them with
  * sigwaitinfo; a SIGTERM from anyone but PID 1 is ignored. */
-static _Noreturn void keeper(const struct config *cfg, char **envp)
+static _Noreturn void keeper(const struct config *cfg, const struct runtime *rt,
+			     char **envp)
 {
 	sigset_t set;
 	siginfo_t si;
@@ -119,7 +121,7 @@ static _Noreturn void keeper(const struct config *cfg, char **envp)
 	}
 	check = fork_process();
 	if (check == 0)
-		check_exec(cfg, envp);
+		check_exec(cfg, rt, envp);
 	if (check < 0) { /* EAGAIN at the pids limit, say: not well */
 		log_error("health check: cannot fork: %s", error_text(errno));
 		_exit(EXIT_SETUP);
@@ -140,13 +142,13 @@ static _Noreturn void keeper(const struct config *cfg, char **envp)
 	_exit(status_to_code(kill_all(check, status)));
 }
 
-pid_t health_check_spawn(const struct config *cfg, char **envp)
+pid_t health_check_spawn(const struct config *cfg, const struct runtime *rt, char **envp)
 {
 	pid_t pid = fork_process();
 
 	if (pid == 0) {
 		setpgid(0, 0);
-		keeper(cfg, envp);
+		keeper(cfg, rt, envp);
 	}
 	if (pid > 0) /* here too: the group exists before a kill */
 		setpgid(pid, pid);

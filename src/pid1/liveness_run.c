@@ -75,9 +75,9 @@ static void check_result(struct liveness *l, const struct config *cfg, int code,
 }
 
 static void check_start(struct liveness *l, const struct config *cfg,
-			char **envp, pid_t service, uint64_t now)
+			const struct runtime *rt, char **envp, pid_t service, uint64_t now)
 {
-	pid_t pid = health_check_spawn(cfg, envp);
+	pid_t pid = health_check_spawn(cfg, rt, envp);
 
 	if (pid < 0) { /* EAGAIN at the pids limit, say: the service is not well */
 		log_error("health check: cannot fork: %s", error_text(errno));
@@ -88,8 +88,8 @@ static void check_start(struct liveness *l, const struct config *cfg,
 	l->health_at = now + cfg->health_timeout_ms;
 }
 
-void liveness_tick(struct liveness *l, const struct config *cfg, char **envp,
-		   pid_t service, uint64_t now)
+void liveness_tick(struct liveness *l, const struct config *cfg,
+		   const struct runtime *rt, char **envp, pid_t service, uint64_t now)
 {
 	switch (liveness_due(l, now)) {
 	case DUE_KILL:
@@ -104,7 +104,7 @@ void liveness_tick(struct liveness *l, const struct config *cfg, char **envp,
 		kill_run(l, cfg, service, LIVE_WATCHDOG, SIGABRT, now);
 		break;
 	case DUE_CHECK:
-		check_start(l, cfg, envp, service, now);
+		check_start(l, cfg, rt, envp, service, now);
 		break;
 	case DUE_CHECK_TIMEOUT:
 		/* Its keeper kills sh and whatever it started, setsid'd or

@@ -244,13 +244,13 @@ static void verify_proc(int proc)
  * this service either. PID 1 writes its own through the directory's
  * descriptor, which the cover does not reach. The candidates are the
  * host's, as the launcher saw them: inside a user namespace geteuid()
- * would say 0, so cfg->rootless decides. --boot-limit's records too (the
+ * would say 0, so the launcher's rootless decides. --boot-limit's records too (the
  * default directory and --persist-dir): a service as uid 0, which owns
  * them, must not clear its own count or forge another's. */
-static void mask_state_dirs(const struct config *cfg)
+static void mask_state_dirs(const struct config *cfg, bool rootless)
 {
 	const char *list[STATEDIR_MAX + 3];
-	size_t n = statedir_candidates(cfg->rootless, list);
+	size_t n = statedir_candidates(rootless, list);
 	struct stat st[STATEDIR_MAX + 3];
 
 	if (cfg->state_dir)
@@ -307,7 +307,7 @@ static void switch_root(const struct config *cfg, bool staged)
 	log_debug("root switched to %s with MS_MOVE + chroot", cfg->root);
 }
 
-void mounts_setup(const struct config *cfg)
+void mounts_setup(const struct config *cfg, const struct runtime *rt)
 {
 	static struct view v;
 	bool own_root = cfg->root != NULL, staged;
@@ -319,9 +319,9 @@ void mounts_setup(const struct config *cfg)
 	 * events with it where the host's mounts are shared (systemd makes /
 	 * shared): without this, the mounts below would appear on the host. */
 	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
-	mask_state_dirs(cfg);
+	mask_state_dirs(cfg, rt->rootless);
 	/* An image, or an overlay: the root is a mount of its own (image.h) */
-	rootfd = own_root ? image_root(cfg) : -1;
+	rootfd = own_root ? image_root(cfg, rt) : -1;
 	staged = rootfd >= 0;
 	if (own_root && rootfd < 0) {
 		/* DIR itself is the caller's path, taken as given (the

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "mountfd.h"
 
 /* In PID 1, inside its new mount namespace: makes the host's mounts
@@ -13,8 +14,9 @@
  * into it, makes the view read-only where it must be and checks from
  * inside that every mask and read-only mount holds. Dies (exit 125) on
  * any failure; every change is inside the namespace, so the host is left
- * as it was. */
-void mounts_setup(const struct config *cfg);
+ * as it was. rt: the image and overlay the launcher opened, and whether
+ * its caller is root (which state directories to mask). */
+void mounts_setup(const struct config *cfg, const struct runtime *rt);
 
 /* hutch oci: called by mounts_setup once the root is built, just before
  * the switch into it (the runtime's hooks run there, as runc runs them) */

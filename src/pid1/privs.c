@@ -278,12 +278,12 @@ static int drop_bounding_set(uint64_t keep, uint64_t present)
 	return 0;
 }
 
-static int set_groups(const struct config *cfg)
+static int set_groups(const struct config *cfg, bool rootless)
 {
 	if (!sys_setgroups(creds.n_groups, creds.groups))
 		return 0;
 	/* --group-add asked for, and not possible: said, not skipped */
-	return cfg->rootless && errno == EPERM && !cfg->n_group_add ? 0 : -1;
+	return rootless && errno == EPERM && !cfg->n_group_add ? 0 : -1;
 }
 
 #define FAIL(what) do { *step = (what); return -errno; } while (0)
@@ -292,7 +292,7 @@ static int set_groups(const struct config *cfg)
 	FAIL(cfg->userns && errno == EINVAL ? "--user is outside the user "    \
 	     "namespace's ids (0-65535; as an ordinary user, 0 only)" : (what))
 
-int privs_drop(const struct config *cfg, const char **step)
+int privs_drop(const struct config *cfg, bool rootless, const char **step)
 {
 	uint64_t keep = cfg->cap_keep, inherit, ambient;
 
@@ -316,7 +316,7 @@ int privs_drop(const struct config *cfg, const char **step)
 		 * namespace (/proc/PID/setgroups "deny"), where the caller's
 		 * own groups stay (user_namespaces(7)): /etc/group's
 		 * memberships are skipped there, but --group-add fails. */
-		if (set_groups(cfg) ||
+		if (set_groups(cfg, rootless) ||
 		    sys_setresgid(creds.gid, creds.gid, creds.gid))
 			FAIL_ID("cannot set the service's groups");
 		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
@@ -375,9 +375,9 @@ void privs_lock_self(void)
  * back (spawn.c) while it still has the capability. A container may
  * deny it (no CAP_SYS_RESOURCE in its bounding set): then the sandbox
  * runs unprotected, as before, and -v says so. */
-int oom_protect(const struct config *cfg)
+int oom_protect(const struct runtime *rt)
 {
-	if (!cfg->oom_score_adj[0])
+	if (!rt->oom_score_adj[0])
 		return 0;
 	return write_knob(AT_FDCWD, "/proc/self/oom_score_adj", "-1000");
 }

@@ -5,6 +5,7 @@
 #define HUTCH_PRIVS_H
 
 #include "config.h"
+#include "runtime.h"
 
 /* capabilities(7): those PID 1 keeps after setup to start each run (drop
  * the bounding set, set ids, raise limits) and to signal a service of
@@ -25,8 +26,9 @@ bool privs_check(const struct config *cfg, int root, struct preflight *pf);
 
 /* In the service child, before exec: umask, rlimits, capability bounding
  * set, groups, gid, uid, capabilities (ambient ones for a non-root user),
- * no_new_privs. Returns 0, or -errno with *step naming what failed. */
-int privs_drop(const struct config *cfg, const char **step);
+ * no_new_privs. rootless: the launcher's caller is not root (runtime.h).
+ * Returns 0, or -errno with *step naming what failed. */
+int privs_drop(const struct config *cfg, bool rootless, const char **step);
 
 /* PID 1 once set up: keeps only PID1_CAPS and the --cap-keep ones (which
  * it hands on), in its bounding set too. */
@@ -37,8 +39,8 @@ void privs_drop_pid1(const struct config *cfg);
 void privs_lock_self(void);
 
 /* The launcher and PID 1: protects the calling process from the OOM
- * killer (oom_score_adj -1000) when cfg->oom_score_adj holds the caller's
+ * killer (oom_score_adj -1000) when rt->oom_score_adj holds the caller's
  * value (root only). Returns 0 or -errno. */
-int oom_protect(const struct config *cfg);
+int oom_protect(const struct runtime *rt);
 
 #endif

@@ -120,8 +120,8 @@ static void tie_to_launcher(int ready_fd)
 		_exit(EXIT_SETUP);
 }
 
-void sandbox_run(const struct config *cfg, const struct cgroup *cg,
-		 const struct sandbox_fds *fds)
+void sandbox_run(const struct config *cfg, const struct runtime *rt,
+		 const struct cgroup *cg, const struct sandbox_fds *fds)
 {
 	/* Every descriptor but 0, 1, 2 and these is closed before the service
 	 * runs; these are close-on-exec, so the service never sees them. */
@@ -132,9 +132,9 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	/* What PID 1 keeps open; the slots filled later are named below
 	 * (--overlay DIR's descriptor holds its lock: image_mount.c). */
 	enum { KEEP_TTY = 5, KEEP_LOG, KEEP_READY, KEEP_AUDIT = 11 };
-	int keep[] = { io.oom, io.state, io.notify, fds->log, cfg->output_fd,
+	int keep[] = { io.oom, io.state, io.notify, fds->log, rt->output_fd,
 		       -1 /* KEEP_TTY */, -1 /* KEEP_LOG */, -1 /* KEEP_READY */,
-		       io.upstream, io.boot, cfg->overlay_fd, -1 /* KEEP_AUDIT */ };
+		       io.upstream, io.boot, rt->overlay_fd, -1 /* KEEP_AUDIT */ };
 	const char *home;
 	char **envp;
 
@@ -142,7 +142,7 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * which is root's while PID 1 is not dumpable (as the launcher made
 	 * it): dumpable again until the maps are written, a moment in which
 	 * only the same user could trace it, who owns the launcher anyway. */
-	if (cfg->rootless)
+	if (rt->rootless)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	tie_to_launcher(fds->ready);
 	/* First: the service and everything PID 1 forks are in the group.
@@ -156,18 +156,18 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	 * before the group's device allow-list (which has no kmsg) applies to
 	 * PID 1 and while it still has CAP_SYSLOG (dmesg_restrict). */
 	io.audit = seccomp_audit_open(cfg);
-	if (!cfg->image_type)
+	if (!rt->image_type)
 		cgroup_join(cg);
 	/* New ids clear the death signal: armed again, and checked again. */
 	if (cfg->userns) {
-		userns_enter(fds->go, cfg->rootless);
+		userns_enter(fds->go, rt->rootless);
 		tie_to_launcher(fds->ready);
 	}
 	close(fds->ready);
 	/* Not in a user namespace: there PID 1 lacks CAP_SYS_RESOURCE in the
 	 * host's, and the service could not raise the floor again. */
 	if (!cfg->userns)
-		(void)oom_protect(cfg); /* the launcher's -v names a failure */
+		(void)oom_protect(rt); /* the launcher's -v names a failure */
 	privs_lock_self();
 	/* Signal dispositions stay as the launcher had them: what the caller
 	 * left ignored is discarded by the kernel for PID 1 too (signals.c);
@@ -183,8 +183,8 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	setsid();
 	sandbox_namespaces(cfg);
 	die_push(mounts_undo);
-	mounts_setup(cfg);
-	if (cfg->image_type)
+	mounts_setup(cfg, rt);
+	if (rt->image_type)
 		cgroup_join(cg);
 	io.ready_socket = ready_socket_open(cfg); /* in the new root's /dev */
 	seccomp_prepare(cfg); /* once, for every start of the service */
@@ -201,5 +201,5 @@ void sandbox_run(const struct config *cfg, const struct cgroup *cg,
 	keep[KEEP_READY] = io.ready_socket;
 	keep[KEEP_AUDIT] = io.audit;
 	close_fds_except(keep, sizeof keep / sizeof keep[0]);
-	_exit(supervise(cfg, envp, &io));
+	_exit(supervise(cfg, rt, envp, &io));
 }

@@ -5,6 +5,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "runtime.h"
 
 /* Descriptors the launcher hands to PID 1 (-1: none). */
 struct sandbox_fds {
@@ -31,8 +32,9 @@ void sandbox_loopback_up(void);
 char **sandbox_environment(const struct config *cfg, const char *home_dir);
 
 /* Never returns: exits with the service's code, or 125 if setup fails.
- * cg is the group the launcher made, to join. */
-_Noreturn void sandbox_run(const struct config *cfg, const struct cgroup *cg,
-			   const struct sandbox_fds *fds);
+ * rt is what the launcher found and opened, cg the group it made, to
+ * join. */
+_Noreturn void sandbox_run(const struct config *cfg, const struct runtime *rt,
+			   const struct cgroup *cg, const struct sandbox_fds *fds);
 
 #endif

@@ -47,7 +47,7 @@ static _Noreturn void report_and_exit(int fd, enum step step, int error,
  * handlers, but keeps what the caller left ignored (SIG_IGN survives fork
  * and exec): dispositions back to default, then an empty signal mask,
  * which fork and exec both inherit. */
-int spawn_harden(const struct config *cfg, const char **what)
+int spawn_harden(const struct config *cfg, const struct runtime *rt, const char **what)
 {
 	sigset_t none;
 	int err;
@@ -55,12 +55,12 @@ int spawn_harden(const struct config *cfg, const char **what)
 	/* The caller's OOM score, not PID 1's -1000; written while the child
 	 * still has CAP_SYS_RESOURCE, which also raises the floor back, so
 	 * that the service cannot lower itself to -1000 again. */
-	if (cfg->oom_score_adj[0] && !cfg->userns &&
-	    (err = write_knob(AT_FDCWD, "/proc/self/oom_score_adj", cfg->oom_score_adj))) {
+	if (rt->oom_score_adj[0] && !cfg->userns &&
+	    (err = write_knob(AT_FDCWD, "/proc/self/oom_score_adj", rt->oom_score_adj))) {
 		*what = "cannot reset the service's oom_score_adj";
 		return err;
 	}
-	err = privs_drop(cfg, what);
+	err = privs_drop(cfg, rt->rootless, what);
 	if (err)
 		return err;
 	signals_default();
@@ -73,8 +73,8 @@ int spawn_harden(const struct config *cfg, const char **what)
 	return seccomp_install();
 }
 
-_Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
-			  int report_fd)
+_Noreturn void spawn_exec(const struct config *cfg, const struct runtime *rt,
+			  char **envp, int ready_fd, int report_fd)
 {
 	const char *what = NULL;
 	bool exists;
@@ -86,12 +86,12 @@ _Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
 	/* Hand it the terminal, so an interactive shell works; SIGTTOU is
 	 * still blocked here, which tcsetpgrp(3) requires from a background
 	 * group. */
-	if (cfg->tty_foreground)
+	if (rt->tty_foreground)
 		(void)tcsetpgrp(STDIN_FILENO, getpid());
 	/* --output: the pipe to the launcher, which appends to FILE. dup2
 	 * clears close-on-exec on the copies only. */
-	if (cfg->output_fd >= 0 && (dup2(cfg->output_fd, STDOUT_FILENO) < 0 ||
-				    dup2(cfg->output_fd, STDERR_FILENO) < 0))
+	if (rt->output_fd >= 0 && (dup2(rt->output_fd, STDOUT_FILENO) < 0 ||
+				   dup2(rt->output_fd, STDERR_FILENO) < 0))
 		report_and_exit(report_fd, STEP_SETUP, errno,
 				"cannot give the service the --output pipe");
 	err = ready_give(cfg, ready_fd, &report_fd);
@@ -106,7 +106,7 @@ _Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
 	if (err)
 		report_and_exit(report_fd, STEP_CHDIR, -err, NULL);
 	liveness_environment(cfg, envp); /* --watchdog: its pid, known now */
-	err = spawn_harden(cfg, &what);
+	err = spawn_harden(cfg, rt, &what);
 	if (err)
 		report_and_exit(report_fd, STEP_SETUP, -err, what);
 	errno = -exec_search(cfg->argv[0], cfg->argv, envp, &exists);
@@ -140,8 +140,8 @@ static void describe(const struct report *r, struct spawn_failure *failure)
 		failure->why = "cannot be executed";
 }
 
-pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
-		    struct spawn_failure *failure)
+pid_t spawn_service(const struct config *cfg, const struct runtime *rt, char **envp,
+		    int ready_fd, struct spawn_failure *failure)
 {
 	struct report r;
 	int pipefd[2];
@@ -159,7 +159,7 @@ pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		spawn_exec(cfg, envp, ready_fd, pipefd[1]);
+		spawn_exec(cfg, rt, envp, ready_fd, pipefd[1]);
 	}
 	/* Also here: whichever of parent and child runs first, the group
 	 * exists before PID 1 may signal it. */

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "runtime.h"
 
 struct spawn_failure {
 	int exit_code; /* 126 or 127 */
@@ -20,18 +21,19 @@ struct spawn_failure {
 /* In the child: the service's own settings (group, directory, user,
  * capabilities, signals, seccomp), then the exec. A failure is written
  * on report_fd (close-on-exec) and ends the process with 125, 126 or
- * 127. hutch oci calls it in the container's PID 1 itself. */
-_Noreturn void spawn_exec(const struct config *cfg, char **envp, int ready_fd,
-			  int report_fd);
+ * 127. hutch oci calls it in the container's PID 1 itself. rt: the
+ * launcher's terminal, output pipe and the caller's OOM score. */
+_Noreturn void spawn_exec(const struct config *cfg, const struct runtime *rt,
+			  char **envp, int ready_fd, int report_fd);
 
-pid_t spawn_service(const struct config *cfg, char **envp, int ready_fd,
-		    struct spawn_failure *failure);
+pid_t spawn_service(const struct config *cfg, const struct runtime *rt, char **envp,
+		    int ready_fd, struct spawn_failure *failure);
 
 /* In a child of PID 1 that runs as the service (the service itself, a
  * --health check), after its descriptors and working directory: the
  * caller's OOM score, --user, --rlimit, the capabilities and
  * no_new_privs, default signal dispositions and an empty mask, and the
  * seccomp filter last. 0, or -errno with *what naming the step. */
-int spawn_harden(const struct config *cfg, const char **what);
+int spawn_harden(const struct config *cfg, const struct runtime *rt, const char **what);
 
 #endif

@@ -44,6 +44,7 @@ enum event { EV_EXITED, EV_EMPTY, EV_DEADLINE, EV_STOP, EV_RESTART, EV_READY,
 
 struct supervisor {
 	const struct config *cfg;
+	const struct runtime *rt; /* the launcher's: terminal, output, OOM score */
 	char **envp;
 	uint64_t started_at;
 	uint64_t ran_ms;     /* how long the last run lasted */
@@ -171,7 +172,7 @@ static void start_service(struct supervisor *sv)
 	}
 	run_begins(sv);
 	ready_fd = ready_arm(&sv->ready);
-	pid = ready_fd < -1 ? ready_fd : spawn_service(sv->cfg, sv->envp, ready_fd,
+	pid = ready_fd < -1 ? ready_fd : spawn_service(sv->cfg, sv->rt, sv->envp, ready_fd,
 							&failure);
 	ready_started(&sv->ready);
 	if (pid == 0) {
@@ -257,7 +258,7 @@ static void record_exit(struct supervisor *sv, uint64_t up_ms)
 static void end_leftovers(struct supervisor *sv)
 {
 	/* Take the terminal back, so Ctrl-C reaches hutch between runs. */
-	if (sv->cfg->tty_foreground)
+	if (sv->rt->tty_foreground)
 		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
 	if (!sv->cfg->kill_grace_ms) {
 		kill(-1, SIGKILL);
@@ -662,16 +663,18 @@ static void on_ready_news(struct supervisor *sv)
 static void liveness_due_now(struct supervisor *sv, uint64_t now)
 {
 	if (sv->state == RUNNING && sv->service)
-		liveness_tick(&sv->live, sv->cfg, sv->envp, sv->service, now);
+		liveness_tick(&sv->live, sv->cfg, sv->rt, sv->envp, sv->service, now);
 	else
 		liveness_end(&sv->live);
 	publish(sv);
 }
 
-int supervise(const struct config *cfg, char **envp, const struct supervise_io *io)
+int supervise(const struct config *cfg, const struct runtime *rt, char **envp,
+	      const struct supervise_io *io)
 {
 	struct supervisor sv = {
 		.cfg = cfg,
+		.rt = rt,
 		.envp = envp,
 		.io = *io,
 		.exit = { .cause = CAUSE_NONE, .code = -1, .syscall = -1 },

@@ -4,6 +4,7 @@
 #define HUTCH_SUPERVISE_H
 
 #include "config.h"
+#include "runtime.h"
 
 /* Runs until the service is done for good; returns hutch's exit code.
  * Expects every signal of supervised_signals() blocked. Each descriptor of
@@ -18,6 +19,7 @@ struct supervise_io {
 	int audit;  /* /dev/kmsg, for a seccomp kill's system call (seccomp.h) */
 };
 
-int supervise(const struct config *cfg, char **envp, const struct supervise_io *io);
+int supervise(const struct config *cfg, const struct runtime *rt, char **envp,
+	      const struct supervise_io *io);
 
 #endif

@@ -38,13 +38,13 @@ static size_t put(size_t at, const char *s)
 	return at + len;
 }
 
-void exec_profile_write(int dirfd, const struct config *cfg)
+void exec_profile_write(int dirfd, const struct config *cfg, bool rootless)
 {
 	struct profile p = {
 		PROFILE_MAGIC, sizeof p, cfg->cap_keep, cfg->umask,
 		(uint32_t)cfg->n_rlimits, (uint32_t)cfg->n_group_add,
 		(uint32_t)cfg->n_env, cfg->seccomp_mode, cfg->seccomp_kill,
-		cfg->userns, cfg->rootless, cfg->user != NULL,
+		cfg->userns, rootless, cfg->user != NULL,
 		(uint8_t)cfg->ready_mode, { { 0, 0, 0 } },
 	};
 	size_t at = sizeof p;
@@ -77,7 +77,7 @@ static char *take(size_t *at, size_t len)
 	return s;
 }
 
-void exec_profile_read(int dirfd, struct config *cfg)
+void exec_profile_read(int dirfd, struct config *cfg, bool *rootless)
 {
 	ssize_t n = state_read(dirfd, "exec", profile_buf, sizeof profile_buf);
 	size_t at = sizeof(struct profile), len = n > 0 ? (size_t)n : 0;
@@ -102,7 +102,7 @@ void exec_profile_read(int dirfd, struct config *cfg)
 	cfg->seccomp_mode = p.seccomp_mode;
 	cfg->seccomp_kill = p.seccomp_kill;
 	cfg->userns = p.userns;
-	cfg->rootless = p.rootless;
+	*rootless = p.rootless;
 	cfg->ready_mode = p.ready_mode;
 	user = take(&at, len);
 	cfg->workdir = take(&at, len);

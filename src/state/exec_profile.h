@@ -11,18 +11,22 @@
  * directory's "exec" file (mode 0600: --env values may be secrets). A
  * failure only means that hutch exec cannot enter this sandbox: it is
  * logged, and the sandbox runs. */
+/* rootless: the launcher's caller is not root (runtime.h), which hutch
+ * exec must know too. */
 #if HUTCH_CONTROL
-void exec_profile_write(int dirfd, const struct config *cfg);
+void exec_profile_write(int dirfd, const struct config *cfg, bool rootless);
 #else
 /* Built without the control commands, nobody reads it. */
-static inline void exec_profile_write(int dirfd, const struct config *cfg)
+static inline void exec_profile_write(int dirfd, const struct config *cfg, bool rootless)
 {
 	(void)dirfd;
 	(void)cfg;
+	(void)rootless;
 }
 #endif
 
-/* hutch exec: cfg from the profile; dies (exit 125) when it is not one. */
-void exec_profile_read(int dirfd, struct config *cfg);
+/* hutch exec: cfg and *rootless from the profile; dies (exit 125) when
+ * it is not one. */
+void exec_profile_read(int dirfd, struct config *cfg, bool *rootless);
 
 #endif

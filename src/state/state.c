@@ -325,9 +325,9 @@ int state_open(const char *dir, const char *name, const char **found)
 }
 
 /* --state-dir DIR: that directory or none (exit 125). */
-static int given_base(const struct config *cfg, bool *existed)
+static int given_base(const struct config *cfg, bool rootless, bool *existed)
 {
-	const char *hint = cfg->rootless ? " (as an ordinary user: set "
+	const char *hint = rootless ? " (as an ordinary user: set "
 					   "XDG_RUNTIME_DIR, or give --state-dir)" : "";
 	size_t bad;
 	int top = statedir_open(cfg->state_dir, STATEDIR_MAKE, false, &bad);
@@ -351,11 +351,12 @@ static int given_base(const struct config *cfg, bool *existed)
  * none can). One that is there but not safe to use is said and skipped;
  * where none is usable, one line says why for each, and the sandbox runs
  * without state: the control plane never keeps a service from starting. */
-static int chosen_base(const struct config *cfg, const char **base, bool *existed)
+static int chosen_base(const struct config *cfg, bool rootless, const char **base,
+		       bool *existed)
 {
 	const char *list[STATEDIR_MAX];
 	char why[600], one[200], unsafe[STATEDIR_MAX][200];
-	size_t n = statedir_candidates(cfg->rootless, list), len = 0, n_unsafe = 0;
+	size_t n = statedir_candidates(rootless, list), len = 0, n_unsafe = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t bad;
@@ -383,11 +384,11 @@ static int chosen_base(const struct config *cfg, const char **base, bool *existe
 	}
 	log_error("no state directory is usable (%s): running without one, so hutch "
 		  "list, status and stop will not see this sandbox: give --state-dir "
-		  "DIR%s", why, cfg->rootless ? ", or set XDG_RUNTIME_DIR" : "");
+		  "DIR%s", why, rootless ? ", or set XDG_RUNTIME_DIR" : "");
 	return -1;
 }
 
-int state_create(const struct config *cfg, const char **base)
+int state_create(const struct config *cfg, bool rootless, const char **base)
 {
 	char path[300];
 	struct proc_id self = { 0, 0 }, other;
@@ -398,7 +399,8 @@ int state_create(const struct config *cfg, const char **base)
 	if (proc_id_of((long)getpid(), &self))
 		die("cannot read /proc/self/stat: mount -t proc proc /proc");
 	*base = cfg->state_dir;
-	top = cfg->state_dir ? given_base(cfg, &existed) : chosen_base(cfg, base, &existed);
+	top = cfg->state_dir ? given_base(cfg, rootless, &existed)
+			     : chosen_base(cfg, rootless, base, &existed);
 	if (top < 0)
 		return -1;
 	state_path(*base, cfg->name, path, sizeof path);

@@ -37,8 +37,9 @@ int proc_id_of(long pid, struct proc_id *id);
  * launcher that died is cleared. Returns the directory's fd, kept open
  * (PID 1 writes "status" through it after the root switch), and *base,
  * STATE_DIR. Without --state-dir, -1 (said in one line) when no candidate
- * is usable: the sandbox then runs without state. */
-int state_create(const struct config *cfg, const char **base);
+ * is usable: the sandbox then runs without state. rootless: the caller is
+ * not root (its candidates, and the hints of the refusals). */
+int state_create(const struct config *cfg, bool rootless, const char **base);
 
 /* Launcher: "launcher" written again (state_create's first), with
  * cfg's stop timeout and reload signal: after a rebuild, the new

@@ -105,7 +105,8 @@ static int write_map(int dirfd, const char *file, unsigned long long outside,
 	return write_knob(dirfd, file, line);
 }
 
-void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
+void userns_map(const struct config *cfg, bool rootless, pid_t child, int ready_fd,
+		int go_fd)
 {
 	unsigned long long uid = cfg->userns_base ? cfg->userns_base
 						  : USERNS_BASE_DEFAULT, gid = uid;
@@ -121,7 +122,7 @@ void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd)
 	/* An unprivileged writer may map its own ids only, and the gid map
 	 * only once setgroups(2) is denied for good: else a group could be
 	 * dropped to get past a "deny to group" file mode on the host. */
-	if (!err && cfg->rootless) {
+	if (!err && rootless) {
 		uid = geteuid();
 		gid = getegid();
 		count = 1;

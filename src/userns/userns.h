@@ -38,8 +38,10 @@ const char *userns_forbidden(void);
 pid_t userns_clone(void);
 
 /* In the launcher: once PID 1 has said it is ready (one byte on
- * ready_fd), write its uid and gid maps, then one byte to go_fd. */
-void userns_map(const struct config *cfg, pid_t child, int ready_fd, int go_fd);
+ * ready_fd), write its uid and gid maps (rootless: the caller's own ids
+ * only), then one byte to go_fd. */
+void userns_map(const struct config *cfg, bool rootless, pid_t child, int ready_fd,
+		int go_fd);
 
 /* In PID 1 and hutch exec, once in the namespace: uid and gid 0 of it
  * and, unless rootless, no supplementary groups of the host. Dies if the
@@ -75,10 +77,11 @@ static inline pid_t userns_clone(void)
 	return -1;
 }
 
-static inline void userns_map(const struct config *cfg, pid_t child, int ready_fd,
-			      int go_fd)
+static inline void userns_map(const struct config *cfg, bool rootless, pid_t child,
+			      int ready_fd, int go_fd)
 {
 	(void)cfg;
+	(void)rootless;
 	(void)child;
 	(void)ready_fd;
 	(void)go_fd;

@@ -38,6 +38,7 @@
 #define MAX_WORDS 256
 
 static struct config cfg;
+static struct config_text cfg_text;
 static struct parse_error err;
 static int memfd = -1;
 static char file_path[64];
@@ -116,7 +117,7 @@ static void check_error(void)
 
 static void check_config(int command_required)
 {
-	require(cfg.text_used <= sizeof cfg.text, "the text arena is not overrun");
+	require(cfg_text.used <= sizeof cfg_text.bytes, "the text arena is not overrun");
 	require(cfg.n_mounts <= CONFIG_MAX_MOUNTS, "at most 64 mounts");
 	require(cfg.n_env <= CONFIG_MAX_ENV, "at most 64 env entries");
 	require(sandbox_path(cfg.workdir), "workdir is absolute, without '..'");
@@ -267,7 +268,7 @@ static void check_filter(void)
 
 static void parse(int argc, char **argv, int command_required)
 {
-	enum parse_result r = options_parse(&cfg, argc, argv, &err, command_required);
+	enum parse_result r = options_parse(&cfg, &cfg_text, argc, argv, &err, command_required);
 
 	if (r == PARSE_ERROR)
 		check_error();

@@ -14,6 +14,7 @@
 #include "tap.h"
 
 static struct config cfg;
+static struct config_text cfg_text;
 static struct parse_error err;
 
 #define ARGV(...) ((char *[]){ "hutch", __VA_ARGS__, NULL })
@@ -34,7 +35,7 @@ static enum parse_result parse(char **argv)
 	int argc = argc_of(argv);
 
 	memcpy(kept, argv, (size_t)(argc + 1) * sizeof *argv);
-	return options_parse(&cfg, argc, kept, &err, true);
+	return options_parse(&cfg, &cfg_text, argc, kept, &err, true);
 }
 
 /* argv must fail, with a message containing `want`. */
@@ -234,7 +235,7 @@ static void probe_mode(void)
 {
 	static char *argv[] = { "hutch", "--cpu", "20%", NULL };
 
-	is_num(options_parse(&cfg, 3, argv, &err, false), PARSE_RUN,
+	is_num(options_parse(&cfg, &cfg_text, 3, argv, &err, false), PARSE_RUN,
 	       "hutch check needs no command");
 	ok(cfg.argv == NULL, "no command: argv is NULL");
 	is_num(cfg.cpu_milli, 200, "its options still parse");

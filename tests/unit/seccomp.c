@@ -102,6 +102,7 @@ struct data {
 #endif
 
 static struct config cfg;
+static struct config_text cfg_text;
 static struct parse_error err;
 static const struct sock_fprog *prog; /* the program last built */
 
@@ -540,7 +541,7 @@ static enum parse_result parse(char **argv)
 
 	while (argv[argc])
 		argc++;
-	return options_parse(&cfg, argc, argv, &err, true);
+	return options_parse(&cfg, &cfg_text, argc, argv, &err, true);
 }
 
 static void options(void)
