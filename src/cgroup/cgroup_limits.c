@@ -62,11 +62,14 @@ static const char *feature_lacking(enum cg_ctrl c, const char *file, char *buf,
 /* What the kernel's EINVAL (ENODEV for a device; EACCES from a v1
  * cpuset whose parent lacks the CPUs) means where the syntax is hutch's
  * own and right: the value is outside what this machine allows. */
-static const char *refusal_hint(enum cg_ctrl c, int err)
+static const char *refusal_hint(enum cg_ctrl c, const char *file, int err)
 {
 	if (!HUTCH_LIMITS || (err != -EINVAL && err != -ENODEV &&
 			      (err != -EACCES || c != CG_CPUSET)))
 		return "";
+	if (c == CG_CPUSET && !strcmp(file, "cpuset.mems"))
+		return ": the memory nodes must be online (/sys/devices/system/node) "
+		       "and within the parent group's cpuset.mems";
 	return c == CG_CPUSET ? ": the CPUs must be online and within the parent "
 				"group's cpuset.cpus"
 	     : c == CG_IO ? ": the device must be a whole disk (not a partition) "
@@ -89,7 +92,7 @@ bool cgroup_set_text(const struct cgroup *cg, const struct config *cfg,
 	if (err)
 		die("cannot write %s to %s/%s/%s/%s: %s%s", text, cg->mount[c],
 		    cg->parent_path, cg->name, file, error_text(-err),
-		    refusal_hint(c, err));
+		    refusal_hint(c, file, err));
 	if (read_small_file(cg->dir[c], file, back, sizeof back) >= 0) {
 		back[until_any(back, "\n")] = '\0';
 		log_debug("cgroup v%d %s = %s", cg->version, file, back);

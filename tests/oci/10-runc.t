@@ -524,7 +524,7 @@ refused "33 device allow entries" \
 # create removes the groups it made and the record (it left both before
 # its undo step, oci_create.c made_undo)
 refused "cpu.mems of a node the host lacks" \
-	'$c->{linux}{resources}{cpu} = { mems => "1023" }' 'cpuset.mems: Invalid argument' runc
+	'$c->{linux}{resources}{cpu} = { mems => "1023" }' 'cpuset.mems: Invalid argument: the memory nodes must be online' runc
 
 # --root whose directories do not exist yet (containerd's shim passes
 # /run/containerd/runc/NAMESPACE before the namespace's first container):
