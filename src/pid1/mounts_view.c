@@ -46,6 +46,8 @@ struct walk {
 	uint64_t ids[CONFIG_MAX_MOUNTS + 8];
 	bool enforce;
 	size_t n_seen;
+	size_t n_writable_seen; /* mounts the first pass found writable and
+				 * meant read-only, covered ones included */
 	struct { uint64_t id, parent; uint32_t point; } seen[512];
 };
 
@@ -58,20 +60,52 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
+/* A mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS] -
+ * TYPE SOURCE SUPER", split into f[]. Whether the mount is writable
+ * where it must not be: sysfs and cgroup mounts always (a --bind can
+ * bring them in), every other one under --read-only but the writable
+ * ones the view names. Its id in *id. */
+static bool writable_but_must_not(const struct walk *w, char **f, size_t n, uint64_t *id)
+{
+	size_t dash = 6;
+
+	while (dash < n && strcmp(f[dash], "-") != 0)
+		dash++;
+	if (dash + 1 >= n || parse_uint(f[0], UINT64_MAX, id) ||
+	    strncmp(f[5], "rw", 2) != 0)
+		return false;
+	if (!strcmp(f[dash + 1], "sysfs") || !strncmp(f[dash + 1], "cgroup", 6))
+		return true;
+	if (!w->v->read_only)
+		return false;
+	for (size_t i = 0; i < w->v->n_writable; i++)
+		if (w->ids[i] == *id)
+			return false;
+	return true;
+}
+
 /* The first pass: each mount's id, parent and mount point, to tell a
  * mount that another covers (mounted on its root at the same path, as
  * the sandbox's /proc covers the host's without --root) from one a
- * rename moved: the first the service can never reach. */
+ * rename moved: the first the service can never reach. And how many
+ * mounts are writable that must not be: none (the usual case, once
+ * mount_setattr made the view read-only) spares the second pass, each
+ * pass being the kernel formatting the whole mount table again. */
 static void note_mount(char *line, void *arg)
 {
 	struct walk *w = arg;
-	char *f[6];
+	char *f[24];
+	size_t n = split_words(line, f, 24, ' ');
+	uint64_t id;
 
+	if (n < 6)
+		return;
 	if (w->n_seen < sizeof w->seen / sizeof w->seen[0] &&
-	    split_words(line, f, 6, ' ') == 6 &&
 	    !parse_uint(f[0], UINT64_MAX, &w->seen[w->n_seen].id) &&
 	    !parse_uint(f[1], UINT64_MAX, &w->seen[w->n_seen].parent))
 		w->seen[w->n_seen++].point = hash(f[4]);
+	if (writable_but_must_not(w, f, n, &id))
+		w->n_writable_seen++;
 }
 
 static bool covered(const struct walk *w, uint64_t id, const char *point)
@@ -82,31 +116,17 @@ static bool covered(const struct walk *w, uint64_t id, const char *point)
 	return false;
 }
 
-/* One line of mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS
- * [TAGS] - TYPE SOURCE SUPER". A mount that must be read-only and is not
- * is remounted (enforce), or ends the start (the check). */
+/* The second pass, one mountinfo line: a mount that must be read-only
+ * and is not is remounted (enforce), or ends the start (the check). */
 static void each_mount(char *line, void *arg)
 {
 	struct walk *w = arg;
 	char *f[24];
-	size_t n = split_words(line, f, 24, ' '), dash = 6;
+	size_t n = split_words(line, f, 24, ' ');
 	uint64_t id = 0;
-	bool must;
 	int fd;
 
-	while (dash < n && strcmp(f[dash], "-") != 0)
-		dash++;
-	if (dash + 1 >= n || parse_uint(f[0], UINT64_MAX, &id) ||
-	    strncmp(f[5], "rw", 2) != 0)
-		return;
-	must = !strcmp(f[dash + 1], "sysfs") || !strncmp(f[dash + 1], "cgroup", 6);
-	if (w->v->read_only && !must) {
-		must = true;
-		for (size_t i = 0; i < w->v->n_writable; i++)
-			if (w->ids[i] == id)
-				must = false;
-	}
-	if (!must || covered(w, id, f[4]))
+	if (n < 6 || !writable_but_must_not(w, f, n, &id) || covered(w, id, f[4]))
 		return;
 	if (!w->enforce)
 		die("check failed: %s is writable in the sandbox", f[4]);
@@ -126,11 +146,11 @@ static void walk_mounts(const struct view *v, bool enforce)
 
 	w.v = v;
 	w.enforce = enforce;
-	w.n_seen = 0;
+	w.n_seen = w.n_writable_seen = 0;
 	for (size_t i = 0; i < v->n_writable; i++)
 		w.ids[i] = v->writable[i] < 0 ? 0 : mount_id(v->writable[i]);
 	if (each_line("/proc/self/mountinfo", note_mount, &w) ||
-	    each_line("/proc/self/mountinfo", each_mount, &w))
+	    (w.n_writable_seen && each_line("/proc/self/mountinfo", each_mount, &w)))
 		die("cannot read /proc/self/mountinfo: %s", error_text(errno));
 }
 
