@@ -76,17 +76,16 @@ cp "$top/tests/oci/rtools-tap/tap.go" "$tap/tap.go"
 # keeps the code at the path without /v4, which module mode maps and
 # GOPATH mode does not; a link in our GOPATH gives it that path too.
 gocode=/usr/share/gocode/src
-for m in github.com/blang/semver/v4; do
-	[ -d "$gocode/$m" ] || [ -e "$dir/gopath/src/$m" ] || {
-		[ -d "$gocode/${m%/v*}" ] || die "no $gocode/${m%/v*}: install the Debian package of $m (make runtime-tools installs RTOOLS_PKGS)"
-		mkdir -p "$dir/gopath/src/${m%/*}"
-		ln -s "$gocode/${m%/v*}" "$dir/gopath/src/$m"
-	}
-done
+m=github.com/blang/semver/v4
+[ -d "$gocode/$m" ] || [ -e "$dir/gopath/src/$m" ] || {
+	[ -d "$gocode/${m%/v*}" ] || die "no $gocode/${m%/v*}: install the Debian package of $m (make runtime-tools installs RTOOLS_PKGS)"
+	mkdir -p "$dir/gopath/src/${m%/*}"
+	ln -s "$gocode/${m%/v*}" "$dir/gopath/src/$m"
+}
 
 command -v go >/dev/null 2>&1 || die "no go: install golang-go (tools/deps.sh golang-go)"
 export GO111MODULE=off GOPATH="$dir/gopath:/usr/share/gocode" GOPROXY=off \
-	GOFLAGS= CGO_ENABLED=0 GOCACHE="$dir/go-cache" GOTOOLCHAIN=local
+	GOFLAGS='' CGO_ENABLED=0 GOCACHE="$dir/go-cache"
 cd "$tree"
 # runtimetest runs inside the image: static (no cgo) and at the top,
 # where the cases copy it from.

@@ -159,7 +159,6 @@ run_case() {
 }
 
 printf '| case | runc | hutch | |\n| --- | --- | --- | --- |\n' >"$tmp/table"
-total_r=0 total_h=0
 t_start=$(date +%s)
 ms_runc=0 ms_hutch=0
 for d in "$RTOOLS"/validation/*/; do
