@@ -481,10 +481,26 @@ check-integration: $(BIN) rootfs
 # Then the engines drive it, each case also under runc: Podman (with
 # conmon; uidmap and slirp4netns are what it needs beside, script(1) of
 # util-linux gives -t its pty) and containerd with ctr. Root.
+# Last, the opencontainers runtime-tools validation suite, every case
+# under runc and under hutch (tests/oci/95-runtime-tools.t), built by
+# tools/runtime-tools.sh from Debian's source tarball (curl, xz-utils)
+# with Debian's Go and the Go packages it imports (RTOOLS_PKGS), offline,
+# into build/runtime-tools (kept: a rebuild takes seconds).
 OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux strace
-check-oci: $(BIN) rootfs
+RTOOLS_PKGS := curl xz-utils golang-go golang-github-blang-semver-dev golang-github-google-uuid-dev \
+	golang-github-hashicorp-go-multierror-dev golang-github-mrunalp-fileutils-dev \
+	golang-github-opencontainers-specs-dev golang-github-opencontainers-selinux-dev \
+	golang-github-sirupsen-logrus-dev golang-github-stretchr-testify-dev golang-gocapability-dev \
+	golang-github-urfave-cli-dev golang-github-xeipuuv-gojsonschema-dev golang-golang-x-sys-dev
+RTOOLS_DIR := build/runtime-tools
+RTOOLS := $(CURDIR)/$(RTOOLS_DIR)/gopath/src/github.com/opencontainers/runtime-tools
+runtime-tools:
+	$(Q)tools/deps.sh $(RTOOLS_PKGS)
+	$(Q)tools/runtime-tools.sh $(RTOOLS_DIR)
+
+check-oci: $(BIN) rootfs runtime-tools
 	$(Q)tools/deps.sh $(OCI_PKGS)
-	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/oci/*.t
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs RTOOLS=$(RTOOLS) prove tests/oci/*.t
 
 # --- Boards and other architectures ----------------------------------------------
 # check-build: what every binary must be (tools/elfcheck.sh: static, 64 KiB
@@ -552,10 +568,12 @@ $(SAN_HUTCH): $(ALL_SRCS) $(ALL_HDRS) tests/sanitize/asan_options.c
 		-fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) \
 		-o $@ $(ALL_SRCS) tests/sanitize/asan_options.c
 
+# The runtime-tools suite is left out here: a second run of it would cost
+# CI as many minutes again (docs/oci.md, "The runtime-tools validation suite").
 check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
-		prove tests/integration/*.t tests/escape/*.t tests/oci/*.t
+		prove tests/integration/*.t tests/escape/*.t $(filter-out tests/oci/95-runtime-tools.t,$(wildcard tests/oci/*.t))
 
 # Fuzzing the option and config-file parser and the JSON reader
 # (tests/fuzz): libFuzzer with ASan, UBSan and LeakSanitizer, on glibc.
@@ -701,7 +719,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-static docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps check check-static runtime-tools docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean

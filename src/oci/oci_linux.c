@@ -18,11 +18,12 @@
 /* --- mounts ------------------------------------------------------------ */
 
 /* The mounts hutch makes itself, with its own options (docs/oci.md):
- * config.json's entry for them is accepted when its type is theirs. */
+ * config.json's entry for them is accepted when its type is theirs.
+ * Not /dev/shm: config.json's tmpfs there is mounted as given (its
+ * source, size and mode, as runc), in place of hutch's own (dev.c). */
 static bool hutch_own(const char *dst, const char *type)
 {
-	static const char own[] = "/proc\0proc\0/dev\0tmpfs\0/dev/pts\0devpts\0"
-				  "/dev/shm\0tmpfs\0";
+	static const char own[] = "/proc\0proc\0/dev\0tmpfs\0/dev/pts\0devpts\0";
 	for (const char *p = own; *p; p += strlen(p) + 1) {
 		const char *ty = p + strlen(p) + 1;
 		if (!strcmp(p, dst)) {

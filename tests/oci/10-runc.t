@@ -54,6 +54,8 @@ echo "env=$(env | sort | tr '\n' ' ')"
 # /sys left out (hutch masks a few more: docs/oci.md)
 awk '$5 !~ "^/proc/" && $5 !~ "^/sys/firmware" { print "mount=" $5, $(NF-2) }' \
 	/proc/self/mountinfo | sort
+# /dev/shm: config.json's (runc spec: source shm, size=65536k), as runc
+awk '$5 == "/dev/shm" { print "shm=" $6, $(NF-1), $NF }' /proc/self/mountinfo
 for p in /proc/kcore /proc/keys /proc/timer_list /sys/firmware; do
 	[ ! -e "$p" ] || echo "masked $p: $(wc -c <"$p" 2>/dev/null || echo unreadable)"
 done
