@@ -23,7 +23,7 @@ require_feature oci
 	bail_out "HUTCH must name the hutch binary (make check-oci sets it)"
 [ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
 	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
-[ "$(uname -m)" = x86_64 ] || skip_all "the probes are x86_64's (syscall32.c)"
+[ "$(uname -m)" = x86_64 ] || { echo "1..0 # SKIP the probes are x86_64's (syscall32.c)"; exit 0; }
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 tmp=$(mktemp -d /tmp/oci-t90.XXXXXX) || bail_out "cannot create a temporary directory"
