@@ -53,14 +53,6 @@ static void line(struct report *r, enum status status, const char *what,
 		r->failed = true;
 }
 
-/* The i-th of a list of NUL-separated strings. */
-static const char *nth(const char *list, size_t i)
-{
-	while (i--)
-		list += strlen(list) + 1;
-	return list;
-}
-
 /* A namespace type is there when /proc/self/ns shows it, and usable unless
  * its sysctl user.max_X_namespaces is 0 (how some systems switch them
  * off). The network and user namespaces are needed only with --net none
@@ -86,7 +78,7 @@ static void namespaces(struct report *r)
 		return;
 	}
 	for (size_t i = 0; i < 6; i++) {
-		const char *name = nth(ns, 3 * i);
+		const char *name = nul_list_at(ns, 3 * i);
 		bool needed = i < 4 || (i == 4 && r->cfg->net_none) ||
 			      (i == 5 && r->cfg->userns);
 		enum status status = OK;
@@ -104,11 +96,11 @@ static void namespaces(struct report *r)
 		if (access(path, F_OK)) {
 			status = MISSING;
 			reason = why;
-			fmt(why, sizeof why, "kernel option %s", nth(name, 2));
+			fmt(why, sizeof why, "kernel option %s", nul_list_at(name, 2));
 		}
 		if (!needed && reason)
 			status = INFO;
-		line(r, status, nth(name, 1), reason, needed);
+		line(r, status, nul_list_at(name, 1), reason, needed);
 	}
 }
 

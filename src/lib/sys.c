@@ -226,6 +226,21 @@ int pipe_cloexec(int fds[2])
 	return sys_pipe2(fds, O_CLOEXEC);
 }
 
+int nul_list_index(const char *s, const char *list)
+{
+	for (int i = 0; *list; i++, list += strlen(list) + 1)
+		if (!strcmp(s, list))
+			return i;
+	return -1;
+}
+
+const char *nul_list_at(const char *list, size_t i)
+{
+	while (i--)
+		list += strlen(list) + 1;
+	return list;
+}
+
 size_t split_words(char *s, char **words, size_t max, char sep)
 {
 	size_t n = 0;

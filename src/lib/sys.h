@@ -70,6 +70,11 @@ int stat_at(int dirfd, const char *path, struct stat *st, int flags);
  * fallback for kernels before 2.6.27 (200 bytes). 0, or -1 and errno. */
 int pipe_cloexec(int fds[2]);
 
+/* Lists of NUL-separated words ending in an empty one ("a\0b\0"): the
+ * index of s in list, or -1; and the i-th word (i within the list). */
+int nul_list_index(const char *s, const char *list);
+const char *nul_list_at(const char *list, size_t i);
+
 /* Splits s in place at blanks into at most max words; returns the count. */
 size_t split_words(char *s, char **words, size_t max, char sep);
 

@@ -79,15 +79,6 @@ _Static_assert(SC_clone == SC_personality + 1 && SC_clone3 == SC_clone + 1,
 
 enum { ABI_CHECK = -1, ABI_NATIVE };
 
-/* The index of s in a list of NUL-separated words, or -1. */
-static int lookup(const char *s, const char *list)
-{
-	for (int i = 0; *list; i++, list += strlen(list) + 1)
-		if (!strcmp(s, list))
-			return i;
-	return -1;
-}
-
 /* The table's calls, SC_name each: number(i, abi) is call i's number on
  * an ABI (-1: it has none), name_of(i) its name, name_index(s) the call
  * named s (-1: not one of the table's). A build with hutch oci carries
@@ -146,16 +137,12 @@ static int number(int i, int abi)
 
 static const char *name_of(int i)
 {
-	const char *name = names;
-
-	while (i-- > 0)
-		name += strlen(name) + 1;
-	return name;
+	return nul_list_at(names, (size_t)i);
 }
 
 static int name_index(const char *s)
 {
-	return lookup(s, names);
+	return nul_list_index(s, names);
 }
 #endif
 
@@ -331,7 +318,7 @@ enum { KW_DENY, KW_ALLOW, KW_DEFAULT, KW_AT_DEFAULT };
 
 static int list_rule(struct walk *st, char w[3][WORD_MAX])
 {
-	int verb = lookup(w[0], keywords), arg = lookup(w[1], keywords), i;
+	int verb = nul_list_index(w[0], keywords), arg = nul_list_index(w[1], keywords), i;
 	bool deny = verb == KW_DENY;
 	unsigned nr = 0;
 	const char *d;

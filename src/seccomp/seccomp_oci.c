@@ -26,6 +26,7 @@
 #include "kernel_calls.h"
 #include "log.h"
 #include "seccomp_abi.h"
+#include "sys.h"
 
 #if HUTCH_SECCOMP
 
@@ -94,31 +95,19 @@ static const uint32_t arch_values[] = {
 	AUDIT_ARCH_LOONGARCH64,
 };
 
-static int word_index(const char *s, const char *list)
-{
-	for (int i = 0; *list; i++, list += strlen(list) + 1)
-		if (!strcmp(s, list))
-			return i;
-	return -1;
-}
-
 int seccomp_oci_syscall(const char *name)
 {
-	return word_index(name, names);
+	return nul_list_index(name, names);
 }
 
 const char *seccomp_oci_name(int sys)
 {
-	const char *name = names;
-
-	while (sys-- > 0)
-		name += strlen(name) + 1;
-	return name;
+	return nul_list_at(names, (size_t)sys);
 }
 
 int seccomp_oci_arch(const char *name)
 {
-	int i = strncmp(name, "SCMP_ARCH_", 10) ? -1 : word_index(name + 10, arch_names);
+	int i = strncmp(name, "SCMP_ARCH_", 10) ? -1 : nul_list_index(name + 10, arch_names);
 
 	if (i < 0)
 		return -2;
@@ -318,9 +307,9 @@ static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_ru
 	const char *name = seccomp_oci_name(r->sys);
 	int call, mux;
 
-	if ((call = word_index(name, socket_calls)) >= 0)
+	if ((call = nul_list_index(name, socket_calls)) >= 0)
 		mux = SYS_OCI_socketcall, call += 1;
-	else if ((call = word_index(name, ipc_calls)) >= 0)
+	else if ((call = nul_list_index(name, ipc_calls)) >= 0)
 		mux = SYS_OCI_ipc, call = ipc_numbers[call];
 	else
 		return;

@@ -27,9 +27,7 @@ static const char *nth(const char *list, enum exit_cause cause)
 {
 	if ((unsigned)cause >= N_CAUSES)
 		return "unknown";
-	for (unsigned i = 0; i < (unsigned)cause; i++)
-		list += strlen(list) + 1;
-	return list;
+	return nul_list_at(list, (size_t)cause);
 }
 
 const char *exit_cause_word(enum exit_cause cause)
