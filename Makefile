@@ -471,7 +471,15 @@ check-memory: $(SAN_BINS) $(UNIT_BINS) $(BIN)
 	$(Q)valgrind -q --error-exitcode=99 $(BIN) --bogus 2>/dev/null; [ $$? -eq 125 ]
 	@echo "valgrind: unit tests and option paths clean"
 
-check-integration: $(BIN) rootfs
+# tests/integration/helpers/nosys: runs a command as on an older kernel
+# (22-mount-id.t: without statx).
+NOSYS := $(BUILD)/tests/nosys
+$(NOSYS): tests/integration/helpers/nosys.c Makefile toolchain.mk | toolchain-check
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) -std=gnu11 $(WARNINGS) $(UAPI_CFLAGS) -Os -static -o $@ $<
+
+check-integration: $(BIN) rootfs $(NOSYS)
 	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs prove tests/lib/tap-selftest.t tests/integration/*.t
 
 # hutch oci against runc, the oracle (tests/oci): the same bundles under

@@ -87,6 +87,48 @@ static inline int sys_fstatat(int dirfd, const char *path, struct stat *st, int 
 #endif
 }
 
+/* statx's struct statx (Linux 4.11), 256 bytes, as the kernel writes it
+ * whole: musl 1.2.3 (Debian bookworm) has no statx(3) and musl 1.2.5's
+ * struct statx would clash, hence the name. Only mask and mnt_id are
+ * read; mnt_id is at 0x90 on every architecture (fixed-size fields). */
+struct statx_v0 {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	uint64_t times[8]; /* atime, btime, ctime, mtime: s64 sec, u32 nsec, pad */
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint64_t spare[13];
+};
+_Static_assert(offsetof(struct statx_v0, mnt_id) == 0x90 && sizeof(struct statx_v0) == 0x100,
+	       "struct statx_v0 is not the kernel's struct statx");
+
+#define STATX_MNT_ID_V0 0x1000U	      /* Linux 5.8: mountinfo's first field */
+#define AT_STATX_DONT_SYNC_V0 0x4000  /* no network file system round trip */
+
+/* Linux 4.11; STATX_MNT_ID 5.8. With path "" and AT_EMPTY_PATH, the file
+ * open at fd, O_PATH ones included. A kernel without a field leaves its
+ * bit out of st->mask (5.8's mnt_id on 4.11-5.7): the caller checks it.
+ * ENOSYS before 4.11, or where the headers lack the number (or a seccomp
+ * filter says so): the caller has another way. */
+static inline int sys_statx(int dirfd, const char *path, int flags, unsigned mask,
+			    struct statx_v0 *st)
+{
+#ifdef SYS_statx
+	return (int)syscall(SYS_statx, dirfd, path, flags, mask, st);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	(void)mask;
+	(void)st;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 /* Linux 5.9 (close_range, flags 0). ENOSYS before, or where the headers
  * lack its number: the caller closes one by one. */
 static inline int sys_close_range(unsigned first, unsigned last)

@@ -42,6 +42,34 @@ static bool ignored(int sig)
 	       old[HANDLER] == 1;
 }
 
+/* The signals the caller left ignored, as the kernel numbers them (bit
+ * sig - 1), once supervised_signals has looked: hutch changes no other
+ * disposition but SIGCHLD's, so a fork (PID 1, the service's child)
+ * inherits both the dispositions and this record of them, and need not
+ * ask the kernel 62 times again. */
+static unsigned long left_ignored[(_NSIG + 8 * sizeof(long) - 1) / (8 * sizeof(long))];
+static bool looked;
+
+static bool has(const unsigned long *words, int sig)
+{
+	const unsigned bits = 8 * sizeof *words;
+
+	return words[(unsigned)(sig - 1) / bits] >> (unsigned)(sig - 1) % bits & 1;
+}
+
+static void look(void)
+{
+	const unsigned bits = 8 * sizeof *left_ignored;
+
+	/* Ignored, SIGCHLD makes the kernel reap hutch's children itself and
+	 * send no SIGCHLD: the launcher would wait for PID 1 forever. */
+	set_default(SIGCHLD);
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && ignored(sig))
+			left_ignored[(unsigned)(sig - 1) / bits] |= 1UL << (unsigned)(sig - 1) % bits;
+	looked = true;
+}
+
 void supervised_signals(sigset_t *set)
 {
 	/* sigset_t is an array of unsigned long in musl and glibc alike,
@@ -49,12 +77,11 @@ void supervised_signals(sigset_t *set)
 	unsigned long *word = (unsigned long *)(void *)set;
 	const unsigned bits = 8 * sizeof *word;
 
-	/* Ignored, SIGCHLD makes the kernel reap hutch's children itself and
-	 * send no SIGCHLD: the launcher would wait for PID 1 forever. */
-	set_default(SIGCHLD);
+	if (!looked)
+		look();
 	memset(set, 0, sizeof *set);
 	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP && !ignored(sig))
+		if (sig != SIGKILL && sig != SIGSTOP && !has(left_ignored, sig))
 			word[(unsigned)(sig - 1) / bits] |= 1UL << (unsigned)(sig - 1) % bits;
 }
 
@@ -65,9 +92,14 @@ void signals_block(const sigset_t *set)
 	sys_rt_sigprocmask(SIG_BLOCK, set, NULL);
 }
 
+/* execve(2) sets a handled signal back to SIG_DFL itself and keeps an
+ * ignored one (signal(7)): only SIG_IGN needs undoing, and hutch installs
+ * no handler. Where supervised_signals has looked, the ignored ones are
+ * known; elsewhere (hutch exec's child) every one is set, which costs no
+ * more than asking. */
 void signals_default(void)
 {
 	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+		if (sig != SIGKILL && sig != SIGSTOP && (!looked || has(left_ignored, sig)))
 			set_default(sig);
 }

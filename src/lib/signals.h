@@ -14,15 +14,18 @@
  * hutch's own whatever the caller did: it is set back to its default
  * here, before the set is built. Terminal job control (TSTP, TTIN, TTOU)
  * is taken too: the launcher forwards it and then stops itself, as
- * dumb-init does (pty.c). */
+ * dumb-init does (pty.c). The kernel is asked once per process image: a
+ * fork (PID 1) gets the set of its parent's look. */
 void supervised_signals(sigset_t *set);
 
 /* Adds set to the blocked signals, every bit of it. */
 void signals_block(const sigset_t *set);
 
-/* Every disposition back to SIG_DFL: for the service, so that it starts
- * with none of what hutch was started with (nohup's ignored SIGHUP, a
- * shell's ignored SIGINT and SIGQUIT). */
+/* Every disposition back to SIG_DFL, as the service must see them after
+ * its exec: it starts with none of what hutch was started with (nohup's
+ * ignored SIGHUP, a shell's ignored SIGINT and SIGQUIT). After
+ * supervised_signals in this process or a parent forked from, only the
+ * signals that are ignored are set (none, usually); otherwise all. */
 void signals_default(void);
 
 #endif

@@ -359,7 +359,6 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 	/* Without --root the view is the host's: read-only, always. */
 	v.read_only = cfg->read_only || !own_root;
 	view_read_only(&v);
-	view_verify(&v);
 	verify_proc(proc);
 	for (size_t i = 0; i < v.n_writable; i++)
 		if (v.writable[i] >= 0)

@@ -35,10 +35,9 @@ struct view {
 };
 /* Makes the view read-only (recursively) where it must be: everything but
  * the writable mounts under --read-only (and without --root), sysfs and
- * the cgroup file systems always. */
-void view_read_only(struct view *v);
-/* Dies unless every mount that must be read-only is: a check from inside,
- * by mountinfo, before the service runs. */
-void view_verify(const struct view *v);
+ * the cgroup file systems always. Then dies unless every mount that must
+ * be read-only is: a check from inside, by mountinfo, before the service
+ * runs. */
+void view_read_only(const struct view *v);
 
 #endif

@@ -8,7 +8,8 @@
  * uses where they exist and replaces where they do not) or a number. The
  * tests use it to run hutch's fallbacks for real on this machine's new
  * kernel: openat2 (5.6), the new mount API (5.2, mount_setattr 5.12),
- * pidfds (5.1, 5.3), clone3 (5.3), close_range (5.9).
+ * pidfds (5.1, 5.3), clone3 (5.3), close_range (5.9), statx (4.11; its
+ * STATX_MNT_ID 5.8).
  *
  * A seccomp filter is inherited across fork and exec and cannot be removed,
  * so hutch, its PID 1 and the service all see the older kernel; the filter
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #if defined __x86_64__
@@ -48,6 +50,8 @@ static const struct { const char *name; int nr; } calls[] = {
 	{ "fspick", 433 },	      { "pidfd_open", 434 }, { "clone3", 435 },
 	{ "close_range", 436 },       { "openat2", 437 },   { "pidfd_getfd", 438 },
 	{ "mount_setattr", 442 },
+	/* older than the unified table: each architecture's own number */
+	{ "statx", SYS_statx },
 };
 
 static int number(const char *name)
