@@ -126,10 +126,10 @@ void oci_ignored(const char *field, const char *name, const char *what)
 {
 	char n[64];
 	size_t i;
-	for (i = 0; name[i] && i < sizeof n - 1; i++) /* the warning stays one line */
+	for (i = 0; i < sizeof n - 1 && name[i]; i++) /* the warning stays one line */
 		n[i] = (unsigned char)name[i] < ' ' ? '?' : name[i];
 	n[i] = '\0';
-	log_error("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", n, what);
+	log_warn("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", n, what);
 }
 
 /* oci_walk.h: the key's value is the token after it. */

@@ -395,6 +395,15 @@ like "$(cat "$tmp/hutch.unk.err")" "process.capabilities.effective.CAP_FANCY: no
 	"  a warning names the capability"
 is "$(wc -l <"$tmp/hutch.unk.err")" 7 "  one line each (4 properties, the capability in 3 sets)" ||
 	diag "$(cat "$tmp/hutch.unk.err")"
+# in --log as JSON: level warning (runc's word), not error: an engine
+# takes the last error line of the log as the reason of a failure
+ids+=(oci-hutch-unk2)
+runtime hutch --log "$tmp/unk.json" --log-format json create --bundle "$tmp/unk" oci-hutch-unk2 \
+	</dev/null >/dev/null 2>&1
+is "$(perl -MJSON::PP -ne 'my $l = decode_json($_); $n{$l->{level}}++;
+	END { print join " ", map { "$_=$n{$_}" } sort keys %n }' "$tmp/unk.json")" "warning=7" \
+	"  --log-format json: 7 lines of level warning, none of error"
+runtime hutch delete --force oci-hutch-unk2 >/dev/null 2>&1
 
 # refusals: exit 125, one line naming the field, nothing left. With a
 # fourth word "runc", runc (the oracle) must refuse the bundle too.
