@@ -126,8 +126,11 @@ void oci_ignored(const char *field, const char *name, const char *what)
 {
 	char n[64];
 	size_t i;
-	for (i = 0; i < sizeof n - 1 && name[i]; i++) /* the warning stays one line */
-		n[i] = (unsigned char)name[i] < ' ' ? '?' : name[i];
+	for (i = 0; i < sizeof n - 1 && name[i]; i++) {
+		n[i] = name[i];
+		if ((unsigned char)n[i] < ' ') /* the warning stays one line */
+			n[i] = '?';
+	}
 	n[i] = '\0';
 	log_warn("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", n, what);
 }
