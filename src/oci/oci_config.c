@@ -5,7 +5,9 @@
  * --env, ...), parsed by the one option table, so that the values are
  * judged by the same checks as everywhere else; the rest (mounts of any
  * type, masked paths, capability sets) goes into fields set directly. A
- * field that has no mapping is refused by its name: never ignored. */
+ * field of the spec that has no mapping is refused by its name, never
+ * ignored; a name the spec does not define is ignored with a warning
+ * (oci_only, oci_walk.h). */
 #include "oci_walk.h"
 
 #include <errno.h>
