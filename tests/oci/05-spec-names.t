@@ -12,6 +12,8 @@
 # type in neither list (a field the spec added, which hutch would
 # otherwise ignore as unknown, silently as far as the caller knows).
 #
+# And every refused name is in docs/oci.md's "Refused" list.
+#
 # No root, no hutch binary: only the sources and config.go. In
 # tests/oci because `make check-oci` installs the package (OCI_PKGS);
 # `make test` installs nothing, and a test that skips without its
@@ -24,12 +26,15 @@ require_cmd perl
 go=${SPEC_CONFIG_GO:-/usr/share/gocode/src/github.com/opencontainers/runtime-spec/specs-go/config.go}
 [ -r "$go" ] || bail_out "$go: missing (Debian's golang-github-opencontainers-specs-dev; make check-oci installs it)"
 src=$(cd "$(dirname "$0")/../../src/oci" && pwd) || bail_out "no src/oci"
+doc=$src/../../docs/oci.md
 
 # One line per OCI_SPEC site: TYPE, then what is wrong with it ("" when
 # nothing); first a line "calls N SITES" (oci_only's calls and sites).
 report=$(perl -e '
-	my ($go, @c) = @ARGV;
+	my ($go, $doc, @c) = @ARGV;
 	my (%tags, $type);
+	open my $d, "<", $doc or die "$doc: $!";
+	my $refused_doc = do { local $/; <$d> } =~ /^## Refused(.*?)^## /ms ? $1 : "";
 	open my $g, "<", $go or die "$go: $!";
 	while (<$g>) {
 		if (/^type (\w+) struct \{/) { $type = $1; $tags{$type} = [] }
@@ -63,15 +68,17 @@ report=$(perl -e '
 		push @bad, "listed twice: @twice" if @twice;
 		my @neither = grep { !$seen{$_} } @{$tags{$t}};
 		push @bad, "config.go tags in neither list: @neither" if @neither;
+		my @undoc = grep { $refused_doc !~ /[`.]\Q$_\E`/ } @$refused;
+		push @bad, "refused but not in docs/oci.md, Refused: @undoc" if @undoc;
 		print "$t\t", join("; ", @bad), "\n";
 	}
-' "$go" "$src"/*.c) || bail_out "cannot read the lists (perl)"
+' "$go" "$doc" "$src"/*.c) || bail_out "cannot read the lists (perl)"
 
 read -r _ calls sites <<<"$(head -n1 <<<"$report")"
 is "$sites" "$calls" "every oci_only call in src/oci names its config.go type (OCI_SPEC): $sites of $calls"
 ok "the walk's objects are found (at least 15 sites)" [ "$sites" -ge 15 ]
 while IFS=$'\t' read -r type bad; do
-	is "$bad" "" "$type: hutch's names are config.go's json tags, and every tag is in one list"
+	is "$bad" "" "$type: hutch's names are config.go's json tags, every tag is in one list, the refused documented"
 done < <(tail -n +2 <<<"$report")
 
 done_testing
