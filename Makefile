@@ -489,12 +489,16 @@ check-integration: $(BIN) rootfs $(NOSYS)
 # Then the engines drive it, each case also under runc: Podman (with
 # conmon; uidmap and slirp4netns are what it needs beside, script(1) of
 # util-linux gives -t its pty) and containerd with ctr. Root.
+# tests/oci/05-spec-names.t holds hutch's lists of the spec's names to
+# config.go of golang-github-opencontainers-specs-dev (the spec Debian's
+# runc is built with; no root, but here where the package is installed).
 # Last, the opencontainers runtime-tools validation suite, every case
 # under runc and under hutch (tests/oci/95-runtime-tools.t), built by
 # tools/runtime-tools.sh from Debian's source tarball (curl, xz-utils)
 # with Debian's Go and the Go packages it imports (RTOOLS_PKGS), offline,
 # into build/runtime-tools (kept: a rebuild takes seconds).
-OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux strace
+OCI_PKGS := runc perl python3 podman conmon uidmap slirp4netns containerd util-linux strace \
+	golang-github-opencontainers-specs-dev
 RTOOLS_PKGS := curl xz-utils golang-go golang-github-blang-semver-dev golang-github-google-uuid-dev \
 	golang-github-hashicorp-go-multierror-dev golang-github-mrunalp-fileutils-dev \
 	golang-github-opencontainers-specs-dev golang-github-opencontainers-selinux-dev \

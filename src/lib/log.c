@@ -181,10 +181,10 @@ size_t fmt(char *buf, size_t size, const char *f, ...)
 }
 
 /* "<PRI>" for kmsg and syslog: the daemon facility (3) with the level's
- * severity: err 3, info 6, debug 7. */
+ * severity: err 3, warning 4, info 6, debug 7. */
 static size_t priority(char *buf, enum log_level level)
 {
-	static const unsigned char severity[] = { 3, 6, 7 };
+	static const unsigned char severity[] = { 3, 4, 6, 7 };
 
 	return fmt(buf, 8, "<%u>", (target == LOG_SYSLOG ? 24u : 0u) + severity[level]);
 }

@@ -13,7 +13,9 @@
 
 #define HUTCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-enum log_level { LOG_ERROR, LOG_INFO, LOG_DEBUG };
+/* LOG_WARN: something given is ignored and the start goes on (--quiet
+ * leaves errors only). */
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Where messages go: stderr; the kernel's log (/dev/kmsg: early boot, no
  * syslog daemon yet); syslog through /dev/log, the name as ident. */
@@ -61,6 +63,7 @@ const char *error_text(int err);
 
 void log_msg(enum log_level level, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 

@@ -39,7 +39,7 @@ static bool log_json;
  * goes there too, as logrus would write it (runc's format). */
 static void log_line(int level, const char *msg)
 {
-	static const char *const names[] = { "error", "info", "debug" };
+	static const char *const names[] = { "error", "warning", "info", "debug" };
 	char line[1400], text[1100], now[48];
 	size_t n;
 

@@ -5,7 +5,9 @@
  * --env, ...), parsed by the one option table, so that the values are
  * judged by the same checks as everywhere else; the rest (mounts of any
  * type, masked paths, capability sets) goes into fields set directly. A
- * field that has no mapping is refused by its name: never ignored. */
+ * field of the spec that has no mapping is refused by its name, never
+ * ignored; a name the spec does not define is ignored with a warning
+ * (oci_only, oci_walk.h). */
 #include "oci_walk.h"
 
 #include <errno.h>
@@ -24,7 +26,9 @@ static bool terminal, no_new_privs;
 
 /* --- process ---------------------------------------------------------- */
 
-/* A capability set as bits, each name checked. */
+/* A capability set as bits. A name hutch does not know is ignored with
+ * a warning, as runc 1.1 does ("ignoring unknown or unavailable
+ * capabilities"): the set's other names still hold. */
 static uint64_t cap_set(unsigned t, const char *field)
 {
 	uint64_t bits = 0;
@@ -35,7 +39,7 @@ static uint64_t cap_set(unsigned t, const char *field)
 		if (n >= 0 && n < 64)
 			bits |= 1ULL << n;
 		else
-			die("config.json: %s: '%s' is not a capability", field, c);
+			oci_ignored(field, c, "not a capability hutch knows");
 	}
 	return bits;
 }
@@ -49,8 +53,8 @@ static void caps(unsigned t)
 	unsigned b, v;
 	uint64_t keep_bits;
 
-	oci_only(t, "bounding\0effective\0permitted\0inheritable\0ambient\0",
-	     "process.capabilities");
+	oci_only(t, OCI_SPEC(LinuxCapabilities, "bounding\0effective\0permitted\0"
+			     "inheritable\0ambient\0", ""), "process.capabilities");
 	b = oci_member(t, "bounding", "process.capabilities");
 	keep_bits = b ? cap_set(b, "process.capabilities.bounding") : 0;
 	for (const char *s = sets; *s; s += strlen(s) + 1) {
@@ -91,7 +95,7 @@ static void rlimits(unsigned t)
 		char name[32], buf[96], soft[24], hard[24], *p;
 		size_t k;
 		oci_need(i, JSON_OBJECT, "process.rlimits[]");
-		oci_only(i, "type\0soft\0hard\0", "process.rlimits[]");
+		oci_only(i, OCI_SPEC(POSIXRlimit, "type\0soft\0hard\0", ""), "process.rlimits[]");
 		ty = oci_member(i, "type", "process.rlimits[]");
 		so = oci_member(i, "soft", "process.rlimits[]");
 		ha = oci_member(i, "hard", "process.rlimits[]");
@@ -117,7 +121,8 @@ static void user(unsigned t)
 	char buf[64];
 
 	oci_need(t, JSON_OBJECT, "process.user");
-	oci_only(t, "uid\0gid\0umask\0additionalGids\0", "process.user");
+	oci_only(t, OCI_SPEC(User, "uid\0gid\0umask\0additionalGids\0", "username\0"),
+		 "process.user");
 	uid = oci_member(t, "uid", "process.user");
 	gid = oci_member(t, "gid", "process.user");
 	fmt(buf, sizeof buf, "%llu:%llu",
@@ -146,13 +151,12 @@ static void process(unsigned t, struct runtime *rt)
 	unsigned a, v;
 
 	oci_need(t, JSON_OBJECT, "process");
-	oci_only(t, "terminal\0user\0args\0env\0cwd\0capabilities\0"
-	     "rlimits\0noNewPrivileges\0oomScoreAdj\0apparmorProfile\0"
-	     "selinuxLabel\0", "process");
+	oci_only(t, OCI_SPEC(Process, "terminal\0user\0args\0env\0cwd\0capabilities\0"
+			     "rlimits\0noNewPrivileges\0oomScoreAdj\0",
+			     "consoleSize\0commandLine\0apparmorProfile\0selinuxLabel\0"),
+		 "process");
 	v = oci_member(t, "terminal", "process");
 	terminal = v && json_bool(&oci_j, oci_need(v, JSON_TRUE, "process.terminal")) == 1;
-	oci_refuse_unless_empty(t, "apparmorProfile", "process");
-	oci_refuse_unless_empty(t, "selinuxLabel", "process");
 	v = oci_member(t, "noNewPrivileges", "process");
 	no_new_privs = v && json_bool(&oci_j, oci_need(v, JSON_TRUE,
 					       "process.noNewPrivileges")) == 1;
@@ -201,7 +205,7 @@ static void root_section(unsigned t)
 	unsigned p, ro;
 
 	oci_need(t, JSON_OBJECT, "root");
-	oci_only(t, "path\0readonly\0", "root");
+	oci_only(t, OCI_SPEC(Root, "path\0readonly\0", ""), "root");
 	p = oci_member(t, "path", "root");
 	if (!p)
 		die("config.json: root.path: required");
@@ -261,8 +265,9 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	oci_bundle_dir = bundle;
 	oci_container = id;
 	read_config(bundle);
-	oci_only(0, "ociVersion\0root\0process\0hostname\0domainname\0mounts\0linux\0"
-	     "annotations\0hooks\0", "");
+	oci_only(0, OCI_SPEC(Spec, "ociVersion\0root\0process\0hostname\0mounts\0linux\0"
+			     "annotations\0hooks\0", "domainname\0solaris\0windows\0vm\0zos\0"),
+		 "");
 	v = oci_member(0, "ociVersion", "");
 	if (!v || strncmp(spec->version = oci_str(v, "ociVersion"), "1.", 2) != 0)
 		die("config.json: ociVersion: hutch oci reads version 1.x");
@@ -276,7 +281,6 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	v = oci_member(0, "hooks", "");
 	if (!oci_empty(v))
 		oci_hooks_check(v, spec);
-	oci_refuse_unless_empty(0, "domainname", "");
 	v = oci_member(0, "annotations", "");
 	if (v && oci_j.tok[oci_need(v, JSON_OBJECT, "annotations")].count) {
 		spec->annotations = oci_keep(oci_j.text + oci_j.tok[v].start, oci_j.tok[v].len);

@@ -17,10 +17,9 @@ void oci_cpu(unsigned t, struct oci_spec *spec)
 	int64_t quota = 0;
 
 	oci_need(t, JSON_OBJECT, "linux.resources.cpu");
-	oci_only(t, "shares\0quota\0period\0cpus\0mems\0realtimeRuntime\0"
-		 "realtimePeriod\0", "linux.resources.cpu");
-	oci_refuse_unless_empty(t, "realtimeRuntime", "linux.resources.cpu");
-	oci_refuse_unless_empty(t, "realtimePeriod", "linux.resources.cpu");
+	oci_only(t, OCI_SPEC(LinuxCPU, "shares\0quota\0period\0cpus\0mems\0",
+			     "burst\0realtimeRuntime\0realtimePeriod\0idle\0"),
+		 "linux.resources.cpu");
 	v = oci_member(t, "shares", "linux.resources.cpu");
 	/* the kernel's range (0: none, as runc reads it) */
 	spec->cpu_shares = v ? oci_unum(v, 262144, "linux.resources.cpu.shares") : 0;

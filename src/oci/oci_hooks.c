@@ -66,7 +66,7 @@ static void hook(unsigned t, struct hook *h)
 	uint64_t s;
 
 	oci_need(t, JSON_OBJECT, "hooks[]");
-	oci_only(t, "path\0args\0env\0timeout\0", "hooks[]");
+	oci_only(t, OCI_SPEC(Hook, "path\0args\0env\0timeout\0", ""), "hooks[]");
 	v = oci_member(t, "path", "hooks[]");
 	if (!v || (h->path = oci_str(v, "hooks[].path"))[0] != '/')
 		die("config.json: hooks[].path: required, an absolute path");
@@ -88,8 +88,8 @@ void oci_hooks_check(unsigned t, struct oci_spec *spec)
 	static struct hook scratch;
 
 	oci_need(t, JSON_OBJECT, "hooks");
-	oci_only(t, "prestart\0createRuntime\0createContainer\0startContainer\0"
-		 "poststart\0poststop\0", "hooks");
+	oci_only(t, OCI_SPEC(Hooks, "prestart\0createRuntime\0createContainer\0"
+			     "startContainer\0poststart\0poststop\0", ""), "hooks");
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		unsigned v = oci_member(t, kinds[k], "hooks");
 		for (unsigned i = v ? json_first(&oci_j, oci_need(v, JSON_ARRAY, kinds[k]))

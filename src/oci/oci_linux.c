@@ -111,7 +111,8 @@ void oci_one_mount(unsigned t, struct config *cfg)
 	struct mount_spec *ms;
 
 	oci_need(t, JSON_OBJECT, "mounts[]");
-	oci_only(t, "destination\0type\0source\0options\0", "mounts[]");
+	oci_only(t, OCI_SPEC(Mount, "destination\0type\0source\0options\0",
+			     "uidMappings\0gidMappings\0"), "mounts[]");
 	d = oci_member(t, "destination", "mounts[]");
 	if (!d)
 		die("config.json: mounts[].destination: required");
@@ -195,7 +196,7 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 		unsigned ty, p;
 		size_t k = 0;
 		oci_need(i, JSON_OBJECT, "linux.namespaces[]");
-		oci_only(i, "type\0path\0", "linux.namespaces[]");
+		oci_only(i, OCI_SPEC(LinuxNamespace, "type\0path\0", ""), "linux.namespaces[]");
 		ty = oci_member(i, "type", "linux.namespaces[]");
 		p = oci_member(i, "path", "linux.namespaces[]");
 		if (!ty)
@@ -307,7 +308,8 @@ static void devices(unsigned t, struct config *cfg)
 		struct dev_rule r;
 		int allow;
 
-		oci_only(i, "allow\0type\0major\0minor\0access\0", "linux.resources.devices[]");
+		oci_only(i, OCI_SPEC(LinuxDeviceCgroup, "allow\0type\0major\0minor\0access\0", ""),
+			 "linux.resources.devices[]");
 		allow = al ? json_bool(&oci_j, al) : -1;
 		if (allow < 0)
 			die("config.json: linux.resources.devices[].allow: true or false, required");
@@ -349,7 +351,9 @@ static void memory(unsigned m)
 	char buf[32];
 
 	oci_need(m, JSON_OBJECT, "linux.resources.memory");
-	oci_only(m, "limit\0swap\0reservation\0", "linux.resources.memory");
+	oci_only(m, OCI_SPEC(LinuxMemory, "limit\0swap\0reservation\0",
+			     "kernel\0kernelTCP\0swappiness\0disableOOMKiller\0"
+			     "useHierarchy\0checkBeforeUpdate\0"), "linux.resources.memory");
 	v = oci_member(m, "reservation", "linux.resources.memory");
 	if (v && json_int64(&oci_j, v, -1, INT64_MAX, &reservation))
 		die("config.json: linux.resources.memory.reservation: bytes, or -1");
@@ -378,7 +382,9 @@ static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 	unsigned v, m, p;
 
 	oci_need(t, JSON_OBJECT, "linux.resources");
-	oci_only(t, "devices\0memory\0pids\0cpu\0", "linux.resources");
+	oci_only(t, OCI_SPEC(LinuxResources, "devices\0memory\0pids\0cpu\0",
+			     "blockIO\0hugepageLimits\0network\0rdma\0unified\0"),
+		 "linux.resources");
 	v = oci_member(t, "devices", "linux.resources");
 	if (v)
 		devices(v, cfg);
@@ -392,7 +398,7 @@ static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = p ? oci_member(oci_need(p, JSON_OBJECT, "linux.resources.pids"), "limit",
 		       "linux.resources.pids") : 0;
 	if (p)
-		oci_only(p, "limit\0", "linux.resources.pids");
+		oci_only(p, OCI_SPEC(LinuxPids, "limit\0", ""), "linux.resources.pids");
 	if (v) {
 		int64_t n;
 		char buf[32];
@@ -430,9 +436,10 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	unsigned v;
 
 	oci_need(t, JSON_OBJECT, "linux");
-	oci_only(t, "namespaces\0resources\0maskedPaths\0readonlyPaths\0cgroupsPath\0"
-	     "uidMappings\0gidMappings\0sysctl\0seccomp\0devices\0rootfsPropagation\0"
-	     "mountLabel\0intelRdt\0personality\0", "linux");
+	oci_only(t, OCI_SPEC(Linux, "namespaces\0resources\0maskedPaths\0readonlyPaths\0"
+			     "cgroupsPath\0uidMappings\0gidMappings\0sysctl\0seccomp\0"
+			     "rootfsPropagation\0",
+			     "devices\0mountLabel\0intelRdt\0personality\0"), "linux");
 	v = oci_member(t, "namespaces", "linux");
 	if (!v)
 		die("config.json: linux.namespaces: required (pid, mount, ipc, uts)");
@@ -465,10 +472,6 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "seccomp", "linux");
 	if (!oci_empty(v))
 		oci_seccomp(v);
-	oci_refuse_unless_empty(t, "devices", "linux");
-	oci_refuse_unless_empty(t, "mountLabel", "linux");
-	oci_refuse_unless_empty(t, "intelRdt", "linux");
-	oci_refuse_unless_empty(t, "personality", "linux");
 	v = oci_member(t, "rootfsPropagation", "linux");
 	if (v && !json_eq(&oci_j, v, "private") && !json_eq(&oci_j, v, "rprivate") &&
 	    !oci_empty(v))

@@ -83,7 +83,7 @@ static void arg(unsigned t)
 		    "all syscalls[] entries): fewer", SECCOMP_OCI_MAX_ARGS);
 	a = &prof.args[prof.n_args++];
 	oci_need(t, JSON_OBJECT, field);
-	oci_only(t, "index\0value\0valueTwo\0op\0", field);
+	oci_only(t, OCI_SPEC(LinuxSeccompArg, "index\0value\0valueTwo\0op\0", ""), field);
 	v = oci_member(t, "index", field);
 	a->index = (uint8_t)(v ? oci_unum(v, 5, "linux.seccomp.syscalls[].args[].index "
 					  "(0 to 5)") : 0);
@@ -118,7 +118,7 @@ static void entry(unsigned t)
 	uint32_t ret;
 
 	oci_need(t, JSON_OBJECT, field);
-	oci_only(t, "names\0action\0errnoRet\0args\0", field);
+	oci_only(t, OCI_SPEC(LinuxSyscall, "names\0action\0errnoRet\0args\0", ""), field);
 	names = oci_member(t, "names", field);
 	v = oci_member(t, "action", field);
 	if (!names || !v)
@@ -179,12 +179,8 @@ void oci_seccomp(unsigned t)
 	char msg[160];
 
 	oci_need(t, JSON_OBJECT, field);
-	oci_only(t, "defaultAction\0defaultErrnoRet\0architectures\0flags\0"
-		 "listenerPath\0listenerMetadata\0syscalls\0", field);
-	if (!oci_empty(oci_member(t, "listenerPath", field)) ||
-	    !oci_empty(oci_member(t, "listenerMetadata", field)))
-		die("config.json: linux.seccomp.listenerPath: a seccomp agent is not "
-		    "supported by hutch oci: leave listenerPath and listenerMetadata out");
+	oci_only(t, OCI_SPEC(LinuxSeccomp, "defaultAction\0defaultErrnoRet\0architectures\0"
+			     "flags\0syscalls\0", "listenerPath\0listenerMetadata\0"), field);
 	d = oci_member(t, "defaultAction", field);
 	v = oci_member(t, "syscalls", field);
 	if (oci_empty(d) && oci_empty(v))

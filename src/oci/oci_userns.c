@@ -34,7 +34,7 @@ void oci_id_map(unsigned t, struct oci_spec *spec, int gid)
 		unsigned c, h, s;
 		uint64_t cv, hv, sv;
 		oci_need(i, JSON_OBJECT, field);
-		oci_only(i, "containerID\0hostID\0size\0", field);
+		oci_only(i, OCI_SPEC(LinuxIDMapping, "containerID\0hostID\0size\0", ""), field);
 		c = oci_member(i, "containerID", field);
 		h = oci_member(i, "hostID", field);
 		s = oci_member(i, "size", field);

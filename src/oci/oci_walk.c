@@ -105,22 +105,11 @@ uint64_t oci_unum(unsigned t, uint64_t max, const char *field)
 	return v;
 }
 
-/* Every key of object t must be one of the NUL-separated names in
- * known: the rest is a field hutch does not implement. */
-void oci_only(unsigned t, const char *known, const char *field)
+static bool listed(unsigned k, const char *names)
 {
-	for (unsigned k = json_first(&oci_j, t); k; k = json_next(&oci_j, k)) {
-		const char *n = known;
-		while (*n && !json_eq(&oci_j, k, n))
-			n += strlen(n) + 1;
-		if (!*n) {
-			char key[64];
-			if (json_string(&oci_j, k, key, sizeof key) < 0)
-				memcpy(key, "?", 2);
-			die("config.json: %s%s%s: not supported by hutch oci "
-			    "(docs/oci.md)", field, *field ? "." : "", key);
-		}
-	}
+	while (*names && !json_eq(&oci_j, k, names))
+		names += strlen(names) + 1;
+	return *names;
 }
 
 /* A field hutch cannot honour may still be given empty (null, "", [],
@@ -133,12 +122,34 @@ bool oci_empty(unsigned t)
 	       ((k->type == JSON_ARRAY || k->type == JSON_OBJECT) && !k->count);
 }
 
-void oci_refuse_unless_empty(unsigned obj, const char *key, const char *field)
+void oci_ignored(const char *field, const char *name, const char *what)
 {
-	unsigned v = oci_member(obj, key, field);
-	if (!oci_empty(v))
-		die("config.json: %s%s%s: not supported by hutch oci (docs/oci.md)",
-		    field, *field ? "." : "", key);
+	char n[64];
+	size_t i;
+	for (i = 0; i < sizeof n - 1 && name[i]; i++) {
+		n[i] = name[i];
+		if ((unsigned char)n[i] < ' ') /* the warning stays one line */
+			n[i] = '?';
+	}
+	n[i] = '\0';
+	log_warn("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", n, what);
+}
+
+/* oci_walk.h: the key's value is the token after it. */
+void oci_only(unsigned t, const char *handled, const char *refused, const char *field)
+{
+	for (unsigned k = json_first(&oci_j, t); k; k = json_next(&oci_j, k)) {
+		char key[64];
+		if (listed(k, handled))
+			continue;
+		if (json_string(&oci_j, k, key, sizeof key) < 0)
+			memcpy(key, "?", 2);
+		if (!listed(k, refused))
+			oci_ignored(field, key, "not an OCI runtime-spec property (runc 1.1's spec)");
+		else if (!oci_empty(k + 1))
+			die("config.json: %s%s%s: not supported by hutch oci: leave it "
+			    "out (docs/oci.md, \"Refused\")", field, *field ? "." : "", key);
+	}
 }
 
 void oci_read_json(const char *path)

@@ -39,11 +39,22 @@ char *oci_str(unsigned t, const char *field);
 unsigned oci_need(unsigned t, int type, const char *field);
 unsigned oci_member(unsigned t, const char *key, const char *field);
 uint64_t oci_unum(unsigned t, uint64_t max, const char *field);
-/* every key of t among known (NUL-separated), else refused by name */
-void oci_only(unsigned t, const char *known, const char *field);
+/* The keys of object t, by the runtime spec's names for it (config.go's
+ * json tags of GO_TYPE, Debian's golang-github-opencontainers-specs-dev:
+ * the spec runc 1.1 follows), each list NUL-separated: HANDLED are read
+ * by the caller; REFUSED are the spec's fields hutch does not support,
+ * refused by name unless empty; any other key is not the spec's, and is
+ * ignored with a warning naming it (the spec's "Extensibility": a runtime
+ * MUST ignore unknown properties). tests/oci/05-spec-names.t holds both
+ * lists to config.go: a name not the type's, or a tag in neither, fails.
+ *   oci_only(t, OCI_SPEC(Root, "path\0readonly\0", ""), "root"); */
+#define OCI_SPEC(go_type, handled, refused) handled, refused
+void oci_only(unsigned t, const char *handled, const char *refused, const char *field);
+/* one warning line: FIELD.NAME: WHAT, ignored (NAME's control
+ * characters as '?') */
+void oci_ignored(const char *field, const char *name, const char *what);
 /* null, false, "", [] or {}: what generators write for "none" */
 bool oci_empty(unsigned t);
-void oci_refuse_unless_empty(unsigned obj, const char *key, const char *field);
 
 /* oci_linux.c */
 void oci_one_mount(unsigned t, struct config *cfg);

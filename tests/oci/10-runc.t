@@ -365,6 +365,46 @@ is "$(tr -d '\t' <"$tmp/hutch.nnp")" "$(tr -d '\t' <"$tmp/runc.nnp")" \
 	"noNewPrivileges false: no_new_privs unset, as runc ($(tr -d '\t' <"$tmp/runc.nnp"))"
 for r in runc hutch; do runtime $r delete --force "oci-$r-nnp"; done
 
+# Names the runtime spec does not define (at the top, in process, in
+# linux, in linux.resources), and a capability name no kernel has: the
+# spec ("Extensibility") says a runtime MUST ignore unknown properties,
+# and runc 1.1 ignores unknown capability names (with a warning). Both
+# run the container, which must see the same; hutch says each ignored
+# name in one warning line.
+bundle unk '$c->{fancy} = { x => 1 }; $c->{process}{fancy} = 1; $c->{linux}{fancy} = [1];
+	$c->{linux}{resources}{fancyLimit} = 7;
+	push @{$c->{process}{capabilities}{$_}}, "CAP_FANCY" for qw(bounding effective permitted);
+	$c->{process}{args} = ["sh", "-c", "grep ^Cap /proc/self/status; echo END"]' ||
+	bail_out "cannot make the bundle"
+for r in runc hutch; do
+	ids+=("oci-$r-unk")
+	{ runtime $r create --bundle "$tmp/unk" "oci-$r-unk" </dev/null 2>"$tmp/$r.unk.err" &&
+		runtime $r start "oci-$r-unk"; echo "create and start: $?"; } >"$tmp/$r.unk"
+	wait_for 30 grep -q END "$tmp/$r.unk"
+	runtime $r delete --force "oci-$r-unk" >/dev/null 2>&1
+done
+# (sorted: the process's lines and start's status race)
+is "$(sort "$tmp/hutch.unk" | tr -d '\t' | tr '\n' ' ')" "$(sort "$tmp/runc.unk" | tr -d '\t' | tr '\n' ' ')" \
+	"unknown properties and capability names: the container runs, with runc's capabilities"
+diag "runc: $(sort "$tmp/runc.unk" | tr -d '\t' | tr '\n' ' ')"
+for w in fancy process.fancy linux.fancy linux.resources.fancyLimit; do
+	like "$(cat "$tmp/hutch.unk.err")" "config.json: $w: not an OCI runtime-spec property \(runc 1.1's spec\), ignored" \
+		"  a warning names $w"
+done
+like "$(cat "$tmp/hutch.unk.err")" "process.capabilities.effective.CAP_FANCY: not a capability hutch knows, ignored" \
+	"  a warning names the capability"
+is "$(wc -l <"$tmp/hutch.unk.err")" 7 "  one line each (4 properties, the capability in 3 sets)" ||
+	diag "$(cat "$tmp/hutch.unk.err")"
+# in --log as JSON: level warning (runc's word), not error: an engine
+# takes the last error line of the log as the reason of a failure
+ids+=(oci-hutch-unk2)
+runtime hutch --log "$tmp/unk.json" --log-format json create --bundle "$tmp/unk" oci-hutch-unk2 \
+	</dev/null >/dev/null 2>&1
+is "$(perl -MJSON::PP -ne 'my $l = decode_json($_); $n{$l->{level}}++;
+	END { print join " ", map { "$_=$n{$_}" } sort keys %n }' "$tmp/unk.json")" "warning=7" \
+	"  --log-format json: 7 lines of level warning, none of error"
+runtime hutch delete --force oci-hutch-unk2 >/dev/null 2>&1
+
 # refusals: exit 125, one line naming the field, nothing left. With a
 # fourth word "runc", runc (the oracle) must refuse the bundle too.
 ids+=(oci-runc-bad)
@@ -389,7 +429,9 @@ refused "a seccomp agent" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_A
 refused "a namespace joined by path" \
 	'push @{$c->{linux}{namespaces}}, { type => "cgroup", path => "/proc/1/ns/cgroup" }' \
 	'linux.namespaces: type cgroup'
-refused "an unknown field" '$c->{linux}{fancy} = 1' 'linux.fancy'
+refused "a field of the spec hutch does not support" \
+	'$c->{linux}{resources}{hugepageLimits} = [ { pageSize => "2MB", limit => 0 } ]' \
+	'linux.resources.hugepageLimits: not supported by hutch oci: leave it out'
 refused "a hook with a relative path" '$c->{hooks} = { startContainer => [ { path => "true" } ] }' \
 	'hooks...path: required, an absolute path'
 refused "a capability set that differs" \
