@@ -110,9 +110,12 @@ ocig_parse() {
 ocig_table() {
 	local key n med p25 p75 min max rss
 	kv ocig_accel "$OCIG_ACCEL"
+	kv ocig_date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "### 9b. The three runtimes in a cgroup v2 guest (QEMU, ${OCIG_ACCEL^^})"
 	echo
 	echo "crun cannot run on this machine's hybrid cgroups (section 9), so the three run side by side in one QEMU amd64 guest: Debian's kernel booted with \`cgroup_no_v1=all\`, cgroup2 alone on /sys/fs/cgroup with every controller enabled below the root, ${HUTCH_QEMU_SMP:-2} vCPUs, this host's own runc and crun (and the libraries they load) in the initramfs, the same bundle as section 9 (runc spec's config.json, \`sleep 1000\`) on a BusyBox root. create + start + delete --force, hyperfine -N in rounds that take turns; the peak RSS of create by GNU time (%M), 5 each. Console, initramfs: ${OCIG_WORK#"$REPO"/}."
+	echo
+	echo "Measured $(get ocig_date)$([ "${OCIG_ALONE-0}" = 1 ] && echo ' by this section alone (bench/oci-guest.sh)')."
 	echo
 	if [ -n "$OCIG_WHY" ]; then
 		kv ocig_status failed
@@ -175,6 +178,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	# shellcheck source=bench/oci.sh
 	. "$BENCH_DIR/oci.sh"
 	B=$REPO/build/bench/oci-guest-alone
+	OCIG_ALONE=1
 	RAW=$B/raw OUT=$B/out
 	HUTCH=${1:-$REPO/build/$HOST_ARCH/hutch}
 	ROOT=$(dirname "$(dirname "${2:-$REPO/build/$HOST_ARCH/rootfs/bin/busybox}")")
