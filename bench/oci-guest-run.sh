@@ -8,8 +8,8 @@
 # The initramfs carries hutch (called as runc through /oci/bin/runc),
 # the host's runc and crun, GNU time and hyperfine with the shared
 # libraries they load, and /oci/sleeper/config.json (the host's oci_spec:
-# runc spec's config on /rootfs, `sleep 1000`). OCIBENCH_RUNS and
-# OCIBENCH_ROUNDS come from the kernel command line.
+# runc spec's config on /rootfs, `sleep 1000`). OCIBENCH_TURNS comes from
+# the kernel command line.
 #
 # The runtimes run in a chroot into a tmpfs: pivot_root refuses a root
 # that is the initramfs itself (it has no parent mount), and runc and
@@ -17,7 +17,7 @@
 # host. Results on the console, one a line, for the host to parse:
 #
 #   OCIBENCH runtime KEY runs|refused MESSAGE
-#   OCIBENCH life KEY MS        one create + start + delete --force
+#   OCIBENCH life KEY MS TURN   one create + start + delete --force
 #   OCIBENCH rss KEY KIB        the peak RSS of one create (GNU time %M)
 #   OCIBENCH info TEXT
 #
@@ -79,23 +79,34 @@ done
 bin_of() {
 	case $1 in hutch) echo /oci/bin/runc ;; runc) echo /usr/sbin/runc ;; crun) echo /usr/bin/crun ;; esac
 }
-# The rounds: hyperfine -N runs each command's runs in a row, so the
-# commands take turns round by round (as bench/oci.sh does on the host).
-round=0
-while [ "$round" -lt "${OCIBENCH_ROUNDS:-5}" ]; do
-	round=$((round + 1))
+# The turns: each runtime once per turn (hyperfine -N --runs 1, the three
+# commands in one call), the order rotated from turn to turn, so that a
+# change of the host's load (TCG: the guest's CPU is the host's) hits the
+# three alike; the probes above were the warm-up. "OCIBENCH life KEY MS
+# TURN": the host pairs each turn's times.
+keys=${keys# }
+order=$keys
+turn=0
+bad=0
+[ -n "$keys" ] || turn=${OCIBENCH_TURNS:-50} # none runs: said above
+while [ "$turn" -lt "${OCIBENCH_TURNS:-50}" ]; do
+	turn=$((turn + 1))
 	set --
-	for key in $keys; do set -- "$@" "/oci/life $(bin_of "$key") bench-$key"; done
-	/oci/tools/hyperfine -N --style none --warmup 1 --runs "${OCIBENCH_RUNS:-10}" --export-json /tmp/h.json "$@" \
-		>/tmp/hyperfine.log 2>&1
-	t_is "$?" 0 "hyperfine round $round" || t_show /tmp/hyperfine.log
+	for key in $order; do set -- "$@" "/oci/life $(bin_of "$key") bench-$key"; done
+	if ! /oci/tools/hyperfine -N --style none --runs 1 --export-json /tmp/h.json "$@" >/tmp/hyperfine.log 2>&1; then
+		bad=$((bad + 1))
+		t_show /tmp/hyperfine.log 5
+		continue
+	fi
 	# hyperfine's JSON, pretty-printed: each result's "times": [ one per
 	# line ], results in the commands' order
-	awk -v keys="$keys" 'BEGIN { n = split(keys, k, " ") }
+	awk -v keys="$order" -v turn="$turn" 'BEGIN { n = split(keys, k, " ") }
 		/"times": \[/ { r++; in_t = 1; next }
 		in_t && /\]/ { in_t = 0; next }
-		in_t { gsub(/[ ,]/, ""); printf "OCIBENCH life %s %.3f\n", k[r], $1 * 1000 }' /tmp/h.json
+		in_t { gsub(/[ ,]/, ""); printf "OCIBENCH life %s %.3f %d\n", k[r], $1 * 1000, turn }' /tmp/h.json
+	case $order in *' '*) order="${order#* } ${order%% *}" ;; esac
 done
+t_is "$bad" 0 "hyperfine ran every turn ($turn)"
 # The peak RSS of create, five times each, in turns. The container's
 # process keeps create's stdio: /dev/null, not a pipe.
 for i in 1 2 3 4 5; do

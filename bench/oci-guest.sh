@@ -11,9 +11,12 @@
 # that also carries this host's own runc, crun, GNU time and hyperfine
 # with the shared libraries they load (ldd), and the bundle: oci_spec's
 # config.json (bench/oci.sh, `sleep 1000`) on the guest's BusyBox /rootfs.
-# In the guest (bench/oci-guest-run.sh), for each runtime: create + start
-# + delete --force, hyperfine -N, rounds in turns; the peak RSS of create
-# (GNU time %M), 5 each. The console's OCIBENCH lines become
+# In the guest (bench/oci-guest-run.sh), in turns, each runtime once per
+# turn: create + start + delete --force (hyperfine -N --runs 1); then the
+# peak RSS of create (GNU time %M), 5 each. The x hutch of the times is
+# the median of the turns' own ratios (a peer's time / hutch's in the same
+# turn): a change of the host's load, which under TCG is the guest's
+# speed, touches the three alike within a turn. The console's OCIBENCH lines become
 # $RAW/ocig-*, the table $OUT/9b-oci-guest.md and the ocig_* keys of the
 # summary (bench/report.sh's row "in a cgroup v2 guest").
 #
@@ -26,8 +29,8 @@
 #   bench/oci-guest.sh [HUTCH] [BUSYBOX]
 # (default build/x86_64/hutch and build/x86_64/rootfs/bin/busybox), which
 # writes build/bench/oci-guest/out/9b-oci-guest.md, prints it and exits 1
-# when the guest failed. OCI_GUEST_ROUNDS, OCI_GUEST_RUNS set the rounds
-# and runs per round (default 5 x 10; BENCH_QUICK: 1 x 5);
+# when the guest failed. OCI_GUEST_TURNS sets the turns (default 50;
+# BENCH_QUICK: 5);
 # HUTCH_QEMU_ACCEL=tcg|kvm forces the accelerator.
 
 # ocig_extras: the host's runtimes and tools for the initramfs, and the
@@ -50,7 +53,7 @@ ocig_extras() {
 # ocig_boot WORK HUTCH BUSYBOX: the initramfs and one boot; the console in
 # WORK/console.log. Returns 0 when the guest reported every stage ok.
 ocig_boot() {
-	local work=$1 hutch=$2 bb=$3 kernel rounds runs secs
+	local work=$1 hutch=$2 bb=$3 kernel turns secs
 	mkdir -p "$work/oci/sleeper"
 	OCIG_WHY=
 	kernel=$("$REPO/tools/qemu-kernel.sh" amd64 "$REPO/build/qemu/kernels" 2>"$work/kernel.log") ||
@@ -63,12 +66,11 @@ ocig_boot() {
 		"$work/ocibench.sh:/tests/ocibench.sh" "$work/oci/sleeper/config.json:/oci/sleeper/config.json" \
 		$(ocig_extras) 2>"$work/mkinitramfs.log" ||
 		{ OCIG_WHY="tools/mkinitramfs.sh failed: $(tail -n 1 "$work/mkinitramfs.log")"; return 1; }
-	rounds=${OCI_GUEST_ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 5)}
-	runs=${OCI_GUEST_RUNS:-$([ "$QUICK" = 1 ] && echo 5 || echo 10)}
+	turns=${OCI_GUEST_TURNS:-$([ "$QUICK" = 1 ] && echo 5 || echo 50)}
 	secs=$(qemu_timeout amd64 300 900)
-	say "9b. booting the cgroup v2 guest ($OCIG_ACCEL, $rounds x $runs runs per runtime, at most $secs s)"
+	say "9b. booting the cgroup v2 guest ($OCIG_ACCEL, $turns turns, at most $secs s)"
 	HUTCH_QEMU_SMP=${HUTCH_QEMU_SMP:-2} qemu_boot amd64 "$kernel" "$work/initramfs.cpio.gz" \
-		"hutch_test=ocibench cgroup_no_v1=all OCIBENCH_ROUNDS=$rounds OCIBENCH_RUNS=$runs" \
+		"hutch_test=ocibench cgroup_no_v1=all OCIBENCH_TURNS=$turns" \
 		"$secs" "$work/console.log" || true
 	ocig_verdict "$work/console.log"
 }
@@ -98,7 +100,10 @@ ocig_parse() {
 	: >"$RAW/ocig-runtimes.txt"
 	tr -d '\r' <"$1" | sed -n 's/^.*OCIBENCH //p' | while read -r what key rest; do
 		case $what in
-		life) echo "$rest" >>"$RAW/ocig-life-$key.ms" ;;
+		life)
+			echo "${rest% *}" >>"$RAW/ocig-life-$key.ms"
+			echo "${rest#* } ${rest% *}" >>"$RAW/ocig-turns-$key.txt"
+			;;
 		rss) echo "$rest" >>"$RAW/ocig-rss-$key.kib" ;;
 		runtime) printf '%s\t%s\n' "$key" "$rest" >>"$RAW/ocig-runtimes.txt" ;;
 		info) echo "$key $rest" >>"$RAW/ocig-info.txt" ;;
@@ -106,14 +111,23 @@ ocig_parse() {
 	done
 }
 
+# ocig_pairs KEY: "MEDIAN P25 - P75" of KEY's time / hutch's, turn by
+# turn (the turns where both ran).
+ocig_pairs() {
+	awk 'NR == FNR { h[$1] = $2; next } ($1 in h) && h[$1] > 0 { print $2 / h[$1] }' \
+		"$RAW/ocig-turns-hutch.txt" "$RAW/ocig-turns-$1.txt" >"$RAW/ocig-ratio-$1.txt"
+	[ -s "$RAW/ocig-ratio-$1.txt" ] || { echo "- -"; return; }
+	stats "$RAW/ocig-ratio-$1.txt" | awk '{ printf "%s %.2f - %.2f\n", $2, $3, $4 }'
+}
+
 # ocig_table: the markdown of the section, the ocig_* keys.
 ocig_table() {
-	local key n med p25 p75 min max rss
+	local key n med p25 p75 min max rss pair
 	kv ocig_accel "$OCIG_ACCEL"
 	kv ocig_date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "### 9b. The three runtimes in a cgroup v2 guest (QEMU, ${OCIG_ACCEL^^})"
 	echo
-	echo "crun cannot run on this machine's hybrid cgroups (section 9), so the three run side by side in one QEMU amd64 guest: Debian's kernel booted with \`cgroup_no_v1=all\`, cgroup2 alone on /sys/fs/cgroup with every controller enabled below the root, ${HUTCH_QEMU_SMP:-2} vCPUs, this host's own runc and crun (and the libraries they load) in the initramfs, the same bundle as section 9 (runc spec's config.json, \`sleep 1000\`) on a BusyBox root. create + start + delete --force, hyperfine -N in rounds that take turns; the peak RSS of create by GNU time (%M), 5 each. Console, initramfs: ${OCIG_WORK#"$REPO"/}."
+	echo "crun cannot run on this machine's hybrid cgroups (section 9), so the three run side by side in one QEMU amd64 guest: Debian's kernel booted with \`cgroup_no_v1=all\`, cgroup2 alone on /sys/fs/cgroup with every controller enabled below the root, ${HUTCH_QEMU_SMP:-2} vCPUs, this host's own runc and crun (and the libraries they load) in the initramfs, the same bundle as section 9 (runc spec's config.json, \`sleep 1000\`) on a BusyBox root. create + start + delete --force, each runtime once per turn (hyperfine -N --runs 1, the order rotated turn by turn), x hutch the median (p25 - p75) of each turn's ratio to hutch's time in that turn; the peak RSS of create by GNU time (%M), 5 each. Console, initramfs: ${OCIG_WORK#"$REPO"/}."
 	echo
 	echo "Measured $(get ocig_date)$([ "${OCIG_ALONE-0}" = 1 ] && echo ' by this section alone (bench/oci-guest.sh)')."
 	echo
@@ -140,10 +154,12 @@ ocig_table() {
 		rss=-
 		[ -s "$RAW/ocig-rss-$key.kib" ] && rss=$(stats "$RAW/ocig-rss-$key.kib" | awk '{ printf "%d", $2 }')
 		kv "ocig_rss_${key}" "$rss"
+		pair=$(ocig_pairs "$key")
+		kv "ocig_ratio_${key}" "${pair%% *}"
 		printf '%s\t%s\t%s - %s\t%s - %s\t%s\t%s\t%s\t%s\n' "$key" "$(num "$med" 2)" "$(num "$p25" 2)" "$(num "$p75" 2)" \
-			"$(num "$min" 2)" "$(num "$max" 2)" "$n" "$(ratio "$med" "$(get ocig_life_hutch_med -)")" "$rss" \
+			"$(num "$min" 2)" "$(num "$max" 2)" "$n" "$(num "${pair%% *}" 2) (${pair#* })" "$rss" \
 			"$(ratio "$rss" "$(get ocig_rss_hutch -)" 1)"
-	done | md_table runtime median p25-p75 min-max runs "x hutch" "peak RSS of create, KiB (median of 5)" "x hutch"
+	done | md_table runtime median p25-p75 min-max runs "x hutch, per turn" "peak RSS of create, KiB (median of 5)" "x hutch"
 }
 
 section_oci_guest() {

@@ -105,8 +105,9 @@ goals() {
 
 # oci_guest_row: section 9b's line of the headline (none when the section
 # did not run): hutch, crun and runc in one cgroup v2 guest. Under TCG the
-# times are an emulator's: their ratios only (x = the peer's median /
-# hutch's); the peak RSS is the programs' own and stays in KiB.
+# times are an emulator's: their ratios only (x = the median of the
+# turns' ratios of the peer's time to hutch's); the peak RSS is the
+# programs' own and stays in KiB.
 oci_guest_row() {
 	local accel h c r
 	[ -n "$(get ocig_status)" ] || return 0
@@ -115,15 +116,15 @@ oci_guest_row() {
 		printf 'OCI runtime in a cgroup v2 guest (%s)\tFAILED\tthe guest did not run to its end: see 9b\t-\t-\n' "$accel"
 		return 0
 	fi
-	h=$(get ocig_life_hutch_med -) c=$(get ocig_life_crun_med -) r=$(get ocig_life_runc_med -)
+	h=$(get ocig_life_hutch_med -) c=$(get ocig_ratio_crun -) r=$(get ocig_ratio_runc -)
 	if [ "$accel" = KVM ]; then
 		printf 'OCI runtime in a cgroup v2 guest (KVM): create+start+delete, ms; peak RSS of create, KiB\t%s; %s\t%s\t-\t-\n' \
 			"$(num "$h" 2)" "$(get ocig_rss_hutch -)" \
-			"crun $(num "$c" 2) ($(ratio "$c" "$h")x), runc $(num "$r" 2) ($(ratio "$r" "$h")x); RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
+			"crun $(num "$(get ocig_life_crun_med -)" 2) ($(num "$c" 2)x), runc $(num "$(get ocig_life_runc_med -)" 2) ($(num "$r" 2)x); RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
 	else
 		printf 'OCI runtime in a cgroup v2 guest (%s, emulated: time ratios only): create+start+delete; peak RSS of create, KiB\t1x; %s\t%s\t-\t-\n' \
 			"$accel" "$(get ocig_rss_hutch -)" \
-			"crun $(ratio "$c" "$h")x, runc $(ratio "$r" "$h")x; RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
+			"crun $(num "$c" 2)x, runc $(num "$r" 2)x; RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
 	fi
 }
 
