@@ -28,8 +28,11 @@
 # Sourced by bench/bench.sh (section_oci_guest), or run alone as root:
 #   bench/oci-guest.sh [HUTCH] [BUSYBOX]
 # (default build/x86_64/hutch and build/x86_64/rootfs/bin/busybox), which
-# writes build/bench/oci-guest/out/9b-oci-guest.md, prints it and exits 1
-# when the guest failed. OCI_GUEST_TURNS sets the turns (default 50;
+# writes build/bench/oci-guest-alone/out/9b-oci-guest.md (and its
+# summary.env, raw/), prints it and exits 1 when the guest failed. To put
+# such a run into bench/results.md beside a whole run's build/bench/out:
+# copy 9b-oci-guest.md there, append the summary.env to its summary.env,
+# then bench/bench.sh --report (the section says it was measured alone). OCI_GUEST_TURNS sets the turns (default 50;
 # BENCH_QUICK: 5);
 # HUTCH_QEMU_ACCEL=tcg|kvm forces the accelerator.
 
