@@ -743,10 +743,12 @@ clean:
 # 2 minutes here; BENCH_QUICK=1 half a minute): start and restart latency,
 # memory, size, idle cost, scale. Prints one table and writes
 # bench/results.md; bench/bench.sh says what each section does. As root,
-# on this machine's ARCH; installs the peers from Debian first.
+# on this machine's ARCH; installs the peers from Debian first (and QEMU:
+# section 9b runs hutch, runc and crun in a cgroup v2 guest).
 BENCH_PKGS := bubblewrap tini catatonit dumb-init runit s6 util-linux runc crun podman conmon \
 	uidmap slirp4netns containerd time hyperfine \
-	strace linux-perf valgrind jq busybox-static procps binutils coreutils
+	strace linux-perf valgrind jq busybox-static procps binutils coreutils \
+	qemu-system-x86 cpio gzip
 BENCH_BUILD := build/bench
 
 bench:

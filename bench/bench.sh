@@ -21,6 +21,9 @@
 #   profile.sh  where hutch's start time goes: strace -c, perf, callgrind
 #   oci.sh      9. hutch oci as the runtime of Podman and containerd, against runc
 #               and crun: time, memory, size
+#   oci-guest.sh  9b. hutch oci, runc and crun side by side in a QEMU guest with
+#               cgroup v2 alone, where crun runs (also runs alone:
+#               bench/oci-guest.sh)
 #   output.sh   5c. the output copy: the launcher's CPU and bytes written
 #               for a flooding service (also runs alone: bench/output.sh)
 #   report.sh   the goals, the table, bench/results.md
@@ -46,7 +49,7 @@ QUICK=${BENCH_QUICK:-0}
 
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-for s in start restart restart-outage memory size scale profile output oci report; do
+for s in start restart restart-outage memory size scale profile output oci oci-guest report; do
 	# shellcheck disable=SC1090
 	. "$BENCH_DIR/$s.sh"
 done
@@ -141,6 +144,7 @@ section_size        # 4.
 section_output      # 5c.
 section_profile     # where the start time goes
 section_oci         # 9.
+section_oci_guest   # 9b. (a QEMU guest: the host's runtimes are idle by now)
 memory_finish       # 3. and 5.: the idle window closes; strace; all stopped
 cleanup_check
 kv total_secs "$(calc "($(now_ns) - $T0) / 1e9")"

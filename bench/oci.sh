@@ -22,7 +22,9 @@
 # of its own, crun goes on and stops at "setrlimit (RLIM_MEMLOCK):
 # Operation not permitted": it raises RLIMIT_MEMLOCK for its cgroup v2
 # device program, which root without CAP_SYS_RESOURCE, as in this
-# machine's container, may not; hutch and runc do not need it.)
+# machine's container, may not; hutch and runc do not need it.) Section
+# 9b (bench/oci-guest.sh) times all three in a QEMU guest with cgroup v2
+# alone, where crun runs.
 
 OCI_ID=bench-oci
 

@@ -8,8 +8,9 @@ cleanup_check() {
 	say "cleanup check"
 	local problems=() p d n
 	stop_tracked
-	# Processes still running from the bench's binaries (by their path).
-	n=$(pgrep -f "$B/(hutch|lowerbound|stamp)" 2>/dev/null | grep -cvx "$$") || true
+	# Processes still running from the bench's binaries (by their path;
+	# section 9b's QEMU by its initramfs).
+	n=$(pgrep -f "$B/(hutch|lowerbound|stamp|oci-guest/)" 2>/dev/null | grep -cvx "$$") || true
 	[ "$n" = 0 ] || problems+=("$n processes of build/bench still running")
 	for d in /run/hutch/bench-* /dev/shm/hutch-bench; do
 		[ -e "$d" ] && problems+=("state left: $d")
@@ -102,6 +103,31 @@ goals() {
 		"$(num "$c" 4)% of one CPU ($(num "$(get crash_cpu_ms)" 2) ms in $(get crash_secs) s, $(get crash_starts) starts)"
 }
 
+# oci_guest_row: section 9b's line of the headline (none when the section
+# did not run): hutch, crun and runc in one cgroup v2 guest. Under TCG the
+# times are an emulator's: their ratios only (x = the median of the
+# turns' ratios of the peer's time to hutch's); the peak RSS is the
+# programs' own and stays in KiB.
+oci_guest_row() {
+	local accel h c r
+	[ -n "$(get ocig_status)" ] || return 0
+	accel=$(get ocig_accel | tr '[:lower:]' '[:upper:]')
+	if [ "$(get ocig_status)" != ok ]; then
+		printf 'OCI runtime in a cgroup v2 guest (%s)\tFAILED\tthe guest did not run to its end: see 9b\t-\t-\n' "$accel"
+		return 0
+	fi
+	h=$(get ocig_life_hutch_med -) c=$(get ocig_ratio_crun -) r=$(get ocig_ratio_runc -)
+	if [ "$accel" = KVM ]; then
+		printf 'OCI runtime in a cgroup v2 guest (KVM): create+start+delete, ms; peak RSS of create, KiB\t%s; %s\t%s\t-\t-\n' \
+			"$(num "$h" 2)" "$(get ocig_rss_hutch -)" \
+			"crun $(num "$(get ocig_life_crun_med -)" 2) ($(num "$c" 2)x), runc $(num "$(get ocig_life_runc_med -)" 2) ($(num "$r" 2)x); RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
+	else
+		printf 'OCI runtime in a cgroup v2 guest (%s, emulated: time ratios only): create+start+delete; peak RSS of create, KiB\t1x; %s\t%s\t-\t-\n' \
+			"$accel" "$(get ocig_rss_hutch -)" \
+			"crun $(num "$c" 2)x, runc $(num "$r" 2)x; RSS crun $(get ocig_rss_crun -), runc $(get ocig_rss_runc -)"
+	fi
+}
+
 # The headline table: tab-separated, for the terminal (column) and markdown.
 headline() {
 	local t
@@ -127,6 +153,7 @@ headline() {
 		"runc $(num "$(get oci_podman_runc_med -)" 0) / $(num "$(get oci_ctr_runc_med -)" 0)"
 	printf 'OCI runtime: peak RSS of create, KiB; bytes on the board\t%s; %s\t%s\t-\t-\n' "$(get oci_rss_hutch -)" "$(get oci_size_hutch -)" \
 		"runc $(get oci_rss_runc -); $(($(get oci_size_runc 0) + $(get oci_libs_runc 0))), crun $(get oci_rss_crun -); $(($(get oci_size_crun 0) + $(get oci_libs_crun 0))) (with its libraries)"
+	oci_guest_row
 	printf 'crash loop, %% of one CPU\t%s\t-\t-\t-\n' "$(num "$(get crash_cpu_pct)" 4)"
 	printf 'scale: %s sandboxes, ms to all running\t%s\t-\t-\t-\n' "$(get scale_n_max)" "$(num "$(get scale_ms_max)" 0)"
 	printf 'scale: hutch PSS per sandbox, KiB\t%s\t-\t-\t-\n' "$(num "$(get scale_pss_per)" 1)"
@@ -193,7 +220,7 @@ report() {
 		echo "## Results"
 		echo
 		local f
-		for f in 1-start 2-restart 2b-outage 3-memory 4-size 5-idle 5b-crash 5c-output 6-scale 7-profile 8-cleanup 9-oci; do
+		for f in 1-start 2-restart 2b-outage 3-memory 4-size 5-idle 5b-crash 5c-output 6-scale 7-profile 8-cleanup 9-oci 9b-oci-guest; do
 			[ -f "$OUT/$f.md" ] || continue
 			cat "$OUT/$f.md"
 			echo
