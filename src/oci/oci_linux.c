@@ -403,26 +403,48 @@ static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 	}
 }
 
-/* /PARENT/NAME (containerd's "/default/ID", "/k8s.io/ID", Podman's
- * "/libpod_parent/libpod-ID"): the group is PARENT/NAME in each
- * hierarchy, --cgroup-parent PARENT, and NAME the group's name (the
- * record keeps both: oci_create.c; PARENT's 128 and NAME's 120 bytes
- * fit its 256). systemd's "slice:prefix:name"
- * (--systemd-cgroup) is not mapped. */
-static void cgroups_path(char *p, struct oci_spec *spec)
+/* Whether each '/'-separated part of path is a group name. */
+static bool valid_parts(char *path)
 {
-	char *base = strrchr(p, '/');
-
-	if (p[0] == '/' && base && base != p && valid_name(base + 1, "._-", 120)) {
-		*base = '\0';
-		oci_arg2("--cgroup-parent", p + 1);
-		if (strcmp(base + 1, oci_container) != 0)
-			spec->cgroup_name = base + 1;
-		return;
+	for (char *part = path, *next; part; part = next) {
+		next = strchr(part, '/');
+		if (next)
+			*next++ = '\0';
+		if (!valid_name(part, "._-@:\\", 64))
+			return false;
 	}
-	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME (NAME "
-	    "up to 120 letters, digits, '.', '_', '-'; systemd's slice:prefix:name "
-	    "form is not supported yet)", p);
+	return true;
+}
+
+/* linux.cgroupsPath in the forms of runc's fs driver: "/PARENT/NAME"
+ * below each hierarchy's root (containerd's "/default/ID", Podman's
+ * "/libpod_parent/libpod-ID", runtime-tools' "/cgrouptest"), and
+ * "PARENT/NAME" below the group hutch runs in, in each hierarchy (on v1
+ * each may place it elsewhere: cgroup.c's open_base); none: "ID", as
+ * runc. PARENT (any depth, maybe none) is made where missing and stays,
+ * as runc leaves it; NAME is the group create makes and delete removes
+ * (the record keeps it: oci_create.c). runc cleans "..", "." and "//"
+ * away, and an empty result puts the container in runc's own or the
+ * root group, which runc then tries to remove: hutch refuses them.
+ * systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
+static void cgroups_path(const char *path, struct oci_spec *spec)
+{
+	char *rel = oci_keep(path + (path[0] == '/'), strlen(path) - (path[0] == '/'));
+	char *base = strrchr(rel, '/'), *name = base ? base + 1 : rel;
+
+	if (base)
+		*base = '\0';
+	if (!valid_name(name, "._-", 120) || strlen(path) > 1 + 128 + 1 + 120 ||
+	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel))))))
+		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME "
+		    "or PARENT/NAME (PARENT optional, up to 128 bytes of names of "
+		    "letters, digits, '.', '_', '-', '@', ':', '\\'; NAME up to 120 "
+		    "letters, digits, '.', '_', '-'; no empty part, '.' or '..'; "
+		    "systemd's slice:prefix:name form is not supported yet)", path);
+	spec->cgroup_parent = base ? rel : "";
+	cgroup_exact.below_own = path[0] != '/';
+	if (strcmp(name, oci_container) != 0)
+		spec->cgroup_name = name;
 }
 
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
@@ -447,8 +469,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	if (v)
 		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
 	v = oci_member(t, "cgroupsPath", "linux");
-	if (!oci_empty(v))
-		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
+	cgroups_path(oci_empty(v) ? oci_container : oci_str(v, "linux.cgroupsPath"), spec);
 	v = oci_member(t, "uidMappings", "linux");
 	if (!oci_empty(v) || spec->userns)
 		oci_id_map(v, spec, 0);
