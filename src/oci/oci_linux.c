@@ -435,12 +435,17 @@ static void cgroups_path(const char *path, struct oci_spec *spec)
 	if (base)
 		*base = '\0';
 	if (!valid_name(name, "._-", 120) || strlen(path) > 1 + 128 + 1 + 120 ||
-	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel))))))
+	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel)))))) {
+		/* said on one line: a control character is not repeated */
+		for (const char *c = path; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				path = "(with a control character)";
 		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME "
 		    "or PARENT/NAME (PARENT optional, up to 128 bytes of names of "
 		    "letters, digits, '.', '_', '-', '@', ':', '\\'; NAME up to 120 "
 		    "letters, digits, '.', '_', '-'; no empty part, '.' or '..'; "
 		    "systemd's slice:prefix:name form is not supported yet)", path);
+	}
 	spec->cgroup_parent = base ? rel : "";
 	cgroup_exact.below_own = path[0] != '/';
 	if (strcmp(name, oci_container) != 0)
