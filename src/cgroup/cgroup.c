@@ -97,7 +97,9 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, const struct runt
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
 	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high ||
 					       cfg->pressure_kind ||
-					       cgroup_exact.memory_reservation);
+					       cgroup_exact.memory_reservation ||
+					       cgroup_exact.swappiness_set ||
+					       cgroup_exact.oom_kill_disable);
 	cg->need[CG_CPUSET] = HUTCH_LIMITS && (cfg->cpuset || cgroup_exact.cpuset_mems);
 	cg->need[CG_IO] = HUTCH_LIMITS && (cfg->io_weight || cfg->n_io_max);
 	/* By default, as root: a --pids limit and the device allow-list.

@@ -341,6 +341,33 @@ static void devices(unsigned t, struct config *cfg)
  * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
  * swap - limit there); -1 or 0: no swap limit of its own. reservation
  * is written as runc writes it (cgroup_memory_pids.c). */
+/* swappiness (0-100) and disableOOMKiller, which runc writes to v1's
+ * memory.swappiness and memory.oom_control (cgroup_memory_pids.c); the
+ * kernel memory limits, which runc 1.1 takes and ignores, with a
+ * warning: kernels since 6.x have no v1 kmem limit to write. */
+static void memory_v1_knobs(unsigned m)
+{
+	unsigned v = oci_member(m, "swappiness", "linux.resources.memory");
+	int64_t n;
+
+	if (v) {
+		cgroup_exact.swappiness_set = true;
+		cgroup_exact.swappiness = oci_unum(v, 100, "linux.resources.memory.swappiness");
+	}
+	v = oci_member(m, "disableOOMKiller", "linux.resources.memory");
+	cgroup_exact.oom_kill_disable = v && json_bool(&oci_j, oci_need(v, JSON_TRUE,
+					"linux.resources.memory.disableOOMKiller")) == 1;
+	for (const char *k = "kernel\0kernelTCP\0"; *k; k += strlen(k) + 1) {
+		v = oci_member(m, k, "linux.resources.memory");
+		if (v && json_int64(&oci_j, v, -1, INT64_MAX, &n))
+			die("config.json: linux.resources.memory.%s: bytes, or -1", k);
+		if (v)
+			log_error("warning: linux.resources.memory.%s ignored, as runc "
+				  "ignores it: kernel memory limits are gone from "
+				  "the kernel", k);
+	}
+}
+
 static void memory(unsigned m)
 {
 	unsigned v, s;
@@ -349,7 +376,9 @@ static void memory(unsigned m)
 	char buf[32];
 
 	oci_need(m, JSON_OBJECT, "linux.resources.memory");
-	oci_only(m, "limit\0swap\0reservation\0", "linux.resources.memory");
+	oci_only(m, "limit\0swap\0reservation\0kernel\0kernelTCP\0swappiness\0"
+		 "disableOOMKiller\0", "linux.resources.memory");
+	memory_v1_knobs(m);
 	v = oci_member(m, "reservation", "linux.resources.memory");
 	if (v && json_int64(&oci_j, v, -1, INT64_MAX, &reservation))
 		die("config.json: linux.resources.memory.reservation: bytes, or -1");
