@@ -362,9 +362,8 @@ static void memory_v1_knobs(unsigned m)
 		if (v && json_int64(&oci_j, v, -1, INT64_MAX, &n))
 			die("config.json: linux.resources.memory.%s: bytes, or -1", k);
 		if (v)
-			log_error("warning: linux.resources.memory.%s ignored, as runc "
-				  "ignores it: kernel memory limits are gone from "
-				  "the kernel", k);
+			log_error("warning: linux.resources.memory.%s ignored, as "
+				  "runc does (no kmem limits in Linux 6)", k);
 	}
 }
 
@@ -469,11 +468,10 @@ static void cgroups_path(const char *path, struct oci_spec *spec)
 		for (const char *c = path; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
 				path = "(with a control character)";
-		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME "
-		    "or PARENT/NAME (PARENT optional, up to 128 bytes of names of "
-		    "letters, digits, '.', '_', '-', '@', ':', '\\'; NAME up to 120 "
-		    "letters, digits, '.', '_', '-'; no empty part, '.' or '..'; "
-		    "systemd's slice:prefix:name form is not supported yet)", path);
+		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME or "
+		    "PARENT/NAME, PARENT optional (up to 128 bytes), NAME up to 120 "
+		    "letters, digits, '.', '_', '-' (PARENT's also '@', ':', '\\'), "
+		    "no empty, '.' or '..' part, no systemd slice:prefix:name", path);
 	}
 	spec->cgroup_parent = base ? rel : "";
 	cgroup_exact.below_own = path[0] != '/';
