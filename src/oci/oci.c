@@ -153,6 +153,11 @@ void oci_each_group(const struct oci_state *st,
 		}
 		return;
 	}
+	/* none made (no controller to set, a read-only cgroup file system):
+	 * nothing, never the hierarchy's root, whose cgroup.procs is every
+	 * process of the host's */
+	if (!st->cgroup_parent[0])
+		return;
 	probe_cfg.name = st->id;
 	probe_cfg.cgroup_parent = st->cgroup_parent;
 	cgroup_probe(&cg, &probe_cfg, &as_root, false);

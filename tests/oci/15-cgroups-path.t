@@ -12,7 +12,8 @@
 # memory, pids, devices), the limits read there, ps, kill --all, and what
 # delete leaves (the group gone, its parents kept, as runc keeps them).
 # Then a record of an older hutch (cgroup=PARENT/NAME, no group= lines)
-# is still deleted, and the forms hutch refuses: one line, exit 125,
+# is still deleted, one listing no group touches none (not the root's),
+# and the forms hutch refuses: one line, exit 125,
 # nothing left. runc is not run on those: "/", "." and ".." put its
 # container in the root or its own group, and its failed create then
 # removes every empty group below it, machine-wide (seen here).
@@ -28,7 +29,7 @@ oci_cleanup_more() { # the parents both runtimes leave, deepest first
 	find /sys/fs/cgroup -depth -mindepth 2 -maxdepth 8 -type d -path '*/oci-t15*' \
 		-exec rmdir {} + 2>/dev/null
 }
-oci_setup 15 cg old bad
+oci_setup 15 cg old none bad
 
 # where R ID PATH: the container's groups (hutch's hierarchies), their
 # limits, ps, kill --all and what delete leaves, R and ID as R and ID
@@ -99,6 +100,24 @@ runtime hutch delete --force oci15-hutch-old
 is "$?" 0 "delete of a record with cgroup=PARENT/NAME"
 is "$(find /sys/fs/cgroup -maxdepth 3 -path '*oci-t15-old/box' 2>/dev/null)" "" \
 	"  its groups removed"
+oci_cleanup_more
+
+# a record that lists no group (create made none: no controller to set,
+# a read-only cgroup file system): ps, kill --all and delete touch no
+# group, never a hierarchy's root, whose cgroup.procs is the host's
+bundle none '$c->{process}{args} = ["sleep", "1000"];
+	$c->{linux}{cgroupsPath} = "/oci-t15-none/box"' || bail_out "cannot make the bundle"
+runtime hutch create --bundle "$tmp/none" --pid-file "$tmp/none.pid" oci15-hutch-none \
+	</dev/null >/dev/null 2>"$tmp/none.err"
+is "$?" 0 "hutch: create /oci-t15-none/box" || diag "$(cat "$tmp/none.err")"
+sed -i '/^group=/d' "$tmp/root-hutch/oci15-hutch-none/state"
+is "$(runtime hutch ps --format json oci15-hutch-none 2>/dev/null)" "" \
+	"a record without groups: ps lists no pid (not the root group's)"
+runtime hutch kill --all oci15-hutch-none KILL
+is "$?" 0 "  kill --all: its own process only"
+wait_for 30 sh -c "! kill -0 $(cat "$tmp/none.pid") 2>/dev/null"
+runtime hutch delete oci15-hutch-none
+is "$?" 0 "  delete"
 oci_cleanup_more
 
 # refused: one line naming the field, 125, no record, no group
