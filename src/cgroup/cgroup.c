@@ -97,7 +97,9 @@ void cgroup_probe(struct cgroup *cg, const struct config *cfg, const struct runt
 	cg->need[CG_CPUACCT] = cg->need[CG_CPU];
 	cg->need[CG_MEMORY] = HUTCH_LIMITS && (cfg->memory_max || cfg->memory_high ||
 					       cfg->pressure_kind ||
-					       cgroup_exact.memory_reservation);
+					       cgroup_exact.memory_reservation ||
+					       cgroup_exact.swappiness_set ||
+					       cgroup_exact.oom_kill_disable);
 	cg->need[CG_CPUSET] = HUTCH_LIMITS && (cfg->cpuset || cgroup_exact.cpuset_mems);
 	cg->need[CG_IO] = HUTCH_LIMITS && (cfg->io_weight || cfg->n_io_max);
 	/* By default, as root: a --pids limit and the device allow-list.
@@ -265,16 +267,58 @@ static void enable_controllers(struct cgroup *cg, int dirfd, const char *where,
 	}
 }
 
+/* the longest own group taken (/proc/self/cgroup's path) */
+#define OWN_MAX 512
+
 static int open_dir(int at, const char *name)
 {
 	return openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 }
 
-/* mkdir -p of --cgroup-parent below the hierarchy's root. */
+struct own {
+	const char *ctrl; /* v1's controller name, "" for v2's line */
+	char *path;
+	size_t size;
+};
+
+/* A /proc/self/cgroup line, "ID:CONTROLLERS:PATH" (v2: "0::PATH"). */
+static void own_line(char *line, void *arg)
+{
+	struct own *o = arg;
+	char *ctrls = strchr(line, ':'), *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
+
+	if (o->path[0] || !path || path[1] != '/')
+		return;
+	*path++ = '\0';
+	if (*o->ctrl ? has_all(ctrls + 1, o->ctrl) : !ctrls[1])
+		copy_path(o->path, o->size, path);
+}
+
+/* Where --cgroup-parent starts: the hierarchy's root, or with a relative
+ * cgroupsPath (hutch oci) the caller's own group in that hierarchy, as
+ * /proc/self/cgroup says: on v1 hierarchies may each place it elsewhere
+ * (runc's fs driver: GetOwnCgroupPath). Into base, opened. */
+static int open_base(struct cgroup *cg, enum cg_ctrl c, char *base, size_t size)
+{
+	char own[OWN_MAX] = "";
+	struct own o = { cg->version == 1 ? ctrl_names[c] : "", own, sizeof own };
+
+	if (cgroup_exact.below_own) {
+		each_line("/proc/self/cgroup", own_line, &o);
+		if (!own[0])
+			die("cannot find the %s group hutch runs in (/proc/self/cgroup), "
+			    "below which the relative linux.cgroupsPath goes",
+			    cgroup_ctrl_name(cg->version, c));
+	}
+	fmt(base, size, "%s%s", cg->mount[c], strcmp(own, "/") ? own : "");
+	return open_dir(AT_FDCWD, base);
+}
+
+/* mkdir -p of --cgroup-parent below the base (open_base). */
 static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_path)
 {
-	char path[160], *parts[16];
-	int fd = open_dir(AT_FDCWD, cg->mount[c]), err = errno;
+	char path[160], base[96 + OWN_MAX], *parts[16];
+	int fd = open_base(cg, c, base, sizeof base), err = errno;
 	size_t n;
 
 	fmt(path, sizeof path, "%s", parent_path);
@@ -282,7 +326,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	for (size_t i = 0; fd >= 0 && i < n; i++) {
 		int next;
 		if (cg->version == 2)
-			enable_controllers(cg, fd, cg->mount[c], i == 0);
+			enable_controllers(cg, fd, base, i == 0 && !cgroup_exact.below_own);
 		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
 			next = -1;
 		else
@@ -295,10 +339,9 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	}
 	/* Whichever step failed, the whole path says where. */
 	if (fd < 0)
-		die("cannot create cgroup %s/%s: %s", cg->mount[c], parent_path,
-		    error_text(err));
+		die("cannot create cgroup %s/%s: %s", base, parent_path, error_text(err));
 	if (cg->version == 2)
-		enable_controllers(cg, fd, parent_path, n == 0);
+		enable_controllers(cg, fd, parent_path, n == 0 && !cgroup_exact.below_own);
 	return fd;
 }
 

@@ -102,6 +102,12 @@ struct cgroup_exact {
 	uint64_t cpu_shares, cpu_quota_us;
 	const char *cpuset_mems;
 	uint64_t memory_reservation; /* v1 memory.soft_limit_in_bytes, v2 memory.low */
+	bool swappiness_set;	     /* v1 memory.swappiness (v2 has none) */
+	uint64_t swappiness;
+	bool oom_kill_disable;	     /* v1 memory.oom_control (v2 has none) */
+	/* a relative cgroupsPath: --cgroup-parent below the caller's own
+	 * group in each hierarchy, not below its root (runc's fs driver) */
+	bool below_own;
 };
 
 #if HUTCH_OCI

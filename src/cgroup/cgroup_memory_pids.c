@@ -32,6 +32,16 @@ static void memory_limits(struct cgroup *cg, const struct config *cfg)
 	if (cfg->memory_swap_set)
 		cgroup_set(cg, cfg, CG_MEMORY, v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 		    cfg->memory_swap_max + (v2 ? 0 : cfg->memory_max), "");
+	/* OCI's swappiness and disableOOMKiller, as runc writes them: v1
+	 * knobs, which cgroup v2 has no counterpart of */
+	if ((cgroup_exact.swappiness_set || cgroup_exact.oom_kill_disable) && v2)
+		cgroup_lacks(cfg, "linux.resources.memory.swappiness or disableOOMKiller",
+			     "cgroup v2 has neither (v1's memory.swappiness and "
+			     "memory.oom_control): leave them out");
+	else if (cgroup_exact.swappiness_set)
+		cgroup_set(cg, cfg, CG_MEMORY, "memory.swappiness", cgroup_exact.swappiness, "");
+	if (cgroup_exact.oom_kill_disable && !v2)
+		cgroup_set_text(cg, cfg, CG_MEMORY, "memory.oom_control", "1");
 	/* Kept open for PID 1, which reports OOM kills from it. */
 	cg->events_fd = openat(cg->dir[CG_MEMORY], v2 ? "memory.events"
 						      : "memory.oom_control",

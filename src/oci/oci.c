@@ -133,23 +133,38 @@ void oci_remove_record(const char *id, int dir)
 
 /* --- the cgroup of a container that create made ------------------------- */
 
-/* Its groups, found again as create named them: the record's
- * PARENT/NAME in each hierarchy. fn gets each directory's path. */
-void oci_each_group(const char *id, const char *group,
-		       void (*fn)(const char *path, void *arg), void *arg)
+/* Its groups: the directories create made, as the record lists them;
+ * for a record of an older hutch, its cgroup=PARENT/NAME below each
+ * hierarchy's root. fn gets each directory's path. */
+void oci_each_group(const struct oci_state *st,
+		    void (*fn)(const char *path, void *arg), void *arg)
 {
 	static struct config probe_cfg;
 	static const struct runtime as_root = RUNTIME_INIT; /* hutch oci runs as root only */
 	static struct cgroup cg;
-	char path[OCI_PATH_MAX];
+	static char path[OCI_PATH_MAX];
 
-	probe_cfg.name = id;
-	probe_cfg.cgroup_parent = group;
+	if (st->groups[0]) {
+		char *g = memcpy(path, st->groups, sizeof st->groups), *next;
+		for (; *g; g = next) {
+			next = g + until_any(g, "\n");
+			*next++ = '\0';
+			fn(g, arg);
+		}
+		return;
+	}
+	/* none made (no controller to set, a read-only cgroup file system):
+	 * nothing, never the hierarchy's root, whose cgroup.procs is every
+	 * process of the host's */
+	if (!st->cgroup_parent[0])
+		return;
+	probe_cfg.name = st->id;
+	probe_cfg.cgroup_parent = st->cgroup_parent;
 	cgroup_probe(&cg, &probe_cfg, &as_root, false);
 	for (int c = 0; c < CG_N; c++) {
 		if (!cg.mount[c][0] || (c && !strcmp(cg.mount[c], cg.mount[c - 1])))
 			continue;
-		fmt(path, sizeof path, "%s/%s", cg.mount[c], group);
+		fmt(path, sizeof path, "%s/%s", cg.mount[c], st->cgroup_parent);
 		fn(path, arg);
 	}
 }
@@ -283,7 +298,7 @@ static int kill_cmd(int argc, char **argv)
 	if (oci_status(dir, &st) == OCI_STOPPED && !all)
 		die("kill: container %s is not running", id);
 	if (all) {
-		oci_each_group(id, st.cgroup_parent, kill_group, &k);
+		oci_each_group(&st, kill_group, &k);
 		if (k.done)
 			return 0;
 	}
@@ -321,7 +336,7 @@ static int delete(int argc, char **argv)
 			;
 	}
 	oci_hooks_run(dir, &st, OCI_HOOK_POSTSTOP, "stopped");
-	oci_each_group(id, st.cgroup_parent, remove_group, NULL);
+	oci_each_group(&st, remove_group, NULL);
 	oci_remove_record(id, dir);
 	return 0;
 }
@@ -351,7 +366,7 @@ static int ps(int argc, char **argv)
 	id = oci_container_id(argc, argv, i, "ps");
 	close(oci_open_record(id, &st));
 	p.text[0] = '[';
-	oci_each_group(id, st.cgroup_parent, group_pids, &p);
+	oci_each_group(&st, group_pids, &p);
 	if (!p.done)
 		die("ps: container %s has no cgroup to list", id);
 	p.text[p.len++] = ']';

@@ -42,6 +42,7 @@ struct oci_spec {
 	bool host_hostname;		     /* no hostname: keep the UTS one */
 	bool terminal;			     /* process.terminal: --console-socket's pty */
 	const char *cgroup_name;	     /* cgroupsPath's last part, if not the id */
+	const char *cgroup_parent;	     /* the parts before it ("": none) */
 	bool userns;			     /* a new user namespace (linux.namespaces) */
 	char id_map[2][512];		     /* uidMappings, gidMappings: uid_map's lines */
 	int userns_go;			     /* create's socket: the maps are written */

@@ -317,6 +317,8 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	process_done(cfg);
 	if (spec->cgroup_name)
 		cfg->name = spec->cgroup_name; /* the group's name (cgroup.c) */
+	if (spec->cgroup_parent)
+		cfg->cgroup_parent = spec->cgroup_parent; /* below root or own group */
 	oci_cpu_apply(spec, cfg);
 	if (cfg->n_mounts + mounts_only.n_mounts > CONFIG_MAX_MOUNTS)
 		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);

@@ -142,19 +142,39 @@ static ssize_t read_sync(int fd, char *reply, ssize_t got, size_t size)
 	return got;
 }
 
+/* The groups cgroup_create made (not the parents it found or made,
+ * which stay, as runc leaves them): where the kernel says each is, for
+ * kill --all, ps, exec and delete. */
+static int record_groups(struct oci_state *st, const struct cgroup *cg)
+{
+	char fd[32], path[OCI_PATH_MAX];
+
+	for (int c = 0; c < CG_N; c++) {
+		ssize_t n;
+		if (cg->parent[c] < 0)
+			continue;
+		fmt(fd, sizeof fd, "/proc/self/fd/%d", cg->dir[c]);
+		n = readlink(fd, path, sizeof path - 1);
+		path[n > 0 ? n : 0] = '\0';
+		if (n <= 0 || !oci_group_add(st, path)) {
+			log_error("create: the record cannot keep the %s group %s",
+				  cgroup_ctrl_name(cg->version, (enum cg_ctrl)c), path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The record, then prestart and createRuntime: -1 when one failed
  * (said). st's id, bundle and rootfs are set. */
 static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec *spec,
-			    const struct config *cfg, pid_t pid)
+			    const struct cgroup *cg, pid_t pid)
 {
 	st->pid = pid;
 	st->start = oci_pid_start(pid);
 	oci_time_now(st->created, sizeof st->created);
 	fmt(st->version, sizeof st->version, "%s", spec->version);
-	/* the group, PARENT/NAME: its name is cgroupsPath's (cfg.name) */
-	fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s/%s", cfg->cgroup_parent,
-	    cfg->name);
-	return oci_state_write(dir, st) ||
+	return record_groups(st, cg) || oci_state_write(dir, st) ||
 	       (spec->annotations && oci_record_file(dir, "annotations", spec->annotations,
 						     spec->annotations_len)) ||
 	       (spec->hooks && oci_record_file(dir, "hooks", spec->hooks, spec->hooks_len)) ||
@@ -294,7 +314,7 @@ int oci_create(int argc, char **argv)
 	got = pid > 0 ? read_sync(sync[0], reply, 0, sizeof reply) : 0;
 	if (got && reply[got - 1] == '\005') {
 		got--;
-		if (record_and_hooks(dir, &st, &spec, &cfg, pid)) {
+		if (record_and_hooks(dir, &st, &spec, &cg, pid)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			cgroup_remove(&cg);
@@ -327,7 +347,7 @@ int oci_create(int argc, char **argv)
 				  "set up");
 		return 1;
 	}
-	if (!recorded && record_and_hooks(dir, &st, &spec, &cfg, pid)) {
+	if (!recorded && record_and_hooks(dir, &st, &spec, &cg, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		cgroup_remove(&cg);

@@ -78,7 +78,7 @@ static _Noreturn void child(const struct config *cfg, const struct runtime *rt,
 	char path[48];
 	const char *home;
 
-	oci_each_group(st->id, st->cgroup_parent, join_group, NULL);
+	oci_each_group(st, join_group, NULL);
 	for (size_t i = 0; i < 4; i++) {
 		fmt(path, sizeof path, "/proc/%ld/ns/%s", st->pid, spaces[i]);
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);

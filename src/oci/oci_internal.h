@@ -18,7 +18,11 @@ struct oci_state {
 	char rootfs[OCI_PATH_MAX];
 	char created[40];	  /* RFC 3339, UTC */
 	char version[32];	  /* config.json's ociVersion */
-	char cgroup_parent[256]; /* the group: PARENT/NAME (oci_create.c) */
+	/* the groups create made, one directory a line (group= lines); a
+	 * record of before 2026-12-05 has none but cgroup=PARENT/NAME, the
+	 * group below each hierarchy's root (oci_each_group) */
+	char groups[2048];
+	char cgroup_parent[256];
 };
 
 enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
@@ -33,11 +37,13 @@ int oci_console_connect(const char *path);
 void oci_remove_record(const char *id, int dir);
 /* oci_create.c */
 int oci_create(int argc, char **argv);
-void oci_each_group(const char *id, const char *group,
+void oci_each_group(const struct oci_state *st,
 		    void (*fn)(const char *path, void *arg), void *arg);
 
 int oci_record_file(int dir, const char *name, const char *text, size_t len);
 int oci_state_write(int dir, const struct oci_state *st);
+/* a directory to st->groups; false when it has no room */
+bool oci_group_add(struct oci_state *st, const char *path);
 int oci_state_read(int dir, struct oci_state *st);
 /* The pid's start time from /proc/PID/stat, 0 when it is gone (or a zombie). */
 unsigned long long oci_pid_start(long pid);

@@ -343,6 +343,32 @@ static void devices(unsigned t, struct config *cfg)
  * --memory-swap is the swap alone, as v2's memory.swap.max (runc writes
  * swap - limit there); -1 or 0: no swap limit of its own. reservation
  * is written as runc writes it (cgroup_memory_pids.c). */
+/* swappiness (0-100) and disableOOMKiller, which runc writes to v1's
+ * memory.swappiness and memory.oom_control (cgroup_memory_pids.c); the
+ * kernel memory limits, which runc 1.1 takes and ignores, with a
+ * warning: kernels since 6.x have no v1 kmem limit to write. */
+static void memory_v1_knobs(unsigned m)
+{
+	unsigned v = oci_member(m, "swappiness", "linux.resources.memory");
+	int64_t n;
+
+	if (v) {
+		cgroup_exact.swappiness_set = true;
+		cgroup_exact.swappiness = oci_unum(v, 100, "linux.resources.memory.swappiness");
+	}
+	v = oci_member(m, "disableOOMKiller", "linux.resources.memory");
+	cgroup_exact.oom_kill_disable = v && json_bool(&oci_j, oci_need(v, JSON_TRUE,
+					"linux.resources.memory.disableOOMKiller")) == 1;
+	for (const char *k = "kernel\0kernelTCP\0"; *k; k += strlen(k) + 1) {
+		v = oci_member(m, k, "linux.resources.memory");
+		if (v && json_int64(&oci_j, v, -1, INT64_MAX, &n))
+			die("config.json: linux.resources.memory.%s: bytes, or -1", k);
+		if (v)
+			log_error("warning: linux.resources.memory.%s ignored, as "
+				  "runc does (no kmem limits in Linux 6)", k);
+	}
+}
+
 static void memory(unsigned m)
 {
 	unsigned v, s;
@@ -351,9 +377,10 @@ static void memory(unsigned m)
 	char buf[32];
 
 	oci_need(m, JSON_OBJECT, "linux.resources.memory");
-	oci_only(m, OCI_SPEC(LinuxMemory, "limit\0swap\0reservation\0",
-			     "kernel\0kernelTCP\0swappiness\0disableOOMKiller\0"
+	oci_only(m, OCI_SPEC(LinuxMemory, "limit\0swap\0reservation\0kernel\0kernelTCP\0"
+			     "swappiness\0disableOOMKiller\0",
 			     "useHierarchy\0checkBeforeUpdate\0"), "linux.resources.memory");
+	memory_v1_knobs(m);
 	v = oci_member(m, "reservation", "linux.resources.memory");
 	if (v && json_int64(&oci_j, v, -1, INT64_MAX, &reservation))
 		die("config.json: linux.resources.memory.reservation: bytes, or -1");
@@ -409,26 +436,52 @@ static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 	}
 }
 
-/* /PARENT/NAME (containerd's "/default/ID", "/k8s.io/ID", Podman's
- * "/libpod_parent/libpod-ID"): the group is PARENT/NAME in each
- * hierarchy, --cgroup-parent PARENT, and NAME the group's name (the
- * record keeps both: oci_create.c; PARENT's 128 and NAME's 120 bytes
- * fit its 256). systemd's "slice:prefix:name"
- * (--systemd-cgroup) is not mapped. */
-static void cgroups_path(char *p, struct oci_spec *spec)
+/* Whether each '/'-separated part of path is a group name. */
+static bool valid_parts(char *path)
 {
-	char *base = strrchr(p, '/');
-
-	if (p[0] == '/' && base && base != p && valid_name(base + 1, "._-", 120)) {
-		*base = '\0';
-		oci_arg2("--cgroup-parent", p + 1);
-		if (strcmp(base + 1, oci_container) != 0)
-			spec->cgroup_name = base + 1;
-		return;
+	for (char *part = path, *next; part; part = next) {
+		next = strchr(part, '/');
+		if (next)
+			*next++ = '\0';
+		if (!valid_name(part, "._-@:\\", 64))
+			return false;
 	}
-	die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME (NAME "
-	    "up to 120 letters, digits, '.', '_', '-'; systemd's slice:prefix:name "
-	    "form is not supported yet)", p);
+	return true;
+}
+
+/* linux.cgroupsPath in the forms of runc's fs driver: "/PARENT/NAME"
+ * below each hierarchy's root (containerd's "/default/ID", Podman's
+ * "/libpod_parent/libpod-ID", runtime-tools' "/cgrouptest"), and
+ * "PARENT/NAME" below the group hutch runs in, in each hierarchy (on v1
+ * each may place it elsewhere: cgroup.c's open_base); none: "ID", as
+ * runc. PARENT (any depth, maybe none) is made where missing and stays,
+ * as runc leaves it; NAME is the group create makes and delete removes
+ * (the record keeps it: oci_create.c). runc cleans "..", "." and "//"
+ * away, and an empty result puts the container in runc's own or the
+ * root group, which runc then tries to remove: hutch refuses them.
+ * systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
+static void cgroups_path(const char *path, struct oci_spec *spec)
+{
+	char *rel = oci_keep(path + (path[0] == '/'), strlen(path) - (path[0] == '/'));
+	char *base = strrchr(rel, '/'), *name = base ? base + 1 : rel;
+
+	if (base)
+		*base = '\0';
+	if (!valid_name(name, "._-", 120) || strlen(path) > 1 + 128 + 1 + 120 ||
+	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel)))))) {
+		/* said on one line: a control character is not repeated */
+		for (const char *c = path; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				path = "(with a control character)";
+		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME or "
+		    "PARENT/NAME, PARENT optional (up to 128 bytes), NAME up to 120 "
+		    "letters, digits, '.', '_', '-' (PARENT's also '@', ':', '\\'), "
+		    "no empty, '.' or '..' part, no systemd slice:prefix:name", path);
+	}
+	spec->cgroup_parent = base ? rel : "";
+	cgroup_exact.below_own = path[0] != '/';
+	if (strcmp(name, oci_container) != 0)
+		spec->cgroup_name = name;
 }
 
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
@@ -454,8 +507,7 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	if (v)
 		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
 	v = oci_member(t, "cgroupsPath", "linux");
-	if (!oci_empty(v))
-		cgroups_path(oci_str(v, "linux.cgroupsPath"), spec);
+	cgroups_path(oci_empty(v) ? oci_container : oci_str(v, "linux.cgroupsPath"), spec);
 	v = oci_member(t, "uidMappings", "linux");
 	if (!oci_empty(v) || spec->userns)
 		oci_id_map(v, spec, 0);

@@ -35,13 +35,30 @@ int oci_record_file(int dir, const char *name, const char *text, size_t len)
 
 int oci_state_write(int dir, const struct oci_state *st)
 {
-	static char text[3 * OCI_PATH_MAX];
+	static char text[3 * OCI_PATH_MAX], groups[sizeof st->groups];
 	size_t n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nbundle=%s\nrootfs=%s\n"
-		       "created=%s\nversion=%s\ncgroup=%s\n", st->pid, st->start,
-		       st->bundle, st->rootfs, st->created, st->version,
-		       st->cgroup_parent);
+		       "created=%s\nversion=%s\n", st->pid, st->start,
+		       st->bundle, st->rootfs, st->created, st->version);
+	char *g, *next;
 
+	/* one line a group: each a full path, as it may lie elsewhere in
+	 * each hierarchy (a relative cgroupsPath) */
+	memcpy(groups, st->groups, sizeof groups);
+	for (g = groups; *g && n < sizeof text; g = next) {
+		next = g + until_any(g, "\n");
+		*next++ = '\0';
+		n += fmt(text + n, sizeof text - n, "group=%s\n", g);
+	}
 	return n < sizeof text ? oci_record_file(dir, "state", text, n) : -ENAMETOOLONG;
+}
+
+/* One more line of st->groups; false when it has no room. */
+bool oci_group_add(struct oci_state *st, const char *path)
+{
+	size_t used = strlen(st->groups);
+
+	return fmt(st->groups + used, sizeof st->groups - used, "%s\n", path) <
+	       sizeof st->groups - used;
 }
 
 static void field(char *line, void *arg)
@@ -65,7 +82,9 @@ static void field(char *line, void *arg)
 		fmt(st->created, sizeof st->created, "%s", v);
 	else if (!strcmp(line, "version"))
 		fmt(st->version, sizeof st->version, "%s", v);
-	else if (!strcmp(line, "cgroup"))
+	else if (!strcmp(line, "group") && v[0] == '/')
+		oci_group_add(st, v);
+	else if (!strcmp(line, "cgroup")) /* a record of an older hutch */
 		fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s", v);
 }
 
