@@ -21,6 +21,7 @@ enum ready_mode { READY_NONE, READY_NOTIFY, READY_FD };
  * (hutch oci: config.json's mounts of mqueue, sysfs, ...) */
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS, MOUNT_FS };
 
+#define MOUNT_MAX_PROPAGATION 3
 struct mount_spec {
 	enum mount_kind kind;
 	const char *src; /* host path; NULL for tmpfs */
@@ -30,6 +31,10 @@ struct mount_spec {
 	unsigned long flags; /* MOUNT_FS: MS_*; a bind of hutch oci: MS_BIND,
 			      * MS_REC for rbind, MS_NOEXEC; else 0 */
 	const char *data;    /* MOUNT_FS: the options string, or NULL */
+	/* hutch oci: the propagation options (MS_SHARED, MS_SLAVE,
+	 * MS_PRIVATE, MS_UNBINDABLE, with MS_REC for the r forms), applied
+	 * in this order once the mount is made, as runc does; 0 ends */
+	unsigned long propagation[MOUNT_MAX_PROPAGATION];
 };
 
 /* One entry of the device allow-list (cgroup_devices.c): what the service
@@ -168,6 +173,8 @@ struct config {
 
 	bool net_none;
 	bool oci;	/* hutch oci: no /tmp of hutch's own (config.json's mounts only) */
+	/* hutch oci: linux.rootfsPropagation as MS_* flags; 0: private */
+	unsigned long root_propagation;
 	bool oci_privs;	/* hutch oci: process.noNewPrivileges false */
 	bool read_only;
 	bool force_chroot;

@@ -56,6 +56,34 @@ static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
 	target_close(t);
 }
 
+/* hutch oci: a mount's propagation options, each in turn on the mount
+ * just made (root: its descriptor), as runc sets them after the mount.
+ * The namespace is private (or a slave) throughout, so a shared mount
+ * here is a peer group of the container's: nothing reaches the host. */
+static void set_propagation(int root, const struct mount_spec *m)
+{
+	for (size_t i = 0; i < MOUNT_MAX_PROPAGATION && m->propagation[i]; i++)
+		mount_on(root, "none", NULL, m->propagation[i], NULL, relative(m->dst));
+}
+
+/* hutch oci: a bind's atime option (relatime, strictatime, noatime,
+ * nodiratime), which MS_BIND cannot set: set afterwards, on the
+ * submounts too, as runc's remount sets it on the bind. */
+static void bind_atime(int root, unsigned long flags, const char *shown)
+{
+	uint64_t mode = (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME :
+			(flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : 0;
+
+	if ((flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) &&
+	    mount_attrs(root, mode, MOUNT_ATTR__ATIME, AT_RECURSIVE))
+		die("cannot set the atime option of /%s: %s (mount_setattr, "
+		    "Linux 5.12)", shown, error_text(errno));
+	if ((flags & MS_NODIRATIME) &&
+	    mount_attrs(root, MOUNT_ATTR_NODIRATIME, 0, AT_RECURSIVE))
+		die("cannot set nodiratime on /%s: %s (mount_setattr, Linux 5.12)",
+		    shown, error_text(errno));
+}
+
 /* --bind and --ro-bind: nosuid and nodev always (a setuid file or a
  * device node in the bound directory gives nothing). A bind of sysfs or
  * a cgroup file system is made read-only later, with every other
@@ -75,6 +103,7 @@ static void fs_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	if (root < 0 || fstatfs(root, &sf))
 		die("mount point %s: %s", m->dst, error_text(errno));
 	target_close(&t);
+	set_propagation(root, m);
 	if (!(sf.f_flags & ST_RDONLY))
 		add_writable(v, root);
 	else
@@ -112,11 +141,13 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	mount_on(t.fd, m->src, NULL, MS_BIND | (rec ? MS_REC : 0), NULL, t.path);
 	root = mounted_root(&t, 0, &st);
 	target_close(&t);
+	set_propagation(root, m);
 	if (m->kind == MOUNT_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
 	if (m->flags & MS_NOEXEC)
 		attrs |= MOUNT_ATTR_NOEXEC;
 	restrict_mount(root, attrs, relative(m->dst));
+	bind_atime(root, m->flags, relative(m->dst));
 	/* Writable only if it is: a bind of a read-only mount stays so. */
 	if (!fstatfs(root, &sf) && !(sf.f_flags & ST_RDONLY))
 		add_writable(v, root);
@@ -277,6 +308,20 @@ static void mask_state_dirs(const struct config *cfg, bool rootless)
 	}
 }
 
+/* hutch oci's rootfsPropagation shared or unbindable (MS_REC with the r
+ * forms), set on the new root once it is "/", as runc does since 1.2.6
+ * and 1.3 (Debian's 1.1.5 never does: its root stays private, and a root
+ * file system whose mount is not shared fails its bind when unbindable).
+ * Set before the switch, it would have been set on the host's copy.
+ * The root is a bind of a private mount here, so a shared root starts a
+ * peer group of its own in this namespace: the container's mounts never
+ * reach the host, nor the host's the container. */
+static void root_propagation(unsigned long flags)
+{
+	if (flags & (MS_SHARED | MS_UNBINDABLE))
+		mount_at("/", "none", NULL, flags, NULL, "");
+}
+
 /* staged: the root is a mount on image.h's stage, a tmpfs stacked on the
  * old root's top, which pivot_root brings along: detached first. */
 static void switch_root(const struct config *cfg, bool staged)
@@ -317,8 +362,12 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 		die("cannot enter /: %s", error_text(errno));
 	/* The new mount namespace is a copy of the host's and shares mount
 	 * events with it where the host's mounts are shared (systemd makes /
-	 * shared): without this, the mounts below would appear on the host. */
-	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
+	 * shared): without this, the mounts below would appear on the host.
+	 * hutch oci's rootfsPropagation slave or rslave: every mount a slave
+	 * instead, which receives the host's mount events and sends none
+	 * (runc's rslave; its slave leaves the host's submounts shared) */
+	mount_at("/", "none", NULL, MS_REC | ((cfg->root_propagation & MS_SLAVE) ?
+					      MS_SLAVE : MS_PRIVATE), NULL, "");
 	mask_state_dirs(cfg, rt->rootless);
 	/* An image, or an overlay: the root is a mount of its own (image.h) */
 	rootfd = own_root ? image_root(cfg, rt) : -1;
@@ -356,6 +405,7 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 		mounts_before_switch();
 	if (own_root)
 		switch_root(cfg, staged);
+	root_propagation(cfg->root_propagation);
 	/* Without --root the view is the host's: read-only, always. */
 	v.read_only = cfg->read_only || !own_root;
 	view_read_only(&v);
