@@ -308,20 +308,6 @@ static void mask_state_dirs(const struct config *cfg, bool rootless)
 	}
 }
 
-/* hutch oci's rootfsPropagation shared or unbindable (MS_REC with the r
- * forms), set on the new root once it is "/", as runc does since 1.2.6
- * and 1.3 (Debian's 1.1.5 never does: its root stays private, and a root
- * file system whose mount is not shared fails its bind when unbindable).
- * Set before the switch, it would have been set on the host's copy.
- * The root is a bind of a private mount here, so a shared root starts a
- * peer group of its own in this namespace: the container's mounts never
- * reach the host, nor the host's the container. */
-static void root_propagation(unsigned long flags)
-{
-	if (flags & (MS_SHARED | MS_UNBINDABLE))
-		mount_at("/", "none", NULL, flags, NULL, "");
-}
-
 /* staged: the root is a mount on image.h's stage, a tmpfs stacked on the
  * old root's top, which pivot_root brings along: detached first. */
 static void switch_root(const struct config *cfg, bool staged)
@@ -405,7 +391,6 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 		mounts_before_switch();
 	if (own_root)
 		switch_root(cfg, staged);
-	root_propagation(cfg->root_propagation);
 	/* Without --root the view is the host's: read-only, always. */
 	v.read_only = cfg->read_only || !own_root;
 	view_read_only(&v);
