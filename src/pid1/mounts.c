@@ -21,6 +21,7 @@
 #include "image.h"
 #include "kernel_calls.h"
 #include "log.h"
+#include "profile.h"
 #include "statedir.h"
 #include "sys.h"
 
@@ -62,7 +63,7 @@ static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
  * here is a peer group of the container's: nothing reaches the host. */
 static void set_propagation(int root, const struct mount_spec *m)
 {
-	for (size_t i = 0; i < MOUNT_MAX_PROPAGATION && m->propagation[i]; i++)
+	for (size_t i = 0; HUTCH_OCI && i < MOUNT_MAX_PROPAGATION && m->propagation[i]; i++)
 		mount_on(root, "none", NULL, m->propagation[i], NULL, relative(m->dst));
 }
 
@@ -74,6 +75,8 @@ static void bind_atime(int root, unsigned long flags, const char *shown)
 	uint64_t mode = (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME :
 			(flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : 0;
 
+	if (!HUTCH_OCI)
+		return; /* only hutch oci's binds have these */
 	if ((flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) &&
 	    mount_attrs(root, mode, MOUNT_ATTR__ATIME, AT_RECURSIVE))
 		die("cannot set the atime option of /%s: %s (mount_setattr, "
@@ -352,7 +355,7 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 	 * hutch oci's rootfsPropagation slave or rslave: every mount a slave
 	 * instead, which receives the host's mount events and sends none
 	 * (runc's rslave; its slave leaves the host's submounts shared) */
-	mount_at("/", "none", NULL, MS_REC | ((cfg->root_propagation & MS_SLAVE) ?
+	mount_at("/", "none", NULL, MS_REC | ((HUTCH_OCI && (cfg->root_propagation & MS_SLAVE)) ?
 					      MS_SLAVE : MS_PRIVATE), NULL, "");
 	mask_state_dirs(cfg, rt->rootless);
 	/* An image, or an overlay: the root is a mount of its own (image.h) */
