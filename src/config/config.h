@@ -48,6 +48,14 @@ struct dev_rule {
 	unsigned major, minor;
 };
 
+/* hutch oci: a node of linux.devices, made in the container's /dev */
+struct dev_node {
+	const char *name; /* its path below /dev/ */
+	unsigned mode;	  /* S_IFCHR, S_IFBLK or S_IFIFO | permission bits */
+	unsigned major, minor;
+	unsigned uid, gid;
+};
+
 /* Fixed capacities: hutch allocates nothing on the heap, which keeps musl's
  * allocator out of the binary and makes the parser leak-free by design. */
 #define CONFIG_MAX_MOUNTS 64
@@ -56,6 +64,7 @@ struct dev_rule {
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
 #define CONFIG_MAX_RLIMITS 16
 #define CONFIG_MAX_DEVICES 8
+#define CONFIG_MAX_DEV_NODES 16 /* hutch oci: linux.devices */
 #define CONFIG_MAX_DEV_RULES 32 /* hutch oci: linux.resources.devices' allows */
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
 #define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
@@ -122,6 +131,9 @@ struct config {
 	 * make (mknod of any, the container's own): beside the above */
 	struct dev_rule dev_rules[CONFIG_MAX_DEV_RULES];
 	size_t n_dev_rules;
+	/* hutch oci: linux.devices, nodes made in /dev (dev.c) */
+	struct dev_node dev_nodes[CONFIG_MAX_DEV_NODES];
+	size_t n_dev_nodes;
 	bool cgroup_warn;	   /* --cgroup-missing warn */
 
 	/* privileges of the service (privs.c) */

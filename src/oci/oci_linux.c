@@ -507,7 +507,9 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "seccomp", "linux");
 	if (!oci_empty(v))
 		oci_seccomp(v);
-	oci_refuse_unless_empty(t, "devices", "linux");
+	v = oci_member(t, "devices", "linux");
+	if (!oci_empty(v))
+		oci_devices(v, cfg, spec->userns);
 	oci_refuse_unless_empty(t, "mountLabel", "linux");
 	oci_refuse_unless_empty(t, "intelRdt", "linux");
 	oci_refuse_unless_empty(t, "personality", "linux");
