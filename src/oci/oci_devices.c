@@ -51,9 +51,9 @@ static unsigned node_type(unsigned t)
 	const char *ty = oci_str(t, "linux.devices[].type");
 	int i = nul_list_index(ty, types);
 
-	if (i < 0)
-		die("config.json: linux.devices[].type '%s': write c, u, b or p", ty);
-	return mode[i];
+	if (i >= 0)
+		return mode[i];
+	die("config.json: linux.devices[].type '%s': write c, u, b or p", ty);
 }
 
 static void one_device(unsigned t, struct config *cfg)
@@ -66,7 +66,7 @@ static void one_device(unsigned t, struct config *cfg)
 	oci_only(t, "path\0type\0major\0minor\0fileMode\0uid\0gid\0", "linux.devices[]");
 	v = oci_member(t, "path", "linux.devices[]");
 	path = v ? oci_str(v, "linux.devices[].path") : "";
-	if (strncmp(path, "/dev/", 5) || !plain_name(path + 5))
+	if (strncmp(path, "/dev/", 5) != 0 || !plain_name(path + 5))
 		die("config.json: linux.devices[].path '%s': hutch oci makes device "
 		    "nodes in its /dev only: write /dev/NAME", path);
 	d->name = path + 5;
