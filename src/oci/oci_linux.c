@@ -154,9 +154,12 @@ void oci_one_mount(unsigned t, struct config *cfg)
 	if (!m.bind && !strcmp(type, "bind"))
 		m.bind = m.rec = true; /* runc's reading of type "bind" alone */
 	if (!m.bind && hutch_own(dst, type)) {
-		if (m.n_propagation)
-			die("config.json: mounts: %s: hutch makes it itself, private: "
-			    "remove its propagation options", dst);
+		/* its own mounts are private (Podman says rprivate there) */
+		for (size_t i = 0; i < m.n_propagation; i++)
+			if (!(m.propagation[i] & MS_PRIVATE))
+				die("config.json: mounts: %s: hutch makes it itself, "
+				    "private: remove its propagation options other than "
+				    "private and rprivate", dst);
 		return;
 	}
 	if (cfg->n_mounts == CONFIG_MAX_MOUNTS)

@@ -196,6 +196,14 @@ oci_refused "more than three propagation options" \
 	"mounts: /mnt: more than 3 propagation options"
 oci_refused "a propagation option on hutch's own /proc" \
 	'$_->{options} = ["rshared"] for grep { $_->{destination} eq "/proc" } @{$c->{mounts}}' \
-	"mounts: /proc: hutch makes it itself, private: remove its propagation options"
+	"mounts: /proc: hutch makes it itself, private: remove its propagation options other than private and rprivate"
+
+# but private and rprivate there are what hutch does (Podman gives them)
+rm -rf "$tmp/bad" && bundle bad '$_->{options} = [qw(nosuid rprivate)]
+	for grep { $_->{destination} =~ m{^/(proc|dev|dev/pts)$} } @{$c->{mounts}};
+	$c->{process}{args} = ["true"]' || bail_out "cannot make the bundle"
+runtime hutch create --bundle "$tmp/bad" oci46-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+is "$?" 0 "hutch takes rprivate on its own /proc, /dev, /dev/pts" || diag "$(cat "$tmp/bad.err")"
+runtime hutch delete --force oci46-hutch-bad >/dev/null 2>&1
 
 done_testing
