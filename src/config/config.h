@@ -21,6 +21,7 @@ enum ready_mode { READY_NONE, READY_NOTIFY, READY_FD };
  * (hutch oci: config.json's mounts of mqueue, sysfs, ...) */
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS, MOUNT_FS };
 
+#define MOUNT_MAX_PROPAGATION 3
 struct mount_spec {
 	enum mount_kind kind;
 	const char *src; /* host path; NULL for tmpfs */
@@ -30,6 +31,10 @@ struct mount_spec {
 	unsigned long flags; /* MOUNT_FS: MS_*; a bind of hutch oci: MS_BIND,
 			      * MS_REC for rbind, MS_NOEXEC; else 0 */
 	const char *data;    /* MOUNT_FS: the options string, or NULL */
+	/* hutch oci: the propagation options (MS_SHARED, MS_SLAVE,
+	 * MS_PRIVATE, MS_UNBINDABLE, with MS_REC for the r forms), applied
+	 * in this order once the mount is made, as runc does; 0 ends */
+	unsigned long propagation[MOUNT_MAX_PROPAGATION];
 };
 
 /* One entry of the device allow-list (cgroup_devices.c): what the service
@@ -43,6 +48,14 @@ struct dev_rule {
 	unsigned major, minor;
 };
 
+/* hutch oci: a node of linux.devices, made in the container's /dev */
+struct dev_node {
+	const char *name; /* its path below /dev/ */
+	unsigned mode;	  /* S_IFCHR, S_IFBLK or S_IFIFO | permission bits */
+	unsigned major, minor;
+	unsigned uid, gid;
+};
+
 /* Fixed capacities: hutch allocates nothing on the heap, which keeps musl's
  * allocator out of the binary and makes the parser leak-free by design. */
 #define CONFIG_MAX_MOUNTS 64
@@ -51,6 +64,7 @@ struct dev_rule {
 #define CONFIG_TEXT_BYTES 24576	    /* config files and derived strings */
 #define CONFIG_MAX_RLIMITS 16
 #define CONFIG_MAX_DEVICES 8
+#define CONFIG_MAX_DEV_NODES 16 /* hutch oci: linux.devices */
 #define CONFIG_MAX_DEV_RULES 32 /* hutch oci: linux.resources.devices' allows */
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
 #define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
@@ -117,6 +131,9 @@ struct config {
 	 * make (mknod of any, the container's own): beside the above */
 	struct dev_rule dev_rules[CONFIG_MAX_DEV_RULES];
 	size_t n_dev_rules;
+	/* hutch oci: linux.devices, nodes made in /dev (dev.c) */
+	struct dev_node dev_nodes[CONFIG_MAX_DEV_NODES];
+	size_t n_dev_nodes;
 	bool cgroup_warn;	   /* --cgroup-missing warn */
 
 	/* privileges of the service (privs.c) */
@@ -168,6 +185,8 @@ struct config {
 
 	bool net_none;
 	bool oci;	/* hutch oci: no /tmp of hutch's own (config.json's mounts only) */
+	/* hutch oci: linux.rootfsPropagation as MS_* flags; 0: private */
+	unsigned long root_propagation;
 	bool oci_privs;	/* hutch oci: process.noNewPrivileges false */
 	bool read_only;
 	bool force_chroot;

@@ -15,6 +15,10 @@
 #define MOUNT_ATTR_NOSUID 0x2
 #define MOUNT_ATTR_NODEV 0x4
 #define MOUNT_ATTR_NOEXEC 0x8
+#define MOUNT_ATTR_NOATIME 0x10
+#define MOUNT_ATTR_STRICTATIME 0x20
+#define MOUNT_ATTR__ATIME 0x70 /* the three atime modes; relatime is 0 */
+#define MOUNT_ATTR_NODIRATIME 0x80
 #endif
 #define PROC_MAGIC 0x9fa0
 #define TMPFS_MAGIC_NR 0x01021994

@@ -22,6 +22,7 @@ struct expand {
 	struct config *cfg;
 	size_t at;       /* the entry after which the binds go */
 	const char *dst; /* the cgroup mount's destination */
+	unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* its options' */
 	char pool[2048]; /* the binds' paths */
 	size_t used;
 };
@@ -56,6 +57,8 @@ static void hierarchy(char *line, void *arg)
 	m = &cfg->mounts[++e->at];
 	memmove(m + 1, m, (cfg->n_mounts++ - e->at) * sizeof *m);
 	*m = (struct mount_spec){ .kind = MOUNT_RO_BIND, .flags = MS_BIND | MS_NOEXEC };
+	/* each bind takes the entry's propagation options, as runc's */
+	memcpy(m->propagation, e->propagation, sizeof m->propagation);
 	m->src = keep(e, mount, strcmp(w[2], "/") ? w[2] : "");
 	m->dst = keep(e, e->dst, base);
 }
@@ -71,6 +74,7 @@ void oci_cgroup_mounts(struct config *cfg)
 		e.cfg = cfg;
 		e.at = i;
 		e.dst = m->dst;
+		memcpy(e.propagation, m->propagation, sizeof e.propagation);
 		m->type = m->src = "tmpfs";
 		m->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 		m->data = "mode=755";

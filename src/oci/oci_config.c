@@ -327,5 +327,8 @@ void oci_load(const char *bundle, const char *id, struct config *cfg,
 	cfg->n_mounts += mounts_only.n_mounts;
 	memcpy(cfg->dev_rules, mounts_only.dev_rules, sizeof cfg->dev_rules);
 	cfg->n_dev_rules = mounts_only.n_dev_rules;
+	cfg->root_propagation = mounts_only.root_propagation;
+	memcpy(cfg->dev_nodes, mounts_only.dev_nodes, sizeof cfg->dev_nodes);
+	cfg->n_dev_nodes = mounts_only.n_dev_nodes;
 	spec->terminal = terminal;
 }

@@ -65,6 +65,22 @@ static void mask(const char *path, bool read_only)
 	close(fd);
 }
 
+/* linux.rootfsPropagation shared or unbindable (MS_REC with the r
+ * forms), set on the new root once it is "/", as runc does since 1.2.6
+ * and 1.3 (Debian's 1.1.5 never does: its root stays private, and a
+ * root file system whose mount is not shared fails its bind when
+ * unbindable); set before the switch, it would have been set on the
+ * host's copy. Last of the mounts: the masks above bind /dev/null and
+ * the paths themselves, which an unbindable source refuses. The root
+ * is a bind of a private mount (mounts.c), so a shared root is a peer
+ * group of its own in this namespace: the container's mounts never
+ * reach the host, nor the host's the container. */
+static void root_propagation(unsigned long flags)
+{
+	if (flags & (MS_SHARED | MS_UNBINDABLE))
+		mount_at("/", "none", NULL, flags, NULL, "");
+}
+
 /* With hooks: the pause before the root switch, as runc's (its init asks
  * its parent to run prestart and createRuntime there); then
  * createContainer here, in the container's namespaces, whose paths are
@@ -174,6 +190,7 @@ void oci_init(struct config *cfg, const struct runtime *rt, const struct oci_spe
 		mask(spec->masked[i], false);
 	for (size_t i = 0; i < spec->n_readonly; i++)
 		mask(spec->readonly[i], true);
+	root_propagation(cfg->root_propagation);
 	/* in the container's own devpts, after the root switch */
 	if (console >= 0)
 		pty_console(console);

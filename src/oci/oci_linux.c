@@ -14,6 +14,7 @@
 #include "log.h"
 #include "options_internal.h"
 #include "profile.h"
+#include "sys.h"
 
 /* --- mounts ------------------------------------------------------------ */
 
@@ -42,7 +43,23 @@ struct mount_opts {
 	bool bind, rec;
 	char data[512];
 	size_t len;
+	unsigned long propagation[MOUNT_MAX_PROPAGATION];
+	size_t n_propagation;
 };
+
+#define PROPAGATION_WORDS "shared, slave, private, unbindable, or one of them with r before"
+
+/* A propagation word as mount(2)'s flags (runc's table), 0 if it is none */
+static unsigned long propagation(const char *w)
+{
+	static const char words[] = "shared\0slave\0private\0unbindable\0";
+	static const unsigned long flags[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE,
+					       MS_UNBINDABLE };
+	bool rec = w[0] == 'r';
+	int i = nul_list_index(w + rec, words);
+
+	return i < 0 ? 0 : flags[i] | (rec ? MS_REC : 0);
+}
 
 static void mount_option(const char *o, struct mount_opts *m, const char *dst)
 {
@@ -57,7 +74,6 @@ static void mount_option(const char *o, struct mount_opts *m, const char *dst)
 		{ "relatime", MS_RELATIME, 0 }, { "strictatime", MS_STRICTATIME, 0 },
 		{ "noatime", MS_NOATIME, 0 }, { "nodiratime", MS_NODIRATIME, 0 },
 		{ "sync", MS_SYNCHRONOUS, 0 }, { "dirsync", MS_DIRSYNC, 0 },
-		{ "private", 0, 0 }, { "rprivate", 0, 0 },
 	};
 	if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
 		m->bind = true;
@@ -69,12 +85,15 @@ static void mount_option(const char *o, struct mount_opts *m, const char *dst)
 			m->flags = (m->flags | words[i].set) & ~words[i].clear;
 			return;
 		}
-	/* hutch's mount namespace is private throughout: shared or slave
-	 * propagation would be a promise it does not keep */
-	if (!strcmp(o + (o[0] == 'r'), "shared") || !strcmp(o + (o[0] == 'r'), "slave") ||
-	    !strcmp(o + (o[0] == 'r'), "unbindable"))
-		die("config.json: mounts: %s: option %s: propagation other than "
-		    "private is not supported by hutch oci", dst, o);
+	/* set in turn once the mount is made (mounts.c), as runc does */
+	if (propagation(o)) {
+		if (m->n_propagation == MOUNT_MAX_PROPAGATION)
+			die("config.json: mounts: %s: more than %d propagation "
+			    "options: give the one that should hold", dst,
+			    MOUNT_MAX_PROPAGATION);
+		m->propagation[m->n_propagation++] = propagation(o);
+		return;
+	}
 	if (strchr(o, '=') || !strcmp(o, "newinstance")) {
 		m->len += fmt(m->data + m->len, sizeof m->data - m->len, "%s%s",
 			      m->len ? "," : "", o);
@@ -85,6 +104,9 @@ static void mount_option(const char *o, struct mount_opts *m, const char *dst)
 	die("config.json: mounts: %s: option '%s' is not supported by hutch oci",
 	    dst, o);
 }
+
+/* the atime options a bind takes, set after it as runc's remount does */
+#define BIND_ATIME (MS_RELATIME | MS_STRICTATIME | MS_NOATIME | MS_NODIRATIME)
 
 /* Whether a path names something that exists and is not a directory. */
 static bool not_dir(const char *p)
@@ -132,20 +154,30 @@ void oci_one_mount(unsigned t, struct config *cfg)
 		mount_option(oci_str(i, "mounts[].options[]"), &m, dst);
 	if (!m.bind && !strcmp(type, "bind"))
 		m.bind = m.rec = true; /* runc's reading of type "bind" alone */
-	if (!m.bind && hutch_own(dst, type))
+	if (!m.bind && hutch_own(dst, type)) {
+		/* its own mounts are private (Podman says rprivate there) */
+		for (size_t i = 0; i < m.n_propagation; i++)
+			if (!(m.propagation[i] & MS_PRIVATE))
+				die("config.json: mounts: %s: hutch makes it itself, "
+				    "private: remove its propagation options other than "
+				    "private and rprivate", dst);
 		return;
+	}
 	if (cfg->n_mounts == CONFIG_MAX_MOUNTS)
 		die("config.json: mounts: more than %d", CONFIG_MAX_MOUNTS);
 	ms = &cfg->mounts[cfg->n_mounts++];
 	ms->dst = dst;
+	memcpy(ms->propagation, m.propagation, sizeof ms->propagation);
 	if (m.bind) {
 		if (!src)
 			die("config.json: mounts: %s: a bind mount needs a source", dst);
-		if (m.data[0] || (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID |
-							  MS_NODEV | MS_NOEXEC)))
+		/* data (mode=, size=) is ignored by mount(2) with MS_BIND,
+		 * so under runc too: runtime-tools' mounts case gives it */
+		if (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID | MS_NODEV |
+					      MS_NOEXEC | BIND_ATIME))
 			die("config.json: mounts: %s: a bind mount takes only ro, "
-			    "nosuid, nodev, noexec (hutch binds nosuid and nodev "
-			    "always)", dst);
+			    "nosuid, nodev, noexec and an atime option (hutch binds "
+			    "nosuid and nodev always)", dst);
 		/* hutch makes a read-only bind's submounts read-only too
 		 * where the kernel can (mount_setattr); where it cannot,
 		 * a submount would stay writable: none is taken along */
@@ -156,7 +188,8 @@ void oci_one_mount(unsigned t, struct config *cfg)
 		ms->src = oci_bundle_path(src);
 		/* as runc: MS_BIND, MS_REC for rbind, noexec by a remount
 		 * (mounts.c) */
-		ms->flags = MS_BIND | (m.rec ? MS_REC : 0) | (m.flags & MS_NOEXEC);
+		ms->flags = MS_BIND | (m.rec ? MS_REC : 0) |
+			    (m.flags & (MS_NOEXEC | BIND_ATIME));
 		return;
 	}
 	if (!type[0])
@@ -484,6 +517,18 @@ static void cgroups_path(const char *path, struct oci_spec *spec)
 		spec->cgroup_name = name;
 }
 
+/* linux.rootfsPropagation: runc's words (an empty one is hutch's
+ * default, private); set by mounts.c */
+static unsigned long root_propagation(const char *w)
+{
+	unsigned long f = propagation(w);
+
+	if (!f && w[0])
+		die("config.json: linux.rootfsPropagation: '%s' is not a propagation: "
+		    "write " PROPAGATION_WORDS " (rslave ...)", w);
+	return f;
+}
+
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	unsigned v;
@@ -491,8 +536,8 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	oci_need(t, JSON_OBJECT, "linux");
 	oci_only(t, OCI_SPEC(Linux, "namespaces\0resources\0maskedPaths\0readonlyPaths\0"
 			     "cgroupsPath\0uidMappings\0gidMappings\0sysctl\0seccomp\0"
-			     "rootfsPropagation\0",
-			     "devices\0mountLabel\0intelRdt\0personality\0"), "linux");
+			     "rootfsPropagation\0devices\0",
+			     "mountLabel\0intelRdt\0personality\0"), "linux");
 	v = oci_member(t, "namespaces", "linux");
 	if (!v)
 		die("config.json: linux.namespaces: required (pid, mount, ipc, uts)");
@@ -524,8 +569,10 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	v = oci_member(t, "seccomp", "linux");
 	if (!oci_empty(v))
 		oci_seccomp(v);
+	v = oci_member(t, "devices", "linux");
+	if (!oci_empty(v))
+		oci_devices(v, cfg, spec->userns);
 	v = oci_member(t, "rootfsPropagation", "linux");
-	if (v && !json_eq(&oci_j, v, "private") && !json_eq(&oci_j, v, "rprivate") &&
-	    !oci_empty(v))
-		die("config.json: linux.rootfsPropagation: only private is supported");
+	if (!oci_empty(v))
+		cfg->root_propagation = root_propagation(oci_str(v, "linux.rootfsPropagation"));
 }

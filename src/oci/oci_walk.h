@@ -59,6 +59,9 @@ bool oci_empty(unsigned t);
 /* oci_linux.c */
 void oci_one_mount(unsigned t, struct config *cfg);
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec);
+/* oci_devices.c: linux.devices at t into cfg->dev_nodes (dies naming
+ * the field; with a user namespace, refused) */
+void oci_devices(unsigned t, struct config *cfg, bool userns);
 /* oci_hooks.c: the hooks object checked (dies naming the field), its
  * text kept in spec for the record */
 void oci_hooks_check(unsigned t, struct oci_spec *spec);

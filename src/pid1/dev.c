@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "mounts.h"
+#include "profile.h"
 #include "sys.h"
 
 /* NUL-separated strings rather than pointer arrays: smaller. */
@@ -113,6 +115,55 @@ static int mount_devpts(int dev)
 	return root;
 }
 
+/* hutch oci's linux.devices: a node's parent directories (0755, as
+ * runc's MkdirAll), made in the tmpfs dev */
+static void node_parents(int dev, const char *name)
+{
+	char dir[128];
+
+	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
+		if ((size_t)(s - name) >= sizeof dir)
+			die("cannot create /dev/%s: too long", name);
+		memcpy(dir, name, (size_t)(s - name));
+		dir[s - name] = 0;
+		if (mkdirat(dev, dir, 0755) && errno != EEXIST)
+			die("cannot create /dev/%s: %s", dir, error_text(errno));
+	}
+}
+
+/* Each node of linux.devices, made by mknodat(2) with its owner, then
+ * its mode set exactly (the umask would take bits off, runc's is 0; a
+ * chown after would clear set-id bits). The tmpfs is nodev, where a
+ * device node opens nothing: a device is bound onto itself and that
+ * mount's nodev cleared, as hutch's own nodes are mounts of their own.
+ * Whether it opens is the cgroup device list's to say, as under runc. */
+static void make_nodes(int dev, const struct config *cfg)
+{
+	for (size_t i = 0; HUTCH_OCI && i < cfg->n_dev_nodes; i++) {
+		const struct dev_node *d = &cfg->dev_nodes[i];
+		int fd, top;
+
+		node_parents(dev, d->name);
+		if (mknodat(dev, d->name, d->mode, makedev(d->major, d->minor)) ||
+		    fchownat(dev, d->name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) ||
+		    fchmodat(dev, d->name, d->mode & 07777, 0))
+			die("cannot create /dev/%s: %s", d->name, error_text(errno));
+		if (S_ISFIFO(d->mode))
+			continue;
+		fd = openat(dev, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			die("cannot open /dev/%s: %s", d->name, error_text(errno));
+		mount_on(fd, fd_path(fd), NULL, MS_BIND, NULL, d->name);
+		top = openat(dev, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (top < 0 || mount_attrs(top, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+					   MOUNT_ATTR_NODEV, 0))
+			die("cannot make /dev/%s a device: %s (mount_setattr, Linux "
+			    "5.12)", d->name, error_text(errno));
+		close(top);
+		close(fd);
+	}
+}
+
 static bool shm_given(const struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -137,6 +188,7 @@ void dev_setup(const struct config *cfg, int rootfd, int writable[3])
 	for (const char *d = devices; *d; d = next_word(d))
 		bind_standard(dev, d);
 	bind_given(dev, cfg);
+	make_nodes(dev, cfg);
 	writable[1] = mount_devpts(dev);
 	for (const char *l = links; *l; l = next_word(next_word(l)))
 		if (symlinkat(next_word(l), dev, l))

@@ -21,6 +21,7 @@
 #include "image.h"
 #include "kernel_calls.h"
 #include "log.h"
+#include "profile.h"
 #include "statedir.h"
 #include "sys.h"
 
@@ -56,6 +57,36 @@ static void mount_tmpfs(struct view *v, struct target *t, uint64_t size)
 	target_close(t);
 }
 
+/* hutch oci: a mount's propagation options, each in turn on the mount
+ * just made (root: its descriptor), as runc sets them after the mount.
+ * The namespace is private (or a slave) throughout, so a shared mount
+ * here is a peer group of the container's: nothing reaches the host. */
+static void set_propagation(int root, const struct mount_spec *m)
+{
+	for (size_t i = 0; HUTCH_OCI && i < MOUNT_MAX_PROPAGATION && m->propagation[i]; i++)
+		mount_on(root, "none", NULL, m->propagation[i], NULL, relative(m->dst));
+}
+
+/* hutch oci: a bind's atime option (relatime, strictatime, noatime,
+ * nodiratime), which MS_BIND cannot set: set afterwards, on the
+ * submounts too, as runc's remount sets it on the bind. */
+static void bind_atime(int root, unsigned long flags, const char *shown)
+{
+	uint64_t mode = (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME :
+			(flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : 0;
+
+	if (!HUTCH_OCI)
+		return; /* only hutch oci's binds have these */
+	if ((flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) &&
+	    mount_attrs(root, mode, MOUNT_ATTR__ATIME, AT_RECURSIVE))
+		die("cannot set the atime option of /%s: %s (mount_setattr, "
+		    "Linux 5.12)", shown, error_text(errno));
+	if ((flags & MS_NODIRATIME) &&
+	    mount_attrs(root, MOUNT_ATTR_NODIRATIME, 0, AT_RECURSIVE))
+		die("cannot set nodiratime on /%s: %s (mount_setattr, Linux 5.12)",
+		    shown, error_text(errno));
+}
+
 /* --bind and --ro-bind: nosuid and nodev always (a setuid file or a
  * device node in the bound directory gives nothing). A bind of sysfs or
  * a cgroup file system is made read-only later, with every other
@@ -75,6 +106,7 @@ static void fs_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	if (root < 0 || fstatfs(root, &sf))
 		die("mount point %s: %s", m->dst, error_text(errno));
 	target_close(&t);
+	set_propagation(root, m);
 	if (!(sf.f_flags & ST_RDONLY))
 		add_writable(v, root);
 	else
@@ -112,11 +144,13 @@ static void user_mount(int rootfd, const struct mount_spec *m, bool may_create,
 	mount_on(t.fd, m->src, NULL, MS_BIND | (rec ? MS_REC : 0), NULL, t.path);
 	root = mounted_root(&t, 0, &st);
 	target_close(&t);
+	set_propagation(root, m);
 	if (m->kind == MOUNT_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
 	if (m->flags & MS_NOEXEC)
 		attrs |= MOUNT_ATTR_NOEXEC;
 	restrict_mount(root, attrs, relative(m->dst));
+	bind_atime(root, m->flags, relative(m->dst));
 	/* Writable only if it is: a bind of a read-only mount stays so. */
 	if (!fstatfs(root, &sf) && !(sf.f_flags & ST_RDONLY))
 		add_writable(v, root);
@@ -317,8 +351,12 @@ void mounts_setup(const struct config *cfg, const struct runtime *rt)
 		die("cannot enter /: %s", error_text(errno));
 	/* The new mount namespace is a copy of the host's and shares mount
 	 * events with it where the host's mounts are shared (systemd makes /
-	 * shared): without this, the mounts below would appear on the host. */
-	mount_at("/", "none", NULL, MS_REC | MS_PRIVATE, NULL, "");
+	 * shared): without this, the mounts below would appear on the host.
+	 * hutch oci's rootfsPropagation slave or rslave: every mount a slave
+	 * instead, which receives the host's mount events and sends none
+	 * (runc's rslave; its slave leaves the host's submounts shared) */
+	mount_at("/", "none", NULL, MS_REC | ((HUTCH_OCI && (cfg->root_propagation & MS_SLAVE)) ?
+					      MS_SLAVE : MS_PRIVATE), NULL, "");
 	mask_state_dirs(cfg, rt->rootless);
 	/* An image, or an overlay: the root is a mount of its own (image.h) */
 	rootfd = own_root ? image_root(cfg, rt) : -1;
