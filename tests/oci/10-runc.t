@@ -423,6 +423,8 @@ refused() {
 	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	# a build that took it made a container: gone before the next case
+	runtime hutch delete --force oci-hutch-bad >/dev/null 2>&1
 }
 refused "a console size" '$c->{process}{consoleSize} = { height => 24, width => 80 }' 'process.consoleSize'
 refused "a seccomp agent" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW", listenerPath => "/run/agent.sock" }' 'linux.seccomp.listenerPath'
@@ -474,6 +476,8 @@ respelled() {
 	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	# a build that took it made a container: gone before the next case
+	runtime hutch delete --force oci-hutch-bad >/dev/null 2>&1
 }
 respelled "process.NoNewPrivileges" \
 	'delete $c->{process}{noNewPrivileges}; $c->{process}{NoNewPrivileges} = JSON::PP::true' \
