@@ -255,9 +255,14 @@ BIN := $(BUILD)/hutch
 # +4,656); both full budgets +4.5 KiB; router and tiny unchanged.
 # Both merged (2026-12-05), with the cgroupsPath forms: measured full
 # 218,360 x86_64, 236,368 aarch64; budgets about 1.7 KiB above.
+# Case-variant keys refused (oci_walk.c respelled) and every log message
+# one line (log.c one_line), measured against main's 3381f67 here: full
+# 218,360 -> 219,000 x86_64 (aarch64 237,136); router 123,720 -> 123,864;
+# tiny 69,592 -> 69,768 (+176, one_line; aarch64 76,440 -> 76,656): the
+# tiny x86_64 budget +176, the others hold it.
 SIZE_BUDGET.full.x86_64 := 220160
 SIZE_BUDGET.router.x86_64 := 123904
-SIZE_BUDGET.tiny.x86_64 := 69632
+SIZE_BUDGET.tiny.x86_64 := 69808
 SIZE_BUDGET.full.aarch64 := 238080
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 77824

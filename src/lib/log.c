@@ -224,6 +224,28 @@ void log_to_fd(int fd)
 	log_fd = fd;
 }
 
+/* Every message one line for a terminal, whatever it quotes (config.json's
+ * strings, names, paths), so no caller needs a sanitizer of its own: the
+ * C0 controls (newline, ESC) and DEL become '?', and so does each byte of
+ * U+0080-U+009F (C1: CSI and OSC to terminals that take them from UTF-8)
+ * and of the bidi overrides and isolates U+202A-U+202E, U+2066-U+2069
+ * (they reorder what is shown, so a line reads other than it holds:
+ * CVE-2021-42574). Other UTF-8 is text and stays; a lone byte 0x80-0x9F
+ * stays too (it is a UTF-8 continuation byte: only a Latin-1 terminal
+ * takes it as C1). */
+static void one_line(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		unsigned v = i + 2 < n ? (unsigned)u[1] << 8 | u[2] : 0;
+		size_t len = u[0] < ' ' || u[0] == 0x7f ? 1
+			   : u[0] == 0xc2 && i + 1 < n && u[1] - 0x80u < 0x20 ? 2
+			   : u[0] == 0xe2 && (v - 0x80aau < 5 || v - 0x81a6u < 4) ? 3 : 0;
+		while (len--)
+			s[i + len] = '?';
+	}
+}
+
 static void log_va(enum log_level level, const char *f, va_list ap)
 {
 	char line[560];
@@ -249,6 +271,7 @@ static void log_va(enum log_level level, const char *f, va_list ap)
 		for (size_t i = 1; i <= 3; i++)
 			line[head + n - i] = '.';
 	}
+	one_line(line + head, n);
 	line[head + n] = '\0';
 	if (also)
 		also(level, line + head);

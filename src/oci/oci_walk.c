@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -124,31 +125,59 @@ bool oci_empty(unsigned t)
 
 void oci_ignored(const char *field, const char *name, const char *what)
 {
-	char n[64];
-	size_t i;
-	for (i = 0; i < sizeof n - 1 && name[i]; i++) {
-		n[i] = name[i];
-		if ((unsigned char)n[i] < ' ') /* the warning stays one line */
-			n[i] = '?';
-	}
-	n[i] = '\0';
-	log_warn("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", n, what);
+	/* the name as given: the log makes it one line (log.c, one_line) */
+	log_warn("config.json: %s%s%s: %s, ignored", field, *field ? "." : "", name, what);
 }
 
-/* oci_walk.h: the key's value is the token after it. */
+/* The listed name that key spells in another case, or NULL. runc reads
+ * config.json with Go's encoding/json, which matches a key to a field
+ * regardless of case, with Unicode's simple folding: outside ASCII only
+ * U+017F (long s) folds to s and U+212A (Kelvin sign) to k; any other
+ * byte >= 0x80 matches no (ASCII) name. So "NoNewPrivileges" is applied
+ * by runc: ignoring it would fail open, hutch refuses it. */
+static const char *respelled(const char *key, const char *names)
+{
+	char f[256], *o = f;
+	for (; *key; key++) {
+		*o = *key;
+		if (strncmp(key, "\xc5\xbf", 2) == 0)
+			*o = 's', key += 1;
+		else if (strncmp(key, "\xe2\x84\xaa", 3) == 0)
+			*o = 'k', key += 2;
+		o++;
+	}
+	*o = '\0';
+	for (; *names; names += strlen(names) + 1)
+		if (!strcasecmp(f, names))
+			return names;
+	return NULL;
+}
+
+/* oci_walk.h: the key's value is the token after it. A key that differs
+ * from a listed name only in case is refused (respelled): so is the
+ * second of "noNewPrivileges" and "NoNewPrivileges", where Go keeps the
+ * last one and hutch would keep the first. */
 void oci_only(unsigned t, const char *handled, const char *refused, const char *field)
 {
 	for (unsigned k = json_first(&oci_j, t); k; k = json_next(&oci_j, k)) {
-		char key[64];
+		char key[256];
+		const char *spec;
 		if (listed(k, handled))
 			continue;
 		if (json_string(&oci_j, k, key, sizeof key) < 0)
 			memcpy(key, "?", 2);
-		if (!listed(k, refused))
-			oci_ignored(field, key, "not an OCI runtime-spec property (runc 1.1's spec)");
-		else if (!oci_empty(k + 1))
-			die("config.json: %s%s%s: not supported by hutch oci: leave it "
-			    "out (docs/oci.md, \"Refused\")", field, *field ? "." : "", key);
+		if (listed(k, refused)) {
+			if (!oci_empty(k + 1))
+				die("config.json: %s%s%s: not supported by hutch oci: leave it "
+				    "out (docs/oci.md, \"Refused\")", field, *field ? "." : "", key);
+			continue;
+		}
+		spec = respelled(key, handled);
+		if (spec || (spec = respelled(key, refused)))
+			die("config.json: %s%s%s: write %s (runc reads keys regardless of "
+			    "case; hutch takes the spec's spelling only)", field,
+			    *field ? "." : "", key, spec);
+		oci_ignored(field, key, "not an OCI runtime-spec property (runc 1.1's spec)");
 	}
 }
 

@@ -423,6 +423,8 @@ refused() {
 	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
 	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	# a build that took it made a container: gone before the next case
+	runtime hutch delete --force oci-hutch-bad >/dev/null 2>&1
 }
 refused "a console size" '$c->{process}{consoleSize} = { height => 24, width => 80 }' 'process.consoleSize'
 refused "a seccomp agent" '$c->{linux}{seccomp} = { defaultAction => "SCMP_ACT_ALLOW", listenerPath => "/run/agent.sock" }' 'linux.seccomp.listenerPath'
@@ -448,6 +450,81 @@ refused "a control character in root.path" \
 refused "a read-write cgroup mount" \
 	'push @{$c->{mounts}}, { destination => "/sys/fs/cgroup", type => "cgroup", source => "cgroup" }' \
 	'/sys/fs/cgroup: a read-write cgroup mount'
+
+# A key in another case than the spec's (review of 2026-12-04): runc
+# reads config.json with Go's encoding/json, which matches keys
+# regardless of case (and folds U+017F to s, U+212A to k), so runc
+# applies each of these; hutch refuses them rather than ignore them.
+# respelled NAME EXPR WANT CHECK RUNC_SEES: runc, the oracle, run with
+# CHECK as the process, shows RUNC_SEES; hutch refuses with WANT.
+ids+=(oci-runc-case oci-hutch-bad)
+respelled() {
+	local name=$1 expr=$2 want=$3
+	rm -rf "$tmp/case" && CHECK="$4; echo END" bundle case \
+		"$expr; \$c->{process}{args} = ['sh', '-c', \$ENV{CHECK}]" || return 1
+	[ -z "${6-}" ] || sed -i "$6" "$tmp/case/config.json"
+	runtime runc create --bundle "$tmp/case" oci-runc-case </dev/null >"$tmp/runc.case" 2>&1 &&
+		runtime runc start oci-runc-case
+	wait_for 30 grep -q END "$tmp/runc.case"
+	like "$(tr -d '\t' <"$tmp/runc.case")" "$5" "runc applies $name" ||
+		diag "$(cat "$tmp/runc.case")"
+	runtime runc delete --force oci-runc-case >/dev/null 2>&1
+	rm -rf "$tmp/bad" && cp -a "$tmp/case" "$tmp/bad"
+	runtime hutch create --bundle "$tmp/bad" oci-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+	is "$?" 125 "hutch refuses $name (125)"
+	like "$(cat "$tmp/bad.err")" "$want" "  and the message names it, with the spec's spelling"
+	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci-hutch-bad 2>/dev/null)" "" "  no cgroup left"
+	# a build that took it made a container: gone before the next case
+	runtime hutch delete --force oci-hutch-bad >/dev/null 2>&1
+}
+respelled "process.NoNewPrivileges" \
+	'delete $c->{process}{noNewPrivileges}; $c->{process}{NoNewPrivileges} = JSON::PP::true' \
+	'config.json: process.NoNewPrivileges: write noNewPrivileges \(runc reads keys regardless of case' \
+	'grep NoNewPrivs /proc/self/status' 'NoNewPrivs:1'
+respelled "root.Readonly" \
+	'$c->{root} = { path => $rootfs, Readonly => JSON::PP::true }' \
+	'root.Readonly: write readonly' \
+	'awk '\''$5 == "/" { print "root=" $6 }'\'' /proc/self/mountinfo' 'root=ro,'
+respelled "linux.Seccomp" \
+	'$c->{linux}{Seccomp} = { defaultAction => "SCMP_ACT_ALLOW",
+		syscalls => [ { names => ["acct"], action => "SCMP_ACT_ERRNO" } ] }' \
+	'linux.Seccomp: write seccomp' 'grep ^Seccomp: /proc/self/status' 'Seccomp:2'
+# U+017F (long s) folds to s in Go: "noNewPrivilegeſ" is noNewPrivileges
+respelled "process.noNewPrivilege\\u017f" \
+	'delete $c->{process}{noNewPrivileges}; $c->{process}{"noNewPrivilege\x{17f}"} = JSON::PP::true' \
+	'process.noNewPrivilege.+: write noNewPrivileges' \
+	'grep NoNewPrivs /proc/self/status' 'NoNewPrivs:1'
+# U+212A (Kelvin sign) folds to k: "mas\u212aedPaths" is maskedPaths
+respelled "linux.mas\\u212aedPaths" \
+	'$c->{linux}{"mas\x{212a}edPaths"} = delete $c->{linux}{maskedPaths}' \
+	'linux.mas.+edPaths: write maskedPaths' \
+	'grep -c " /proc/keys " /proc/self/mountinfo' '^1'
+# both spellings: Go keeps the last, the respelled one (runc: no_new_privs
+# set); hutch would have kept the exact one (false)
+respelled "noNewPrivileges false, then nonewprivileges true" \
+	'$c->{process}{noNewPrivileges} = JSON::PP::true' \
+	'process.nonewprivileges: write noNewPrivileges' \
+	'grep NoNewPrivs /proc/self/status' 'NoNewPrivs:1' \
+	's/"noNewPrivileges" : true/"noNewPrivileges" : false, "nonewprivileges" : true/'
+# a name the spec refuses, in another case: refused too
+refused "process.SelinuxLabel" '$c->{process}{SelinuxLabel} = "system_u:system_r:svirt_lxc_net_t:s0"' \
+	'process.SelinuxLabel: write selinuxLabel'
+
+# config.json's strings in a message: the log writer makes it one line
+# for a terminal (a newline, ESC, DEL, C1 and bidi controls become '?')
+refused "a device type with a newline and ESC" \
+	'$c->{linux}{devices} = [ { path => "/dev/x", type => "x\n\e[31mforged\x7f\x{9b}\x{202e}" } ]' \
+	"linux.devices..\\.type 'x[?][?]\\[31mforged[?]{6}': write c, u, b or p"
+rm -rf "$tmp/nl" && bundle nl '$c->{process}{"fancy\n\e]0;title\a"} = 1;
+	$c->{process}{args} = ["true"]' || bail_out "cannot make the bundle"
+ids+=(oci-hutch-nl)
+runtime hutch create --bundle "$tmp/nl" oci-hutch-nl </dev/null >/dev/null 2>"$tmp/nl.err"
+is "$(wc -l <"$tmp/nl.err")" 1 "an unknown key with a newline, ESC, BEL: still ignored, one warning line"
+like "$(cat "$tmp/nl.err")" 'process\.fancy[?][?]\]0;title[?]: not an OCI runtime-spec property' \
+	"  the controls shown as ?"
+runtime hutch delete --force oci-hutch-nl >/dev/null 2>&1
 
 # the JSON reader's faults, with their offset
 mkdir -p "$tmp/badjson"
