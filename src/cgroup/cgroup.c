@@ -348,7 +348,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	if (fd < 0)
 		die("cannot create cgroup %s/%s: %s", base, parent_path, error_text(err));
 	if (cg->version == 2)
-		enable_controllers(cg, fd, parent_path, n == 0 && at_root);
+		enable_controllers(cg, fd, n ? parent_path : base, n == 0 && at_root);
 	return fd;
 }
 
