@@ -297,18 +297,23 @@ static void own_line(char *line, void *arg)
 /* Where --cgroup-parent starts: the hierarchy's root, or with a relative
  * cgroupsPath (hutch oci) the caller's own group in that hierarchy, as
  * /proc/self/cgroup says: on v1 hierarchies may each place it elsewhere
- * (runc's fs driver: GetOwnCgroupPath). Into base, opened. */
+ * (runc's fs driver: GetOwnCgroupPath). On v2 its parent: the own group
+ * holds hutch itself, and a v2 group with processes cannot hand
+ * controllers down (runc's fs2 defaultDirPath takes the parent for this
+ * reason). Into base, opened. */
 static int open_base(struct cgroup *cg, enum cg_ctrl c, char *base, size_t size)
 {
 	char own[OWN_MAX] = "";
 	struct own o = { cg->version == 1 ? ctrl_names[c] : "", own, sizeof own };
 
-	if (cgroup_exact.below_own) {
+	if (HUTCH_OCI && cgroup_exact.below_own) {
 		each_line("/proc/self/cgroup", own_line, &o);
 		if (!own[0])
 			die("cannot find the %s group hutch runs in (/proc/self/cgroup), "
 			    "below which the relative linux.cgroupsPath goes",
 			    cgroup_ctrl_name(cg->version, c));
+		if (cg->version == 2)
+			*strrchr(own, '/') = '\0'; /* "/" and "/a" the root */
 	}
 	fmt(base, size, "%s%s", cg->mount[c], strcmp(own, "/") ? own : "");
 	return open_dir(AT_FDCWD, base);
@@ -319,6 +324,8 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 {
 	char path[160], base[96 + OWN_MAX], *parts[16];
 	int fd = open_base(cg, c, base, sizeof base), err = errno;
+	/* the root may hold processes and still hand controllers down */
+	bool at_root = !HUTCH_OCI || strcmp(base, cg->mount[c]) == 0;
 	size_t n;
 
 	fmt(path, sizeof path, "%s", parent_path);
@@ -326,7 +333,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	for (size_t i = 0; fd >= 0 && i < n; i++) {
 		int next;
 		if (cg->version == 2)
-			enable_controllers(cg, fd, base, i == 0 && !cgroup_exact.below_own);
+			enable_controllers(cg, fd, base, i == 0 && at_root);
 		if (mkdirat(fd, parts[i], 0755) && errno != EEXIST)
 			next = -1;
 		else
@@ -341,7 +348,7 @@ static int make_parent(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 	if (fd < 0)
 		die("cannot create cgroup %s/%s: %s", base, parent_path, error_text(err));
 	if (cg->version == 2)
-		enable_controllers(cg, fd, parent_path, n == 0 && !cgroup_exact.below_own);
+		enable_controllers(cg, fd, n ? parent_path : base, n == 0 && at_root);
 	return fd;
 }
 

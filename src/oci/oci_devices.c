@@ -121,14 +121,23 @@ void oci_devices(unsigned t, struct config *cfg, bool userns)
 		one_device(i, cfg);
 	}
 	/* mknod(2) of the nodes, by the container's process once it is in
-	 * its groups: runc allows every container mknod of any node (its
-	 * default rules "c *:* m", "b *:* m"); opening one still takes an
-	 * allow entry with r or w. hutch adds them when there are nodes. */
-	for (int k = 0; cfg->n_dev_nodes && k < 2; k++) {
+	 * its groups (pid1/dev.c): allowed for the listed numbers only.
+	 * runc allows every container mknod of any node ("c *:* m",
+	 * "b *:* m"); with CAP_MKNOD that lets the container's root make a
+	 * host device's node on a host-backed volume, which a host user or
+	 * a later container may then open. Opening a node still takes an
+	 * allow entry with r or w; a fifo is no device to the cgroup. */
+	for (size_t i = 0; i < cfg->n_dev_nodes; i++) {
+		const struct dev_node *d = &cfg->dev_nodes[i];
+
+		if (S_ISFIFO(d->mode))
+			continue;
 		if (cfg->n_dev_rules == CONFIG_MAX_DEV_RULES)
-			die("config.json: linux.resources.devices: more than %d allow "
-			    "entries with linux.devices' two", CONFIG_MAX_DEV_RULES - 2);
-		cfg->dev_rules[cfg->n_dev_rules++] =
-			(struct dev_rule){ "cb"[k], DEV_MKNOD, DEV_ANY, DEV_ANY };
+			die("config.json: linux.resources.devices and linux.devices: more "
+			    "than %d allow entries with one for each device node: list "
+			    "fewer", CONFIG_MAX_DEV_RULES);
+		cfg->dev_rules[cfg->n_dev_rules++] = (struct dev_rule){
+			S_ISBLK(d->mode) ? 'b' : 'c', DEV_MKNOD, d->major, d->minor
+		};
 	}
 }

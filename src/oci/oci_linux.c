@@ -486,8 +486,8 @@ static bool valid_parts(char *path)
  * below each hierarchy's root (containerd's "/default/ID", Podman's
  * "/libpod_parent/libpod-ID", runtime-tools' "/cgrouptest"), and
  * "PARENT/NAME" below the group hutch runs in, in each hierarchy (on v1
- * each may place it elsewhere: cgroup.c's open_base); none: "ID", as
- * runc. PARENT (any depth, maybe none) is made where missing and stays,
+ * each may place it elsewhere; on v2 below its parent: cgroup.c's
+ * open_base); none: "ID", as runc. PARENT (any depth, maybe none) is made where missing and stays,
  * as runc leaves it; NAME is the group create makes and delete removes
  * (the record keeps it: oci_create.c). runc cleans "..", "." and "//"
  * away, and an empty result puts the container in runc's own or the

@@ -10,15 +10,18 @@
 # node's type, numbers, mode and owner, and whether it opens: the
 # character device reads (hutch's /dev is nodev: its nodes are mounts
 # of their own), the block device does not (the cgroup's list has no
-# entry for it, under runc too). Then what hutch refuses, named, exit
-# 125, nothing left.
+# entry for it, under runc too). Then mknod(2) with CAP_MKNOD: of a
+# listed device's numbers it works under both; of unlisted numbers
+# runc allows it (its "c *:* m", "b *:* m"), hutch does not (EPERM:
+# a node made on a host-backed volume would outlive the container).
+# Then what hutch refuses, named, exit 125, nothing left.
 #
 # Needs root, runc, perl's JSON::PP.
 
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/helpers/bundle.sh"
 
-oci_setup 47 dev bad
+oci_setup 47 dev mk bad
 
 mkdir -p "$tmp/mnt"
 cat >"$tmp/mnt/see.sh" <<'EOF2'
@@ -50,6 +53,32 @@ run_both dev dev "create with linux.devices"
 as_runc dev ":" "inside: " " as runc's"
 diag "runc: $(tr '\n' '|' <"$tmp/runc.oci47-runc-dev.out")"
 like "$(cat "$tmp/hutch.oci47-hutch-dev.out")" "t47-zero reads: yes" "  (the character device reads)"
+
+cat >"$tmp/mnt/mk.sh" <<'EOF2'
+mk() { # WHAT TYPE MAJOR MINOR
+	r=$(mknod "/dev/t47-$1" "$2" "$3" "$4" 2>&1) && r=made || r=${r##*: }
+	echo "mknod $1 ($2 $3:$4): $r"
+}
+mk listed c 1 5
+mk unlisted c 4 1
+mk unlisted-blk b 8 0
+stat -c "%n %F %t:%T" /dev/t47-zero /dev/t47/blk /dev/t47-fifo 2>&1
+echo END
+EOF2
+cp -r "$tmp/dev" "$tmp/mk" && perl -MJSON::PP -i -0pe '
+	my $c = decode_json($_);
+	$c->{process}{args} = ["sh", "/mnt/mk.sh"];
+	push @{$c->{process}{capabilities}{$_}}, "CAP_MKNOD" for qw(bounding effective permitted);
+	$_ = JSON::PP->new->pretty->encode($c)' "$tmp/mk/config.json" ||
+	bail_out "cannot make the mknod bundle"
+run_both mk mk "create with linux.devices and CAP_MKNOD"
+diag "runc: $(tr '\n' '|' <"$tmp/runc.oci47-runc-mk.out")"
+hutch_mk=$(cat "$tmp/hutch.oci47-hutch-mk.out")
+is "$(grep -c ': made$' "$tmp/runc.oci47-runc-mk.out")" 3 "runc: mknod of listed and unlisted numbers (its c/b *:* m)"
+like "$hutch_mk" "mknod listed \\(c 1:5\\): made" "hutch: mknod of a listed device's numbers, as runc"
+like "$hutch_mk" "mknod unlisted \\(c 4:1\\): Operation not permitted" "hutch: mknod of an unlisted character device (tty1) EPERM (runc allows it)"
+like "$hutch_mk" "mknod unlisted-blk \\(b 8:0\\): Operation not permitted" "hutch: mknod of an unlisted block device (sda) EPERM"
+is "$(grep '^/dev/' <<<"$hutch_mk")" "$(grep '^/dev/' "$tmp/runc.oci47-runc-mk.out")" "  the listed nodes made, as runc's"
 
 refused() { # DESC DEVICE-PERL WANT [runc]
 	oci_refused "$1" '$c->{linux}{devices} = [ '"$2"' ]' "$3" ${4-}
