@@ -33,20 +33,39 @@ int oci_record_file(int dir, const char *name, const char *text, size_t len)
 	return err;
 }
 
+/* A value of the record is one line: a control character (a newline
+ * above all) in any value could add a line of its own -- a group= naming
+ * a host's group for kill --all. The one check of every value written,
+ * so that no field, now or later, can forge a line. */
+static bool one_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 int oci_state_write(int dir, const struct oci_state *st)
 {
 	static char text[3 * OCI_PATH_MAX], groups[sizeof st->groups];
+	const char *value[] = { st->bundle, st->rootfs, st->created, st->version };
 	size_t n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nbundle=%s\nrootfs=%s\n"
-		       "created=%s\nversion=%s\n", st->pid, st->start,
-		       st->bundle, st->rootfs, st->created, st->version);
+		       "created=%s\nversion=%s\ncgroup=%s\n", st->pid, st->start,
+		       st->bundle, st->rootfs, st->created, st->version,
+		       OCI_OLD_CGROUP_GUARD);
 	char *g, *next;
 
+	for (size_t i = 0; i < sizeof value / sizeof *value; i++)
+		if (!one_line(value[i]))
+			return -EINVAL;
 	/* one line a group: each a full path, as it may lie elsewhere in
 	 * each hierarchy (a relative cgroupsPath) */
 	memcpy(groups, st->groups, sizeof groups);
 	for (g = groups; *g && n < sizeof text; g = next) {
 		next = g + until_any(g, "\n");
 		*next++ = '\0';
+		if (!one_line(g))
+			return -EINVAL;
 		n += fmt(text + n, sizeof text - n, "group=%s\n", g);
 	}
 	return n < sizeof text ? oci_record_file(dir, "state", text, n) : -ENAMETOOLONG;
@@ -84,7 +103,8 @@ static void field(char *line, void *arg)
 		fmt(st->version, sizeof st->version, "%s", v);
 	else if (!strcmp(line, "group") && v[0] == '/')
 		oci_group_add(st, v);
-	else if (!strcmp(line, "cgroup")) /* a record of an older hutch */
+	else if (!strcmp(line, "cgroup") && strcmp(v, OCI_OLD_CGROUP_GUARD))
+		/* a record of an older hutch */
 		fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s", v);
 }
 
