@@ -242,6 +242,8 @@ void oci_state_json(int fd, int dir, const struct oci_state *st, const char *sta
 {
 	static char out[4 * OCI_PATH_MAX + 65536], ann[65536];
 	static char bundle[2 * OCI_PATH_MAX], rootfs[2 * OCI_PATH_MAX];
+	static char version[6 * sizeof st->version], created[6 * sizeof st->created];
+	static char id[6 * OCI_PATH_MAX];
 	enum oci_status s = oci_status(dir, st);
 	ssize_t an = read_small_file(dir, "annotations", ann, sizeof ann);
 	size_t n;
@@ -254,11 +256,16 @@ void oci_state_json(int fd, int dir, const struct oci_state *st, const char *sta
 
 	oci_json_escape(bundle, sizeof bundle, st->bundle);
 	oci_json_escape(rootfs, sizeof rootfs, st->rootfs);
+	/* every string escaped, from the record or not: a record someone
+	 * rewrote must not add a key to the JSON a hook or shim reads */
+	oci_json_escape(version, sizeof version, st->version);
+	oci_json_escape(created, sizeof created, st->created);
+	oci_json_escape(id, sizeof id, st->id);
 	n = fmt(out, sizeof out, "{\n  \"ociVersion\": \"%s\",\n  \"id\": \"%s\",\n"
 		"%s  \"status\": \"%s\",\n  \"bundle\": \"%s\",\n"
 		"  \"rootfs\": \"%s\",\n  \"created\": \"%s\",\n  \"owner\": \"\"%s%s\n}",
-		st->version, st->id, pid,
-		status ? status : oci_status_name(s), bundle, rootfs, st->created,
+		version, id, pid,
+		status ? status : oci_status_name(s), bundle, rootfs, created,
 		an > 0 ? ",\n  \"annotations\": " : "", an > 0 ? ann : "");
 	if (n < sizeof out)
 		write_all(fd, out, n);
