@@ -55,6 +55,7 @@ int oci_state_write(int dir, const struct oci_state *st)
 		       OCI_OLD_CGROUP_GUARD);
 	char *g, *next;
 
+	/* cgroup=: the guard an older hutch reads (OCI_OLD_CGROUP_GUARD) */
 	for (size_t i = 0; i < sizeof value / sizeof *value; i++)
 		if (!one_line(value[i]))
 			return -EINVAL;
@@ -103,7 +104,7 @@ static void field(char *line, void *arg)
 		fmt(st->version, sizeof st->version, "%s", v);
 	else if (!strcmp(line, "group") && v[0] == '/')
 		oci_group_add(st, v);
-	else if (!strcmp(line, "cgroup") && strcmp(v, OCI_OLD_CGROUP_GUARD))
+	else if (!strcmp(line, "cgroup") && strcmp(v, OCI_OLD_CGROUP_GUARD) != 0)
 		/* a record of an older hutch */
 		fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s", v);
 }
