@@ -6,6 +6,7 @@
 #include "oci.h"
 
 #include <errno.h>
+#include <linux/magic.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -133,6 +135,38 @@ void oci_remove_record(const char *id, int dir)
 
 /* --- the cgroup of a container that create made ------------------------- */
 
+/* A group= path of the record is acted on only when it is a group a
+ * container could have: absolute, no ".." part, on a cgroup file system
+ * and not the root of its hierarchy (a mount's root: its ".." lies on
+ * another file system). A record under --root that someone rewrote
+ * must not make kill --all or ps reach the host's processes (a root's
+ * cgroup.procs holds nearly all of them), exec join them or delete
+ * rmdir a directory outside the cgroup file systems. */
+static bool group_dir(const char *path)
+{
+	struct statfs fs;
+	struct stat self, up;
+	bool ok = path[0] == '/';
+	int fd = -1;
+
+	/* by hand: strstr would bring musl's two-way search (1.4 KiB) */
+	for (const char *p = path; ok && *p; p++)
+		ok = !(p[0] == '/' && p[1] == '.' && p[2] == '.' && (p[3] == '/' || !p[3]));
+	if (ok && (fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0 &&
+	    errno == ENOENT)
+		return false; /* gone (an older record: not made in each hierarchy) */
+	ok = fd >= 0 && !fstatfs(fd, &fs) &&
+	     (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC) &&
+	     !fstat(fd, &self) && !fstatat(fd, "..", &up, 0) &&
+	     self.st_dev == up.st_dev && self.st_ino != up.st_ino;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		log_error("the record's group %s is not a container's cgroup: skipped",
+			  path);
+	return ok;
+}
+
 /* Its groups: the directories create made, as the record lists them;
  * for a record of an older hutch, its cgroup=PARENT/NAME below each
  * hierarchy's root. fn gets each directory's path. */
@@ -149,7 +183,8 @@ void oci_each_group(const struct oci_state *st,
 		for (; *g; g = next) {
 			next = g + until_any(g, "\n");
 			*next++ = '\0';
-			fn(g, arg);
+			if (group_dir(g))
+				fn(g, arg);
 		}
 		return;
 	}
@@ -165,7 +200,8 @@ void oci_each_group(const struct oci_state *st,
 		if (!cg.mount[c][0] || (c && !strcmp(cg.mount[c], cg.mount[c - 1])))
 			continue;
 		fmt(path, sizeof path, "%s/%s", cg.mount[c], st->cgroup_parent);
-		fn(path, arg);
+		if (group_dir(path))
+			fn(path, arg);
 	}
 }
 

@@ -25,6 +25,15 @@ struct oci_state {
 	char cgroup_parent[256];
 };
 
+/* The cgroup= line of a record that lists its groups: an older hutch
+ * (5ae6e27 and before) reads cgroup=PARENT/NAME and acts on
+ * MOUNT/PARENT/NAME in each hierarchy -- without the line, on MOUNT
+ * itself, the hierarchy's root: its kill --all and ps would reach every
+ * process of the host's. This name exists in no hierarchy (hutch makes
+ * no such group), so an older hutch finds no group and acts on none;
+ * this hutch skips the line. */
+#define OCI_OLD_CGROUP_GUARD ".hutch-record-lists-its-groups"
+
 enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
 
 /* oci.c: the command line's pieces, for oci_exec.c too */

@@ -33,20 +33,40 @@ int oci_record_file(int dir, const char *name, const char *text, size_t len)
 	return err;
 }
 
+/* A value of the record is one line: a control character (a newline
+ * above all) in any value could add a line of its own -- a group= naming
+ * a host's group for kill --all. The one check of every value written,
+ * so that no field, now or later, can forge a line. */
+static bool one_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 int oci_state_write(int dir, const struct oci_state *st)
 {
 	static char text[3 * OCI_PATH_MAX], groups[sizeof st->groups];
+	const char *value[] = { st->bundle, st->rootfs, st->created, st->version };
 	size_t n = fmt(text, sizeof text, "pid=%ld\nstart=%llu\nbundle=%s\nrootfs=%s\n"
-		       "created=%s\nversion=%s\n", st->pid, st->start,
-		       st->bundle, st->rootfs, st->created, st->version);
+		       "created=%s\nversion=%s\ncgroup=%s\n", st->pid, st->start,
+		       st->bundle, st->rootfs, st->created, st->version,
+		       OCI_OLD_CGROUP_GUARD);
 	char *g, *next;
 
+	/* cgroup=: the guard an older hutch reads (OCI_OLD_CGROUP_GUARD) */
+	for (size_t i = 0; i < sizeof value / sizeof *value; i++)
+		if (!one_line(value[i]))
+			return -EINVAL;
 	/* one line a group: each a full path, as it may lie elsewhere in
 	 * each hierarchy (a relative cgroupsPath) */
 	memcpy(groups, st->groups, sizeof groups);
 	for (g = groups; *g && n < sizeof text; g = next) {
 		next = g + until_any(g, "\n");
 		*next++ = '\0';
+		if (!one_line(g))
+			return -EINVAL;
 		n += fmt(text + n, sizeof text - n, "group=%s\n", g);
 	}
 	return n < sizeof text ? oci_record_file(dir, "state", text, n) : -ENAMETOOLONG;
@@ -84,7 +104,8 @@ static void field(char *line, void *arg)
 		fmt(st->version, sizeof st->version, "%s", v);
 	else if (!strcmp(line, "group") && v[0] == '/')
 		oci_group_add(st, v);
-	else if (!strcmp(line, "cgroup")) /* a record of an older hutch */
+	else if (!strcmp(line, "cgroup") && strcmp(v, OCI_OLD_CGROUP_GUARD) != 0)
+		/* a record of an older hutch */
 		fmt(st->cgroup_parent, sizeof st->cgroup_parent, "%s", v);
 }
 
@@ -222,6 +243,8 @@ void oci_state_json(int fd, int dir, const struct oci_state *st, const char *sta
 {
 	static char out[4 * OCI_PATH_MAX + 65536], ann[65536];
 	static char bundle[2 * OCI_PATH_MAX], rootfs[2 * OCI_PATH_MAX];
+	static char version[6 * sizeof st->version], created[6 * sizeof st->created];
+	static char id[6 * OCI_PATH_MAX];
 	enum oci_status s = oci_status(dir, st);
 	ssize_t an = read_small_file(dir, "annotations", ann, sizeof ann);
 	size_t n;
@@ -234,11 +257,16 @@ void oci_state_json(int fd, int dir, const struct oci_state *st, const char *sta
 
 	oci_json_escape(bundle, sizeof bundle, st->bundle);
 	oci_json_escape(rootfs, sizeof rootfs, st->rootfs);
+	/* every string escaped, from the record or not: a record someone
+	 * rewrote must not add a key to the JSON a hook or shim reads */
+	oci_json_escape(version, sizeof version, st->version);
+	oci_json_escape(created, sizeof created, st->created);
+	oci_json_escape(id, sizeof id, st->id);
 	n = fmt(out, sizeof out, "{\n  \"ociVersion\": \"%s\",\n  \"id\": \"%s\",\n"
 		"%s  \"status\": \"%s\",\n  \"bundle\": \"%s\",\n"
 		"  \"rootfs\": \"%s\",\n  \"created\": \"%s\",\n  \"owner\": \"\"%s%s\n}",
-		st->version, st->id, pid,
-		status ? status : oci_status_name(s), bundle, rootfs, st->created,
+		version, id, pid,
+		status ? status : oci_status_name(s), bundle, rootfs, created,
 		an > 0 ? ",\n  \"annotations\": " : "", an > 0 ? ann : "");
 	if (n < sizeof out)
 		write_all(fd, out, n);
