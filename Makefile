@@ -597,9 +597,10 @@ $(SAN_HUTCH): $(ALL_SRCS) $(ALL_HDRS) tests/sanitize/asan_options.c
 
 # The runtime-tools suite is left out here: a second run of it would cost
 # CI as many minutes again (docs/oci.md, "The runtime-tools validation suite").
-check-sanitize: $(SAN_HUTCH) rootfs $(PROBE)
+check-sanitize: $(SAN_HUTCH) rootfs $(PROBE) $(NOSYS)
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
+		NOSYS=$(CURDIR)/$(NOSYS) \
 		prove tests/integration/*.t tests/escape/*.t $(filter-out tests/oci/95-runtime-tools.t,$(wildcard tests/oci/*.t))
 
 # Fuzzing the option and config-file parser and the JSON reader
