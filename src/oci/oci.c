@@ -182,7 +182,8 @@ void oci_each_group(const struct oci_state *st,
 		char *g = memcpy(path, st->groups, sizeof st->groups), *next;
 		for (; *g; g = next) {
 			next = g + until_any(g, "\n");
-			*next++ = '\0';
+			if (*next) /* the last line may lack its newline */
+				*next++ = '\0';
 			if (group_dir(g))
 				fn(g, arg);
 		}

@@ -244,10 +244,9 @@ int oci_create(int argc, char **argv)
 	 * it could add a line (a pid, a cgroup) to it; and refused before
 	 * any other check, which would say the path, its newline with it */
 	for (const char *const *p = (const char *const[]){ bundle, cfg.root, NULL }; *p; p++)
-		for (const char *c = *p; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				die("%s: a control character in the path: refused",
-				    *p == bundle ? "--bundle" : "root.path");
+		if (!oci_one_line(*p))
+			die("%s: a control character in the path: refused",
+			    *p == bundle ? "--bundle" : "root.path");
 	cfg.force_chroot = no_pivot;
 	if (spec.host_hostname) {
 		if (gethostname(host, sizeof host - 1))

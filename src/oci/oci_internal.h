@@ -51,6 +51,8 @@ void oci_each_group(const struct oci_state *st,
 
 int oci_record_file(int dir, const char *name, const char *text, size_t len);
 int oci_state_write(int dir, const struct oci_state *st);
+/* s has no control character: a value of the record stays one line */
+bool oci_one_line(const char *s);
 /* a directory to st->groups; false when it has no room */
 bool oci_group_add(struct oci_state *st, const char *path);
 int oci_state_read(int dir, struct oci_state *st);

@@ -502,10 +502,8 @@ static void cgroups_path(const char *path, struct oci_spec *spec)
 		*base = '\0';
 	if (!valid_name(name, "._-", 120) || strlen(path) > 1 + 128 + 1 + 120 ||
 	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel)))))) {
-		/* said on one line: a control character is not repeated */
-		for (const char *c = path; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				path = "(with a control character)";
+		/* one line whatever path holds: the log writer replaces its
+		 * control characters (log.c) */
 		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME or "
 		    "PARENT/NAME, PARENT optional (up to 128 bytes), NAME up to 120 "
 		    "letters, digits, '.', '_', '-' (PARENT's also '@', ':', '\\'), "

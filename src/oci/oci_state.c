@@ -37,7 +37,7 @@ int oci_record_file(int dir, const char *name, const char *text, size_t len)
  * above all) in any value could add a line of its own -- a group= naming
  * a host's group for kill --all. The one check of every value written,
  * so that no field, now or later, can forge a line. */
-static bool one_line(const char *s)
+bool oci_one_line(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -57,15 +57,16 @@ int oci_state_write(int dir, const struct oci_state *st)
 
 	/* cgroup=: the guard an older hutch reads (OCI_OLD_CGROUP_GUARD) */
 	for (size_t i = 0; i < sizeof value / sizeof *value; i++)
-		if (!one_line(value[i]))
+		if (!oci_one_line(value[i]))
 			return -EINVAL;
 	/* one line a group: each a full path, as it may lie elsewhere in
 	 * each hierarchy (a relative cgroupsPath) */
 	memcpy(groups, st->groups, sizeof groups);
 	for (g = groups; *g && n < sizeof text; g = next) {
 		next = g + until_any(g, "\n");
-		*next++ = '\0';
-		if (!one_line(g))
+		if (*next) /* the last line may lack its newline */
+			*next++ = '\0';
+		if (!oci_one_line(g))
 			return -EINVAL;
 		n += fmt(text + n, sizeof text - n, "group=%s\n", g);
 	}
