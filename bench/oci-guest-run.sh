@@ -24,26 +24,7 @@
 # and the usual HUTCH-TAP lines (each stage ok or not) and HUTCH-DONE.
 
 N=/newroot
-mkdir -p "$N"
-t_ok "a tmpfs for the runtimes' root" mount -t tmpfs -o mode=0755 tmpfs "$N"
-# Everything but the kernel's file systems, copied (cp -a keeps the links
-# of the BusyBox trees).
-for d in bin sbin usr lib lib64 etc rootfs tests oci init; do
-	[ -e "/$d" ] && cp -a "/$d" "$N/"
-done
-mkdir -p "$N/proc" "$N/sys" "$N/dev" "$N/tmp" "$N/run"
-mount -t proc proc "$N/proc"
-mount -t sysfs sysfs "$N/sys"
-mount -t devtmpfs devtmpfs "$N/dev"
-mount -t cgroup2 cgroup2 "$N/sys/fs/cgroup"
-mount -t tmpfs -o mode=1777 tmpfs "$N/tmp"
-mount -t tmpfs -o mode=0755 tmpfs "$N/run"
-# Every controller for the groups below the root, as systemd enables them
-# on a cgroup v2 host: each runtime's group gets them all.
-read -r ctls </sys/fs/cgroup/cgroup.controllers
-for c in $ctls; do
-	echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
-done
+v2_root "$N"	# the guest's /init: the root, cgroup2 alone, every controller
 echo "OCIBENCH info cgroup2 only: $(grep -c '^[^ ]* [^ ]* cgroup ' /proc/mounts) v1 mounts; controllers: $(cat /sys/fs/cgroup/cgroup.controllers); enabled below the root: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
 echo "OCIBENCH info $(uname -r), $(nproc) CPU(s), $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
 

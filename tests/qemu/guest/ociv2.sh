@@ -16,22 +16,7 @@
 # does (pivot_root refuses the initramfs as the root).
 
 N=/newroot
-mkdir -p "$N"
-t_ok "a tmpfs for the runtimes' root" mount -t tmpfs -o mode=0755 tmpfs "$N"
-for d in bin sbin usr lib lib64 etc rootfs tests oci init; do
-	[ -e "/$d" ] && cp -a "/$d" "$N/"
-done
-mkdir -p "$N/proc" "$N/sys" "$N/dev" "$N/tmp" "$N/run"
-mount -t proc proc "$N/proc"
-mount -t sysfs sysfs "$N/sys"
-mount -t devtmpfs devtmpfs "$N/dev"
-mount -t cgroup2 cgroup2 "$N/sys/fs/cgroup"
-mount -t tmpfs -o mode=1777 tmpfs "$N/tmp"
-mount -t tmpfs -o mode=0755 tmpfs "$N/run"
-read -r ctls </sys/fs/cgroup/cgroup.controllers
-for c in $ctls; do
-	echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
-done
+v2_root "$N"	# the guest's /init: the root, cgroup2 alone, every controller
 t_is "$(grep -c '^[^ ]* [^ ]* cgroup ' /proc/mounts)" 0 "cgroup v2 alone (no v1 hierarchy)"
 
 t_save "$N/tmp/tap.state"
