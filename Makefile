@@ -260,10 +260,14 @@ BIN := $(BUILD)/hutch
 # 218,360 -> 219,000 x86_64 (aarch64 237,136); router 123,720 -> 123,864;
 # tiny 69,592 -> 69,768 (+176, one_line; aarch64 76,440 -> 76,656): the
 # tiny x86_64 budget +176, the others hold it.
-SIZE_BUDGET.full.x86_64 := 220160
+# hutch oci's systemd cgroup paths (--systemd-cgroup, slice expansion,
+# the refusal where systemd runs; four messages of one line each): full
+# 219,672 -> 221,336 x86_64, 237,904 -> 239,576 aarch64 (+1,664, +1,672);
+# both full budgets +1,664 and +2,048.
+SIZE_BUDGET.full.x86_64 := 221824
 SIZE_BUDGET.router.x86_64 := 123904
 SIZE_BUDGET.tiny.x86_64 := 69808
-SIZE_BUDGET.full.aarch64 := 238080
+SIZE_BUDGET.full.aarch64 := 240128
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 77824
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
@@ -525,9 +529,18 @@ runtime-tools:
 	$(Q)tools/deps.sh $(RTOOLS_PKGS)
 	$(Q)tools/runtime-tools.sh $(RTOOLS_DIR)
 
-check-oci: $(BIN) rootfs runtime-tools
+# tests/oci/17-systemd-cgroup.t asks runc's own code where its systemd
+# driver puts a container (runc refuses --systemd-cgroup without
+# systemd): tools/runc-cgpaths.sh builds that from Debian's runc sources.
+RUNC_CGPATHS := $(CURDIR)/build/runc-cgpaths/runc-cgpaths
+runc-cgpaths:
+	$(Q)tools/deps.sh $(RTOOLS_PKGS) runc
+	$(Q)tools/runc-cgpaths.sh build/runc-cgpaths
+
+check-oci: $(BIN) rootfs runtime-tools runc-cgpaths
 	$(Q)tools/deps.sh $(OCI_PKGS)
-	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs RTOOLS=$(RTOOLS) prove tests/oci/*.t
+	HUTCH=$(CURDIR)/$(BIN) ROOTFS=$(CURDIR)/$(BUILD)/rootfs RTOOLS=$(RTOOLS) \
+		RUNC_CGPATHS=$(RUNC_CGPATHS) prove tests/oci/*.t
 
 # --- Boards and other architectures ----------------------------------------------
 # check-build: what every binary must be (tools/elfcheck.sh: static, 64 KiB
@@ -597,10 +610,10 @@ $(SAN_HUTCH): $(ALL_SRCS) $(ALL_HDRS) tests/sanitize/asan_options.c
 
 # The runtime-tools suite is left out here: a second run of it would cost
 # CI as many minutes again (docs/oci.md, "The runtime-tools validation suite").
-check-sanitize: $(SAN_HUTCH) rootfs $(PROBE) $(NOSYS)
+check-sanitize: $(SAN_HUTCH) rootfs $(PROBE) $(NOSYS) runc-cgpaths
 	$(Q)tools/deps.sh $(OCI_PKGS)
 	HUTCH_RACE_STARTS=200 HUTCH=$(CURDIR)/$(SAN_HUTCH) ROOTFS=$(CURDIR)/$(BUILD)/rootfs PROBE=$(CURDIR)/$(PROBE) \
-		NOSYS=$(CURDIR)/$(NOSYS) \
+		NOSYS=$(CURDIR)/$(NOSYS) RUNC_CGPATHS=$(RUNC_CGPATHS) \
 		prove tests/integration/*.t tests/escape/*.t $(filter-out tests/oci/95-runtime-tools.t,$(wildcard tests/oci/*.t))
 
 # Fuzzing the option and config-file parser and the JSON reader
@@ -748,7 +761,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-static runtime-tools docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps check check-static runtime-tools runc-cgpaths docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean

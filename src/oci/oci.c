@@ -32,6 +32,7 @@
 #define OCI_ROOT_DEFAULT "/run/hutch-oci"
 
 const char *oci_root = OCI_ROOT_DEFAULT;
+bool oci_systemd_cgroup;
 static int log_file = -1;
 static bool log_json;
 
@@ -529,7 +530,9 @@ static int global_flags(int argc, char **argv)
 		} else if ((v = oci_flag_value(argc, argv, &i, "rootless"))) {
 			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
 				die("--rootless %s: hutch oci runs as root only", v);
-		} else if (!oci_flag(argv[i], "systemd-cgroup", NULL) && !oci_flag(argv[i], "debug", NULL))
+		} else if (oci_flag(argv[i], "systemd-cgroup", NULL))
+			oci_systemd_cgroup = true;
+		else if (!oci_flag(argv[i], "debug", NULL))
 			die("unknown global flag %s (hutch oci [--root DIR] [--log FILE] "
 			    "[--log-format text|json] COMMAND ...)", argv[i]);
 	}

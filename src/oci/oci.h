@@ -51,6 +51,10 @@ struct oci_spec {
 	bool container_hooks;		     /* createContainer or startContainer given */
 };
 
+/* --systemd-cgroup: linux.cgroupsPath is systemd's SLICE:PREFIX:NAME
+ * (oci.c reads the flag, oci_linux.c the path) */
+extern bool oci_systemd_cgroup;
+
 /* Whether argv names the OCI mode: argv[0] is runc, or argv[1] is oci. */
 static inline int oci_invoked(int argc, char **argv)
 {

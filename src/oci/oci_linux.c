@@ -491,9 +491,10 @@ static bool valid_parts(char *path)
  * as runc leaves it; NAME is the group create makes and delete removes
  * (the record keeps it: oci_create.c). runc cleans "..", "." and "//"
  * away, and an empty result puts the container in runc's own or the
- * root group, which runc then tries to remove: hutch refuses them.
- * systemd's "slice:prefix:name" (--systemd-cgroup) is not mapped. */
-static void cgroups_path(const char *path, struct oci_spec *spec)
+ * root group, which runc then tries to remove: hutch refuses them
+ * (false). systemd's form (--systemd-cgroup) comes here as the path
+ * runc's systemd driver gives it (systemd_path). */
+static bool cgroups_path(const char *path, struct oci_spec *spec)
 {
 	char *rel = oci_keep(path + (path[0] == '/'), strlen(path) - (path[0] == '/'));
 	char *base = strrchr(rel, '/'), *name = base ? base + 1 : rel;
@@ -501,18 +502,93 @@ static void cgroups_path(const char *path, struct oci_spec *spec)
 	if (base)
 		*base = '\0';
 	if (!valid_name(name, "._-", 120) || strlen(path) > 1 + 128 + 1 + 120 ||
-	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel)))))) {
-		/* one line whatever path holds: the log writer replaces its
-		 * control characters (log.c) */
-		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME or "
-		    "PARENT/NAME, PARENT optional (up to 128 bytes), NAME up to 120 "
-		    "letters, digits, '.', '_', '-' (PARENT's also '@', ':', '\\'), "
-		    "no empty, '.' or '..' part, no systemd slice:prefix:name", path);
-	}
+	    (base && (base - rel > 128 || !valid_parts(oci_keep(rel, strlen(rel))))))
+		return false;
 	spec->cgroup_parent = base ? rel : "";
 	cgroup_exact.below_own = path[0] != '/';
 	if (strcmp(name, oci_container) != 0)
 		spec->cgroup_name = name;
+	return true;
+}
+
+/* systemd's name of a slice, "a-b.slice", as the path where systemd
+ * keeps it, each '-' a level deeper: "/a.slice/a-b.slice" ("-.slice" is
+ * the root, ""); runc's systemd driver does the same (ExpandSlice).
+ * False when slice is no such name or its path exceeds size. */
+static bool slice_path(const char *slice, char *out, size_t size)
+{
+	size_t len = strlen(slice), stem = len - 6, n = 0;
+
+	out[0] = '\0';
+	if (len < 7 || strcmp(slice + stem, ".slice") || strchr(slice, '/'))
+		return false;
+	if (stem == 1 && slice[0] == '-')
+		return true;
+	for (size_t i = 0; i <= stem; i++) {
+		if (i < stem && slice[i] != '-')
+			continue;
+		/* "-a.slice", "a--b.slice", "a-.slice": no name, as systemd's */
+		if (i == 0 || slice[i - 1] == '-' || n + 1 + i + sizeof ".slice" > size)
+			return false;
+		out[n++] = '/';
+		memcpy(out + n, slice, i);
+		memcpy(out + n + i, ".slice", sizeof ".slice");
+		n += i + sizeof ".slice" - 1;
+	}
+	return true;
+}
+
+static bool is_slice(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 6 && !strcmp(name + len - 6, ".slice");
+}
+
+/* --systemd-cgroup's cgroupsPath "SLICE:PREFIX:NAME" (Docker's
+ * "system.slice:docker:ID", the kubelet's "kubepods-besteffort-
+ * podUID.slice:cri-containerd:ID"; none: "system.slice:runc:ID") as the
+ * absolute path runc's systemd driver gives the container's group in
+ * each hierarchy: SLICE's path, then the unit PREFIX-NAME.scope (NAME
+ * itself when it is a slice). runc has systemd make that unit over
+ * D-Bus; hutch makes the directories itself, as for the fs forms, which
+ * is only right where no systemd owns the tree: refused where systemd
+ * runs, found as runc finds it (sd_booted(3): /run/systemd/system is a
+ * directory). Then cgroups_path takes that path. */
+static void cgroups_systemd(const char *path, struct oci_spec *spec)
+{
+	char slice[1 + 128 + 1], *rest = oci_keep(path, strlen(path)); /* cgroups_path's PARENT */
+	const char *part[3];
+	struct stat sb;
+
+	if (!stat("/run/systemd/system", &sb) && S_ISDIR(sb.st_mode))
+		die("--systemd-cgroup: systemd runs this host (/run/systemd/system) and hutch "
+		    "oci does not ask it over D-Bus for the container's scope: have the "
+		    "engine use cgroupfs (containerd: SystemdCgroup = false, kubelet: "
+		    "cgroupDriver: cgroupfs, Podman: --cgroup-manager cgroupfs)");
+	for (int i = 0; i < 3; i++) {
+		part[i] = rest;
+		rest = rest ? strchr(rest, ':') : NULL;
+		if (rest)
+			*rest++ = '\0';
+		if (!rest != (i == 2))
+			die("config.json: linux.cgroupsPath %s: with --systemd-cgroup, "
+			    "SLICE:PREFIX:NAME (system.slice:docker:ID), as runc", path);
+	}
+	if (strchr(part[1], '/') || strchr(part[2], '/'))
+		die("config.json: linux.cgroupsPath %s: PREFIX and NAME make one unit name, "
+		    "PREFIX-NAME.scope: no '/' in them", path);
+	if (!part[0][0])
+		part[0] = "system.slice";
+	if (!slice_path(part[0], slice, sizeof slice))
+		die("config.json: linux.cgroupsPath %s: '%s' is no slice hutch takes: "
+		    "NAME.slice, each '-' a level deeper (a-b.slice is a.slice/a-b.slice), "
+		    "its path up to 128 bytes", path, part[0]);
+	if (!cgroups_path(oci_keepf("%s/%s", slice, is_slice(part[2]) ? part[2]
+				    : oci_keepf("%s-%s.scope", part[1], part[2])), spec))
+		die("config.json: linux.cgroupsPath %s: with --systemd-cgroup hutch oci takes "
+		    "SLICE:PREFIX:NAME whose unit, PREFIX-NAME.scope, has up to 120 letters, "
+		    "digits, '.', '_', '-' (no '.' or '-' first)", path);
 }
 
 /* linux.rootfsPropagation: runc's words (an empty one is hutch's
@@ -530,6 +606,7 @@ static unsigned long root_propagation(const char *w)
 void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 {
 	unsigned v;
+	const char *cgroups;
 
 	oci_need(t, JSON_OBJECT, "linux");
 	oci_only(t, OCI_SPEC(Linux, "namespaces\0resources\0maskedPaths\0readonlyPaths\0"
@@ -550,7 +627,16 @@ void oci_linux_section(unsigned t, struct config *cfg, struct oci_spec *spec)
 	if (v)
 		paths(v, spec->readonly, &spec->n_readonly, "linux.readonlyPaths");
 	v = oci_member(t, "cgroupsPath", "linux");
-	cgroups_path(oci_empty(v) ? oci_container : oci_str(v, "linux.cgroupsPath"), spec);
+	cgroups = oci_empty(v) ? NULL : oci_str(v, "linux.cgroupsPath");
+	if (oci_systemd_cgroup)
+		cgroups_systemd(cgroups ? cgroups : oci_keepf("%s%s", "system.slice:runc:",
+							      oci_container), spec);
+	else if (!cgroups_path(cgroups ? cgroups : oci_container, spec))
+		die("config.json: linux.cgroupsPath %s: hutch oci takes /PARENT/NAME or "
+		    "PARENT/NAME, PARENT optional (up to 128 bytes), NAME up to 120 "
+		    "letters, digits, '.', '_', '-' (PARENT's also '@', ':', '\\'), "
+		    "no empty, '.' or '..' part (with --systemd-cgroup: SLICE:PREFIX:NAME)",
+		    cgroups);
 	v = oci_member(t, "uidMappings", "linux");
 	if (!oci_empty(v) || spec->userns)
 		oci_id_map(v, spec, 0);
