@@ -19,12 +19,21 @@
 # containerd's device allow-list (deny all, then mknod of any node,
 # /dev/console, tun and the standard nodes), the default ctr run.
 #
-# Needs root, containerd and ctr (containerd), runc, python3.
+# Last, ctr run --runc-systemd-cgroup (the shim passes --systemd-cgroup,
+# as with containerd's SystemdCgroup = true) with a cgroupsPath in
+# systemd's form: runc refuses it here (systemd is not this host's
+# init), hutch puts the container where runc's systemd driver would
+# (runc-cgpaths: runc's own code, as tests/oci/17-systemd-cgroup.t).
+#
+# Needs root, containerd and ctr (containerd), runc, python3,
+# RUNC_CGPATHS (make check-oci).
 
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
 oci_require containerd=containerd ctr=containerd runc=runc python3=python3 timeout mktemp
+[ -n "${RUNC_CGPATHS-}" ] && [ -x "$RUNC_CGPATHS" ] ||
+	bail_out "RUNC_CGPATHS must name runc-cgpaths (make runc-cgpaths builds it)"
 
 tmp=$(mktemp -d /tmp/oci-t80.XXXXXX) || bail_out "cannot create a temporary directory"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,7 +77,7 @@ cleanup() {
 		c container delete "$id"
 	done >/dev/null 2>&1
 	kill "$ctd" 2>/dev/null && wait "$ctd"
-	for d in /sys/fs/cgroup/*/"$ns" /sys/fs/cgroup/"$ns"; do
+	for d in /sys/fs/cgroup/*/"$ns" /sys/fs/cgroup/"$ns" /sys/fs/cgroup/*/t80.slice; do
 		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	$run_existed || rm -rf /run/containerd
@@ -170,6 +179,25 @@ same "ctr run of the imported image with ctr's spec: as runc" "$(one_line "$(ima
 same "ctr run of the imported image, --cpu-shares 0: as runc" \
 	"$(one_line "$(image_run runc --cpu-shares 0)")" \
 	"$(one_line "$(image_run hutch --cpu-shares 0)" | sed 's/.*config.json: //')"
+
+# systemd's form through the shim: SLICE:PREFIX:NAME (ctr wants --cgroup
+# with --runc-systemd-cgroup); the devices group (hutch makes one in
+# every case) is where runc's code puts it, and gone after
+sd_run() { # R
+	c run --rm --snapshotter native --fifo-dir "$tmp/fifo" --runtime io.containerd.runc.v2 \
+		--runc-binary "$(binary "$1")" --runc-systemd-cgroup --cgroup "t80.slice:t80ctr:t80-sd-$1" \
+		docker.io/library/hutch-t80:latest "t80-sd-$1" sh -c 'grep :devices: /proc/self/cgroup' 2>&1
+	echo "rc=$?"
+	c task delete -f "t80-sd-$1" >/dev/null 2>&1
+	c container delete "t80-sd-$1" >/dev/null 2>&1
+}
+like "$(one_line "$(sd_run runc)")" "systemd not running on this host" \
+	"ctr run --runc-systemd-cgroup: runc refuses it where systemd is not the init"
+want=$("$RUNC_CGPATHS" t80-sd-hutch t80.slice:t80ctr:t80-sd-hutch | sed -n 's|^devices /sys/fs/cgroup/devices||p')
+is "$(one_line "$(sd_run hutch)")" "$(one_line "$(grep -m1 ':devices:' /proc/self/cgroup |
+	cut -d: -f1):devices:$want
+rc=0")" "  hutch: the container's group where runc's systemd driver puts it ($want)"
+ok "  gone after" test ! -e "/sys/fs/cgroup/devices$want"
 
 ok "no container left" test "$(c container ls -q | wc -l)" -eq 0
 done_testing
