@@ -264,10 +264,13 @@ BIN := $(BUILD)/hutch
 # the refusal where systemd runs; four messages of one line each): full
 # 219,672 -> 221,336 x86_64, 237,904 -> 239,576 aarch64 (+1,664, +1,672);
 # both full budgets +1,664 and +2,048.
-SIZE_BUDGET.full.x86_64 := 221824
+# Namespaces left out of linux.namespaces (the host's pid, ipc, uts):
+# full 221,304 -> 221,816 x86_64, 239,576 -> 240,208 aarch64 (+512,
+# +632); both full budgets +512 and +640.
+SIZE_BUDGET.full.x86_64 := 222336
 SIZE_BUDGET.router.x86_64 := 123904
 SIZE_BUDGET.tiny.x86_64 := 69808
-SIZE_BUDGET.full.aarch64 := 240128
+SIZE_BUDGET.full.aarch64 := 240768
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 77824
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

@@ -26,6 +26,7 @@ enum { OCI_NS_PID, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NET, OCI_NS_MNT, OCI_NS_N };
 #define OCI_MAX_SYSCTL 64
 struct oci_spec {
 	int join[OCI_NS_N];		     /* a namespace file's fd + 1, or 0: a new one */
+	bool host_ns[OCI_NS_N];		     /* left out: the host's (pid, ipc, uts) */
 	const char *sysctl[OCI_MAX_SYSCTL][2]; /* linux.sysctl: /proc/sys's path, value */
 	size_t n_sysctl;
 	uint64_t cpu_shares, cpu_quota, cpu_period; /* linux.resources.cpu, 0: none */

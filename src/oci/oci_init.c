@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* oci_init.c - [oci] the container's first process, forked by `create`
- * in the new PID namespace. It is PID 1 there and becomes the
+ * in the new PID namespace (or the host's, left out of linux.namespaces).
+ * It is PID 1 there and becomes the
  * container's program itself (runc's model, which the OCI runtime spec
  * describes: the "container process" is the one the runtime started,
  * and `state` gives its pid): no hutch supervisor stays inside, since

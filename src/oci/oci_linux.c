@@ -260,11 +260,28 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 		die("config.json: linux.namespaces: user: this hutch is built "
 		    "without user namespaces (HUTCH_USERNS)");
 	spec->userns = seen[5];
-	/* hutch always has PID, mount, IPC and UTS namespaces of its own
-	 * (new or joined): the host's are not the container's */
-	if (!seen[0] || !seen[1] || !seen[2] || !seen[3])
-		die("config.json: linux.namespaces: hutch oci needs pid, mount, ipc "
-		    "and uts namespaces (sharing the host's is not supported)");
+	/* Everything hutch mounts stays in a mount namespace of the
+	 * container's (new or joined). runc, given none, mounts /proc, /dev
+	 * and the rest into the image in the host's namespace, makes the
+	 * host's / a slave first and leaves all of it after delete. */
+	if (!seen[1])
+		die("config.json: linux.namespaces: hutch oci needs a mount namespace "
+		    "(new or joined): it never mounts in the host's");
+	/* A type left out keeps the host's (runtime-spec: the container
+	 * joins the runtime's own), as a pod's hostPID, hostIPC and
+	 * hostNetwork (with the host's UTS) ask. */
+	spec->host_ns[OCI_NS_PID] = !seen[0];
+	spec->host_ns[OCI_NS_IPC] = !seen[2];
+	spec->host_ns[OCI_NS_UTS] = !seen[3];
+	/* the new user namespace could not mount a /proc of the host's PID
+	 * namespace, which the host's user namespace owns */
+	if (seen[5] && !seen[0])
+		die("config.json: linux.namespaces: a user namespace needs a pid "
+		    "namespace (the host's cannot get its /proc mounted there)");
+	if (!seen[3] && !spec->host_hostname)
+		die("config.json: hostname: the container has the host's UTS namespace "
+		    "(linux.namespaces has no uts entry): the host's name is not the "
+		    "container's to set, as runc");
 	cfg->net_none = seen[4] && !spec->join[OCI_NS_NET];
 }
 

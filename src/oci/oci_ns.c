@@ -86,8 +86,8 @@ int oci_ns_pid(const struct oci_spec *spec)
 	own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (own_pid_ns < 0)
 		return -1;
-	if (spec->userns)
-		return 0; /* made with the user namespace (oci_create.c) */
+	if (spec->userns || spec->host_ns[OCI_NS_PID])
+		return 0; /* made with the user namespace (oci_create.c), or the host's */
 	return spec->join[OCI_NS_PID] ? setns(spec->join[OCI_NS_PID] - 1, CLONE_NEWPID)
 				      : unshare(CLONE_NEWPID);
 }
@@ -112,7 +112,8 @@ static bool host_net(const struct oci_spec *spec)
 
 /* runc's rule (libcontainer/configs/validate): the knobs of the IPC
  * namespace, of the UTS one (domainname; hostname is the hostname
- * field's) and of the network one when the container has its own. */
+ * field's) and of the network one, each when the container has its own
+ * (new or joined; left out, it is the host's). */
 static void sysctl_allowed(const struct oci_spec *spec, const struct config *cfg,
 			   const char *key)
 {
@@ -120,11 +121,17 @@ static void sysctl_allowed(const struct oci_spec *spec, const struct config *cfg
 		"kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
 		"kernel.shmmni", "kernel.shm_rmid_forced" };
 
+	bool is_ipc = !strncmp(key, "fs.mqueue.", 10);
+
 	for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
-		if (!strcmp(key, ipc[i]))
-			return;
-	if (!strncmp(key, "fs.mqueue.", 10) || !strcmp(key, "kernel.domainname"))
+		is_ipc |= !strcmp(key, ipc[i]);
+	if (is_ipc || !strcmp(key, "kernel.domainname")) {
+		if (spec->host_ns[is_ipc ? OCI_NS_IPC : OCI_NS_UTS])
+			die("config.json: linux.sysctl: %s: the container has the host's %s "
+			    "namespace (give linux.namespaces an %s entry), as runc", key,
+			    is_ipc ? "IPC" : "UTS", is_ipc ? "ipc" : "uts");
 		return;
+	}
 	if (!strcmp(key, "kernel.hostname"))
 		die("config.json: linux.sysctl: kernel.hostname: use the hostname field");
 	if (strncmp(key, "net.", 4) != 0)
@@ -180,14 +187,14 @@ void oci_ns_enter(const struct config *cfg, const struct oci_spec *spec)
 	for (int k = OCI_NS_IPC; k < OCI_NS_MNT; k++)
 		if (spec->join[k])
 			join(spec, k);
-		else if (k != OCI_NS_NET || cfg->net_none)
+		else if (!spec->host_ns[k] && (k != OCI_NS_NET || cfg->net_none))
 			new(k);
 	if (!spec->join[OCI_NS_NET] && cfg->net_none)
 		sandbox_loopback_up();
 	/* as runc: a hostname given is set in a joined namespace too (CRI
 	 * engines give each container of a pod the pod's name); absent, the
 	 * joined one keeps its own */
-	if (!(spec->join[OCI_NS_UTS] && spec->host_hostname) &&
+	if (!((spec->join[OCI_NS_UTS] || spec->host_ns[OCI_NS_UTS]) && spec->host_hostname) &&
 	    sethostname(cfg->hostname, strlen(cfg->hostname)))
 		die("cannot set the hostname: %s", error_text(errno));
 	for (size_t i = 0; i < spec->n_sysctl; i++)
