@@ -260,8 +260,14 @@ BIN := $(BUILD)/hutch
 # 218,360 -> 219,000 x86_64 (aarch64 237,136); router 123,720 -> 123,864;
 # tiny 69,592 -> 69,768 (+176, one_line; aarch64 76,440 -> 76,656): the
 # tiny x86_64 budget +176, the others hold it.
+# The options final once parsed (options_complete: the host paths made
+# absolute at the parse's end, not in preflight_host; --root as written
+# kept), measured against main's f4e4563 here: full 219,672 -> 219,704
+# x86_64 (aarch64 237,904, unchanged); router 123,880 -> 123,912 (aarch64
+# 135,088 -> 135,152); tiny 69,768 unchanged (aarch64 76,656 -> 76,680):
+# the router x86_64 budget +32, the others hold it.
 SIZE_BUDGET.full.x86_64 := 220160
-SIZE_BUDGET.router.x86_64 := 123904
+SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 69808
 SIZE_BUDGET.full.aarch64 := 238080
 SIZE_BUDGET.router.aarch64 := 135680

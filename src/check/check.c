@@ -266,10 +266,11 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
+	/* as written, as the start's refusal names it (preflight.c) */
+	if (stat_at(AT_FDCWD, cfg->root_arg, &st, 0))
 		st.st_mode = 0;
 	if (S_ISDIR(st.st_mode))
-		line(r, OK, "root directory", cfg->root, true);
+		line(r, OK, "root directory", cfg->root_arg, true);
 	else if (S_ISREG(st.st_mode))
 		line(r, INFO, "root image", "judged below; what is inside it is "
 		     "judged only by a start, which mounts it", false);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* config.h - what a sandbox is made of, as parsed from argv and -f FILE. */
+/* config.h - what a sandbox is made of, as parsed from argv and -f FILE:
+ * final once options_complete ran, const for everything after the parse. */
 #ifndef HUTCH_CONFIG_H
 #define HUTCH_CONFIG_H
 
@@ -80,7 +81,8 @@ struct io_limit {
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
-	const char *root;     /* root file system, NULL to keep the host's */
+	const char *root;     /* root file system, NULL to keep the host's;
+			       * absolute (options_complete) */
 	const char *hostname; /* default: the name */
 	const char *workdir;  /* the service's working directory */
 	char **argv;	      /* the service's command, NULL-terminated */
@@ -194,15 +196,18 @@ struct config {
 
 	/* What the launcher finds out at a start is not here: runtime.h. */
 
+	const char *root_arg; /* --root as written, for the refusals that
+			       * name it so (preflight.c, hutch check) */
+
 	/* The arena its strings point into: options_parse's text argument. */
 	struct config_text *text;
 };
 
 /* The text a parsed config's strings point into: config files read
- * whole, copies of values, host paths made absolute (preflight), a file's
- * command split into words. Not inside struct config: most copies of one
- * (hutch oci's collectors, the cgroup probes, hutch exec's) are never
- * parsed and need none of its 24 KiB. Ownership: whoever parses a config
+ * whole, copies of values, host paths made absolute (options_complete),
+ * a file's command split into words. Not inside struct config: most
+ * copies of one (hutch oci's collectors, the cgroup probes, hutch
+ * exec's) are never parsed and need none of its 24 KiB. Ownership: whoever parses a config
  * owns one arena beside it, gives both to options_parse, and keeps the
  * arena as long as the config; both are static in every caller (nothing
  * is freed), and a config parsed again (a rebuild) gets an arena of its

@@ -18,27 +18,27 @@
 #include "image.h"
 #include "kernel_calls.h"
 #include "mounts.h"
-#include "output.h"
 #include "privs.h"
 #include "sys.h"
 #include "trust.h"
 
-static void root_dir(struct config *cfg, struct runtime *rt, struct preflight *pf)
+/* Judged as written (root_arg), from the working directory the parse
+ * made cfg->root absolute from: the refusals name it as the user gave it. */
+static void root_dir(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
+	const char *root = cfg->root_arg;
 	struct stat st, host_root;
 
-	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
-		preflight_fail(pf, "root %s: %s", cfg->root, error_text(errno));
-	else if (S_ISREG(st.st_mode)) {
-		cfg->root = preflight_absolute(cfg, cfg->root);
+	if (stat_at(AT_FDCWD, root, &st, 0))
+		preflight_fail(pf, "root %s: %s", root, error_text(errno));
+	else if (S_ISREG(st.st_mode))
 		image_preflight(cfg, rt, pf); /* an image (image.h) */
-	} else if (!S_ISDIR(st.st_mode))
-		preflight_fail(pf, "root %s is not a directory", cfg->root);
+	else if (!S_ISDIR(st.st_mode))
+		preflight_fail(pf, "root %s is not a directory", root);
 	else if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 &&
 		 st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)
 		preflight_fail(pf, "root %s is the host's own root: leave --root out "
-			       "to keep it", cfg->root);
-	cfg->root = preflight_absolute(cfg, cfg->root);
+			       "to keep it", root);
 }
 
 /* --device: a node, whose type and numbers the allow-list needs. stat
@@ -91,9 +91,6 @@ void preflight_host(struct config *cfg, struct runtime *rt, struct preflight *pf
 		root_dir(cfg, rt, pf);
 	if (cfg->root)
 		overlay_preflight(cfg, rt, pf);
-	cfg->pidfile = preflight_absolute(cfg, cfg->pidfile);
-	if (!output_log_target(cfg->output))
-		cfg->output = preflight_absolute(cfg, cfg->output);
 	/* with ".new" or ".1" added, they still fit hutch's path buffers */
 	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
 		preflight_fail(pf, "--pidfile %s: longer than 250 characters", cfg->pidfile);
