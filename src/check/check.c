@@ -27,11 +27,11 @@
 #include "userns.h"
 
 struct report {
-	struct config *cfg;
+	const struct config *cfg;
+	bool failed;
 	/* what a start finds and opens on the host (runtime.h): check judges
 	 * as root's start does, so rootless stays false */
 	struct runtime rt;
-	bool failed;
 };
 
 enum status { OK, MISSING, INFO, FALLBACK, WARNING };
@@ -141,7 +141,7 @@ static void devices(struct report *r, const struct cgroup *cg)
 	char buf[400];
 
 	if (cg->version == 2) {
-		int fd = cgroup_devices_load(NULL);
+		int fd = cgroup_devices_load(NULL, NULL);
 
 		if (fd >= 0)
 			close(fd);
@@ -452,9 +452,9 @@ static void refusals(struct report *r)
 	r->failed |= pf.failed;
 }
 
-int check_run(struct config *cfg)
+int check_run(const struct config *cfg)
 {
-	struct report r = { cfg, RUNTIME_INIT, false };
+	struct report r = { cfg, false, RUNTIME_INIT };
 	struct utsname u;
 	char head[200];
 

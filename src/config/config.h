@@ -70,12 +70,11 @@ struct dev_node {
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
 #define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
 
-/* --io-max DEV:KEY=N,...: the throttle of one block device; the launcher
- * fills the numbers from DEV (preflight.c). 0: that direction unlimited. */
+/* --io-max DEV:KEY=N,...: the throttle of one block device; DEV's
+ * numbers are the host's (runtime.h). 0: that direction unlimited. */
 enum io_key { IO_RBPS, IO_WBPS, IO_RIOPS, IO_WIOPS, IO_KEYS };
 struct io_limit {
 	const char *path;
-	unsigned major, minor;
 	uint64_t max[IO_KEYS];
 };
 
@@ -124,10 +123,10 @@ struct config {
 	struct io_limit io_max[CONFIG_MAX_IO];
 	size_t n_io_max;
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
-	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; the
-	 * launcher fills type and numbers from PATH */
+	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; its
+	 * type and numbers are the host's (runtime.h) */
 	const char *device_path[CONFIG_MAX_DEVICES];
-	struct dev_rule devices[CONFIG_MAX_DEVICES];
+	unsigned char device_access[CONFIG_MAX_DEVICES]; /* DEV_* bits */
 	size_t n_devices;
 	/* hutch oci: config.json's allow entries, for nodes hutch does not
 	 * make (mknod of any, the container's own): beside the above */

@@ -366,7 +366,7 @@ static void devices(void)
 {
 	is_num(parse(ARGV("--device", "/dev/ttyUSB0", "--device", "/dev/loop0:r", "x")),
 	       PARSE_RUN, "--device twice");
-	ok(cfg.n_devices == 2 && cfg.devices[0].access == 7 && cfg.devices[1].access == 2,
+	ok(cfg.n_devices == 2 && cfg.device_access[0] == 7 && cfg.device_access[1] == 2,
 	   "--device: access rwm by default, r as given");
 	is_str(cfg.device_path[1], "/dev/loop0", "--device: the path without its access");
 	bad(ARGV("--device", "/dev/null", "x"), "/dev/null is hutch's own");
