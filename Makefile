@@ -267,8 +267,14 @@ BIN := $(BUILD)/hutch
 # Namespaces left out of linux.namespaces (the host's pid, ipc, uts):
 # full 221,304 -> 221,816 x86_64, 239,576 -> 240,208 aarch64 (+512,
 # +632); both full budgets +512 and +640.
+# The options final once parsed (options_complete: the host paths made
+# absolute at the parse's end, not in preflight_host; --root as written
+# kept), measured against main's f4e4563 here: full 219,672 -> 219,704
+# x86_64 (aarch64 237,904, unchanged); router 123,880 -> 123,912 (aarch64
+# 135,088 -> 135,152); tiny 69,768 unchanged (aarch64 76,656 -> 76,680):
+# the router x86_64 budget +32, the others hold it.
 SIZE_BUDGET.full.x86_64 := 222336
-SIZE_BUDGET.router.x86_64 := 123904
+SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 69808
 SIZE_BUDGET.full.aarch64 := 240768
 SIZE_BUDGET.router.aarch64 := 135680

@@ -77,5 +77,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(cfg.name, cfg.verbosity);
+	/* from here on the options are final: what runs takes them const */
+	options_complete(&cfg);
 	return probe ? check_run(&cfg) : launcher_run(&cfg, argc, argv);
 }

@@ -377,7 +377,7 @@ static void make_group(struct cgroup *cg, enum cg_ctrl c, const char *parent_pat
 		cgroup_cpuset_inherit(parent, cg->dir[c], cg->name);
 }
 
-void cgroup_create(struct cgroup *cg, const struct config *cfg)
+void cgroup_create(struct cgroup *cg, const struct config *cfg, const struct runtime *rt)
 {
 	char why[400], what[24];
 	bool asked = cfg->cpu_milli || cfg->cpu_weight || cfg->memory_max ||
@@ -415,7 +415,7 @@ void cgroup_create(struct cgroup *cg, const struct config *cfg)
 		else
 			make_group(cg, (enum cg_ctrl)c, cfg->cgroup_parent);
 	}
-	cgroup_write_limits(cg, cfg);
+	cgroup_write_limits(cg, cfg, rt);
 }
 
 void cgroup_join(const struct cgroup *cg)

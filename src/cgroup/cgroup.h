@@ -70,7 +70,7 @@ void cgroup_lacks(const struct config *cfg, const char *what, const char *why);
 /* Creates PARENT/NAME in each hierarchy needed and writes the limits.
  * Dies (exit 125) on failure; the caller's undo step (die_push) removes
  * what was created (cgroup_remove handles a half-made group). */
-void cgroup_create(struct cgroup *cg, const struct config *cfg);
+void cgroup_create(struct cgroup *cg, const struct config *cfg, const struct runtime *rt);
 
 /* In PID 1: moves itself into the group (one write of "0" to cgroup.procs
  * per hierarchy). Dies on failure. */
@@ -80,7 +80,8 @@ void cgroup_join(const struct cgroup *cg);
 void cgroup_remove(struct cgroup *cg);
 
 /* cgroup_limits.c: writes every limit of cfg into the created group. */
-void cgroup_write_limits(struct cgroup *cg, const struct config *cfg);
+void cgroup_write_limits(struct cgroup *cg, const struct config *cfg,
+			 const struct runtime *rt);
 
 /* One value into a limit file of the group, read back for -v. Returns
  * false when the file is missing and --cgroup-missing warn lets hutch
@@ -123,7 +124,7 @@ static const struct cgroup_exact cgroup_exact;
 #if HUTCH_LIMITS
 /* --cpuset, --io-weight and --io-max into the group, and the PSI
  * trigger of --pressure-restart (cg->pressure_fd) (cgroup_knobs.c). */
-void cgroup_knobs(struct cgroup *cg, const struct config *cfg);
+void cgroup_knobs(struct cgroup *cg, const struct config *cfg, const struct runtime *rt);
 
 /* The fix for a kernel whose PSI is off, for hutch check too. */
 const char *cgroup_psi_fix(void);
@@ -144,10 +145,12 @@ uint64_t cgroup_default_pids(void);
 /* The OOM killer's count for the group, read from events_fd; 0 if none. */
 unsigned long long cgroup_oom_kills(int events_fd);
 #else
-static inline void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
+static inline void cgroup_knobs(struct cgroup *cg, const struct config *cfg,
+				const struct runtime *rt)
 {
 	(void)cg;
 	(void)cfg;
+	(void)rt;
 }
 
 static inline const char *cgroup_psi_fix(void)
@@ -187,25 +190,29 @@ static inline unsigned long long cgroup_oom_kills(int events_fd)
  * holds only the nodes hutch binds there, and the service has no
  * CAP_MKNOD to make others. */
 #if HUTCH_DEVICES
-void cgroup_devices(const struct cgroup *cg, const struct config *cfg);
+void cgroup_devices(const struct cgroup *cg, const struct config *cfg,
+		    const struct runtime *rt);
 
-/* v2: loads the program (for hutch check: then closed, nothing
- * attached). Returns its fd or -errno. */
-int cgroup_devices_load(const struct config *cfg);
+/* v2: loads the program (for hutch check, cfg and rt NULL: then
+ * closed, nothing attached). Returns its fd or -errno. */
+int cgroup_devices_load(const struct config *cfg, const struct runtime *rt);
 
 /* Why the kernel refused the v2 program (err from cgroup_devices_load). */
 const char *cgroup_devices_missing(int err);
 
 #else
-static inline void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
+static inline void cgroup_devices(const struct cgroup *cg, const struct config *cfg,
+				  const struct runtime *rt)
 {
 	(void)cg;
 	(void)cfg;
+	(void)rt;
 }
 
-static inline int cgroup_devices_load(const struct config *cfg)
+static inline int cgroup_devices_load(const struct config *cfg, const struct runtime *rt)
 {
 	(void)cfg;
+	(void)rt;
 	return -ENOSYS;
 }
 

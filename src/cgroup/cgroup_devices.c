@@ -92,9 +92,10 @@ static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 #define MOV_K (BPF_ALU64 | BPF_MOV | BPF_K)
 #define LDX_W (BPF_LDX | BPF_W | BPF_MEM)
 
-/* The i-th entry: the standard ones, then --device's, then hutch oci's
- * (config.json's allow entries). */
-static const struct dev_rule *rule_at(const struct config *cfg, size_t i)
+/* The i-th entry: the standard ones, then --device's (as the host
+ * numbers them: rt), then hutch oci's (config.json's allow entries). */
+static const struct dev_rule *rule_at(const struct config *cfg, const struct runtime *rt,
+				      size_t i)
 {
 	if (i < N_RULES)
 		return &standard[i];
@@ -102,12 +103,12 @@ static const struct dev_rule *rule_at(const struct config *cfg, size_t i)
 	if (!cfg)
 		return NULL;
 	if (i < cfg->n_devices)
-		return &cfg->devices[i];
+		return &rt->devices[i];
 	i -= cfg->n_devices;
 	return i < cfg->n_dev_rules ? &cfg->dev_rules[i] : NULL;
 }
 
-static void build_program(const struct config *cfg)
+static void build_program(const struct config *cfg, const struct runtime *rt)
 {
 	const struct dev_rule *r;
 
@@ -118,7 +119,7 @@ static void build_program(const struct config *cfg)
 	emit(BPF_ALU64 | BPF_RSH | BPF_K, 2, 0, 0, 16);	   /* r2 = access */
 	emit(LDX_W, 4, 1, 4, 0);			   /* r4 = major */
 	emit(LDX_W, 5, 1, 8, 0);			   /* r5 = minor */
-	for (size_t i = 0; (r = rule_at(cfg, i)); i++) {
+	for (size_t i = 0; (r = rule_at(cfg, rt, i)); i++) {
 		/* a check per field the entry names (type 'a', any major,
 		 * any minor: none), each jumping to the next entry */
 		__s16 checks = (__s16)((r->type != 'a') + (r->major != DEV_ANY) +
@@ -142,12 +143,12 @@ static void build_program(const struct config *cfg)
 	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
-int cgroup_devices_load(const struct config *cfg)
+int cgroup_devices_load(const struct config *cfg, const struct runtime *rt)
 {
 	union bpf_attr attr;
 	int fd;
 
-	build_program(cfg);
+	build_program(cfg, rt);
 	memset(&attr, 0, sizeof attr);
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (__u64)(unsigned long)prog;
@@ -169,10 +170,11 @@ const char *cgroup_devices_missing(int err)
 	return error_text(-err);
 }
 
-static void v2_attach(const struct cgroup *cg, const struct config *cfg)
+static void v2_attach(const struct cgroup *cg, const struct config *cfg,
+		      const struct runtime *rt)
 {
 	union bpf_attr attr;
-	int fd = cgroup_devices_load(cfg), err;
+	int fd = cgroup_devices_load(cfg, rt), err;
 
 	if (fd == -ENOSYS || fd == -EINVAL || fd == -EPERM) {
 		cgroup_lacks(cfg, "the device allow-list", cgroup_devices_missing(fd));
@@ -194,19 +196,20 @@ static void v2_attach(const struct cgroup *cg, const struct config *cfg)
 	log_debug("cgroup v2 device program: %zu instructions", n_insns);
 }
 
-void cgroup_devices(const struct cgroup *cg, const struct config *cfg)
+void cgroup_devices(const struct cgroup *cg, const struct config *cfg,
+		    const struct runtime *rt)
 {
 	const struct dev_rule *r;
 	char rule[32];
 	size_t i;
 
 	if (cg->version == 2) {
-		v2_attach(cg, cfg);
+		v2_attach(cg, cfg, rt);
 		return;
 	}
 	if (!v1_write(cg, cfg, "devices.deny", "a"))
 		return;
-	for (i = 0; (r = rule_at(cfg, i)); i++) {
+	for (i = 0; (r = rule_at(cfg, rt, i)); i++) {
 		v1_rule(rule, sizeof rule, r);
 		v1_write(cg, cfg, "devices.allow", rule);
 	}

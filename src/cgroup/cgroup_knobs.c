@@ -74,11 +74,11 @@ static void io_weight(const struct cgroup *cg, const struct config *cfg)
 /* v2: one line per device, "MAJ:MIN rbps=N wbps=N riops=N wiops=N",
  * the keys given. */
 static void io_max_v2(const struct cgroup *cg, const struct config *cfg,
-		      const struct io_limit *io)
+		      const struct io_limit *io, const struct dev_number *dev)
 {
 	static const char keys[][6] = { "rbps", "wbps", "riops", "wiops" };
 	char text[160];
-	size_t n = fmt(text, sizeof text, "%u:%u", io->major, io->minor);
+	size_t n = fmt(text, sizeof text, "%u:%u", dev->major, dev->minor);
 
 	for (int k = 0; k < IO_KEYS; k++)
 		if (io->max[k])
@@ -89,7 +89,7 @@ static void io_max_v2(const struct cgroup *cg, const struct config *cfg,
 
 /* v1: a file per direction and unit, "MAJ:MIN N" in each. */
 static void io_max_v1(const struct cgroup *cg, const struct config *cfg,
-		      const struct io_limit *io)
+		      const struct io_limit *io, const struct dev_number *dev)
 {
 	static const char files[][36] = {
 		"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
@@ -99,7 +99,7 @@ static void io_max_v1(const struct cgroup *cg, const struct config *cfg,
 		char text[48];
 		if (!io->max[k])
 			continue;
-		fmt(text, sizeof text, "%u:%u %llu", io->major, io->minor,
+		fmt(text, sizeof text, "%u:%u %llu", dev->major, dev->minor,
 		    (unsigned long long)io->max[k]);
 		if (!cgroup_set_text(cg, cfg, CG_IO, files[k], text))
 			return; /* --cgroup-missing warn: said once */
@@ -145,7 +145,7 @@ static void pressure_trigger(struct cgroup *cg, const struct config *cfg)
 	cg->pressure_fd = fd;
 }
 
-void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
+void cgroup_knobs(struct cgroup *cg, const struct config *cfg, const struct runtime *rt)
 {
 	if (cfg->pressure_kind && cg->dir[CG_MEMORY] >= 0)
 		pressure_trigger(cg, cfg);
@@ -158,5 +158,6 @@ void cgroup_knobs(struct cgroup *cg, const struct config *cfg)
 	if (cfg->io_weight)
 		io_weight(cg, cfg);
 	for (size_t i = 0; i < cfg->n_io_max; i++)
-		(cg->version == 2 ? io_max_v2 : io_max_v1)(cg, cfg, &cfg->io_max[i]);
+		(cg->version == 2 ? io_max_v2 : io_max_v1)(cg, cfg, &cfg->io_max[i],
+							   &rt->io_dev[i]);
 }

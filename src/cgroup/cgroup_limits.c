@@ -135,12 +135,13 @@ static void cpu_limits(const struct cgroup *cg, const struct config *cfg)
 	}
 }
 
-void cgroup_write_limits(struct cgroup *cg, const struct config *cfg)
+void cgroup_write_limits(struct cgroup *cg, const struct config *cfg,
+			 const struct runtime *rt)
 {
 	if (cg->need[CG_CPU])
 		cpu_limits(cg, cfg);
 	cgroup_memory_pids(cg, cfg);
-	cgroup_knobs(cg, cfg);
+	cgroup_knobs(cg, cfg, rt);
 	if (cg->need[CG_DEVICES])
-		cgroup_devices(cg, cfg);
+		cgroup_devices(cg, cfg, rt);
 }

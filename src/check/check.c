@@ -27,11 +27,11 @@
 #include "userns.h"
 
 struct report {
-	struct config *cfg;
+	const struct config *cfg;
+	bool failed;
 	/* what a start finds and opens on the host (runtime.h): check judges
 	 * as root's start does, so rootless stays false */
 	struct runtime rt;
-	bool failed;
 };
 
 enum status { OK, MISSING, INFO, FALLBACK, WARNING };
@@ -141,7 +141,7 @@ static void devices(struct report *r, const struct cgroup *cg)
 	char buf[400];
 
 	if (cg->version == 2) {
-		int fd = cgroup_devices_load(NULL);
+		int fd = cgroup_devices_load(NULL, NULL);
 
 		if (fd >= 0)
 			close(fd);
@@ -266,10 +266,11 @@ static void root(struct report *r)
 
 	if (!cfg->root)
 		return;
-	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
+	/* as written, as the start's refusal names it (preflight.c) */
+	if (stat_at(AT_FDCWD, cfg->root_arg, &st, 0))
 		st.st_mode = 0;
 	if (S_ISDIR(st.st_mode))
-		line(r, OK, "root directory", cfg->root, true);
+		line(r, OK, "root directory", cfg->root_arg, true);
 	else if (S_ISREG(st.st_mode))
 		line(r, INFO, "root image", "judged below; what is inside it is "
 		     "judged only by a start, which mounts it", false);
@@ -451,9 +452,9 @@ static void refusals(struct report *r)
 	r->failed |= pf.failed;
 }
 
-int check_run(struct config *cfg)
+int check_run(const struct config *cfg)
 {
-	struct report r = { cfg, RUNTIME_INIT, false };
+	struct report r = { cfg, false, RUNTIME_INIT };
 	struct utsname u;
 	char head[200];
 

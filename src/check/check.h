@@ -9,7 +9,7 @@
 #if HUTCH_CHECK
 /* Prints one line per feature; returns 0 when the configuration can run
  * here, 1 when something it needs is missing. */
-int check_run(struct config *cfg);
+int check_run(const struct config *cfg);
 
 #else
 static inline int check_run(const struct config *cfg)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* config.h - what a sandbox is made of, as parsed from argv and -f FILE. */
+/* config.h - what a sandbox is made of, as parsed from argv and -f FILE:
+ * final once options_complete ran, const for everything after the parse. */
 #ifndef HUTCH_CONFIG_H
 #define HUTCH_CONFIG_H
 
@@ -69,18 +70,18 @@ struct dev_node {
 #define CONFIG_MAX_GROUPS 16	    /* --group-add */
 #define CONFIG_MAX_IO 4		    /* --io-max, one per block device */
 
-/* --io-max DEV:KEY=N,...: the throttle of one block device; the launcher
- * fills the numbers from DEV (preflight.c). 0: that direction unlimited. */
+/* --io-max DEV:KEY=N,...: the throttle of one block device; DEV's
+ * numbers are the host's (runtime.h). 0: that direction unlimited. */
 enum io_key { IO_RBPS, IO_WBPS, IO_RIOPS, IO_WIOPS, IO_KEYS };
 struct io_limit {
 	const char *path;
-	unsigned major, minor;
 	uint64_t max[IO_KEYS];
 };
 
 struct config {
 	const char *name;     /* sandbox name: messages, later cgroup and state */
-	const char *root;     /* root file system, NULL to keep the host's */
+	const char *root;     /* root file system, NULL to keep the host's;
+			       * absolute (options_complete) */
 	const char *hostname; /* default: the name */
 	const char *workdir;  /* the service's working directory */
 	char **argv;	      /* the service's command, NULL-terminated */
@@ -122,10 +123,10 @@ struct config {
 	struct io_limit io_max[CONFIG_MAX_IO];
 	size_t n_io_max;
 	const char *cgroup_parent; /* below the hierarchy's root: "hutch" */
-	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; the
-	 * launcher fills type and numbers from PATH */
+	/* --device PATH[:rwm]: the host's node, bound as /dev/NAME; its
+	 * type and numbers are the host's (runtime.h) */
 	const char *device_path[CONFIG_MAX_DEVICES];
-	struct dev_rule devices[CONFIG_MAX_DEVICES];
+	unsigned char device_access[CONFIG_MAX_DEVICES]; /* DEV_* bits */
 	size_t n_devices;
 	/* hutch oci: config.json's allow entries, for nodes hutch does not
 	 * make (mknod of any, the container's own): beside the above */
@@ -194,15 +195,18 @@ struct config {
 
 	/* What the launcher finds out at a start is not here: runtime.h. */
 
+	const char *root_arg; /* --root as written, for the refusals that
+			       * name it so (preflight.c, hutch check) */
+
 	/* The arena its strings point into: options_parse's text argument. */
 	struct config_text *text;
 };
 
 /* The text a parsed config's strings point into: config files read
- * whole, copies of values, host paths made absolute (preflight), a file's
- * command split into words. Not inside struct config: most copies of one
- * (hutch oci's collectors, the cgroup probes, hutch exec's) are never
- * parsed and need none of its 24 KiB. Ownership: whoever parses a config
+ * whole, copies of values, host paths made absolute (options_complete),
+ * a file's command split into words. Not inside struct config: most
+ * copies of one (hutch oci's collectors, the cgroup probes, hutch
+ * exec's) are never parsed and need none of its 24 KiB. Ownership: whoever parses a config
  * owns one arena beside it, gives both to options_parse, and keeps the
  * arena as long as the config; both are static in every caller (nothing
  * is freed), and a config parsed again (a rebuild) gets an arena of its

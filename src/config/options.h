@@ -4,6 +4,7 @@
 #define HUTCH_OPTIONS_H
 
 #include "config.h"
+#include "profile.h"
 
 enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_VERSION, PARSE_ERROR };
 
@@ -21,6 +22,27 @@ struct parse_error {
 enum parse_result options_parse(struct config *cfg, struct config_text *text,
 				int argc, char **argv, struct parse_error *err,
 				bool command_required);
+
+/* The last step of every parse, after options_parse returned PARSE_RUN
+ * (main, hutch check, a rebuild, hutch oci create): --root, --pidfile,
+ * --output FILE and --overlay DIR made absolute from the working
+ * directory, in cfg's text, so that a parsed config is final and the
+ * launcher, its checks and PID 1 take it const. cfg->root_arg keeps
+ * --root as written. Dies (exit 125) when the directory cannot be read
+ * or the text is full. */
+void options_complete(struct config *cfg);
+
+/* --output syslog|kmsg: LOG_SYSLOG or LOG_KMSG; 0 for a FILE (or none):
+ * a file named so is ./syslog (options_output.c). */
+#if HUTCH_OUTPUT
+int output_log_target(const char *path);
+#else
+static inline int output_log_target(const char *path)
+{
+	(void)path;
+	return 0; /* --output is refused by the parser */
+}
+#endif
 
 /* The names --cap-keep and --rlimit take (options_privs.c), parsing as
  * hutch oci's capability lists: "net_bind_service", "CAP_NET_BIND_SERVICE"

@@ -41,6 +41,6 @@ int set_device(struct parse_ctx *ctx, const struct option_def *opt, const char *
 	if (cfg->n_devices == CONFIG_MAX_DEVICES)
 		return parse_fail(ctx, opt, "more than %d devices", CONFIG_MAX_DEVICES);
 	cfg->device_path[cfg->n_devices] = path;
-	cfg->devices[cfg->n_devices++].access = (unsigned char)(access ? access : 7);
+	cfg->device_access[cfg->n_devices++] = (unsigned char)(access ? access : 7);
 	return 0;
 }

@@ -29,3 +29,9 @@ int set_output_rate(struct parse_ctx *ctx, const struct option_def *opt,
 	return parse_fail(ctx, opt, "'%s' is not a rate: use BYTES/TIME, e.g. "
 			  "64k/10s, with 4K to 1G per at most a day", value);
 }
+
+int output_log_target(const char *path)
+{
+	return !path ? 0 : !strcmp(path, "syslog") ? LOG_SYSLOG
+			 : !strcmp(path, "kmsg") ? LOG_KMSG : 0;
+}

@@ -5,14 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "kernel_calls.h"
 #include "sys.h"
 #include "trust.h"
 
@@ -37,27 +34,6 @@ bool preflight_fail(struct preflight *pf, const char *f, ...)
 	}
 	pf->failed = true;
 	return false;
-}
-
-/* A host path made absolute: PID 1 changes directory before it mounts
- * the root, and `hutch status` run elsewhere removes a stale pid file.
- * Symlinks in it are the host's own and are followed. */
-const char *preflight_absolute(struct config *cfg, const char *path)
-{
-	char cwd[PATH_MAX], *abs;
-	size_t len;
-
-	if (!path || path[0] == '/')
-		return path;
-	/* The system call, not getcwd(3): musl's pulls in malloc. */
-	if (sys_getcwd(cwd, sizeof cwd) < 0)
-		die("cannot read the current directory: %s", error_text(errno));
-	len = strlen(cwd) + strlen(path) + 2;
-	abs = config_alloc(cfg, len);
-	if (!abs)
-		die("%s: path too long", path);
-	fmt(abs, len, "%s/%s", cwd, path);
-	return abs;
 }
 
 int preflight_log(const struct config *cfg, struct preflight *pf)

@@ -31,9 +31,6 @@ struct preflight {
  * false, for `return preflight_fail(...)`. */
 bool preflight_fail(struct preflight *pf, const char *fmt, ...) HUTCH_PRINTF(2, 3);
 
-/* path made absolute (from the working directory), in cfg's text. */
-const char *preflight_absolute(struct config *cfg, const char *path);
-
 /* --log kmsg|syslog: the start's descriptor (log_open), check's connect
  * only; -1 for stderr; -errno after a refusal. */
 int preflight_log(const struct config *cfg, struct preflight *pf);

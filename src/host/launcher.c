@@ -55,7 +55,7 @@ static void new_pid_namespace(void)
  * --rebuild) replaces cfg, the group and pid1; the rest is the
  * launcher's own. */
 struct launch {
-	struct config *cfg;
+	const struct config *cfg;
 	struct runtime rt; /* what the start found and opened (runtime.h) */
 	struct cgroup cg;
 	int state_fd;		/* the state directory, or -1 */
@@ -67,7 +67,7 @@ struct launch {
 	struct relay tty;
 	int argc;
 	char **argv;
-	struct config *next; /* a rebuild's, judged good, while the old PID 1 stops */
+	const struct config *next; /* a rebuild's, judged good, while the old PID 1 stops */
 	int request;	     /* that rebuild's id, to answer; 0: none under way */
 	int upstream;	     /* --ready: what PID 1 tells, for systemd's NOTIFY_SOCKET */
 };
@@ -232,7 +232,7 @@ static pid_t start_pid1(struct launch *l)
 	if (!cfg->userns)
 		new_pid_namespace();
 	die_push(group_undo); /* a half-made group too */
-	cgroup_create(&l->cg, cfg);
+	cgroup_create(&l->cg, cfg, &l->rt);
 	child = cfg->userns ? userns_clone() : fork_process();
 	if (child < 0)
 		die("cannot fork: %s", error_text(errno));
@@ -396,7 +396,7 @@ static void caller_oom_score(struct runtime *rt)
 		rt->oom_score_adj[until_any(rt->oom_score_adj, "\n")] = '\0';
 }
 
-int launcher_run(struct config *cfg, int argc, char **argv)
+int launcher_run(const struct config *cfg, int argc, char **argv)
 {
 	struct launch *l = &launch;
 	struct sandbox_fds *fds = &l->fds;

@@ -8,6 +8,6 @@
 /* Checks what can be checked on the host, starts PID 1 of a new PID
  * namespace, forwards signals to it and returns its exit code. argv, as
  * parsed into cfg, is parsed again for hutch restart --rebuild. */
-int launcher_run(struct config *cfg, int argc, char **argv);
+int launcher_run(const struct config *cfg, int argc, char **argv);
 
 #endif

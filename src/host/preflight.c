@@ -18,37 +18,39 @@
 #include "image.h"
 #include "kernel_calls.h"
 #include "mounts.h"
-#include "output.h"
 #include "privs.h"
 #include "sys.h"
 #include "trust.h"
 
-static void root_dir(struct config *cfg, struct runtime *rt, struct preflight *pf)
+/* Judged as written (root_arg), from the working directory the parse
+ * made cfg->root absolute from: the refusals name it as the user gave it. */
+static void root_dir(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
+	const char *root = cfg->root_arg;
 	struct stat st, host_root;
 
-	if (stat_at(AT_FDCWD, cfg->root, &st, 0))
-		preflight_fail(pf, "root %s: %s", cfg->root, error_text(errno));
-	else if (S_ISREG(st.st_mode)) {
-		cfg->root = preflight_absolute(cfg, cfg->root);
+	if (stat_at(AT_FDCWD, root, &st, 0))
+		preflight_fail(pf, "root %s: %s", root, error_text(errno));
+	else if (S_ISREG(st.st_mode))
 		image_preflight(cfg, rt, pf); /* an image (image.h) */
-	} else if (!S_ISDIR(st.st_mode))
-		preflight_fail(pf, "root %s is not a directory", cfg->root);
+	else if (!S_ISDIR(st.st_mode))
+		preflight_fail(pf, "root %s is not a directory", root);
 	else if (stat_at(AT_FDCWD, "/", &host_root, 0) == 0 &&
 		 st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)
 		preflight_fail(pf, "root %s is the host's own root: leave --root out "
-			       "to keep it", cfg->root);
-	cfg->root = preflight_absolute(cfg, cfg->root);
+			       "to keep it", root);
 }
 
-/* --device: a node, whose type and numbers the allow-list needs. stat
- * follows links: /dev/serial/by-id/... names the node. */
-static void devices(struct config *cfg, struct preflight *pf)
+/* --device: a node, whose type and numbers the allow-list needs (in
+ * rt: the host's, not the options'). stat follows links:
+ * /dev/serial/by-id/... names the node. */
+static void devices(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	struct stat st;
 
 	for (size_t i = 0; i < cfg->n_devices; i++) {
-		struct dev_rule *d = &cfg->devices[i];
+		struct dev_rule *d = &rt->devices[i];
+		d->access = cfg->device_access[i];
 		if (stat_at(AT_FDCWD, cfg->device_path[i], &st, 0)) {
 			preflight_fail(pf, "--device %s: %s", cfg->device_path[i],
 				       error_text(errno));
@@ -63,14 +65,15 @@ static void devices(struct config *cfg, struct preflight *pf)
 	}
 }
 
-/* --io-max: the block device's numbers, which the throttle files take.
- * stat follows links: /dev/disk/by-id/... names the disk. */
-static void io_devices(struct config *cfg, struct preflight *pf)
+/* --io-max: the block device's numbers, which the throttle files take
+ * (in rt, as --device's). stat follows links: /dev/disk/by-id/... names
+ * the disk. */
+static void io_devices(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	struct stat st;
 
 	for (size_t i = 0; i < cfg->n_io_max; i++) {
-		struct io_limit *io = &cfg->io_max[i];
+		const struct io_limit *io = &cfg->io_max[i];
 		if (stat_at(AT_FDCWD, io->path, &st, 0)) {
 			preflight_fail(pf, "--io-max %s: %s", io->path, error_text(errno));
 			continue;
@@ -78,12 +81,12 @@ static void io_devices(struct config *cfg, struct preflight *pf)
 		if (!S_ISBLK(st.st_mode))
 			preflight_fail(pf, "--io-max %s is not a block device: give a "
 				       "disk's node, e.g. /dev/mmcblk0 or /dev/sda", io->path);
-		io->major = major(st.st_rdev);
-		io->minor = minor(st.st_rdev);
+		rt->io_dev[i].major = major(st.st_rdev);
+		rt->io_dev[i].minor = minor(st.st_rdev);
 	}
 }
 
-void preflight_host(struct config *cfg, struct runtime *rt, struct preflight *pf)
+void preflight_host(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	struct stat st;
 
@@ -91,16 +94,13 @@ void preflight_host(struct config *cfg, struct runtime *rt, struct preflight *pf
 		root_dir(cfg, rt, pf);
 	if (cfg->root)
 		overlay_preflight(cfg, rt, pf);
-	cfg->pidfile = preflight_absolute(cfg, cfg->pidfile);
-	if (!output_log_target(cfg->output))
-		cfg->output = preflight_absolute(cfg, cfg->output);
 	/* with ".new" or ".1" added, they still fit hutch's path buffers */
 	if (cfg->pidfile && strlen(cfg->pidfile) > 250)
 		preflight_fail(pf, "--pidfile %s: longer than 250 characters", cfg->pidfile);
 	if (cfg->output && strlen(cfg->output) > 250)
 		preflight_fail(pf, "--output %s: longer than 250 characters", cfg->output);
-	devices(cfg, pf);
-	io_devices(cfg, pf);
+	devices(cfg, rt, pf);
+	io_devices(cfg, rt, pf);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		if (m->src && m->kind != MOUNT_FS && stat_at(AT_FDCWD, m->src, &st, 0))

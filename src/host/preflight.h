@@ -13,10 +13,10 @@
 #include "refusal.h" /* struct preflight, preflight_fail */
 
 /* The host's side, before anything is made: --root, the bind sources,
- * the --device and --io-max nodes (their numbers filled in), --pidfile and --output
- * made absolute and not too long. A root image and --overlay's DIR are
+ * the --device and --io-max nodes (their numbers into rt), --pidfile
+ * and --output not too long (absolute since options_complete). A root image and --overlay's DIR are
  * opened into rt (image.h). */
-void preflight_host(struct config *cfg, struct runtime *rt, struct preflight *pf);
+void preflight_host(const struct config *cfg, struct runtime *rt, struct preflight *pf);
 
 /* --cpu within the CPUs online. */
 void preflight_cpus(const struct config *cfg, struct preflight *pf);

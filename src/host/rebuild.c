@@ -40,10 +40,13 @@ int rebuild_load(struct config *next, struct config_text *text, const struct con
 	struct parse_error err;
 	const char *refusal;
 
+	/* relative paths from the launcher's working directory, which it
+	 * never leaves: the first parse's */
 	if (options_parse(next, text, argc, argv, &err, true) != PARSE_RUN) {
 		fmt(why, size, "%s", err.msg[0] ? err.msg : "no sandbox to start");
 		return -1;
 	}
+	options_complete(next);
 	refusal = userns_refusal(next);
 	if (refusal) {
 		fmt(why, size, "%s", refusal);

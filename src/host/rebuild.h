@@ -28,7 +28,8 @@
  * system: 0, or -1 with one line in why. rt is the launcher's: what it
  * found at its start stays, and the next root image and --overlay's DIR
  * are opened into it (the running sandbox's went to its PID 1, and
- * image_release forgot them). The launcher's own options (--name, --state-dir,
+ * image_release forgot them), the next --device and --io-max numbers
+ * found into it (the running group has its own already). The launcher's own options (--name, --state-dir,
  * --pidfile, --output, --log, --daemon, --userns, --cgroup-parent) made
  * what stays; a change to one is refused. */
 int rebuild_load(struct config *next, struct config_text *text, const struct config *now,

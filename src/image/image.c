@@ -215,7 +215,7 @@ static bool inside(const char *path, const char *dir)
 	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len]);
 }
 
-void overlay_preflight(struct config *cfg, struct runtime *rt, struct preflight *pf)
+void overlay_preflight(const struct config *cfg, struct runtime *rt, struct preflight *pf)
 {
 	const char *dir = cfg->overlay_dir, *name, *bad;
 	struct statfs sf;
@@ -226,7 +226,6 @@ void overlay_preflight(struct config *cfg, struct runtime *rt, struct preflight 
 		return;
 	if (!kernel_has(IMAGE_PART_OVERLAY, "--overlay", pf) || !dir)
 		return;
-	dir = cfg->overlay_dir = preflight_absolute(cfg, dir);
 	/* Overlapping layers (overlayfs.rst): upper in lower the kernel
 	 * takes (5.12+), but the service would see its own upper layer in
 	 * its root; lower in upper it refuses (ELOOP). Both said here by

@@ -33,10 +33,10 @@ enum { IMAGE_PART_LOOP = 0, IMAGE_PART_OVERLAY = 4 };
  * refuses through pf (preflight.h). */
 void image_preflight(const struct config *cfg, struct runtime *rt, struct preflight *pf);
 
-/* --overlay: overlayfs in the kernel, and DIR (made absolute) trusted, a
+/* --overlay: overlayfs in the kernel, and DIR (absolute) trusted, a
  * directory, on a file system overlayfs takes as an upper layer, not in
  * the root directory; rt->overlay_fd set. */
-void overlay_preflight(struct config *cfg, struct runtime *rt, struct preflight *pf);
+void overlay_preflight(const struct config *cfg, struct runtime *rt, struct preflight *pf);
 
 /* Whether the kernel has part (the loop driver: /dev/loop-control; a
  * file system: in /proc/filesystems); its name ("squashfs") and kernel
@@ -66,7 +66,7 @@ static inline void image_preflight(const struct config *cfg, struct runtime *rt,
 	preflight_fail(pf, "--root %s is a file, not a directory: image roots: "
 		       NOT_BUILT_FMT, cfg->root, "image");
 }
-static inline void overlay_preflight(struct config *cfg, struct runtime *rt,
+static inline void overlay_preflight(const struct config *cfg, struct runtime *rt,
 				     struct preflight *pf)
 {
 	(void)cfg;

@@ -235,6 +235,7 @@ static void process_done(struct config *cfg)
 	oci_args[oci_n_args] = NULL;
 	if (options_parse(cfg, &text, oci_n_args, oci_args, &err, true) != PARSE_RUN)
 		die("config.json, as hutch's options: %s", err.msg);
+	options_complete(cfg); /* root.path is absolute: its bundle's */
 	cfg->cap_keep = cap_bits;
 	cfg->cap_inheritable = inherit_bits;
 	cfg->cap_ambient = ambient_bits;

@@ -200,7 +200,7 @@ static void made_undo(void)
 int oci_create(int argc, char **argv)
 {
 	static struct config cfg;
-	static struct runtime rt = RUNTIME_INIT; /* what the launcher's would hold */
+	static struct runtime rt; /* what the launcher's would hold */
 	static struct oci_spec spec;
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
@@ -214,6 +214,8 @@ int oci_create(int argc, char **argv)
 	/* its init enters the container and waits there for start: from a
 	 * copy no process of the container can write (selfexec.c) */
 	selfexec_sealed();
+	/* set here, not by an initializer: zeroed it is .bss, no bytes in the file */
+	rt = (struct runtime)RUNTIME_INIT;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = oci_flag_value(argc, argv, &i, "bundle")) ||
 		    (v = oci_flag_value(argc, argv, &i, "b")))
@@ -295,7 +297,7 @@ int oci_create(int argc, char **argv)
 	made_id = id;
 	made_dir = dir;
 	die_push(made_undo); /* a write the kernel refuses dies in cgroup_create */
-	cgroup_create(&cg, &cfg);
+	cgroup_create(&cg, &cfg, &rt);
 	/* with hooks, its process waits before its root switch for
 	 * prestart and createRuntime (oci_init.c) */
 	if (spec.hooks && go_pair(go))

@@ -119,7 +119,7 @@ static _Noreturn void child(const struct config *cfg, const struct runtime *rt,
 int oci_exec(int argc, char **argv, const char *root)
 {
 	static struct config cfg;
-	static struct runtime rt = RUNTIME_INIT; /* process.oomScoreAdj's score */
+	static struct runtime rt; /* process.oomScoreAdj's score */
 	static struct oci_state st;
 	const char *process = NULL, *pid_file = NULL, *console_path = NULL, *v;
 	bool detach = false, tty = false;
@@ -130,6 +130,7 @@ int oci_exec(int argc, char **argv, const char *root)
 
 	(void)root;
 	selfexec_sealed(); /* before it enters: selfexec.c */
+	rt = (struct runtime)RUNTIME_INIT; /* not an initializer: .bss, as oci_create's */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = oci_flag_value(argc, argv, &i, "process")) ||
 		    (v = oci_flag_value(argc, argv, &i, "p")))

@@ -125,12 +125,6 @@ static int open_log(struct output *out)
 	return 0;
 }
 
-int output_log_target(const char *path)
-{
-	return !path ? 0 : !strcmp(path, "syslog") ? LOG_SYSLOG
-			 : !strcmp(path, "kmsg") ? LOG_KMSG : 0;
-}
-
 static size_t smaller(size_t a, uint64_t b)
 {
 	return b && b < a ? (size_t)b : a;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "options.h" /* output_log_target */
 #include "runtime.h"
 #include "profile.h"
 
@@ -38,10 +39,6 @@ struct output {
 };
 
 #if HUTCH_OUTPUT
-/* LOG_SYSLOG or LOG_KMSG for --output syslog|kmsg; 0 for a FILE (or
- * none): a file named so is ./syslog. */
-int output_log_target(const char *path);
-
 /* Opens FILE (or the log) and the pipe; rt->output_fd is the write end,
  * for PID 1 to give the service. Dies (exit 125) when FILE cannot be
  * opened. */
@@ -70,12 +67,6 @@ bool output_check(const char *path, struct preflight *pf);
 #else
 /* Built without --output (refused by the parser): the service writes to
  * hutch's own stdout and stderr, and there is no pipe to copy. */
-static inline int output_log_target(const char *path)
-{
-	(void)path;
-	return 0;
-}
-
 static inline void output_open(struct output *out, const struct config *cfg,
 			       struct runtime *rt)
 {

@@ -366,7 +366,7 @@ static void devices(void)
 {
 	is_num(parse(ARGV("--device", "/dev/ttyUSB0", "--device", "/dev/loop0:r", "x")),
 	       PARSE_RUN, "--device twice");
-	ok(cfg.n_devices == 2 && cfg.devices[0].access == 7 && cfg.devices[1].access == 2,
+	ok(cfg.n_devices == 2 && cfg.device_access[0] == 7 && cfg.device_access[1] == 2,
 	   "--device: access rwm by default, r as given");
 	is_str(cfg.device_path[1], "/dev/loop0", "--device: the path without its access");
 	bad(ARGV("--device", "/dev/null", "x"), "/dev/null is hutch's own");
@@ -484,6 +484,49 @@ static void optional(void)
 	}
 }
 
+/* options_complete: the host paths made absolute from the working
+ * directory (the launcher's, which it never leaves), the rest as given;
+ * --root as written kept for the refusals that name it. */
+static void completion(void)
+{
+	char cwd[256], want[320];
+
+	if (!ok(getcwd(cwd, sizeof cwd) != NULL, "the working directory"))
+		return;
+	is_num(parse(ARGV("--root", "rootfs/", "x")), PARSE_RUN, "a relative --root");
+	options_complete(&cfg);
+	fmt(want, sizeof want, "%s/rootfs/", cwd);
+	is_str(cfg.root, want, "--root made absolute from the working directory");
+	is_str(cfg.root_arg, "rootfs/", "--root as written kept");
+	is_num(parse(ARGV("--root", "/srv/r", "x")), PARSE_RUN, "an absolute --root");
+	options_complete(&cfg);
+	ok(cfg.root == cfg.root_arg && !strcmp(cfg.root, "/srv/r"), "left as it is");
+	is_num(parse(ARGV("x")), PARSE_RUN, "no --root");
+	options_complete(&cfg);
+	ok(!cfg.root && !cfg.root_arg && !cfg.pidfile && !cfg.output, "nothing made up");
+	if (HUTCH_DAEMON && HUTCH_OUTPUT) {
+		is_num(parse(ARGV("--pidfile", "w.pid", "--output", "w.log", "x")),
+		       PARSE_RUN, "relative --pidfile and --output");
+		options_complete(&cfg);
+		fmt(want, sizeof want, "%s/w.pid", cwd);
+		is_str(cfg.pidfile, want, "--pidfile made absolute");
+		fmt(want, sizeof want, "%s/w.log", cwd);
+		is_str(cfg.output, want, "--output FILE made absolute");
+	}
+	if (HUTCH_OUTPUT) {
+		is_num(parse(ARGV("--output", "kmsg", "x")), PARSE_RUN, "--output kmsg");
+		options_complete(&cfg);
+		is_str(cfg.output, "kmsg", "--output kmsg names the log, not ./kmsg");
+	}
+	if (HUTCH_IMAGE) {
+		is_num(parse(ARGV("--root", "/r", "--overlay", "up", "x")), PARSE_RUN,
+		       "a relative --overlay DIR");
+		options_complete(&cfg);
+		fmt(want, sizeof want, "%s/up", cwd);
+		is_str(cfg.overlay_dir, want, "--overlay DIR made absolute");
+	}
+}
+
 int main(void)
 {
 	defaults();
@@ -493,5 +536,6 @@ int main(void)
 	optional();
 	probe_mode();
 	config_files();
+	completion();
 	return tap_done();
 }
