@@ -87,6 +87,17 @@ form "NAME a slice: the unit is NAME" oci17-hutch-e t17-a.slice:t17pre:t17-a-oci
 form "the root slice, -.slice" oci17-hutch-f -.slice:t17pre:oci17-hutch-f
 oci_cleanup_more
 
+# hutch_refused STATUS DESC PATTERN: create's STATUS and $tmp/bad.err
+# are a refusal: 125, one line naming PATTERN, no record, no group
+hutch_refused() {
+	is "$1" 125 "$2 (125)"
+	like "$(cat "$tmp/bad.err")" "$3" "  the message names it"
+	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
+	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
+	is "$(find /sys/fs/cgroup -maxdepth 8 \( -path '*t17*' -o -name 'oci17*' \) 2>/dev/null)" "" \
+		"  no group left"
+}
+
 # refused: one line naming the field, 125, no record, no group; RUNC
 # is "as runc" where runc's code refuses it too, else why hutch differs
 refused() { # DESC PATH RUNC
@@ -101,12 +112,7 @@ refused() { # DESC PATH RUNC
 	fi
 	runtime hutch --systemd-cgroup create --bundle "$tmp/bad" oci17-hutch-bad \
 		</dev/null >/dev/null 2>"$tmp/bad.err"
-	is "$?" 125 "  hutch refuses it (125)"
-	like "$(cat "$tmp/bad.err")" "linux.cgroupsPath" "  the message names the field"
-	is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
-	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 8 \( -path '*t17*' -o -name 'oci17*' \) 2>/dev/null)" "" \
-		"  no group left"
+	hutch_refused "$?" "  hutch refuses it" "linux.cgroupsPath"
 	diag "runc's code: $runc_says; hutch: $(cat "$tmp/bad.err")"
 }
 refused "two parts" t17.slice:oci17 "as runc"
@@ -150,11 +156,6 @@ unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs t17 /run &&
 	mkdir -p /run/systemd/system && exec "$@"' sh \
 	"$HUTCH" oci --root "$tmp/root-hutch" --systemd-cgroup create --bundle "$tmp/bad" oci17-hutch-bad \
 	</dev/null >/dev/null 2>"$tmp/bad.err"
-is "$?" 125 "where systemd runs: refused (125)"
-like "$(cat "$tmp/bad.err")" "/run/systemd/system.*cgroupfs" "  naming systemd and the way out"
-is "$(wc -l <"$tmp/bad.err")" 1 "  in one line"
-is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-is "$(find /sys/fs/cgroup -maxdepth 8 \( -path '*t17*' -o -name 'oci17*' \) 2>/dev/null)" "" \
-	"  no group left"
+hutch_refused "$?" "where systemd runs: refused" "/run/systemd/system.*cgroupfs"
 
 done_testing
