@@ -532,11 +532,14 @@ static int global_flags(int argc, char **argv)
 		} else if ((v = oci_flag_value(argc, argv, &i, "rootless"))) {
 			if (strcmp(v, "false") != 0 && strcmp(v, "auto") != 0)
 				die("--rootless %s: hutch oci runs as root only", v);
-		} else if (oci_flag(argv[i], "systemd-cgroup", NULL))
+		} else if (oci_flag(argv[i], "systemd-cgroup", NULL) ||
+			   oci_flag(argv[i], "systemd-cgroup=true", NULL))
 			oci_systemd_cgroup = true;
+		else if (oci_flag(argv[i], "systemd-cgroup=false", NULL))
+			oci_systemd_cgroup = false; /* runc's flags take =true and =false */
 		else if (!oci_flag(argv[i], "debug", NULL))
 			die("unknown global flag %s (hutch oci [--root DIR] [--log FILE] "
-			    "[--log-format text|json] COMMAND ...)", argv[i]);
+			    "[--log-format text|json] [--systemd-cgroup] COMMAND ...)", argv[i]);
 	}
 	if (oci_root[0] != '/')
 		die("--root %s: an absolute path", oci_root);

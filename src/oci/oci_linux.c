@@ -493,7 +493,9 @@ static bool valid_parts(char *path)
 		next = strchr(part, '/');
 		if (next)
 			*next++ = '\0';
-		if (!valid_name(part, "._-@:\\", 64))
+		/* a slice's own name is its whole path's, dashes for '/':
+		 * the kubelet's besteffort pod slices are 65 bytes */
+		if (!valid_name(part, "._-@:\\", 128))
 			return false;
 	}
 	return true;
@@ -559,7 +561,7 @@ static bool is_slice(const char *name)
 {
 	size_t len = strlen(name);
 
-	return len > 6 && !strcmp(name + len - 6, ".slice");
+	return len >= 6 && !strcmp(name + len - 6, ".slice");
 }
 
 /* --systemd-cgroup's cgroupsPath "SLICE:PREFIX:NAME" (Docker's

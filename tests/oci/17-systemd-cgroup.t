@@ -39,23 +39,26 @@ oci_cleanup_more() { # the scopes and slices made, deepest first
 		\( -name 't17*' -o -name 'oci17*' -o -name '*-oci17-*' \) -exec rmdir {} + 2>/dev/null
 	[ ${#made_system[@]} -eq 0 ] || rmdir "${made_system[@]}" 2>/dev/null
 }
-oci_setup 17 a b c d e f bad
+oci_setup 17 a b c d e f g bad
 
-# form DESC ID PATH: the container ID with cgroupsPath PATH ("": none)
-# under --systemd-cgroup; its groups as runc's code puts them, its
-# limits, ps, kill --all, and delete
+# form DESC ID PATH [FLAG]: the container ID with cgroupsPath PATH ("":
+# none) under FLAG (--systemd-cgroup); its groups as runc's code puts
+# them, its limits; started, its PID 1 (sleep, which ignores SIGTERM from
+# outside its PID namespace) and PID 1's child (sleep) listed by ps;
+# kill --all TERM ends the child (a kill of PID 1 alone would not),
+# KILL the rest; delete
 form() {
-	local id=$2 path=$3 pid h line want dirs=()
-	rm -rf "$tmp/$id"
-	CGP=$path bundle "$id" '$c->{process}{args} = ["sleep", "1000"];
+	local id=$2 path=$3 flag=${4:---systemd-cgroup} pid h line want dirs=() child gone
+	rm -rf "${tmp:?}/$id"
+	CGP=$path bundle "$id" '$c->{process}{args} = ["sh", "-c", "sleep 1000 & exec sleep 1001"];
 		$c->{linux}{cgroupsPath} = $ENV{CGP} if $ENV{CGP} ne "";
 		$c->{linux}{resources}{memory} = { limit => 67108864 };
 		$c->{linux}{resources}{pids} = { limit => 42 }' || bail_out "cannot make the bundle"
 	# shellcheck disable=SC2086 # no path: runc-cgpaths' second argument left out
 	"$RUNC_CGPATHS" "$id" ${path:+"$path"} >"$tmp/$id.runc"
-	runtime hutch --systemd-cgroup create --bundle "$tmp/$id" --pid-file "$tmp/$id.pid" "$id" \
+	runtime hutch "$flag" create --bundle "$tmp/$id" --pid-file "$tmp/$id.pid" "$id" \
 		</dev/null >/dev/null 2>"$tmp/$id.err"
-	is "$?" 0 "create with --systemd-cgroup, cgroupsPath '$path' ($1)" ||
+	is "$?" 0 "create with $flag, cgroupsPath '$path' ($1)" ||
 		{ diag "$(cat "$tmp/$id.err")"; return; }
 	pid=$(cat "$tmp/$id.pid")
 	for h in memory pids devices; do
@@ -66,11 +69,20 @@ form() {
 	done
 	is "$(cat "${dirs[0]}/memory.limit_in_bytes" 2>&1)" 67108864 "  memory.limit_in_bytes there"
 	is "$(cat "${dirs[1]}/pids.max" 2>&1)" 42 "  pids.max there"
-	like "$(runtime hutch ps --format json "$id")" "\\[$pid\\]" "  ps lists the process"
+	runtime hutch start "$id"
+	wait_for 30 sh -c "[ \$(wc -l <'${dirs[0]}/cgroup.procs') = 2 ]"
+	child=$(grep -vx "$pid" "${dirs[0]}/cgroup.procs")
+	like "$(runtime hutch ps --format json "$id")" "^\\[($pid,$child|$child,$pid)\\]\$" \
+		"  started: ps lists PID 1 and its child"
+	runtime hutch kill --all "$id" TERM
+	is "$?" 0 "  kill --all TERM"
+	# ended: gone, or a zombie of PID 1 (sleep reaps no child)
+	gone="! kill -0 $child 2>/dev/null || grep -q '^State:.*Z' /proc/$child/status"
+	wait_for 30 sh -c "$gone"
+	ok "  the child ended (PID 1, which ignores it, stays)" sh -c "$gone && kill -0 $pid"
 	runtime hutch kill --all "$id" KILL
-	is "$?" 0 "  kill --all"
 	wait_for 30 sh -c "! kill -0 $pid 2>/dev/null"
-	ok "  the process is gone" sh -c "! kill -0 $pid 2>/dev/null"
+	ok "  kill --all KILL: PID 1 is gone" sh -c "! kill -0 $pid 2>/dev/null"
 	runtime hutch delete "$id"
 	is "$?" 0 "  delete"
 	for want in "${dirs[@]}"; do
@@ -82,7 +94,10 @@ form() {
 form "none: system.slice, runc-ID.scope" oci17-hutch-a ""
 form "one slice" oci17-hutch-b t17.slice:t17pre:oci17-hutch-b
 form "nested slices" oci17-hutch-c t17-a-b.slice:t17pre:oci17-hutch-c
-form "no slice: system.slice" oci17-hutch-d :t17pre:oci17-hutch-d
+form "no slice: system.slice" oci17-hutch-d :t17pre:oci17-hutch-d --systemd-cgroup=true
+# the kubelet's besteffort pod slice: a last part of 68 bytes (a UID's 36)
+form "a kubelet pod's slice" oci17-hutch-g \
+	t17kubepods-besteffort-pod12345678_1234_1234_1234_123456789012.slice:cri-containerd:oci17-hutch-g
 form "NAME a slice: the unit is NAME" oci17-hutch-e t17-a.slice:t17pre:t17-a-oci17.slice
 form "the root slice, -.slice" oci17-hutch-f -.slice:t17pre:oci17-hutch-f
 oci_cleanup_more
@@ -130,10 +145,12 @@ refused "a '/' in NAME" "t17.slice:pre:t17/x" \
 	"systemd would refuse the unit name over D-Bus, runc's create then fails"
 refused "a '/' in PREFIX" "t17.slice:t17/a:oci17" \
 	"systemd would refuse the unit name over D-Bus, runc's create then fails"
+refused "NAME .slice" "t17.slice:pre:.slice" \
+	"its unit .slice, which systemd would refuse over D-Bus, runc's create then fails"
 refused "no PREFIX" t17.slice::oci17 \
 	"its unit -oci17.scope; hutch takes no name that starts with '-'"
 refused "a slice whose path is over 128 bytes" \
-	"t17-$(printf 'a%.0s' $(seq 30))-$(printf 'b%.0s' $(seq 30)).slice:pre:oci17" \
+	"t17-$(printf 'a%.0s' $(seq 40))-$(printf 'b%.0s' $(seq 40)).slice:pre:oci17" \
 	"hutch's limit (systemd's: a unit name up to 255 bytes)"
 refused "a unit name of 121 bytes" "t17.slice:pre:oci17$(printf 'n%.0s' $(seq 111))" \
 	"hutch's limit (systemd's: a unit name up to 255 bytes)"
@@ -146,6 +163,10 @@ rm -rf "$tmp/bad"
 bundle bad '$c->{linux}{cgroupsPath} = "t17.slice:pre:oci17"' || bail_out "cannot make the bundle"
 runtime hutch create --bundle "$tmp/bad" oci17-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
 is "$?" 125 "without --systemd-cgroup, SLICE:PREFIX:NAME is refused (125)"
+like "$(cat "$tmp/bad.err")" "with --systemd-cgroup: SLICE:PREFIX:NAME" "  naming the flag"
+runtime hutch --systemd-cgroup=false create --bundle "$tmp/bad" oci17-hutch-bad \
+	</dev/null >/dev/null 2>"$tmp/bad.err"
+is "$?" 125 "with --systemd-cgroup=false (runc's flags take =false): the same"
 like "$(cat "$tmp/bad.err")" "with --systemd-cgroup: SLICE:PREFIX:NAME" "  naming the flag"
 
 # where systemd runs (a private mount namespace with /run/systemd/system),
