@@ -171,6 +171,15 @@ void oci_one_mount(unsigned t, struct config *cfg)
 	if (m.bind) {
 		if (!src)
 			die("config.json: mounts: %s: a bind mount needs a source", dst);
+		/* runc's bind is then a peer of the host's source mount, so
+		 * what the container mounts there reaches the host (Kubernetes'
+		 * Bidirectional, CSI drivers); hutch's never does: refused,
+		 * not run without it (docs/oci.md, Mount propagation) */
+		for (size_t i = 0; i < m.n_propagation; i++)
+			if ((m.propagation[i] & MS_SHARED) && (cfg->root_propagation & MS_SHARED))
+				die("config.json: mounts: %s: shared with rootfsPropagation "
+				    "shared asks the container's mounts there back to the host "
+				    "(Bidirectional): hutch oci never propagates out", dst);
 		/* data (mode=, size=) is ignored by mount(2) with MS_BIND,
 		 * so under runc too: runtime-tools' mounts case gives it */
 		if (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID | MS_NODEV |

@@ -37,7 +37,7 @@ oci_cleanup_more() {
 		umount -l "$m" 2>/dev/null
 	done
 }
-oci_setup 46 root opts bad
+oci_setup 46 root opts bad bi
 
 mkdir -p "$tmp/sh" "$tmp/p" || bail_out "cannot make the directories"
 mount -t tmpfs -o size=64k oci-t46 "$tmp/sh" && mount --make-shared "$tmp/sh" &&
@@ -197,6 +197,27 @@ oci_refused "more than three propagation options" \
 oci_refused "a propagation option on hutch's own /proc" \
 	'$_->{options} = ["rshared"] for grep { $_->{destination} eq "/proc" } @{$c->{mounts}}' \
 	"mounts: /proc: hutch makes it itself, private: remove its propagation options other than private and rprivate"
+
+# Kubernetes' Bidirectional: a bind with rshared and rootfsPropagation
+# rshared. runc's bind is a peer of the host's (shared) source mount: a
+# mount the container makes there appears on the host. hutch refuses it
+mkdir -p "$tmp/sh/bi" || bail_out "cannot make the directory"
+rm -rf "$tmp/bi" && SRC=$tmp/sh/bi bundle bi '
+	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $ENV{SRC},
+		options => [qw(rbind rshared)] };
+	$c->{linux}{rootfsPropagation} = "rshared";
+	push @{$c->{process}{capabilities}{$_}}, "CAP_SYS_ADMIN" for qw(bounding effective permitted);
+	$c->{process}{args} = ["sh", "-c", "mkdir -p /mnt/in && mount -t tmpfs oci-t46-bi /mnt/in; echo END"]' ||
+	bail_out "cannot make the bundle"
+run_once runc oci46-runc-bi bi
+is "$(awk -v m="$tmp/sh/bi/in" '$5 == m { print "on the host" }' /proc/self/mountinfo)" "on the host" \
+	"runc, Bidirectional: the container's mount reaches the host"
+umount "$tmp/sh/bi/in" 2>/dev/null
+runtime hutch create --bundle "$tmp/bi" oci46-hutch-bi </dev/null >/dev/null 2>"$tmp/bi.err"
+is "$?" 125 "hutch refuses it (125)"
+like "$(cat "$tmp/bi.err")" "mounts: /mnt: shared with rootfsPropagation shared .* never propagates out" \
+	"  naming the mount and why"
+is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 
 # but private and rprivate there are what hutch does (Podman gives them)
 rm -rf "$tmp/bad" && bundle bad '$_->{options} = [qw(nosuid rprivate)]
