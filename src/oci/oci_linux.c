@@ -548,7 +548,7 @@ static bool slice_path(const char *slice, char *out, size_t size)
 	size_t len = strlen(slice), stem = len - 6, n = 0;
 
 	out[0] = '\0';
-	if (len < 7 || strcmp(slice + stem, ".slice") || strchr(slice, '/'))
+	if (len < 7 || strcmp(slice + stem, ".slice") != 0 || strchr(slice, '/'))
 		return false;
 	if (stem == 1 && slice[0] == '-')
 		return true;
