@@ -273,10 +273,15 @@ BIN := $(BUILD)/hutch
 # x86_64 (aarch64 237,904, unchanged); router 123,880 -> 123,912 (aarch64
 # 135,088 -> 135,152); tiny 69,768 unchanged (aarch64 76,656 -> 76,680):
 # the router x86_64 budget +32, the others hold it.
-SIZE_BUDGET.full.x86_64 := 222336
+# After the second outside review: delete and kill --all KILL end every
+# process of the groups round after round, the runtime's own namespace
+# by path taken as the host's, Bidirectional refused: full 222,248 ->
+# 223,256 x86_64, 240,240 -> 241,456 aarch64 (+1,008, +1,216); budgets
+# +1,408 and +1,152.
+SIZE_BUDGET.full.x86_64 := 223744
 SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 69808
-SIZE_BUDGET.full.aarch64 := 240768
+SIZE_BUDGET.full.aarch64 := 241920
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 77824
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

@@ -239,6 +239,77 @@ static void kill_group(const char *path, void *arg)
 	k->done = each_line(procs, kill_pid_line, k) == 0;
 }
 
+/* Every process of the container's groups ended, as runc's destroy ends
+ * them where the container's PID namespace is not its own (the host's,
+ * or one joined by path): there the kernel does not end the rest with
+ * the first process. Each round lists the group and sends SIGKILL to
+ * each process through a pidfd, then waits on the pidfds for their ends
+ * (no timer); one forked meanwhile is in the next round's list, so a
+ * process that keeps forking does not escape as it would one pass
+ * (runc freezes the group instead). The first readable group holds
+ * them all: the container's processes are in each. */
+struct reap {
+	int fd[128];
+	size_t n;
+	bool listed;
+};
+
+static void reap_line(char *line, void *arg)
+{
+	struct reap *r = arg;
+	uint64_t pid;
+	int fd;
+
+	if (parse_uint(line, 1u << 30, &pid) || !pid)
+		return;
+	r->listed = true;
+	if (r->n == sizeof r->fd / sizeof r->fd[0]) {
+		kill((pid_t)pid, SIGKILL); /* waited for in a later round */
+		return;
+	}
+	fd = sys_pidfd_open((pid_t)pid, 0);
+	if (fd >= 0 && sys_pidfd_send_signal(fd, SIGKILL, NULL) == 0)
+		r->fd[r->n++] = fd;
+	else if (fd >= 0)
+		close(fd); /* it ended meanwhile */
+}
+
+static void end_group(const char *path, void *arg)
+{
+	bool *done = arg;
+	char procs[OCI_PATH_MAX + 16];
+
+	if (*done)
+		return;
+	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
+	for (int round = 0; round < 256; round++) {
+		struct reap r = { .n = 0, .listed = false };
+		if (each_line(procs, reap_line, &r))
+			return; /* unreadable: the next group */
+		for (size_t i = 0; i < r.n; i++) {
+			struct pollfd p = { r.fd[i], POLLIN, 0 };
+			while (poll(&p, 1, -1) < 0 && errno == EINTR)
+				;
+			close(r.fd[i]);
+		}
+		if (!r.listed) {
+			*done = true;
+			return;
+		}
+	}
+	log_error("cannot end every process of %s: they fork as fast as they are "
+		  "killed", path);
+	*done = true;
+}
+
+static bool end_every_process(const struct oci_state *st)
+{
+	bool done = false;
+
+	oci_each_group(st, end_group, &done);
+	return done;
+}
+
 /* ps --format json: the group's pids as a JSON array */
 struct pids {
 	char text[16384];
@@ -337,7 +408,10 @@ static int kill_cmd(int argc, char **argv)
 	dir = oci_open_record(id, &st);
 	if (oci_status(dir, &st) == OCI_STOPPED && !all)
 		die("kill: container %s is not running", id);
-	if (all) {
+	/* a forking process would escape one pass of SIGKILL */
+	if (all && k.sig == SIGKILL && end_every_process(&st))
+		return 0;
+	if (all && k.sig != SIGKILL) {
 		oci_each_group(&st, kill_group, &k);
 		if (k.done)
 			return 0;
@@ -375,6 +449,8 @@ static int delete(int argc, char **argv)
 		while (p.fd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
 			;
 	}
+	/* the rest, where its PID namespace is not its own (as runc) */
+	end_every_process(&st);
 	oci_hooks_run(dir, &st, OCI_HOOK_POSTSTOP, "stopped");
 	oci_each_group(&st, remove_group, NULL);
 	oci_remove_record(id, dir);

@@ -171,15 +171,22 @@ void oci_one_mount(unsigned t, struct config *cfg)
 	if (m.bind) {
 		if (!src)
 			die("config.json: mounts: %s: a bind mount needs a source", dst);
-		/* runc's bind is then a peer of the host's source mount, so
-		 * what the container mounts there reaches the host (Kubernetes'
-		 * Bidirectional, CSI drivers); hutch's never does: refused,
-		 * not run without it (docs/oci.md, Mount propagation) */
-		for (size_t i = 0; i < m.n_propagation; i++)
-			if ((m.propagation[i] & MS_SHARED) && (cfg->root_propagation & MS_SHARED))
-				die("config.json: mounts: %s: shared with rootfsPropagation "
-				    "shared asks the container's mounts there back to the host "
-				    "(Bidirectional): hutch oci never propagates out", dst);
+		/* shared (or rshared) and no slave, private or unbindable
+		 * word, with rootfsPropagation shared: Kubernetes'
+		 * Bidirectional (CSI drivers). runc's bind stays a peer of the
+		 * host's (shared) source and what the container mounts there
+		 * reaches the host; hutch's never does: refused, not run
+		 * without it (docs/oci.md, Mount propagation) */
+		bool shared = false, peer = (cfg->root_propagation & MS_SHARED) != 0;
+		for (size_t i = 0; i < m.n_propagation; i++) {
+			shared |= (m.propagation[i] & MS_SHARED) != 0;
+			if (m.propagation[i] & (MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
+				peer = false;
+		}
+		if (peer && shared)
+			die("config.json: mounts: %s: a shared bind with rootfsPropagation "
+			    "shared sends the container's mounts there back to the host "
+			    "(Bidirectional): hutch oci never propagates out", dst);
 		/* data (mode=, size=) is ignored by mount(2) with MS_BIND,
 		 * so under runc too: runtime-tools' mounts case gives it */
 		if (m.flags & ~(unsigned long)(MS_RDONLY | MS_NOSUID | MS_NODEV |
@@ -279,18 +286,18 @@ static void namespaces(unsigned t, struct config *cfg, struct oci_spec *spec)
 	/* A type left out keeps the host's (runtime-spec: the container
 	 * joins the runtime's own), as a pod's hostPID, hostIPC and
 	 * hostNetwork (with the host's UTS) ask. */
-	spec->host_ns[OCI_NS_PID] = !seen[0];
-	spec->host_ns[OCI_NS_IPC] = !seen[2];
-	spec->host_ns[OCI_NS_UTS] = !seen[3];
+	spec->host_ns[OCI_NS_PID] |= !seen[0]; /* or its path is the runtime's own */
+	spec->host_ns[OCI_NS_IPC] |= !seen[2];
+	spec->host_ns[OCI_NS_UTS] |= !seen[3];
 	/* the new user namespace could not mount a /proc of the host's PID
 	 * namespace, which the host's user namespace owns */
-	if (seen[5] && !seen[0])
+	if (seen[5] && spec->host_ns[OCI_NS_PID])
 		die("config.json: linux.namespaces: a user namespace needs a pid "
 		    "namespace (the host's cannot get its /proc mounted there)");
-	if (!seen[3] && !spec->host_hostname)
+	if (spec->host_ns[OCI_NS_UTS] && !spec->host_hostname)
 		die("config.json: hostname: the container has the host's UTS namespace "
-		    "(linux.namespaces has no uts entry): the host's name is not the "
-		    "container's to set, as runc");
+		    "(no uts entry, or the runtime's own by path): the host's name is not "
+		    "the container's to set, as runc");
 	cfg->net_none = seen[4] && !spec->join[OCI_NS_NET];
 }
 

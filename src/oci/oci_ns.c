@@ -39,6 +39,18 @@ static const int ns_flag[OCI_NS_N] = { CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
 static const char *const ns_name[OCI_NS_N] = { "pid", "ipc", "uts", "network",
 					       "mount" };
 
+/* Whether fd is the namespace of kind k that this process is in. */
+static bool own_namespace(int fd, int k)
+{
+	static const char *const proc_name[OCI_NS_N] = { "pid", "ipc", "uts", "net", "mnt" };
+	char own[32];
+	struct stat a, b;
+
+	fmt(own, sizeof own, "/proc/self/ns/%s", proc_name[k]);
+	return !fstat(fd, &a) && !stat(own, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 void oci_ns_open(struct oci_spec *spec, int k, const char *path)
 {
 	struct statfs fs;
@@ -60,8 +72,19 @@ void oci_ns_open(struct oci_spec *spec, int k, const char *path)
 	if (type != ns_flag[k])
 		die("config.json: linux.namespaces: %s: path %s is another kind "
 		    "of namespace", ns_name[k], path);
-	if (spec->join[k])
+	if (spec->join[k] || spec->host_ns[k])
 		die("config.json: linux.namespaces: %s: given twice", ns_name[k]);
+	/* the runtime's own namespace by path (/proc/self/ns/uts) is the
+	 * host's, as if left out: its checks hold (no hostname, no IPC or
+	 * UTS sysctl there; never the host's mount namespace) */
+	if (k != OCI_NS_NET && own_namespace(fd, k)) {
+		if (k == OCI_NS_MNT)
+			die("config.json: linux.namespaces: mount: path %s is the runtime's "
+			    "own: hutch oci never mounts in the host's mount namespace", path);
+		close(fd);
+		spec->host_ns[k] = true;
+		return;
+	}
 	spec->join[k] = fd + 1;
 }
 

@@ -215,7 +215,7 @@ is "$(awk -v m="$tmp/sh/bi/in" '$5 == m { print "on the host" }' /proc/self/moun
 umount "$tmp/sh/bi/in" 2>/dev/null
 runtime hutch create --bundle "$tmp/bi" oci46-hutch-bi </dev/null >/dev/null 2>"$tmp/bi.err"
 is "$?" 125 "hutch refuses it (125)"
-like "$(cat "$tmp/bi.err")" "mounts: /mnt: shared with rootfsPropagation shared .* never propagates out" \
+like "$(cat "$tmp/bi.err")" "mounts: /mnt: a shared bind with rootfsPropagation shared .* never propagates out" \
 	"  naming the mount and why"
 is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
 
