@@ -8,10 +8,17 @@
 
 #include "sys.h"
 
+/* The usage lines, each feature's with its feature: a profile built
+ * without one does not offer its commands (each is refused in one line
+ * naming the profile: feature_refuse). */
 static const char usage[] =
 	"Usage: hutch [OPTIONS] [--] COMMAND [ARG...]\n"
-	"       hutch -f FILE [OPTIONS] [-- COMMAND [ARG...]]\n"
-	"       hutch check [OPTIONS]           what this kernel offers to OPTIONS\n"
+	"       hutch -f FILE [OPTIONS] [-- COMMAND [ARG...]]\n";
+
+static const char usage_check[] =
+	"       hutch check [OPTIONS]           what this kernel offers to OPTIONS\n";
+
+static const char usage_control[] =
 	"       hutch list [--state-dir DIR]    the running sandboxes\n"
 	"       hutch status [--state-dir DIR] [--persist-dir DIR] NAME   its state,\n"
 	"                                       host pids, restarts, last exit, usage\n"
@@ -22,12 +29,19 @@ static const char usage[] =
 	"                                       config read again, a new sandbox\n"
 	"       hutch kill [--state-dir DIR] NAME SIGNAL\n"
 	"       hutch exec [--state-dir DIR] NAME [--] COMMAND [ARG...]   run COMMAND\n"
-	"                                       inside the running sandbox NAME\n"
+	"                                       inside the running sandbox NAME\n";
+
+static const char usage_bootlimit[] =
 	"       hutch reset [--persist-dir DIR] NAME   forget NAME's crash loops\n"
-	"                                       (--boot-limit): it starts again\n"
-	"       hutch oci [--root DIR] [--log FILE] create|start|state|kill|delete|\n"
-	"                 exec|ps|list|features ...   the OCI runtime (as runc;\n"
-	"                                       also when called runc): docs/oci.md\n"
+	"                                       (--boot-limit): it starts again\n";
+
+static const char usage_oci[] =
+	"       hutch oci [--root DIR] [--log FILE] [--log-format text|json]\n"
+	"                 [--systemd-cgroup] create|start|state|kill|delete|exec|\n"
+	"                 ps|list|features ...   the OCI runtime (as runc; also\n"
+	"                                       when called runc): docs/oci.md\n";
+
+static const char usage_end[] =
 	"       hutch help                      this help\n";
 
 /* The prose around the table: HUTCH_HELP=n leaves it to hutch(8) and docs/. */
@@ -124,6 +138,15 @@ static void option_lines(int fd, const struct option_def *o)
 void options_help(int fd)
 {
 	write_all(fd, usage, sizeof usage - 1);
+	if (HUTCH_CHECK)
+		write_all(fd, usage_check, sizeof usage_check - 1);
+	if (HUTCH_CONTROL)
+		write_all(fd, usage_control, sizeof usage_control - 1);
+	if (HUTCH_CONTROL && HUTCH_BOOTLIMIT) /* reset is a control command */
+		write_all(fd, usage_bootlimit, sizeof usage_bootlimit - 1);
+	if (HUTCH_OCI)
+		write_all(fd, usage_oci, sizeof usage_oci - 1);
+	write_all(fd, usage_end, sizeof usage_end - 1);
 	if (HUTCH_HELP)
 		write_all(fd, about, sizeof about - 1);
 	else

@@ -47,6 +47,23 @@ if ! has_feature image; then
 		"a --root that is a file is refused, naming the profile"
 fi
 
+# --- --help offers the commands built, and no other ------------------------
+# Each optional command's usage line comes with its feature; a command
+# not built is refused in one line naming the profile.
+help=$("$HUTCH" --help)
+for pair in check:check control:status oci:oci; do
+	feature=${pair%%:*} command=${pair#*:}
+	if has_feature "$feature"; then
+		like "$help" "
+       hutch $command " "--help offers hutch $command ($feature built)"
+	else
+		unlike "$help" "hutch $command " "--help does not offer hutch $command ($feature not built)"
+		err=$("$HUTCH" "$command" 2>&1)
+		is "$?:$err" "125:hutch: $command: this hutch is built without $feature (PROFILE=$profile)" \
+			"hutch $command is refused, naming the profile"
+	fi
+done
+
 # --- the seed's job ----------------------------------------------------------
 # Each start prints what it sees: PID 1's name, its own view of / (no
 # /work: the root switched), then fails after a moment; --restart always
