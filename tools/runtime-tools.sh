@@ -27,16 +27,10 @@
 
 set -eu
 
-me=runtime-tools
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || {
-	printf 'usage: %s DIR\n' "$0" >&2
-	exit 2
-}
+[ $# -eq 1 ] || usage 'DIR'
 mkdir -p "$1" || die "cannot create $1"
 dir=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
