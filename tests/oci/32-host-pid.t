@@ -67,8 +67,7 @@ hp_bundle() {
 	rm -rf "${tmp:?}/$1"
 	mkdir -p "$tmp/$1"
 	SCRIPT=$2 bundle "$1" '
-		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-			options => ["rbind", "rw"] };
+		mnt_dir;
 		delete $c->{hostname};
 		$c->{linux}{namespaces} = [ { type => "mount" } ];
 		$c->{process}{args} = ["sh", "-c", $ENV{SCRIPT}];' || bail_out "cannot make the bundle"
