@@ -25,9 +25,7 @@ set -eu
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || usage 'DIR'
-mkdir -p "$1" || die "cannot create $1"
-dir=$(cd "$1" && pwd)
+one_dir "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 version=$(dpkg-query -W -f '${Version}' runc 2>/dev/null) ||

@@ -30,9 +30,7 @@ set -eu
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || usage 'DIR'
-mkdir -p "$1" || die "cannot create $1"
-dir=$(cd "$1" && pwd)
+one_dir "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 name=golang-github-opencontainers-runtime-tools_0.9.0.109.ge931285.orig.tar.xz
