@@ -11,6 +11,8 @@
 #   kill_named DIR NAME...  SIGKILL to each NAME's launcher recorded in the
 #                       state directory DIR, then its empty cgroups removed
 #                       (for tests that start --daemon sandboxes by name)
+#   stop_names NAME...  hutch stop NAME for each (bounded, quiet), for
+#                       tests that start --daemon sandboxes by name
 #   build_notify        $tmp/bin/notify from tests/integration/helpers/notify.c
 #                       (an sd_notify sender: BusyBox has none)
 #   host_mounts         the lines of the host's mount table hutch could
@@ -68,6 +70,11 @@ kill_named() {
 		done
 	done
 	return 0
+}
+
+stop_names() {
+	local n
+	for n in "$@"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
 }
 
 build_notify() {
