@@ -19,16 +19,10 @@
 
 set -eu
 
-me=debfile
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [ $# -ne 3 ]; then
-	printf 'usage: %s PKG:ARCH PATH CACHE_DIR\n' "$0" >&2
-	exit 2
-fi
+[ $# -eq 3 ] || usage 'PKG:ARCH PATH CACHE_DIR'
 spec=$1 path=${2#/} cache=$3
 case $spec in
 [a-z0-9]*:[a-z0-9]*) ;;

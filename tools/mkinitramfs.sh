@@ -36,16 +36,10 @@
 
 set -eu
 
-me=mkinitramfs
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [ $# -lt 5 ]; then
-	printf 'usage: %s OUTFILE ARCH HUTCH_BIN BUSYBOX INIT_SCRIPT [EXTRA[:DEST]...]\n' "$0" >&2
-	exit 2
-fi
+[ $# -ge 5 ] || usage 'OUTFILE ARCH HUTCH_BIN BUSYBOX INIT_SCRIPT [EXTRA[:DEST]...]'
 out=$1 arch=$2 hutch=$3 bb=$4 init=$5
 shift 5
 

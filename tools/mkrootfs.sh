@@ -24,18 +24,11 @@
 
 set -eu
 
-me=mkrootfs
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 marker=.hutch-rootfs
 
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
-
-if [ $# -lt 2 ]; then
-	printf 'usage: %s OUTDIR BUSYBOX [EMULATOR [ARGS...]]\n' "$0" >&2
-	exit 2
-fi
+[ $# -ge 2 ] || usage 'OUTDIR BUSYBOX [EMULATOR [ARGS...]]'
 out=$1
 bb=$2
 shift 2

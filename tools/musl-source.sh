@@ -24,15 +24,11 @@
 
 set -eu
 
-me=musl-source
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 if [ $# -ne 2 ] || [ "${2#/}" = "$2" ]; then
-	printf 'usage: %s TRIPLET /ABSOLUTE/PREFIX\n' "$0" >&2
-	exit 2
+	usage 'TRIPLET /ABSOLUTE/PREFIX'
 fi
 triplet=$1 prefix=$2
 [ -x "$prefix/bin/musl-gcc" ] && exit 0

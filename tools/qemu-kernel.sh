@@ -35,16 +35,10 @@
 
 set -eu
 
-me=qemu-kernel
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [ $# -ne 2 ]; then
-	printf 'usage: %s ARCH CACHE_DIR\n' "$0" >&2
-	exit 2
-fi
+[ $# -eq 2 ] || usage 'ARCH CACHE_DIR'
 arch=$1
 cache=$2
 

@@ -22,18 +22,10 @@
 
 set -eu
 
-me=runc-cgpaths
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || {
-	printf 'usage: %s DIR\n' "$0" >&2
-	exit 2
-}
-mkdir -p "$1" || die "cannot create $1"
-dir=$(cd "$1" && pwd)
+one_dir "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 version=$(dpkg-query -W -f '${Version}' runc 2>/dev/null) ||

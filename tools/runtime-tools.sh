@@ -27,18 +27,10 @@
 
 set -eu
 
-me=runtime-tools
-die() {
-	printf '%s: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || {
-	printf 'usage: %s DIR\n' "$0" >&2
-	exit 2
-}
-mkdir -p "$1" || die "cannot create $1"
-dir=$(cd "$1" && pwd)
+one_dir "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 name=golang-github-opencontainers-runtime-tools_0.9.0.109.ge931285.orig.tar.xz

@@ -216,27 +216,57 @@ static void remove_group(const char *path, void *arg)
 		log_error("cannot remove cgroup %s: %s", path, error_text(errno));
 }
 
-struct kill_all {
-	int sig;
+/* Each pid of the container's groups: FN on each pid listed in the
+ * first group whose cgroup.procs can be read (the container's processes
+ * are in each), for kill --all, ps, and delete's end of the rest. */
+struct pid_walk {
+	void (*fn)(pid_t pid, void *arg);
+	void *arg;
 	bool done;
 };
 
-static void kill_pid_line(char *line, void *arg)
+static void pid_walk_line(char *line, void *arg)
 {
+	struct pid_walk *w = arg;
 	uint64_t pid;
+
 	if (!parse_uint(line, 1u << 30, &pid) && pid)
-		kill((pid_t)pid, ((struct kill_all *)arg)->sig);
+		w->fn((pid_t)pid, w->arg);
 }
 
-static void kill_group(const char *path, void *arg)
+/* group_each_pid PATH FN ARG: 0, or -errno when PATH/cgroup.procs
+ * cannot be read */
+static int group_each_pid(const char *path, void (*fn)(pid_t pid, void *arg),
+			  void *arg)
 {
-	struct kill_all *k = arg;
+	struct pid_walk w = { fn, arg, false };
 	char procs[OCI_PATH_MAX + 16];
 
-	if (k->done)
-		return;
 	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
-	k->done = each_line(procs, kill_pid_line, k) == 0;
+	return each_line(procs, pid_walk_line, &w);
+}
+
+static void pid_walk_group(const char *path, void *arg)
+{
+	struct pid_walk *w = arg;
+
+	if (!w->done)
+		w->done = group_each_pid(path, w->fn, w->arg) == 0;
+}
+
+/* each_pid ST FN ARG: false when no group of the container was read */
+static bool each_pid(const struct oci_state *st,
+		     void (*fn)(pid_t pid, void *arg), void *arg)
+{
+	struct pid_walk w = { fn, arg, false };
+
+	oci_each_group(st, pid_walk_group, &w);
+	return w.done;
+}
+
+static void kill_pid(pid_t pid, void *arg)
+{
+	kill(pid, *(int *)arg);
 }
 
 /* Every process of the container's groups ended, as runc's destroy ends
@@ -254,20 +284,17 @@ struct reap {
 	bool listed;
 };
 
-static void reap_line(char *line, void *arg)
+static void reap_pid(pid_t pid, void *arg)
 {
 	struct reap *r = arg;
-	uint64_t pid;
 	int fd;
 
-	if (parse_uint(line, 1u << 30, &pid) || !pid)
-		return;
 	r->listed = true;
 	if (r->n == sizeof r->fd / sizeof r->fd[0]) {
-		kill((pid_t)pid, SIGKILL); /* waited for in a later round */
+		kill(pid, SIGKILL); /* waited for in a later round */
 		return;
 	}
-	fd = sys_pidfd_open((pid_t)pid, 0);
+	fd = sys_pidfd_open(pid, 0);
 	if (fd >= 0 && sys_pidfd_send_signal(fd, SIGKILL, NULL) == 0)
 		r->fd[r->n++] = fd;
 	else if (fd >= 0)
@@ -277,14 +304,12 @@ static void reap_line(char *line, void *arg)
 static void end_group(const char *path, void *arg)
 {
 	bool *done = arg;
-	char procs[OCI_PATH_MAX + 16];
 
 	if (*done)
 		return;
-	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
 	for (int round = 0; round < 256; round++) {
 		struct reap r = { .n = 0, .listed = false };
-		if (each_line(procs, reap_line, &r))
+		if (group_each_pid(path, reap_pid, &r))
 			return; /* unreadable: the next group */
 		for (size_t i = 0; i < r.n; i++) {
 			struct pollfd p = { r.fd[i], POLLIN, 0 };
@@ -314,27 +339,14 @@ static bool end_every_process(const struct oci_state *st)
 struct pids {
 	char text[16384];
 	size_t len;
-	bool done;
 };
 
-static void pid_line(char *line, void *arg)
+static void list_pid(pid_t pid, void *arg)
 {
 	struct pids *p = arg;
-	if (line[0] && p->len + 24 < sizeof p->text)
-		p->len += fmt(p->text + p->len, sizeof p->text - p->len, "%s%s",
-			      p->len > 1 ? "," : "", line);
-}
-
-static void group_pids(const char *path, void *arg)
-{
-	struct pids *p = arg;
-	char procs[OCI_PATH_MAX + 16];
-
-	if (p->done)
-		return;
-	fmt(procs, sizeof procs, "%s/cgroup.procs", path);
-	p->len = 1;
-	p->done = each_line(procs, pid_line, p) == 0;
+	if (p->len + 24 < sizeof p->text)
+		p->len += fmt(p->text + p->len, sizeof p->text - p->len, "%s%d",
+			      p->len > 1 ? "," : "", (int)pid);
 }
 
 /* --- commands ------------------------------------------------------------ */
@@ -392,7 +404,7 @@ static int state(int argc, char **argv)
 static int kill_cmd(int argc, char **argv)
 {
 	struct oci_state st;
-	struct kill_all k = { SIGTERM, false };
+	int sig = SIGTERM;
 	bool all = false;
 	const char *id;
 	int i = 1, dir;
@@ -403,20 +415,17 @@ static int kill_cmd(int argc, char **argv)
 		else
 			die("kill: unknown flag %s", argv[i]);
 	id = oci_container_id(argc, argv, i, "kill");
-	if (i + 1 < argc && !(k.sig = signal_number(argv[i + 1])))
+	if (i + 1 < argc && !(sig = signal_number(argv[i + 1])))
 		die("kill: '%s' is not a signal", argv[i + 1]);
 	dir = oci_open_record(id, &st);
 	if (oci_status(dir, &st) == OCI_STOPPED && !all)
 		die("kill: container %s is not running", id);
 	/* a forking process would escape one pass of SIGKILL */
-	if (all && k.sig == SIGKILL && end_every_process(&st))
+	if (all && sig == SIGKILL && end_every_process(&st))
 		return 0;
-	if (all && k.sig != SIGKILL) {
-		oci_each_group(&st, kill_group, &k);
-		if (k.done)
-			return 0;
-	}
-	if (oci_status(dir, &st) != OCI_STOPPED && kill((pid_t)st.pid, k.sig))
+	if (all && sig != SIGKILL && each_pid(&st, kill_pid, &sig))
+		return 0;
+	if (oci_status(dir, &st) != OCI_STOPPED && kill((pid_t)st.pid, sig))
 		die("kill: container %s: %s", id, error_text(errno));
 	return 0;
 }
@@ -482,8 +491,8 @@ static int ps(int argc, char **argv)
 	id = oci_container_id(argc, argv, i, "ps");
 	close(oci_open_record(id, &st));
 	p.text[0] = '[';
-	oci_each_group(&st, group_pids, &p);
-	if (!p.done)
+	p.len = 1;
+	if (!each_pid(&st, list_pid, &p))
 		die("ps: container %s has no cgroup to list", id);
 	p.text[p.len++] = ']';
 	p.text[p.len++] = '\n';

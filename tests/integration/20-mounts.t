@@ -9,13 +9,12 @@
 # directory; $ROOTFS itself is only ever read. Needs root.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 
 require_root
 require_cmd timeout mount umount mktemp stat
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 submount=

@@ -18,8 +18,7 @@ require_feature image daemon control
 require_root
 require_cmd timeout mksquashfs=squashfs-tools mkfs.erofs=erofs-utils mke2fs=e2fsprogs \
 	losetup=util-linux unshare mount umount strace
-[ -n "${HUTCH:-}" ] && [ -x "$HUTCH" ] || bail_out "HUTCH must name the hutch binary"
-[ -n "${ROOTFS:-}" ] && [ -x "$ROOTFS/bin/busybox" ] || bail_out "ROOTFS must name the test rootfs"
+require_hutch
 tmp=$(mktemp -d /tmp/hutch-21.XXXXXX) || bail_out "mktemp -d failed"
 tmp=$(realpath "$tmp")
 chmod 755 "$tmp"

@@ -11,13 +11,12 @@
 # --bind brought in. Needs root.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 
 require_root
 require_cmd timeout mktemp perl
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 NOSYS=${NOSYS:-$(dirname "$HUTCH")/tests/nosys}
 [ -x "$NOSYS" ] ||
 	bail_out "no $NOSYS: make build/ARCH/tests/nosys (or NOSYS=path)"

@@ -9,13 +9,12 @@
 # Needs root. HUTCH and ROOTFS come from `make check-integration`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 
 require_root
 require_cmd timeout pgrep mkfifo mktemp stat realpath mount umount
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 launchers=()
@@ -31,21 +30,6 @@ cleanup() {
 	rm -rf --one-file-system -- "$tmp"
 }
 trap cleanup EXIT
-
-real_rootfs=$(realpath "$ROOTFS")
-real_tmp=$(realpath "$tmp")
-
-# host_mounts: the lines of the host's mount table hutch could change: the
-# mounts on /, /proc, /dev, /tmp, /sys and below /dev, and any line that
-# names the rootfs or this test's directory. Whole lines, so a change of
-# propagation (shared:N) shows too. Other tests may mount elsewhere
-# meanwhile; those lines are left out.
-host_mounts() {
-	awk -v r="$real_rootfs" -v t="$real_tmp" '
-		$5 == "/" || $5 == "/proc" || $5 == "/dev" || $5 ~ /^\/dev\// ||
-		$5 == "/tmp" || $5 == "/sys" || index($0, r) || index($0, t)' \
-		/proc/self/mountinfo
-}
 
 # One more descriptor than 0, 1 and 2 for every hutch run to inherit.
 echo fd-marker >"$tmp/fd-marker"

@@ -10,32 +10,18 @@
 # Needs root. HUTCH and ROOTFS come from `make check-integration`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 
 require_root
 require_cmd timeout mkfifo mktemp realpath
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"
 cleanup() {
 	rm -rf --one-file-system -- "$tmp"
 }
 trap cleanup EXIT
-
-real_rootfs=$(realpath "$ROOTFS")
-real_tmp=$(realpath "$tmp")
-
-# host_mounts: the lines of the host's mount table hutch could change (see
-# 30-cleanup.t): /, /proc, /dev and below, /tmp, /sys, and any line naming
-# the rootfs or this test's directory.
-host_mounts() {
-	awk -v r="$real_rootfs" -v t="$real_tmp" '
-		$5 == "/" || $5 == "/proc" || $5 == "/dev" || $5 ~ /^\/dev\// ||
-		$5 == "/tmp" || $5 == "/sys" || index($0, r) || index($0, t)' \
-		/proc/self/mountinfo
-}
 
 # A copy of the root image to hand hutch: whatever a refused run creates in
 # it shows in its listing.

@@ -13,14 +13,13 @@
 # Needs root. HUTCH and ROOTFS come from `make check-integration`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 require_feature seccomp
 
 require_root
 require_cmd timeout mktemp
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 tmp=$(mktemp -d) || bail_out "cannot create a temporary directory"

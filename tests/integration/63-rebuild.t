@@ -16,8 +16,7 @@
 require_feature control daemon output
 require_root
 require_cmd timeout pgrep
-[ -n "${HUTCH:-}" ] && [ -x "$HUTCH" ] || bail_out "HUTCH must name the hutch binary"
-[ -n "${ROOTFS:-}" ] && [ -x "$ROOTFS/bin/busybox" ] || bail_out "ROOTFS must name the test rootfs"
+require_hutch
 tmp=$(mktemp -d /tmp/hutch-63.XXXXXX) || bail_out "mktemp -d failed"
 tmp=$(realpath "$tmp")
 S=$tmp/state

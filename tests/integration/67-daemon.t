@@ -13,11 +13,7 @@ require_root
 require_cmd timeout pgrep readlink
 sandbox_setup t67
 daemons=()
-stop_all() {
-	local n
-	for n in "${daemons[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
-}
-trap 'stop_all; sandbox_cleanup' EXIT
+trap 'stop_names "${daemons[@]}"; sandbox_cleanup' EXIT
 no_state() { test ! -e "/run/hutch/$1"; }
 # holders FILE: the pids (but ours) that hold an open descriptor on FILE.
 holders() {
@@ -101,7 +97,7 @@ in_shell 'x=$(timeout 10 "$HUTCH" --daemon --root "$ROOTFS" --name out-nf -- /no
 is "$rc" 127 "a command not found: 127"
 
 # --- nothing left ---------------------------------------------------------------------------
-stop_all
+stop_names "${daemons[@]}"
 is "$(pgrep -f -- '--name out-(d|crash|late|zero|nf)' | tr '\n' ' ')" "" "no out- daemon process is left"
 is "$(ls -d /run/hutch/out-* 2>/dev/null | tr '\n' ' ')" "" "no out- state directory is left"
 

@@ -21,11 +21,7 @@ mkdir -p "$tmp/w"
 build_notify
 
 names=()
-stop_all() {
-	local n
-	for n in "${names[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
-}
-trap 'stop_all; sandbox_cleanup' EXIT
+trap 'stop_names "${names[@]}"; sandbox_cleanup' EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # field NAME KEY: the value of "KEY: value" in hutch status NAME.
 field() { "$HUTCH" status "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
@@ -189,7 +185,7 @@ is "$(cat "$tmp/systemd.out")" \
 	"each STATUS= as it came, READY=1 (with the status) once the service was ready"
 
 # --- nothing left --------------------------------------------------------------------------------
-stop_all
+stop_names "${names[@]}"
 is "$(pgrep -f -- '--name rdy-' | tr '\n' ' ')" "" "no rdy- process is left"
 is "$(ls -d /run/hutch/rdy-* 2>/dev/null | tr '\n' ' ')" "" "no rdy- state directory is left"
 

@@ -30,13 +30,12 @@
 # Needs root. HUTCH and ROOTFS come from `make check-integration`.
 
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 
 require_root
 require_cmd timeout mktemp nsenter pgrep sed diff
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BB=$ROOTFS/bin/busybox # static: runs on the host too
 

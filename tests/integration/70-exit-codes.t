@@ -5,12 +5,11 @@
 # executed, 125 when the sandbox could not be set up. An exec failure is
 # reported once and never respawned.
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 require_root
 require_cmd timeout readelf
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 
 tmp=$(mktemp -d /tmp/hutch-70.XXXXXX) || bail_out "mktemp -d failed"
 trap 'rm -rf --one-file-system -- "$tmp"' EXIT

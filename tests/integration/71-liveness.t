@@ -25,11 +25,7 @@ chmod 777 "$tmp/w"
 build_notify
 
 names=()
-stop_all() {
-	local n
-	for n in "${names[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
-}
-trap 'stop_all; sandbox_cleanup' EXIT
+trap 'stop_names "${names[@]}"; sandbox_cleanup' EXIT
 # field NAME KEY: the value of "KEY: value" in hutch status NAME.
 field() { "$HUTCH" status "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 starts_at_least() { [ "$(field "$1" starts)" -ge "$2" ] 2>/dev/null; }
@@ -256,7 +252,7 @@ timeout 20 "$HUTCH" kill wd-stop KILL >/dev/null 2>&1
 ok "then killed" wait_for 20 test ! -e /run/hutch/wd-stop
 
 # --- nothing left ----------------------------------------------------------------------------------
-stop_all
+stop_names "${names[@]}"
 is "$(pgrep -f -- '--name wd-' | tr '\n' ' ')" "" "no wd- process is left"
 is "$(ls -d /run/hutch/wd-* 2>/dev/null | tr '\n' ' ')" "" "no wd- state directory is left"
 

@@ -13,13 +13,12 @@
 # always with a long --restart-delay (the first restart is immediate, so it
 # is looked at after its second run). Needs root.
 source "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/sandbox.sh
+source "$(dirname "$0")/../lib/sandbox.sh"
 require_feature control limits seccomp
 require_root
 require_cmd timeout jq
-[ -n "${HUTCH-}" ] && [ -x "$HUTCH" ] ||
-	bail_out "HUTCH must name the hutch binary (make check-integration sets it)"
-[ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
-	bail_out "ROOTFS must name the test rootfs (make rootfs builds it)"
+require_hutch
 CG=/sys/fs/cgroup
 [ -d $CG/memory ] || bail_out "this test needs the cgroup v1 memory hierarchy"
 

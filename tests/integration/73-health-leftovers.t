@@ -23,11 +23,7 @@ chmod 777 "$tmp/w"
 chmod 711 "$tmp"
 
 names=()
-stop_all() {
-	local n
-	for n in "${names[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
-}
-trap 'stop_all; sandbox_cleanup' EXIT
+trap 'stop_names "${names[@]}"; sandbox_cleanup' EXIT
 field() { "$HUTCH" status "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 # run NAME ARGS...: a sandbox in the background, its output in $tmp/NAME.out
 run() {
@@ -125,7 +121,7 @@ kill -TERM "$rl" # timeout(1), which passes it on to hutch
 ok "rootless: the sandbox ended" wait_for 20 test ! -d "/proc/$rl"
 
 # --- nothing left ----------------------------------------------------------------------------------
-stop_all
+stop_names "${names[@]}"
 ok "no sleeper of a check is left" wait_for 20 sh -c "! pgrep -f '^sleep 43[0-9][0-9]$' >/dev/null"
 is "$(pgrep -f -- '--name hc-' | tr '\n' ' ')" "" "no hc- process is left"
 is "$(ls -d /run/hutch/hc-* 2>/dev/null | tr '\n' ' ')" "" "no hc- state directory is left"

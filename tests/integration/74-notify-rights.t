@@ -24,12 +24,8 @@ musl-gcc -static -O2 -o "$tmp/bin/linger" "$(dirname "$0")/helpers/linger.c" ||
 	bail_out "cannot build tests/integration/helpers/linger.c"
 
 names=(lg-rights)
-stop_all() {
-	local n
-	for n in "${names[@]}"; do timeout 20 "$HUTCH" stop "$n" >/dev/null 2>&1; done
-}
 # A frozen PID 1 (a build without the defence) does not stop: SIGKILL.
-trap 'stop_all; kill_named /run/hutch "${names[@]}"; sandbox_cleanup' EXIT
+trap 'stop_names "${names[@]}"; kill_named /run/hutch "${names[@]}"; sandbox_cleanup' EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 field() { "$HUTCH" status "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 starts_at_least() { [ "$(field "$1" starts)" -ge "$2" ] 2>/dev/null; }

@@ -51,19 +51,14 @@ echo "mnt=$(readlink /proc/self/ns/mnt)"
 echo END
 EOF
 NS_HOLDER=$holder bundle join '
-	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-		options => ["rbind", "rw"] };
+	mnt_dir;
 	$c->{process}{args} = ["sh", "/mnt/ns.sh"];
 	delete $c->{hostname};
 	$c->{linux}{namespaces} = [ { type => "mount" },
 		map { { type => $_->[0], path => "/proc/$ENV{NS_HOLDER}/ns/$_->[1]" } }
 		[network => "net"], [ipc => "ipc"], [uts => "uts"], [pid => "pid"] ];
-	my %p = %{$c->{process}};
-	$p{args} = ["sh", "/mnt/ns.sh", "exec"];
-	open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);
-	open my $cf, ">", "$dir/config-sleep.json" or die;
-	$c->{process}{args} = ["sleep", "1000"]; print $cf encode_json($c);
-	$c->{process}{args} = ["sh", "/mnt/ns.sh"];' ||
+	exec_json("sh", "/mnt/ns.sh", "exec");
+	sleep_json;' ||
 	bail_out "cannot make the bundle"
 host_name=$(hostname)
 
@@ -125,8 +120,7 @@ both_refuse "a path that is no namespace file" \
 # each container of a pod the pod's name); the holder's name after each
 mkdir -p "$tmp/name" && cp "$tmp/join/ns.sh" "$tmp/name/"
 NS_HOLDER=$holder bundle name '
-	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-		options => ["rbind", "rw"] };
+	mnt_dir;
 	$c->{process}{args} = ["sh", "/mnt/ns.sh"];
 	$c->{hostname} = "oci-named";
 	$c->{linux}{namespaces} = [ { type => "uts", path => "/proc/$ENV{NS_HOLDER}/ns/uts" },
@@ -151,8 +145,7 @@ for r in runc hutch; do
 		bail_out "the mount holder did not start"
 	rm -rf "$tmp/mnt-$r" && mkdir -p "$tmp/mnt-$r" && cp "$tmp/join/ns.sh" "$tmp/mnt-$r/"
 	H=$mholder bundle "mnt-$r" '
-		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-			options => ["rbind", "rw"] };
+		mnt_dir;
 		$c->{process}{args} = ["sh", "/mnt/ns.sh"];
 		$c->{linux}{namespaces} = [ { type => "mount", path => "/proc/$ENV{H}/ns/mnt" },
 			map { { type => $_ } } qw(pid ipc uts network) ]' || bail_out "cannot make the bundle"

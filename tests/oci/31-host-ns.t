@@ -48,17 +48,13 @@ ns_bundle() {
 	rm -rf "${tmp:?}/$name"
 	mkdir -p "$tmp/$name" && cp "$tmp/ns.sh" "$tmp/$name/" || bail_out "cannot copy ns.sh"
 	HOST_NS=$host_ns TYPES="$*" bundle "$name" '
-		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-			options => ["rbind", "rw"] };
+		mnt_dir;
 		push @{$c->{process}{env}}, "HOST_NS=$ENV{HOST_NS}";
 		delete $c->{hostname};
 		$c->{linux}{namespaces} = [ map { { type => $_ } } split " ", $ENV{TYPES} ];
-		my %p = %{$c->{process}};
-		$p{args} = ["sh", "/mnt/ns.sh", "exec"];
-		open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);
-		open my $cf, ">", "$dir/config-sleep.json" or die;
-		$c->{process}{args} = ["sleep", "1000"]; print $cf encode_json($c);
-		$c->{process}{args} = ["sh", "/mnt/ns.sh"];' ||
+		$c->{process}{args} = ["sh", "/mnt/ns.sh"];
+		exec_json("sh", "/mnt/ns.sh", "exec");
+		sleep_json;' ||
 		bail_out "cannot make the bundle"
 }
 

@@ -67,8 +67,7 @@ hp_bundle() {
 	rm -rf "${tmp:?}/$1"
 	mkdir -p "$tmp/$1"
 	SCRIPT=$2 bundle "$1" '
-		push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-			options => ["rbind", "rw"] };
+		mnt_dir;
 		delete $c->{hostname};
 		$c->{linux}{namespaces} = [ { type => "mount" } ];
 		$c->{process}{args} = ["sh", "-c", $ENV{SCRIPT}];' || bail_out "cannot make the bundle"
@@ -85,43 +84,48 @@ like "$(head -n 1 "$tmp/hutch.rw91-hutch-masks.out")" \
 	"^/proc/keys=r[ow] (/proc/kcore=r[ow] )?/proc/sys=ro (/proc/sysrq-trigger=r[ow] )?/proc/timer_list=r[ow] $" \
 	"host PID namespace: kcore, sysrq-trigger, keys, timer_list masked, /proc/sys read-only"
 
+# hp_delete NAME WHAT CHECK SCRIPT DESC [--force]: under each runtime,
+# the container rw91-R-NAME of hp_bundle NAME SCRIPT (SCRIPT writes its
+# child's pid to /mnt/child) created (a test: "R: create (host PID
+# namespace, WHAT)") and started; CHECK R ID CHILD; then delete (with
+# --force if given): its status, whether the child lives and the
+# cgroup's processes under hutch as under runc (a test: DESC)
+hp_delete() {
+	local name=$1 what=$2 check=$3 script=$4 desc=$5 r id child
+	shift 5
+	for r in runc hutch; do
+		id=rw91-$r-$name
+		hp_bundle "$name" "$script"
+		runtime $r create --bundle "$tmp/$name" "$id" </dev/null >"$tmp/$r.$name.out" 2>&1
+		is "$?" 0 "$r: create (host PID namespace, $what)" ||
+			diag "$(cat "$tmp/$r.$name.out")"
+		runtime $r start "$id"
+		wait_for 30 test -s "$tmp/$name/child"
+		child=$(cat "$tmp/$name/child")
+		"$check" "$r" "$id" "$child"
+		runtime $r delete "$@" "$id" >>"$tmp/$r.$name.out" 2>&1
+		echo "$r delete${*:+ $*} rc=$? child=$(sleep 0.5; alive "$child" && echo alive || echo gone) procs=$(procs "$id")" >"$tmp/$r.$name.res"
+		diag "$(cat "$tmp/$r.$name.res")"
+		kill -9 "$child" 2>/dev/null
+	done
+	is "$(sed 's/^hutch //' "$tmp/hutch.$name.res")" "$(sed 's/^runc //' "$tmp/runc.$name.res")" "$desc"
+}
+
+# init_ended R ID CHILD: init has ended, its child runs on
+init_ended() {
+	wait_for 10 stopped "$1" "$2"
+	ok "$1: the child ($3) runs once init has ended" alive "$3"
+}
+
 # 1. init ends, its child stays; then delete (no --force)
-for r in runc hutch; do
-	id=rw91-$r-exit
-	hp_bundle exit 'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/mnt/child; echo END'
-	runtime $r create --bundle "$tmp/exit" "$id" </dev/null >"$tmp/$r.exit.out" 2>&1
-	is "$?" 0 "$r: create (host PID namespace, init leaves a child)" ||
-		diag "$(cat "$tmp/$r.exit.out")"
-	runtime $r start "$id"
-	wait_for 30 test -s "$tmp/exit/child"
-	child=$(cat "$tmp/exit/child")
-	wait_for 10 stopped $r "$id"
-	ok "$r: the child ($child) runs once init has ended" alive "$child"
-	runtime $r delete "$id" >>"$tmp/$r.exit.out" 2>&1
-	echo "$r delete rc=$? child=$(sleep 0.5; alive "$child" && echo alive || echo gone) procs=$(procs "$id")" >"$tmp/$r.exit.res"
-	diag "$(cat "$tmp/$r.exit.res")"
-	kill -9 "$child" 2>/dev/null
-done
-is "$(sed 's/^hutch //' "$tmp/hutch.exit.res")" "$(sed 's/^runc //' "$tmp/runc.exit.res")" \
+hp_delete exit "init leaves a child" init_ended \
+	'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/mnt/child; echo END' \
 	"delete of a stopped host-PID container: the child and the cgroup as runc's"
 
 # 2. delete --force while init runs with a child
-for r in runc hutch; do
-	id=rw91-$r-force
-	hp_bundle force 'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/mnt/child; exec sleep 1000'
-	runtime $r create --bundle "$tmp/force" "$id" </dev/null >"$tmp/$r.force.out" 2>&1
-	is "$?" 0 "$r: create (host PID namespace, init with a child)" ||
-		diag "$(cat "$tmp/$r.force.out")"
-	runtime $r start "$id"
-	wait_for 30 test -s "$tmp/force/child"
-	child=$(cat "$tmp/force/child")
-	runtime $r delete --force "$id" >>"$tmp/$r.force.out" 2>&1
-	echo "$r delete --force rc=$? child=$(sleep 0.5; alive "$child" && echo alive || echo gone) procs=$(procs "$id")" >"$tmp/$r.force.res"
-	diag "$(cat "$tmp/$r.force.res")"
-	kill -9 "$child" 2>/dev/null
-done
-is "$(sed 's/^hutch //' "$tmp/hutch.force.res")" "$(sed 's/^runc //' "$tmp/runc.force.res")" \
-	"delete --force of a running host-PID container: the child and the cgroup as runc's"
+hp_delete force "init with a child" : \
+	'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/mnt/child; exec sleep 1000' \
+	"delete --force of a running host-PID container: the child and the cgroup as runc's" --force
 
 # 3. kill --all KILL against a process that keeps forking and ending
 for r in runc hutch; do

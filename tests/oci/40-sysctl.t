@@ -29,8 +29,7 @@ mkdir -p "$tmp/sc"
 	echo "echo END"
 } >"$tmp/sc/read.sh"
 bundle sc '
-	push @{$c->{mounts}}, { destination => "/mnt", type => "bind", source => $dir,
-		options => ["rbind", "rw"] };
+	mnt_dir;
 	$c->{process}{args} = ["sh", "/mnt/read.sh"];
 	$c->{linux}{sysctl} = { "net.ipv4.ip_forward" => "1", "net.core.somaxconn" => "77",
 		"net.ipv4.conf.all.forwarding" => "1", "kernel.shmmax" => "1234567",
@@ -48,22 +47,9 @@ diag "runc: $(tr '\n' ' ' <"$tmp/runc.oci40-runc-sysctl.out")"
 like "$(cat "$tmp/hutch.oci40-hutch-sysctl.out")" '^kernel.sem=11 22 33 44$' "  (kernel.sem as given)"
 is "$(host)" "$before" "the host's values did not move"
 
-# refusals: both fail, hutch names the key, nothing left
-both_refuse() { # DESC PERL WANT
-	local r
-	rm -rf "$tmp/bad" && bundle bad "$2" || return 1
-	for r in runc hutch; do
-		runtime $r create --bundle "$tmp/bad" "oci40-$r-bad" </dev/null >/dev/null \
-			2>"$tmp/$r.bad.err"
-		echo "$r=$?" >"$tmp/$r.bad.rc"
-		runtime $r delete --force "oci40-$r-bad" >/dev/null 2>&1
-	done
-	isnt "$(cat "$tmp/runc.bad.rc")" runc=0 "runc refuses $1"
-	isnt "$(cat "$tmp/hutch.bad.rc")" hutch=0 "hutch refuses $1"
-	like "$(cat "$tmp/hutch.bad.err")" "$3" "  and names it"
-	is "$(ls -A "$tmp/root-hutch")" "" "  no record left"
-	is "$(find /sys/fs/cgroup -maxdepth 4 -name oci40-hutch-bad 2>/dev/null)" "" "  no cgroup left"
-}
+# refusals: both fail, hutch names the key, nothing left (oci_refused
+# with runc: a bundle both refuse, no record, no cgroup)
+both_refuse() { oci_refused "$1" "$2" "$3" runc; }
 both_refuse "kernel.hostname" '$c->{linux}{sysctl} = { "kernel.hostname" => "x" }' \
 	"linux.sysctl: kernel.hostname: use the hostname field"
 both_refuse "vm.swappiness (no namespace)" '$c->{linux}{sysctl} = { "vm.swappiness" => "10" }' \

@@ -61,9 +61,7 @@ W=$tmp/w-runc bundle x '
 	$c->{linux}{uidMappings} = [ { containerID => 0, hostID => 100000, size => 65536 } ];
 	$c->{linux}{gidMappings} = [ { containerID => 0, hostID => 100000, size => 65536 } ];
 	$c->{process}{args} = ["sleep", "1000"];
-	my %p = %{$c->{process}};
-	$p{args} = ["sh", "-c", "tr -s \" \" </proc/self/uid_map; id -u; stat -c %u /bin"];
-	open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p);' ||
+	exec_json("sh", "-c", "tr -s \" \" </proc/self/uid_map; id -u; stat -c %u /bin");' ||
 	bail_out "cannot make the bundle"
 for r in runc hutch; do
 	runtime $r create --bundle "$tmp/x" "oci55-$r-map" </dev/null >/dev/null 2>&1 &&

@@ -43,13 +43,24 @@ oci_cleanup() {
 
 # bundle NAME PERL: runc spec's config.json in $tmp/NAME, the test root
 # read-only, no terminal, no cgroup mount (45-mounts.t has it), then PERL
-# run on $c (the config) with $dir the bundle's directory
+# run on $c (the config) with $dir the bundle's directory. PERL may call:
+#   mnt_dir;          the bundle's directory on /mnt (rbind, rw)
+#   exec_json ARGS;   $dir/process.json: the process with ARGS, for
+#                     exec --process
+#   sleep_json;       $dir/config-sleep.json: the config with sleep 1000
+#                     as its process, a container to exec into
 bundle() {
 	local dir=$tmp/$1
 	mkdir -p "$dir" && (cd "$dir" && runc spec) || return 1
 	perl -MJSON::PP -e '
 		my ($file, $rootfs, $dir, $expr) = @ARGV;
 		local $/; open my $f, "<", $file or die; my $c = decode_json(<$f>);
+		sub mnt_dir { push @{$c->{mounts}}, { destination => "/mnt", type => "bind",
+			source => $dir, options => ["rbind", "rw"] } }
+		sub exec_json { my %p = %{$c->{process}}; $p{args} = [@_];
+			open my $pf, ">", "$dir/process.json" or die; print $pf encode_json(\%p) }
+		sub sleep_json { local $c->{process}{args} = ["sleep", "1000"];
+			open my $cf, ">", "$dir/config-sleep.json" or die; print $cf encode_json($c) }
 		$c->{root} = { path => $rootfs, readonly => JSON::PP::true };
 		$c->{process}{terminal} = JSON::PP::false;
 		$c->{mounts} = [ grep { $_->{type} ne "cgroup" } @{$c->{mounts}} ];
