@@ -44,6 +44,10 @@ if [ "${hutch_phase-}" != check ]; then
 		[Service]
 		Type=oneshot
 		TimeoutStartSec=infinity
+		# finish powers off; a script that dies before it must not
+		# leave the guest idle until the host's timeout
+		SuccessAction=poweroff-immediate
+		FailureAction=poweroff-immediate
 		Environment=hutch_phase=check PATH=/bin:/sbin:/usr/bin:/usr/sbin
 		ExecStart=/bin/sh /tests/systemd.sh
 		StandardOutput=tty
