@@ -113,7 +113,19 @@ run() {
 		fi
 		echo "memory.max: $(cat "$CG$grp/memory.max" 2>&1)"
 		echo "pids.max: $(cat "$CG$grp/pids.max" 2>&1)"
+		# runc gives systemd the limits as the unit's properties too:
+		# systemd writes a unit's own values into its group again when
+		# it reloads, over what was written behind its back (runc's
+		# come back: the reload does rewrite them)
+		systemctl show -p MemoryMax,TasksMax "$unit" | sed 's/=/: /' | sort
+		echo 16777216 >"$CG$grp/memory.max"
+		echo 20 >"$CG$grp/pids.max"
+		systemctl daemon-reload
+		echo "memory.max after daemon-reload: $(cat "$CG$grp/memory.max" 2>&1)"
+		echo "pids.max after daemon-reload: $(cat "$CG$grp/pids.max" 2>&1)"
 	} >>"$o"
+	# shown, not compared: the device rules runc hands systemd
+	systemctl show -p DevicePolicy,DeviceAllow "$unit" >"$o.dev"
 	"$@" delete --force "$id" >/dev/null 2>>"$o.err"
 	echo "delete: $?" >>"$o"
 	{
@@ -126,7 +138,7 @@ run() {
 		# shellcheck disable=SC2009
 		ps -o args | grep -q '^sleep 1000' && echo "left process: sleep 1000"
 	} >>"$o"
-	t_diag "$rt $key:" "$(cat "$o")"
+	t_diag "$rt $key:" "$(cat "$o")" "(not compared) $(tr '\n' ' ' <"$o.dev")"
 	[ ! -s "$o.err" ] || t_diag "$rt $key, its messages:" "$(cat "$o.err")"
 }
 
@@ -151,6 +163,8 @@ side() {
 	t_is "$(field "$r" group)" "$(field "$r" ControlGroup)" "runc $key: the container's group is the scope's"
 	t_is "$(field "$r" cgroup.procs)" "the container's pid" "runc $key: cgroup.procs holds the container's pid"
 	t_is "$(field "$r" memory.max)/$(field "$r" pids.max)" 33554432/30 "runc $key: memory.max and pids.max"
+	t_is "$(field "$r" "memory.max after daemon-reload")/$(field "$r" "pids.max after daemon-reload")" \
+		33554432/30 "runc $key: memory.max and pids.max, changed behind systemd's back, written again by daemon-reload"
 	t_is "$(field "$r" delete)" 0 "runc $key: delete --force"
 	t_unlike "$(cat "$r")" '^left |^after delete ActiveState: active' \
 		"runc $key: after delete no scope, no group, no record, no process"
