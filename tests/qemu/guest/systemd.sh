@@ -95,6 +95,11 @@ t_diag "hutch oci features: systemd ${sd_feature:-unknown}"
 # a line, to /run/t90/RT-KEY: the slice before, the scope's properties
 # and its group's files, then what delete leaves.
 mkdir -p /run/t90
+cat >/run/t90/proc.json <<'EOF'
+{"terminal": false, "user": {"uid": 0, "gid": 0}, "cwd": "/",
+ "env": ["PATH=/bin:/sbin"],
+ "args": ["/bin/sh", "-c", "echo x >/dev/null && head -c 3 /dev/zero | wc -c"]}
+EOF
 run() {
 	rt=$1 key=$2 id=$3 unit=$4 slice=$5
 	if [ "$rt" = hutch ]; then set -- /bin/hutch oci --systemd-cgroup
@@ -130,6 +135,12 @@ run() {
 		systemctl daemon-reload
 		echo "memory.max after daemon-reload: $(cat "$CG$grp/memory.max" 2>&1)"
 		echo "pids.max after daemon-reload: $(cat "$CG$grp/pids.max" 2>&1)"
+		# and the container's devices still open (systemd's own device
+		# rules for the scope, applied again by the reload, must not
+		# take /dev/null or /dev/zero from it)
+		"$@" exec --process /run/t90/proc.json "$id" >"$o.exec" 2>&1 </dev/null
+		erc=$?
+		echo "devices after daemon-reload: $(tr '\n' ' ' <"$o.exec")rc $erc"
 	} >>"$o"
 	# shown, not compared: the device rules runc hands systemd
 	systemctl show -p DevicePolicy,DeviceAllow "$unit" >"$o.dev"
@@ -172,6 +183,8 @@ side() {
 	t_is "$(field "$r" memory.max)/$(field "$r" pids.max)" 33554432/30 "runc $key: memory.max and pids.max"
 	t_is "$(field "$r" "memory.max after daemon-reload")/$(field "$r" "pids.max after daemon-reload")" \
 		33554432/30 "runc $key: memory.max and pids.max, changed behind systemd's back, written again by daemon-reload"
+	t_is "$(field "$r" "devices after daemon-reload")" "3 rc 0" \
+		"runc $key: /dev/null and /dev/zero open in the container after daemon-reload"
 	t_is "$(field "$r" delete)" 0 "runc $key: delete --force"
 	t_unlike "$(cat "$r")" '^left |^after delete ActiveState: active' \
 		"runc $key: after delete no scope, no group, no record, no process"
