@@ -70,6 +70,7 @@ bundle c1 system.slice:t90:t90-c1
 bundle c2 ''
 bundle c3 kubepods-besteffort.slice:cri-containerd:t90-c3
 bundle bad 'system.slice:t90:t90 bad'
+bundle sl system.slice:t90:t90-x.slice
 
 # Programs with the shared libraries they load (as 80-amd64-oci-v2.t
 # adds runc): runc, systemd, systemctl; and what systemd reads at boot.

@@ -41,14 +41,14 @@ if [ "${hutch_phase-}" != check ]; then
 		Description=hutch oci --systemd-cgroup beside runc (90-amd64-systemd.t)
 		DefaultDependencies=no
 		AllowIsolate=yes
-
-		[Service]
-		Type=oneshot
-		TimeoutStartSec=infinity
 		# finish powers off; a script that dies before it must not
 		# leave the guest idle until the host's timeout
 		SuccessAction=poweroff-immediate
 		FailureAction=poweroff-immediate
+
+		[Service]
+		Type=oneshot
+		TimeoutStartSec=infinity
 		Environment=hutch_phase=check PATH=/bin:/sbin:/usr/bin:/usr/sbin
 		ExecStart=/bin/sh /tests/systemd.sh
 		StandardOutput=tty
@@ -116,6 +116,8 @@ run() {
 	{
 		echo "group: $grp"
 		systemctl show -p ControlGroup,ActiveState,Slice,Delegate "$unit" | sed 's/=/: /' | sort
+		# runc: "libcontainer container NAME", hutch: "hutch container NAME"
+		echo "Description's NAME: $(systemctl show -p Description --value "$unit" | sed 's/.* container //')"
 		if [ -z "$grp" ]; then
 			echo "cgroup.procs: no group (pid ${pid:-none})"
 		elif [ -n "$pid" ] && grep -qx "$pid" "$CG$grp/cgroup.procs" 2>/dev/null; then
@@ -130,8 +132,10 @@ run() {
 		# it reloads, over what was written behind its back (runc's
 		# come back: the reload does rewrite them)
 		systemctl show -p MemoryMax,TasksMax "$unit" | sed 's/=/: /' | sort
-		echo 16777216 >"$CG$grp/memory.max"
-		echo 20 >"$CG$grp/pids.max"
+		if [ -n "$grp" ]; then
+			echo 16777216 >"$CG$grp/memory.max"
+			echo 20 >"$CG$grp/pids.max"
+		fi
 		systemctl daemon-reload
 		echo "memory.max after daemon-reload: $(cat "$CG$grp/memory.max" 2>&1)"
 		echo "pids.max after daemon-reload: $(cat "$CG$grp/pids.max" 2>&1)"
@@ -142,6 +146,7 @@ run() {
 		erc=$?
 		echo "devices after daemon-reload: $(tr '\n' ' ' <"$o.exec")rc $erc"
 	} >>"$o"
+	[ "$rt" = runc ] || grep '^unit=' "/run/hutch-oci/$id/state" >"$o.rec" 2>&1
 	# shown, not compared: the device rules runc hands systemd
 	systemctl show -p DevicePolicy,DeviceAllow "$unit" >"$o.dev"
 	"$@" delete --force "$id" >/dev/null 2>>"$o.err"
@@ -204,6 +209,7 @@ side() {
 		t_is "$(field "$h" "$n")" "${line#*: }" "hutch $key: $n as runc's"
 	done <"$r"
 	t_is "$(grep -c . "$h")" "$(grep -c . "$r")" "hutch $key: as many lines as runc's"
+	t_is "$(cat "$h.rec")" "unit=$unit" "hutch $key: its record names the unit (for delete's StopUnit)"
 	t_todo=
 	[ "$slice" = system.slice ] || systemctl stop kubepods.slice
 }
@@ -212,23 +218,91 @@ side c1 t90-c1 t90-t90-c1.scope system.slice
 side c2 t90-c2 runc-t90-c2.scope system.slice
 side c3 t90-c3 cri-containerd-t90-c3.scope kubepods-besteffort.slice
 
-# A NAME systemd refuses as a unit name (a blank): runc's parser passes
-# it to systemd, whose refusal fails create; hutch refuses it itself,
-# before asking (exit 125, its code for a malformed config). Neither
-# leaves a scope, a group or a record.
-for rt in runc hutch; do
+# killed RT: a container whose process was killed before delete:
+# systemd drops the empty scope by itself, and delete then finds no
+# unit. What each step gives, one line each, to /run/t90/RT-killed.
+killed() {
+	rt=$1
 	if [ "$rt" = hutch ]; then set -- /bin/hutch oci --systemd-cgroup
 	else set -- /usr/sbin/runc --systemd-cgroup; fi
-	"$@" create --bundle /oci/bad t90-bad </dev/null >/dev/null 2>/run/t90/$rt-bad.err
-	eval "${rt}_bad=\$?"
-	t_diag "$rt, cgroupsPath 'system.slice:t90:t90 bad': $(cat /run/t90/$rt-bad.err)"
-	"$@" delete --force t90-bad >/dev/null 2>&1
+	o=/run/t90/$rt-killed u=runc-t90-k.scope
+	{
+		"$@" create --bundle /oci/c2 t90-k </dev/null >/dev/null 2>"$o.err"
+		echo "create: $?"
+		"$@" start t90-k 2>>"$o.err"
+		pk=$("$@" state t90-k 2>>"$o.err" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+		echo "scope: $(systemctl show -p ActiveState --value "$u")"
+		[ -z "$pk" ] || kill -KILL "$pk"
+		t_wait 10 sh -c "[ \"\$(systemctl show -p LoadState --value $u)\" = not-found ]"
+		echo "killed, its scope: $(systemctl show -p LoadState --value "$u")"
+		"$@" delete t90-k 2>>"$o.err"
+		echo "delete: $?"
+		[ -e /run/runc/t90-k ] && echo "left record: /run/runc/t90-k"
+		[ -e /run/hutch-oci/t90-k ] && echo "left record: /run/hutch-oci/t90-k"
+		echo "left groups: $(find $CG -name '*t90-*' | tr '\n' ' ')"
+	} >"$o"
+	t_diag "$rt, killed before delete:" "$(cat "$o")"
+	[ ! -s "$o.err" ] || t_diag "$rt, its messages:" "$(cat "$o.err")"
+}
+killed runc
+r=/run/t90/runc-killed
+t_is "$(field "$r" create) $(field "$r" scope) $(field "$r" delete)" "0 active 0" \
+	"runc: a container killed before delete (its scope gone by itself): create, delete 0"
+killed hutch
+h=/run/t90/hutch-killed
+[ "$sd_feature" = true ] || t_todo="hutch oci does not drive systemd (features: systemd $sd_feature)"
+while IFS= read -r line; do
+	n=${line%%: *}
+	t_is "$(field "$h" "$n")" "${line#*: }" "hutch, killed before delete: $n as runc's"
+done <"$r"
+t_is "$(grep -c . "$h")" "$(grep -c . "$r")" "hutch, killed before delete: as many lines as runc's"
+
+# A second container with the cgroupsPath of a running one: its scope
+# exists. runc 1.1.5 lets systemd's UnitExists pass and leaves the
+# second container's process in runc's caller's group (here
+# /system.slice/t90.service: outside its limits), and deleting it stops
+# the first one's scope (runc then waits 30 s for it): seen in this
+# guest, not repeated for time. hutch refuses the second (its group
+# holds processes), the first left running.
+H="/bin/hutch oci --systemd-cgroup"
+$H create --bundle /oci/c1 t90-d1 </dev/null >/dev/null 2>/run/t90/dup.err
+t_is "$?" 0 "hutch: a first container with system.slice:t90:t90-c1"
+$H start t90-d1 2>>/run/t90/dup.err
+$H create --bundle /oci/c1 t90-d2 </dev/null >/dev/null 2>>/run/t90/dup.err
+t_is "$?" 125 "hutch: a second with the same cgroupsPath refused: 125" || t_show /run/t90/dup.err
+t_ok "hutch: no record of the second" test ! -e /run/hutch-oci/t90-d2
+t_is "$(systemctl show -p ActiveState --value t90-t90-c1.scope)" active \
+	"hutch: the first one's scope still active"
+t_is "$($H state t90-d1 2>&1 | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')" running \
+	"hutch: the first one still running"
+$H delete --force t90-d1 2>>/run/t90/dup.err
+t_is "$?" 0 "hutch: the first deleted"
+t_is "$(systemctl show -p LoadState --value t90-t90-c1.scope)" not-found "hutch: its scope gone"
+t_todo=
+
+# A NAME systemd refuses as a unit name (a blank): runc's parser passes
+# it to systemd, whose refusal fails create; hutch refuses it itself,
+# before asking (exit 125, its code for a malformed config). A NAME
+# ending in .slice: runc asks for that slice (with the container's pid),
+# hutch refuses it where systemd runs. Neither leaves a scope, a group
+# or a record.
+for key in bad sl; do
+	for rt in runc hutch; do
+		if [ "$rt" = hutch ]; then set -- /bin/hutch oci --systemd-cgroup
+		else set -- /usr/sbin/runc --systemd-cgroup; fi
+		"$@" create --bundle /oci/$key t90-$key </dev/null >/dev/null 2>/run/t90/$rt-$key.err
+		eval "${rt}_$key=\$?"
+		t_diag "$rt, cgroupsPath of /oci/$key: $(cat /run/t90/$rt-$key.err)"
+		"$@" delete --force t90-$key >/dev/null 2>&1
+	done
 done
 # shellcheck disable=SC2154 # set by eval above
 t_ok "runc refuses NAME 't90 bad' (systemd refuses the unit name): exit $runc_bad" \
 	test "$runc_bad" -ne 0
 # shellcheck disable=SC2154
 t_is "$hutch_bad" 125 "hutch refuses it too: exit 125 (runc's $runc_bad)"
+# shellcheck disable=SC2154
+t_is "$hutch_sl" 125 "hutch refuses NAME t90-x.slice where systemd runs: exit 125 (runc's $runc_sl)"
 t_is "$(systemctl list-units --all --no-legend 't90-*' | wc -l)" 0 "no t90 unit left"
 t_is "$(find $CG -name '*t90-*' | head -n 3)" "" "no t90 group left"
 t_is "$(find /run/runc /run/hutch-oci -name 't90*' 2>/dev/null)" "" "no t90 record left"
