@@ -55,11 +55,11 @@ if [ "${hutch_phase-}" != check ]; then
 		StandardError=tty
 		TTYPath=/dev/console
 	EOF
-	t_save "$N$S"
 	t_diag "systemd: exec'd $(cut -d' ' -f1 /proc/uptime) s after the kernel started"
 	for m in /proc /sys /dev; do
 		mount --move "$m" "$N$m" || t_emit 1 "mount --move $m $N$m"
 	done
+	t_save "$N$S"
 	# shellcheck disable=SC2093 # exec on purpose; the lines after are for a failure
 	exec switch_root "$N" /lib/systemd/systemd --unit=t90.service \
 		--show-status=0 --log-target=console --log-level=warning --log-color=0
@@ -77,6 +77,8 @@ t_diag "systemd: t90.service runs $(cut -d' ' -f1 /proc/uptime) s after the kern
 t_like "$(readlink /proc/1/exe)" '/lib/systemd/systemd$' "PID 1 is systemd"
 t_is "$(awk '$2 == "/sys/fs/cgroup" { print $3 }' /proc/mounts)" cgroup2 \
 	"cgroup v2 unified on $CG (systemd 252's default)"
+t_ok "no /etc/initrd-release: systemd runs as the system's init, not an initrd's" \
+	test ! -e /etc/initrd-release
 t_ok "/run/systemd/system is a directory (systemd runs, as sd_booted(3) finds it)" \
 	test -d /run/systemd/system
 t_ok "systemd's private socket /run/systemd/private" test -S /run/systemd/private
