@@ -678,15 +678,18 @@ fuzz:
 # the initramfs (MS_MOVE + chroot), cgroup_disable=memory and the seccomp
 # filter; on amd64, image roots and overlays (70-amd64-image.t, with the
 # kernel package's loop, squashfs, erofs and overlay modules) and hutch oci
-# on cgroup v2 alone beside the host's runc (80-amd64-oci-v2.t). The first
-# run downloads the kernels into build/qemu/kernels.
+# on cgroup v2 alone beside the host's runc (80-amd64-oci-v2.t), and
+# hutch oci --systemd-cgroup beside runc where the host's systemd is the
+# guest's PID 1 (90-amd64-systemd.t: systemd is in QEMU_PKGS, since a
+# missing tool fails the test). The first run downloads the kernels into
+# build/qemu/kernels.
 # The hutch binaries and BusyBox roots of the other ARCHs are built here
 # (toolchains installed as root, as check-cross does). A runtime report
 # (build, kernels, initramfs, each boot) ends the output. On an x86_64
 # build machine only: there every guest but amd64 runs under TCG.
 QEMU_ARCHS := i386 aarch64 armhf armv6 mipsel
 QEMU_PKGS := qemu-system-x86 qemu-system-arm qemu-system-mips qemu-user-static cpio gzip \
-	binutils busybox-static perl squashfs-tools erofs-utils runc
+	binutils busybox-static perl squashfs-tools erofs-utils runc systemd
 QEMU_REPORT := build/qemu/report.txt
 
 check-qemu: $(BIN) rootfs
