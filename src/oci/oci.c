@@ -264,9 +264,83 @@ static bool each_pid(const struct oci_state *st,
 	return w.done;
 }
 
-static void kill_pid(pid_t pid, void *arg)
+/* kill --all with a signal other than SIGKILL: each process of the
+ * group gets it once, round after round, until a round's list holds no
+ * process not signalled yet: one forked between a list and its parent's
+ * signal is in the next list (one pass would miss it; runc freezes the
+ * group instead). Each signalled process is held by a pidfd: its pid
+ * listed again is the same process while the pidfd has not seen it
+ * end, and a new one (the pid reused) once it has. A process that keeps
+ * forking while it ignores the signal ends the rounds at 256. */
+struct signalled {
+	int sig;
+	bool fresh;   /* a process was signalled in this round */
+	bool done;    /* a group was read */
+	size_t n;
+	pid_t pid[512];
+	int fd[512];
+};
+
+static bool pidfd_ended(int fd)
 {
-	kill(pid, *(int *)arg);
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+static void signal_new(pid_t pid, void *arg)
+{
+	struct signalled *s = arg;
+	size_t i = 0;
+	int fd;
+
+	while (i < s->n && s->pid[i] != pid)
+		i++;
+	if (i < s->n && !pidfd_ended(s->fd[i]))
+		return; /* signalled already */
+	if (i == sizeof s->pid / sizeof s->pid[0]) {
+		kill(pid, s->sig); /* beyond what is held: one pass */
+		return;
+	}
+	fd = sys_pidfd_open(pid, 0);
+	if (fd < 0)
+		return; /* it ended meanwhile */
+	if (sys_pidfd_send_signal(fd, s->sig, NULL)) {
+		close(fd);
+		return;
+	}
+	if (i < s->n)
+		close(s->fd[i]);
+	else
+		s->n++;
+	s->pid[i] = pid;
+	s->fd[i] = fd;
+	s->fresh = true;
+}
+
+static void signal_group(const char *path, void *arg)
+{
+	struct signalled *s = arg;
+
+	for (int round = 0; !s->done && round < 256; round++) {
+		s->fresh = false;
+		if (group_each_pid(path, signal_new, s))
+			return; /* unreadable: the next group */
+		if (!s->fresh)
+			s->done = true;
+	}
+	s->done = true;
+}
+
+static bool signal_every_process(const struct oci_state *st, int sig)
+{
+	static struct signalled s; /* in .bss: 4 KiB */
+
+	s.sig = sig;
+	oci_each_group(st, signal_group, &s);
+	for (size_t i = 0; i < s.n; i++)
+		close(s.fd[i]);
+	return s.done;
 }
 
 /* Every process of the container's groups ended, as runc's destroy ends
@@ -420,10 +494,10 @@ static int kill_cmd(int argc, char **argv)
 	dir = oci_open_record(id, &st);
 	if (oci_status(dir, &st) == OCI_STOPPED && !all)
 		die("kill: container %s is not running", id);
-	/* a forking process would escape one pass of SIGKILL */
+	/* a forking process would escape one pass over the group */
 	if (all && sig == SIGKILL && end_every_process(&st))
 		return 0;
-	if (all && sig != SIGKILL && each_pid(&st, kill_pid, &sig))
+	if (all && sig != SIGKILL && signal_every_process(&st, sig))
 		return 0;
 	if (oci_status(dir, &st) != OCI_STOPPED && kill((pid_t)st.pid, sig))
 		die("kill: container %s: %s", id, error_text(errno));

@@ -11,11 +11,13 @@
 #  1. init ends, a child stays; delete: the child must be gone.
 #  2. init runs with a child; delete --force: the child must be gone.
 #  3. a process that forks a child and ends, over and over (one
-#     unprivileged process of the container); kill --all KILL: the
-#     cgroup must be empty afterwards (tries up to 10 times). A hutch
-#     that reads cgroup.procs once and signals each pid, unfrozen, lets
-#     a child forked in between escape (3 runs of 4 on d11793c); runc
-#     freezes first, hutch kills and waits round after round.
+#     unprivileged process of the container); kill --all KILL, then
+#     kill --all TERM (each process dies of it): the cgroup must be
+#     empty afterwards (tries up to 10 times). A hutch that reads
+#     cgroup.procs once and signals each pid, unfrozen, lets a child
+#     forked in between escape (KILL: 3 runs of 4 on d11793c; TERM: on
+#     14f6590); runc freezes first, hutch signals round after round
+#     (KILL: and waits for each to end).
 #  4. a uts namespace joined by path that is the runtime's own
 #     (/proc/self/ns/uts) and a hostname (run in a UTS namespace of the
 #     test's own, never the machine's): runc renames it; hutch takes
@@ -127,29 +129,33 @@ hp_delete force "init with a child" : \
 	'sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >/mnt/child; exec sleep 1000' \
 	"delete --force of a running host-PID container: the child and the cgroup as runc's" --force
 
-# 3. kill --all KILL against a process that keeps forking and ending
-for r in runc hutch; do
-	esc=0
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		id=rw91-$r-hop
-		hp_bundle hop 'h() { [ -e /mnt/stop ] || { h & }; }; h; exec sleep 1000'
-		runtime $r create --bundle "$tmp/hop" "$id" </dev/null >"$tmp/$r.hop.out" 2>&1 ||
-			{ diag "$(cat "$tmp/$r.hop.out")"; break; }
-		runtime $r start "$id"
-		sleep 0.3
-		runtime $r kill --all "$id" KILL
-		sleep 1
-		n=$(procs "$id")
-		touch "$tmp/hop/stop"
-		wait_for 10 empty "$id"
-		runtime $r delete --force "$id" >/dev/null 2>&1
-		[ "$n" != 0 ] && { esc=$try; break; }
+# 3. kill --all KILL, then TERM (kill's default), against a process
+# that keeps forking and ending
+for sig in KILL TERM; do
+	for r in runc hutch; do
+		esc=0
+		for try in 1 2 3 4 5 6 7 8 9 10; do
+			id=rw91-$r-hop
+			hp_bundle hop 'h() { [ -e /mnt/stop ] || { h & }; }; h; exec sleep 1000'
+			runtime $r create --bundle "$tmp/hop" "$id" </dev/null >"$tmp/$r.hop.out" 2>&1 ||
+				{ diag "$(cat "$tmp/$r.hop.out")"; break; }
+			runtime $r start "$id"
+			sleep 0.3
+			runtime $r kill --all "$id" $sig
+			sleep 1
+			n=$(procs "$id")
+			touch "$tmp/hop/stop"
+			runtime $r kill --all "$id" KILL
+			wait_for 10 empty "$id"
+			runtime $r delete --force "$id" >/dev/null 2>&1
+			[ "$n" != 0 ] && { esc=$try; break; }
+		done
+		echo "escaped=$([ "$esc" = 0 ] && echo no || echo yes)" >"$tmp/$r.hop.res"
+		diag "$r: kill --all $sig: $([ "$esc" = 0 ] && echo "cgroup empty in 10 tries" || echo "$n process(es) left at try $esc")"
 	done
-	echo "escaped=$([ "$esc" = 0 ] && echo no || echo yes)" >"$tmp/$r.hop.res"
-	diag "$r: kill --all KILL: $([ "$esc" = 0 ] && echo "cgroup empty in 10 tries" || echo "$n process(es) left at try $esc")"
+	is "$(cat "$tmp/hutch.hop.res")" "$(cat "$tmp/runc.hop.res")" \
+		"kill --all $sig: a forking process does not escape, as under runc"
 done
-is "$(cat "$tmp/hutch.hop.res")" "$(cat "$tmp/runc.hop.res")" \
-	"kill --all KILL: a forking process does not escape, as under runc"
 
 # 4. uts joined by path = the runtime's own, with a hostname: in a UTS
 # namespace of this test's own (the "host" here)
