@@ -101,14 +101,15 @@ FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/op
 FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid1/liveness_check.c src/config/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
-	oci_init.c oci_state.c oci_exec.c oci_seccomp.c oci_cgmount.c oci_userns.c oci_devices.c) src/seccomp/seccomp_oci.c
+	oci_init.c oci_state.c oci_exec.c oci_seccomp.c oci_cgmount.c oci_userns.c oci_devices.c \
+	oci_sdbus.c) src/seccomp/seccomp_oci.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 FEATURE_UNITS.READY := tests/unit/ready.c
 FEATURE_UNITS.LIVENESS := tests/unit/liveness.c
 FEATURE_UNITS.CONTROL := tests/unit/json_write.c
-FEATURE_UNITS.OCI := tests/unit/seccomp_oci.c
+FEATURE_UNITS.OCI := tests/unit/seccomp_oci.c tests/unit/sdbus.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
