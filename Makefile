@@ -102,7 +102,7 @@ FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
 	oci_init.c oci_state.c oci_exec.c oci_seccomp.c oci_cgmount.c oci_userns.c oci_devices.c \
-	oci_sdbus.c) src/seccomp/seccomp_oci.c
+	oci_sdbus.c oci_systemd.c) src/seccomp/seccomp_oci.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
@@ -279,10 +279,15 @@ BIN := $(BUILD)/hutch
 # by path taken as the host's, Bidirectional refused: full 222,248 ->
 # 223,256 x86_64, 240,240 -> 241,456 aarch64 (+1,008, +1,216); budgets
 # +1,408 and +1,152.
-SIZE_BUDGET.full.x86_64 := 223744
+# --systemd-cgroup where systemd runs (issue 16): a D-Bus client of
+# systemd's private socket (src/oci/oci_sdbus.c, oci_systemd.c) that has
+# the container's scope made and stopped, and the limits written again
+# after: full 223,256 -> 230,376 x86_64, 241,456 -> 249,688 aarch64
+# (+7,120, +8,232); budgets +7,168 and +8,320.
+SIZE_BUDGET.full.x86_64 := 230912
 SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 69808
-SIZE_BUDGET.full.aarch64 := 241920
+SIZE_BUDGET.full.aarch64 := 250240
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 77824
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))
