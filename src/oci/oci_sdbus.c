@@ -75,11 +75,12 @@ static size_t array_open(struct out *o, size_t align)
 static void array_close(struct out *o, size_t at, size_t align)
 {
 	size_t first = at + (align - at % align) % align, len = o->n - first;
-	uint8_t b[4] = { (uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-			 (uint8_t)(len >> 24) };
 
-	if (at <= o->size && o->n <= o->size)
+	if (at <= o->size && o->n <= o->size) {
+		uint8_t b[4] = { (uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
+				 (uint8_t)(len >> 24) };
 		memcpy(o->buf + at - 4, b, 4);
+	}
 }
 
 /* A property (sv) of a(sv): its name, then a variant of one type. */
@@ -185,6 +186,15 @@ size_t sdbus_stop(uint8_t *buf, size_t size, uint32_t serial, const char *unit)
 	return call(buf, size, serial, "StopUnit", "ss", &body);
 }
 
+size_t sdbus_reset(uint8_t *buf, size_t size, uint32_t serial, const char *unit)
+{
+	static uint8_t b[512];
+	struct out body = { b, sizeof b, 0 };
+
+	put_str(&body, unit);
+	return call(buf, size, serial, "ResetFailedUnit", "s", &body);
+}
+
 /* StartTransientUnit(s name, s mode, a(sv) properties, a(sa(sv)) aux):
  * runc's properties for a scope, in its order; aux is empty. */
 size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbus_unit *u)
@@ -228,11 +238,11 @@ static uint32_t get_u32(const uint8_t *p, bool big)
 long sdbus_length(const uint8_t hdr[16])
 {
 	bool big = hdr[0] == 'B';
-	uint32_t body = get_u32(hdr + 4, big), fields = get_u32(hdr + 12, big);
-	uint64_t n = 16 + (uint64_t)fields;
+	uint32_t body = get_u32(hdr + 4, big), n_fields = get_u32(hdr + 12, big);
+	uint64_t n = 16 + (uint64_t)n_fields;
 
 	if ((hdr[0] != 'l' && !big) || hdr[1] < 1 || hdr[1] > 4 || hdr[3] != 1 ||
-	    fields > (1u << 26) || body > (1u << 27))
+	    n_fields > (1u << 26) || body > (1u << 27))
 		return -1;
 	n += (8 - n % 8) % 8;
 	return n + body > (1u << 27) ? -1 : (long)(n + body);
@@ -350,13 +360,14 @@ bool sdbus_job_removed(const struct sdbus_msg *m, const char **job, const char *
 {
 	struct in in = { m->body, m->body_len, 0, m->big };
 	uint32_t id, len;
-	const char *unit;
 
-	if (m->type != 4 || !m->member || strcmp(m->member, "JobRemoved") ||
-	    !m->interface || strcmp(m->interface, "org.freedesktop.systemd1.Manager") ||
-	    !m->signature || strcmp(m->signature, "uoss"))
+	if (m->type != 4 || !m->member || strcmp(m->member, "JobRemoved") != 0 ||
+	    !m->interface || strcmp(m->interface, "org.freedesktop.systemd1.Manager") != 0 ||
+	    !m->signature || strcmp(m->signature, "uoss") != 0)
 		return false;
+	/* the unit's name (third) is checked and passed over: the job
+	 * path alone is what create and delete wait for */
 	return get_u32_in(&in, &id) && get_u32_in(&in, &len) && (*job = take(&in, len)) &&
-	       get_u32_in(&in, &len) && (unit = take(&in, len)) && get_u32_in(&in, &len) &&
+	       get_u32_in(&in, &len) && take(&in, len) && get_u32_in(&in, &len) &&
 	       (*result = take(&in, len));
 }

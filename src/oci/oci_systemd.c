@@ -136,7 +136,7 @@ static int auth(int fd, uint64_t deadline)
 			break;
 	if (err)
 		return err;
-	if (n == sizeof line - 1 || strncmp(line, "OK ", 3))
+	if (n == sizeof line - 1 || strncmp(line, "OK ", 3) != 0)
 		return -EACCES; /* REJECTED: not the uid the socket shows */
 	return send_all(fd, "BEGIN\r\n", 7);
 }
@@ -241,7 +241,15 @@ int oci_systemd_start(int fd, const struct sdbus_unit *u)
 	if (r == 1)
 		log_error("--systemd-cgroup: systemd refused the scope %s: %s: %s", u->name,
 			  m.error, sdbus_first_string(&m) ? sdbus_first_string(&m) : "");
-	return r ? -1 : wait_job(fd, job, u->name, "start", deadline);
+	if (r || !wait_job(fd, job, u->name, "start", deadline))
+		return r ? -1 : 0;
+	/* a failed unit stays loaded until reset, as runc's driver resets it;
+	 * its answer awaited a moment only: create ends anyway */
+	if (call(fd, sdbus_reset(out, sizeof out, ++serial, u->name), &m,
+		 monotonic_ms() + 1000))
+		log_error("--systemd-cgroup: the failed unit %s is left: systemctl "
+			  "reset-failed %s", u->name, u->name);
+	return -1;
 }
 
 void oci_systemd_stop(const char *unit)
@@ -260,7 +268,7 @@ void oci_systemd_stop(const char *unit)
 		   sizeof job, &m, deadline);
 	/* gone already (a scope whose processes all ended is stopped and
 	 * unloaded by systemd itself) */
-	if (r == 1 && strcmp(m.error, "org.freedesktop.systemd1.NoSuchUnit"))
+	if (r == 1 && strcmp(m.error, "org.freedesktop.systemd1.NoSuchUnit") != 0)
 		log_error("--systemd-cgroup: systemd refused to stop %s: %s: %s", unit,
 			  m.error, sdbus_first_string(&m) ? sdbus_first_string(&m) : "");
 	if (r == 0)

@@ -46,6 +46,8 @@ struct sdbus_msg {
 size_t sdbus_subscribe(uint8_t *buf, size_t size, uint32_t serial);
 size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbus_unit *u);
 size_t sdbus_stop(uint8_t *buf, size_t size, uint32_t serial, const char *unit);
+/* ResetFailedUnit(s): a unit whose job failed is unloaded */
+size_t sdbus_reset(uint8_t *buf, size_t size, uint32_t serial, const char *unit);
 
 /* The whole length of the message whose first 16 bytes are hdr, or -1
  * when they are no D-Bus message header. */

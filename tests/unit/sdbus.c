@@ -14,7 +14,7 @@
 
 #if HUTCH_OCI
 
-static uint8_t buf[4096];
+static uint8_t cbuf[4096];
 
 /* hex pairs, blanks and comments ("# ... ;") skipped */
 static size_t unhex(const char *h, uint8_t *out)
@@ -70,21 +70,21 @@ static bool same(const uint8_t *got, size_t n, const char *hex)
  * message's start; -1 when it is not there so. */
 static long long prop_t(size_t n, const char *name)
 {
-	uint8_t *p = memmem(buf, n, name, strlen(name) + 1);
+	uint8_t *p = memmem(cbuf, n, name, strlen(name) + 1);
 	size_t at;
 	uint64_t v = 0;
 
 	if (!p)
 		return -1;
-	at = (size_t)(p - buf) + strlen(name) + 1;
-	if (at + 3 > n || memcmp(buf + at, "\001t", 3))
+	at = (size_t)(p - cbuf) + strlen(name) + 1;
+	if (at + 3 > n || memcmp(cbuf + at, "\001t", 3))
 		return -1;
 	at += 3;
 	at += (8 - at % 8) % 8;
 	if (at + 8 > n)
 		return -1;
 	for (int i = 7; i >= 0; i--)
-		v = v << 8 | buf[at + i];
+		v = v << 8 | cbuf[at + i];
 	return (long long)v;
 }
 
@@ -92,16 +92,16 @@ static void calls(void)
 {
 	struct sdbus_unit u = { "runc-x.scope", "system.slice", "hutch container x", 42, false,
 				0, 0, 0, 0, 0 };
-	size_t n = sdbus_subscribe(buf, sizeof buf, 1);
+	size_t n = sdbus_subscribe(cbuf, sizeof cbuf, 1);
 
-	ok(same(buf, n, "6c 01 00 01 # little-endian, METHOD_CALL, no flags, version 1;"
+	ok(same(cbuf, n, "6c 01 00 01 # little-endian, METHOD_CALL, no flags, version 1;"
 		"00000000 # no body; 01000000 # serial 1; 91000000 # fields: 145 bytes;"
 		PATH_FIELD IFACE_FIELD
 		"03 01 73 00 09000000 53756273637269626500 # Subscribe;"
 		"000000000000 #pad;" DEST_FIELD "00000000000000 # to 8: the body's start;"),
 	   "Subscribe: the specification's bytes");
-	n = sdbus_stop(buf, sizeof buf, 3, "runc-x.scope");
-	ok(same(buf, n, "6c 01 00 01 20000000 # body 32 bytes; 03000000 # serial 3;"
+	n = sdbus_stop(cbuf, sizeof cbuf, 3, "runc-x.scope");
+	ok(same(cbuf, n, "6c 01 00 01 20000000 # body 32 bytes; 03000000 # serial 3;"
 		"a0000000 # fields 160;" PATH_FIELD IFACE_FIELD
 		"03 01 73 00 08000000 53746f70556e697400 # StopUnit; 00000000000000 #pad;"
 		DEST_FIELD "00000000000000 #pad;"
@@ -109,8 +109,8 @@ static void calls(void)
 		"0c000000 72756e632d782e73636f706500 # runc-x.scope; 000000;"
 		"07000000 7265706c61636500 # replace;"),
 	   "StopUnit(runc-x.scope, replace): the specification's bytes");
-	n = sdbus_start(buf, sizeof buf, 2, &u);
-	ok(same(buf, n, "6c 01 00 01 50010000 # body 336; 02000000; b6000000 # fields 182;"
+	n = sdbus_start(cbuf, sizeof cbuf, 2, &u);
+	ok(same(cbuf, n, "6c 01 00 01 50010000 # body 336; 02000000; b6000000 # fields 182;"
 		PATH_FIELD IFACE_FIELD
 		"03 01 73 00 12000000 5374617274547261 6e7369656e74556e 697400 # member;"
 		"0000000000 #pad;" DEST_FIELD "00000000000000 #pad;"
@@ -137,15 +137,21 @@ static void calls(void)
 	u.memory_max = 33554432;
 	u.tasks_max = 30;
 	u.cpu_quota_us = 12345; /* 123450 us a second: runc rounds up to 130000 */
-	n = sdbus_start(buf, sizeof buf, 2, &u);
-	ok(n && memmem(buf, n, "BlockIOAccounting", 17) &&
-	   !memmem(buf, n, "\x0c\0\0\0IOAccounting", 16), "v1: BlockIOAccounting, as runc's v1.go");
+	n = sdbus_start(cbuf, sizeof cbuf, 2, &u);
+	ok(n && memmem(cbuf, n, "BlockIOAccounting", 17) &&
+	   !memmem(cbuf, n, "\x0c\0\0\0IOAccounting", 16), "v1: BlockIOAccounting, as runc's v1.go");
 	is_num(prop_t(n, "MemoryLimit"), 33554432, "v1: MemoryLimit, a t 8-aligned, 32 MiB");
 	is_num(prop_t(n, "CPUQuotaPerSecUSec"), 130000,
 	       "CPUQuotaPerSecUSec rounded up to 10 ms, as runc's addCpuQuota");
 	is_num(prop_t(n, "TasksMax"), 30, "TasksMax 30");
-	ok(!memmem(buf, n, "CPUShares", 9), "no CPUShares when none is given");
-	ok(sdbus_start(buf, 100, 2, &u) == 0 && sdbus_stop(buf, 10, 2, "x") == 0,
+	ok(!memmem(cbuf, n, "CPUShares", 9), "no CPUShares when none is given");
+	n = sdbus_reset(cbuf, sizeof cbuf, 4, "runc-x.scope");
+	/* fields end at 0xaf (SIGNATURE "s" after DESTINATION), the body at
+	 * 0xb0: 4 + 12 + 1 bytes */
+	ok(n == 0xb0 + 17 && memmem(cbuf, n, "ResetFailedUnit", 16) &&
+	   !memcmp(cbuf + n - 17, "\x0c\0\0\0runc-x.scope", 17),
+	   "ResetFailedUnit(runc-x.scope): its member, signature s and name");
+	ok(sdbus_start(cbuf, 100, 2, &u) == 0 && sdbus_stop(cbuf, 10, 2, "x") == 0,
 	   "a buffer too small: 0, nothing written past it");
 }
 
@@ -220,7 +226,7 @@ static size_t build(uint8_t type, const char *job, const char *result)
 		wfield(3, "s", "JobRemoved", 0);
 		wfield(8, "g", "uoss", 0);
 	} else {
-		wfield(5, "u", NULL, 7);
+		wfield(5, "u", "", 7);
 		if (type == 3)
 			wfield(4, "s", "org.freedesktop.systemd1.UnitExists", 0);
 		wfield(8, "g", type == 3 ? "s" : "o", 0);
@@ -254,17 +260,17 @@ static void parse_good(void)
 {
 	struct sdbus_msg m;
 	const char *j = NULL, *r = NULL;
-	size_t n;
 
 	for (int b = 0; b < 2; b++) {
+		size_t n;
 		big = b;
-		n = build(2, "/org/freedesktop/systemd1/job/31", NULL);
+		n = build(2, "/org/freedesktop/systemd1/job/31", "");
 		ok(sdbus_length(msg) == (long)n && !sdbus_parse(msg, n, &m) && m.type == 2 &&
 		   m.reply_serial == 7, "%s: a return: its length, type, reply serial",
 		   b ? "big-endian" : "little-endian");
 		is_str(sdbus_first_string(&m), "/org/freedesktop/systemd1/job/31",
 		       "  its job path");
-		n = build(3, NULL, NULL);
+		n = build(3, "", "");
 		ok(!sdbus_parse(msg, n, &m) && m.type == 3 && m.reply_serial == 7,
 		   "  an error");
 		is_str(m.error, "org.freedesktop.systemd1.UnitExists", "  its name");
@@ -318,7 +324,7 @@ static void parse_hostile(void)
 	msg[n - 3] = 0; /* "d\0n\0\0": a NUL inside */
 	ok(sdbus_parse(msg, n, &m) || !sdbus_job_removed(&m, &j, &r),
 	   "a NUL inside a string: refused");
-	n = build(2, "/j", NULL);
+	n = build(2, "/j", "");
 	msg[18] = 'v'; /* REPLY_SERIAL's signature: v, no basic type */
 	ok(sdbus_parse(msg, n, &m) != 0, "a header field of no basic type: refused");
 	n = build(4, "/org/freedesktop/systemd1/job/31", "done");
