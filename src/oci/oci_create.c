@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -222,8 +223,10 @@ static void systemd_scope(int bus, const struct oci_spec *spec, const struct con
 	};
 
 	fmt(what, sizeof what, "hutch container %s", spec->sd_name);
-	if (oci_systemd_start(bus, &u))
-		die("create: container %s: systemd made no scope for it (above)", st->id);
+	if (oci_systemd_start(bus, &u)) {
+		die_unwind(); /* said in one line there; the rest undone as by die */
+		exit(EXIT_SETUP);
+	}
 	close(bus);
 	fmt(st->unit, sizeof st->unit, "%s", spec->sd_unit);
 	cgroup_rewrite_limits(&cg, cfg, rt);

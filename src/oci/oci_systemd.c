@@ -31,6 +31,16 @@ bool oci_systemd_runs(void)
 	return !stat("/run/systemd/system", &sb) && S_ISDIR(sb.st_mode);
 }
 
+/* What went wrong, in words where error_text has only a number. */
+static const char *why(int err)
+{
+	return err == -ETIMEDOUT    ? "no answer in time"
+	       : err == -EPROTO     ? "an answer that is no D-Bus message"
+	       : err == -ECONNRESET ? "the connection closed"
+	       : err == -EACCES     ? "authentication or Subscribe refused"
+				    : error_text(-err);
+}
+
 /* n bytes into p before the deadline, or -errno (-ETIMEDOUT; -ECONNRESET
  * when systemd closed the connection). */
 static int fill(int fd, uint8_t *p, size_t n, uint64_t deadline)
@@ -181,7 +191,7 @@ int oci_systemd_connect(void)
 		    "used (%s): hutch oci asks systemd there for the container's scope, as "
 		    "root; else have the engine use cgroupfs (containerd: SystemdCgroup = "
 		    "false, kubelet: cgroupDriver: cgroupfs, Podman: --cgroup-manager "
-		    "cgroupfs)", SDBUS_SOCKET, error_text(-fd));
+		    "cgroupfs)", SDBUS_SOCKET, why(fd));
 	return fd;
 }
 
@@ -202,7 +212,7 @@ static int wait_job(int fd, const char *job, const char *unit, const char *what,
 			return -1;
 		}
 	log_error("--systemd-cgroup: no end of systemd's job to %s %s: %s", what, unit,
-		  error_text(-err));
+		  why(err));
 	return -1;
 }
 
@@ -217,7 +227,7 @@ static int job_of(int fd, size_t n, const char *unit, const char *what, char *jo
 
 	if (err)
 		log_error("--systemd-cgroup: no answer from systemd on %s to %s %s: %s",
-			  SDBUS_SOCKET, what, unit, error_text(-err));
+			  SDBUS_SOCKET, what, unit, why(err));
 	else if (m->type == 3 && m->error)
 		return 1;
 	else if (!s || m->type != 2 || fmt(job, size, "%s", s) >= size)
@@ -261,7 +271,7 @@ void oci_systemd_stop(const char *unit)
 
 	if (fd < 0) {
 		log_error("--systemd-cgroup: cannot ask systemd on %s to stop %s: %s",
-			  SDBUS_SOCKET, unit, error_text(-fd));
+			  SDBUS_SOCKET, unit, why(fd));
 		return;
 	}
 	r = job_of(fd, sdbus_stop(out, sizeof out, ++serial, unit), unit, "stop", job,
