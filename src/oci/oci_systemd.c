@@ -156,23 +156,29 @@ static int open_bus(void)
 	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SDBUS_SOCKET };
 	uint64_t deadline = monotonic_ms() + JOB_MS;
 	struct sdbus_msg m;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+	struct pollfd p = { -1, POLLIN, 0 };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err, r = 0;
+	uint32_t first = ++serial;
 
 	if (fd < 0)
 		return -errno;
+	p.fd = fd;
 	err = connect(fd, (struct sockaddr *)&a, sizeof a) ? -errno : auth(fd, deadline);
 	/* Subscribe: on this socket systemd signals every job anyway;
 	 * asked so that one of another kind would too. systemd 252 can
 	 * leave a call that came with BEGIN unread until more bytes come
 	 * (seen in the guest of tests/qemu/90-amd64-systemd.t, about one
-	 * connection in two): then a second Subscribe wakes it, whose own
-	 * answer is passed over. */
+	 * connection in two): when nothing came in 200 ms, a second
+	 * Subscribe wakes it, whose own answer is passed over. Only poll
+	 * waits for that: no answer is read in part. */
 	if (!err)
-		err = call(fd, sdbus_subscribe(out, sizeof out, ++serial), &m,
-			   monotonic_ms() + 200);
-	if (err == -ETIMEDOUT && !(err = send_all(fd, out, sdbus_subscribe(out, sizeof out,
-									  serial + 1))))
-		err = answer(fd, serial++, &m, deadline);
+		err = send_all(fd, out, sdbus_subscribe(out, sizeof out, first));
+	while (!err && (r = poll(&p, 1, 200)) < 0 && errno == EINTR)
+		;
+	if (!err && r == 0)
+		err = send_all(fd, out, sdbus_subscribe(out, sizeof out, ++serial));
+	if (!err)
+		err = answer(fd, first, &m, deadline);
 	if (!err && m.type == 3)
 		err = -EACCES;
 	if (err) {
