@@ -221,6 +221,13 @@ size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbu
 	prop_u64(&body, u->v1 ? "CPUShares" : "CPUWeight", u->cpu_weight);
 	prop_u64(&body, "CPUQuotaPerSecUSec", quota_per_sec(u));
 	prop_u64(&body, "TasksMax", u->tasks_max);
+	/* v1: with the devices controller delegated and no policy, systemd
+	 * writes devices.allow "a" into the group whenever it applies the
+	 * unit again (each daemon-reload): closed keeps it to the standard
+	 * pseudo devices then (hutch writes its own list once the job is
+	 * done). v2: hutch's BPF program stays; systemd attaches none. */
+	if (u->v1)
+		prop_str(&body, "DevicePolicy", "closed");
 	array_close(&body, at, 8);
 	array_close(&body, array_open(&body, 8), 8); /* aux: none, its padding still there */
 	return call(buf, size, serial, "StartTransientUnit", "ssa(sv)a(sa(sv))", &body);

@@ -145,6 +145,9 @@ static void calls(void)
 	       "CPUQuotaPerSecUSec rounded up to 10 ms, as runc's addCpuQuota");
 	is_num(prop_t(n, "TasksMax"), 30, "TasksMax 30");
 	ok(!memmem(cbuf, n, "CPUShares", 9), "no CPUShares when none is given");
+	ok(memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\0\0\0\x06\0\0\0closed\0", 31) ||
+	   memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\x06\0\0\0closed\0", 28),
+	   "v1: DevicePolicy closed (never devices.allow a on a daemon-reload)");
 	n = sdbus_reset(cbuf, sizeof cbuf, 4, "runc-x.scope");
 	/* fields end at 0xaf (SIGNATURE "s" after DESTINATION), the body at
 	 * 0xb0: 4 + 12 + 1 bytes */
