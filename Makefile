@@ -101,14 +101,15 @@ FEATURE_SRCS.READY := src/ready/ready.c src/ready/ready_upstream.c src/config/op
 FEATURE_SRCS.LIVENESS := src/liveness/liveness.c src/pid1/liveness_run.c src/pid1/liveness_check.c src/config/options_liveness.c
 FEATURE_SRCS.IMAGE := src/image/image.c src/image/image_mount.c src/config/options_image.c
 FEATURE_SRCS.OCI := $(addprefix src/oci/,oci.c oci_create.c oci_config.c oci_linux.c oci_ns.c oci_cpu.c oci_hooks.c oci_walk.c \
-	oci_init.c oci_state.c oci_exec.c oci_seccomp.c oci_cgmount.c oci_userns.c oci_devices.c) src/seccomp/seccomp_oci.c
+	oci_init.c oci_state.c oci_exec.c oci_seccomp.c oci_cgmount.c oci_userns.c oci_devices.c \
+	oci_sdbus.c oci_systemd.c) src/seccomp/seccomp_oci.c
 # Unit tests of a feature's own code, built only with it.
 FEATURE_UNITS.SECCOMP := tests/unit/seccomp.c
 FEATURE_UNITS.BOOTLIMIT := tests/unit/bootlimit.c
 FEATURE_UNITS.READY := tests/unit/ready.c
 FEATURE_UNITS.LIVENESS := tests/unit/liveness.c
 FEATURE_UNITS.CONTROL := tests/unit/json_write.c
-FEATURE_UNITS.OCI := tests/unit/seccomp_oci.c
+FEATURE_UNITS.OCI := tests/unit/seccomp_oci.c tests/unit/sdbus.c
 $(foreach f,$(FEATURES),$(if $(filter-out y n,$(strip $(HUTCH_$(f)))),\
 	$(error HUTCH_$(f) is '$(strip $(HUTCH_$(f)))' in $(HUTCH_CONFIG) (or the command line): y or n)))
 feature_off = $(filter-out y,$(strip $(HUTCH_$(1))))
@@ -282,10 +283,19 @@ BIN := $(BUILD)/hutch
 # full 223,256 -> 223,448 x86_64, 241,456 -> 241,624 aarch64 (+192,
 # +168); router 123,928 -> 123,816, 135,152 -> 135,000; tiny 69,752 ->
 # 68,616, 76,720 -> 75,568 (-1,136, -1,152): both tiny budgets -1,136.
-SIZE_BUDGET.full.x86_64 := 223744
+# --systemd-cgroup where systemd runs (issue 16): a D-Bus client of
+# systemd's private socket (src/oci/oci_sdbus.c, oci_systemd.c) that has
+# the container's scope made, reset when its job failed, and stopped,
+# and the limits written again after: full 223,256 -> 230,776 x86_64,
+# 241,456 -> 250,352 aarch64 (+7,520, +8,896); budgets +7,424 and +8,832
+# (set at 230,616 and 250,200; they still hold).
+# Merged with kill --all's rounds for every signal (+304) and the usage
+# lines per feature (+192): full 231,192 x86_64, 250,848 aarch64;
+# budgets 231,424 and 251,136.
+SIZE_BUDGET.full.x86_64 := 231424
 SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 68672
-SIZE_BUDGET.full.aarch64 := 241920
+SIZE_BUDGET.full.aarch64 := 251136
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 76688
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

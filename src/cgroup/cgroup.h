@@ -83,6 +83,11 @@ void cgroup_remove(struct cgroup *cg);
 void cgroup_write_limits(struct cgroup *cg, const struct config *cfg,
 			 const struct runtime *rt);
 
+/* The limits again, after systemd realized the group as a unit's
+ * (hutch oci --systemd-cgroup): it writes its own defaults there. */
+void cgroup_rewrite_limits(struct cgroup *cg, const struct config *cfg,
+			   const struct runtime *rt);
+
 /* One value into a limit file of the group, read back for -v. Returns
  * false when the file is missing and --cgroup-missing warn lets hutch
  * run without that limit; dies on any other failure. */

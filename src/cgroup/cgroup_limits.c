@@ -145,3 +145,24 @@ void cgroup_write_limits(struct cgroup *cg, const struct config *cfg,
 	if (cg->need[CG_DEVICES])
 		cgroup_devices(cg, cfg, rt);
 }
+
+/* systemd, realizing a unit's group, writes its defaults there: cpu.max
+ * and memory.max "max", pids.max its DefaultTasksMax, and on v1, where it
+ * delegates the devices controller, devices.allow "a". Each of hutch's
+ * again; v2's device program stays attached (systemd detaches only its
+ * own, and attaches none without a DevicePolicy or DeviceAllow). */
+void cgroup_rewrite_limits(struct cgroup *cg, const struct config *cfg,
+			   const struct runtime *rt)
+{
+	if (cg->events_fd >= 0)
+		close(cg->events_fd);
+	if (cg->pressure_fd >= 0)
+		close(cg->pressure_fd);
+	cg->events_fd = cg->pressure_fd = -1; /* opened again */
+	if (cg->need[CG_CPU])
+		cpu_limits(cg, cfg);
+	cgroup_memory_pids(cg, cfg);
+	cgroup_knobs(cg, cfg, rt);
+	if (cg->need[CG_DEVICES] && cg->version == 1)
+		cgroup_devices(cg, cfg, rt);
+}

@@ -24,6 +24,7 @@
 #include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
+#include "oci_systemd.h"
 #include "seccomp_oci.h"
 #include "preflight.h"
 #include "sys.h"
@@ -534,6 +535,10 @@ static int delete(int argc, char **argv)
 	}
 	/* the rest, where its PID namespace is not its own (as runc) */
 	end_every_process(&st);
+	/* as runc's driver: systemd stops the scope and removes its group
+	 * (remove_group then finds it gone) */
+	if (st.unit[0])
+		oci_systemd_stop(st.unit);
 	oci_hooks_run(dir, &st, OCI_HOOK_POSTSTOP, "stopped");
 	oci_each_group(&st, remove_group, NULL);
 	oci_remove_record(id, dir);
@@ -662,7 +667,7 @@ static int features(int argc, char **argv)
 		"\"runbindable\"],\n"
 		"  \"linux\": {\n    \"namespaces\": [\"pid\", \"mount\", \"ipc\", "
 		"\"uts\", \"network\", \"user\"],\n    \"cgroup\": {\"v1\": true, \"v2\": true, "
-		"\"systemd\": false, \"systemdUser\": false},\n"
+		"\"systemd\": true, \"systemdUser\": false},\n"
 		"    \"seccomp\": ";
 	static const char tail[] = ",\n    \"apparmor\": {\"enabled\": "
 		"false},\n    \"selinux\": {\"enabled\": false}\n  }\n}\n";

@@ -50,6 +50,9 @@ struct oci_spec {
 	uint32_t userns_root[2];	     /* the host's uid and gid of its root */
 	int hooks_go[2];		     /* create's socket pair: prestart, createRuntime ran */
 	bool container_hooks;		     /* createContainer or startContainer given */
+	/* --systemd-cgroup where systemd runs: the scope systemd makes
+	 * (oci_systemd.c), its slice and its NAME part; NULL elsewhere */
+	const char *sd_unit, *sd_slice, *sd_name;
 };
 
 /* --systemd-cgroup: linux.cgroupsPath is systemd's SLICE:PREFIX:NAME

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include "kernel_calls.h"
 #include "log.h"
 #include "oci_internal.h"
+#include "oci_systemd.h"
 #include "preflight.h"
 #include "selfexec.h"
 #include "sys.h"
@@ -183,18 +185,51 @@ static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec
 	       oci_hooks_run(dir, st, OCI_HOOK_CREATE_RUNTIME, "creating") ? -1 : 0;
 }
 
-/* What a die() of create's set-up would leave behind: the group (a
- * half-made one too: cgroup_remove takes what exists) and the record.
- * The steps are create's: the container's process forgets them
+/* What a die() of create's set-up would leave behind: the process, the
+ * group (a half-made one too: cgroup_remove takes what exists) and the
+ * record. The steps are create's: the container's process forgets them
  * (oci_init.c). */
 static struct cgroup cg;
 static const char *made_id;
 static int made_dir;
+static pid_t made_pid;
 
 static void made_undo(void)
 {
+	int status;
+
+	if (made_pid > 0 && !kill(made_pid, SIGKILL))
+		waitpid(made_pid, &status, 0);
 	cgroup_remove(&cg);
 	oci_remove_record(made_id, made_dir);
+}
+
+/* --systemd-cgroup where systemd runs: systemd makes the scope with the
+ * container's process in it, as runc's driver has it made once the
+ * process exists (its group is the one hutch made, which systemd takes
+ * as the scope's); then hutch's limits over systemd's defaults. Dies
+ * (create's undo steps remove the rest; a scope emptied systemd stops). */
+static void systemd_scope(int bus, const struct oci_spec *spec, const struct config *cfg,
+			  const struct runtime *rt, pid_t pid, struct oci_state *st)
+{
+	static char what[160];
+	const struct sdbus_unit u = {
+		.name = spec->sd_unit, .slice = spec->sd_slice, .pid = (uint32_t)pid,
+		.description = what, .v1 = cg.version == 1,
+		.memory_max = cfg->memory_max, .tasks_max = cfg->pids_max,
+		.cpu_weight = !spec->cpu_shares ? 0 : cg.version == 1 ? spec->cpu_shares
+					: cfg->cpu_weight,
+		.cpu_quota_us = spec->cpu_quota, .cpu_period_us = spec->cpu_period,
+	};
+
+	fmt(what, sizeof what, "hutch container %s", spec->sd_name);
+	if (oci_systemd_start(bus, &u)) {
+		die_unwind(); /* said in one line there; the rest undone as by die */
+		exit(EXIT_SETUP);
+	}
+	close(bus);
+	fmt(st->unit, sizeof st->unit, "%s", spec->sd_unit);
+	cgroup_rewrite_limits(&cg, cfg, rt);
 }
 
 int oci_create(int argc, char **argv)
@@ -205,7 +240,7 @@ int oci_create(int argc, char **argv)
 	static struct oci_state st;
 	static char bundle[OCI_PATH_MAX], reply[4096], host[65];
 	const char *bundle_arg = ".", *pid_file = NULL, *console_path = NULL, *id, *v;
-	int console = -1, go[2] = { -1, -1 };
+	int console = -1, go[2] = { -1, -1 }, bus = -1;
 	bool no_pivot = false, recorded = false;
 	int i, dir, fifo, sync[2], status;
 	ssize_t got = 0;
@@ -264,6 +299,9 @@ int oci_create(int argc, char **argv)
 	if (console_path)
 		console = oci_console_connect(console_path);
 
+	/* before anything is made: a refusal leaves nothing behind */
+	if (spec.sd_unit)
+		bus = oci_systemd_connect();
 	make_root(oci_root);
 	fmt(st.bundle, sizeof st.bundle, "%s", bundle);
 	fmt(st.rootfs, sizeof st.rootfs, "%s", cfg.root);
@@ -305,13 +343,17 @@ int oci_create(int argc, char **argv)
 	spec.hooks_go[0] = go[0];
 	spec.hooks_go[1] = go[1];
 	pid = start_init(&cfg, &rt, &spec, &cg, sync, fifo, console);
+	made_pid = pid;
+	st.id = id;
+	if (pid > 0 && bus >= 0)
+		systemd_scope(bus, &spec, &cfg, &rt, pid, &st);
+	made_pid = 0;
 	die_pop(made_undo); /* from here each failure removes them itself */
 	if (go[0] >= 0)
 		close(go[0]);
 	oci_ns_pid_back();
 	if (console >= 0)
 		close(console);
-	st.id = id;
 	got = pid > 0 ? read_sync(sync[0], reply, 0, sizeof reply) : 0;
 	if (got && reply[got - 1] == '\005') {
 		got--;

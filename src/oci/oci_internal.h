@@ -23,6 +23,7 @@ struct oci_state {
 	 * group below each hierarchy's root (oci_each_group) */
 	char groups[2048];
 	char cgroup_parent[256];
+	char unit[256];	/* the scope systemd made (--systemd-cgroup), or "" */
 };
 
 /* The cgroup= line of a record that lists its groups: an older hutch

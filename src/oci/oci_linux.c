@@ -5,6 +5,7 @@
  * cgroupsPath and the masked paths; a refusal naming every field that
  * has no mapping. */
 #include "oci_walk.h"
+#include "oci_systemd.h"
 
 #include <string.h>
 #include <sys/mount.h>
@@ -585,22 +586,15 @@ static bool is_slice(const char *name)
  * podUID.slice:cri-containerd:ID"; none: "system.slice:runc:ID") as the
  * absolute path runc's systemd driver gives the container's group in
  * each hierarchy: SLICE's path, then the unit PREFIX-NAME.scope (NAME
- * itself when it is a slice). runc has systemd make that unit over
- * D-Bus; hutch makes the directories itself, as for the fs forms, which
- * is only right where no systemd owns the tree: refused where systemd
- * runs, found as runc finds it (sd_booted(3): /run/systemd/system is a
- * directory). Then cgroups_path takes that path. */
+ * itself when it is a slice), which cgroups_path takes. hutch makes the
+ * directories, as for the fs forms; where systemd runs (found as runc
+ * finds it: oci_systemd_runs) create has systemd make the scope there
+ * as well, as runc has it made (oci_systemd.c): spec->sd_unit. */
 static void cgroups_systemd(const char *path, struct oci_spec *spec)
 {
 	char slice[1 + 128 + 1], *rest = oci_keep(path, strlen(path)); /* cgroups_path's PARENT */
 	const char *part[3];
-	struct stat sb;
 
-	if (!stat("/run/systemd/system", &sb) && S_ISDIR(sb.st_mode))
-		die("--systemd-cgroup: systemd runs this host (/run/systemd/system) and hutch "
-		    "oci does not ask it over D-Bus for the container's scope: have the "
-		    "engine use cgroupfs (containerd: SystemdCgroup = false, kubelet: "
-		    "cgroupDriver: cgroupfs, Podman: --cgroup-manager cgroupfs)");
 	for (int i = 0; i < 3; i++) {
 		part[i] = rest;
 		rest = rest ? strchr(rest, ':') : NULL;
@@ -624,6 +618,17 @@ static void cgroups_systemd(const char *path, struct oci_spec *spec)
 		die("config.json: linux.cgroupsPath %s: with --systemd-cgroup hutch oci takes "
 		    "SLICE:PREFIX:NAME whose unit, PREFIX-NAME.scope, has up to 120 letters, "
 		    "digits, '.', '_', '-' (no '.' or '-' first)", path);
+	if (!oci_systemd_runs())
+		return;
+	/* runc's driver would ask for a transient slice with the
+	 * container's PIDs in it, which systemd does not take for a slice */
+	if (is_slice(part[2]))
+		die("config.json: linux.cgroupsPath %s: NAME '%s' is a slice, where systemd "
+		    "runs hutch oci asks it for a scope only: a NAME without .slice", path,
+		    part[2]);
+	spec->sd_unit = oci_keepf("%s-%s.scope", part[1], part[2]);
+	spec->sd_slice = part[0];
+	spec->sd_name = part[2];
 }
 
 /* linux.rootfsPropagation: runc's words (an empty one is hutch's

@@ -70,6 +70,8 @@ int oci_state_write(int dir, const struct oci_state *st)
 			return -EINVAL;
 		n += fmt(text + n, sizeof text - n, "group=%s\n", g);
 	}
+	if (st->unit[0] && oci_one_line(st->unit))
+		n += fmt(text + n, sizeof text - n, "unit=%s\n", st->unit);
 	return n < sizeof text ? oci_record_file(dir, "state", text, n) : -ENAMETOOLONG;
 }
 
@@ -103,6 +105,8 @@ static void field(char *line, void *arg)
 		fmt(st->created, sizeof st->created, "%s", v);
 	else if (!strcmp(line, "version"))
 		fmt(st->version, sizeof st->version, "%s", v);
+	else if (!strcmp(line, "unit"))
+		fmt(st->unit, sizeof st->unit, "%s", v);
 	else if (!strcmp(line, "group") && v[0] == '/')
 		oci_group_add(st, v);
 	else if (!strcmp(line, "cgroup") && strcmp(v, OCI_OLD_CGROUP_GUARD) != 0)

@@ -7,15 +7,17 @@
 # one); where it runs, runc has systemd make the unit PREFIX-NAME.scope
 # in SLICE, each '-' of SLICE a level deeper (a-b.slice is
 # a.slice/a-b.slice). hutch makes those groups itself where no systemd
-# runs, and refuses where it does. The oracle for the paths is runc's
+# runs; where it does, systemd makes the scope too, over D-Bus
+# (tests/qemu/90-amd64-systemd.t, systemd as PID 1, beside runc). The oracle for the paths is runc's
 # own code (runc-cgpaths, built by tools/runc-cgpaths.sh from the
 # sources of Debian's runc binary): for each form, the groups the
 # container's process is in (/proc/PID/cgroup: memory, pids, devices,
 # the hierarchies hutch makes a group in) are the paths runc's systemd
 # driver computes, with the limits, ps, kill --all, and delete (the
 # scope gone, its slices kept). Then the forms refused, each beside what
-# runc's code says; and the refusal where systemd runs (a private mount
-# namespace in which /run/systemd/system exists).
+# runc's code says; and where systemd runs (a private mount namespace in
+# which /run/systemd/system exists) but its socket /run/systemd/private
+# cannot be reached, the refusal that says so.
 #
 # Needs root, runc, perl's JSON::PP, RUNC_CGPATHS (make check-oci).
 
@@ -25,8 +27,8 @@ source "$(dirname "$0")/helpers/bundle.sh"
 [ -n "${RUNC_CGPATHS-}" ] && [ -x "$RUNC_CGPATHS" ] ||
 	bail_out "RUNC_CGPATHS must name runc-cgpaths (make runc-cgpaths builds it)"
 [ -d /run/systemd/system ] &&
-	bail_out "systemd runs this host: hutch refuses --systemd-cgroup here (as the" \
-		"last test shows); run this file where systemd is not PID 1"
+	bail_out "systemd runs this host: hutch asks it for scopes here (the paths" \
+		"are tests/qemu/90-amd64-systemd.t's); run this file where systemd is not PID 1"
 
 # system.slice, the default slice, made by the test where missing:
 # removed again at the end (when empty)
@@ -169,14 +171,23 @@ runtime hutch --systemd-cgroup=false create --bundle "$tmp/bad" oci17-hutch-bad 
 is "$?" 125 "with --systemd-cgroup=false (runc's flags take =false): the same"
 like "$(cat "$tmp/bad.err")" "with --systemd-cgroup: SLICE:PREFIX:NAME" "  naming the flag"
 
-# where systemd runs (a private mount namespace with /run/systemd/system),
-# hutch does not make groups in its tree: refused, one line, nothing made
-rm -rf "$tmp/bad"
-bundle bad '$c->{linux}{cgroupsPath} = "t17.slice:pre:oci17"' || bail_out "cannot make the bundle"
-unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs t17 /run &&
-	mkdir -p /run/systemd/system && exec "$@"' sh \
-	"$HUTCH" oci --root "$tmp/root-hutch" --systemd-cgroup create --bundle "$tmp/bad" oci17-hutch-bad \
-	</dev/null >/dev/null 2>"$tmp/bad.err"
-hutch_refused "$?" "where systemd runs: refused" "/run/systemd/system.*cgroupfs"
+# where systemd runs (a private mount namespace with /run/systemd/system)
+# but its socket /run/systemd/private is not there: refused, one line
+# naming the socket and the engine's cgroupfs settings, nothing made
+where_systemd_runs() { # CGROUPSPATH
+	rm -rf "$tmp/bad"
+	CGP=$1 bundle bad '$c->{linux}{cgroupsPath} = $ENV{CGP}' || bail_out "cannot make the bundle"
+	unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs t17 /run &&
+		mkdir -p /run/systemd/system && exec "$@"' sh \
+		"$HUTCH" oci --root "$tmp/root-hutch" --systemd-cgroup create --bundle "$tmp/bad" \
+		oci17-hutch-bad </dev/null >/dev/null 2>"$tmp/bad.err"
+}
+where_systemd_runs t17.slice:pre:oci17
+hutch_refused "$?" "where systemd runs, its socket missing: refused" \
+	"/run/systemd/private cannot be used .*SystemdCgroup = false"
+# a NAME that is a slice: runc's driver would ask systemd for a slice
+# with the container's process in it (PIDs), which systemd refuses
+where_systemd_runs t17.slice:pre:oci17.slice
+hutch_refused "$?" "where systemd runs, a slice as NAME: refused" "NAME 'oci17.slice' is a slice"
 
 done_testing
