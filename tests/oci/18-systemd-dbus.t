@@ -89,9 +89,10 @@ like "$(cat "$tmp/calls")" "ResetFailedUnit t18p-oci18-hutch-c.scope" "  the fai
 refused garbage oci18-hutch-d "an answer that is no D-Bus message" \
 	"no answer from systemd on /run/systemd/private to start t18p-oci18-hutch-d.scope"
 
-# systemd 252 leaves a call that came with BEGIN unread until more bytes
-# come: hutch sends a second Subscribe (a build without it waits 30 s,
-# then refuses)
+# systemd 252 leaves a call that came in one read with BEGIN unread
+# until more bytes come: hutch sends BEGIN with AUTH and its first call
+# once OK is read, never with BEGIN (a build that sent BEGIN, then its
+# call at once, waited 30 s here, then refused)
 id=oci18-hutch-e
 bundle_for $id
 : >"$tmp/calls"
