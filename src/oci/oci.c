@@ -521,7 +521,8 @@ static int delete(int argc, char **argv)
 	id = oci_container_id(argc, argv, i, "delete");
 	dir = oci_open_record(id, &st);
 	s = oci_status(dir, &st);
-	if (s != OCI_STOPPED && !force)
+	/* a created one too, as runc: its process never ran the program */
+	if (s == OCI_RUNNING && !force)
 		die("cannot delete container %s: it is %s (kill it first, or "
 		    "delete --force)", id, oci_status_name(s));
 	if (s != OCI_STOPPED) {

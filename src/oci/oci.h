@@ -53,6 +53,7 @@ struct oci_spec {
 	/* --systemd-cgroup where systemd runs: the scope systemd makes
 	 * (oci_systemd.c), its slice and its NAME part; NULL elsewhere */
 	const char *sd_unit, *sd_slice, *sd_name;
+	bool pids_unlimited;		     /* pids.limit below 0: TasksMax infinity */
 };
 
 /* --systemd-cgroup: linux.cgroupsPath is systemd's SLICE:PREFIX:NAME

@@ -190,9 +190,20 @@ static int record_and_hooks(int dir, struct oci_state *st, const struct oci_spec
  * record. The steps are create's: the container's process forgets them
  * (oci_init.c). */
 static struct cgroup cg;
-static const char *made_id;
+static const char *made_id, *made_unit;
 static int made_dir;
 static pid_t made_pid;
+
+/* The group, and first the scope systemd made of it: systemd stops it
+ * and removes the group itself (a group removed under it, systemd
+ * would never see the scope empty, and the unit would stay, active,
+ * for the next create of that name). */
+static void remove_groups(void)
+{
+	if (made_unit)
+		oci_systemd_stop(made_unit);
+	cgroup_remove(&cg);
+}
 
 static void made_undo(void)
 {
@@ -200,7 +211,7 @@ static void made_undo(void)
 
 	if (made_pid > 0 && !kill(made_pid, SIGKILL))
 		waitpid(made_pid, &status, 0);
-	cgroup_remove(&cg);
+	remove_groups();
 	oci_remove_record(made_id, made_dir);
 }
 
@@ -216,7 +227,10 @@ static void systemd_scope(int bus, const struct oci_spec *spec, const struct con
 	const struct sdbus_unit u = {
 		.name = spec->sd_unit, .slice = spec->sd_slice, .pid = (uint32_t)pid,
 		.description = what, .v1 = cg.version == 1,
-		.memory_max = cfg->memory_max, .tasks_max = cfg->pids_max,
+		.memory_max = cfg->memory_max,
+		.memory_low = cgroup_exact.memory_reservation,
+		.memory_swap_max = cfg->memory_swap_set ? cfg->memory_swap_max : 0,
+		.tasks_max = spec->pids_unlimited ? UINT64_MAX : cfg->pids_max,
 		.cpu_weight = !spec->cpu_shares ? 0 : cg.version == 1 ? spec->cpu_shares
 					: cfg->cpu_weight,
 		.cpu_quota_us = spec->cpu_quota, .cpu_period_us = spec->cpu_period,
@@ -229,6 +243,7 @@ static void systemd_scope(int bus, const struct oci_spec *spec, const struct con
 	}
 	close(bus);
 	fmt(st->unit, sizeof st->unit, "%s", spec->sd_unit);
+	made_unit = st->unit;
 	cgroup_rewrite_limits(&cg, cfg, rt);
 }
 
@@ -360,7 +375,7 @@ int oci_create(int argc, char **argv)
 		if (record_and_hooks(dir, &st, &spec, &cg, pid)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			cgroup_remove(&cg);
+			remove_groups();
 			oci_remove_record(id, dir);
 			die("create: container %s: its record or a hook failed (above)", id);
 		}
@@ -375,7 +390,7 @@ int oci_create(int argc, char **argv)
 		reply[got] = '\0';
 		if (pid > 0)
 			waitpid(pid, &status, 0);
-		cgroup_remove(&cg);
+		remove_groups();
 		oci_remove_record(id, dir);
 		/* the container's own lines: each one, to the --log file too */
 		for (char *line = reply, *end; *line; line = end) {
@@ -393,7 +408,7 @@ int oci_create(int argc, char **argv)
 	if (!recorded && record_and_hooks(dir, &st, &spec, &cg, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		cgroup_remove(&cg);
+		remove_groups();
 		oci_remove_record(id, dir);
 		die("create: container %s: its record or a hook failed (above)", id);
 	}

@@ -498,6 +498,9 @@ static void resources(unsigned t, struct config *cfg, struct oci_spec *spec)
 		char buf[32];
 		if (json_int64(&oci_j, v, INT64_MIN, INT64_MAX, &n))
 			die("config.json: linux.resources.pids.limit: a whole number");
+		/* -1: no limit ("max", as a new group has; runc tells
+		 * systemd TasksMax=infinity, where 0 leaves its default) */
+		spec->pids_unlimited = n < 0;
 		fmt(buf, sizeof buf, "%lld", (long long)(n > 0 ? n : 0));
 		oci_arg2("--pids", oci_keep(buf, strlen(buf)));
 	}

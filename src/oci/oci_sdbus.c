@@ -32,7 +32,7 @@ static void pad(struct out *o, size_t a)
 
 static void put(struct out *o, const void *p, size_t len)
 {
-	if (o->n + len <= o->size)
+	if (len && o->n + len <= o->size) /* a call without body: p is NULL */
 		memcpy(o->buf + o->n, p, len);
 	o->n += len;
 }
@@ -218,7 +218,14 @@ size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbu
 	/* no ordering against shutdown.target and the like: a container */
 	prop_bool(&body, "DefaultDependencies", false);
 	prop_u64(&body, u->v1 ? "MemoryLimit" : "MemoryMax", u->memory_max);
+	if (!u->v1) { /* v1 has no such knobs: hutch writes them itself */
+		prop_u64(&body, "MemoryLow", u->memory_low);
+		prop_u64(&body, "MemorySwapMax", u->memory_swap_max);
+	}
 	prop_u64(&body, u->v1 ? "CPUShares" : "CPUWeight", u->cpu_weight);
+	/* systemd 242 or later knows it; only sent when the bundle sets a
+	 * period, so an older one refuses (its one line) only then */
+	prop_u64(&body, "CPUQuotaPeriodUSec", u->cpu_period_us);
 	prop_u64(&body, "CPUQuotaPerSecUSec", quota_per_sec(u));
 	prop_u64(&body, "TasksMax", u->tasks_max);
 	/* v1: with the devices controller delegated and no policy, systemd

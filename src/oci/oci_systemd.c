@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -164,7 +165,11 @@ static int open_bus(void)
 
 	if (fd < 0)
 		return -errno;
-	err = connect(fd, (struct sockaddr *)&a, sizeof a) ? -errno : auth(fd, deadline);
+	/* a systemd that accepts no more connections: connect(2) of a unix
+	 * socket waits for room in its backlog as long as a send may */
+	struct timeval limit = { JOB_MS / 1000, 0 };
+	err = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) ||
+	      connect(fd, (struct sockaddr *)&a, sizeof a) ? -errno : auth(fd, deadline);
 	/* Subscribe: on this socket systemd signals every job anyway;
 	 * asked so that one of another kind would too */
 	if (!err)
@@ -233,51 +238,72 @@ static int job_of(int fd, size_t n, const char *unit, const char *what, char *jo
 	return -1;
 }
 
+#define UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
+
+/* StopUnit and the wait for its job, then ResetFailedUnit (its answer
+ * awaited a moment only): the unit goes, failed or not, as runc's
+ * driver stops and resets it. NoSuchUnit is no error: systemd stops
+ * and unloads a scope itself once its processes all ended. */
+static void stop_unit(int fd, const char *unit)
+{
+	uint64_t deadline = monotonic_ms() + JOB_MS;
+	struct sdbus_msg m;
+	char job[128];
+	int r = job_of(fd, sdbus_stop(out, sizeof out, ++serial, unit), unit, "stop", job,
+		       sizeof job, &m, deadline);
+
+	if (r == 1 && strcmp(m.error, "org.freedesktop.systemd1.NoSuchUnit") != 0)
+		log_error("--systemd-cgroup: systemd refused to stop %s: %s: %s", unit,
+			  m.error, sdbus_first_string(&m) ? sdbus_first_string(&m) : "");
+	if (r == 0)
+		wait_job(fd, job, unit, "stop", deadline);
+	if (r != 1)
+		call(fd, sdbus_reset(out, sizeof out, ++serial, unit), &m,
+		     monotonic_ms() + 1000);
+}
+
 int oci_systemd_start(int fd, const struct sdbus_unit *u)
 {
 	uint64_t deadline = monotonic_ms() + JOB_MS;
 	struct sdbus_msg m;
 	char job[128];
-	int r = job_of(fd, sdbus_start(out, sizeof out, ++serial, u), u->name, "start", job,
-		       sizeof job, &m, deadline);
+	int r;
 
-	/* runc 1.1.5 goes on with a unit of that name (startUnit) */
-	if (r == 1 && !strcmp(m.error, "org.freedesktop.systemd1.UnitExists"))
-		return 0;
-	if (r == 1)
+	/* a unit of that name: a failed one left loaded is reset and the
+	 * start asked once more; an active one is another's (runc 1.1.5
+	 * goes on with it, its properties stale: a daemon-reload then
+	 * writes its old limits over the container's) */
+	for (int tries = 0;; tries++) {
+		r = job_of(fd, sdbus_start(out, sizeof out, ++serial, u), u->name, "start",
+			   job, sizeof job, &m, deadline);
+		if (r != 1 || strcmp(m.error, UNIT_EXISTS) != 0 || tries)
+			break;
+		call(fd, sdbus_reset(out, sizeof out, ++serial, u->name), &m, deadline);
+	}
+	if (r == 1 && !strcmp(m.error, UNIT_EXISTS))
+		log_error("--systemd-cgroup: systemd has a unit %s already, and it is "
+			  "not failed (systemctl status %s): each container's scope is its "
+			  "own", u->name, u->name);
+	else if (r == 1)
 		log_error("--systemd-cgroup: systemd refused the scope %s: %s: %s", u->name,
 			  m.error, sdbus_first_string(&m) ? sdbus_first_string(&m) : "");
 	if (r || !wait_job(fd, job, u->name, "start", deadline))
 		return r ? -1 : 0;
-	/* a failed unit stays loaded until reset, as runc's driver resets it;
-	 * its answer awaited a moment only: create ends anyway */
-	if (call(fd, sdbus_reset(out, sizeof out, ++serial, u->name), &m,
-		 monotonic_ms() + 1000))
-		log_error("--systemd-cgroup: the failed unit %s is left: systemctl "
-			  "reset-failed %s", u->name, u->name);
+	/* asked for but not started (said): it goes, so no failed or
+	 * half-made unit stays loaded with the container's name */
+	stop_unit(fd, u->name);
 	return -1;
 }
 
 void oci_systemd_stop(const char *unit)
 {
-	int fd = open_bus(), r;
-	uint64_t deadline = monotonic_ms() + JOB_MS;
-	struct sdbus_msg m;
-	char job[128];
+	int fd = open_bus();
 
 	if (fd < 0) {
 		log_error("--systemd-cgroup: cannot ask systemd on %s to stop %s: %s",
 			  SDBUS_SOCKET, unit, why(fd));
 		return;
 	}
-	r = job_of(fd, sdbus_stop(out, sizeof out, ++serial, unit), unit, "stop", job,
-		   sizeof job, &m, deadline);
-	/* gone already (a scope whose processes all ended is stopped and
-	 * unloaded by systemd itself) */
-	if (r == 1 && strcmp(m.error, "org.freedesktop.systemd1.NoSuchUnit") != 0)
-		log_error("--systemd-cgroup: systemd refused to stop %s: %s: %s", unit,
-			  m.error, sdbus_first_string(&m) ? sdbus_first_string(&m) : "");
-	if (r == 0)
-		wait_job(fd, job, unit, "stop", deadline);
+	stop_unit(fd, unit);
 	close(fd);
 }

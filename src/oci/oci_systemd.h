@@ -24,10 +24,12 @@ struct sdbus_unit {
 	 * Properties), 0: none; systemd writes them again on each
 	 * daemon-reload, where it would write its defaults otherwise */
 	uint64_t memory_max;	 /* MemoryMax (v1: MemoryLimit) */
-	uint64_t tasks_max;	 /* TasksMax */
+	uint64_t memory_low;	 /* MemoryLow (v2 only) */
+	uint64_t memory_swap_max; /* MemorySwapMax, the swap alone (v2 only) */
+	uint64_t tasks_max;	 /* TasksMax; UINT64_MAX: infinity (pids.limit -1) */
 	uint64_t cpu_weight;	 /* CPUWeight (v1: CPUShares, the shares) */
 	uint64_t cpu_quota_us;	 /* CPUQuotaPerSecUSec's quota, with cpu_period_us */
-	uint64_t cpu_period_us;
+	uint64_t cpu_period_us;	 /* CPUQuotaPeriodUSec, when the bundle sets one */
 };
 
 /* One message of systemd's, parsed in place: strings point into the

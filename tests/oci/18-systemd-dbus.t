@@ -22,7 +22,7 @@ oci_cleanup_more() {
 	find /sys/fs/cgroup -depth -mindepth 2 -maxdepth 4 -type d -name 't18*' \
 		-exec rmdir {} + 2>/dev/null
 }
-oci_setup 18 a b c d e -- python3
+oci_setup 18 a b c d e f -- python3
 fake=$(cd "$(dirname "$0")" && pwd)/helpers/fake-systemd.py
 
 # sd MODE CMD...: CMD (hutch oci's arguments) where systemd runs, its
@@ -68,8 +68,28 @@ like "$(cat "$tmp/root-hutch/$id/state")" "unit=t18p-$id.scope" "  the record ke
 sd done delete --force $id 2>"$tmp/$id.err"
 is "$?" 0 "delete --force" || diag "$(cat "$tmp/$id.err")"
 is "$(cat "$tmp/calls")" "Subscribe
-StopUnit t18p-$id.scope" "  StopUnit of the unit"
+StopUnit t18p-$id.scope
+ResetFailedUnit t18p-$id.scope" "  StopUnit of the unit, then ResetFailedUnit (as runc's stopUnit)"
 ok "  the group gone" sh -c "[ ! -d '/sys/fs/cgroup/memory$group' ]"
+
+# a create that fails once the scope is made (a createRuntime hook that
+# fails): the scope is stopped and reset, not left active with its group
+# removed under it (systemd would never see it empty; a build that
+# removed the group alone made no StopUnit here)
+id=oci18-hutch-f
+bundle_for $id
+perl -MJSON::PP -i -0pe 'my $c = decode_json($_);
+	$c->{hooks}{createRuntime} = [ { path => "/bin/sh", args => ["sh", "-c", "exit 3"] } ];
+	$_ = encode_json($c)' "$tmp/$id/config.json"
+: >"$tmp/calls"
+sd done --systemd-cgroup create --bundle "$tmp/$id" $id </dev/null >/dev/null 2>"$tmp/$id.err"
+is "$?" 125 "a hook fails after the scope was made: create fails (125)"
+is "$(cat "$tmp/calls")" "Subscribe
+StartTransientUnit t18p-$id.scope
+Subscribe
+StopUnit t18p-$id.scope
+ResetFailedUnit t18p-$id.scope" "  the scope stopped and reset" || diag "$(cat "$tmp/$id.err")"
+nothing_left $id
 
 # refused: one line each, 125, nothing left
 refused() { # MODE ID DESC LINE

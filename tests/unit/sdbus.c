@@ -90,8 +90,8 @@ static long long prop_t(size_t n, const char *name)
 
 static void calls(void)
 {
-	struct sdbus_unit u = { "runc-x.scope", "system.slice", "hutch container x", 42, false,
-				0, 0, 0, 0, 0 };
+	struct sdbus_unit u = { .name = "runc-x.scope", .slice = "system.slice",
+				.description = "hutch container x", .pid = 42 };
 	size_t n = sdbus_subscribe(cbuf, sizeof cbuf, 1);
 
 	ok(same(cbuf, n, "6c 01 00 01 # little-endian, METHOD_CALL, no flags, version 1;"
