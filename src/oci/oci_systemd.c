@@ -370,7 +370,7 @@ size_t oci_systemd_devices(const struct config *cfg, const struct runtime *rt,
 				 r->minor == DEV_ANY ? -1 : (int)r->minor);
 			continue;
 		}
-		for (k = 0; k < n && strcmp(dev[k].path, dev[n].path); k++)
+		for (k = 0; k < n && strcmp(dev[k].path, dev[n].path) != 0; k++)
 			;
 		if (k == n)
 			dev[n++].access[0] = '\0';

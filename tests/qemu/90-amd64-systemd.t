@@ -12,7 +12,11 @@
 # there before), then deletes it; what systemctl shows of the scope
 # (ControlGroup, ActiveState, Slice, Delegate), its group's cgroup.procs,
 # memory.max and pids.max, and what is left after delete, hutch's beside
-# runc's. Then a NAME systemd refuses as a unit name.
+# runc's. Then a NAME systemd refuses as a unit name. A second boot,
+# hutch_test=systemdv1 with systemd.unified_cgroup_hierarchy=0: the same
+# on systemd's cgroup v1 (hybrid) tree, the v1 files read, the devices
+# group's verdict on a denied and an allowed node before and after
+# daemon-reload.
 #
 # Environment: HUTCH (the amd64 binary, required); BUSYBOX (as
 # 60-amd64-init.t); HUTCH_QEMU_WORK (default build/qemu/amd64-systemd),
