@@ -292,10 +292,15 @@ BIN := $(BUILD)/hutch
 # Merged with kill --all's rounds for every signal (+304) and the usage
 # lines per feature (+192): full 231,192 x86_64, 250,848 aarch64;
 # budgets 231,424 and 251,136.
-SIZE_BUDGET.full.x86_64 := 231424
+# The outside review's fixes (the scope stopped on a failed create, a
+# failed unit of the name reset, MemoryLow, MemorySwapMax,
+# CPUQuotaPeriodUSec, TasksMax infinity) and v1's DevicePolicy=strict
+# with the container's DeviceAllow list: full 235,848 x86_64 (a page
+# crossed), 255,536 aarch64; budgets 236,288 and 256,000.
+SIZE_BUDGET.full.x86_64 := 236288
 SIZE_BUDGET.router.x86_64 := 123936
 SIZE_BUDGET.tiny.x86_64 := 68672
-SIZE_BUDGET.full.aarch64 := 251136
+SIZE_BUDGET.full.aarch64 := 256000
 SIZE_BUDGET.router.aarch64 := 135680
 SIZE_BUDGET.tiny.aarch64 := 76688
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

@@ -205,6 +205,11 @@ int cgroup_devices_load(const struct config *cfg, const struct runtime *rt);
 /* Why the kernel refused the v2 program (err from cgroup_devices_load). */
 const char *cgroup_devices_missing(int err);
 
+/* The list's i-th entry (the standard nodes, --device's, config.json's),
+ * NULL past its end (hutch oci --systemd-cgroup hands it to systemd). */
+const struct dev_rule *cgroup_devices_rule(const struct config *cfg, const struct runtime *rt,
+					   size_t i);
+
 #else
 static inline void cgroup_devices(const struct cgroup *cg, const struct config *cfg,
 				  const struct runtime *rt)
@@ -225,6 +230,15 @@ static inline const char *cgroup_devices_missing(int err)
 {
 	(void)err;
 	return "";
+}
+
+static inline const struct dev_rule *cgroup_devices_rule(const struct config *cfg,
+							 const struct runtime *rt, size_t i)
+{
+	(void)cfg;
+	(void)rt;
+	(void)i;
+	return NULL;
 }
 #endif
 

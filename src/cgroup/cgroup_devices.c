@@ -94,8 +94,8 @@ static void emit(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 
 /* The i-th entry: the standard ones, then --device's (as the host
  * numbers them: rt), then hutch oci's (config.json's allow entries). */
-static const struct dev_rule *rule_at(const struct config *cfg, const struct runtime *rt,
-				      size_t i)
+const struct dev_rule *cgroup_devices_rule(const struct config *cfg, const struct runtime *rt,
+					   size_t i)
 {
 	if (i < N_RULES)
 		return &standard[i];
@@ -119,7 +119,7 @@ static void build_program(const struct config *cfg, const struct runtime *rt)
 	emit(BPF_ALU64 | BPF_RSH | BPF_K, 2, 0, 0, 16);	   /* r2 = access */
 	emit(LDX_W, 4, 1, 4, 0);			   /* r4 = major */
 	emit(LDX_W, 5, 1, 8, 0);			   /* r5 = minor */
-	for (size_t i = 0; (r = rule_at(cfg, rt, i)); i++) {
+	for (size_t i = 0; (r = cgroup_devices_rule(cfg, rt, i)); i++) {
 		/* a check per field the entry names (type 'a', any major,
 		 * any minor: none), each jumping to the next entry */
 		__s16 checks = (__s16)((r->type != 'a') + (r->major != DEV_ANY) +
@@ -209,7 +209,7 @@ void cgroup_devices(const struct cgroup *cg, const struct config *cfg,
 	}
 	if (!v1_write(cg, cfg, "devices.deny", "a"))
 		return;
-	for (i = 0; (r = rule_at(cfg, rt, i)); i++) {
+	for (i = 0; (r = cgroup_devices_rule(cfg, rt, i)); i++) {
 		v1_rule(rule, sizeof rule, r);
 		v1_write(cg, cfg, "devices.allow", rule);
 	}

@@ -224,7 +224,8 @@ static void systemd_scope(int bus, const struct oci_spec *spec, const struct con
 			  const struct runtime *rt, pid_t pid, struct oci_state *st)
 {
 	static char what[160];
-	const struct sdbus_unit u = {
+	static struct sdbus_dev dev[SDBUS_MAX_DEVICES];
+	struct sdbus_unit u = {
 		.name = spec->sd_unit, .slice = spec->sd_slice, .pid = (uint32_t)pid,
 		.description = what, .v1 = cg.version == 1,
 		.memory_max = cfg->memory_max,
@@ -237,6 +238,10 @@ static void systemd_scope(int bus, const struct oci_spec *spec, const struct con
 	};
 
 	fmt(what, sizeof what, "hutch container %s", spec->sd_name);
+	if (u.v1) {
+		u.n_dev = oci_systemd_devices(cfg, rt, dev, &u.dev_all);
+		u.dev = dev;
+	}
 	if (oci_systemd_start(bus, &u)) {
 		die_unwind(); /* said in one line there; the rest undone as by die */
 		exit(EXIT_SETUP);

@@ -136,6 +136,23 @@ static void prop_pids(struct out *o, uint32_t pid)
 	array_close(o, at, 4);
 }
 
+/* DeviceAllow a(ss): each entry's path and access, a STRUCT 8-aligned */
+static void prop_devices(struct out *o, const struct sdbus_unit *u)
+{
+	size_t at;
+
+	pad(o, 8);
+	put_str(o, "DeviceAllow");
+	put_sig(o, "a(ss)");
+	at = array_open(o, 8);
+	for (size_t i = 0; i < u->n_dev; i++) {
+		pad(o, 8);
+		put_str(o, u->dev[i].path);
+		put_str(o, u->dev[i].access);
+	}
+	array_close(o, at, 8);
+}
+
 /* A header field (yv) whose value is a string of type t (s, o, g). */
 static void field(struct out *o, uint8_t code, const char *t, const char *v)
 {
@@ -199,7 +216,7 @@ size_t sdbus_reset(uint8_t *buf, size_t size, uint32_t serial, const char *unit)
  * runc's properties for a scope, in its order; aux is empty. */
 size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbus_unit *u)
 {
-	static uint8_t b[2048];
+	static uint8_t b[6144];
 	struct out body = { b, sizeof b, 0 };
 	size_t at;
 
@@ -228,13 +245,17 @@ size_t sdbus_start(uint8_t *buf, size_t size, uint32_t serial, const struct sdbu
 	prop_u64(&body, "CPUQuotaPeriodUSec", u->cpu_period_us);
 	prop_u64(&body, "CPUQuotaPerSecUSec", quota_per_sec(u));
 	prop_u64(&body, "TasksMax", u->tasks_max);
-	/* v1: with the devices controller delegated and no policy, systemd
-	 * writes devices.allow "a" into the group whenever it applies the
-	 * unit again (each daemon-reload): closed keeps it to the standard
-	 * pseudo devices then (hutch writes its own list once the job is
-	 * done). v2: hutch's BPF program stays; systemd attaches none. */
+	/* v1: systemd writes the unit's device rules into the group
+	 * whenever it applies the unit again (each daemon-reload): with no
+	 * policy devices.allow "a", with closed only its standard pseudo
+	 * devices (a node config.json allows, such as a tty, lost). strict
+	 * with hutch's own list, as runc's driver gives it, keeps the
+	 * container's list (hutch writes it itself once the job is done).
+	 * v2: hutch's BPF program stays; systemd attaches none. */
 	if (u->v1)
-		prop_str(&body, "DevicePolicy", "closed");
+		prop_str(&body, "DevicePolicy", u->dev_all ? "auto" : "strict");
+	if (u->v1 && !u->dev_all)
+		prop_devices(&body, u);
 	array_close(&body, at, 8);
 	array_close(&body, array_open(&body, 8), 8); /* aux: none, its padding still there */
 	return call(buf, size, serial, "StartTransientUnit", "ssa(sv)a(sa(sv))", &body);

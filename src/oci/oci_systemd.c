@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,13 +17,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "sys.h"
 
 #define JOB_MS 30000 /* runc's driver waits as long for a job's end */
 
 static uint8_t in[65536]; /* one message of systemd's; longer ones are skipped */
-static uint8_t out[4096];
+static uint8_t out[8192]; /* StartTransientUnit with 48 DeviceAllow entries */
 static uint32_t serial;
 
 bool oci_systemd_runs(void)
@@ -306,4 +308,99 @@ void oci_systemd_stop(const char *unit)
 	}
 	stop_unit(fd, unit);
 	close(fd);
+}
+
+/* /proc/devices' name of a major ("136 pts" in its Character or Block
+ * part): systemd takes "char-NAME" for every minor of it. */
+struct group_of {
+	char type; /* 'c' or 'b': the part read now, 0 before either */
+	char want;
+	unsigned major;
+	char name[32];
+};
+
+static void devices_line(char *line, void *arg)
+{
+	struct group_of *g = arg;
+	char *end;
+	unsigned long major;
+
+	if (!strncmp(line, "Character", 9) || !strncmp(line, "Block", 5)) {
+		g->type = line[0] == 'C' ? 'c' : 'b';
+		return;
+	}
+	while (*line == ' ')
+		line++;
+	major = strtoul(line, &end, 10);
+	/* the first name of the major, as runc's findDeviceGroup takes it */
+	if (g->type == g->want && end != line && *end == ' ' && major == g->major &&
+	    !g->name[0])
+		fmt(g->name, sizeof g->name, "%s", end + 1);
+}
+
+/* One entry's path as runc's driver names it; false when systemd has
+ * no name for it (a wildcard major with a minor; a major /proc/devices
+ * lacks): runc leaves those out with a warning, and so does hutch. */
+static bool device_path(const struct dev_rule *r, struct sdbus_dev *d)
+{
+	const char *kind = r->type == 'b' ? "block" : "char";
+	struct group_of g = { 0, r->type, r->major, "" };
+
+	if (r->major == DEV_ANY && r->minor != DEV_ANY)
+		return false;
+	if (r->major == DEV_ANY)
+		fmt(d->path, sizeof d->path, "%s-*", kind);
+	else if (r->minor == DEV_ANY) {
+		if (each_line("/proc/devices", devices_line, &g) || !g.name[0])
+			return false;
+		fmt(d->path, sizeof d->path, "%s-%s", kind, g.name);
+	} else
+		fmt(d->path, sizeof d->path, "/dev/%s/%u:%u", kind, r->major, r->minor);
+	return true;
+}
+
+/* d's access with bits added: systemd keeps one DeviceAllow a path,
+ * the last one given, where v1's list adds them up (a linux.devices
+ * node's "m" and config.json's "rw" of the same device) */
+static void add_access(struct sdbus_dev *d, unsigned bits)
+{
+	size_t n = 0;
+
+	for (const char *c = d->access; *c; c++)
+		bits |= *c == 'r' ? DEV_READ : *c == 'w' ? DEV_WRITE : DEV_MKNOD;
+	if (bits & DEV_READ)
+		d->access[n++] = 'r';
+	if (bits & DEV_WRITE)
+		d->access[n++] = 'w';
+	if (bits & DEV_MKNOD)
+		d->access[n++] = 'm';
+	d->access[n] = '\0';
+}
+
+size_t oci_systemd_devices(const struct config *cfg, const struct runtime *rt,
+			   struct sdbus_dev *dev, bool *all)
+{
+	const struct dev_rule *r;
+	size_t n = 0, k;
+
+	*all = false;
+	for (size_t i = 0; (r = cgroup_devices_rule(cfg, rt, i)) && n < SDBUS_MAX_DEVICES; i++) {
+		if (r->type == 'a') {
+			*all = true;
+			continue;
+		}
+		if (!device_path(r, &dev[n])) {
+			log_warn("--systemd-cgroup: no DeviceAllow name for device rule %c %d:%d "
+				 "(systemd would not keep it over a daemon-reload)", r->type,
+				 r->major == DEV_ANY ? -1 : (int)r->major,
+				 r->minor == DEV_ANY ? -1 : (int)r->minor);
+			continue;
+		}
+		for (k = 0; k < n && strcmp(dev[k].path, dev[n].path) != 0; k++)
+			;
+		if (k == n)
+			dev[n++].access[0] = '\0';
+		add_access(&dev[k], r->access);
+	}
+	return n;
 }

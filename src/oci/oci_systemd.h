@@ -12,6 +12,13 @@
 
 #define SDBUS_SOCKET "/run/systemd/private"
 
+/* One DeviceAllow entry: "/dev/char/1:3", "char-pts", "block-*"; "rwm" */
+struct sdbus_dev {
+	char path[48];
+	char access[4];
+};
+#define SDBUS_MAX_DEVICES 48 /* hutch's 8 standard, 8 --device, 32 config.json */
+
 /* The transient scope runc's driver asks for (v1.1.5, libcontainer/
  * cgroups/systemd/v1.go and v2.go Apply). */
 struct sdbus_unit {
@@ -30,6 +37,13 @@ struct sdbus_unit {
 	uint64_t cpu_weight;	 /* CPUWeight (v1: CPUShares, the shares) */
 	uint64_t cpu_quota_us;	 /* CPUQuotaPerSecUSec's quota, with cpu_period_us */
 	uint64_t cpu_period_us;	 /* CPUQuotaPeriodUSec, when the bundle sets one */
+	/* v1: the device list as runc's driver gives it (generateDevice-
+	 * Properties): DevicePolicy=strict and a DeviceAllow each, which
+	 * systemd writes again on each daemon-reload; dev_all: an "a"
+	 * entry, every device (DevicePolicy=auto, no DeviceAllow) */
+	bool dev_all;
+	size_t n_dev;
+	const struct sdbus_dev *dev;
 };
 
 /* One message of systemd's, parsed in place: strings point into the
@@ -57,6 +71,14 @@ long sdbus_length(const uint8_t hdr[16]);
 
 /* buf holds one whole message of len bytes: 0, or -1 when malformed. */
 int sdbus_parse(const uint8_t *buf, size_t len, struct sdbus_msg *m);
+
+/* v1: the device list of the container's group (cgroup_devices_rule's
+ * entries) as DeviceAllow entries into dev (SDBUS_MAX_DEVICES), as
+ * runc's driver names them; their count. *all: an "a" entry. */
+struct config;
+struct runtime;
+size_t oci_systemd_devices(const struct config *cfg, const struct runtime *rt,
+			   struct sdbus_dev *dev, bool *all);
 
 /* The body's first string (ERROR's message, "o" reply's path), or NULL. */
 const char *sdbus_first_string(const struct sdbus_msg *m);

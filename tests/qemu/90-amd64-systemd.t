@@ -12,7 +12,11 @@
 # there before), then deletes it; what systemctl shows of the scope
 # (ControlGroup, ActiveState, Slice, Delegate), its group's cgroup.procs,
 # memory.max and pids.max, and what is left after delete, hutch's beside
-# runc's. Then a NAME systemd refuses as a unit name.
+# runc's. Then a NAME systemd refuses as a unit name. A second boot,
+# hutch_test=systemdv1 with systemd.unified_cgroup_hierarchy=0: the same
+# on systemd's cgroup v1 (hybrid) tree, the v1 files read, the devices
+# group's verdict on a denied and an allowed node before and after
+# daemon-reload.
 #
 # Environment: HUTCH (the amd64 binary, required); BUSYBOX (as
 # 60-amd64-init.t); HUTCH_QEMU_WORK (default build/qemu/amd64-systemd),
@@ -61,6 +65,15 @@ bundle() {
 		$c->{linux}{namespaces} = [ grep { $_->{type} ne "network" } @{$c->{linux}{namespaces}} ];
 		$c->{linux}{resources}{memory} = { limit => 33554432 };
 		$c->{linux}{resources}{pids} = { limit => 30 };
+		$c->{linux}{resources}{cpu} = { shares => 512 };
+		# two nodes for the devices group: /dev/kmsg, 1:11,
+		# denied, and tty1, 4:1, allowed (a device the guest has:
+		# runc names in DeviceAllow only nodes /sys/dev/char knows)
+		$c->{linux}{devices} = [
+			{ path => "/dev/t90kmsg", type => "c", major => 1, minor => 11 },
+			{ path => "/dev/t90tty1", type => "c", major => 4, minor => 1 } ];
+		push @{$c->{linux}{resources}{devices}},
+			{ allow => JSON::PP::true, type => "c", major => 4, minor => 1, access => "rw" };
 		$c->{linux}{cgroupsPath} = $ENV{CGP} if $ENV{CGP} ne "";
 		open $f, ">", $file or die; print $f JSON::PP->new->pretty->encode($c);
 	' "$d/config.json" || bail_out "cannot make the bundle $1"
@@ -83,8 +96,11 @@ done
 extras="$extras $(readlink -f /etc/os-release):/etc/os-release"
 
 # shellcheck disable=SC2086 # SRC:DEST words, without blanks
-qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" systemd -- $extras
+qemu_prepare "$arch" "$HUTCH" "$BUSYBOX" systemd systemdv1 -- $extras
 # 20 s with TCG on an idle host (qemu_timeout doubles the TCG time)
 qemu_scenario systemd "" 60 120
+# the same on systemd's cgroup v1 (hybrid: v1 controllers, cgroup2 on
+# /sys/fs/cgroup/unified), as Debian 11 and Raspberry Pi OS bullseye boot
+qemu_scenario systemdv1 systemd.unified_cgroup_hierarchy=0 60 120
 
 done_testing

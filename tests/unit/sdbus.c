@@ -92,6 +92,13 @@ static void calls(void)
 {
 	struct sdbus_unit u = { .name = "runc-x.scope", .slice = "system.slice",
 				.description = "hutch container x", .pid = 42 };
+	static const struct sdbus_dev dev[] = { { "/dev/char/1:3", "rwm" }, { "char-pts", "rw" } };
+	/* DeviceAllow a(ss) from its name (8-aligned): the signature, the
+	 * array's length (55, from the first STRUCT at 8n), each STRUCT at
+	 * 8n, its strings at 4n */
+	static const char allow[] = "\x0b\0\0\0DeviceAllow\0\x05" "a(ss)\0\0\x37\0\0\0\0\0\0\0"
+				    "\x0d\0\0\0/dev/char/1:3\0\0\0\x03\0\0\0rwm\0\0\0\0\0"
+				    "\x08\0\0\0char-pts\0\0\0\0\x02\0\0\0rw";
 	size_t n = sdbus_subscribe(cbuf, sizeof cbuf, 1);
 
 	ok(same(cbuf, n, "6c 01 00 01 # little-endian, METHOD_CALL, no flags, version 1;"
@@ -145,9 +152,18 @@ static void calls(void)
 	       "CPUQuotaPerSecUSec rounded up to 10 ms, as runc's addCpuQuota");
 	is_num(prop_t(n, "TasksMax"), 30, "TasksMax 30");
 	ok(!memmem(cbuf, n, "CPUShares", 9), "no CPUShares when none is given");
-	ok(memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\0\0\0\x06\0\0\0closed\0", 31) ||
-	   memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\x06\0\0\0closed\0", 28),
-	   "v1: DevicePolicy closed (never devices.allow a on a daemon-reload)");
+	u.dev = dev;
+	u.n_dev = 2;
+	n = sdbus_start(cbuf, sizeof cbuf, 2, &u);
+	ok(memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\0\0\0\x06\0\0\0strict\0", 31) ||
+	   memmem(cbuf, n, "\x0c\0\0\0DevicePolicy\0\001s\0\x06\0\0\0strict\0", 28),
+	   "v1: DevicePolicy strict (never devices.allow a on a daemon-reload)");
+	ok(memmem(cbuf, n, allow, sizeof allow) != NULL, "v1: DeviceAllow a(ss), the container's list");
+	u.dev_all = true;
+	n = sdbus_start(cbuf, sizeof cbuf, 2, &u);
+	ok(memmem(cbuf, n, "\x04\0\0\0auto\0", 9) && !memmem(cbuf, n, "DeviceAllow", 11),
+	   "v1, an \"a\" entry: DevicePolicy auto, no DeviceAllow (runc's allowAllDevices)");
+	u.dev_all = false;
 	n = sdbus_reset(cbuf, sizeof cbuf, 4, "runc-x.scope");
 	/* fields end at 0xaf (SIGNATURE "s" after DESTINATION), the body at
 	 * 0xb0: 4 + 12 + 1 bytes */
