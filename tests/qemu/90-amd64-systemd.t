@@ -63,9 +63,10 @@ bundle() {
 		$c->{process}{args} = ["sleep", "1000"];
 		$c->{mounts} = [ grep { $_->{type} ne "cgroup" } @{$c->{mounts}} ];
 		$c->{linux}{namespaces} = [ grep { $_->{type} ne "network" } @{$c->{linux}{namespaces}} ];
-		$c->{linux}{resources}{memory} = { limit => 33554432 };
+		$c->{linux}{resources}{memory} = { limit => 33554432, reservation => 8388608,
+			swap => 67108864 };
 		$c->{linux}{resources}{pids} = { limit => 30 };
-		$c->{linux}{resources}{cpu} = { shares => 512 };
+		$c->{linux}{resources}{cpu} = { shares => 512, quota => 25000, period => 50000 };
 		# two nodes for the devices group: /dev/kmsg, 1:11,
 		# denied, and tty1, 4:1, allowed (a device the guest has:
 		# runc names in DeviceAllow only nodes /sys/dev/char knows)

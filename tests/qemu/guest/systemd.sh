@@ -103,11 +103,25 @@ t_diag "systemd $(systemctl --version | head -n 1); controllers of $CG: $(cat $C
 # The files read, v2's or v1's: the group of a controller's hierarchy
 # (cgdir CTRL PID: v1 its line of /proc/PID/cgroup in CG/CTRL),
 # memory's limit, cpu's shares or weight, the limits' unit properties.
+# MORE: the other limits of the bundle (its reservation, swap, quota
+# and period), each FILE=VALUE written behind systemd's back before the
+# reload: runc passes MemoryLow, MemorySwapMax (v2) and
+# CPUQuotaPeriodUSec, CPUQuotaPerSecUSec as properties, so the reload
+# writes them again.
 if [ -n "$V1" ]; then
 	MEMF=memory.limit_in_bytes CPUF=cpu.shares PROPS=MemoryLimit,TasksMax,CPUShares
+	MORE="cpu/cpu.cfs_quota_us=-1 cpu/cpu.cfs_period_us=100000 memory/memory.soft_limit_in_bytes=0"
 else
 	MEMF=memory.max CPUF=cpu.weight PROPS=MemoryMax,TasksMax,CPUWeight
+	MORE="cpu/cpu.max=max memory/memory.low=0 memory/memory.swap.max=max"
 fi
+# more_limits SUFFIX: each file of MORE, "FILE SUFFIX: VALUE"
+more_limits() {
+	for m in $MORE; do
+		f=${m%%=*}
+		echo "${f#*/}$1: $(cat "$(cgdir "${f%%/*}" "$pid")/${f#*/}" 2>&1)"
+	done
+}
 cgdir() {
 	if [ -z "$V1" ]; then
 		echo "$CG$(sed -n 's/^0:://p' "/proc/${2:-0}/cgroup" 2>/dev/null)"
@@ -183,12 +197,18 @@ run() {
 		# it reloads, over what was written behind its back (runc's
 		# come back: the reload does rewrite them)
 		systemctl show -p "$PROPS" "$unit" | sed 's/=/: /' | sort
+		more_limits ""
 		if [ -n "$grp" ]; then
 			echo 16777216 >"$mg/$MEMF"
 			echo 20 >"$pg/pids.max"
 			echo 100 >"$cg/$CPUF"
+			for m in $MORE; do
+				f=${m%%=*}
+				echo "${m#*=}" >"$(cgdir "${f%%/*}" "$pid")/${f#*/}"
+			done
 		fi
 		systemctl daemon-reload
+		more_limits " after daemon-reload"
 		echo "$MEMF after daemon-reload: $(cat "$mg/$MEMF" 2>&1)"
 		echo "pids.max after daemon-reload: $(cat "$pg/pids.max" 2>&1)"
 		echo "$CPUF after daemon-reload: $(cat "$cg/$CPUF" 2>&1)"
