@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "oci_systemd.h"
+#include "profile.h" /* HUTCH_OCI: 1 where no profile says (the sanitizer build) */
 #include "tap.h"
 
 #if HUTCH_OCI
