@@ -596,7 +596,7 @@ static bool is_slice(const char *name)
 static void cgroups_systemd(const char *path, struct oci_spec *spec)
 {
 	char slice[1 + 128 + 1], *rest = oci_keep(path, strlen(path)); /* cgroups_path's PARENT */
-	const char *part[3];
+	const char *part[3], *unit;
 
 	for (int i = 0; i < 3; i++) {
 		part[i] = rest;
@@ -616,8 +616,8 @@ static void cgroups_systemd(const char *path, struct oci_spec *spec)
 		die("config.json: linux.cgroupsPath %s: '%s' is no slice hutch takes: "
 		    "NAME.slice, each '-' a level deeper (a-b.slice is a.slice/a-b.slice), "
 		    "its path up to 128 bytes", path, part[0]);
-	if (!cgroups_path(oci_keepf("%s/%s", slice, is_slice(part[2]) ? part[2]
-				    : oci_keepf("%s-%s.scope", part[1], part[2])), spec))
+	unit = is_slice(part[2]) ? part[2] : oci_keepf("%s-%s.scope", part[1], part[2]);
+	if (!cgroups_path(oci_keepf("%s/%s", slice, unit), spec))
 		die("config.json: linux.cgroupsPath %s: with --systemd-cgroup hutch oci takes "
 		    "SLICE:PREFIX:NAME whose unit, PREFIX-NAME.scope, has up to 120 letters, "
 		    "digits, '.', '_', '-' (no '.' or '-' first)", path);
@@ -629,7 +629,7 @@ static void cgroups_systemd(const char *path, struct oci_spec *spec)
 		die("config.json: linux.cgroupsPath %s: NAME '%s' is a slice, where systemd "
 		    "runs hutch oci asks it for a scope only: a NAME without .slice", path,
 		    part[2]);
-	spec->sd_unit = oci_keepf("%s-%s.scope", part[1], part[2]);
+	spec->sd_unit = unit;
 	spec->sd_slice = part[0];
 	spec->sd_name = part[2];
 }
