@@ -22,7 +22,7 @@ oci_cleanup_more() {
 	find /sys/fs/cgroup -depth -mindepth 2 -maxdepth 4 -type d -name 't18*' \
 		-exec rmdir {} + 2>/dev/null
 }
-oci_setup 18 a b c d e f -- python3
+oci_setup 18 a b c d e f g h -- python3
 fake=$(cd "$(dirname "$0")" && pwd)/helpers/fake-systemd.py
 
 # sd MODE CMD...: CMD (hutch oci's arguments) where systemd runs, its
@@ -108,6 +108,28 @@ refused failed oci18-hutch-c "the start job fails" \
 like "$(cat "$tmp/calls")" "ResetFailedUnit t18p-oci18-hutch-c.scope" "  the failed unit reset, as runc's"
 refused garbage oci18-hutch-d "an answer that is no D-Bus message" \
 	"no answer from systemd on /run/systemd/private to start t18p-oci18-hutch-d.scope"
+refused exists oci18-hutch-g "a unit of the name exists, active" \
+	"systemd has a unit t18p-oci18-hutch-g.scope already, and it is not failed"
+is "$(cat "$tmp/calls")" "Subscribe
+StartTransientUnit t18p-oci18-hutch-g.scope
+ResetFailedUnit t18p-oci18-hutch-g.scope
+StartTransientUnit t18p-oci18-hutch-g.scope" \
+	"  reset once and asked again, then refused (runc 1.1.5 goes on with the old unit)"
+
+# a failed unit of the name (left by a container before): reset, then
+# the scope made (a build that went on at UnitExists made no second start)
+id=oci18-hutch-h
+bundle_for $id
+: >"$tmp/calls"
+sd stale --systemd-cgroup create --bundle "$tmp/$id" $id </dev/null >/dev/null 2>"$tmp/$id.err"
+is "$?" 0 "a failed unit of the name: create" || diag "$(cat "$tmp/$id.err")"
+is "$(head -n 4 "$tmp/calls")" "Subscribe
+StartTransientUnit t18p-$id.scope
+ResetFailedUnit t18p-$id.scope
+StartTransientUnit t18p-$id.scope" "  the failed unit reset, the scope asked again"
+sd done delete --force $id 2>"$tmp/$id.err"
+is "$?" 0 "  delete --force"
+nothing_left $id
 
 # systemd 252 leaves a call that came in one read with BEGIN unread
 # until more bytes come: hutch sends BEGIN with AUTH and its first call

@@ -9,7 +9,9 @@
 # (StartTransientUnit answered with an error), failed (its job ends
 # "failed"), garbage (its answer is no D-Bus message), lazy (a call that
 # came with BEGIN is read only when more bytes come, as systemd 252
-# can). Written from the D-Bus specification; one connection at a time.
+# can), exists (a unit of the name exists, active: UnitExists each
+# time), stale (a failed one: UnitExists until ResetFailedUnit names
+# it). Written from the D-Bus specification; one connection at a time.
 import os
 import socket
 import struct
@@ -17,6 +19,7 @@ import sys
 import time
 
 path, mode, log = sys.argv[1], sys.argv[2], sys.argv[3]
+reset_seen = []
 
 
 def pad(b, a):
@@ -115,6 +118,14 @@ def call(c, msg):
     if member == "StartTransientUnit" and mode == "refuse":
         return reply(c, s, "s", string(b"", "Cannot set property TasksMax, or unknown property."),
                      "org.freedesktop.DBus.Error.InvalidArgs")
+    if member == "ResetFailedUnit":
+        reset_seen.append(unit)
+    # exists: an active unit of that name, whatever is reset; stale: a
+    # failed one, gone once ResetFailedUnit named it
+    if member == "StartTransientUnit" and (
+            mode == "exists" or (mode == "stale" and unit not in reset_seen)):
+        return reply(c, s, "s", string(b"", f"Unit {unit} already exists."),
+                     "org.freedesktop.systemd1.UnitExists")
     if member == "StartTransientUnit" and mode == "garbage":
         return c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n" + b"\0" * 16)
     if member in ("StartTransientUnit", "StopUnit"):
