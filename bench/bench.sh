@@ -89,7 +89,7 @@ for t in hyperfine bwrap unshare runc crun podman containerd ctr tini tini-stati
 	strace perf valgrind jq; do
 	command -v "$t" >/dev/null || die "$t is missing: run make bench (it installs the peers)"
 done
-for f in "build/$HOST_ARCH/hutch" "build/$HOST_ARCH/rootfs/.hutch-rootfs" "$B/lowerbound" "$B/stamp"; do
+for f in "build/$HOST_ARCH/hutch" "build/$HOST_ARCH/rootfs/.hutch-rootfs" "$B/lowerbound" "$B/stamp" "$B/seccomp-install"; do
 	[ -e "$f" ] || die "$f is missing: run make bench"
 done
 

@@ -28,6 +28,11 @@ section_profile() {
 		"$P"/c.* | sort -t "$(printf '\t')" -k2,2nr >"$P/strace-c.tsv"
 	kv profile_syscalls_per_run "$(awk -F '\t' '{ s += $2 } END { printf "%.0f", s }' "$P/strace-c.tsv")"
 
+	# The seccomp filter's install, which each service child makes before
+	# its exec (bench/seccomp-install.c): hutch's default filter and the
+	# kernel's floor, a filter of one instruction.
+	"$B/seccomp-install" "$((PROFILE_RUNS * 100))" >"$P/seccomp-install.tsv"
+
 	# strace -T of one run: the slowest calls (their times inflated by
 	# strace's own stops, but their order is telling).
 	strace -f -T -o "$P/strace-T.txt" "$HUTCH" "${run[@]}" || true
@@ -121,6 +126,10 @@ section_profile() {
 			md_table "system call" "calls per run" "errors per run" "us per run (under strace)"
 		echo
 		echo "In all, $(get profile_syscalls_per_run) system calls per run."
+		echo
+		echo "Installing the seccomp filter, as each service child does before its exec ($((PROFILE_RUNS * 100)) children, one PR_SET_SECCOMP each, bench/seccomp-install.c): hutch's default filter, and the kernel's floor, a filter of one instruction. The kernel runs a new filter once per system call number of each ABI to cache the calls it always allows, so the cost follows how far the program goes for a number, not its length (bench/analysis.md):"
+		echo
+		md_table program "BPF instructions" "median us" "p10 us" "p90 us" <"$P/seccomp-install.tsv"
 		echo
 		echo "The 15 slowest calls of one run under strace -T (us, pid; the waits left out: sigtimedwait, wait4, the read of the exec pipe):"
 		echo

@@ -9,8 +9,10 @@
  * 32-bit process on a 64-bit kernel (i386 on x86_64, armhf on aarch64)
  * through with its own. So the native ABI and each compat ABI get
  * their rules, and any other one is killed (seccomp_abi.h has which). Rules are tried in order, the
- * first match wins; each is "number == N: return ACTION", two
- * instructions, so no jump ever needs more than the 8 bits BPF has. */
+ * first match wins; each is "number == N: return ACTION", one
+ * instruction in a run of rules with one action (bpf.c), so no jump but
+ * the architecture check's (a 32-bit BPF_JA) needs more than the 8 bits
+ * BPF has. */
 #include "seccomp.h"
 
 #include <errno.h>
@@ -24,27 +26,10 @@
 #include "kernel_calls.h"
 #include "sys.h"
 #include "seccomp_abi.h"
+#include "bpf.h"
 #if HUTCH_OCI
 #include "seccomp_oci.h"
 #endif
-
-/* <linux/bpf_common.h>: instruction classes, sizes, modes, operations. */
-#define BPF_LD 0x00
-#define BPF_JMP 0x05
-#define BPF_RET 0x06
-#define BPF_W 0x00
-#define BPF_ABS 0x20
-#define BPF_JA 0x00
-#define BPF_JEQ 0x10
-#define BPF_JGE 0x30
-#define BPF_JSET 0x40
-#define BPF_K 0x00
-#define LD_ABS (BPF_LD | BPF_W | BPF_ABS)
-#define JEQ (BPF_JMP | BPF_JEQ | BPF_K)
-#define JGE (BPF_JMP | BPF_JGE | BPF_K)
-#define JSET (BPF_JMP | BPF_JSET | BPF_K)
-#define JA (BPF_JMP | BPF_JA)
-#define RET (BPF_RET | BPF_K)
 
 /* <linux/seccomp.h>. KILL_PROCESS is Linux 4.14+; an older kernel masks
  * the action with 0x7fff0000, which leaves 0, its KILL (the thread): the
@@ -54,13 +39,6 @@
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
 #define SECCOMP_RET_ERRNO 0x00050000U
 #define SECCOMP_RET_ALLOW 0x7fff0000U
-
-/* struct seccomp_data, <linux/seccomp.h>: int nr; __u32 arch; __u64
- * instruction_pointer; __u64 args[6]. The low half of args[n] is at 16 +
- * 8n on a little-endian machine, 20 + 8n on a big-endian one. */
-#define OFF_NR 0
-#define OFF_ARCH 4
-#define OFF_ARG_LO(n) (16 + 8 * (n) + ARG_LO)
 
 /* <linux/sched.h>: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
  * NEWNET. (NEWTIME, 0x80, is in clone's exit-signal byte: only unshare and
@@ -157,17 +135,33 @@ static const uint32_t abi_arch[N_ABIS] = {
 #endif
 };
 
-/* A section per ABI of at most SECCOMP_MAX_RULES two-instruction rules,
- * plus 8 more for each @default (personality and clone take 7 and 5) and
- * 12 of its own, and 2 per ABI + 1 to check the architecture: 1024 is
- * ample for two ABIs, 1536 for three (mips64), and both far below the
- * kernel's limit of 4096 (BPF_MAXINSNS). */
-#define PROG_MAX (N_ABIS > 2 ? 1536 : 1024)
-_Static_assert(N_ABIS * (2 * SECCOMP_MAX_RULES + 64 + 2) + 1 <= PROG_MAX,
-	       "PROG_MAX too small for SECCOMP_MAX_RULES");
+/* What one ABI's rules decide, one answer per system call number
+ * (decide()): at most one per rule, @default counting as all of its names,
+ * and the 4 that "default deny" adds. */
+#define ANSWERS_MAX (SECCOMP_MAX_RULES + 4)
+
+/* The search's leaves hold at most LEAF_MAX answers, tried one by one;
+ * splitting a longer range in halves leaves at least LEAF_MAX / 2 in
+ * each. So for e answers at most e / (LEAF_MAX / 2) + 1 leaves, and the
+ * search is at most TREE_MAX(e) instructions: a comparison per answer,
+ * per leaf at most 4 returns (one per return value, allow, deny and
+ * ENOSYS, and the default), a branch per leaf but one, and 10 for the two
+ * checks of an argument (7 and 5 instructions where an answer takes 1). */
+#define LEAF_MAX 8
+#define TREE_MAX(e) ((e) + 5 * ((e) / (LEAF_MAX / 2) + 1) + 9)
+
+/* A branch jumps over its left half, at most half the answers, with BPF's
+ * 8-bit jt. */
+_Static_assert(TREE_MAX(ANSWERS_MAX / 2) <= 255, "a left half beyond BPF's 8-bit jumps");
+
+/* The program: 2 per ABI + 1 to check the architecture, then per section
+ * 3 (the number loaded, x32's check) and the search. */
+#define PROG_MAX (N_ABIS * (3 + TREE_MAX(ANSWERS_MAX)) + 2 * N_ABIS + 1)
+_Static_assert(PROG_MAX <= BPF_MAXINSNS, "SECCOMP_MAX_RULES too large for BPF_MAXINSNS");
 
 static struct sock_filter prog[PROG_MAX];
 static struct sock_fprog fprog = { 0, prog };
+static struct bpf bpf;
 static uint32_t deny_ret; /* ERRNO | EPERM, or KILL_PROCESS */
 static uint64_t caps_kept; /* cfg->cap_keep: what the default list lets by */
 
@@ -228,25 +222,56 @@ static bool capability_kept_for(int i)
 	return cap && (caps_kept >> (cap - 1) & 1);
 }
 
-/* An instruction's code and jumps in one word: call sites stay small. */
-#define OP(code, jt, jf) ((code) | (jt) << 16 | (jf) << 24)
+/* --- the rules as one answer per number --------------------------------
+ *
+ * Rules are tried in order and the first that names a number decides:
+ * so a section's rules are read first into one answer per number (the
+ * first rule's), then laid out as a binary search on the number (tree()).
+ * Why a search and not the rules in order: since Linux 5.11 the kernel
+ * runs a filter it installs once for every number of each ABI, to find
+ * the calls it always allows (seccomp_cache_prepare; those then skip the
+ * filter), and each of those runs of rules in order walked every rule,
+ * about 50 of the default list's: most of the 0.2 ms an install took, at
+ * every start and restart (bench/analysis.md). A search takes a handful
+ * of steps for any number. */
 
-/* PROG_MAX is never reached (the assertion above); if it were, the
- * program would lack its final return and the kernel refuse it. */
-static void emit(uint32_t op, uint32_t k)
+enum { ANSWER_RETURN, ANSWER_PERSONALITY, ANSWER_CLONE };
+
+struct answer {
+	uint32_t nr;
+	uint8_t kind; /* a return, or a check of an argument (below) */
+	bool open;    /* a check whose answer when it passes is to come */
+	uint32_t ret; /* the return, or a check's return when it passes */
+};
+
+static struct answer answers[ANSWERS_MAX];
+static unsigned n_answers;
+
+/* The first rule naming nr decides. A check (personality's, clone's)
+ * denies what it catches and lets the rest go on to the next rules: the
+ * first later rule naming nr that returns gives its answer then. */
+static void decide(int nr, uint8_t kind, uint32_t ret)
 {
-	if (fprog.len < PROG_MAX)
-		prog[fprog.len++] = (struct sock_filter){
-			(uint16_t)op, (uint8_t)(op >> 16), (uint8_t)(op >> 24), k };
+	struct answer *a = answers;
+
+	if (nr < 0)
+		return;
+	while (a < answers + n_answers && a->nr != (uint32_t)nr)
+		a++;
+	if (a < answers + n_answers) {
+		if (a->open && kind == ANSWER_RETURN)
+			a->ret = ret, a->open = false;
+		return;
+	}
+	if (n_answers < ANSWERS_MAX)
+		answers[n_answers++] = (struct answer){ (uint32_t)nr, kind,
+							kind != ANSWER_RETURN, ret };
 }
 
 /* The accumulator holds the number: if it is nr, return action. */
 static void rule(int nr, uint32_t action)
 {
-	if (nr < 0)
-		return;
-	emit(OP(JEQ, 0, 1), (uint32_t)nr);
-	emit(RET, action);
+	decide(nr, ANSWER_RETURN, action);
 }
 
 /* Denying clone3 answers ENOSYS, never EPERM or a kill: its flags are in
@@ -259,33 +284,83 @@ static void named_rule(int i, int abi, bool deny)
 					      : deny_ret);
 }
 
+/* --- the program ------------------------------------------------------ */
+
+/* An instruction's code and jumps in one word: call sites stay small. */
+#define OP(code, jt, jf) ((code) | (jt) << 16 | (jf) << 24)
+
+/* PROG_MAX is never reached (the assertion above); if it were, the
+ * program would lack its final return and the kernel refuse it. */
+static unsigned emit(uint32_t op, uint32_t k)
+{
+	return bpf_emit(&bpf, (uint16_t)op, (uint8_t)(op >> 16), (uint8_t)(op >> 24), k);
+}
+
 /* clone creating a namespace. The flags are the first argument on x86_64
  * (flags, stack, ptid, ctid, tls), and on i386, arm, mips, powerpc and the
  * generic table (flags, stack, ptid, tls, ctid: CLONE_BACKWARDS or the
  * generic order); s390's CLONE_BACKWARDS2 puts the stack first
  * (CLONE_FLAGS_ARG). The kernel reads the low 32 bits only
  * (kernel_clone_args.flags). */
-static void clone_rule(int nr)
+static void clone_check(const struct answer *a)
 {
-	emit(OP(JEQ, 0, 4), (uint32_t)nr);
-	emit(LD_ABS, OFF_ARG_LO(CLONE_FLAGS_ARG));
-	emit(OP(JSET, 0, 1), CLONE_NEW_ANY);
-	emit(RET, deny_ret);
-	emit(LD_ABS, OFF_NR); /* not a namespace: on to the next rule */
+	emit(OP(BPF_JEQ_K, 0, 4), a->nr);
+	emit(BPF_LD_ABS, SECCOMP_DATA_ARG_LO(CLONE_FLAGS_ARG));
+	emit(OP(BPF_JSET_K, 0, 1), CLONE_NEW_ANY);
+	emit(BPF_RET_K, deny_ret);
+	emit(BPF_RET_K, a->ret); /* not a namespace */
 }
 
 /* personality(2) takes an unsigned int: PER_LINUX (0), PER_LINUX32 (8,
  * what linux32(1) sets for a 32-bit process) and 0xffffffff (the query)
  * pass; flags such as ADDR_NO_RANDOMIZE or READ_IMPLIES_EXEC do not. */
-static void personality_rule(int nr)
+static void personality_check(const struct answer *a)
 {
-	emit(OP(JEQ, 0, 6), (uint32_t)nr);
-	emit(LD_ABS, OFF_ARG_LO(0));
-	emit(OP(JEQ, 3, 0), 0);
-	emit(OP(JEQ, 2, 0), 8);
-	emit(OP(JEQ, 1, 0), 0xffffffffU);
-	emit(RET, deny_ret);
-	emit(LD_ABS, OFF_NR);
+	emit(OP(BPF_JEQ_K, 0, 6), a->nr);
+	emit(BPF_LD_ABS, SECCOMP_DATA_ARG_LO(0));
+	emit(OP(BPF_JEQ_K, 3, 0), 0);
+	emit(OP(BPF_JEQ_K, 2, 0), 8);
+	emit(OP(BPF_JEQ_K, 1, 0), 0xffffffffU);
+	emit(BPF_RET_K, deny_ret);
+	emit(BPF_RET_K, a->ret);
+}
+
+/* A few answers in a row, tried one by one: those that return at once in
+ * a run per return value (bpf.c: one instruction each), then the checks,
+ * then otherwise, for the numbers between them. */
+static void leaf(const struct answer *a, unsigned n, uint32_t otherwise)
+{
+	for (unsigned i = 0; i < n; i++) {
+		bool first = a[i].kind == ANSWER_RETURN;
+		for (unsigned j = 0; j < i && first; j++)
+			first = a[j].kind != ANSWER_RETURN || a[j].ret != a[i].ret;
+		for (unsigned j = i; j < n && first; j++)
+			if (a[j].kind == ANSWER_RETURN && a[j].ret == a[i].ret)
+				bpf_return_if(&bpf, a[j].nr, a[j].ret);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (a[i].kind == ANSWER_PERSONALITY)
+			personality_check(&a[i]);
+		else if (a[i].kind == ANSWER_CLONE)
+			clone_check(&a[i]);
+	emit(BPF_RET_K, otherwise);
+}
+
+/* A binary search on the number over answers sorted by it: nr >= the
+ * middle one's goes right, over the left half (TREE_MAX: within jt). */
+static void tree(const struct answer *a, unsigned n, uint32_t otherwise)
+{
+	unsigned half = n / 2, at, left;
+
+	if (n <= LEAF_MAX) {
+		leaf(a, n, otherwise);
+		return;
+	}
+	at = emit(OP(BPF_JGE_K, 0, 0), a[half].nr);
+	left = bpf.len;
+	tree(a, half, otherwise);
+	prog[at].jt = (uint8_t)(bpf.len - left);
+	tree(a + half, n - half, otherwise);
 }
 
 /* The default list: each call denied unless its capability is kept (a
@@ -295,8 +370,8 @@ static void default_rules(int abi)
 {
 	for (int i = 0; i < SC_personality; i++)
 		named_rule(i, abi, !capability_kept_for(i));
-	personality_rule(number(SC_personality, abi));
-	clone_rule(number(SC_clone, abi));
+	decide(number(SC_personality, abi), ANSWER_PERSONALITY, 0);
+	decide(number(SC_clone, abi), ANSWER_CLONE, 0);
 	named_rule(SC_clone3, abi, true);
 }
 
@@ -395,16 +470,18 @@ unsigned seccomp_check(const char *text, char *msg, size_t size)
 static void section(const struct config *cfg, bool deny_default, int abi)
 {
 	struct walk st = { .abi = abi };
+	uint32_t otherwise = deny_default ? deny_ret : SECCOMP_RET_ALLOW;
 
-	emit(LD_ABS, OFF_NR);
+	emit(BPF_LD_ABS, SECCOMP_DATA_NR);
 #ifdef X32_SYSCALL_BIT
 	/* Denied by killing: a process whose every call fails could not
 	 * even exit. */
 	if (abi == ABI_NATIVE) {
-		emit(OP(JGE, 0, 1), X32_SYSCALL_BIT);
-		emit(RET, SECCOMP_RET_KILL_PROCESS);
+		emit(OP(BPF_JGE_K, 0, 1), X32_SYSCALL_BIT);
+		emit(BPF_RET_K, SECCOMP_RET_KILL_PROCESS);
 	}
 #endif
+	n_answers = 0;
 	if (cfg->seccomp_mode == SECCOMP_LIST)
 		walk(&st, cfg->seccomp_list);
 	else
@@ -418,7 +495,16 @@ static void section(const struct config *cfg, bool deny_default, int abi)
 		named_rule(SC_exit_group, abi, false);
 		named_rule(SC_clone3, abi, true);
 	}
-	emit(RET, deny_default ? deny_ret : SECCOMP_RET_ALLOW);
+	for (unsigned i = 0; i < n_answers; i++) { /* sorted by number */
+		struct answer a = answers[i];
+		unsigned j = i;
+		if (a.open) /* no later rule: what the list does otherwise */
+			a.ret = otherwise, a.open = false;
+		for (; j > 0 && answers[j - 1].nr > a.nr; j--)
+			answers[j] = answers[j - 1];
+		answers[j] = a;
+	}
+	tree(answers, n_answers, otherwise);
 }
 
 const struct sock_fprog *seccomp_build(const struct config *cfg)
@@ -428,25 +514,27 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	fprog.len = 0;
 	if (cfg->seccomp_mode == SECCOMP_OFF)
 		return &fprog;
+	bpf = (struct bpf){ .insn = prog, .max = PROG_MAX };
 	deny_ret = cfg->seccomp_kill ? SECCOMP_RET_KILL_PROCESS
 				     : SECCOMP_RET_ERRNO | EPERM;
 	caps_kept = cfg->cap_keep;
 	if (cfg->seccomp_mode == SECCOMP_LIST)
 		walk(&list, cfg->seccomp_list); /* checked when parsed */
-	emit(LD_ABS, OFF_ARCH);
+	emit(BPF_LD_ABS, SECCOMP_DATA_ARCH);
 	/* A rule by number names a native call: a compat ABI would pass it,
 	 * so with one, a compat process is killed like a foreign one. */
 	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
-		emit(OP(JEQ, 0, 1), abi_arch[abi]);
-		emit(JA, 0); /* at 2 * abi; k, set below: a 32-bit jump */
+		emit(OP(BPF_JEQ_K, 0, 1), abi_arch[abi]);
+		emit(BPF_JA, 0); /* at 2 * abi; k, set below: a 32-bit jump */
 	}
-	emit(OP(JEQ, 1, 0), abi_arch[ABI_NATIVE]);
-	emit(RET, SECCOMP_RET_KILL_PROCESS);
+	emit(OP(BPF_JEQ_K, 1, 0), abi_arch[ABI_NATIVE]);
+	emit(BPF_RET_K, SECCOMP_RET_KILL_PROCESS);
 	section(cfg, list.deny_default, ABI_NATIVE);
 	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
-		prog[(size_t)2 * (size_t)abi].k = fprog.len - 2u * abi - 1u;
+		prog[(size_t)2 * (size_t)abi].k = bpf.len - 2u * abi - 1u;
 		section(cfg, list.deny_default, abi);
 	}
+	fprog.len = (unsigned short)bpf.len;
 	return &fprog;
 }
 

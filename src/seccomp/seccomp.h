@@ -9,22 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf.h"
 #include "config.h"
 #include "profile.h"
-
-/* struct sock_filter and struct sock_fprog of <linux/filter.h>: that
- * header is not on musl's include path on every cross route, and the
- * layout is kernel ABI, fixed since Linux 2.2. */
-struct sock_filter {
-	uint16_t code;
-	uint8_t jt, jf; /* forward jumps when true / false */
-	uint32_t k;
-};
-
-struct sock_fprog {
-	unsigned short len;
-	struct sock_filter *filter;
-};
 
 /* cfg->seccomp_mode. The default is 0, so a cleared config has it. */
 enum { SECCOMP_DEFAULT, SECCOMP_OFF, SECCOMP_LIST };

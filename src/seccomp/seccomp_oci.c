@@ -10,6 +10,10 @@
  *            [nr > last -> ENOSYS]; jeq NR, 0, next; (conditions, each
  *            failing to next); ret ACTION; next: ld nr ... ret DEFAULT
  *
+ * where consecutive rules without arguments and with one action share
+ * their return (bpf.c: a profile's long allow list takes one instruction
+ * a name and ABI).
+ *
  * with libseccomp's exceptions to the profile's order (shadowed(),
  * multiplexed()).
  *
@@ -26,26 +30,13 @@
 #include "kernel_calls.h"
 #include "log.h"
 #include "seccomp_abi.h"
+#include "bpf.h"
 #include "sys.h"
 
 #if HUTCH_SECCOMP
 
-#define BPF_MAXINSNS 4096 /* <linux/bpf_common.h>: the kernel's limit */
-#define LD_ABS 0x20	  /* BPF_LD | BPF_W | BPF_ABS */
-#define AND_K 0x54	  /* BPF_ALU | BPF_AND | BPF_K */
-#define JA 0x05		  /* BPF_JMP | BPF_JA */
-#define JEQ 0x15	  /* BPF_JMP | BPF_JEQ | BPF_K */
-#define JGT 0x25
-#define JGE 0x35
-#define RET 0x06 /* BPF_RET | BPF_K */
 #define SECCOMP_SET_MODE_FILTER 1
 #define AUDIT_ARCH_64BIT 0x80000000U /* <linux/audit.h> __AUDIT_ARCH_64BIT */
-
-/* struct seccomp_data: nr at 0, arch at 4, args[6] (__u64) from 16 */
-#define OFF_NR 0
-#define OFF_ARCH 4
-#define OFF_LO(n) (16u + 8u * (n) + ARG_LO)
-#define OFF_HI(n) (16u + 8u * (n) + (4 - ARG_LO))
 
 static const char names[] = /* NUL-separated, sorted */
 #define S(name, ...) #name "\0"
@@ -141,15 +132,11 @@ bool seccomp_oci_flag_known(unsigned flag)
 
 static struct sock_filter prog[BPF_MAXINSNS];
 static struct sock_fprog fprog = { 0, prog };
-static unsigned len;
-static bool overflow;
+static struct bpf bpf;
 
-static void emit(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+static unsigned emit(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
-	if (len < BPF_MAXINSNS)
-		prog[len++] = (struct sock_filter){ code, jt, jf, k };
-	else
-		overflow = true;
+	return bpf_emit(&bpf, code, jt, jf, k);
 }
 
 /* A rule's jumps to its end ("next"): patched once its length is known. */
@@ -162,11 +149,12 @@ struct fixups {
 static void jump_out(struct fixups *f, uint16_t code, bool on_true, uint8_t other,
 		     uint32_t k)
 {
+	unsigned at = emit(code, on_true ? 0 : other, on_true ? other : 0, k);
+
 	if (f->n < 16) {
-		f->at[f->n] = len;
+		f->at[f->n] = at;
 		f->jt[f->n++] = on_true;
 	}
-	emit(code, on_true ? 0 : other, on_true ? other : 0, k);
 }
 
 int seccomp_oci_number(int sys, int abi)
@@ -192,42 +180,42 @@ static void condition(const struct seccomp_oci_arg *a, bool wide, struct fixups 
 
 	if (a->op == SCMP_CMP_MASKED_EQ) {
 		if (wide) {
-			emit(LD_ABS, 0, 0, OFF_HI(a->index));
-			emit(AND_K, 0, 0, hi);
-			jump_out(f, JEQ, false, 0, (uint32_t)(a->value_two >> 32));
+			emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_HI(a->index));
+			emit(BPF_AND_K, 0, 0, hi);
+			jump_out(f, BPF_JEQ_K, false, 0, (uint32_t)(a->value_two >> 32));
 		}
-		emit(LD_ABS, 0, 0, OFF_LO(a->index));
-		emit(AND_K, 0, 0, lo);
-		jump_out(f, JEQ, false, 0, (uint32_t)a->value_two);
+		emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_LO(a->index));
+		emit(BPF_AND_K, 0, 0, lo);
+		jump_out(f, BPF_JEQ_K, false, 0, (uint32_t)a->value_two);
 		return;
 	}
 	if (wide) {
-		emit(LD_ABS, 0, 0, OFF_HI(a->index));
+		emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_HI(a->index));
 		switch (a->op) {
 		case SCMP_CMP_EQ: /* high differs: fail */
-			jump_out(f, JEQ, false, 0, hi);
+			jump_out(f, BPF_JEQ_K, false, 0, hi);
 			break;
 		case SCMP_CMP_NE: /* high differs: pass (over ld, jeq) */
-			emit(JEQ, 0, 2, hi);
+			emit(BPF_JEQ_K, 0, 2, hi);
 			break;
 		case SCMP_CMP_GT:
 		case SCMP_CMP_GE: /* above: pass; below: fail; equal: low decides */
-			emit(JGT, 3, 0, hi);
-			jump_out(f, JEQ, false, 0, hi);
+			emit(BPF_JGT_K, 3, 0, hi);
+			jump_out(f, BPF_JEQ_K, false, 0, hi);
 			break;
 		default: /* LT, LE: below passes, above fails */
-			emit(JGE, 0, 3, hi);
-			jump_out(f, JEQ, false, 0, hi);
+			emit(BPF_JGE_K, 0, 3, hi);
+			jump_out(f, BPF_JEQ_K, false, 0, hi);
 		}
 	}
-	emit(LD_ABS, 0, 0, OFF_LO(a->index));
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_LO(a->index));
 	switch (a->op) {
-	case SCMP_CMP_EQ: jump_out(f, JEQ, false, 0, lo); break;
-	case SCMP_CMP_NE: jump_out(f, JEQ, true, 0, lo); break;
-	case SCMP_CMP_GT: jump_out(f, JGT, false, 0, lo); break;
-	case SCMP_CMP_GE: jump_out(f, JGE, false, 0, lo); break;
-	case SCMP_CMP_LT: jump_out(f, JGE, true, 0, lo); break;
-	default: jump_out(f, JGT, true, 0, lo); break; /* LE */
+	case SCMP_CMP_EQ: jump_out(f, BPF_JEQ_K, false, 0, lo); break;
+	case SCMP_CMP_NE: jump_out(f, BPF_JEQ_K, true, 0, lo); break;
+	case SCMP_CMP_GT: jump_out(f, BPF_JGT_K, false, 0, lo); break;
+	case SCMP_CMP_GE: jump_out(f, BPF_JGE_K, false, 0, lo); break;
+	case SCMP_CMP_LT: jump_out(f, BPF_JGE_K, true, 0, lo); break;
+	default: jump_out(f, BPF_JGT_K, true, 0, lo); break; /* LE */
 	}
 }
 
@@ -237,22 +225,21 @@ static void rule(const struct seccomp_oci *p, const struct seccomp_oci_rule *r,
 	struct fixups f = { .n = 0 };
 
 	if (!r->n_args) {
-		emit(JEQ, 0, 1, (uint32_t)nr);
-		emit(RET, 0, 0, r->action);
+		bpf_return_if(&bpf, (uint32_t)nr, r->action);
 		return;
 	}
-	jump_out(&f, JEQ, false, 0, (uint32_t)nr);
+	jump_out(&f, BPF_JEQ_K, false, 0, (uint32_t)nr);
 	for (unsigned i = 0; i < r->n_args; i++)
 		condition(&p->args[r->arg + i], wide, &f);
-	emit(RET, 0, 0, r->action);
-	for (unsigned i = 0; i < f.n && !overflow; i++) {
-		unsigned off = len - f.at[i] - 1; /* at most 37 */
+	emit(BPF_RET_K, 0, 0, r->action);
+	for (unsigned i = 0; i < f.n && !bpf.overflow; i++) {
+		unsigned off = bpf.len - f.at[i] - 1; /* at most 37 */
 		if (f.jt[i])
 			prog[f.at[i]].jt = (uint8_t)off;
 		else
 			prog[f.at[i]].jf = (uint8_t)off;
 	}
-	emit(LD_ABS, 0, 0, OFF_NR); /* the conditions loaded arguments */
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_NR); /* the conditions loaded arguments */
 }
 
 /* runc's -ENOSYS stub (libcontainer/seccomp/patchbpf): a call numbered
@@ -269,8 +256,8 @@ static void enosys_stub(const struct seccomp_oci *p, int abi)
 			last = nr;
 	}
 	if (last > 0) {
-		emit(JGT, 0, 1, (uint32_t)last);
-		emit(RET, 0, 0, SECCOMP_RET_ERRNO | ENOSYS);
+		emit(BPF_JGT_K, 0, 1, (uint32_t)last);
+		emit(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS);
 	}
 }
 
@@ -315,11 +302,11 @@ static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_ru
 		return;
 	if (seccomp_oci_number(mux, abi) < 0 || shadowed(p, mux))
 		return;
-	emit(JEQ, 0, 4, (uint32_t)seccomp_oci_number(mux, abi));
-	emit(LD_ABS, 0, 0, OFF_LO(0));
-	emit(JEQ, 0, 1, (uint32_t)call);
-	emit(RET, 0, 0, r->action);
-	emit(LD_ABS, 0, 0, OFF_NR);
+	emit(BPF_JEQ_K, 0, 4, (uint32_t)seccomp_oci_number(mux, abi));
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_LO(0));
+	emit(BPF_JEQ_K, 0, 1, (uint32_t)call);
+	emit(BPF_RET_K, 0, 0, r->action);
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_NR);
 }
 
 /* Returns where the jump to the x32 section is, to be set, or 0. */
@@ -329,18 +316,17 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 	bool wide = abi < N_ABIS && (abi_arch[abi] & AUDIT_ARCH_64BIT);
 	unsigned x32_jump = 0;
 
-	emit(LD_ABS, 0, 0, OFF_NR);
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_NR);
 #ifdef X32_SYSCALL_BIT
 	/* x32 is x86_64's arch with this bit in the number: its own section
 	 * when listed, else killed as an ABI not filtered (libseccomp's
 	 * bad-architecture action) */
 	if (abi == 0 && (p->abis >> ABI_X32 & 1)) {
-		emit(JGE, 0, 1, X32_SYSCALL_BIT);
-		x32_jump = len;
-		emit(JA, 0, 0, 0);
+		emit(BPF_JGE_K, 0, 1, X32_SYSCALL_BIT);
+		x32_jump = emit(BPF_JA, 0, 0, 0);
 	} else if (abi == 0) {
-		emit(JGE, 0, 1, X32_SYSCALL_BIT);
-		emit(RET, 0, 0, SECCOMP_RET_KILL_THREAD);
+		emit(BPF_JGE_K, 0, 1, X32_SYSCALL_BIT);
+		emit(BPF_RET_K, 0, 0, SECCOMP_RET_KILL_THREAD);
 	}
 #endif
 	if (p->enosys)
@@ -355,7 +341,7 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 			rule(p, r, nr, wide);
 		multiplexed(p, r, abi);
 	}
-	emit(RET, 0, 0, p->default_action);
+	emit(BPF_RET_K, 0, 0, p->default_action);
 	return x32_jump;
 }
 
@@ -363,30 +349,28 @@ int seccomp_oci_compile(const struct seccomp_oci *p, char *msg, size_t size)
 {
 	unsigned ja[N_ABIS] = { 0 }, x32;
 
-	len = 0;
-	overflow = false;
-	emit(LD_ABS, 0, 0, OFF_ARCH);
+	bpf = (struct bpf){ .insn = prog, .max = BPF_MAXINSNS };
+	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARCH);
 	for (int abi = 1; abi < N_ABIS; abi++)
 		if (p->abis >> abi & 1) {
-			emit(JEQ, 0, 1, abi_arch[abi]);
-			ja[abi] = len;
-			emit(JA, 0, 0, 0); /* k set below */
+			emit(BPF_JEQ_K, 0, 1, abi_arch[abi]);
+			ja[abi] = emit(BPF_JA, 0, 0, 0); /* k set below */
 		}
-	emit(JEQ, 1, 0, abi_arch[0]);
+	emit(BPF_JEQ_K, 1, 0, abi_arch[0]);
 	/* libseccomp's default for an architecture not in the filter */
-	emit(RET, 0, 0, SECCOMP_RET_KILL_THREAD);
+	emit(BPF_RET_K, 0, 0, SECCOMP_RET_KILL_THREAD);
 	x32 = section(p, 0);
 	for (int abi = 1; abi < N_ABIS; abi++)
 		if (p->abis >> abi & 1) {
-			prog[ja[abi]].k = len - ja[abi] - 1;
+			prog[ja[abi]].k = bpf.len - ja[abi] - 1;
 			section(p, abi);
 		}
-	if (x32 && !overflow) {
-		prog[x32].k = len - x32 - 1;
+	if (x32 && !bpf.overflow) {
+		prog[x32].k = bpf.len - x32 - 1;
 		section(p, ABI_X32);
 	}
-	fprog.len = (unsigned short)len;
-	if (overflow)
+	fprog.len = (unsigned short)bpf.len;
+	if (bpf.overflow)
 		return fmt(msg, size, "the filter would be longer than the kernel's "
 			   "%d BPF instructions: fewer names or arguments", BPF_MAXINSNS), -1;
 	return 0;
