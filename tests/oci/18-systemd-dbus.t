@@ -8,7 +8,8 @@
 # (StopUnit); systemd's error, a job that fails and an answer that is no
 # D-Bus message each give one line, 125, and nothing left behind (no
 # record, no group); a call that came with BEGIN and waits for more
-# bytes (systemd 252 does that) still gets its answer. The real systemd
+# bytes (systemd 252 does that) still gets its answer; the properties of
+# the scope (LOG.props): the limits, pids -1 as TasksMax=infinity. The real systemd
 # and runc beside hutch: tests/qemu/90-amd64-systemd.t.
 #
 # Needs root, python3.
@@ -22,7 +23,7 @@ oci_cleanup_more() {
 	find /sys/fs/cgroup -depth -mindepth 2 -maxdepth 4 -type d -name 't18*' \
 		-exec rmdir {} + 2>/dev/null
 }
-oci_setup 18 a b c d e f g h -- python3
+oci_setup 18 a b c d e f g h i -- python3
 fake=$(cd "$(dirname "$0")" && pwd)/helpers/fake-systemd.py
 
 # sd MODE CMD...: CMD (hutch oci's arguments) where systemd runs, its
@@ -60,6 +61,12 @@ is "$?" 0 "create where systemd runs" || diag "$(cat "$tmp/$id.err")"
 is "$(cat "$tmp/calls")" "Subscribe
 StartTransientUnit t18p-$id.scope" "  Subscribe, then StartTransientUnit of PREFIX-NAME.scope"
 pid=$(cat "$tmp/$id.pid")
+# the properties runc 1.1.5's driver gives a scope on this host (cgroup
+# v1), values as systemd reads them
+prop() { sed -n "s/^$1=//p" "$tmp/calls.props"; }
+is "$(prop Slice) $(prop Delegate) $(prop DefaultDependencies) $(prop PIDs)" \
+	"t18.slice true false [$pid]" "  Slice, Delegate, DefaultDependencies=false, PIDs the container's"
+is "$(prop MemoryLimit) $(prop TasksMax)" "67108864 42" "  MemoryLimit and TasksMax from the bundle"
 group=$(sed -n 's/^[0-9]*:memory://p' "/proc/$pid/cgroup")
 is "$group" "/t18.slice/t18p-$id.scope" "  the group runc's driver computes"
 is "$(cat "/sys/fs/cgroup/memory$group/memory.limit_in_bytes")" 67108864 "  hutch's limit there"
@@ -127,6 +134,20 @@ is "$(head -n 4 "$tmp/calls")" "Subscribe
 StartTransientUnit t18p-$id.scope
 ResetFailedUnit t18p-$id.scope
 StartTransientUnit t18p-$id.scope" "  the failed unit reset, the scope asked again"
+sd done delete --force $id 2>"$tmp/$id.err"
+is "$?" 0 "  delete --force"
+nothing_left $id
+
+# pids.limit -1 is no limit: TasksMax=infinity (UINT64_MAX), as runc
+# gives it; without it systemd's DefaultTasksMax would hold (a build
+# that sent nothing here left 15% of the host's pid_max)
+id=oci18-hutch-i
+bundle_for $id
+perl -MJSON::PP -i -0pe 'my $c = decode_json($_); $c->{linux}{resources}{pids}{limit} = -1;
+	$_ = encode_json($c)' "$tmp/$id/config.json"
+sd done --systemd-cgroup create --bundle "$tmp/$id" $id </dev/null >/dev/null 2>"$tmp/$id.err"
+is "$?" 0 "pids.limit -1: create" || diag "$(cat "$tmp/$id.err")"
+is "$(prop TasksMax)" 18446744073709551615 "  TasksMax=infinity"
 sd done delete --force $id 2>"$tmp/$id.err"
 is "$?" 0 "  delete --force"
 nothing_left $id

@@ -5,7 +5,8 @@
 # boot. It takes SASL EXTERNAL, answers Subscribe, StartTransientUnit,
 # StopUnit and ResetFailedUnit as systemd's manager does (a job path,
 # then the signal JobRemoved), and writes one line a call to LOG
-# ("StartTransientUnit UNIT", ...). MODE: done (every job done), refuse
+# ("StartTransientUnit UNIT", ...), and the properties of the last
+# StartTransientUnit to LOG.props (NAME=VALUE a line). MODE: done (every job done), refuse
 # (StartTransientUnit answered with an error), failed (its job ends
 # "failed"), garbage (its answer is no D-Bus message), lazy (a call that
 # came with BEGIN is read only when more bytes come, as systemd 252
@@ -78,6 +79,60 @@ def fields_of(msg):
     return out, pad(msg[:end], 8).__len__()
 
 
+def value(msg, n, t):
+    """The value of D-Bus type t at n (from the message's start, where
+    D-Bus aligns), and the offset after it; t one complete type."""
+    align = {"y": 1, "b": 4, "u": 4, "i": 4, "t": 8, "x": 8, "s": 4, "o": 4,
+             "g": 1, "a": 4, "(": 8, "v": 1}[t[0]]
+    n += -n % align
+    if t in "bui":
+        v = struct.unpack_from("<I" if t != "i" else "<i", msg, n)[0]
+        return ("true" if v else "false") if t == "b" else str(v), n + 4
+    if t in "tx":
+        return str(struct.unpack_from("<Q" if t == "t" else "<q", msg, n)[0]), n + 8
+    if t in "so":
+        ln = struct.unpack_from("<I", msg, n)[0]
+        return msg[n + 4:n + 4 + ln].decode(), n + 5 + ln
+    if t == "g":
+        return msg[n + 1:n + 1 + msg[n]].decode(), n + 2 + msg[n]
+    if t == "v":
+        inner = msg[n + 1:n + 1 + msg[n]].decode()
+        return value(msg, n + 2 + msg[n], inner)
+    if t[0] == "a":
+        ln = struct.unpack_from("<I", msg, n)[0]
+        n += 4
+        n += -n % (8 if t[1] in "(tx" else 1)
+        end, out = n + ln, []
+        while n < end:
+            v, n = value(msg, n, t[1:])
+            out.append(v)
+        return "[" + ",".join(out) + "]", end
+    parts, n, inner = [], n, t[1:-1]  # a struct of single-letter types
+    for c in inner:
+        v, n = value(msg, n, c)
+        parts.append(v)
+    return "(" + ",".join(parts) + ")", n
+
+
+def properties(msg, body_at):
+    """StartTransientUnit's a(sv), one NAME=VALUE a line."""
+    n = body_at
+    for _ in range(2):  # the unit's name, the mode
+        n += -n % 4
+        n += 5 + struct.unpack_from("<I", msg, n)[0]
+    n += -n % 4
+    ln = struct.unpack_from("<I", msg, n)[0]
+    n += 4
+    n += -n % 8
+    end, lines = n + ln, []
+    while n < end:
+        n += -n % 8
+        name, n = value(msg, n, "s")
+        v, n = value(msg, n, "v")
+        lines.append(f"{name}={v}")
+    return "".join(line + "\n" for line in lines)
+
+
 def first_string(msg, body_at):
     ln = struct.unpack_from("<I", msg, body_at)[0]
     return msg[body_at + 4:body_at + 4 + ln].decode()
@@ -115,6 +170,9 @@ def call(c, msg):
     unit = first_string(msg, body_at) if member != "Subscribe" else ""
     with open(log, "a") as out:
         out.write(f"{member} {unit}".rstrip() + "\n")
+    if member == "StartTransientUnit":
+        with open(log + ".props", "w") as out:
+            out.write(properties(msg, body_at))
     if member == "StartTransientUnit" and mode == "refuse":
         return reply(c, s, "s", string(b"", "Cannot set property TasksMax, or unknown property."),
                      "org.freedesktop.DBus.Error.InvalidArgs")
