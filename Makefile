@@ -353,6 +353,14 @@ seccomp-tables:
 	$(Q)tools/deps.sh $(SECCOMP_HDR_PKGS)
 	$(Q)tools/gen/seccomp-tables.sh src/seccomp/seccomp_table.h src/seccomp/seccomp_syscalls.h
 
+# src/lib/capabilities.h: every capability's number and name, generated from
+# the kernel's <linux/capability.h> (the toolchain's, else the host's;
+# tools/gen/capabilities.sh; the output is committed,
+# tests/static/capabilities.t regenerates it and diffs).
+CAP_HEADER = $(or $(wildcard $(UAPI)/linux/capability.h),/usr/include/linux/capability.h)
+capabilities: all
+	$(Q)tools/gen/capabilities.sh $(CAP_HEADER) src/lib/capabilities.h
+
 ifeq ($(V),1)
 Q :=
 else
@@ -493,7 +501,7 @@ test: all unit-tests
 # bloat.t: the size report's tool).
 check-static: all
 	@echo "OBJS='<the $(words $(OBJS)) objects>' prove tests/static/*.t"
-	$(Q)OBJS='$(OBJS)' prove tests/static/*.t
+	$(Q)OBJS='$(OBJS)' CAP_HEADER=$(CAP_HEADER) prove tests/static/*.t
 
 # The option docs are generated from src/config/options.def by a host program
 # (tools/gen/options-doc.c): docs/options.md's option table and hutch(8)'s
@@ -803,7 +811,7 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all rootfs initramfs deps check check-static runtime-tools runc-cgpaths docs check-size size-budget check-profiles seccomp-tables unit-tests check-unit check-memory check-sanitize check-qemu \
+.PHONY: all rootfs initramfs deps check check-static runtime-tools runc-cgpaths docs check-size size-budget check-profiles seccomp-tables capabilities unit-tests check-unit check-memory check-sanitize check-qemu \
 	check-escape check-fuzz fuzz \
 	check-integration check-build boards toolchains check-cross check-qemu-user demo install \
 	install-bin check-init lint clean

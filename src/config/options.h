@@ -46,9 +46,7 @@ static inline int output_log_target(const char *path)
 
 /* The names --cap-keep and --rlimit take (options_privs.c), parsing as
  * hutch oci's capability lists: "net_bind_service", "CAP_NET_BIND_SERVICE"
- * (any case) -> 10; -1 if unknown. CAP_SYS_PTRACE is the one capability
- * no service may keep (capabilities(7)). */
-#define CAP_SYS_PTRACE_NUMBER 19
+ * (any case) -> 10; -1 if unknown (capabilities.h has them). */
 int capability_number(const char *name);
 
 /* "nofile" -> RLIMIT_NOFILE (numbers differ on MIPS); -1 if unknown. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "capabilities.h"
 #include "units.h"
 
 int set_user(struct parse_ctx *ctx, const struct option_def *opt, const char *value)
@@ -43,15 +44,8 @@ int set_group_add(struct parse_ctx *ctx, const struct option_def *opt,
 	return 0;
 }
 
-/* capabilities(7), by number. */
-static const char cap_names[] =
-	"chown\0dac_override\0dac_read_search\0fowner\0fsetid\0kill\0setgid\0"
-	"setuid\0setpcap\0linux_immutable\0net_bind_service\0net_broadcast\0"
-	"net_admin\0net_raw\0ipc_lock\0ipc_owner\0sys_module\0sys_rawio\0"
-	"sys_chroot\0sys_ptrace\0sys_pacct\0sys_admin\0sys_boot\0sys_nice\0"
-	"sys_resource\0sys_time\0sys_tty_config\0mknod\0lease\0audit_write\0"
-	"audit_control\0setfcap\0mac_override\0mac_admin\0syslog\0wake_alarm\0"
-	"block_suspend\0audit_read\0perfmon\0bpf\0checkpoint_restore\0";
+/* capabilities(7), by number (generated from the kernel's header). */
+static const char cap_names[] = CAP_NAMES;
 
 static int lower(int c)
 {
@@ -97,7 +91,7 @@ int set_cap_keep(struct parse_ctx *ctx, const struct option_def *opt,
 					  "see capabilities(7))", name);
 		/* It would let the service read and write the memory and the
 		 * descriptors of hutch's PID 1, its way out of the sandbox. */
-		if (cap == CAP_SYS_PTRACE_NUMBER)
+		if (cap == CAP_SYS_PTRACE)
 			return parse_fail(ctx, opt, "sys_ptrace is refused: it would "
 					  "give the service hutch's own PID 1, and "
 					  "through it the host");

@@ -17,11 +17,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capabilities.h"
 #include "kernel_calls.h"
 #include "log.h"
 #include "refusal.h"
 #include "sys.h"
 #include "units.h"
+
+/* capabilities(7): those PID 1 keeps after setup to start each run (drop
+ * the bounding set, set ids, raise limits) and to signal a service of
+ * another user. */
+#define CAP(n) (1ULL << (n))
+#define PID1_CAPS (CAP(CAP_KILL) | CAP(CAP_SETGID) | CAP(CAP_SETUID) | CAP(CAP_SETPCAP) | \
+		   CAP(CAP_SYS_RESOURCE))
 
 /* The service's ids, found by privs_resolve in PID 1; the child uses them. */
 #define GROUPS_MAX 64

@@ -7,12 +7,6 @@
 #include "config.h"
 #include "runtime.h"
 
-/* capabilities(7): those PID 1 keeps after setup to start each run (drop
- * the bounding set, set ids, raise limits) and to signal a service of
- * another user. */
-#define PID1_CAPS ((1ULL << 5) | (1ULL << 6) | (1ULL << 7) | (1ULL << 8) | (1ULL << 24))
-/*                  kill        setgid      setuid      setpcap     sys_resource */
-
 /* In PID 1 once the root is switched: resolves --user in the sandbox's own
  * /etc/passwd and /etc/group (never the host's, never falling back to
  * root). Dies (exit 125) if a name is not there. Returns the home
@@ -30,7 +24,7 @@ bool privs_check(const struct config *cfg, int root, struct preflight *pf);
  * Returns 0, or -errno with *step naming what failed. */
 int privs_drop(const struct config *cfg, bool rootless, const char **step);
 
-/* PID 1 once set up: keeps only PID1_CAPS and the --cap-keep ones (which
+/* PID 1 once set up: keeps only PID1_CAPS (privs.c) and the --cap-keep ones (which
  * it hands on), in its bounding set too. */
 void privs_drop_pid1(const struct config *cfg);
 

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capabilities.h"
 #include "log.h"
 #include "kernel_calls.h"
 #include "sys.h"
@@ -164,14 +165,6 @@ static struct sock_fprog fprog = { 0, prog };
 static struct bpf bpf;
 static uint32_t deny_ret; /* ERRNO | EPERM, or KILL_PROCESS */
 static uint64_t caps_kept; /* cfg->cap_keep: what the default list lets by */
-
-/* <linux/capability.h>: the capabilities that govern calls of the default
- * list. */
-enum {
-	CAP_SYS_MODULE = 16, CAP_SYS_RAWIO = 17, CAP_SYS_PACCT = 20,
-	CAP_SYS_ADMIN = 21, CAP_SYS_BOOT = 22, CAP_SYS_TIME = 25,
-	CAP_SYS_TTY_CONFIG = 26, CAP_SYSLOG = 34, CAP_PERFMON = 38, CAP_BPF = 39
-};
 
 /* The filter follows the capabilities kept: a service given one with
  * --cap-keep must be able to use it, so the default list lets through the
