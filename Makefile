@@ -303,10 +303,14 @@ BIN := $(BUILD)/hutch
 # full 235,848 -> 236,792 x86_64, 255,536 -> 256,728 aarch64 (+944,
 # +1,192), router 123,816 -> 124,728 and 135,000 -> 136,048 (+912,
 # +1,048), tiny (without seccomp) unchanged: the four budgets +1,024.
-SIZE_BUDGET.full.x86_64 := 237312
-SIZE_BUDGET.router.x86_64 := 124960
+# The search moved to bpf.c for hutch oci's profiles too (the sort that
+# keeps a number's first rule, the long halves behind BPF_JA): full
+# 237,032 x86_64 and 257,048 aarch64, router 125,000 and 136,432; the
+# full budgets +256 and +512, router x86_64 +480.
+SIZE_BUDGET.full.x86_64 := 237568
+SIZE_BUDGET.router.x86_64 := 125440
 SIZE_BUDGET.tiny.x86_64 := 68672
-SIZE_BUDGET.full.aarch64 := 257024
+SIZE_BUDGET.full.aarch64 := 257536
 SIZE_BUDGET.router.aarch64 := 136704
 SIZE_BUDGET.tiny.aarch64 := 76688
 SIZE_BUDGET = $(SIZE_BUDGET.$(PROFILE).$(ARCH))

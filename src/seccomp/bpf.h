@@ -6,10 +6,10 @@
  * Why an assembler of its own: the kernel copies, checks, converts and
  * JIT-compiles a filter each time one is installed, at every start and
  * every restart of the service, at a cost that grows with its length
- * (bench/analysis.md). The commonest rule, "number == N: return ACTION",
- * is two instructions alone; consecutive rules with one action share one
- * return, one instruction each (bpf_return_if). A list of deny rules, the
- * default list or a profile's allow list, so takes about half. */
+ * (bench/analysis.md), and for most of that cost, with how far it goes
+ * for a number (bpf_search). The commonest rule, "number == N: return
+ * ACTION", is two instructions alone; consecutive rules with one action
+ * share one return, one instruction each (bpf_return_if). */
 #ifndef HUTCH_BPF_H
 #define HUTCH_BPF_H
 
@@ -73,5 +73,34 @@ void bpf_return_if(struct bpf *b, uint32_t nr, uint32_t action);
 
 /* Writes the open run's return, if any: before a jump is measured. */
 void bpf_end_run(struct bpf *b);
+
+/* What the filter returns for one system call number. */
+struct bpf_answer {
+	uint32_t nr, ret;
+};
+
+/* Sorts a[n] by number, keeping of each number only its first answer
+ * (the first rule naming a number decides); returns how many are left.
+ * At most BPF_ANSWERS_MAX (hutch oci's rules) are read. */
+#define BPF_ANSWERS_MAX 1024
+unsigned bpf_answers_sort(struct bpf_answer *a, unsigned n);
+
+/* The answers, sorted and one per number, as a binary search on the
+ * number held in A: "jge MIDDLE" over the left half, down to leaves of at
+ * most BPF_LEAF_MAX answers tried one by one, those with one return
+ * sharing it (bpf_return_if), then otherwise. Why a search: since Linux
+ * 5.11 the kernel runs a filter it installs once for every number of
+ * each ABI (seccomp_cache_prepare, to find the calls it always allows),
+ * and rules in order made each of those runs walk every rule before the
+ * number's own; a search takes a handful of steps for any number. A
+ * left half longer than BPF's 8-bit jt is written again behind a BPF_JA.
+ * At most BPF_SEARCH_MAX(n, v) instructions for n answers with v
+ * return values: a comparison each, per leaf (at least BPF_LEAF_MAX / 2
+ * answers but the last) a return per value and otherwise, two a
+ * branch. */
+#define BPF_LEAF_MAX 8
+#define BPF_LEAVES_MAX(n) ((n) / (BPF_LEAF_MAX / 2) + 1)
+#define BPF_SEARCH_MAX(n, v) ((n) + ((v) + 1 + 2) * BPF_LEAVES_MAX(n))
+void bpf_search(struct bpf *b, const struct bpf_answer *a, unsigned n, uint32_t otherwise);
 
 #endif

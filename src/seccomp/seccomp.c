@@ -140,24 +140,13 @@ static const uint32_t abi_arch[N_ABIS] = {
  * (decide()): at most one per rule, @default counting as all of its names,
  * and the 4 that "default deny" adds. */
 #define ANSWERS_MAX (SECCOMP_MAX_RULES + 4)
-
-/* The search's leaves hold at most LEAF_MAX answers, tried one by one;
- * splitting a longer range in halves leaves at least LEAF_MAX / 2 in
- * each. So for e answers at most e / (LEAF_MAX / 2) + 1 leaves, and the
- * search is at most TREE_MAX(e) instructions: a comparison per answer,
- * per leaf at most 4 returns (one per return value, allow, deny and
- * ENOSYS, and the default), a branch per leaf but one, and 10 for the two
- * checks of an argument (7 and 5 instructions where an answer takes 1). */
-#define LEAF_MAX 8
-#define TREE_MAX(e) ((e) + 5 * ((e) / (LEAF_MAX / 2) + 1) + 9)
-
-/* A branch jumps over its left half, at most half the answers, with BPF's
- * 8-bit jt. */
-_Static_assert(TREE_MAX(ANSWERS_MAX / 2) <= 255, "a left half beyond BPF's 8-bit jumps");
+_Static_assert(ANSWERS_MAX <= BPF_ANSWERS_MAX, "more answers than bpf_answers_sort takes");
 
 /* The program: 2 per ABI + 1 to check the architecture, then per section
- * 3 (the number loaded, x32's check) and the search. */
-#define PROG_MAX (N_ABIS * (3 + TREE_MAX(ANSWERS_MAX)) + 2 * N_ABIS + 1)
+ * 3 (the number loaded, x32's check), 12 for the two checks of an
+ * argument, and the search, whose answers have 3 return values at most
+ * (allow, deny, ENOSYS). */
+#define PROG_MAX (N_ABIS * (3 + 12 + BPF_SEARCH_MAX(ANSWERS_MAX, 3)) + 2 * N_ABIS + 1)
 _Static_assert(PROG_MAX <= BPF_MAXINSNS, "SECCOMP_MAX_RULES too large for BPF_MAXINSNS");
 
 static struct sock_filter prog[PROG_MAX];
@@ -219,7 +208,8 @@ static bool capability_kept_for(int i)
  *
  * Rules are tried in order and the first that names a number decides:
  * so a section's rules are read first into one answer per number (the
- * first rule's), then laid out as a binary search on the number (tree()).
+ * first rule's), then laid out as a binary search on the number
+ * (answers_emit(), bpf_search()).
  * Why a search and not the rules in order: since Linux 5.11 the kernel
  * runs a filter it installs once for every number of each ABI, to find
  * the calls it always allows (seccomp_cache_prepare; those then skip the
@@ -318,42 +308,23 @@ static void personality_check(const struct answer *a)
 	emit(BPF_RET_K, a->ret);
 }
 
-/* A few answers in a row, tried one by one: those that return at once in
- * a run per return value (bpf.c: one instruction each), then the checks,
- * then otherwise, for the numbers between them. */
-static void leaf(const struct answer *a, unsigned n, uint32_t otherwise)
+/* The answers, laid out: the checks of an argument first (a call each,
+ * tried in turn), then the others as a search on the number (bpf.c). */
+static void answers_emit(uint32_t otherwise)
 {
-	for (unsigned i = 0; i < n; i++) {
-		bool first = a[i].kind == ANSWER_RETURN;
-		for (unsigned j = 0; j < i && first; j++)
-			first = a[j].kind != ANSWER_RETURN || a[j].ret != a[i].ret;
-		for (unsigned j = i; j < n && first; j++)
-			if (a[j].kind == ANSWER_RETURN && a[j].ret == a[i].ret)
-				bpf_return_if(&bpf, a[j].nr, a[j].ret);
-	}
-	for (unsigned i = 0; i < n; i++)
-		if (a[i].kind == ANSWER_PERSONALITY)
-			personality_check(&a[i]);
-		else if (a[i].kind == ANSWER_CLONE)
-			clone_check(&a[i]);
-	emit(BPF_RET_K, otherwise);
-}
+	static struct bpf_answer plain[ANSWERS_MAX];
+	unsigned n = 0;
 
-/* A binary search on the number over answers sorted by it: nr >= the
- * middle one's goes right, over the left half (TREE_MAX: within jt). */
-static void tree(const struct answer *a, unsigned n, uint32_t otherwise)
-{
-	unsigned half = n / 2, at, left;
-
-	if (n <= LEAF_MAX) {
-		leaf(a, n, otherwise);
-		return;
+	for (unsigned i = 0; i < n_answers; i++) {
+		const struct answer *a = &answers[i];
+		if (a->kind == ANSWER_PERSONALITY)
+			personality_check(a);
+		else if (a->kind == ANSWER_CLONE)
+			clone_check(a);
+		else
+			plain[n++] = (struct bpf_answer){ a->nr, a->ret };
 	}
-	at = emit(OP(BPF_JGE_K, 0, 0), a[half].nr);
-	left = bpf.len;
-	tree(a, half, otherwise);
-	prog[at].jt = (uint8_t)(bpf.len - left);
-	tree(a + half, n - half, otherwise);
+	bpf_search(&bpf, plain, bpf_answers_sort(plain, n), otherwise);
 }
 
 /* The default list: each call denied unless its capability is kept (a
@@ -488,16 +459,10 @@ static void section(const struct config *cfg, bool deny_default, int abi)
 		named_rule(SC_exit_group, abi, false);
 		named_rule(SC_clone3, abi, true);
 	}
-	for (unsigned i = 0; i < n_answers; i++) { /* sorted by number */
-		struct answer a = answers[i];
-		unsigned j = i;
-		if (a.open) /* no later rule: what the list does otherwise */
-			a.ret = otherwise, a.open = false;
-		for (; j > 0 && answers[j - 1].nr > a.nr; j--)
-			answers[j] = answers[j - 1];
-		answers[j] = a;
-	}
-	tree(answers, n_answers, otherwise);
+	for (unsigned i = 0; i < n_answers; i++)
+		if (answers[i].open) /* no later rule: what the list does otherwise */
+			answers[i].ret = otherwise, answers[i].open = false;
+	answers_emit(otherwise);
 }
 
 const struct sock_fprog *seccomp_build(const struct config *cfg)

@@ -2,24 +2,23 @@
 /* seccomp_oci.c - [oci] an OCI seccomp profile as a classic BPF program,
  * with runc's semantics (seccomp_oci.h). No libseccomp: the program is
  * the one hutch's own filter has (seccomp.c), an architecture check and
- * then a section per ABI, each a linear chain of rules tried in the
- * profile's order:
+ * then a section per ABI:
  *
  *   ld arch; jeq COMPAT -> ja section (32-bit k); jeq NATIVE; ret KILL
  *   section: ld nr; [x86_64: x32 bit -> KILL, or ja x32's section];
- *            [nr > last -> ENOSYS]; jeq NR, 0, next; (conditions, each
- *            failing to next); ret ACTION; next: ld nr ... ret DEFAULT
- *
- * where consecutive rules without arguments and with one action share
- * their return (bpf.c: a profile's long allow list takes one instruction
- * a name and ABI).
+ *            [nr > last -> ENOSYS]; the rules with arguments: jeq NR,
+ *            0, next; (conditions, each failing to next); ret ACTION;
+ *            next: ld nr ...; then the rules without, one answer per
+ *            number, as a search on it (bpf.c), ret DEFAULT between
  *
  * with libseccomp's exceptions to the profile's order (shadowed(),
- * multiplexed()).
+ * multiplexed()). A number's rules are all of one kind (shadowed()), so
+ * the two parts never answer for one number.
  *
  * A rule's jumps stay within it (at most 38 instructions, below BPF's
- * 8-bit offsets); only the architecture check jumps far, with BPF_JA's
- * 32-bit k. A program above BPF_MAXINSNS is refused, never cut. */
+ * 8-bit offsets); the architecture check and the search's long halves
+ * jump with BPF_JA's 32-bit k. A program above BPF_MAXINSNS is refused,
+ * never cut. */
 #include "seccomp_oci.h"
 
 #include <errno.h>
@@ -131,6 +130,7 @@ bool seccomp_oci_flag_known(unsigned flag)
 /* --- the program --------------------------------------------------------- */
 
 static struct sock_filter prog[BPF_MAXINSNS];
+_Static_assert(SECCOMP_OCI_MAX_RULES <= BPF_ANSWERS_MAX, "more rules than bpf_answers_sort takes");
 static struct sock_fprog fprog = { 0, prog };
 static struct bpf bpf;
 
@@ -224,10 +224,6 @@ static void rule(const struct seccomp_oci *p, const struct seccomp_oci_rule *r,
 {
 	struct fixups f = { .n = 0 };
 
-	if (!r->n_args) {
-		bpf_return_if(&bpf, (uint32_t)nr, r->action);
-		return;
-	}
 	jump_out(&f, BPF_JEQ_K, false, 0, (uint32_t)nr);
 	for (unsigned i = 0; i < r->n_args; i++)
 		condition(&p->args[r->arg + i], wide, &f);
@@ -314,7 +310,8 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 {
 	/* x32 is a 32-bit ABI to libseccomp (its arguments' low halves) */
 	bool wide = abi < N_ABIS && (abi_arch[abi] & AUDIT_ARCH_64BIT);
-	unsigned x32_jump = 0;
+	static struct bpf_answer plain[SECCOMP_OCI_MAX_RULES];
+	unsigned x32_jump = 0, n_plain = 0;
 
 	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_NR);
 #ifdef X32_SYSCALL_BIT
@@ -331,17 +328,25 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 #endif
 	if (p->enosys)
 		enosys_stub(p, abi);
+	/* A number's rules are either all with arguments (and the twins of
+	 * multiplexed()) or one without that wins (shadowed()): the first
+	 * kind tried in the profile's order, then the second as a search on
+	 * the number (bpf_search: the kernel runs the filter once per number
+	 * when it is installed, and rules in order made each of those runs
+	 * walk all the rules before its own). */
 	for (unsigned i = 0; i < p->n_rules; i++) {
 		const struct seccomp_oci_rule *r = &p->rule[i];
 		int nr = seccomp_oci_number(r->sys, abi);
 		/* runc skips a rule that does what the default does */
 		if (r->action == p->default_action || (r->n_args && shadowed(p, r->sys)))
 			continue;
-		if (nr >= 0)
+		if (nr >= 0 && r->n_args)
 			rule(p, r, nr, wide);
+		else if (nr >= 0)
+			plain[n_plain++] = (struct bpf_answer){ (uint32_t)nr, r->action };
 		multiplexed(p, r, abi);
 	}
-	emit(BPF_RET_K, 0, 0, p->default_action);
+	bpf_search(&bpf, plain, bpf_answers_sort(plain, n_plain), p->default_action);
 	return x32_jump;
 }
 

@@ -56,13 +56,17 @@ static bool valid(const struct sock_fprog *f)
 	return f->len && f->len <= 4096 && f->filter[f->len - 1].code == 0x06;
 }
 
+static unsigned steps; /* instructions the last run() went through */
+
 static uint32_t run(const struct data *d)
 {
 	const struct sock_fprog *f = seccomp_oci_program();
 	uint32_t a = 0;
 
+	steps = 0;
 	for (size_t pc = 0; pc < f->len; pc++) {
 		const struct sock_filter *i = &f->filter[pc];
+		steps++;
 		switch (i->code) {
 		case 0x20: memcpy(&a, (const char *)d + i->k, 4); break;
 		case 0x54: a &= i->k; break;
@@ -236,14 +240,11 @@ static void sizes(void)
 	is_num(call(SYS_getpid, 0, 0), SECCOMP_RET_ALLOW, "a long allow-list: getpid allowed");
 	{
 		const struct sock_fprog *f = seccomp_oci_program();
-		unsigned returns = 0, jeqs = 0;
-		for (size_t pc = 0; pc < f->len; pc++) {
-			returns += f->filter[pc].code == 0x06 && f->filter[pc].k == SECCOMP_RET_ALLOW;
+		unsigned jeqs = 0;
+		for (size_t pc = 0; pc < f->len; pc++)
 			jeqs += f->filter[pc].code == 0x15 && f->filter[pc].k == (uint32_t)SYS_write;
-		}
-		is_num(returns, 3, "  its 604 names share 3 returns: runs of at most 256 (BPF's 8-bit jumps)");
-		is_num(jeqs, 151, "  one instruction a name");
-		is_num(call(SYS_write, 0, 0), SECCOMP_RET_ALLOW, "  write, whose rules are in every run");
+		is_num(jeqs, 1, "  its 604 rules of 4 names: one comparison a name");
+		is_num(call(SYS_write, 0, 0), SECCOMP_RET_ALLOW, "  write allowed");
 		is_num(call(SYS_close, 0, 0), SECCOMP_RET_ERRNO | EPERM, "  close: the default");
 	}
 	memset(&p, 0, sizeof p);
@@ -261,9 +262,46 @@ static void sizes(void)
 	is_num(seccomp_oci_arch("SCMP_ARCH_VAX"), -2, "SCMP_ARCH_VAX: unknown");
 }
 
-/* Rules without arguments in runs of one action and changes of action,
- * at random, against their meaning: for each name, the first rule that
- * does not do what the default does decides (runc skips the others). */
+/* Every name of the table, each its own errno: answers with many return
+ * values, so the search's left halves outgrow BPF's 8-bit jumps and go
+ * behind a BPF_JA; and how far the program goes for a number. */
+static void search(void)
+{
+	unsigned wrong = 0, longest = 0, far = 0, n = 0;
+	const struct sock_fprog *f;
+
+	memset(&p, 0, sizeof p);
+	p.default_action = SECCOMP_RET_ERRNO | EPERM;
+	for (int s = 0; s < N_SYSCALLS && p.n_rules < SECCOMP_OCI_MAX_RULES; s++)
+		if (seccomp_oci_number(s, 0) >= 0)
+			p.rule[p.n_rules++] = (struct seccomp_oci_rule){
+				SECCOMP_RET_ERRNO | (uint32_t)(100 + s % 40), (int16_t)s, 0, 0 };
+	compile();
+	f = seccomp_oci_program();
+	for (size_t pc = 0; pc < f->len; pc++)
+		far += f->filter[pc].code == 0x05;
+	ok(far >= 1, "every name its own errno (%u rules, %u instructions): long halves "
+	   "behind a BPF_JA (%u; no compat ABI, so no other)", p.n_rules, (unsigned)f->len, far);
+	for (int s = 0; s < N_SYSCALLS; s++) {
+		int nr = seccomp_oci_number(s, 0);
+		struct data d = { nr, native, 0, { 0 } };
+		if (nr < 0)
+			continue;
+		n++;
+		wrong += run(&d) != (SECCOMP_RET_ERRNO | (uint32_t)(100 + s % 40));
+		longest = steps > longest ? steps : longest;
+	}
+	is_num(wrong, 0, "  each of the %u names answers its own errno", n);
+	ok(longest <= 32, "  and none runs more than 32 instructions (%u; in order: %u)",
+	   longest, n);
+}
+
+/* Rules in runs of one action and changes of action, some with an
+ * argument, at random, against their meaning: for each name, the first
+ * rule without arguments that does not do what the default does decides;
+ * if it has none, the first rule with arguments that hold (runc skips a
+ * rule that does what the default does; libseccomp tries the rules with
+ * arguments of a call only if it has no rule without). */
 static void orders(void)
 {
 	static const char *const names[] = { "read", "write", "close", "getpid",
@@ -275,27 +313,38 @@ static void orders(void)
 
 	rnd = 0x9e3779b97f4a7c15ULL;
 	for (int round = 0; round < 100; round++) {
-		uint32_t want[N] = { 0 }, action = actions[0];
-		bool decided[N] = { false };
+		/* per name: the first plain rule's action; per name and
+		 * argument value 1..3, the first rule with that argument's */
+		uint32_t plain[N] = { 0 }, with[N][4] = { { 0 } }, action = actions[0];
 
 		memset(&p, 0, sizeof p);
 		p.default_action = SECCOMP_RET_ERRNO | EPERM;
 		for (int i = 0; i < 20 + (int)(next() % 580); i++) {
-			unsigned k = (unsigned)(next() % N);
+			unsigned k = (unsigned)(next() % N), v = (unsigned)(next() % 4);
 			if (next() % 5 == 0) /* mostly the action before: runs */
 				action = actions[next() % 5];
+			if (v && round % 2 && p.n_args < SECCOMP_OCI_MAX_ARGS) {
+				arg(0, SCMP_CMP_EQ, v, 0);
+				rule(names[k], action, 1);
+				if (!with[k][v] && action != p.default_action)
+					with[k][v] = action;
+				continue;
+			}
 			rule(names[k], action, 0);
-			if (!decided[k] && action != p.default_action)
-				decided[k] = true, want[k] = action;
+			if (!plain[k] && action != p.default_action)
+				plain[k] = action;
 		}
 		compile();
-		for (unsigned k = 0; k < N; k++) {
-			uint32_t got = call(seccomp_oci_number(seccomp_oci_syscall(names[k]), 0), 0, 0);
-			wrong += got != (decided[k] ? want[k] : p.default_action);
-		}
+		for (unsigned k = 0; k < N; k++)
+			for (unsigned v = 0; v < 4; v++) {
+				uint32_t got = call(seccomp_oci_number(seccomp_oci_syscall(names[k]), 0), v, 0);
+				uint32_t want = plain[k] ? plain[k] : v && with[k][v] ? with[k][v]
+										: p.default_action;
+				wrong += got != want;
+			}
 	}
-	is_num(wrong, 0, "100 profiles of 20 to 600 rules in runs: every name answers "
-	       "as its first rule not the default's");
+	is_num(wrong, 0, "100 profiles of 20 to 600 rules in runs, half of them with "
+	       "rules on an argument: every name and argument answers as its rules mean");
 }
 
 int main(void)
@@ -303,6 +352,7 @@ int main(void)
 	operators();
 	rules();
 	sizes();
+	search();
 	orders();
 	return tap_done();
 }
