@@ -249,6 +249,8 @@ static void decide(int nr, uint8_t kind, uint32_t ret)
 	if (n_answers < ANSWERS_MAX)
 		answers[n_answers++] = (struct answer){ (uint32_t)nr, kind,
 							kind != ANSWER_RETURN, ret };
+	else /* a list seccomp_check refuses: dropped, it would pass */
+		bpf.overflow = true;
 }
 
 /* The accumulator holds the number: if it is nr, return action. */
@@ -476,8 +478,8 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	deny_ret = cfg->seccomp_kill ? SECCOMP_RET_KILL_PROCESS
 				     : SECCOMP_RET_ERRNO | EPERM;
 	caps_kept = cfg->cap_keep;
-	if (cfg->seccomp_mode == SECCOMP_LIST)
-		walk(&list, cfg->seccomp_list); /* checked when parsed */
+	if (cfg->seccomp_mode == SECCOMP_LIST && walk(&list, cfg->seccomp_list))
+		bpf.overflow = true; /* checked when parsed: never, but refused */
 	emit(BPF_LD_ABS, SECCOMP_DATA_ARCH);
 	/* A rule by number names a native call: a compat ABI would pass it,
 	 * so with one, a compat process is killed like a foreign one. */
@@ -491,6 +493,13 @@ const struct sock_fprog *seccomp_build(const struct config *cfg)
 	for (int abi = 1; abi < N_ABIS && !list.raw; abi++) {
 		prog[(size_t)2 * (size_t)abi].k = bpf.len - 2u * abi - 1u;
 		section(cfg, list.deny_default, abi);
+	}
+	/* Never for a list seccomp_check accepts (ANSWERS_MAX, PROG_MAX):
+	 * else a program that kills at the first call, not one that lets
+	 * through what the rules it lacks deny (seccomp_prepare refuses it). */
+	if (bpf.overflow) {
+		prog[0] = (struct sock_filter){ BPF_RET_K, 0, 0, SECCOMP_RET_KILL_PROCESS };
+		bpf.len = 1;
 	}
 	fprog.len = (unsigned short)bpf.len;
 	return &fprog;
@@ -509,6 +518,9 @@ void seccomp_prepare(const struct config *cfg)
 		die("no seccomp filters in this kernel (or under qemu-user): "
 		    "kernel option CONFIG_SECCOMP_FILTER (or --seccomp off)");
 	seccomp_build(cfg);
+	if (bpf.overflow)
+		die("the seccomp list has more than %d rules or a bad line, though "
+		    "checked when read: give --seccomp FILE again", SECCOMP_MAX_RULES);
 	log_debug("seccomp filter: %u BPF instructions", fprog.len);
 }
 

@@ -603,6 +603,30 @@ static void list_orders(void)
 	}
 }
 
+/* A list seccomp_check refuses never reaches seccomp_build (options_seccomp.c
+ * checks it when read; the exec profile holds what was checked), but if one
+ * did it must not pass what it denies: 199 rules and @default read are 253
+ * answers, past what a section holds (ANSWERS_MAX), and on fc20587 those
+ * past it were dropped, so ptrace, mount, ... got the list's default,
+ * allow (e55ca16's rules in order denied them; a review's differential
+ * test found it). */
+static void unchecked_list(void)
+{
+	static char list[SECCOMP_MAX_RULES * 16 + 32];
+	size_t at = 0;
+	unsigned wrong = 0;
+
+	for (int nr = 0; nr < SECCOMP_MAX_RULES - 1; nr++)
+		at += fmt(list + at, sizeof list - at, "deny %d\n", 2000 + nr);
+	fmt(list + at, sizeof list - at, "deny @default\n");
+	ok(seccomp_check(list, NULL, 0) == SECCOMP_MAX_RULES, "199 rules and @default: refused");
+	build(SECCOMP_LIST, list, false);
+	for (size_t i = 0; i < sizeof default_list / sizeof default_list[0]; i++)
+		wrong += call(NATIVE, default_list[i].nr, 0) == ALLOW;
+	ok(valid(prog) && !wrong, "built anyway, it allows none of the default list "
+	   "(%u allowed)", wrong);
+}
+
 /* Lists that must be refused: at line `line`, with a message holding want. */
 static void bad_list(const char *text, unsigned line, const char *want)
 {
@@ -706,6 +730,7 @@ int main(void)
 	kept_capabilities();
 	lists();
 	list_orders();
+	unchecked_list();
 	bad_lists();
 	options();
 	return tap_done();
