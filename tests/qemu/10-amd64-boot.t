@@ -34,17 +34,7 @@ top=$(cd "$here/../.." && pwd -P)
 # shellcheck source=tests/qemu/lib.sh
 . "$here/lib.sh"
 
-arch=amd64
-require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
-	readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg musl-gcc=musl-tools
-
-if [ -z "${HUTCH-}" ] || [ ! -f "$HUTCH" ]; then
-	bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
-fi
-if [ -z "${BUSYBOX-}" ]; then
-	BUSYBOX=/bin/busybox
-	[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
-fi
+qemu_amd64 musl-gcc=musl-tools
 hutch32=${HUTCH_I386:-$top/build/i386/hutch}
 qemu_file "$hutch32" "i386 hutch (HUTCH_I386)" "make ARCH=i386"
 busybox32=${BUSYBOX_I386:-$top/build/i386/rootfs/bin/busybox}

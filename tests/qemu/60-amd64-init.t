@@ -32,20 +32,9 @@ top=$(cd "$here/../.." && pwd -P)
 # shellcheck source=tests/qemu/lib.sh
 . "$here/lib.sh"
 
-arch=amd64
-require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
-	readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg
-
-if [ -z "${HUTCH-}" ] || [ ! -f "$HUTCH" ]; then
-	bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
-fi
-if [ -z "${BUSYBOX-}" ]; then
-	BUSYBOX=/bin/busybox
-	[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
-fi
+qemu_amd64
 # Its own work directory: the initramfs differs from 10-amd64-boot.t's.
-HUTCH_QEMU_WORK=${HUTCH_QEMU_WORK:-$top/build/qemu/amd64-init}
-mkdir -p "$HUTCH_QEMU_WORK" || bail_out "cannot create $HUTCH_QEMU_WORK"
+qemu_workdir amd64-init
 
 # The unit's ExecStart script, %n expanded as systemd would.
 unit_shell_script "$top/init/systemd/hutch-web.service" hutch-web.service \

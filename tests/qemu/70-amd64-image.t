@@ -19,15 +19,9 @@ top=$(cd "$here/../.." && pwd -P)
 # shellcheck source=tests/qemu/lib.sh
 . "$here/lib.sh"
 
-arch=amd64
-require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
-	readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg \
-	mksquashfs=squashfs-tools mkfs.erofs=erofs-utils
-[ -n "${HUTCH-}" ] && [ -f "$HUTCH" ] ||
-	bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
 [ -n "${ROOTFS-}" ] && [ -x "$ROOTFS/bin/busybox" ] ||
 	bail_out "set ROOTFS to the test rootfs (make rootfs)"
-BUSYBOX=${BUSYBOX:-$ROOTFS/bin/busybox}
+qemu_amd64 mksquashfs=squashfs-tools mkfs.erofs=erofs-utils
 
 cache=${HUTCH_QEMU_CACHE:-$top/build/qemu/kernels}
 work=${HUTCH_QEMU_WORK:-$top/build/qemu/$arch}

@@ -23,19 +23,8 @@ top=$(cd "$here/../.." && pwd -P)
 # shellcheck source=tests/qemu/lib.sh
 . "$here/lib.sh"
 
-arch=amd64
-require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
-	readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg runc=runc perl=perl
-
-if [ -z "${HUTCH-}" ] || [ ! -f "$HUTCH" ]; then
-	bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
-fi
-if [ -z "${BUSYBOX-}" ]; then
-	BUSYBOX=/bin/busybox
-	[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
-fi
-HUTCH_QEMU_WORK=${HUTCH_QEMU_WORK:-$top/build/qemu/amd64-oci-v2}
-mkdir -p "$HUTCH_QEMU_WORK" || bail_out "cannot create $HUTCH_QEMU_WORK"
+qemu_amd64 runc=runc perl=perl
+qemu_workdir amd64-oci-v2
 
 # The bundles: runc spec's config.json on the guest's /rootfs, `sleep
 # 1000`, 32 MiB and 30 pids, no cgroup mount; b-none without

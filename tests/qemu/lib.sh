@@ -392,3 +392,26 @@ qemu_report() {
 qemu_file() {
 	[ -f "$1" ] || bail_out "no $2 at $1: $3"
 }
+
+# qemu_amd64 [CMD=PKG ...]: what each amd64 boot test checks first: arch
+# (amd64), the commands every boot needs and the file's own (CMD=PKG as
+# require_cmd takes them), HUTCH (required: the x86_64 build), BUSYBOX
+# (given, else ROOTFS's, else the host's /bin/busybox).
+qemu_amd64() {
+	arch=amd64
+	require_cmd qemu-system-x86_64=qemu-system-x86 cpio=cpio gzip=gzip \
+		readelf=binutils timeout=coreutils apt-get=apt dpkg-deb=dpkg "$@"
+	if [ -z "${HUTCH-}" ] || [ ! -f "$HUTCH" ]; then
+		bail_out "set HUTCH to the hutch binary for $arch (make; build/x86_64/hutch)"
+	fi
+	if [ -z "${BUSYBOX-}" ]; then
+		BUSYBOX=/bin/busybox
+		[ -n "${ROOTFS-}" ] && [ -f "$ROOTFS/bin/busybox" ] && BUSYBOX=$ROOTFS/bin/busybox
+	fi
+}
+
+# qemu_workdir NAME: HUTCH_QEMU_WORK (given, else build/qemu/NAME), made.
+qemu_workdir() {
+	HUTCH_QEMU_WORK=${HUTCH_QEMU_WORK:-$top/build/qemu/$1}
+	mkdir -p "$HUTCH_QEMU_WORK" || bail_out "cannot create $HUTCH_QEMU_WORK"
+}
