@@ -283,15 +283,21 @@ static void search(void)
 	ok(far >= 1, "every name its own errno (%u rules, %u instructions): long halves "
 	   "behind a BPF_JA (%u; no compat ABI, so no other)", p.n_rules, (unsigned)f->len, far);
 	for (int s = 0; s < N_SYSCALLS; s++) {
-		int nr = seccomp_oci_number(s, 0);
+		int nr = seccomp_oci_number(s, 0), first = s;
 		struct data d = { nr, native, 0, { 0 } };
 		if (nr < 0)
 			continue;
+		/* two names of one number (arm's arm_fadvise64_64 and
+		 * fadvise64_64): the first rule decides */
+		for (int t = 0; t < s && first == s; t++)
+			if (seccomp_oci_number(t, 0) == nr)
+				first = t;
 		n++;
-		wrong += run(&d) != (SECCOMP_RET_ERRNO | (uint32_t)(100 + s % 40));
+		wrong += run(&d) != (SECCOMP_RET_ERRNO | (uint32_t)(100 + first % 40));
 		longest = steps > longest ? steps : longest;
 	}
-	is_num(wrong, 0, "  each of the %u names answers its own errno", n);
+	is_num(wrong, 0, "  each of the %u names answers its own errno (its number's first "
+	       "name's)", n);
 	ok(longest <= 32, "  and none runs more than 32 instructions (%u; in order: %u)",
 	   longest, n);
 }
