@@ -259,13 +259,21 @@ static void enosys_stub(const struct seccomp_oci *p, int abi)
 
 /* libseccomp's order within one call, which is not the profile's: a
  * rule without arguments wins over every rule with some (whichever
- * comes first), so those are left out when there is one. */
-static bool shadowed(const struct seccomp_oci *p, int sys)
+ * comes first), so those are left out when there is one. A call is a
+ * number on the ABI, as libseccomp keys its rules: two names of one
+ * number (arm's arm_sync_file_range and sync_file_range2, 341) are one
+ * call, else a rule with arguments on one would answer before the
+ * search holding the other's plain rule. */
+static bool shadowed(const struct seccomp_oci *p, int sys, int abi)
 {
-	for (unsigned i = 0; i < p->n_rules; i++)
-		if (p->rule[i].sys == sys && !p->rule[i].n_args &&
-		    p->rule[i].action != p->default_action)
+	int nr = seccomp_oci_number(sys, abi);
+
+	for (unsigned i = 0; i < p->n_rules; i++) {
+		const struct seccomp_oci_rule *r = &p->rule[i];
+		if ((r->sys == sys || (nr >= 0 && seccomp_oci_number(r->sys, abi) == nr)) &&
+		    !r->n_args && r->action != p->default_action)
 			return true;
+	}
 	return false;
 }
 
@@ -296,7 +304,7 @@ static void multiplexed(const struct seccomp_oci *p, const struct seccomp_oci_ru
 		mux = SYS_OCI_ipc, call = ipc_numbers[call];
 	else
 		return;
-	if (seccomp_oci_number(mux, abi) < 0 || shadowed(p, mux))
+	if (seccomp_oci_number(mux, abi) < 0 || shadowed(p, mux, abi))
 		return;
 	emit(BPF_JEQ_K, 0, 4, (uint32_t)seccomp_oci_number(mux, abi));
 	emit(BPF_LD_ABS, 0, 0, SECCOMP_DATA_ARG_LO(0));
@@ -338,7 +346,7 @@ static unsigned section(const struct seccomp_oci *p, int abi)
 		const struct seccomp_oci_rule *r = &p->rule[i];
 		int nr = seccomp_oci_number(r->sys, abi);
 		/* runc skips a rule that does what the default does */
-		if (r->action == p->default_action || (r->n_args && shadowed(p, r->sys)))
+		if (r->action == p->default_action || (r->n_args && shadowed(p, r->sys, abi)))
 			continue;
 		if (nr >= 0 && r->n_args)
 			rule(p, r, nr, wide);
