@@ -19,7 +19,10 @@
 # KiB-aligned, unstripped for OpenWrt to strip, runs under qemu-user on a
 # 24Kc, the FPU-less CPU of MT7621), /etc/init.d/hutch (init/procd/hutch)
 # and the keep.d entry that keeps /etc/hutch across sysupgrade.
-# Not checked: OpenWrt's real build system, ipkg/apk packaging, menuconfig.
+# Then menuconfig's profile choice and its custom choice of each feature
+# reach hutch's make.
+# Not checked: OpenWrt's real build system, ipkg/apk packaging, menuconfig
+# itself (its Kconfig text is only read here).
 . "$(dirname "$0")/../lib/tap.sh"
 require_cmd make readelf=binutils mipsel-linux-musl-gcc=musl-dev:mipsel qemu-mipsel-static
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -102,5 +105,30 @@ make -C "$pkg" TOPDIR="$top/tests/packaging/openwrt-sdk" BUILD_DIR="$tmp/build-r
 is "$?" 0 "CONFIG_HUTCH_PROFILE_ROUTER=y builds" || tail -n 30 "$tmp/build.log" >&2
 like "$(qemu-mipsel-static -cpu 24Kc "$tmp/build-router/ipkg-hutch/usr/sbin/hutch" --version)" \
 	'^features: .* \(profile router\)$' "a router hutch, as --version says"
+
+# --- or each feature (custom), as Buildroot's Config.in offers them ----------------
+features=$(sed -n 's/^FEATURES := //p' "$top/Makefile")
+is "$(printf '%s\n' "$mk" | sed -n '/^HUTCH_FEATURES:=/,/[^\\]$/p' |
+	sed 's/^HUTCH_FEATURES:=//; s/\\$//' | tr '\t\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')" "$features" \
+	"the package's HUTCH_FEATURES are hutch's Makefile's FEATURES"
+missing=
+for f in $features; do
+	printf '%s\n' "$mk" | grep -q "^    config HUTCH_$f\$" || missing="$missing $f"
+done
+is "$missing" "" "menuconfig has a config HUTCH_<FEATURE> for each"
+like "$mk" 'config HUTCH_PROFILE_CUSTOM' "under the profile choice's custom"
+custom=
+for f in $features; do
+	[ "$f" = SECCOMP ] || [ "$f" = OCI ] || custom="$custom CONFIG_HUTCH_$f=y"
+done
+# shellcheck disable=SC2086 # one word a feature
+make -C "$pkg" TOPDIR="$top/tests/packaging/openwrt-sdk" BUILD_DIR="$tmp/build-custom" \
+	TARGET_CC="$cc" TARGET_CFLAGS="$cflags" TARGET_LDFLAGS="$ldflags" \
+	CONFIG_HUTCH_PROFILE_CUSTOM=y $custom >>"$tmp/build.log" 2>&1
+is "$?" 0 "CONFIG_HUTCH_PROFILE_CUSTOM=y, every feature but seccomp and oci, builds" ||
+	tail -n 30 "$tmp/build.log" >&2
+v=$(qemu-mipsel-static -cpu 24Kc "$tmp/build-custom/ipkg-hutch/usr/sbin/hutch" --version)
+like "$v" '^features: .*-seccomp .*\(profile full-custom\)$' "  a hutch without seccomp, as --version says"
+like "$v" '^features: .*\+liveness .*-oci ' "  with liveness, without oci"
 
 done_testing
