@@ -1,64 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* bpf.c - the seccomp filters' assembler (bpf.h).
- *
- * A run of n rules sharing one action is laid out as
- *
- *   jeq NR1, n-1, 0     on a match, jump to the return; else the next
- *   ...
- *   jeq NRn, 0, 1       the last: on a match, fall into the return,
- *   ret ACTION          else step over it
- *
- * n + 1 instructions where single rules take 2n, with the same answers
- * in the same order: a rule is still tried only when every rule before
- * it has failed, and the first that matches decides. The first rule's
- * jump is the run's longest, n - 1: BPF's jt is 8 bits, so a run ends at
- * 256 rules and the next begins. */
+/* bpf.c - the seccomp filters' assembler (bpf.h). */
 #include "bpf.h"
 
-#include <stddef.h>
-
-#define RUN_MAX 256 /* jt of the run's first rule: RUN_MAX - 1 <= 255 */
-
-static void put(struct bpf *b, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+unsigned bpf_emit(struct bpf *b, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
 	if (b->len < b->max)
 		b->insn[b->len++] = (struct sock_filter){ code, jt, jf, k };
 	else
 		b->overflow = true;
-}
-
-void bpf_end_run(struct bpf *b)
-{
-	unsigned n = b->run_n;
-
-	if (!n)
-		return;
-	b->run_n = 0;
-	if (b->overflow)
-		return; /* refused whole: its jumps do not matter */
-	for (unsigned i = 0; i < n; i++)
-		b->insn[b->run_at + i].jt = (uint8_t)(n - 1 - i);
-	b->insn[b->run_at + n - 1].jf = 1;
-	put(b, BPF_RET_K, 0, 0, b->run_action);
-}
-
-unsigned bpf_emit(struct bpf *b, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
-{
-	bpf_end_run(b);
-	put(b, code, jt, jf, k);
 	return b->len - 1;
-}
-
-void bpf_return_if(struct bpf *b, uint32_t nr, uint32_t action)
-{
-	if (b->run_n && (b->run_action != action || b->run_n == RUN_MAX))
-		bpf_end_run(b);
-	if (!b->run_n) {
-		b->run_at = b->len;
-		b->run_action = action;
-	}
-	put(b, BPF_JEQ_K, 0, 0, nr); /* jt and jf set by bpf_end_run */
-	b->run_n++;
 }
 
 /* Shell sort by number, then by place (so the first of a number stays
@@ -92,17 +42,32 @@ unsigned bpf_answers_sort(struct bpf_answer *a, unsigned n)
 	return kept;
 }
 
-/* A few answers tried one by one: those with one return in a run each
- * (one instruction an answer), then otherwise, for the numbers between. */
+/* A few answers tried one by one, then otherwise, for the numbers
+ * between. The k answers of one return share it:
+ *
+ *   jeq NR1, k-1, 0     on a match, jump to the return; else the next
+ *   ...
+ *   jeq NRk, 0, 1       the last: on a match, fall into the return,
+ *   ret RETURN          else step over it
+ *
+ * k + 1 instructions where single rules take 2k; the numbers are
+ * distinct, so their order does not change an answer. */
 static void leaf(struct bpf *b, const struct bpf_answer *a, unsigned n, uint32_t otherwise)
 {
 	for (unsigned i = 0; i < n; i++) {
-		bool first = true;
-		for (unsigned j = 0; j < i && first; j++)
-			first = a[j].ret != a[i].ret;
-		for (unsigned j = i; j < n && first; j++)
-			if (a[j].ret == a[i].ret)
-				bpf_return_if(b, a[j].nr, a[j].ret);
+		unsigned seen = 0, k = 0, m = 0;
+		for (unsigned j = 0; j < n; j++) {
+			seen += j < i && a[j].ret == a[i].ret;
+			k += a[j].ret == a[i].ret;
+		}
+		if (seen)
+			continue; /* its return's answers are written already */
+		for (unsigned j = i; j < n; j++)
+			if (a[j].ret == a[i].ret) {
+				m++;
+				bpf_emit(b, BPF_JEQ_K, (uint8_t)(k - m), m == k, a[j].nr);
+			}
+		bpf_emit(b, BPF_RET_K, 0, 0, a[i].ret);
 	}
 	bpf_emit(b, BPF_RET_K, 0, 0, otherwise);
 }

@@ -7,9 +7,7 @@
  * JIT-compiles a filter each time one is installed, at every start and
  * every restart of the service, at a cost that grows with its length
  * (bench/analysis.md), and for most of that cost, with how far it goes
- * for a number (bpf_search). The commonest rule, "number == N: return
- * ACTION", is two instructions alone; consecutive rules with one action
- * share one return, one instruction each (bpf_return_if). */
+ * for a number (bpf_search). */
 #ifndef HUTCH_BPF_H
 #define HUTCH_BPF_H
 
@@ -52,27 +50,15 @@ struct sock_fprog {
 
 /* A program being written into insn[max]. Past max nothing more is
  * written and overflow is set: the caller refuses the program then,
- * never cuts it. run_n rules "A == k: return run_action" are open at
- * run_at, waiting for their shared return. */
+ * never cuts it. */
 struct bpf {
 	struct sock_filter *insn;
 	unsigned len, max;
 	bool overflow;
-	unsigned run_at, run_n;
-	uint32_t run_action;
 };
 
-/* Appends one instruction, after the return of an open run; returns
- * where it is, for a jump set later. */
+/* Appends one instruction; returns where it is, for a jump set later. */
 unsigned bpf_emit(struct bpf *b, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k);
-
-/* "If A == nr, return action", A holding the system call's number: one
- * instruction, joined to the open run if it has this action, the run's
- * return written when something else comes. */
-void bpf_return_if(struct bpf *b, uint32_t nr, uint32_t action);
-
-/* Writes the open run's return, if any: before a jump is measured. */
-void bpf_end_run(struct bpf *b);
 
 /* What the filter returns for one system call number. */
 struct bpf_answer {
@@ -88,7 +74,7 @@ unsigned bpf_answers_sort(struct bpf_answer *a, unsigned n);
 /* The answers, sorted and one per number, as a binary search on the
  * number held in A: "jge MIDDLE" over the left half, down to leaves of at
  * most BPF_LEAF_MAX answers tried one by one, those with one return
- * sharing it (bpf_return_if), then otherwise. Why a search: since Linux
+ * sharing it, then otherwise. Why a search: since Linux
  * 5.11 the kernel runs a filter it installs once for every number of
  * each ABI (seccomp_cache_prepare, to find the calls it always allows),
  * and rules in order made each of those runs walk every rule before the

@@ -9,10 +9,8 @@
  * 32-bit process on a 64-bit kernel (i386 on x86_64, armhf on aarch64)
  * through with its own. So the native ABI and each compat ABI get
  * their rules, and any other one is killed (seccomp_abi.h has which). Rules are tried in order, the
- * first match wins; each is "number == N: return ACTION", one
- * instruction in a run of rules with one action (bpf.c), so no jump but
- * the architecture check's (a 32-bit BPF_JA) needs more than the 8 bits
- * BPF has. */
+ * first match wins: read into one answer per number, then written as
+ * a search on the number (bpf.c). */
 #include "seccomp.h"
 
 #include <errno.h>
